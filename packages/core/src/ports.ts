@@ -1,0 +1,182 @@
+import type {
+  FailureReason,
+  ParamValue,
+  PlanDefinition,
+  RunStatus,
+  RunTrigger,
+  TaskDefinition,
+  TaskRunStatus,
+  UpstreamOutput,
+} from "./types.ts";
+
+/**
+ * Storage ports. `core` declares them; `packages/db` implements them for SQLite (and later PostgreSQL);
+ * the engines receive an implementation as an argument and never import a database library.
+ * Every method that changes a status writes its Event rows in the same transaction.
+ * All times are epoch ms passed in by the caller (the engine's injected clock).
+ */
+
+export interface ImportPlanResult {
+  planId: string;
+  slug: string;
+  version: number;
+  /** False when the definition was identical to the stored one (the version did not change). */
+  changed: boolean;
+}
+
+export interface CreateRunInput {
+  planSlug: string;
+  trigger: RunTrigger;
+  /** Run params, already validated against the plan's declared params. */
+  params: Record<string, ParamValue>;
+  now: number;
+}
+
+export interface CreatedRun {
+  runId: string;
+  planSlug: string;
+  planVersion: number;
+  taskCount: number;
+}
+
+export interface ClaimInput {
+  workerId: string;
+  /** Most task runs to claim. */
+  limit: number;
+  /** The lease length; the claim sets `leaseExpiresAt = now + leaseMs`. */
+  leaseMs: number;
+  now: number;
+  /** Only claim from this run (used by `taskloom run`). Default: any run. */
+  runId?: string;
+  /** Only claim from these queues. Default: all queues. */
+  queues?: string[];
+}
+
+/** A task run a worker now owns, with everything the executor needs. */
+export interface ClaimedTaskRun {
+  id: number;
+  runId: string;
+  planSlug: string;
+  /** Absolute directory that relative `cwd`s resolve against; null for plans with no file. */
+  baseDir: string | null;
+  taskKey: string;
+  attempt: number;
+  maxAttempts: number;
+  definition: TaskDefinition;
+  /** Effective params: plan defaults, then task params, then run params. */
+  params: Record<string, ParamValue>;
+  /** Outputs of the `requires` upstreams, by task key. */
+  upstream: Record<string, UpstreamOutput>;
+  leaseExpiresAt: number;
+}
+
+export type AttemptOutcome =
+  | {
+      status: "succeeded";
+      exitCode: number | null;
+      outputText: string | null;
+      outputJson: string | null;
+    }
+  | {
+      status: "failed";
+      exitCode: number | null;
+      error: string;
+      reason: FailureReason;
+      /** When to try again; null means the failure is final (no retries left, or not retryable). */
+      retryAt: number | null;
+    }
+  | {
+      /** The attempt stopped because its run was cancelled. */
+      status: "cancelled";
+      exitCode: number | null;
+      error: string | null;
+    };
+
+export interface AttemptResult {
+  taskRunId: number;
+  attempt: number;
+  workerId: string;
+  outcome: AttemptOutcome;
+}
+
+export interface CompletionResult {
+  taskRunId: number;
+  /** False when the worker no longer held the lease (it expired and was reclaimed): nothing was written. */
+  recorded: boolean;
+  /** Runs that reached a terminal status in this completion batch. */
+  finishedRuns: { runId: string; status: RunStatus }[];
+}
+
+export interface LogChunkInput {
+  taskRunId: number;
+  attempt: number;
+  stream: "stdout" | "stderr" | "system";
+  text: string;
+  at: number;
+}
+
+export interface WorkerRegistration {
+  id: string;
+  host: string;
+  pid: number;
+  queues: string[];
+  concurrency: number;
+  now: number;
+}
+
+/** What the scheduler needs from storage. The hot path: claim, complete, heartbeat. */
+export interface SchedulerStore {
+  claimTaskRuns(input: ClaimInput): Promise<ClaimedTaskRun[]>;
+  /** Records a batch of attempt results in one transaction, including readiness and failure propagation. */
+  completeTaskRuns(results: AttemptResult[], now: number): Promise<CompletionResult[]>;
+  /** Extends the leases of these task runs; returns the ids the worker no longer holds. */
+  heartbeat(workerId: string, taskRunIds: number[], leaseMs: number, now: number): Promise<number[]>;
+  /**
+   * Takes back expired leases (and leases of workers known to be dead): the task run goes back to `ready`
+   * with its attempt counted, or to `failed` when no attempt is left. Returns how many were taken back.
+   */
+  reclaimExpiredLeases(now: number, opts?: { runId?: string; deadWorkerIds?: string[] }): Promise<number>;
+  /** Earliest `availableAt` of a claimable task run in the future (a retry's backoff), or null. */
+  nextAvailableAt(now: number, runId?: string): Promise<number | null>;
+  /** Task runs among these whose run has a pending cancel request. */
+  cancelRequested(taskRunIds: number[]): Promise<number[]>;
+  appendLogs(chunks: LogChunkInput[]): Promise<void>;
+  registerWorker(worker: WorkerRegistration): Promise<void>;
+  heartbeatWorker(workerId: string, now: number): Promise<void>;
+  stopWorker(workerId: string, now: number): Promise<void>;
+  /** Workers whose heartbeat is older than `staleBefore`, or that ran on `host` with a pid that is gone. */
+  findDeadWorkers(input: { staleBefore: number; host: string; isPidAlive(pid: number): boolean }): Promise<string[]>;
+}
+
+/** Operations on plans and runs that are not on the hot path. */
+export interface RunStore {
+  importPlan(definition: PlanDefinition, opts: { baseDir: string | null; now: number }): Promise<ImportPlanResult>;
+  getPlanDefinition(slug: string): Promise<{ definition: PlanDefinition; baseDir: string | null; version: number }>;
+  createRun(input: CreateRunInput): Promise<CreatedRun>;
+  /** Marks the run cancelled: open task runs that are not running become `cancelled` at once; running ones
+   * are stopped by their worker, which records `cancelled`. Idempotent. */
+  requestCancel(runId: string, now: number): Promise<{ status: RunStatus }>;
+  /** `resume`: a run left `running` by a dead process goes on; nothing changes in its state. */
+  getRunStatus(runId: string): Promise<RunStatus>;
+  /** Operator move: a failed task run goes back to `ready` (its blocked dependents to `pending`). */
+  retryTaskRun(runId: string, taskKey: string, now: number): Promise<void>;
+}
+
+export interface EventRecord {
+  id: number;
+  type: string;
+  runId: string | null;
+  taskRunId: number | null;
+  taskKey: string | null;
+  fromStatus: TaskRunStatus | RunStatus | null;
+  toStatus: TaskRunStatus | RunStatus | null;
+  data: Record<string, unknown> | null;
+  createdAt: number;
+}
+
+export interface EventStore {
+  /** Events with id > `afterId`, in id order. */
+  readEvents(input: { afterId: number; runId?: string; limit: number }): Promise<EventRecord[]>;
+  /** The newest event id, or 0. */
+  lastEventId(): Promise<number>;
+}

@@ -1,0 +1,165 @@
+/**
+ * Glossary
+ * --------
+ * - **plan**: a goal broken into tasks joined by typed links. Identified by its `slug`.
+ * - **plan definition**: the canonical, fully-defaulted form of a plan file (`PlanDefinition`). Import,
+ *   export, run snapshots and hashing all work on it, never on the raw YAML.
+ * - **task**: one step of a plan, identified by its `key` (unique in the plan).
+ * - **link**: a typed edge `from -> to`. Only `requires` gates execution; `refers` feeds context.
+ * - **run**: one execution of a plan. It freezes the plan definition it started from.
+ * - **task run**: the attempt series of one task inside one run. It has one status (see `TaskRunStatus`).
+ * - **attempt**: one try of a task run; `attempt` counts from 1.
+ * - **lease**: the claim a worker holds on a running task run until `leaseExpiresAt`; heartbeats extend it.
+ *   An expired lease is taken back, so a dead worker loses nothing.
+ * - **event**: a row in the audit trail with a global increasing id, written in the same transaction as
+ *   the state change it records.
+ * - **epoch ms**: every time in the engine is a number of milliseconds since the Unix epoch, taken from an
+ *   injected clock, never from `Date.now()` directly.
+ */
+
+export const TASK_KINDS = ["shell", "http", "noop"] as const;
+export type TaskKind = (typeof TASK_KINDS)[number];
+
+export const LINK_KINDS = ["requires", "refers"] as const;
+export type LinkKind = (typeof LINK_KINDS)[number];
+
+export const TASK_RUN_STATUSES = [
+  "pending",
+  "ready",
+  "running",
+  "retrying",
+  "succeeded",
+  "failed",
+  "cancelled",
+  "blocked",
+  "skipped",
+] as const;
+export type TaskRunStatus = (typeof TASK_RUN_STATUSES)[number];
+
+export const RUN_STATUSES = ["queued", "running", "succeeded", "failed", "cancelled"] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+export const RUN_TRIGGERS = ["manual", "cli", "schedule", "api"] as const;
+export type RunTrigger = (typeof RUN_TRIGGERS)[number];
+
+/** Why an attempt or a task run ended without success. */
+export type FailureReason =
+  | "exit_code"
+  | "error"
+  | "timeout"
+  | "cancelled"
+  | "lease_expired"
+  | "upstream_failed"
+  | "output_parse";
+
+export interface RetryPolicy {
+  /** Retries after the first attempt, so `max: 2` means up to 3 attempts. Default 0. */
+  max: number;
+  /** How the delay grows between attempts. Default `exponential`. */
+  backoff: "fixed" | "exponential";
+  /** Delay before the first retry, in ms. Default 1000. */
+  delayMs: number;
+  /** Upper bound of any delay, in ms. Default 60000. */
+  maxDelayMs: number;
+  /** Fraction of the delay that is randomised away (0 = none, 1 = full jitter). Default 0.2. */
+  jitter: number;
+}
+
+export type ParamValue = string | number | boolean;
+
+export interface ShellSpec {
+  kind: "shell";
+  /** A string runs under `sh -c`; an array is an argv run without a shell. */
+  run: string | string[];
+  /** Extra environment variables (templated). Default `{}`. */
+  env: Record<string, string>;
+  /** Working directory, relative to the plan's base directory. Default: the base directory. */
+  cwd: string | null;
+}
+
+export interface HttpSpec {
+  kind: "http";
+  /** Default `GET`. */
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD";
+  url: string;
+  /** Default `{}`. */
+  headers: Record<string, string>;
+  /** Request body (templated). Default none. */
+  body: string | null;
+}
+
+export interface NoopSpec {
+  kind: "noop";
+  /** What the task outputs when it succeeds. Default none (null). */
+  output: unknown;
+}
+
+export type TaskSpec = ShellSpec | HttpSpec | NoopSpec;
+
+/** One task of a plan definition, with every default applied. */
+export interface TaskDefinition {
+  key: string;
+  /** Default: the key. */
+  name: string;
+  kind: TaskKind;
+  spec: TaskSpec;
+  /** Task-level params; run params with the same name override them. Default `{}`. */
+  params: Record<string, ParamValue>;
+  /** Upstream keys that must succeed first. Default `[]`. */
+  requires: string[];
+  /** Upstream keys whose outputs are context only. Default `[]`. */
+  refers: string[];
+  /** Higher runs first among ready tasks. Default 0. */
+  priority: number;
+  /** Default `default`. */
+  queue: string;
+  retry: RetryPolicy;
+  /** Per-attempt time limit in ms; null means none. Default null. */
+  timeoutMs: number | null;
+  /** `json` parses stdout (or the HTTP body) as JSON and fails the attempt if it does not parse. Default `text`. */
+  output: "text" | "json";
+}
+
+/** A plan with every default applied: what import stores and what a run freezes. */
+export interface PlanDefinition {
+  slug: string;
+  /** Default: the slug. */
+  name: string;
+  /** Default "". */
+  goal: string;
+  /** The INDEX document. Default "". */
+  index: string;
+  /** Run parameters with their defaults. Default `{}`. */
+  params: Record<string, ParamValue>;
+  /** Tasks in file order. */
+  tasks: TaskDefinition[];
+}
+
+/** What a task run reads from each of its `requires` upstreams. */
+export interface UpstreamOutput {
+  /** The output as text (stdout, trimmed; or the response body). */
+  output: string | null;
+  /** The parsed output when it was JSON, else null. */
+  json: unknown;
+}
+
+export interface Clock {
+  /** Epoch ms. */
+  now(): number;
+}
+
+export interface Logger {
+  debug(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export const systemClock: Clock = { now: () => Date.now() };
+
+export const silentLogger: Logger = {
+  debug() {},
+  info() {},
+  warn() {},
+  error() {},
+};
