@@ -99,11 +99,12 @@ export interface AttemptResult {
   outcome: AttemptOutcome;
 }
 
-export interface CompletionResult {
-  taskRunId: number;
-  /** False when the worker no longer held the lease (it expired and was reclaimed): nothing was written. */
-  recorded: boolean;
-  /** Runs that reached a terminal status in this completion batch. */
+export interface CompletionBatchResult {
+  /** Task runs whose result was written. */
+  recorded: number[];
+  /** Task runs whose worker no longer held the lease (it expired and was taken back): nothing was written. */
+  stale: number[];
+  /** Runs that reached a terminal status in this batch. */
   finishedRuns: { runId: string; status: RunStatus }[];
 }
 
@@ -128,7 +129,7 @@ export interface WorkerRegistration {
 export interface SchedulerStore {
   claimTaskRuns(input: ClaimInput): Promise<ClaimedTaskRun[]>;
   /** Records a batch of attempt results in one transaction, including readiness and failure propagation. */
-  completeTaskRuns(results: AttemptResult[], now: number): Promise<CompletionResult[]>;
+  completeTaskRuns(results: AttemptResult[], now: number): Promise<CompletionBatchResult>;
   /** Extends the leases of these task runs; returns the ids the worker no longer holds. */
   heartbeat(workerId: string, taskRunIds: number[], leaseMs: number, now: number): Promise<number[]>;
   /**
@@ -136,6 +137,11 @@ export interface SchedulerStore {
    * with its attempt counted, or to `failed` when no attempt is left. Returns how many were taken back.
    */
   reclaimExpiredLeases(now: number, opts?: { runId?: string; deadWorkerIds?: string[] }): Promise<number>;
+  /**
+   * Gives claims back without counting the attempt (`running → ready`): a worker shutting down releases what
+   * it could not finish. Only rows this worker still holds change.
+   */
+  releaseTaskRuns(workerId: string, taskRunIds: number[], now: number): Promise<void>;
   /** Earliest `availableAt` of a claimable task run in the future (a retry's backoff), or null. */
   nextAvailableAt(now: number, runId?: string): Promise<number | null>;
   /** Task runs among these whose run has a pending cancel request. */
@@ -146,6 +152,11 @@ export interface SchedulerStore {
   stopWorker(workerId: string, now: number): Promise<void>;
   /** Workers whose heartbeat is older than `staleBefore`, or that ran on `host` with a pid that is gone. */
   findDeadWorkers(input: { staleBefore: number; host: string; isPidAlive(pid: number): boolean }): Promise<string[]>;
+  /**
+   * Calls `listener` after this process committed something that may make work claimable (a run created,
+   * a task released, a cancel). Other processes' commits are found by polling. Returns an unsubscribe.
+   */
+  onChange(listener: () => void): () => void;
 }
 
 /** Operations on plans and runs that are not on the hot path. */

@@ -1,0 +1,128 @@
+import { BadInputError } from "@taskloom/core";
+import type { RunDetail } from "@taskloom/db";
+import type { Command } from "commander";
+import { type CliContext, runCommand } from "../cli-context.ts";
+import { formatElapsed, iso, palette } from "../format.ts";
+import { plainRenderer, type ProgressRenderer, ttyRenderer } from "../progress/progress-renderer.ts";
+import { RunProgress } from "../progress/run-progress.ts";
+import { collectParam, parsePositiveInt } from "./option-parsers.ts";
+
+interface RunFlags {
+  json?: boolean;
+  concurrency?: number;
+  param: Record<string, string>;
+  resume?: string;
+}
+
+/** Exit codes of `taskloom run`: the run's final status. */
+const EXIT_BY_STATUS: Record<string, number> = { succeeded: 0, failed: 1, cancelled: 130 };
+
+export function registerRunCommand(program: Command, context: CliContext): void {
+  program
+    .command("run")
+    .description("import a plan file and run it to completion in this process")
+    .argument("[file]", "plan file (YAML or JSON)")
+    .option("--json", "print one JSON summary on stdout at the end (progress goes to stderr)")
+    .option("-c, --concurrency <n>", "tasks run at once (default 4, or TASKLOOM_WORKER_CONCURRENCY)", parsePositiveInt)
+    .option("-p, --param <key=value>", "set a run parameter (repeatable)", collectParam, {})
+    .option("--resume <runId>", "go on with a run left unfinished by a process that died")
+    .action((file: string | undefined, flags: RunFlags) => runCommand(context, () => run(context, file, flags)));
+}
+
+async function run(context: CliContext, file: string | undefined, flags: RunFlags): Promise<number> {
+  if (!file && !flags.resume) throw new BadInputError("give a plan file, or --resume RUN_ID");
+  if (file && flags.resume) throw new BadInputError("give either a plan file or --resume, not both");
+  const taskloom = context.open();
+  try {
+    let runId: string;
+    if (flags.resume) {
+      runId = await taskloom.queries.resolveRunId(flags.resume);
+    } else {
+      const plan = await taskloom.importPlanFile(file ?? "");
+      runId = (await taskloom.startRun(plan.slug, { params: flags.param, trigger: "cli" })).runId;
+    }
+    const before = await taskloom.queries.getRun(runId);
+    const progressStream = flags.json ? context.stderr : context.stdout;
+    const renderer = createRenderer(context, progressStream, before);
+    renderer.note(`${flags.resume ? "resuming" : "started"} run ${runId} of ${before.planSlug} (${before.tasks.length} tasks)`);
+
+    const cancel = new AbortController();
+    let interrupts = 0;
+    const onSigint = () => {
+      interrupts++;
+      if (interrupts === 1) {
+        renderer.note("cancelling: running tasks get SIGTERM (press Ctrl-C again to force quit)");
+        cancel.abort();
+      } else {
+        context.stderr.write("forced quit\n");
+        process.exit(130);
+      }
+    };
+    process.on("SIGINT", onSigint);
+    process.on("SIGTERM", onSigint);
+    const concurrency = flags.concurrency ?? context.env.TASKLOOM_WORKER_CONCURRENCY ?? 4;
+    try {
+      await taskloom.executeRun(runId, {
+        concurrency,
+        ...(context.env.TASKLOOM_LEASE_MS ? { leaseMs: context.env.TASKLOOM_LEASE_MS } : {}),
+        signal: cancel.signal,
+        onEvent: (event) => renderer.event(event),
+      });
+    } finally {
+      process.off("SIGINT", onSigint);
+      process.off("SIGTERM", onSigint);
+      renderer.finish();
+    }
+
+    const detail = await taskloom.queries.getRun(runId);
+    if (flags.json) context.stdout.write(`${JSON.stringify(jsonSummary(detail))}\n`);
+    else printSummary(context, progressStream, detail);
+    return EXIT_BY_STATUS[detail.status] ?? 1;
+  } finally {
+    await taskloom.close();
+  }
+}
+
+function createRenderer(context: CliContext, out: NodeJS.WriteStream, run: RunDetail): ProgressRenderer {
+  const progress = new RunProgress(run.tasks, Date.now());
+  const colors = palette(Boolean(out.isTTY) && !context.env.NO_COLOR);
+  return out.isTTY
+    ? ttyRenderer(progress, out, colors, `${run.planSlug}`, () => Date.now())
+    : plainRenderer(progress, out, colors);
+}
+
+function printSummary(context: CliContext, out: NodeJS.WriteStream, run: RunDetail): void {
+  const colors = palette(Boolean(out.isTTY) && !context.env.NO_COLOR);
+  for (const task of run.tasks) {
+    if (task.status === "failed") out.write(`${colors.red("failed")}  ${task.key}: ${task.error ?? ""}\n`);
+  }
+  const elapsed = run.startedAt !== null && run.finishedAt !== null ? ` in ${formatElapsed(run.finishedAt - run.startedAt)}` : "";
+  const counts = Object.entries(run.counts)
+    .map(([status, n]) => `${n} ${status}`)
+    .join(", ");
+  const status = run.status === "succeeded" ? colors.green(run.status) : colors.red(run.status);
+  out.write(`run ${run.id} ${status}${elapsed} (${counts})\n`);
+}
+
+/** The `--json` document: exactly one, on stdout, tasks in plan-file order. */
+export function jsonSummary(run: RunDetail) {
+  return {
+    run: {
+      id: run.id,
+      plan: run.planSlug,
+      status: run.status,
+      startedAt: iso(run.startedAt),
+      finishedAt: iso(run.finishedAt),
+    },
+    tasks: run.tasks.map((task) => ({
+      key: task.key,
+      status: task.status,
+      attempts: task.attempts,
+      startedAt: iso(task.startedAt),
+      finishedAt: iso(task.finishedAt),
+      exitCode: task.exitCode,
+      output: task.outputJson ?? task.outputText,
+      error: task.error,
+    })),
+  };
+}

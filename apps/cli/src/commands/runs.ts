@@ -1,0 +1,132 @@
+import type { RunDetail, RunSummary } from "@taskloom/db";
+import type { Command } from "commander";
+import { type CliContext, runCommand } from "../cli-context.ts";
+import { formatElapsed, iso, table } from "../format.ts";
+import { parsePositiveInt } from "./option-parsers.ts";
+
+const duration = (start: number | null, end: number | null) =>
+  start !== null && end !== null ? formatElapsed(end - start) : "-";
+
+export function registerRunsCommand(program: Command, context: CliContext): void {
+  const runs = program
+    .command("runs")
+    .description("list runs, newest first (`runs show RUN_ID` for one run)")
+    .option("--plan <slug>", "only runs of this plan")
+    .option("--limit <n>", "how many (default 20)", parsePositiveInt)
+    .option("--json", "print JSON")
+    .action((flags: { plan?: string; limit?: number; json?: boolean }) =>
+      runCommand(context, async () => {
+        const taskloom = context.open();
+        try {
+          const list = await taskloom.queries.listRuns({
+            ...(flags.plan ? { planSlug: flags.plan } : {}),
+            limit: flags.limit ?? 20,
+          });
+          context.stdout.write(flags.json ? `${JSON.stringify(list.map(runJson), null, 2)}\n` : runsTable(list));
+          return 0;
+        } finally {
+          await taskloom.close();
+        }
+      }),
+    );
+
+  runs
+    .command("show")
+    .description("one run: each task's status, attempts, duration and exit code")
+    .argument("<runId>", "run id (a unique prefix is enough)")
+    .option("--json", "print JSON")
+    .action((runId: string, flags: { json?: boolean }) =>
+      runCommand(context, async () => {
+        const taskloom = context.open();
+        try {
+          const run = await taskloom.queries.getRun(runId);
+          context.stdout.write(flags.json ? `${JSON.stringify(runDetailJson(run), null, 2)}\n` : runDetailText(run));
+          return 0;
+        } finally {
+          await taskloom.close();
+        }
+      }),
+    );
+}
+
+function runJson(run: RunSummary) {
+  return {
+    id: run.id,
+    plan: run.planSlug,
+    planVersion: run.planVersion,
+    status: run.status,
+    trigger: run.trigger,
+    createdAt: iso(run.createdAt),
+    startedAt: iso(run.startedAt),
+    finishedAt: iso(run.finishedAt),
+    tasks: run.counts,
+  };
+}
+
+function runsTable(list: RunSummary[]): string {
+  if (list.length === 0) return "no runs yet: start one with `taskloom run FILE`\n";
+  const rows = [["RUN", "PLAN", "STATUS", "TRIGGER", "CREATED", "DURATION", "TASKS"]];
+  for (const run of list) {
+    const counts = Object.entries(run.counts)
+      .map(([status, n]) => `${n} ${status}`)
+      .join(", ");
+    rows.push([
+      run.id,
+      run.planSlug,
+      run.status,
+      run.trigger,
+      iso(run.createdAt) ?? "-",
+      duration(run.startedAt, run.finishedAt),
+      counts,
+    ]);
+  }
+  return `${table(rows)}\n`;
+}
+
+function runDetailJson(run: RunDetail) {
+  return {
+    ...runJson(run),
+    params: run.params,
+    tasks: run.tasks.map((task) => ({
+      key: task.key,
+      kind: task.kind,
+      status: task.status,
+      attempts: task.attempts,
+      startedAt: iso(task.startedAt),
+      finishedAt: iso(task.finishedAt),
+      durationMs: task.startedAt !== null && task.finishedAt !== null ? task.finishedAt - task.startedAt : null,
+      exitCode: task.exitCode,
+      output: task.outputJson ?? task.outputText,
+      error: task.error,
+      reason: task.reason,
+      attemptHistory: task.attemptHistory.map((a) => ({
+        ...a,
+        startedAt: iso(a.startedAt),
+        finishedAt: iso(a.finishedAt),
+      })),
+    })),
+  };
+}
+
+function runDetailText(run: RunDetail): string {
+  const head = [
+    `run       ${run.id}`,
+    `plan      ${run.planSlug} (version ${run.planVersion})`,
+    `status    ${run.status}`,
+    `trigger   ${run.trigger}`,
+    `created   ${iso(run.createdAt)}`,
+    `duration  ${duration(run.startedAt, run.finishedAt)}`,
+  ];
+  const rows = [["TASK", "STATUS", "ATTEMPTS", "DURATION", "EXIT", "ERROR"]];
+  for (const task of run.tasks) {
+    rows.push([
+      task.key,
+      task.status,
+      String(task.attempts),
+      duration(task.startedAt, task.finishedAt),
+      task.exitCode === null ? "-" : String(task.exitCode),
+      task.error ?? "",
+    ]);
+  }
+  return `${head.join("\n")}\n\n${table(rows)}\n`;
+}

@@ -1,0 +1,28 @@
+import { z } from "zod";
+
+/**
+ * The CLI's one validated view of the environment; nothing else in the app reads `process.env`.
+ * Command-line flags override these.
+ */
+const schema = z.object({
+  /** Database URL. Default `file:.taskloom/taskloom.db` (resolved by @taskloom/db). */
+  TASKLOOM_DATABASE_URL: z.string().min(1).optional(),
+  /** Default worker concurrency. Default 4. */
+  TASKLOOM_WORKER_CONCURRENCY: z.coerce.number().int().positive().optional(),
+  /** Lease length in ms: how soon a dead worker's tasks are taken back. Default 30000. */
+  TASKLOOM_LEASE_MS: z.coerce.number().int().min(100).optional(),
+  /** Log level of the engine's own logs on stderr (`silent` unless --verbose). */
+  TASKLOOM_LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "silent"]).optional(),
+  NO_COLOR: z.string().optional(),
+});
+
+export type CliEnv = z.infer<typeof schema>;
+
+export function readEnv(source: NodeJS.ProcessEnv = process.env): CliEnv {
+  const parsed = schema.safeParse(source);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ");
+    throw new Error(`invalid environment: ${problems}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,43 @@
+import { Command } from "commander";
+import { createCliContext, type GlobalOptions } from "./cli-context.ts";
+import { registerListTasksCommand } from "./commands/list-tasks.ts";
+import { registerLogsCommand } from "./commands/logs.ts";
+import { registerMigrateCommand } from "./commands/migrate.ts";
+import { registerPlanCommand } from "./commands/plan.ts";
+import { registerRunCommand } from "./commands/run.ts";
+import { registerRunsCommand } from "./commands/runs.ts";
+import { registerValidateCommand } from "./commands/validate.ts";
+import { registerWorkerCommand } from "./commands/worker.ts";
+import { readEnv } from "./env.ts";
+
+const program = new Command("taskloom")
+  .description("Taskloom: run graphs of tasks that know their dependencies and their context")
+  .option("--db <url>", "database (file:PATH or PATH); default TASKLOOM_DATABASE_URL or file:.taskloom/taskloom.db")
+  .option("--verbose", "log engine internals to stderr and print stack traces")
+  .showHelpAfterError()
+  .configureOutput({ outputError: (text, write) => write(text) });
+
+let env: ReturnType<typeof readEnv>;
+try {
+  env = readEnv();
+} catch (error) {
+  process.stderr.write(`error: ${(error as Error).message}\n`);
+  process.exit(2);
+}
+
+const context = createCliContext(env, () => program.opts<GlobalOptions>());
+registerRunCommand(program, context);
+registerValidateCommand(program, context);
+registerPlanCommand(program, context);
+registerListTasksCommand(program, context);
+registerRunsCommand(program, context);
+registerLogsCommand(program, context);
+registerWorkerCommand(program, context);
+registerMigrateCommand(program, context);
+
+program.exitOverride((error) => {
+  // Usage errors (unknown option, missing argument) exit 2; --help and --version exit 0.
+  process.exit(error.exitCode === 0 ? 0 : 2);
+});
+
+await program.parseAsync(process.argv);

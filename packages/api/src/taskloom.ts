@@ -1,0 +1,295 @@
+import { randomBytes } from "node:crypto";
+import fs from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import {
+  type Clock,
+  type CreatedRun,
+  type EventRecord,
+  isTerminalRunStatus,
+  type Logger,
+  type ParamValue,
+  type PlanDefinition,
+  parsePlanObject,
+  parsePlanText,
+  type RunStatus,
+  type RunTrigger,
+  resolveRunParams,
+  serializePlan,
+  silentLogger,
+  systemClock,
+} from "@taskloom/core";
+import { openTaskloomDatabase, type RunQueries, type SqliteStore, type TaskloomDatabase } from "@taskloom/db";
+import { executeTask } from "@taskloom/executor";
+import { Worker, type WorkerOptions } from "@taskloom/scheduler";
+
+export interface TaskloomOptions {
+  /** `file:path.db` or a bare path. Default `file:.taskloom/taskloom.db` under `cwd`. */
+  databaseUrl?: string;
+  /** Directory relative paths resolve against. Default `process.cwd()`. */
+  cwd?: string;
+  /** Default: silent. */
+  logger?: Logger;
+  /** Default: the system clock. */
+  clock?: Clock;
+  /** Jitter source returning [0, 1). Default `Math.random`. */
+  random?: () => number;
+  /** How often event subscribers and run waiters look for commits of other processes, in ms. Default 200. */
+  pollMs?: number;
+}
+
+export interface ImportedPlan {
+  slug: string;
+  version: number;
+  changed: boolean;
+  definition: PlanDefinition;
+}
+
+export interface RunOptions extends WorkerOptions {
+  /** `--param k=v` values, checked against the plan's declared params. Default none. */
+  params?: Record<string, string>;
+  /** Default `api`. */
+  trigger?: RunTrigger;
+  /** Called for every event of the run, in order. */
+  onEvent?: (event: EventRecord) => void;
+  /** Aborting it cancels the run. */
+  signal?: AbortSignal;
+}
+
+export interface RunOutcome {
+  runId: string;
+  status: RunStatus;
+}
+
+/**
+ * The embeddable engine: open a database, import plans, start runs, execute them in this process, wait for
+ * them and follow their events. The CLI is a thin shell around this class.
+ *
+ * ```ts
+ * const taskloom = Taskloom.open({ databaseUrl: "file:./my.db" });
+ * const plan = await taskloom.importPlanFile("examples/etl.yaml");
+ * const { status } = await taskloom.run(plan.slug, { concurrency: 4 });
+ * await taskloom.close();
+ * ```
+ */
+export class Taskloom {
+  readonly database: TaskloomDatabase;
+  readonly #cwd: string;
+  readonly #logger: Logger;
+  readonly #clock: Clock;
+  readonly #random: () => number;
+  readonly #pollMs: number;
+  readonly #workers = new Set<Worker>();
+
+  private constructor(database: TaskloomDatabase, options: TaskloomOptions, cwd: string) {
+    this.database = database;
+    this.#cwd = cwd;
+    this.#logger = options.logger ?? silentLogger;
+    this.#clock = options.clock ?? systemClock;
+    this.#random = options.random ?? Math.random;
+    this.#pollMs = options.pollMs ?? 200;
+  }
+
+  /** Opens (creating and migrating when needed) the database. */
+  static open(options: TaskloomOptions = {}): Taskloom {
+    const cwd = options.cwd ?? process.cwd();
+    const database = openTaskloomDatabase({ cwd, ...(options.databaseUrl ? { url: options.databaseUrl } : {}) });
+    return new Taskloom(database, options, cwd);
+  }
+
+  get store(): SqliteStore {
+    return this.database.store;
+  }
+
+  get queries(): RunQueries {
+    return this.database.queries;
+  }
+
+  /** Imports a plan file (YAML or JSON). Relative task `cwd`s resolve against the file's folder. */
+  async importPlanFile(file: string): Promise<ImportedPlan> {
+    const absolute = path.resolve(this.#cwd, file);
+    const text = await fs.readFile(absolute, "utf8");
+    const definition = parsePlanText(text, { format: absolute.endsWith(".json") ? "json" : "yaml" });
+    return this.importPlan(definition, path.dirname(absolute));
+  }
+
+  /** Imports a plan from text (YAML or JSON) or from an already-parsed object. */
+  async importPlanSource(source: string | object, baseDir: string | null = null): Promise<ImportedPlan> {
+    const definition = typeof source === "string" ? parsePlanText(source) : parsePlanObject(source);
+    return this.importPlan(definition, baseDir);
+  }
+
+  async importPlan(definition: PlanDefinition, baseDir: string | null): Promise<ImportedPlan> {
+    const result = await this.store.importPlan(definition, { baseDir, now: this.#clock.now() });
+    return { slug: result.slug, version: result.version, changed: result.changed, definition };
+  }
+
+  async exportPlan(slug: string, format: "yaml" | "json" = "yaml"): Promise<string> {
+    const { definition } = await this.store.getPlanDefinition(slug);
+    return serializePlan(definition, format);
+  }
+
+  /** Creates a run (it starts `queued`; any worker on this database may execute it). */
+  async startRun(
+    planSlug: string,
+    options: { params?: Record<string, string>; trigger?: RunTrigger } = {},
+  ): Promise<CreatedRun> {
+    const { definition } = await this.store.getPlanDefinition(planSlug);
+    const params: Record<string, ParamValue> = resolveRunParams(definition, options.params ?? {});
+    return this.store.createRun({ planSlug, trigger: options.trigger ?? "api", params, now: this.#clock.now() });
+  }
+
+  /** Creates a run and executes it in this process until it ends. */
+  async run(planSlug: string, options: RunOptions = {}): Promise<RunOutcome> {
+    const created = await this.startRun(planSlug, {
+      ...(options.params ? { params: options.params } : {}),
+      trigger: options.trigger ?? "api",
+    });
+    return this.executeRun(created.runId, options);
+  }
+
+  /**
+   * Executes an existing run in this process until it ends: a new run, or one left behind by a process that
+   * died (`--resume`). Leases of dead workers are taken back first, so the interrupted tasks run again.
+   */
+  async executeRun(runId: string, options: RunOptions = {}): Promise<RunOutcome> {
+    const status = await this.store.getRunStatus(runId);
+    if (isTerminalRunStatus(status)) return { runId, status };
+    const worker = this.createWorker({ ...options, runId });
+    const onAbort = () => void this.cancelRun(runId);
+    options.signal?.addEventListener("abort", onAbort, { once: true });
+    const unsubscribe = options.onEvent ? this.subscribe(options.onEvent, { runId }) : null;
+    try {
+      await worker.start();
+      const final = await this.waitForRun(runId);
+      return { runId, status: final };
+    } finally {
+      options.signal?.removeEventListener("abort", onAbort);
+      await worker.stop();
+      // Deliver the events written by the last completions before returning.
+      if (unsubscribe) await unsubscribe.drain();
+      unsubscribe?.();
+    }
+  }
+
+  /** A worker on this database; call `start()` and later `stop()`. */
+  createWorker(options: WorkerOptions = {}): Worker {
+    const pid = process.pid;
+    const host = os.hostname();
+    const worker = new Worker(
+      {
+        store: this.store,
+        execute: executeTask,
+        clock: this.#clock,
+        random: this.#random,
+        logger: this.#logger,
+        workerId: `${host}:${pid}:${randomBytes(4).toString("hex")}`,
+        host,
+        pid,
+        isPidAlive,
+      },
+      options,
+    );
+    this.#workers.add(worker);
+    return worker;
+  }
+
+  /** Requests a cancel; attempts running in this process are stopped at once, others at their next heartbeat. */
+  async cancelRun(runId: string): Promise<RunStatus> {
+    const { status } = await this.store.requestCancel(runId, this.#clock.now());
+    for (const worker of this.#workers) worker.abortRun(runId);
+    return status;
+  }
+
+  /** Operator move: retries a failed task of a run (its blocked dependents run after it). */
+  async retryTask(runId: string, taskKey: string): Promise<void> {
+    await this.store.retryTaskRun(runId, taskKey, this.#clock.now());
+  }
+
+  /** Resolves with the run's final status, whichever process executes it. */
+  async waitForRun(runId: string): Promise<RunStatus> {
+    for (;;) {
+      const status = await this.store.getRunStatus(runId);
+      if (isTerminalRunStatus(status)) return status;
+      await this.#nextChange();
+    }
+  }
+
+  /**
+   * Follows the event log from `afterId` (default: from now), in order, across processes. Returns an
+   * unsubscribe function; its `drain()` delivers what is already committed.
+   */
+  subscribe(
+    listener: (event: EventRecord) => void,
+    options: { runId?: string; afterId?: number } = {},
+  ): (() => void) & { drain(): Promise<void> } {
+    let lastId = options.afterId ?? -1;
+    let active = true;
+    let reading: Promise<void> | null = null;
+    const read = async () => {
+      if (lastId < 0) lastId = await this.store.lastEventId();
+      for (;;) {
+        const events = await this.store.readEvents({
+          afterId: lastId,
+          limit: 1000,
+          ...(options.runId ? { runId: options.runId } : {}),
+        });
+        for (const event of events) {
+          lastId = event.id;
+          if (active) listener(event);
+        }
+        if (events.length < 1000) return;
+      }
+    };
+    const pump = (): Promise<void> => {
+      reading ??= read()
+        .catch((error: unknown) => this.#logger.error({ err: error }, "reading events failed"))
+        .finally(() => {
+          reading = null;
+        });
+      return reading;
+    };
+    const offChange = this.store.onChange(() => void pump());
+    const timer = setInterval(() => void pump(), this.#pollMs);
+    timer.unref();
+    void pump();
+    const unsubscribe = () => {
+      active = false;
+      offChange();
+      clearInterval(timer);
+    };
+    return Object.assign(unsubscribe, {
+      async drain() {
+        await pump();
+        await pump();
+      },
+    });
+  }
+
+  #nextChange(): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, this.#pollMs);
+      const off = this.store.onChange(done);
+      function done() {
+        clearTimeout(timer);
+        off();
+        resolve();
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    for (const worker of this.#workers) await worker.stop({ graceMs: 0 });
+    this.#workers.clear();
+    await this.database.close();
+  }
+}
+
+function isPidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}

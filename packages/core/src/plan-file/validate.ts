@@ -1,0 +1,633 @@
+import { z } from "zod";
+import { type PlanIssue, PlanValidationError } from "../errors.ts";
+import { findCycle } from "../graph/index.ts";
+import { templateReferences } from "../template.ts";
+import {
+  type HttpSpec,
+  type ParamValue,
+  type PlanDefinition,
+  type RetryPolicy,
+  TASK_KINDS,
+  type TaskDefinition,
+  type TaskKind,
+  type TaskSpec,
+} from "../types.ts";
+import {
+  type Check,
+  durationCheck,
+  envCheck,
+  fromZod,
+  headersCheck,
+  integerCheck,
+  isJsonValue,
+  isReservedName,
+  nonEmptyStringCheck,
+  outputModeCheck,
+  own,
+  paramsCheck,
+  readField,
+  SLUG_PATTERN,
+  stringCheck,
+  stringListCheck,
+  TASK_KEY_PATTERN,
+  timeoutCheck,
+} from "./checks.ts";
+import { DEFAULT_QUEUE, DEFAULT_RETRY_POLICY, MAX_SLUG_LENGTH } from "./defaults.ts";
+import { type DocPath, describeValue, IssueCollector, isPlainObject } from "./issues.ts";
+import { readSource } from "./yaml-source.ts";
+
+export type PlanValidationResult = { ok: true; plan: PlanDefinition } | { ok: false; issues: PlanIssue[] };
+
+export interface PlanTextOptions {
+  /** What the text is expected to be. Only a hint: YAML reads JSON too. */
+  format?: "yaml" | "json";
+}
+
+const ROOT_FIELDS = ["plan", "name", "goal", "index", "params", "defaults", "tasks"] as const;
+const DEFAULTS_FIELDS = ["retries", "timeout", "queue", "priority", "output", "env", "cwd"] as const;
+const COMMON_TASK_FIELDS = [
+  "name",
+  "kind",
+  "params",
+  "requires",
+  "refers",
+  "priority",
+  "queue",
+  "retries",
+  "timeout",
+  "output",
+] as const;
+const KIND_FIELDS: Readonly<Record<TaskKind, readonly string[]>> = {
+  shell: ["run", "env", "cwd"],
+  http: ["method", "url", "headers", "body"],
+  noop: ["result"],
+};
+const ALL_TASK_FIELDS = new Set<string>([...COMMON_TASK_FIELDS, ...Object.values(KIND_FIELDS).flat()]);
+const HTTP_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"] as const;
+
+const slugCheck = fromZod(
+  z
+    .string()
+    .min(1)
+    .max(MAX_SLUG_LENGTH)
+    .regex(
+      SLUG_PATTERN,
+      "must be a slug: lowercase letters, digits and `-`, starting with a letter or digit",
+    ),
+);
+const kindCheck = fromZod(z.enum(TASK_KINDS));
+const methodCheck = fromZod(z.enum(HTTP_METHODS));
+
+type RetryOverrides = Partial<RetryPolicy>;
+
+const retriesSchema = z
+  .strictObject({
+    max: z.int().min(0),
+    backoff: z.enum(["fixed", "exponential"]),
+    delay: z.unknown(),
+    maxDelay: z.unknown(),
+    jitter: z.number().min(0).max(1),
+  })
+  .partial();
+
+/** A partial retry policy, `{ max, backoff, delay, maxDelay, jitter }` in the file. */
+const retriesCheck: Check<RetryOverrides> = (value, path, issues) => {
+  const before = issues.count;
+  const parsed = fromZod(retriesSchema)(value, path, issues);
+  if (parsed === undefined) {
+    // Still report bad durations alongside the other problems of the same mapping.
+    if (isPlainObject(value)) {
+      for (const key of ["delay", "maxDelay"]) readField(value, key, path, durationCheck, issues);
+    }
+    return undefined;
+  }
+  const overrides: RetryOverrides = {};
+  if (parsed.max !== undefined) overrides.max = parsed.max;
+  if (parsed.backoff !== undefined) overrides.backoff = parsed.backoff;
+  if (parsed.jitter !== undefined) overrides.jitter = parsed.jitter === 0 ? 0 : parsed.jitter;
+  const delay =
+    parsed.delay === undefined ? undefined : durationCheck(parsed.delay, [...path, "delay"], issues);
+  if (delay !== undefined) overrides.delayMs = delay;
+  const maxDelay =
+    parsed.maxDelay === undefined ? undefined : durationCheck(parsed.maxDelay, [...path, "maxDelay"], issues);
+  if (maxDelay !== undefined) overrides.maxDelayMs = maxDelay;
+  return issues.count === before ? overrides : undefined;
+};
+
+/** `run`: a non-empty string (sh -c) or a non-empty argv list of strings. */
+const runCheck: Check<string | string[]> = (value, path, issues) => {
+  if (typeof value === "string") {
+    if (value.trim() !== "") return value;
+    issues.add(path, "must not be empty");
+    return undefined;
+  }
+  if (!Array.isArray(value)) {
+    issues.add(path, `expected a command string or a list of strings (argv), got ${describeValue(value)}`);
+    return undefined;
+  }
+  const before = issues.count;
+  if (value.length === 0) issues.add(path, "must not be empty");
+  const argv: string[] = [];
+  value.forEach((item: unknown, index) => {
+    if (typeof item === "string") argv.push(item);
+    else issues.add([...path, index], `expected a string, got ${describeValue(item)}`);
+  });
+  if (typeof value[0] === "string" && value[0] === "")
+    issues.add([...path, 0], "the program must not be empty");
+  return issues.count === before ? argv : undefined;
+};
+
+/** `body`: a string, null, or a mapping/list sent as JSON text. */
+const bodyCheck: Check<string | null> = (value, path, issues) => {
+  if (value === null || typeof value === "string") return value;
+  if (Array.isArray(value) || isPlainObject(value)) {
+    if (isJsonValue(value)) return JSON.stringify(value);
+    issues.add(path, "the body must be JSON-compatible (no special numbers or non-plain values)");
+    return undefined;
+  }
+  issues.add(path, `expected a string, or a mapping or list sent as JSON, got ${describeValue(value)}`);
+  return undefined;
+};
+
+const urlCheck: Check<string> = (value, path, issues) => {
+  const url = nonEmptyStringCheck(value, path, issues);
+  if (url === undefined || templateReferences(url).length > 0 || url.includes("{{")) return url;
+  let protocol: string | undefined;
+  try {
+    protocol = new URL(url).protocol;
+  } catch {
+    protocol = undefined;
+  }
+  if (protocol === "http:" || protocol === "https:") return url;
+  issues.add(path, `invalid URL \`${url}\` (expected an http:// or https:// URL)`);
+  return undefined;
+};
+
+const resultCheck: Check<unknown> = (value, path, issues) => {
+  if (isJsonValue(value)) return JSON.parse(JSON.stringify(value)) as unknown;
+  issues.add(path, "`result` must be a JSON value (null, boolean, number, string, list or mapping)");
+  return undefined;
+};
+
+interface DefaultsDraft {
+  retries: RetryOverrides;
+  timeout: number | null | undefined;
+  queue: string | undefined;
+  priority: number | undefined;
+  output: "text" | "json" | undefined;
+  env: Record<string, string>;
+  cwd: string | null | undefined;
+}
+
+interface TaskDraft {
+  key: string;
+  /** Undefined when the kind is invalid. */
+  kind: TaskKind | undefined;
+  name: string | undefined;
+  params: Record<string, ParamValue> | undefined;
+  /** Undefined when `params` is present but not a mapping: param references cannot be checked then. */
+  paramNames: Set<string> | undefined;
+  requires: string[] | undefined;
+  requiresValid: boolean;
+  refers: string[] | undefined;
+  priority: number | undefined;
+  queue: string | undefined;
+  retries: RetryOverrides | undefined;
+  hasTimeout: boolean;
+  timeout: number | null | undefined;
+  output: "text" | "json" | undefined;
+  run: string | string[] | undefined;
+  env: Record<string, string> | undefined;
+  hasCwd: boolean;
+  cwd: string | null | undefined;
+  method: HttpSpec["method"] | undefined;
+  url: string | undefined;
+  headers: Record<string, string> | undefined;
+  body: string | null | undefined;
+  result: unknown;
+}
+
+function unknownFieldMessage(field: string): string {
+  return `unknown field \`${field}\``;
+}
+
+function namesOf(value: unknown): Set<string> | undefined {
+  if (value === undefined) return new Set();
+  return isPlainObject(value) ? new Set(Object.keys(value)) : undefined;
+}
+
+function readDefaults(value: unknown, issues: IssueCollector): DefaultsDraft {
+  const draft: DefaultsDraft = {
+    retries: {},
+    timeout: undefined,
+    queue: undefined,
+    priority: undefined,
+    output: undefined,
+    env: {},
+    cwd: undefined,
+  };
+  if (value === undefined) return draft;
+  const path = ["defaults"];
+  if (!isPlainObject(value)) {
+    issues.add(path, `expected a mapping, got ${describeValue(value)}`);
+    return draft;
+  }
+  for (const field of Object.keys(value)) {
+    if ((DEFAULTS_FIELDS as readonly string[]).includes(field)) continue;
+    issues.add(
+      [...path, field],
+      ALL_TASK_FIELDS.has(field)
+        ? `field \`${field}\` is not valid in defaults (allowed: ${DEFAULTS_FIELDS.join(", ")})`
+        : unknownFieldMessage(field),
+    );
+  }
+  draft.retries = readField(value, "retries", path, retriesCheck, issues) ?? {};
+  const timeout = own(value, "timeout");
+  if (timeout !== undefined) draft.timeout = timeoutCheck(timeout, [...path, "timeout"], issues);
+  draft.queue = readField(value, "queue", path, nonEmptyStringCheck, issues);
+  draft.priority = readField(value, "priority", path, integerCheck, issues);
+  draft.output = readField(value, "output", path, outputModeCheck, issues);
+  draft.env = readField(value, "env", path, envCheck, issues) ?? {};
+  const cwd = own(value, "cwd");
+  if (cwd !== undefined) draft.cwd = cwd === null ? null : nonEmptyStringCheck(cwd, [...path, "cwd"], issues);
+  return draft;
+}
+
+function readTask(key: string, value: unknown, issues: IssueCollector): TaskDraft | undefined {
+  const path = ["tasks", key];
+  if (isReservedName(key)) {
+    issues.add(path, `task key \`${key}\` is reserved`);
+  } else if (!TASK_KEY_PATTERN.test(key)) {
+    issues.add(path, `invalid task key \`${key}\`: use lowercase letters, digits, \`_\` and \`-\``);
+  }
+  if (!isPlainObject(value)) {
+    issues.add(path, `a task must be a mapping, got ${describeValue(value)}`);
+    return undefined;
+  }
+
+  const rawKind = own(value, "kind");
+  const kind: TaskKind | undefined =
+    rawKind === undefined ? "shell" : kindCheck(rawKind, [...path, "kind"], issues);
+
+  for (const field of Object.keys(value)) {
+    if ((COMMON_TASK_FIELDS as readonly string[]).includes(field)) continue;
+    const owner = TASK_KINDS.find((candidate) => KIND_FIELDS[candidate].includes(field));
+    if (owner === undefined) issues.add([...path, field], unknownFieldMessage(field));
+    else if (kind !== undefined && owner !== kind) {
+      issues.add([...path, field], `field \`${field}\` is not valid for kind ${kind}`);
+    }
+  }
+
+  const requiresBefore = issues.count;
+  const requires = readField(value, "requires", path, stringListCheck, issues);
+  const requiresValid = issues.count === requiresBefore;
+  const rawTimeout = own(value, "timeout");
+  const rawCwd = own(value, "cwd");
+  const draft: TaskDraft = {
+    key,
+    kind,
+    name: readField(value, "name", path, nonEmptyStringCheck, issues),
+    params: readField(value, "params", path, paramsCheck, issues),
+    paramNames: namesOf(own(value, "params")),
+    requires,
+    requiresValid,
+    refers: readField(value, "refers", path, stringListCheck, issues),
+    priority: readField(value, "priority", path, integerCheck, issues),
+    queue: readField(value, "queue", path, nonEmptyStringCheck, issues),
+    retries: readField(value, "retries", path, retriesCheck, issues),
+    hasTimeout: rawTimeout !== undefined,
+    timeout: rawTimeout === undefined ? undefined : timeoutCheck(rawTimeout, [...path, "timeout"], issues),
+    output: readField(value, "output", path, outputModeCheck, issues),
+    run: undefined,
+    env: undefined,
+    hasCwd: false,
+    cwd: undefined,
+    method: undefined,
+    url: undefined,
+    headers: undefined,
+    body: undefined,
+    result: null,
+  };
+
+  switch (kind) {
+    case "shell":
+      if (own(value, "run") === undefined) issues.add(path, "missing required field `run` (for kind shell)");
+      draft.run = readField(value, "run", path, runCheck, issues);
+      draft.env = readField(value, "env", path, envCheck, issues);
+      draft.hasCwd = rawCwd !== undefined;
+      if (rawCwd !== undefined) {
+        draft.cwd = rawCwd === null ? null : nonEmptyStringCheck(rawCwd, [...path, "cwd"], issues);
+      }
+      break;
+    case "http":
+      if (own(value, "url") === undefined) issues.add(path, "missing required field `url` (for kind http)");
+      draft.method = readField(value, "method", path, methodCheck, issues);
+      draft.url = readField(value, "url", path, urlCheck, issues);
+      draft.headers = readField(value, "headers", path, headersCheck, issues);
+      if (own(value, "body") !== undefined)
+        draft.body = bodyCheck(own(value, "body"), [...path, "body"], issues);
+      break;
+    case "noop":
+      if (own(value, "result") !== undefined) {
+        draft.result = resultCheck(own(value, "result"), [...path, "result"], issues);
+      }
+      break;
+    case undefined:
+      break;
+  }
+  return draft;
+}
+
+function checkLinks(task: TaskDraft, taskKeys: Set<string>, issues: IssueCollector): void {
+  for (const linkKind of ["requires", "refers"] as const) {
+    const list = task[linkKind];
+    if (list === undefined) continue;
+    const seen = new Set<string>();
+    list.forEach((upstream, index) => {
+      const path = ["tasks", task.key, linkKind, index];
+      if (upstream === task.key) {
+        issues.add(
+          path,
+          linkKind === "requires"
+            ? `task \`${task.key}\` requires itself`
+            : `task \`${task.key}\` refers to itself`,
+        );
+      } else if (!taskKeys.has(upstream)) {
+        issues.add(path, `unknown task \`${upstream}\` in ${linkKind}`);
+      } else if (seen.has(upstream)) {
+        issues.add(path, `duplicate task \`${upstream}\` in ${linkKind}`);
+      }
+      seen.add(upstream);
+    });
+  }
+}
+
+interface TemplateField {
+  path: DocPath;
+  text: string;
+  /** Set when the text comes from `defaults`, to say which task it was checked for. */
+  inherited: boolean;
+}
+
+function templatedFields(task: TaskDraft, defaults: DefaultsDraft): TemplateField[] {
+  const base = ["tasks", task.key];
+  const fields: TemplateField[] = [];
+  const add = (path: DocPath, text: string | null | undefined): void => {
+    if (typeof text === "string") fields.push({ path: [...base, ...path], text, inherited: false });
+  };
+  switch (task.kind) {
+    case "shell": {
+      if (typeof task.run === "string") add(["run"], task.run);
+      else if (task.run !== undefined) {
+        for (const [index, arg] of task.run.entries()) add(["run", index], arg);
+      }
+      const env = task.env ?? {};
+      for (const [name, text] of Object.entries(env)) add(["env", name], text);
+      for (const [name, text] of Object.entries(defaults.env)) {
+        if (!Object.hasOwn(env, name))
+          fields.push({ path: ["defaults", "env", name], text, inherited: true });
+      }
+      if (task.hasCwd) add(["cwd"], task.cwd);
+      else if (typeof defaults.cwd === "string") {
+        fields.push({ path: ["defaults", "cwd"], text: defaults.cwd, inherited: true });
+      }
+      break;
+    }
+    case "http":
+      add(["url"], task.url);
+      for (const [name, text] of Object.entries(task.headers ?? {})) add(["headers", name], text);
+      add(["body"], task.body);
+      break;
+    case "noop":
+    case undefined:
+      break;
+  }
+  return fields;
+}
+
+/** Template problems found in `defaults`, reported once with every task that inherits them. */
+type InheritedProblems = Map<string, { path: DocPath; message: string; tasks: string[] }>;
+
+function checkTemplates(
+  task: TaskDraft,
+  defaults: DefaultsDraft,
+  planParamNames: Set<string> | undefined,
+  issues: IssueCollector,
+  inherited: InheritedProblems,
+): void {
+  const required = new Set(task.requires ?? []);
+  for (const field of templatedFields(task, defaults)) {
+    const report = (message: string): void => {
+      if (!field.inherited) {
+        issues.add(field.path, message);
+        return;
+      }
+      const id = JSON.stringify([field.path, message]);
+      const entry = inherited.get(id);
+      if (entry === undefined) inherited.set(id, { path: field.path, message, tasks: [task.key] });
+      else entry.tasks.push(task.key);
+    };
+    for (const reference of templateReferences(field.text)) {
+      switch (reference.type) {
+        case "param":
+          if (planParamNames === undefined || task.paramNames === undefined) break;
+          if (!planParamNames.has(reference.name) && !task.paramNames.has(reference.name)) {
+            report(
+              `{{${reference.raw}}} refers to param \`${reference.name}\`, which is declared neither in the plan's params nor in this task's params`,
+            );
+          }
+          break;
+        case "task-output":
+          if (!task.requiresValid || required.has(reference.key)) break;
+          report(`{{${reference.raw}}} refers to \`${reference.key}\`, which this task does not require`);
+          break;
+        case "run-id":
+        case "plan-slug":
+          break;
+        case "unknown":
+          report(`unknown template reference {{${reference.raw}}}`);
+          break;
+      }
+    }
+  }
+}
+
+function reportInherited(inherited: InheritedProblems, issues: IssueCollector): void {
+  for (const { path, message, tasks } of inherited.values()) {
+    const names = tasks.map((key) => `\`${key}\``).join(", ");
+    issues.add(path, `${message} (inherited by task${tasks.length === 1 ? "" : "s"} ${names})`);
+  }
+}
+
+function buildSpec(task: TaskDraft, kind: TaskKind, defaults: DefaultsDraft): TaskSpec {
+  switch (kind) {
+    case "shell":
+      return {
+        kind,
+        run: Array.isArray(task.run) ? [...task.run] : (task.run ?? ""),
+        env: { ...defaults.env, ...task.env },
+        cwd: task.hasCwd ? (task.cwd ?? null) : (defaults.cwd ?? null),
+      };
+    case "http":
+      return {
+        kind,
+        method: task.method ?? "GET",
+        url: task.url ?? "",
+        headers: { ...task.headers },
+        body: task.body ?? null,
+      };
+    case "noop":
+      return { kind, output: task.result ?? null };
+  }
+}
+
+function buildTask(task: TaskDraft, kind: TaskKind, defaults: DefaultsDraft): TaskDefinition {
+  return {
+    key: task.key,
+    name: task.name ?? task.key,
+    kind,
+    spec: buildSpec(task, kind, defaults),
+    params: { ...task.params },
+    requires: [...(task.requires ?? [])],
+    refers: [...(task.refers ?? [])],
+    priority: task.priority ?? defaults.priority ?? 0,
+    queue: task.queue ?? defaults.queue ?? DEFAULT_QUEUE,
+    retry: { ...DEFAULT_RETRY_POLICY, ...defaults.retries, ...task.retries },
+    timeoutMs: task.hasTimeout ? (task.timeout ?? null) : (defaults.timeout ?? null),
+    output: task.output ?? defaults.output ?? "text",
+  };
+}
+
+/** Validates a plan document already read into JS values; returns the definition when there is no issue. */
+function validateDocument(
+  value: unknown,
+  issues: IssueCollector,
+  taskOrder: readonly string[] | undefined,
+): PlanDefinition | undefined {
+  if (value === null || value === undefined) {
+    issues.add([], "the plan file is empty");
+    return undefined;
+  }
+  if (!isPlainObject(value)) {
+    issues.add([], `the plan file must be a mapping at the top level, got ${describeValue(value)}`);
+    return undefined;
+  }
+  for (const field of Object.keys(value)) {
+    if (!(ROOT_FIELDS as readonly string[]).includes(field)) issues.add([field], unknownFieldMessage(field));
+  }
+
+  if (own(value, "plan") === undefined) issues.add([], "missing required field `plan` (the plan's slug)");
+  const slug = readField(value, "plan", [], slugCheck, issues);
+  const name = readField(value, "name", [], nonEmptyStringCheck, issues);
+  const goal = readField(value, "goal", [], stringCheck, issues);
+  const index = readField(value, "index", [], stringCheck, issues);
+  const params = readField(value, "params", [], paramsCheck, issues);
+  const planParamNames = namesOf(own(value, "params"));
+  const defaults = readDefaults(own(value, "defaults"), issues);
+
+  const rawTasks = own(value, "tasks");
+  if (rawTasks === undefined) {
+    issues.add([], "missing required field `tasks`");
+    return undefined;
+  }
+  if (!isPlainObject(rawTasks)) {
+    issues.add(["tasks"], `expected a mapping of task keys to tasks, got ${describeValue(rawTasks)}`);
+    return undefined;
+  }
+
+  const keys = Object.keys(rawTasks);
+  if (taskOrder !== undefined) {
+    const position = new Map(taskOrder.map((key, at) => [key, at]));
+    keys.sort((a, b) => (position.get(a) ?? Infinity) - (position.get(b) ?? Infinity) || 0);
+  }
+  const taskKeys = new Set(keys);
+  const drafts: TaskDraft[] = [];
+  for (const key of keys) {
+    const draft = readTask(key, rawTasks[key], issues);
+    if (draft !== undefined) drafts.push(draft);
+  }
+
+  const inherited: InheritedProblems = new Map();
+  for (const draft of drafts) {
+    checkLinks(draft, taskKeys, issues);
+    checkTemplates(draft, defaults, planParamNames, issues, inherited);
+  }
+  reportInherited(inherited, issues);
+
+  const edges: [string, string][] = [];
+  for (const draft of drafts) {
+    for (const upstream of draft.requires ?? []) {
+      if (upstream !== draft.key && taskKeys.has(upstream)) edges.push([upstream, draft.key]);
+    }
+  }
+  const cycle = findCycle(keys, edges);
+  const first = cycle?.[0];
+  if (cycle !== null && first !== undefined)
+    issues.add(["tasks", first, "requires"], `cycle: ${cycle.join(" -> ")}`);
+
+  if (issues.count > 0 || slug === undefined) return undefined;
+  const tasks: TaskDefinition[] = [];
+  for (const draft of drafts) {
+    if (draft.kind === undefined) return undefined;
+    tasks.push(buildTask(draft, draft.kind, defaults));
+  }
+  return {
+    slug,
+    name: name ?? slug,
+    goal: goal ?? "",
+    index: index ?? "",
+    params: { ...params },
+    tasks,
+  };
+}
+
+function result(plan: PlanDefinition | undefined, issues: IssueCollector): PlanValidationResult {
+  if (plan !== undefined && issues.count === 0) return { ok: true, plan };
+  if (issues.count === 0) issues.add([], "the plan is invalid");
+  return { ok: false, issues: issues.sorted() };
+}
+
+/**
+ * Validates an already-parsed plan document (from `JSON.parse`, a form, an API call). Issues carry paths but
+ * no line numbers. Never throws.
+ */
+export function validatePlanObject(value: unknown): PlanValidationResult {
+  const issues = new IssueCollector();
+  return result(validateDocument(value, issues, undefined), issues);
+}
+
+/**
+ * Validates the text of a plan file, YAML or JSON. Every problem is reported with its path and 1-based line.
+ * Never throws: empty, unreadable or non-mapping documents give issues.
+ */
+export function validatePlanText(text: string, options: PlanTextOptions = {}): PlanValidationResult {
+  const source = readSource(text);
+  if (source.fatal && options.format === "json") {
+    // The few JSON texts YAML cannot read (e.g. tab indentation) still validate, without line numbers.
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      parsed = undefined;
+    }
+    if (parsed !== undefined) return validatePlanObject(parsed);
+  }
+  const issues = new IssueCollector(source.locate);
+  for (const error of source.errors) issues.push(error.path, error.message, error.line, error.column);
+  const plan = source.fatal ? undefined : validateDocument(source.value, issues, source.taskOrder);
+  return result(plan, issues);
+}
+
+/** Like `validatePlanText`, but returns the definition or throws `PlanValidationError` with every issue. */
+export function parsePlanText(text: string, options: PlanTextOptions = {}): PlanDefinition {
+  const outcome = validatePlanText(text, options);
+  if (!outcome.ok) throw new PlanValidationError(outcome.issues);
+  return outcome.plan;
+}
+
+/** Like `validatePlanObject`, but returns the definition or throws `PlanValidationError` with every issue. */
+export function parsePlanObject(value: unknown): PlanDefinition {
+  const outcome = validatePlanObject(value);
+  if (!outcome.ok) throw new PlanValidationError(outcome.issues);
+  return outcome.plan;
+}

@@ -1,0 +1,171 @@
+import {
+  type Document,
+  isAlias,
+  isMap,
+  isNode,
+  isScalar,
+  isSeq,
+  LineCounter,
+  type Node,
+  parseDocument,
+} from "yaml";
+import type { DocPath, Locate } from "./issues.ts";
+
+/** A plan document read from text: its value, its problems, and a way back from paths to lines. */
+export interface SourceDocument {
+  /** The document as plain JS values (undefined when it could not be read). */
+  value: unknown;
+  /** Syntax problems (duplicate keys included), with paths when they can be placed. */
+  errors: { path: DocPath; message: string; line: number; column: number }[];
+  /** Whether the errors leave the document unusable (anything besides duplicate keys). */
+  fatal: boolean;
+  locate: Locate;
+  /** The keys of the top-level `tasks` mapping in file order (JS objects reorder integer-like keys). */
+  taskOrder: string[] | undefined;
+}
+
+const MAX_ALIAS_COUNT = 100;
+
+function keyText(key: unknown): string | undefined {
+  if (isScalar(key)) return key.value === null || key.value === undefined ? "" : String(key.value);
+  if (key === null || key === undefined) return "";
+  return undefined;
+}
+
+function resolveNode(doc: Document, node: unknown): unknown {
+  return isAlias(node) ? node.resolve(doc) : node;
+}
+
+/** The start offset of the deepest node on `path`: the key of a mapping entry, or a sequence item. */
+function offsetOf(doc: Document, path: DocPath): number | undefined {
+  let node = resolveNode(doc, doc.contents);
+  let offset = isNode(node) ? node.range?.[0] : undefined;
+  for (const segment of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((item) => keyText(item.key) === String(segment));
+      if (pair === undefined) break;
+      const keyOffset = isNode(pair.key) ? pair.key.range?.[0] : undefined;
+      if (keyOffset !== undefined) offset = keyOffset;
+      node = resolveNode(doc, pair.value);
+    } else if (isSeq(node) && typeof segment === "number") {
+      const item: unknown = node.items[segment];
+      if (!isNode(item)) break;
+      if (item.range) offset = item.range[0];
+      node = resolveNode(doc, item);
+    } else {
+      break;
+    }
+  }
+  return offset;
+}
+
+function contains(node: Node | null | undefined, offset: number): boolean {
+  const range = node?.range;
+  return (
+    range !== undefined && range !== null && range[0] <= offset && offset < Math.max(range[2], range[0] + 1)
+  );
+}
+
+/** The path of the deepest mapping key or sequence item containing `offset`. */
+function pathAt(doc: Document, offset: number): (string | number)[] {
+  const path: (string | number)[] = [];
+  let node: unknown = doc.contents;
+  for (let depth = 0; depth < 1000; depth++) {
+    if (isMap(node)) {
+      const pair = node.items.find(
+        (item) =>
+          (isNode(item.key) && contains(item.key, offset)) ||
+          (isNode(item.value) && contains(item.value, offset)),
+      );
+      const key = pair === undefined ? undefined : keyText(pair.key);
+      if (pair === undefined || key === undefined) return path;
+      path.push(key);
+      if (isNode(pair.key) && contains(pair.key, offset)) return path;
+      node = pair.value;
+    } else if (isSeq(node)) {
+      const index = node.items.findIndex((item) => isNode(item) && contains(item, offset));
+      if (index < 0) return path;
+      path.push(index);
+      node = node.items[index];
+    } else {
+      return path;
+    }
+  }
+  return path;
+}
+
+function cleanMessage(message: string): string {
+  const firstLine = message.split("\n", 1)[0] ?? message;
+  return firstLine.replace(/ at line \d+, column \d+:?$/, "").trim() || "invalid YAML";
+}
+
+/** Parses YAML (or JSON, which YAML reads too). Never throws. */
+export function readSource(text: string): SourceDocument {
+  const lineCounter = new LineCounter();
+  const positionOf = (offset: number): { line: number; column: number } => {
+    const { line, col } = lineCounter.linePos(offset);
+    return { line, column: col };
+  };
+  let doc: Document;
+  try {
+    doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: true });
+  } catch (error) {
+    return {
+      value: undefined,
+      errors: [{ path: [], message: `cannot read the document: ${String(error)}`, line: 1, column: 1 }],
+      fatal: true,
+      locate: () => undefined,
+      taskOrder: undefined,
+    };
+  }
+
+  const locate: Locate = (path) => {
+    const offset = offsetOf(doc, path);
+    return offset === undefined ? undefined : positionOf(offset);
+  };
+
+  const errors: SourceDocument["errors"] = [];
+  let fatal = false;
+  for (const error of doc.errors) {
+    const offset = error.pos[0];
+    const path = pathAt(doc, offset);
+    const { line, column } = positionOf(offset);
+    if (error.code === "DUPLICATE_KEY") {
+      const key = path[path.length - 1];
+      errors.push({
+        path,
+        message: key === undefined ? "duplicate key" : `duplicate key \`${key}\``,
+        line,
+        column,
+      });
+    } else {
+      fatal = true;
+      errors.push({ path, message: cleanMessage(error.message), line, column });
+    }
+  }
+
+  let value: unknown;
+  try {
+    value = fatal ? undefined : doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    fatal = true;
+    const message = error instanceof Error ? error.message : String(error);
+    errors.push({
+      path: [],
+      message: `cannot read the document: ${cleanMessage(message)}`,
+      line: 1,
+      column: 1,
+    });
+  }
+
+  let taskOrder: string[] | undefined;
+  const root = resolveNode(doc, doc.contents);
+  if (isMap(root)) {
+    const tasks = resolveNode(doc, root.items.find((item) => keyText(item.key) === "tasks")?.value);
+    if (isMap(tasks)) {
+      taskOrder = tasks.items.map((item) => keyText(item.key)).filter((key) => key !== undefined);
+    }
+  }
+
+  return { value, errors, fatal, locate, taskOrder };
+}

@@ -1,0 +1,170 @@
+import type { ClaimedTaskRun, ClaimInput, ParamValue, TaskDefinition, UpstreamOutput } from "@taskloom/core";
+import type { SqliteDatabase } from "./open-sqlite-database.ts";
+import type { TaskRunTransitions } from "./task-run-transitions.ts";
+
+interface CandidateRow {
+  id: number;
+  run_id: string;
+  task_key: string;
+  queue: string;
+  attempt: number;
+  max_attempts: number;
+}
+
+interface ClaimedRow {
+  id: number;
+  run_id: string;
+  task_key: string;
+  attempt: number;
+  max_attempts: number;
+  spec_json: string;
+  params_json: string;
+  plan_slug: string;
+  base_dir: string | null;
+}
+
+interface QueueRow {
+  name: string;
+  concurrency: number | null;
+  paused: number;
+}
+
+/**
+ * Claim: the hot path a worker calls whenever it has free slots.
+ * In one IMMEDIATE transaction (SQLite has one writer, so this is the whole locking story):
+ * 1. retries whose backoff has elapsed go `retrying → ready`;
+ * 2. up to `limit` ready rows are taken in claim order (priority DESC, id ASC — ids follow plan-file order),
+ *    skipping paused queues and respecting queue concurrency;
+ * 3. each goes `ready → running` with a lease, an attempt row and an event.
+ * The executor's inputs (frozen spec, params, upstream outputs) are read in the same transaction.
+ */
+export function prepareClaimTaskRuns(
+  db: SqliteDatabase,
+  transitions: TaskRunTransitions,
+): (input: ClaimInput) => ClaimedTaskRun[] {
+  const dueRetries = db.prepare<[number], { id: number; run_id: string; task_key: string }>(
+    "SELECT id, run_id, task_key FROM task_runs WHERE status = 'retrying' AND available_at <= ?",
+  );
+  const dueRetriesOfRun = db.prepare<[string, number], { id: number; run_id: string; task_key: string }>(
+    "SELECT id, run_id, task_key FROM task_runs WHERE run_id = ? AND status = 'retrying' AND available_at <= ?",
+  );
+  const queues = db.prepare<[], QueueRow>(
+    "SELECT name, concurrency, paused FROM queues WHERE paused = 1 OR concurrency IS NOT NULL",
+  );
+  const runningInQueue = db.prepare<[string], { n: number }>(
+    "SELECT count(*) AS n FROM task_runs WHERE status = 'running' AND queue = ?",
+  );
+  const candidateColumns = "id, run_id, task_key, queue, attempt, max_attempts";
+  const candidates = db.prepare<[number], CandidateRow>(
+    `SELECT ${candidateColumns} FROM task_runs WHERE status = 'ready' ORDER BY priority DESC, id ASC LIMIT ?`,
+  );
+  const candidatesOfRun = db.prepare<[string, number], CandidateRow>(
+    `SELECT ${candidateColumns} FROM task_runs WHERE run_id = ? AND status = 'ready'
+      ORDER BY priority DESC, id ASC LIMIT ?`,
+  );
+  const takeLease = db.prepare(
+    `UPDATE task_runs SET status = 'running', attempt = attempt + 1, lease_owner = @worker,
+        lease_expires_at = @expires, started_at = coalesce(started_at, @now), finished_at = NULL
+      WHERE id = @id AND status = 'ready'`,
+  );
+  const insertAttempt = db.prepare(
+    `INSERT INTO task_attempts (task_run_id, attempt, worker_id, status, started_at)
+     VALUES (?, ?, ?, 'running', ?)`,
+  );
+  const writeClaimEvent = db.prepare(
+    `INSERT INTO events (type, run_id, task_run_id, task_key, from_status, to_status, data_json, created_at)
+     VALUES ('task_run.status', ?, ?, ?, 'ready', 'running', ?, ?)`,
+  );
+  const claimedDetails = db.prepare<[number], ClaimedRow>(
+    `SELECT tr.id, tr.run_id, tr.task_key, tr.attempt, tr.max_attempts, tr.spec_json, tr.params_json,
+            p.slug AS plan_slug, r.base_dir
+       FROM task_runs tr JOIN runs r ON r.id = tr.run_id JOIN plans p ON p.id = r.plan_id
+      WHERE tr.id = ?`,
+  );
+  const upstreamOutputs = db.prepare<[number], { task_key: string; output_text: string | null; output_json: string | null }>(
+    `SELECT t.task_key, t.output_text, t.output_json
+       FROM task_run_dependencies d JOIN task_runs t ON t.id = d.from_id
+      WHERE d.to_id = ?`,
+  );
+
+  /** Room left per limited queue; `0` for paused ones. Queues without a row are unlimited. */
+  function queueCapacity(): Map<string, number> {
+    const capacity = new Map<string, number>();
+    for (const queue of queues.all()) {
+      const used = runningInQueue.get(queue.name)?.n ?? 0;
+      capacity.set(queue.name, queue.paused ? 0 : Math.max(0, (queue.concurrency ?? Number.POSITIVE_INFINITY) - used));
+    }
+    return capacity;
+  }
+
+  const claim = db.transaction((input: ClaimInput): ClaimedTaskRun[] => {
+    const { now, workerId, limit } = input;
+    const due = input.runId ? dueRetriesOfRun.all(input.runId, now) : dueRetries.all(now);
+    for (const row of due) {
+      transitions.move({ id: row.id, runId: row.run_id, taskKey: row.task_key, status: "retrying" }, "ready", now);
+    }
+
+    const capacity = queueCapacity();
+    const allowedQueues = input.queues ? new Set(input.queues) : null;
+    // Over-fetch a little when some queues are limited, so one full queue does not starve the others.
+    const fetch = capacity.size > 0 || allowedQueues ? limit * 4 + 16 : limit;
+    const rows = input.runId ? candidatesOfRun.all(input.runId, fetch) : candidates.all(fetch);
+
+    const taken: CandidateRow[] = [];
+    for (const row of rows) {
+      if (taken.length >= limit) break;
+      if (allowedQueues && !allowedQueues.has(row.queue)) continue;
+      const room = capacity.get(row.queue);
+      if (room !== undefined) {
+        if (room <= 0) continue;
+        capacity.set(row.queue, room - 1);
+      }
+      taken.push(row);
+    }
+    if (taken.length === 0) return [];
+
+    const expires = now + input.leaseMs;
+    const startedRuns = new Set<string>();
+    const claimed: ClaimedTaskRun[] = [];
+    for (const row of taken) {
+      if (takeLease.run({ id: row.id, worker: workerId, expires, now }).changes === 0) continue;
+      const attempt = row.attempt + 1;
+      insertAttempt.run(row.id, attempt, workerId, now);
+      writeClaimEvent.run(row.run_id, row.id, row.task_key, JSON.stringify({ attempt, workerId }), now);
+      if (!startedRuns.has(row.run_id)) {
+        startedRuns.add(row.run_id);
+        transitions.markRunStarted(row.run_id, now);
+      }
+      const details = claimedDetails.get(row.id);
+      if (!details) continue;
+      claimed.push(toClaimed(details, expires, upstreamOutputs.all(row.id)));
+    }
+    return claimed;
+  });
+
+  return (input) => claim.immediate(input);
+}
+
+function toClaimed(
+  row: ClaimedRow,
+  leaseExpiresAt: number,
+  upstreamRows: { task_key: string; output_text: string | null; output_json: string | null }[],
+): ClaimedTaskRun {
+  const upstream: Record<string, UpstreamOutput> = {};
+  for (const up of upstreamRows) {
+    upstream[up.task_key] = { output: up.output_text, json: up.output_json === null ? null : JSON.parse(up.output_json) };
+  }
+  return {
+    id: row.id,
+    runId: row.run_id,
+    planSlug: row.plan_slug,
+    baseDir: row.base_dir,
+    taskKey: row.task_key,
+    attempt: row.attempt,
+    maxAttempts: row.max_attempts,
+    definition: JSON.parse(row.spec_json) as TaskDefinition,
+    params: JSON.parse(row.params_json) as Record<string, ParamValue>,
+    upstream,
+    leaseExpiresAt,
+  };
+}

@@ -1,0 +1,101 @@
+import type { AttemptResult, CompletionBatchResult, RunStatus, TaskRunStatus } from "@taskloom/core";
+import type { SqliteDatabase } from "./open-sqlite-database.ts";
+import type { TaskRunTransitions } from "./task-run-transitions.ts";
+
+interface CurrentRow {
+  id: number;
+  run_id: string;
+  task_key: string;
+  status: TaskRunStatus;
+  attempt: number;
+  max_attempts: number;
+  lease_owner: string | null;
+}
+
+/**
+ * Complete: records a batch of attempt results in one IMMEDIATE transaction. Per result:
+ * - the lease is checked: a worker whose lease expired (and was reclaimed) records nothing, so a task run
+ *   has exactly one recorded completion per attempt even though execution is at-least-once;
+ * - success stores the output and releases the dependents (readiness counters, same transaction);
+ * - a failure with `retryAt` and attempts left goes `retrying`; a final one goes `failed` and blocks every
+ *   transitive dependent;
+ * - then every run touched is finalized if nothing in it can run any more.
+ */
+export function prepareCompleteTaskRuns(
+  db: SqliteDatabase,
+  transitions: TaskRunTransitions,
+): (results: AttemptResult[], now: number) => CompletionBatchResult {
+  const current = db.prepare<[number], CurrentRow>(
+    "SELECT id, run_id, task_key, status, attempt, max_attempts, lease_owner FROM task_runs WHERE id = ?",
+  );
+  const storeOutput = db.prepare(
+    "UPDATE task_runs SET output_text = ?, output_json = ?, exit_code = ?, error = NULL, reason = NULL WHERE id = ?",
+  );
+  const scheduleRetry = db.prepare("UPDATE task_runs SET available_at = ? WHERE id = ?");
+  const finishAttempt = db.prepare(
+    `UPDATE task_attempts SET status = ?, finished_at = ?, exit_code = ?, error = ?, reason = ?
+      WHERE task_run_id = ? AND attempt = ?`,
+  );
+
+  const complete = db.transaction((results: AttemptResult[], now: number): CompletionBatchResult => {
+    const recorded: number[] = [];
+    const stale: number[] = [];
+    const touchedRuns = new Set<string>();
+    for (const result of results) {
+      const row = current.get(result.taskRunId);
+      if (
+        !row ||
+        row.status !== "running" ||
+        row.attempt !== result.attempt ||
+        row.lease_owner !== result.workerId
+      ) {
+        stale.push(result.taskRunId);
+        continue;
+      }
+      const movable = { id: row.id, runId: row.run_id, taskKey: row.task_key, status: row.status };
+      const { outcome } = result;
+      touchedRuns.add(row.run_id);
+      if (outcome.status === "succeeded") {
+        storeOutput.run(outcome.outputText, outcome.outputJson, outcome.exitCode, row.id);
+        transitions.move(movable, "succeeded", now, { attempt: row.attempt, exitCode: outcome.exitCode });
+        finishAttempt.run("succeeded", now, outcome.exitCode, null, null, row.id, row.attempt);
+        transitions.releaseDependents(row.run_id, row.id, now);
+      } else if (outcome.status === "cancelled") {
+        const error = outcome.error ?? "cancelled";
+        transitions.move(movable, "cancelled", now, {
+          attempt: row.attempt,
+          reason: "cancelled",
+          error,
+          exitCode: outcome.exitCode,
+        });
+        finishAttempt.run("cancelled", now, outcome.exitCode, error, "cancelled", row.id, row.attempt);
+      } else {
+        const retry = outcome.retryAt !== null && row.attempt < row.max_attempts;
+        const fields = {
+          attempt: row.attempt,
+          reason: outcome.reason,
+          error: outcome.error,
+          exitCode: outcome.exitCode,
+        };
+        if (retry) {
+          transitions.move(movable, "retrying", now, { ...fields, data: { retryAt: outcome.retryAt } });
+          scheduleRetry.run(outcome.retryAt, row.id);
+        } else {
+          transitions.move(movable, "failed", now, fields);
+          transitions.blockDependents(row.run_id, row.id, row.task_key, now);
+        }
+        finishAttempt.run("failed", now, outcome.exitCode, outcome.error, outcome.reason, row.id, row.attempt);
+      }
+      recorded.push(result.taskRunId);
+    }
+    const finishedRuns: { runId: string; status: RunStatus }[] = [];
+    for (const runId of touchedRuns) {
+      const status = transitions.finalizeRunIfDone(runId, now);
+      if (status) finishedRuns.push({ runId, status });
+    }
+    return { recorded, stale, finishedRuns };
+  });
+
+  return (results, now) =>
+    results.length === 0 ? { recorded: [], stale: [], finishedRuns: [] } : complete.immediate(results, now);
+}

@@ -1,0 +1,99 @@
+import {
+  type CreatedRun,
+  type CreateRunInput,
+  effectiveParams,
+  NotFoundError,
+  type PlanDefinition,
+} from "@taskloom/core";
+import { prepareEventWriter } from "./event-writer.ts";
+import type { NewId } from "./import-plan.ts";
+import type { SqliteDatabase } from "./open-sqlite-database.ts";
+import type { TaskRunTransitions } from "./task-run-transitions.ts";
+
+/**
+ * Starting a run freezes the plan: the run keeps the definition it started from, each task run keeps its own
+ * task definition and effective params, and the `requires` edges are copied between task runs. Task runs are
+ * inserted in plan-file order, so their integer ids are the claim order's tie-breaker. A task with no
+ * `requires` starts `ready`; the others start `pending` with `pending_deps` = their number of upstreams.
+ */
+export function prepareCreateRun(
+  db: SqliteDatabase,
+  newId: NewId,
+  transitions: TaskRunTransitions,
+): (input: CreateRunInput) => CreatedRun {
+  const writeEvent = prepareEventWriter(db);
+  const findPlan = db.prepare<
+    [string],
+    { id: string; slug: string; version: number; definition_json: string; base_dir: string | null }
+  >("SELECT id, slug, version, definition_json, base_dir FROM plans WHERE slug = ?");
+  const insertRun = db.prepare(
+    `INSERT INTO runs (id, plan_id, plan_version, graph_json, status, trigger, params_json, base_dir, created_at)
+     VALUES (?, ?, ?, ?, 'queued', ?, ?, ?, ?)`,
+  );
+  const insertTaskRun = db.prepare<unknown[], { id: number }>(
+    `INSERT INTO task_runs (run_id, task_key, kind, spec_json, params_json, status, pending_deps, priority, queue,
+                            attempt, max_attempts, available_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?) RETURNING id`,
+  );
+  const insertDependency = db.prepare(
+    "INSERT INTO task_run_dependencies (run_id, from_id, to_id) VALUES (?, ?, ?)",
+  );
+
+  const createRun = db.transaction((input: CreateRunInput): CreatedRun => {
+    const plan = findPlan.get(input.planSlug);
+    if (!plan) throw new NotFoundError("plan", input.planSlug);
+    const definition = JSON.parse(plan.definition_json) as PlanDefinition;
+    const runId = newId("run");
+    insertRun.run(
+      runId,
+      plan.id,
+      plan.version,
+      plan.definition_json,
+      input.trigger,
+      JSON.stringify(input.params),
+      plan.base_dir,
+      input.now,
+    );
+    const ids = new Map<string, number>();
+    for (const task of definition.tasks) {
+      const row = insertTaskRun.get(
+        runId,
+        task.key,
+        task.kind,
+        JSON.stringify(task),
+        JSON.stringify(effectiveParams(definition, task, input.params)),
+        task.requires.length === 0 ? "ready" : "pending",
+        task.requires.length,
+        task.priority,
+        task.queue,
+        task.retry.max + 1,
+        input.now,
+      );
+      if (row) ids.set(task.key, row.id);
+    }
+    for (const task of definition.tasks) {
+      const to = ids.get(task.key);
+      for (const upstream of task.requires) {
+        const from = ids.get(upstream);
+        if (from !== undefined && to !== undefined) insertDependency.run(runId, from, to);
+      }
+    }
+    writeEvent({
+      type: "run.created",
+      runId,
+      to: "queued",
+      data: {
+        plan: plan.slug,
+        planVersion: plan.version,
+        trigger: input.trigger,
+        params: input.params,
+        tasks: definition.tasks.length,
+      },
+      at: input.now,
+    });
+    if (definition.tasks.length === 0) transitions.finalizeRunIfDone(runId, input.now);
+    return { runId, planSlug: plan.slug, planVersion: plan.version, taskCount: definition.tasks.length };
+  });
+
+  return (input) => createRun.immediate(input);
+}

@@ -1,0 +1,102 @@
+import { createHash } from "node:crypto";
+import { canonicalJson, type ImportPlanResult, type PlanDefinition } from "@taskloom/core";
+import { prepareEventWriter } from "./event-writer.ts";
+import type { SqliteDatabase } from "./open-sqlite-database.ts";
+
+export type NewId = (prefix: string) => string;
+
+/**
+ * Import: upserts a plan, its tasks and links by slug and key. The version bumps only when the canonical
+ * definition (or its base directory) changed, so re-importing the same file is a no-op. Editor positions of
+ * tasks that still exist are kept.
+ */
+export function prepareImportPlan(
+  db: SqliteDatabase,
+  newId: NewId,
+): (definition: PlanDefinition, opts: { baseDir: string | null; now: number }) => ImportPlanResult {
+  const writeEvent = prepareEventWriter(db);
+  const findPlan = db.prepare<[string], { id: string; version: number; definition_hash: string }>(
+    "SELECT id, version, definition_hash FROM plans WHERE slug = ?",
+  );
+  const insertPlan = db.prepare(
+    `INSERT INTO plans (id, slug, name, goal, index_doc, params_json, definition_json, definition_hash, base_dir,
+                        version, created_at, updated_at)
+     VALUES (@id, @slug, @name, @goal, @index, @params, @definition, @hash, @baseDir, 1, @now, @now)`,
+  );
+  const updatePlan = db.prepare(
+    `UPDATE plans SET name = @name, goal = @goal, index_doc = @index, params_json = @params,
+            definition_json = @definition, definition_hash = @hash, base_dir = @baseDir,
+            version = version + 1, updated_at = @now
+      WHERE id = @id`,
+  );
+  const deleteTasks = db.prepare(
+    "DELETE FROM tasks WHERE plan_id = ? AND key NOT IN (SELECT value FROM json_each(?))",
+  );
+  const upsertTask = db.prepare(
+    `INSERT INTO tasks (id, plan_id, key, name, kind, position, spec_json, priority, queue, retry_json, timeout_ms)
+     VALUES (@id, @planId, @key, @name, @kind, @position, @spec, @priority, @queue, @retry, @timeoutMs)
+     ON CONFLICT(plan_id, key) DO UPDATE SET name = excluded.name, kind = excluded.kind,
+        position = excluded.position, spec_json = excluded.spec_json, priority = excluded.priority,
+        queue = excluded.queue, retry_json = excluded.retry_json, timeout_ms = excluded.timeout_ms`,
+  );
+  const deleteLinks = db.prepare("DELETE FROM task_links WHERE plan_id = ?");
+  const insertLink = db.prepare("INSERT INTO task_links (plan_id, from_key, to_key, kind) VALUES (?, ?, ?, ?)");
+
+  const importPlan = db.transaction(
+    (definition: PlanDefinition, baseDir: string | null, now: number): ImportPlanResult => {
+      const definitionJson = canonicalJson(definition);
+      const hash = createHash("sha256").update(definitionJson).update(`\0${baseDir ?? ""}`).digest("hex");
+      const existing = findPlan.get(definition.slug);
+      if (existing && existing.definition_hash === hash) {
+        return { planId: existing.id, slug: definition.slug, version: existing.version, changed: false };
+      }
+      const planId = existing?.id ?? newId("plan");
+      const row = {
+        id: planId,
+        slug: definition.slug,
+        name: definition.name,
+        goal: definition.goal,
+        index: definition.index,
+        params: JSON.stringify(definition.params),
+        definition: definitionJson,
+        hash,
+        baseDir,
+        now,
+      };
+      if (existing) updatePlan.run(row);
+      else insertPlan.run(row);
+
+      deleteTasks.run(planId, JSON.stringify(definition.tasks.map((task) => task.key)));
+      definition.tasks.forEach((task, position) => {
+        upsertTask.run({
+          id: newId("task"),
+          planId,
+          key: task.key,
+          name: task.name,
+          kind: task.kind,
+          position,
+          spec: JSON.stringify(task),
+          priority: task.priority,
+          queue: task.queue,
+          retry: JSON.stringify(task.retry),
+          timeoutMs: task.timeoutMs,
+        });
+      });
+      deleteLinks.run(planId);
+      for (const task of definition.tasks) {
+        for (const from of task.requires) insertLink.run(planId, from, task.key, "requires");
+        for (const from of task.refers) insertLink.run(planId, from, task.key, "refers");
+      }
+      const version = existing ? existing.version + 1 : 1;
+      writeEvent({
+        type: "plan.imported",
+        runId: null,
+        data: { slug: definition.slug, version, tasks: definition.tasks.length },
+        at: now,
+      });
+      return { planId, slug: definition.slug, version, changed: true };
+    },
+  );
+
+  return (definition, opts) => importPlan.immediate(definition, opts.baseDir, opts.now);
+}

@@ -1,0 +1,220 @@
+import { randomBytes } from "node:crypto";
+import {
+  type AttemptResult,
+  type ClaimedTaskRun,
+  type ClaimInput,
+  type CompletionBatchResult,
+  type CreatedRun,
+  type CreateRunInput,
+  type EventRecord,
+  type EventStore,
+  type ImportPlanResult,
+  type LogChunkInput,
+  NotFoundError,
+  type PlanDefinition,
+  type RunStatus,
+  type RunStore,
+  type SchedulerStore,
+  type WorkerRegistration,
+} from "@taskloom/core";
+import { prepareAppendLogChunks } from "./append-log-chunks.ts";
+import { prepareClaimTaskRuns } from "./claim-task-runs.ts";
+import { prepareCompleteTaskRuns } from "./complete-task-runs.ts";
+import { prepareCreateRun } from "./create-run.ts";
+import { prepareHeartbeatLeases } from "./heartbeat-leases.ts";
+import { type NewId, prepareImportPlan } from "./import-plan.ts";
+import type { SqliteDatabase } from "./open-sqlite-database.ts";
+import { prepareReadEvents } from "./read-events.ts";
+import { prepareReleaseTaskRuns } from "./release-task-runs.ts";
+import { prepareReclaimExpiredLeases } from "./reclaim-expired-leases.ts";
+import { prepareRequestCancel } from "./request-cancel.ts";
+import { prepareRetryTaskRun } from "./retry-task-run.ts";
+import { prepareTaskRunTransitions } from "./task-run-transitions.ts";
+import { prepareWorkerRegistry } from "./worker-registry.ts";
+
+/** Sortable, unguessable ids: `run_<time base36><12 hex>`. */
+export const defaultNewId: NewId = (prefix) =>
+  `${prefix}_${Date.now().toString(36)}${randomBytes(6).toString("hex")}`;
+
+/**
+ * The SQLite implementation of the storage ports. Every operation is synchronous better-sqlite3 work inside
+ * one transaction (see the one-file-per-operation modules); the async signatures are the ports' contract,
+ * shared with the PostgreSQL store. A synchronous transaction cannot interleave with another one in this
+ * process, which is what makes the claim/complete protocol race-free here.
+ */
+export class SqliteStore implements SchedulerStore, RunStore, EventStore {
+  readonly db: SqliteDatabase;
+  readonly #listeners = new Set<() => void>();
+  readonly #claim: (input: ClaimInput) => ClaimedTaskRun[];
+  readonly #complete: (results: AttemptResult[], now: number) => CompletionBatchResult;
+  readonly #heartbeat: ReturnType<typeof prepareHeartbeatLeases>;
+  readonly #reclaim: ReturnType<typeof prepareReclaimExpiredLeases>;
+  readonly #release: ReturnType<typeof prepareReleaseTaskRuns>;
+  readonly #appendLogs: ReturnType<typeof prepareAppendLogChunks>;
+  readonly #workers: ReturnType<typeof prepareWorkerRegistry>;
+  readonly #importPlan: ReturnType<typeof prepareImportPlan>;
+  readonly #createRun: ReturnType<typeof prepareCreateRun>;
+  readonly #requestCancel: ReturnType<typeof prepareRequestCancel>;
+  readonly #retryTaskRun: ReturnType<typeof prepareRetryTaskRun>;
+  readonly #events: ReturnType<typeof prepareReadEvents>;
+  readonly #nextAvailable;
+  readonly #nextAvailableOfRun;
+  readonly #cancelRequested;
+  readonly #planDefinition;
+  readonly #runStatus;
+
+  constructor(db: SqliteDatabase, options: { newId?: NewId } = {}) {
+    this.db = db;
+    const newId = options.newId ?? defaultNewId;
+    const transitions = prepareTaskRunTransitions(db);
+    this.#claim = prepareClaimTaskRuns(db, transitions);
+    this.#complete = prepareCompleteTaskRuns(db, transitions);
+    this.#heartbeat = prepareHeartbeatLeases(db);
+    this.#reclaim = prepareReclaimExpiredLeases(db, this.#complete);
+    this.#release = prepareReleaseTaskRuns(db, transitions);
+    this.#appendLogs = prepareAppendLogChunks(db);
+    this.#workers = prepareWorkerRegistry(db);
+    this.#importPlan = prepareImportPlan(db, newId);
+    this.#createRun = prepareCreateRun(db, newId, transitions);
+    this.#requestCancel = prepareRequestCancel(db, transitions);
+    this.#retryTaskRun = prepareRetryTaskRun(db, transitions);
+    this.#events = prepareReadEvents(db);
+    this.#nextAvailable = db.prepare<[number], { at: number | null }>(
+      "SELECT min(available_at) AS at FROM task_runs WHERE status = 'retrying' AND available_at > ?",
+    );
+    this.#nextAvailableOfRun = db.prepare<[string, number], { at: number | null }>(
+      "SELECT min(available_at) AS at FROM task_runs WHERE run_id = ? AND status = 'retrying' AND available_at > ?",
+    );
+    this.#cancelRequested = db.prepare<[string], { id: number }>(
+      `SELECT t.id FROM task_runs t JOIN runs r ON r.id = t.run_id
+        WHERE t.id IN (SELECT value FROM json_each(?)) AND r.cancel_requested_at IS NOT NULL`,
+    );
+    this.#planDefinition = db.prepare<[string], { definition_json: string; base_dir: string | null; version: number }>(
+      "SELECT definition_json, base_dir, version FROM plans WHERE slug = ?",
+    );
+    this.#runStatus = db.prepare<[string], { status: RunStatus }>("SELECT status FROM runs WHERE id = ?");
+  }
+
+  #changed(): void {
+    for (const listener of this.#listeners) listener();
+  }
+
+  onChange(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  async claimTaskRuns(input: ClaimInput): Promise<ClaimedTaskRun[]> {
+    return this.#claim(input);
+  }
+
+  async completeTaskRuns(results: AttemptResult[], now: number): Promise<CompletionBatchResult> {
+    const outcome = this.#complete(results, now);
+    if (outcome.recorded.length > 0) this.#changed();
+    return outcome;
+  }
+
+  async heartbeat(workerId: string, taskRunIds: number[], leaseMs: number, now: number): Promise<number[]> {
+    return this.#heartbeat(workerId, taskRunIds, leaseMs, now);
+  }
+
+  async reclaimExpiredLeases(now: number, opts?: { runId?: string; deadWorkerIds?: string[] }): Promise<number> {
+    const count = this.#reclaim(now, opts);
+    if (count > 0) this.#changed();
+    return count;
+  }
+
+  async releaseTaskRuns(workerId: string, taskRunIds: number[], now: number): Promise<void> {
+    this.#release(workerId, taskRunIds, now);
+    if (taskRunIds.length > 0) this.#changed();
+  }
+
+  async nextAvailableAt(now: number, runId?: string): Promise<number | null> {
+    const row = runId ? this.#nextAvailableOfRun.get(runId, now) : this.#nextAvailable.get(now);
+    return row?.at ?? null;
+  }
+
+  async cancelRequested(taskRunIds: number[]): Promise<number[]> {
+    if (taskRunIds.length === 0) return [];
+    return this.#cancelRequested.all(JSON.stringify(taskRunIds)).map((row) => row.id);
+  }
+
+  async appendLogs(chunks: LogChunkInput[]): Promise<void> {
+    this.#appendLogs(chunks);
+  }
+
+  async registerWorker(worker: WorkerRegistration): Promise<void> {
+    this.#workers.register(worker);
+  }
+
+  async heartbeatWorker(workerId: string, now: number): Promise<void> {
+    this.#workers.heartbeat(workerId, now);
+  }
+
+  async stopWorker(workerId: string, now: number): Promise<void> {
+    this.#workers.stop(workerId, now);
+  }
+
+  async findDeadWorkers(input: {
+    staleBefore: number;
+    host: string;
+    isPidAlive(pid: number): boolean;
+  }): Promise<string[]> {
+    return this.#workers.findDead(input);
+  }
+
+  async importPlan(
+    definition: PlanDefinition,
+    opts: { baseDir: string | null; now: number },
+  ): Promise<ImportPlanResult> {
+    return this.#importPlan(definition, opts);
+  }
+
+  async getPlanDefinition(
+    slug: string,
+  ): Promise<{ definition: PlanDefinition; baseDir: string | null; version: number }> {
+    const row = this.#planDefinition.get(slug);
+    if (!row) throw new NotFoundError("plan", slug);
+    return {
+      definition: JSON.parse(row.definition_json) as PlanDefinition,
+      baseDir: row.base_dir,
+      version: row.version,
+    };
+  }
+
+  async createRun(input: CreateRunInput): Promise<CreatedRun> {
+    const created = this.#createRun(input);
+    this.#changed();
+    return created;
+  }
+
+  async requestCancel(runId: string, now: number): Promise<{ status: RunStatus }> {
+    const result = this.#requestCancel(runId, now);
+    this.#changed();
+    return result;
+  }
+
+  async getRunStatus(runId: string): Promise<RunStatus> {
+    const row = this.#runStatus.get(runId);
+    if (!row) throw new NotFoundError("run", runId);
+    return row.status;
+  }
+
+  async retryTaskRun(runId: string, taskKey: string, now: number): Promise<void> {
+    this.#retryTaskRun(runId, taskKey, now);
+    this.#changed();
+  }
+
+  async readEvents(input: { afterId: number; runId?: string; limit: number }): Promise<EventRecord[]> {
+    return this.#events.readEvents(input);
+  }
+
+  async lastEventId(): Promise<number> {
+    return this.#events.lastEventId();
+  }
+
+  close(): void {
+    this.#listeners.clear();
+    if (this.db.open) this.db.close();
+  }
+}

@@ -1,0 +1,193 @@
+import {
+  assertRunTransition,
+  assertTaskRunTransition,
+  type FailureReason,
+  type RunStatus,
+  type TaskRunStatus,
+} from "@taskloom/core";
+import { prepareEventWriter } from "./event-writer.ts";
+import type { SqliteDatabase } from "./open-sqlite-database.ts";
+
+/**
+ * The status changes that several hot-path operations share (completion, lease recovery, cancel, operator
+ * retry). Each function must run inside the caller's transaction; each writes its events itself.
+ * Statements are prepared once per database, graphile-worker style.
+ */
+export interface TaskRunTransitions {
+  /** `from` succeeded: decrement its dependents' counters; those reaching 0 become `ready`. */
+  releaseDependents(runId: string, fromId: number, now: number): void;
+  /** `from` failed for good: every transitive dependent still pending becomes `blocked`. */
+  blockDependents(runId: string, fromId: number, fromKey: string, now: number): void;
+  /** One guarded status change with its event. Returns false when the row was not in `from` any more. */
+  move(row: MovableRow, to: TaskRunStatus, now: number, fields?: MoveFields): boolean;
+  /** Ends the run when none of its task runs can do anything more. Returns the final status, if it ended. */
+  finalizeRunIfDone(runId: string, now: number): RunStatus | null;
+  /** `queued → running` on the first claim of a run. */
+  markRunStarted(runId: string, now: number): void;
+  /** Writes a run status change with its event (guarded by the transition table). */
+  moveRun(runId: string, from: RunStatus, to: RunStatus, now: number, data?: Record<string, unknown>): void;
+}
+
+export interface MovableRow {
+  id: number;
+  runId: string;
+  taskKey: string;
+  status: TaskRunStatus;
+}
+
+export interface MoveFields {
+  reason?: FailureReason | null;
+  error?: string | null;
+  exitCode?: number | null;
+  attempt?: number;
+  data?: Record<string, unknown>;
+}
+
+const OPEN_STATUSES_SQL = "('pending','ready','running','retrying')";
+
+export function prepareTaskRunTransitions(db: SqliteDatabase): TaskRunTransitions {
+  const writeEvent = prepareEventWriter(db);
+
+  // In an UPDATE, SET expressions read the row's old values: `pending_deps = 1` means "this was the last one".
+  const decrementDependents = db.prepare<[number, number], { id: number; task_key: string; status: string }>(
+    `UPDATE task_runs
+        SET pending_deps = pending_deps - 1,
+            status = CASE WHEN pending_deps = 1 THEN 'ready' ELSE status END,
+            available_at = CASE WHEN pending_deps = 1 THEN ? ELSE available_at END
+      WHERE id IN (SELECT to_id FROM task_run_dependencies WHERE from_id = ?) AND status = 'pending'
+      RETURNING id, task_key, status`,
+  );
+  const blockDownstream = db.prepare<[number, string, number], { id: number; task_key: string }>(
+    `WITH RECURSIVE downstream(id) AS (
+        SELECT to_id FROM task_run_dependencies WHERE from_id = ?
+        UNION
+        SELECT d.to_id FROM task_run_dependencies d JOIN downstream ON d.from_id = downstream.id
+      )
+      UPDATE task_runs SET status = 'blocked', reason = 'upstream_failed', error = ?, finished_at = ?
+       WHERE id IN (SELECT id FROM downstream) AND status = 'pending'
+      RETURNING id, task_key`,
+  );
+  const guardedMove = db.prepare(
+    `UPDATE task_runs
+        SET status = @to,
+            reason = CASE WHEN @setReason THEN @reason ELSE reason END,
+            error = CASE WHEN @setError THEN @error ELSE error END,
+            exit_code = CASE WHEN @setExitCode THEN @exitCode ELSE exit_code END,
+            finished_at = CASE WHEN @terminal THEN @now ELSE finished_at END,
+            lease_owner = CASE WHEN @to = 'running' THEN lease_owner ELSE NULL END,
+            lease_expires_at = CASE WHEN @to = 'running' THEN lease_expires_at ELSE NULL END,
+            available_at = CASE WHEN @to = 'ready' THEN @now ELSE available_at END
+      WHERE id = @id AND status = @from`,
+  );
+  const anyOpen = db.prepare<[string], { one: number }>(
+    `SELECT 1 AS one FROM task_runs WHERE run_id = ? AND status IN ${OPEN_STATUSES_SQL} LIMIT 1`,
+  );
+  const anyFailed = db.prepare<[string], { one: number }>(
+    "SELECT 1 AS one FROM task_runs WHERE run_id = ? AND status IN ('failed','blocked') LIMIT 1",
+  );
+  const runState = db.prepare<[string], { status: RunStatus; cancel_requested_at: number | null }>(
+    "SELECT status, cancel_requested_at FROM runs WHERE id = ?",
+  );
+  const updateRun = db.prepare(
+    `UPDATE runs SET status = @to,
+        started_at = CASE WHEN @to = 'running' THEN coalesce(started_at, @now) ELSE started_at END,
+        finished_at = CASE WHEN @terminal THEN @now ELSE NULL END
+      WHERE id = @id AND status = @from`,
+  );
+
+  function moveRun(runId: string, from: RunStatus, to: RunStatus, now: number, data?: Record<string, unknown>) {
+    assertRunTransition(from, to);
+    const terminal = to === "succeeded" || to === "failed" || to === "cancelled" ? 1 : 0;
+    const changed = updateRun.run({ id: runId, from, to, now, terminal }).changes;
+    if (changed === 0) return;
+    writeEvent({ type: "run.status", runId, from, to, data: data ?? null, at: now });
+  }
+
+  return {
+    releaseDependents(runId, fromId, now) {
+      for (const row of decrementDependents.all(now, fromId)) {
+        // Only rows that reached zero changed status; the others just counted down.
+        if (row.status !== "ready") continue;
+        writeEvent({
+          type: "task_run.status",
+          runId,
+          taskRunId: row.id,
+          taskKey: row.task_key,
+          from: "pending",
+          to: "ready",
+          at: now,
+        });
+      }
+    },
+
+    blockDependents(runId, fromId, fromKey, now) {
+      const error = `upstream task \`${fromKey}\` failed`;
+      for (const row of blockDownstream.all(fromId, error, now)) {
+        writeEvent({
+          type: "task_run.status",
+          runId,
+          taskRunId: row.id,
+          taskKey: row.task_key,
+          from: "pending",
+          to: "blocked",
+          data: { reason: "upstream_failed", upstream: fromKey },
+          at: now,
+        });
+      }
+    },
+
+    move(row, to, now, fields = {}) {
+      assertTaskRunTransition(row.status, to);
+      const terminal = to === "succeeded" || to === "failed" || to === "cancelled" || to === "blocked";
+      const changed = guardedMove.run({
+        id: row.id,
+        from: row.status,
+        to,
+        now,
+        terminal: terminal ? 1 : 0,
+        setReason: fields.reason !== undefined ? 1 : 0,
+        reason: fields.reason ?? null,
+        setError: fields.error !== undefined ? 1 : 0,
+        error: fields.error ?? null,
+        setExitCode: fields.exitCode !== undefined ? 1 : 0,
+        exitCode: fields.exitCode ?? null,
+      }).changes;
+      if (changed === 0) return false;
+      writeEvent({
+        type: "task_run.status",
+        runId: row.runId,
+        taskRunId: row.id,
+        taskKey: row.taskKey,
+        from: row.status,
+        to,
+        data: {
+          ...(fields.attempt !== undefined ? { attempt: fields.attempt } : {}),
+          ...(fields.reason ? { reason: fields.reason } : {}),
+          ...(fields.error ? { error: fields.error } : {}),
+          ...fields.data,
+        },
+        at: now,
+      });
+      return true;
+    },
+
+    finalizeRunIfDone(runId, now) {
+      if (anyOpen.get(runId)) return null;
+      const run = runState.get(runId);
+      if (!run || run.status === "succeeded" || run.status === "failed" || run.status === "cancelled") return null;
+      const to: RunStatus =
+        run.cancel_requested_at !== null ? "cancelled" : anyFailed.get(runId) ? "failed" : "succeeded";
+      // A run that never had a task claimed (all cancelled, or no tasks) passes through `running`.
+      if (run.status === "queued" && to !== "cancelled") moveRun(runId, "queued", "running", now);
+      moveRun(runId, run.status === "queued" && to !== "cancelled" ? "running" : run.status, to, now);
+      return to;
+    },
+
+    markRunStarted(runId, now) {
+      const run = runState.get(runId);
+      if (run?.status === "queued") moveRun(runId, "queued", "running", now);
+    },
+
+    moveRun,
+  };
+}

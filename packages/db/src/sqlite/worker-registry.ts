@@ -1,0 +1,49 @@
+import type { WorkerRegistration } from "@taskloom/core";
+import type { SqliteDatabase } from "./open-sqlite-database.ts";
+
+export interface WorkerRegistry {
+  register(worker: WorkerRegistration): void;
+  heartbeat(workerId: string, now: number): void;
+  stop(workerId: string, now: number): void;
+  findDead(input: { staleBefore: number; host: string; isPidAlive(pid: number): boolean }): string[];
+}
+
+export function prepareWorkerRegistry(db: SqliteDatabase): WorkerRegistry {
+  const upsert = db.prepare(
+    `INSERT INTO workers (id, host, pid, queues_json, concurrency, started_at, heartbeat_at)
+     VALUES (@id, @host, @pid, @queues, @concurrency, @now, @now)
+     ON CONFLICT(id) DO UPDATE SET heartbeat_at = @now, stopped_at = NULL`,
+  );
+  const beat = db.prepare("UPDATE workers SET heartbeat_at = ? WHERE id = ?");
+  const stop = db.prepare("UPDATE workers SET stopped_at = ?, heartbeat_at = ? WHERE id = ?");
+  const live = db.prepare<[], { id: string; host: string; pid: number; heartbeat_at: number }>(
+    `SELECT w.id, w.host, w.pid, w.heartbeat_at FROM workers w
+      WHERE EXISTS (SELECT 1 FROM task_runs t WHERE t.status = 'running' AND t.lease_owner = w.id)`,
+  );
+  return {
+    register(worker) {
+      upsert.run({
+        id: worker.id,
+        host: worker.host,
+        pid: worker.pid,
+        queues: JSON.stringify(worker.queues),
+        concurrency: worker.concurrency,
+        now: worker.now,
+      });
+    },
+    heartbeat(workerId, now) {
+      beat.run(now, workerId);
+    },
+    stop(workerId, now) {
+      stop.run(now, now, workerId);
+    },
+    findDead({ staleBefore, host, isPidAlive }) {
+      // Only workers that still hold leases matter. One on this host whose process is gone is dead now,
+      // without waiting for its leases to expire: that is what makes `run --resume` right after kill -9 fast.
+      return live
+        .all()
+        .filter((w) => w.heartbeat_at < staleBefore || (w.host === host && !isPidAlive(w.pid)))
+        .map((w) => w.id);
+    },
+  };
+}

@@ -1,0 +1,14 @@
+export {
+  DEFAULT_KILL_GRACE_MS,
+  type ExecutionRequest,
+  type ExecutionResult,
+  type ExecutionStatus,
+  type LogStream,
+  type TaskExecutor,
+} from "./execution.ts";
+export { executeHttp } from "./http-executor.ts";
+export { executeNoop } from "./noop-executor.ts";
+export { OUTPUT_LIMIT_BYTES } from "./output-capture.ts";
+export { createExecutor, defaultExecutors, type Executor, executeTask } from "./registry.ts";
+export { paramVariableName } from "./shell-environment.ts";
+export { executeShell } from "./shell-executor.ts";

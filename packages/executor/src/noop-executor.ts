@@ -1,0 +1,52 @@
+import {
+  cancelledResult,
+  errorMessage,
+  failedResult,
+  startTimer,
+  succeededResult,
+} from "./attempt-result.ts";
+import type { ExecutionRequest, ExecutionResult } from "./execution.ts";
+import { parseJsonOutput } from "./json-output.ts";
+
+/**
+ * A task that does nothing and outputs `spec.output`: a string as it is, anything else as JSON text (and
+ * as `outputJson`). With `output: json`, a string is parsed like any other task's text output would be.
+ */
+export async function executeNoop(req: ExecutionRequest): Promise<ExecutionResult> {
+  const startedAt = startTimer();
+  const spec = req.definition.spec;
+  if (spec.kind !== "noop") {
+    return failedResult(startedAt, "error", `task ${req.taskKey} is a noop task but has a ${spec.kind} spec`);
+  }
+  if (req.signal?.aborted) return cancelledResult(startedAt);
+
+  const value = spec.output;
+  if (value === null || value === undefined) {
+    return succeededResult(startedAt, { exitCode: null, outputText: null, outputJson: null });
+  }
+  if (typeof value === "string") {
+    const output = { exitCode: null, outputText: value, outputJson: null };
+    if (req.definition.output !== "json") return succeededResult(startedAt, output);
+    const parsed = parseJsonOutput(value.trim());
+    if (!parsed.ok) return failedResult(startedAt, "output_parse", parsed.error, output);
+    return succeededResult(startedAt, { ...output, outputJson: parsed.json });
+  }
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(value);
+  } catch (error) {
+    return failedResult(
+      startedAt,
+      "output_parse",
+      `output cannot be written as JSON: ${errorMessage(error)}`,
+    );
+  }
+  if (json === undefined) {
+    return failedResult(
+      startedAt,
+      "output_parse",
+      `output cannot be written as JSON: it is a ${typeof value}`,
+    );
+  }
+  return succeededResult(startedAt, { exitCode: null, outputText: json, outputJson: json });
+}

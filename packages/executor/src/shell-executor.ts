@@ -1,0 +1,148 @@
+import { stat } from "node:fs/promises";
+import { resolve as resolvePath } from "node:path";
+import type { ShellSpec } from "@taskloom/core";
+import {
+  cancelledResult,
+  errorMessage,
+  failedResult,
+  startTimer,
+  succeededResult,
+} from "./attempt-result.ts";
+import { createAttemptSignal, type StopReason, timeoutMessage } from "./attempt-signal.ts";
+import { DEFAULT_KILL_GRACE_MS, type ExecutionRequest, type ExecutionResult } from "./execution.ts";
+import { parseJsonOutput } from "./json-output.ts";
+import { logSinkOf } from "./log-sink.ts";
+import { withTruncationMarker } from "./output-capture.ts";
+import { type ProcessRunOutcome, runProcess } from "./process-run.ts";
+import { shellEnvironment, writeInputsFile } from "./shell-environment.ts";
+import { renderField, renderValues, templateContextOf } from "./template-context.ts";
+
+/** A shell step: `run` as a string goes through `sh -c`; as an array it is an argv run without a shell. */
+export async function executeShell(req: ExecutionRequest): Promise<ExecutionResult> {
+  const startedAt = startTimer();
+  const spec = req.definition.spec;
+  if (spec.kind !== "shell") {
+    return failedResult(
+      startedAt,
+      "error",
+      `task ${req.taskKey} is a shell task but has a ${spec.kind} spec`,
+    );
+  }
+  if (req.signal?.aborted) return cancelledResult(startedAt);
+
+  let prepared: PreparedCommand;
+  try {
+    prepared = prepareCommand(req, spec);
+  } catch (error) {
+    // A template that does not render, or an empty command.
+    return failedResult(startedAt, "error", errorMessage(error));
+  }
+
+  const cwdProblem = await directoryProblem(prepared.cwd);
+  if (cwdProblem !== null) return failedResult(startedAt, "error", cwdProblem);
+
+  let inputs: Awaited<ReturnType<typeof writeInputsFile>>;
+  try {
+    inputs = await writeInputsFile(req.upstream);
+  } catch (error) {
+    return failedResult(startedAt, "error", `cannot write the inputs file: ${errorMessage(error)}`);
+  }
+
+  const attempt = createAttemptSignal({ timeoutMs: req.definition.timeoutMs, cancel: req.signal });
+  try {
+    // Preparing took a few awaits; a cancel that came meanwhile should not start the process at all.
+    if (attempt.stopReason === "cancelled") return cancelledResult(startedAt);
+    const outcome = await runProcess({
+      command: prepared.command,
+      args: prepared.args,
+      cwd: prepared.cwd,
+      env: shellEnvironment(req, prepared.env, inputs.path),
+      stop: attempt.signal,
+      killGraceMs: req.killGraceMs ?? DEFAULT_KILL_GRACE_MS,
+      log: logSinkOf(req),
+    });
+    return resultOf(req, outcome, attempt.stopReason, startedAt);
+  } finally {
+    attempt.dispose();
+    await inputs.remove();
+  }
+}
+
+interface PreparedCommand {
+  command: string;
+  args: string[];
+  cwd: string;
+  env: Record<string, string>;
+}
+
+function prepareCommand(req: ExecutionRequest, spec: ShellSpec): PreparedCommand {
+  const context = templateContextOf(req);
+  let argv: string[];
+  if (typeof spec.run === "string") {
+    argv = ["sh", "-c", renderField(spec.run, context, "run")];
+  } else {
+    argv = spec.run.map((arg, index) => renderField(arg, context, `run[${index}]`));
+  }
+  const [command, ...args] = argv;
+  if (command === undefined || command === "") throw new Error("the command is empty");
+  const cwd = spec.cwd === null ? null : renderField(spec.cwd, context, "cwd");
+  const baseDir = req.baseDir ?? process.cwd();
+  return {
+    command,
+    args,
+    cwd: cwd === null ? baseDir : resolvePath(baseDir, cwd),
+    env: renderValues(spec.env, context, "env"),
+  };
+}
+
+/**
+ * Checked before spawning because a missing cwd makes spawn fail with ENOENT, which would read as
+ * "command not found".
+ */
+async function directoryProblem(path: string): Promise<string | null> {
+  try {
+    const stats = await stat(path);
+    return stats.isDirectory() ? null : `working directory is not a directory: ${path}`;
+  } catch (error) {
+    const code = error instanceof Error && "code" in error ? error.code : undefined;
+    if (code === "ENOENT") return `working directory does not exist: ${path}`;
+    return `cannot use working directory ${path}: ${errorMessage(error)}`;
+  }
+}
+
+function resultOf(
+  req: ExecutionRequest,
+  outcome: ProcessRunOutcome,
+  stopReason: StopReason | null,
+  startedAt: number,
+): ExecutionResult {
+  if (outcome.type === "spawn-error") return failedResult(startedAt, "error", outcome.message);
+
+  const trimmed = outcome.stdout.text.trim();
+  const output = {
+    exitCode: outcome.exitCode,
+    outputText: withTruncationMarker(trimmed, outcome.stdout),
+    outputJson: null,
+  };
+  if (outcome.stopped && stopReason === "cancelled") return cancelledResult(startedAt, output);
+  if (outcome.stopped && stopReason === "timeout") {
+    const timeoutMs = req.definition.timeoutMs ?? 0;
+    return failedResult(startedAt, "timeout", timeoutMessage(timeoutMs), output);
+  }
+
+  if (outcome.exitCode !== 0) {
+    const ending =
+      outcome.exitCode === null
+        ? `killed by signal ${outcome.signal ?? "unknown"}`
+        : `exit code ${outcome.exitCode}`;
+    const error = outcome.stderrLastLine === null ? ending : `${ending}: ${outcome.stderrLastLine}`;
+    return failedResult(startedAt, "exit_code", error, output);
+  }
+
+  if (req.definition.output === "json") {
+    const parsed = parseJsonOutput(trimmed, outcome.stdout);
+    if (!parsed.ok) return failedResult(startedAt, "output_parse", parsed.error, output);
+    return succeededResult(startedAt, { ...output, outputJson: parsed.json });
+  }
+  return succeededResult(startedAt, output);
+}

@@ -1,0 +1,4 @@
+export { LogBuffer } from "./log-buffer.ts";
+export { decideOutcome } from "./retry-decision.ts";
+export * from "./types.ts";
+export { Worker } from "./worker.ts";

@@ -1,0 +1,308 @@
+import type { AttemptResult, ClaimedTaskRun } from "@taskloom/core";
+import { LogBuffer } from "./log-buffer.ts";
+import { decideOutcome } from "./retry-decision.ts";
+import {
+  type AttemptReport,
+  type ResolvedWorkerOptions,
+  resolveWorkerOptions,
+  type SchedulerResources,
+  type WorkerOptions,
+} from "./types.ts";
+
+type StopCause = "cancelled" | "lease_lost" | "shutdown";
+
+interface ActiveAttempt {
+  claimed: ClaimedTaskRun;
+  controller: AbortController;
+  /** Why the worker stopped this attempt itself, if it did. */
+  stopCause: StopCause | null;
+}
+
+/**
+ * A worker executes ready task runs until it is stopped. It is assembled from small systems that share one
+ * resources object:
+ * - **claim** (`#pump`): fills free slots, woken by local commits, a poll timer and the next retry's time;
+ * - **execute**: one executor call per attempt, with its own AbortController;
+ * - **complete** (`#flushCompletions`): results gathered in one tick are recorded in one transaction;
+ * - **heartbeat**: extends leases, drops attempts whose lease was lost, stops attempts of cancelled runs;
+ * - **recovery**: takes back leases that expired or belong to dead workers.
+ * Stopping is graceful: no new claims, running attempts may finish for `shutdownGraceMs`, the rest are
+ * stopped and released back to `ready` without counting the attempt.
+ */
+export class Worker {
+  readonly id: string;
+  readonly #r: SchedulerResources;
+  readonly #o: ResolvedWorkerOptions;
+  readonly #active = new Map<number, ActiveAttempt>();
+  readonly #logs: LogBuffer;
+  #completions: AttemptResult[] = [];
+  #releases: number[] = [];
+  #flushScheduled = false;
+  #pumping = false;
+  #pumpAgain = false;
+  #state: "new" | "running" | "stopping" | "stopped" = "new";
+  #timers: NodeJS.Timeout[] = [];
+  #retryTimer: NodeJS.Timeout | null = null;
+  #unsubscribe: (() => void) | null = null;
+  #idleWaiters: (() => void)[] = [];
+
+  constructor(resources: SchedulerResources, options: WorkerOptions = {}) {
+    this.#r = resources;
+    this.#o = resolveWorkerOptions(options);
+    this.id = resources.workerId;
+    this.#logs = new LogBuffer((chunks) => resources.store.appendLogs(chunks));
+  }
+
+  get activeCount(): number {
+    return this.#active.size;
+  }
+
+  async start(): Promise<void> {
+    if (this.#state !== "new") throw new Error("a worker can only be started once");
+    this.#state = "running";
+    const { store, clock } = this.#r;
+    await store.registerWorker({
+      id: this.id,
+      host: this.#r.host,
+      pid: this.#r.pid,
+      queues: this.#o.queues ?? [],
+      concurrency: this.#o.concurrency,
+      now: clock.now(),
+    });
+    this.#unsubscribe = store.onChange(() => this.#pump());
+    this.#every(this.#o.pollMs, () => this.#pump());
+    this.#every(this.#o.heartbeatMs, () => this.#heartbeat());
+    this.#every(this.#o.reclaimMs, () => this.#recover());
+    this.#every(this.#o.logFlushMs, () => this.#logs.flush());
+    await this.#recover();
+    this.#pump();
+  }
+
+  /** Stops the attempts of a run now (the run was cancelled in this process). */
+  abortRun(runId: string): void {
+    for (const attempt of this.#active.values()) {
+      if (attempt.claimed.runId === runId) this.#stopAttempt(attempt, "cancelled");
+    }
+  }
+
+  /** Stops claiming, lets running attempts finish for `shutdownGraceMs`, then stops and releases the rest. */
+  async stop(options: { graceMs?: number } = {}): Promise<void> {
+    if (this.#state === "stopped" || this.#state === "new") {
+      this.#state = "stopped";
+      return;
+    }
+    this.#state = "stopping";
+    this.#unsubscribe?.();
+    const graceMs = options.graceMs ?? this.#o.shutdownGraceMs;
+    if (this.#active.size > 0) {
+      const grace = new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, graceMs);
+        timer.unref();
+      });
+      await Promise.race([this.#whenIdle(), grace]);
+      for (const attempt of this.#active.values()) this.#stopAttempt(attempt, "shutdown");
+      await this.#whenIdle();
+    }
+    for (const timer of this.#timers) clearInterval(timer);
+    if (this.#retryTimer) clearTimeout(this.#retryTimer);
+    await this.#logs.flush();
+    await this.#r.store.stopWorker(this.id, this.#r.clock.now());
+    this.#state = "stopped";
+  }
+
+  #every(ms: number, fn: () => unknown): void {
+    const timer = setInterval(() => {
+      Promise.resolve(fn()).catch((error: unknown) => this.#r.logger.error({ err: error }, "worker timer failed"));
+    }, ms);
+    timer.unref();
+    this.#timers.push(timer);
+  }
+
+  #whenIdle(): Promise<void> {
+    if (this.#active.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#idleWaiters.push(resolve));
+  }
+
+  /** Claim system: fills free slots until the store has nothing more to give. Re-entrant calls coalesce. */
+  #pump(): void {
+    if (this.#state !== "running") return;
+    if (this.#pumping) {
+      this.#pumpAgain = true;
+      return;
+    }
+    this.#pumping = true;
+    void this.#claimUntilFull()
+      .catch((error: unknown) => this.#r.logger.error({ err: error }, "claim failed"))
+      .finally(() => {
+        this.#pumping = false;
+        // A wake-up that arrived after the loop's last check must not be lost.
+        if (this.#pumpAgain) this.#pump();
+      });
+  }
+
+  async #claimUntilFull(): Promise<void> {
+    const { store, clock } = this.#r;
+    do {
+      this.#pumpAgain = false;
+      const free = this.#o.concurrency - this.#active.size;
+      if (free <= 0 || this.#state !== "running") return;
+      const claimed = await store.claimTaskRuns({
+        workerId: this.id,
+        limit: free,
+        leaseMs: this.#o.leaseMs,
+        now: clock.now(),
+        ...(this.#o.runId ? { runId: this.#o.runId } : {}),
+        ...(this.#o.queues ? { queues: this.#o.queues } : {}),
+      });
+      for (const task of claimed) this.#execute(task);
+      if (claimed.length === free) this.#pumpAgain = true;
+      else await this.#armRetryTimer();
+    } while (this.#pumpAgain);
+  }
+
+  /** Wakes the claim system when the earliest backoff ends, so retries do not wait for the poll. */
+  async #armRetryTimer(): Promise<void> {
+    const now = this.#r.clock.now();
+    const at = await this.#r.store.nextAvailableAt(now, this.#o.runId);
+    if (this.#retryTimer) clearTimeout(this.#retryTimer);
+    this.#retryTimer = null;
+    if (at === null) return;
+    this.#retryTimer = setTimeout(() => this.#pump(), Math.max(0, at - now) + 1);
+    this.#retryTimer.unref();
+  }
+
+  /** Execute system: one attempt, whose report goes to the completion system. */
+  #execute(claimed: ClaimedTaskRun): void {
+    const attempt: ActiveAttempt = { claimed, controller: new AbortController(), stopCause: null };
+    this.#active.set(claimed.id, attempt);
+    const { clock } = this.#r;
+    this.#r
+      .execute({
+        runId: claimed.runId,
+        planSlug: claimed.planSlug,
+        taskKey: claimed.taskKey,
+        attempt: claimed.attempt,
+        definition: claimed.definition,
+        params: claimed.params,
+        upstream: claimed.upstream,
+        baseDir: claimed.baseDir,
+        signal: attempt.controller.signal,
+        killGraceMs: this.#o.killGraceMs,
+        onLog: (stream, text) => {
+          const full = this.#logs.push({
+            taskRunId: claimed.id,
+            attempt: claimed.attempt,
+            stream,
+            text,
+            at: clock.now(),
+          });
+          if (full) void this.#logs.flush();
+        },
+      })
+      .catch(
+        (error: unknown): AttemptReport => ({
+          status: "failed",
+          exitCode: null,
+          outputText: null,
+          outputJson: null,
+          error: `executor crashed: ${error instanceof Error ? error.message : String(error)}`,
+          reason: "error",
+        }),
+      )
+      .then((report) => this.#finished(attempt, report));
+  }
+
+  #finished(attempt: ActiveAttempt, report: AttemptReport): void {
+    const { claimed } = attempt;
+    if (attempt.stopCause === "lease_lost") {
+      // Someone else owns this task run now; recording anything would double-complete it.
+      this.#settle(claimed.id);
+      return;
+    }
+    if (attempt.stopCause === "shutdown") {
+      this.#releases.push(claimed.id);
+    } else {
+      const outcome =
+        attempt.stopCause === "cancelled"
+          ? ({ status: "cancelled", exitCode: report.exitCode, error: "run cancelled" } as const)
+          : decideOutcome(claimed, report, this.#r.clock.now(), this.#r.random);
+      this.#completions.push({ taskRunId: claimed.id, attempt: claimed.attempt, workerId: this.id, outcome });
+    }
+    if (!this.#flushScheduled) {
+      this.#flushScheduled = true;
+      setImmediate(() => void this.#flushCompletions());
+    }
+  }
+
+  /** Complete system: everything finished in this tick is recorded in one transaction. */
+  async #flushCompletions(): Promise<void> {
+    this.#flushScheduled = false;
+    const batch = this.#completions;
+    const releases = this.#releases;
+    this.#completions = [];
+    this.#releases = [];
+    const { store, clock, logger } = this.#r;
+    try {
+      // Logs first, so a finished task's output is complete when its status says so.
+      await this.#logs.flush();
+      if (batch.length > 0) {
+        const result = await store.completeTaskRuns(batch, clock.now());
+        for (const id of result.stale) logger.warn({ taskRunId: id }, "lease was lost before completion");
+      }
+      if (releases.length > 0) await store.releaseTaskRuns(this.id, releases, clock.now());
+    } catch (error) {
+      logger.error({ err: error }, "recording results failed; retrying in 1s");
+      this.#completions.push(...batch);
+      this.#releases.push(...releases);
+      setTimeout(() => void this.#flushCompletions(), 1000).unref();
+      return;
+    }
+    for (const result of batch) this.#settle(result.taskRunId);
+    for (const id of releases) this.#settle(id);
+    this.#pump();
+  }
+
+  #settle(taskRunId: number): void {
+    this.#active.delete(taskRunId);
+    if (this.#active.size === 0) {
+      const waiters = this.#idleWaiters;
+      this.#idleWaiters = [];
+      for (const resolve of waiters) resolve();
+    }
+  }
+
+  #stopAttempt(attempt: ActiveAttempt, cause: StopCause): void {
+    if (attempt.stopCause !== null) return;
+    attempt.stopCause = cause;
+    attempt.controller.abort(cause);
+  }
+
+  /** Heartbeat system: leases, lost claims and cancel requests of other processes. */
+  async #heartbeat(): Promise<void> {
+    const { store, clock } = this.#r;
+    const now = clock.now();
+    await store.heartbeatWorker(this.id, now);
+    const running = [...this.#active.values()].filter((a) => a.stopCause === null).map((a) => a.claimed.id);
+    if (running.length === 0) return;
+    const lost = await store.heartbeat(this.id, running, this.#o.leaseMs, now);
+    for (const id of lost) {
+      const attempt = this.#active.get(id);
+      if (attempt) this.#stopAttempt(attempt, "lease_lost");
+    }
+    for (const id of await store.cancelRequested(running)) {
+      const attempt = this.#active.get(id);
+      if (attempt) this.#stopAttempt(attempt, "cancelled");
+    }
+  }
+
+  /** Recovery system: expired leases and leases of dead workers go back to the queue. */
+  async #recover(): Promise<void> {
+    const { store, clock } = this.#r;
+    const now = clock.now();
+    const deadWorkerIds = (
+      await store.findDeadWorkers({ staleBefore: now - this.#o.leaseMs, host: this.#r.host, isPidAlive: this.#r.isPidAlive })
+    ).filter((id) => id !== this.id);
+    const reclaimed = await store.reclaimExpiredLeases(now, { deadWorkerIds });
+    if (reclaimed > 0) this.#r.logger.info({ reclaimed }, "took back expired leases");
+  }
+}
