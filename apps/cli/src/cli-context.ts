@@ -1,7 +1,7 @@
 import { Taskloom } from "@taskloom/api";
 import { formatPlanIssue, PlanValidationError, TaskloomError } from "@taskloom/core";
 import { pino } from "pino";
-import type { CliEnv } from "./env.ts";
+import { type CliEnv, taskEnvironment } from "./env.ts";
 
 export interface GlobalOptions {
   db?: string;
@@ -30,6 +30,7 @@ export function createCliContext(env: CliEnv, globals: () => GlobalOptions): Cli
       return Taskloom.open({
         ...(databaseUrl ? { databaseUrl } : {}),
         logger: pino({ level }, pino.destination(2)),
+        taskEnv: taskEnvironment(),
       });
     },
   };
@@ -42,7 +43,10 @@ export const EXIT_INVALID = 2;
  * Runs a command body; any error becomes one clear line on stderr (the stack only with --verbose) and a
  * non-zero exit code.
  */
-export async function runCommand(context: CliContext, body: () => Promise<number | undefined>): Promise<void> {
+export async function runCommand(
+  context: CliContext,
+  body: () => Promise<number | undefined>,
+): Promise<void> {
   try {
     process.exitCode = (await body()) ?? 0;
   } catch (error) {

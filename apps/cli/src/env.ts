@@ -21,8 +21,18 @@ export type CliEnv = z.infer<typeof schema>;
 export function readEnv(source: NodeJS.ProcessEnv = process.env): CliEnv {
   const parsed = schema.safeParse(source);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ");
+    const problems = parsed.error.issues
+      .map((issue) => `${issue.path.join(".")}: ${issue.message}`)
+      .join("; ");
     throw new Error(`invalid environment: ${problems}`);
   }
   return parsed.data;
+}
+
+/** Variables that configure Taskloom itself; task processes do not inherit them (they may hold secrets). */
+const ENGINE_ONLY = /^TASKLOOM_/;
+
+/** The environment shell steps start from: this process's, without Taskloom's own settings. */
+export function taskEnvironment(source: NodeJS.ProcessEnv = process.env): Record<string, string | undefined> {
+  return Object.fromEntries(Object.entries(source).filter(([name]) => !ENGINE_ONLY.test(name)));
 }

@@ -12,7 +12,10 @@ import { readEnv } from "./env.ts";
 
 const program = new Command("taskloom")
   .description("Taskloom: run graphs of tasks that know their dependencies and their context")
-  .option("--db <url>", "database (file:PATH or PATH); default TASKLOOM_DATABASE_URL or file:.taskloom/taskloom.db")
+  .option(
+    "--db <url>",
+    "database (file:PATH or PATH); default TASKLOOM_DATABASE_URL or file:.taskloom/taskloom.db",
+  )
   .option("--verbose", "log engine internals to stderr and print stack traces")
   .showHelpAfterError()
   .configureOutput({ outputError: (text, write) => write(text) });

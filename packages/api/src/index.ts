@@ -1,1 +1,7 @@
-export { type ImportedPlan, type RunOptions, type RunOutcome, Taskloom, type TaskloomOptions } from "./taskloom.ts";
+export {
+  type ImportedPlan,
+  type RunOptions,
+  type RunOutcome,
+  Taskloom,
+  type TaskloomOptions,
+} from "./taskloom.ts";

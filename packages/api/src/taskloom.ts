@@ -21,7 +21,7 @@ import {
 } from "@taskloom/core";
 import { openTaskloomDatabase, type RunQueries, type SqliteStore, type TaskloomDatabase } from "@taskloom/db";
 import { executeTask } from "@taskloom/executor";
-import { Worker, type WorkerOptions } from "@taskloom/scheduler";
+import { type ExecuteAttempt, Worker, type WorkerOptions } from "@taskloom/scheduler";
 
 export interface TaskloomOptions {
   /** `file:path.db` or a bare path. Default `file:.taskloom/taskloom.db` under `cwd`. */
@@ -36,6 +36,11 @@ export interface TaskloomOptions {
   random?: () => number;
   /** How often event subscribers and run waiters look for commits of other processes, in ms. Default 200. */
   pollMs?: number;
+  /**
+   * Environment shell steps start from. Pass a filtered copy to keep the engine's own secrets (database
+   * URL, API keys) away from task processes. Default: the executor's default, this process's environment.
+   */
+  taskEnv?: Record<string, string | undefined>;
 }
 
 export interface ImportedPlan {
@@ -79,6 +84,7 @@ export class Taskloom {
   readonly #clock: Clock;
   readonly #random: () => number;
   readonly #pollMs: number;
+  readonly #execute: ExecuteAttempt;
   readonly #workers = new Set<Worker>();
 
   private constructor(database: TaskloomDatabase, options: TaskloomOptions, cwd: string) {
@@ -88,12 +94,17 @@ export class Taskloom {
     this.#clock = options.clock ?? systemClock;
     this.#random = options.random ?? Math.random;
     this.#pollMs = options.pollMs ?? 200;
+    const { taskEnv } = options;
+    this.#execute = taskEnv ? (request) => executeTask({ ...request, baseEnv: taskEnv }) : executeTask;
   }
 
   /** Opens (creating and migrating when needed) the database. */
   static open(options: TaskloomOptions = {}): Taskloom {
     const cwd = options.cwd ?? process.cwd();
-    const database = openTaskloomDatabase({ cwd, ...(options.databaseUrl ? { url: options.databaseUrl } : {}) });
+    const database = openTaskloomDatabase({
+      cwd,
+      ...(options.databaseUrl ? { url: options.databaseUrl } : {}),
+    });
     return new Taskloom(database, options, cwd);
   }
 
@@ -136,7 +147,12 @@ export class Taskloom {
   ): Promise<CreatedRun> {
     const { definition } = await this.store.getPlanDefinition(planSlug);
     const params: Record<string, ParamValue> = resolveRunParams(definition, options.params ?? {});
-    return this.store.createRun({ planSlug, trigger: options.trigger ?? "api", params, now: this.#clock.now() });
+    return this.store.createRun({
+      planSlug,
+      trigger: options.trigger ?? "api",
+      params,
+      now: this.#clock.now(),
+    });
   }
 
   /** Creates a run and executes it in this process until it ends. */
@@ -179,7 +195,7 @@ export class Taskloom {
     const worker = new Worker(
       {
         store: this.store,
-        execute: executeTask,
+        execute: this.#execute,
         clock: this.#clock,
         random: this.#random,
         logger: this.#logger,

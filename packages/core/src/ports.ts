@@ -151,7 +151,11 @@ export interface SchedulerStore {
   heartbeatWorker(workerId: string, now: number): Promise<void>;
   stopWorker(workerId: string, now: number): Promise<void>;
   /** Workers whose heartbeat is older than `staleBefore`, or that ran on `host` with a pid that is gone. */
-  findDeadWorkers(input: { staleBefore: number; host: string; isPidAlive(pid: number): boolean }): Promise<string[]>;
+  findDeadWorkers(input: {
+    staleBefore: number;
+    host: string;
+    isPidAlive(pid: number): boolean;
+  }): Promise<string[]>;
   /**
    * Calls `listener` after this process committed something that may make work claimable (a run created,
    * a task released, a cancel). Other processes' commits are found by polling. Returns an unsubscribe.
@@ -161,8 +165,13 @@ export interface SchedulerStore {
 
 /** Operations on plans and runs that are not on the hot path. */
 export interface RunStore {
-  importPlan(definition: PlanDefinition, opts: { baseDir: string | null; now: number }): Promise<ImportPlanResult>;
-  getPlanDefinition(slug: string): Promise<{ definition: PlanDefinition; baseDir: string | null; version: number }>;
+  importPlan(
+    definition: PlanDefinition,
+    opts: { baseDir: string | null; now: number },
+  ): Promise<ImportPlanResult>;
+  getPlanDefinition(
+    slug: string,
+  ): Promise<{ definition: PlanDefinition; baseDir: string | null; version: number }>;
   createRun(input: CreateRunInput): Promise<CreatedRun>;
   /** Marks the run cancelled: open task runs that are not running become `cancelled` at once; running ones
    * are stopped by their worker, which records `cancelled`. Idempotent. */

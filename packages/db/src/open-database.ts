@@ -27,7 +27,9 @@ export interface TaskloomDatabase {
 export function openTaskloomDatabase(options: { url?: string; cwd: string }): TaskloomDatabase {
   const url = options.url ?? DEFAULT_DATABASE_URL;
   if (/^postgres(ql)?:\/\//.test(url)) {
-    throw new BadInputError("PostgreSQL databases are not supported yet by this version of Taskloom; use a file: URL");
+    throw new BadInputError(
+      "PostgreSQL databases are not supported yet by this version of Taskloom; use a file: URL",
+    );
   }
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url) && !/^(file|sqlite):/.test(url)) {
     throw new BadInputError(`unsupported database URL: ${url} (expected file:PATH)`);

@@ -1,3 +1,8 @@
+/**
+ * Runs one attempt of one task: shell steps in their own process group, HTTP calls, no-ops. It knows
+ * nothing of storage, leases or retries; the scheduler hands it a request and records the result.
+ * `executeTask` never rejects: every failure, timeout and cancel comes back as an `ExecutionResult`.
+ */
 export {
   DEFAULT_KILL_GRACE_MS,
   type ExecutionRequest,

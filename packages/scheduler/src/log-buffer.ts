@@ -16,7 +16,11 @@ export class LogBuffer {
    * @param maxChunkChars largest merged chunk. Default 16384.
    * @param maxBufferedChars flush early past this many buffered characters. Default 262144.
    */
-  constructor(write: (chunks: LogChunkInput[]) => Promise<void>, maxChunkChars = 16_384, maxBufferedChars = 262_144) {
+  constructor(
+    write: (chunks: LogChunkInput[]) => Promise<void>,
+    maxChunkChars = 16_384,
+    maxBufferedChars = 262_144,
+  ) {
     this.#write = write;
     this.#maxChunkChars = maxChunkChars;
     this.#maxBufferedChars = maxBufferedChars;

@@ -112,7 +112,9 @@ export class Worker {
 
   #every(ms: number, fn: () => unknown): void {
     const timer = setInterval(() => {
-      Promise.resolve(fn()).catch((error: unknown) => this.#r.logger.error({ err: error }, "worker timer failed"));
+      Promise.resolve(fn()).catch((error: unknown) =>
+        this.#r.logger.error({ err: error }, "worker timer failed"),
+      );
     }, ms);
     timer.unref();
     this.#timers.push(timer);
@@ -300,7 +302,11 @@ export class Worker {
     const { store, clock } = this.#r;
     const now = clock.now();
     const deadWorkerIds = (
-      await store.findDeadWorkers({ staleBefore: now - this.#o.leaseMs, host: this.#r.host, isPidAlive: this.#r.isPidAlive })
+      await store.findDeadWorkers({
+        staleBefore: now - this.#o.leaseMs,
+        host: this.#r.host,
+        isPidAlive: this.#r.isPidAlive,
+      })
     ).filter((id) => id !== this.id);
     const reclaimed = await store.reclaimExpiredLeases(now, { deadWorkerIds });
     if (reclaimed > 0) this.#r.logger.info({ reclaimed }, "took back expired leases");

@@ -12,7 +12,7 @@ afterEach(async () => {
 /** Every task starts only after all of its `requires` succeeded. */
 function expectDependencyOrder(
   events: Awaited<ReturnType<EngineHarness["events"]>>,
-  tasks: Record<string, { requires?: string[] }>,
+  tasks: Record<string, { requires?: string[]; [field: string]: unknown }>,
 ) {
   for (const [key, task] of Object.entries(tasks)) {
     for (const upstream of task.requires ?? []) {
@@ -65,7 +65,10 @@ describe("DAG shapes", () => {
       left: { run: "echo $(( {{tasks.extract.output}} * 2 ))", requires: ["extract"] },
       right: { run: "echo $(( {{tasks.extract.output}} + 1 ))", requires: ["extract"] },
       lonely: { run: "echo alone" },
-      join: { run: "echo {{tasks.left.output}},{{tasks.right.output}}", requires: ["left", "right", "lonely"] },
+      join: {
+        run: "echo {{tasks.left.output}},{{tasks.right.output}}",
+        requires: ["left", "right", "lonely"],
+      },
       tail: { run: "echo done", requires: ["join"] },
     };
     const { status, detail, events } = await engine.runPlan({ plan: "mixed", tasks }, { concurrency: 3 });

@@ -1,7 +1,14 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { type Clock, type EventRecord, parsePlanObject, type RunStatus, silentLogger, systemClock } from "@taskloom/core";
+import {
+  type Clock,
+  type EventRecord,
+  parsePlanObject,
+  type RunStatus,
+  silentLogger,
+  systemClock,
+} from "@taskloom/core";
 import { openTaskloomDatabase, type TaskloomDatabase } from "@taskloom/db";
 import { executeTask } from "@taskloom/executor";
 import { type ExecuteAttempt, Worker, type WorkerOptions } from "../src/index.ts";
@@ -18,14 +25,20 @@ export class EngineHarness {
 
   constructor() {
     this.dir = fs.mkdtempSync(path.join(os.tmpdir(), "taskloom-scheduler-"));
-    this.database = openTaskloomDatabase({ url: `file:${path.join(this.dir, "taskloom.db")}`, cwd: this.dir });
+    this.database = openTaskloomDatabase({
+      url: `file:${path.join(this.dir, "taskloom.db")}`,
+      cwd: this.dir,
+    });
   }
 
   get store() {
     return this.database.store;
   }
 
-  worker(options: WorkerOptions = {}, overrides: { execute?: ExecuteAttempt; clock?: Clock; workerId?: string } = {}) {
+  worker(
+    options: WorkerOptions = {},
+    overrides: { execute?: ExecuteAttempt; clock?: Clock; workerId?: string } = {},
+  ) {
     this.#workerCount++;
     const worker = new Worker(
       {
@@ -74,7 +87,12 @@ export class EngineHarness {
     await worker.start();
     const status = await this.waitForRun(runId);
     await worker.stop();
-    return { runId, status, detail: await this.database.queries.getRun(runId), events: await this.events(runId) };
+    return {
+      runId,
+      status,
+      detail: await this.database.queries.getRun(runId),
+      events: await this.events(runId),
+    };
   }
 
   async events(runId: string): Promise<EventRecord[]> {
@@ -90,7 +108,9 @@ export class EngineHarness {
 
 /** The order in which tasks entered a status, from the event log. */
 export function orderOf(events: EventRecord[], status: string): string[] {
-  return events.filter((e) => e.type === "task_run.status" && e.toStatus === status).map((e) => e.taskKey ?? "");
+  return events
+    .filter((e) => e.type === "task_run.status" && e.toStatus === status)
+    .map((e) => e.taskKey ?? "");
 }
 
 /** Event id at which `key` first reached `status`. */

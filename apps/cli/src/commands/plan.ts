@@ -12,7 +12,9 @@ export function registerPlanCommand(program: Command, context: CliContext): void
         const taskloom = context.open();
         try {
           const imported = await taskloom.importPlanFile(file);
-          const what = imported.changed ? `imported, version ${imported.version}` : `unchanged, version ${imported.version}`;
+          const what = imported.changed
+            ? `imported, version ${imported.version}`
+            : `unchanged, version ${imported.version}`;
           context.stdout.write(`plan ${imported.slug} ${what} (${imported.definition.tasks.length} tasks)\n`);
           return 0;
         } finally {

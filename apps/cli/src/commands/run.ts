@@ -3,7 +3,7 @@ import type { RunDetail } from "@taskloom/db";
 import type { Command } from "commander";
 import { type CliContext, runCommand } from "../cli-context.ts";
 import { formatElapsed, iso, palette } from "../format.ts";
-import { plainRenderer, type ProgressRenderer, ttyRenderer } from "../progress/progress-renderer.ts";
+import { type ProgressRenderer, plainRenderer, ttyRenderer } from "../progress/progress-renderer.ts";
 import { RunProgress } from "../progress/run-progress.ts";
 import { collectParam, parsePositiveInt } from "./option-parsers.ts";
 
@@ -23,10 +23,16 @@ export function registerRunCommand(program: Command, context: CliContext): void 
     .description("import a plan file and run it to completion in this process")
     .argument("[file]", "plan file (YAML or JSON)")
     .option("--json", "print one JSON summary on stdout at the end (progress goes to stderr)")
-    .option("-c, --concurrency <n>", "tasks run at once (default 4, or TASKLOOM_WORKER_CONCURRENCY)", parsePositiveInt)
+    .option(
+      "-c, --concurrency <n>",
+      "tasks run at once (default 4, or TASKLOOM_WORKER_CONCURRENCY)",
+      parsePositiveInt,
+    )
     .option("-p, --param <key=value>", "set a run parameter (repeatable)", collectParam, {})
     .option("--resume <runId>", "go on with a run left unfinished by a process that died")
-    .action((file: string | undefined, flags: RunFlags) => runCommand(context, () => run(context, file, flags)));
+    .action((file: string | undefined, flags: RunFlags) =>
+      runCommand(context, () => run(context, file, flags)),
+    );
 }
 
 async function run(context: CliContext, file: string | undefined, flags: RunFlags): Promise<number> {
@@ -44,7 +50,9 @@ async function run(context: CliContext, file: string | undefined, flags: RunFlag
     const before = await taskloom.queries.getRun(runId);
     const progressStream = flags.json ? context.stderr : context.stdout;
     const renderer = createRenderer(context, progressStream, before);
-    renderer.note(`${flags.resume ? "resuming" : "started"} run ${runId} of ${before.planSlug} (${before.tasks.length} tasks)`);
+    renderer.note(
+      `${flags.resume ? "resuming" : "started"} run ${runId} of ${before.planSlug} (${before.tasks.length} tasks)`,
+    );
 
     const cancel = new AbortController();
     let interrupts = 0;
@@ -96,7 +104,10 @@ function printSummary(context: CliContext, out: NodeJS.WriteStream, run: RunDeta
   for (const task of run.tasks) {
     if (task.status === "failed") out.write(`${colors.red("failed")}  ${task.key}: ${task.error ?? ""}\n`);
   }
-  const elapsed = run.startedAt !== null && run.finishedAt !== null ? ` in ${formatElapsed(run.finishedAt - run.startedAt)}` : "";
+  const elapsed =
+    run.startedAt !== null && run.finishedAt !== null
+      ? ` in ${formatElapsed(run.finishedAt - run.startedAt)}`
+      : "";
   const counts = Object.entries(run.counts)
     .map(([status, n]) => `${n} ${status}`)
     .join(", ");

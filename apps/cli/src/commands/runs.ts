@@ -22,7 +22,9 @@ export function registerRunsCommand(program: Command, context: CliContext): void
             ...(flags.plan ? { planSlug: flags.plan } : {}),
             limit: flags.limit ?? 20,
           });
-          context.stdout.write(flags.json ? `${JSON.stringify(list.map(runJson), null, 2)}\n` : runsTable(list));
+          context.stdout.write(
+            flags.json ? `${JSON.stringify(list.map(runJson), null, 2)}\n` : runsTable(list),
+          );
           return 0;
         } finally {
           await taskloom.close();
@@ -37,10 +39,14 @@ export function registerRunsCommand(program: Command, context: CliContext): void
     .option("--json", "print JSON")
     .action((runId: string, flags: { json?: boolean }) =>
       runCommand(context, async () => {
+        // `runs show ID --json`: commander hands a flag the parent also defines to the parent.
+        const json = flags.json || runs.opts<{ json?: boolean }>().json;
         const taskloom = context.open();
         try {
           const run = await taskloom.queries.getRun(runId);
-          context.stdout.write(flags.json ? `${JSON.stringify(runDetailJson(run), null, 2)}\n` : runDetailText(run));
+          context.stdout.write(
+            json ? `${JSON.stringify(runDetailJson(run), null, 2)}\n` : runDetailText(run),
+          );
           return 0;
         } finally {
           await taskloom.close();
@@ -94,7 +100,8 @@ function runDetailJson(run: RunDetail) {
       attempts: task.attempts,
       startedAt: iso(task.startedAt),
       finishedAt: iso(task.finishedAt),
-      durationMs: task.startedAt !== null && task.finishedAt !== null ? task.finishedAt - task.startedAt : null,
+      durationMs:
+        task.startedAt !== null && task.finishedAt !== null ? task.finishedAt - task.startedAt : null,
       exitCode: task.exitCode,
       output: task.outputJson ?? task.outputText,
       error: task.error,

@@ -18,7 +18,9 @@ export function registerValidateCommand(program: Command, context: CliContext): 
         }
         const { plan } = result;
         const links = plan.tasks.reduce((n, task) => n + task.requires.length + task.refers.length, 0);
-        context.stdout.write(`${file}: ok, plan ${plan.slug} with ${plan.tasks.length} tasks and ${links} links\n`);
+        context.stdout.write(
+          `${file}: ok, plan ${plan.slug} with ${plan.tasks.length} tasks and ${links} links\n`,
+        );
         return 0;
       }),
     );

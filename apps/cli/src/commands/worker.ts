@@ -6,7 +6,11 @@ export function registerWorkerCommand(program: Command, context: CliContext): vo
   program
     .command("worker")
     .description("execute ready tasks of every run in the database until stopped (SIGTERM/Ctrl-C)")
-    .option("-c, --concurrency <n>", "tasks run at once (default 4, or TASKLOOM_WORKER_CONCURRENCY)", parsePositiveInt)
+    .option(
+      "-c, --concurrency <n>",
+      "tasks run at once (default 4, or TASKLOOM_WORKER_CONCURRENCY)",
+      parsePositiveInt,
+    )
     .option("--queue <name...>", "only these queues (default: all)")
     .action((flags: { concurrency?: number; queue?: string[] }) =>
       runCommand(context, async () => {
@@ -18,7 +22,9 @@ export function registerWorkerCommand(program: Command, context: CliContext): vo
           ...(context.env.TASKLOOM_LEASE_MS ? { leaseMs: context.env.TASKLOOM_LEASE_MS } : {}),
         });
         await worker.start();
-        context.stderr.write(`worker ${worker.id} started on ${taskloom.database.location} (concurrency ${concurrency})\n`);
+        context.stderr.write(
+          `worker ${worker.id} started on ${taskloom.database.location} (concurrency ${concurrency})\n`,
+        );
         const stopped = new Promise<void>((resolve) => {
           let stopping = false;
           const stop = () => {

@@ -23,12 +23,17 @@ function describe(task: TaskProgress, event: EventRecord, colors: Palette): stri
   const error = event.data?.error;
   if (typeof error === "string" && task.status !== "running") detail.push(error);
   const retryAt = event.data?.retryAt;
-  if (typeof retryAt === "number") detail.push(`retry in ${formatElapsed(Math.max(0, retryAt - event.createdAt))}`);
+  if (typeof retryAt === "number")
+    detail.push(`retry in ${formatElapsed(Math.max(0, retryAt - event.createdAt))}`);
   return `${task.key} ${status}${detail.length ? colors.dim(` (${detail.join("; ")})`) : ""}`;
 }
 
 /** Without a terminal: one plain line per state change, timestamped, nothing redrawn. */
-export function plainRenderer(progress: RunProgress, out: NodeJS.WritableStream, colors: Palette): ProgressRenderer {
+export function plainRenderer(
+  progress: RunProgress,
+  out: NodeJS.WritableStream,
+  colors: Palette,
+): ProgressRenderer {
   return {
     event(event) {
       const task = progress.apply(event);
@@ -65,7 +70,9 @@ export function ttyRenderer(
     const done = progress.done;
     const filled = progress.total === 0 ? BAR_WIDTH : Math.round((done / progress.total) * BAR_WIDTH);
     const bar = `${colors.green("█".repeat(filled))}${colors.dim("░".repeat(BAR_WIDTH - filled))}`;
-    const lines = [`${colors.bold(title)}  ${bar}  ${done}/${progress.total}  ${formatElapsed(now() - progress.startedAt)}`];
+    const lines = [
+      `${colors.bold(title)}  ${bar}  ${done}/${progress.total}  ${formatElapsed(now() - progress.startedAt)}`,
+    ];
     const running = progress.running();
     const width = Math.max(20, (out.columns ?? 80) - 4);
     for (const task of running.slice(0, 12)) {

@@ -19,7 +19,12 @@ export class RunProgress {
   constructor(initial: { key: string; status: TaskRunStatus; attempts: number }[], startedAt: number) {
     this.startedAt = startedAt;
     for (const task of initial) {
-      this.tasks.set(task.key, { key: task.key, status: task.status, attempt: task.attempts, runningSince: null });
+      this.tasks.set(task.key, {
+        key: task.key,
+        status: task.status,
+        attempt: task.attempts,
+        runningSince: null,
+      });
     }
   }
 

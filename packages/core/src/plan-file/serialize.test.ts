@@ -7,7 +7,8 @@ import { planArbitrary } from "./test-arbitraries.ts";
 function roundTrip(plan: PlanDefinition, format: "yaml" | "json"): PlanDefinition {
   const text = serializePlan(plan, format);
   const outcome = validatePlanText(text, { format });
-  if (!outcome.ok) throw new Error(`does not parse back:\n${text}\n${JSON.stringify(outcome.issues, null, 2)}`);
+  if (!outcome.ok)
+    throw new Error(`does not parse back:\n${text}\n${JSON.stringify(outcome.issues, null, 2)}`);
   return outcome.plan;
 }
 
@@ -89,13 +90,22 @@ tasks:
 `);
     expect(plan.tasks.map((task) => task.key)).toEqual(["b", "2", "1"]);
     for (const format of ["yaml", "json"] as const) {
-      expect(parsePlanText(serializePlan(plan, format)).tasks.map((task) => task.key)).toEqual(["b", "2", "1"]);
+      expect(parsePlanText(serializePlan(plan, format)).tasks.map((task) => task.key)).toEqual([
+        "b",
+        "2",
+        "1",
+      ]);
     }
   });
 
   it("writes JSON that JSON.parse reads", () => {
-    const plan = parsePlanText("plan: j\ntasks:\n  a: { kind: http, url: 'http://x.test/', body: { a: 1 } }\n");
+    const plan = parsePlanText(
+      "plan: j\ntasks:\n  a: { kind: http, url: 'http://x.test/', body: { a: 1 } }\n",
+    );
     const json: unknown = JSON.parse(serializePlan(plan, "json"));
-    expect(json).toEqual({ plan: "j", tasks: { a: { kind: "http", url: "http://x.test/", body: '{"a":1}' } } });
+    expect(json).toEqual({
+      plan: "j",
+      tasks: { a: { kind: "http", url: "http://x.test/", body: '{"a":1}' } },
+    });
   });
 });

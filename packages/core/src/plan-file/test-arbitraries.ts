@@ -2,13 +2,7 @@
  * fast-check arbitraries for plan-file tests (test support only; not exported from the package).
  */
 import fc from "fast-check";
-import type {
-  ParamValue,
-  PlanDefinition,
-  RetryPolicy,
-  TaskDefinition,
-  TaskSpec,
-} from "../types.ts";
+import type { ParamValue, PlanDefinition, RetryPolicy, TaskDefinition, TaskSpec } from "../types.ts";
 
 const notReserved = (name: string): boolean => name !== "__proto__";
 
@@ -22,7 +16,22 @@ const headerNameArbitrary = fc.stringMatching(/^[a-z][a-z0-9-]{0,12}$/);
 export const textArbitrary = fc.oneof(
   fc.string({ unit: "grapheme", maxLength: 20 }),
   fc.string({ unit: "binary-ascii", maxLength: 20 }),
-  fc.constantFrom("true", "null", "~", "123", "0x1F", "1e3", "- a", "a: b", "#x", "'q'", '"', " lead", "trail ", "a\nb\n"),
+  fc.constantFrom(
+    "true",
+    "null",
+    "~",
+    "123",
+    "0x1F",
+    "1e3",
+    "- a",
+    "a: b",
+    "#x",
+    "'q'",
+    '"',
+    " lead",
+    "trail ",
+    "a\nb\n",
+  ),
   fc.array(fc.string({ maxLength: 10 }), { maxLength: 4 }).map((lines) => lines.join("\n")),
 );
 
@@ -65,7 +74,10 @@ function specArbitrary(references: readonly string[]): fc.Arbitrary<TaskSpec> {
         .map(([program, args]) => [program, ...args]),
     ),
     env: fc.dictionary(envNameArbitrary, templated, { maxKeys: 3 }),
-    cwd: fc.option(templated.filter((text) => text !== ""), { nil: null }),
+    cwd: fc.option(
+      templated.filter((text) => text !== ""),
+      { nil: null },
+    ),
   });
   const http = fc.record({
     kind: fc.constant("http" as const),
@@ -76,7 +88,9 @@ function specArbitrary(references: readonly string[]): fc.Arbitrary<TaskSpec> {
   });
   const noop = fc.record({
     kind: fc.constant("noop" as const),
-    output: fc.option(fc.jsonValue({ maxDepth: 3 }), { nil: null }).map((value) => JSON.parse(JSON.stringify(value)) as unknown),
+    output: fc
+      .option(fc.jsonValue({ maxDepth: 3 }), { nil: null })
+      .map((value) => JSON.parse(JSON.stringify(value)) as unknown),
   });
   return fc.oneof(shell, http, noop);
 }

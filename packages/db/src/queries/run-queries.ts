@@ -93,7 +93,11 @@ export class RunQueries {
       orderBy: { slug: "asc" },
       include: {
         _count: { select: { tasks: true } },
-        runs: { orderBy: { createdAt: "desc" }, take: 1, select: { id: true, status: true, createdAt: true } },
+        runs: {
+          orderBy: { createdAt: "desc" },
+          take: 1,
+          select: { id: true, status: true, createdAt: true },
+        },
       },
     });
     return plans.map((plan) => {
@@ -104,7 +108,9 @@ export class RunQueries {
         version: plan.version,
         taskCount: plan._count.tasks,
         updatedAt: plan.updatedAt.getTime(),
-        lastRun: last ? { id: last.id, status: last.status as RunStatus, createdAt: last.createdAt.getTime() } : null,
+        lastRun: last
+          ? { id: last.id, status: last.status as RunStatus, createdAt: last.createdAt.getTime() }
+          : null,
       };
     });
   }
@@ -124,7 +130,9 @@ export class RunQueries {
         kind: task.kind,
         priority: task.priority,
         queue: task.queue,
-        requires: plan.links.filter((l) => l.toKey === task.key && l.kind === "requires").map((l) => l.fromKey),
+        requires: plan.links
+          .filter((l) => l.toKey === task.key && l.kind === "requires")
+          .map((l) => l.fromKey),
         refers: plan.links.filter((l) => l.toKey === task.key && l.kind === "refers").map((l) => l.fromKey),
       })),
     );

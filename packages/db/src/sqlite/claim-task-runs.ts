@@ -81,7 +81,10 @@ export function prepareClaimTaskRuns(
        FROM task_runs tr JOIN runs r ON r.id = tr.run_id JOIN plans p ON p.id = r.plan_id
       WHERE tr.id = ?`,
   );
-  const upstreamOutputs = db.prepare<[number], { task_key: string; output_text: string | null; output_json: string | null }>(
+  const upstreamOutputs = db.prepare<
+    [number],
+    { task_key: string; output_text: string | null; output_json: string | null }
+  >(
     `SELECT t.task_key, t.output_text, t.output_json
        FROM task_run_dependencies d JOIN task_runs t ON t.id = d.from_id
       WHERE d.to_id = ?`,
@@ -92,7 +95,10 @@ export function prepareClaimTaskRuns(
     const capacity = new Map<string, number>();
     for (const queue of queues.all()) {
       const used = runningInQueue.get(queue.name)?.n ?? 0;
-      capacity.set(queue.name, queue.paused ? 0 : Math.max(0, (queue.concurrency ?? Number.POSITIVE_INFINITY) - used));
+      capacity.set(
+        queue.name,
+        queue.paused ? 0 : Math.max(0, (queue.concurrency ?? Number.POSITIVE_INFINITY) - used),
+      );
     }
     return capacity;
   }
@@ -101,7 +107,11 @@ export function prepareClaimTaskRuns(
     const { now, workerId, limit } = input;
     const due = input.runId ? dueRetriesOfRun.all(input.runId, now) : dueRetries.all(now);
     for (const row of due) {
-      transitions.move({ id: row.id, runId: row.run_id, taskKey: row.task_key, status: "retrying" }, "ready", now);
+      transitions.move(
+        { id: row.id, runId: row.run_id, taskKey: row.task_key, status: "retrying" },
+        "ready",
+        now,
+      );
     }
 
     const capacity = queueCapacity();
@@ -152,7 +162,10 @@ function toClaimed(
 ): ClaimedTaskRun {
   const upstream: Record<string, UpstreamOutput> = {};
   for (const up of upstreamRows) {
-    upstream[up.task_key] = { output: up.output_text, json: up.output_json === null ? null : JSON.parse(up.output_json) };
+    upstream[up.task_key] = {
+      output: up.output_text,
+      json: up.output_json === null ? null : JSON.parse(up.output_json),
+    };
   }
   return {
     id: row.id,

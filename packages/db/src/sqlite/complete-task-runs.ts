@@ -43,12 +43,9 @@ export function prepareCompleteTaskRuns(
     const touchedRuns = new Set<string>();
     for (const result of results) {
       const row = current.get(result.taskRunId);
-      if (
-        !row ||
-        row.status !== "running" ||
-        row.attempt !== result.attempt ||
-        row.lease_owner !== result.workerId
-      ) {
+      const stillOwned =
+        row?.status === "running" && row.attempt === result.attempt && row.lease_owner === result.workerId;
+      if (!row || !stillOwned) {
         stale.push(result.taskRunId);
         continue;
       }
@@ -84,7 +81,15 @@ export function prepareCompleteTaskRuns(
           transitions.move(movable, "failed", now, fields);
           transitions.blockDependents(row.run_id, row.id, row.task_key, now);
         }
-        finishAttempt.run("failed", now, outcome.exitCode, outcome.error, outcome.reason, row.id, row.attempt);
+        finishAttempt.run(
+          "failed",
+          now,
+          outcome.exitCode,
+          outcome.error,
+          outcome.reason,
+          row.id,
+          row.attempt,
+        );
       }
       recorded.push(result.taskRunId);
     }

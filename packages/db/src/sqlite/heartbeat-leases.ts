@@ -14,7 +14,9 @@ export function prepareHeartbeatLeases(
   );
   return (workerId, taskRunIds, leaseMs, now) => {
     if (taskRunIds.length === 0) return [];
-    const held = new Set(extend.all(now + leaseMs, JSON.stringify(taskRunIds), workerId).map((row) => row.id));
+    const held = new Set(
+      extend.all(now + leaseMs, JSON.stringify(taskRunIds), workerId).map((row) => row.id),
+    );
     return taskRunIds.filter((id) => !held.has(id));
   };
 }

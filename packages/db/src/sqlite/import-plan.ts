@@ -40,12 +40,17 @@ export function prepareImportPlan(
         queue = excluded.queue, retry_json = excluded.retry_json, timeout_ms = excluded.timeout_ms`,
   );
   const deleteLinks = db.prepare("DELETE FROM task_links WHERE plan_id = ?");
-  const insertLink = db.prepare("INSERT INTO task_links (plan_id, from_key, to_key, kind) VALUES (?, ?, ?, ?)");
+  const insertLink = db.prepare(
+    "INSERT INTO task_links (plan_id, from_key, to_key, kind) VALUES (?, ?, ?, ?)",
+  );
 
   const importPlan = db.transaction(
     (definition: PlanDefinition, baseDir: string | null, now: number): ImportPlanResult => {
       const definitionJson = canonicalJson(definition);
-      const hash = createHash("sha256").update(definitionJson).update(`\0${baseDir ?? ""}`).digest("hex");
+      const hash = createHash("sha256")
+        .update(definitionJson)
+        .update(`\0${baseDir ?? ""}`)
+        .digest("hex");
       const existing = findPlan.get(definition.slug);
       if (existing && existing.definition_hash === hash) {
         return { planId: existing.id, slug: definition.slug, version: existing.version, changed: false };

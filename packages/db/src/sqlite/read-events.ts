@@ -15,7 +15,9 @@ interface EventRow {
 
 /** Reads the event log after a given id: the source of live streams (resumable by last id). */
 export function prepareReadEvents(db: SqliteDatabase) {
-  const after = db.prepare<[number, number], EventRow>("SELECT * FROM events WHERE id > ? ORDER BY id LIMIT ?");
+  const after = db.prepare<[number, number], EventRow>(
+    "SELECT * FROM events WHERE id > ? ORDER BY id LIMIT ?",
+  );
   const afterOfRun = db.prepare<[string, number, number], EventRow>(
     "SELECT * FROM events WHERE run_id = ? AND id > ? ORDER BY id LIMIT ?",
   );

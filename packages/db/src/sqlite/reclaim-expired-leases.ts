@@ -29,7 +29,8 @@ export function prepareReclaimExpiredLeases(
 
   const reclaim = db.transaction((now: number, opts: { runId?: string; deadWorkerIds?: string[] }) => {
     const rows = new Map<number, LeasedRow>();
-    for (const row of opts.runId ? expiredOfRun.all(opts.runId, now) : expired.all(now)) rows.set(row.id, row);
+    for (const row of opts.runId ? expiredOfRun.all(opts.runId, now) : expired.all(now))
+      rows.set(row.id, row);
     if (opts.deadWorkerIds && opts.deadWorkerIds.length > 0) {
       for (const row of ownedByDead.all(JSON.stringify(opts.deadWorkerIds))) rows.set(row.id, row);
     }

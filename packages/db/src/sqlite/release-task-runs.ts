@@ -9,7 +9,10 @@ export function prepareReleaseTaskRuns(
   db: SqliteDatabase,
   transitions: TaskRunTransitions,
 ): (workerId: string, taskRunIds: number[], now: number) => void {
-  const held = db.prepare<[string, string], { id: number; run_id: string; task_key: string; attempt: number }>(
+  const held = db.prepare<
+    [string, string],
+    { id: number; run_id: string; task_key: string; attempt: number }
+  >(
     `SELECT id, run_id, task_key, attempt FROM task_runs
       WHERE id IN (SELECT value FROM json_each(?)) AND status = 'running' AND lease_owner = ?`,
   );
@@ -17,9 +20,14 @@ export function prepareReleaseTaskRuns(
   const dropAttempt = db.prepare("DELETE FROM task_attempts WHERE task_run_id = ? AND attempt = ?");
   const release = db.transaction((workerId: string, taskRunIds: number[], now: number) => {
     for (const row of held.all(JSON.stringify(taskRunIds), workerId)) {
-      transitions.move({ id: row.id, runId: row.run_id, taskKey: row.task_key, status: "running" }, "ready", now, {
-        data: { released: true, workerId },
-      });
+      transitions.move(
+        { id: row.id, runId: row.run_id, taskKey: row.task_key, status: "running" },
+        "ready",
+        now,
+        {
+          data: { released: true, workerId },
+        },
+      );
       uncount.run(row.id);
       dropAttempt.run(row.id, row.attempt);
     }

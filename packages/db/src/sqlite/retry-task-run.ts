@@ -54,10 +54,15 @@ export function prepareRetryTaskRun(
       data: { operator: "retry" },
     });
     for (const blocked of blockedDownstream.all(row.id)) {
-      transitions.move({ id: blocked.id, runId, taskKey: blocked.task_key, status: "blocked" }, "pending", now, {
-        reason: null,
-        error: null,
-      });
+      transitions.move(
+        { id: blocked.id, runId, taskKey: blocked.task_key, status: "blocked" },
+        "pending",
+        now,
+        {
+          reason: null,
+          error: null,
+        },
+      );
     }
     for (const failed of otherFailures.all(runId, row.id)) {
       transitions.blockDependents(runId, failed.id, failed.task_key, now);

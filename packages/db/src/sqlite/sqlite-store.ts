@@ -25,8 +25,8 @@ import { prepareHeartbeatLeases } from "./heartbeat-leases.ts";
 import { type NewId, prepareImportPlan } from "./import-plan.ts";
 import type { SqliteDatabase } from "./open-sqlite-database.ts";
 import { prepareReadEvents } from "./read-events.ts";
-import { prepareReleaseTaskRuns } from "./release-task-runs.ts";
 import { prepareReclaimExpiredLeases } from "./reclaim-expired-leases.ts";
+import { prepareReleaseTaskRuns } from "./release-task-runs.ts";
 import { prepareRequestCancel } from "./request-cancel.ts";
 import { prepareRetryTaskRun } from "./retry-task-run.ts";
 import { prepareTaskRunTransitions } from "./task-run-transitions.ts";
@@ -89,9 +89,10 @@ export class SqliteStore implements SchedulerStore, RunStore, EventStore {
       `SELECT t.id FROM task_runs t JOIN runs r ON r.id = t.run_id
         WHERE t.id IN (SELECT value FROM json_each(?)) AND r.cancel_requested_at IS NOT NULL`,
     );
-    this.#planDefinition = db.prepare<[string], { definition_json: string; base_dir: string | null; version: number }>(
-      "SELECT definition_json, base_dir, version FROM plans WHERE slug = ?",
-    );
+    this.#planDefinition = db.prepare<
+      [string],
+      { definition_json: string; base_dir: string | null; version: number }
+    >("SELECT definition_json, base_dir, version FROM plans WHERE slug = ?");
     this.#runStatus = db.prepare<[string], { status: RunStatus }>("SELECT status FROM runs WHERE id = ?");
   }
 
@@ -118,7 +119,10 @@ export class SqliteStore implements SchedulerStore, RunStore, EventStore {
     return this.#heartbeat(workerId, taskRunIds, leaseMs, now);
   }
 
-  async reclaimExpiredLeases(now: number, opts?: { runId?: string; deadWorkerIds?: string[] }): Promise<number> {
+  async reclaimExpiredLeases(
+    now: number,
+    opts?: { runId?: string; deadWorkerIds?: string[] },
+  ): Promise<number> {
     const count = this.#reclaim(now, opts);
     if (count > 0) this.#changed();
     return count;

@@ -95,7 +95,13 @@ export function prepareTaskRunTransitions(db: SqliteDatabase): TaskRunTransition
       WHERE id = @id AND status = @from`,
   );
 
-  function moveRun(runId: string, from: RunStatus, to: RunStatus, now: number, data?: Record<string, unknown>) {
+  function moveRun(
+    runId: string,
+    from: RunStatus,
+    to: RunStatus,
+    now: number,
+    data?: Record<string, unknown>,
+  ) {
     assertRunTransition(from, to);
     const terminal = to === "succeeded" || to === "failed" || to === "cancelled" ? 1 : 0;
     const changed = updateRun.run({ id: runId, from, to, now, terminal }).changes;
@@ -174,7 +180,8 @@ export function prepareTaskRunTransitions(db: SqliteDatabase): TaskRunTransition
     finalizeRunIfDone(runId, now) {
       if (anyOpen.get(runId)) return null;
       const run = runState.get(runId);
-      if (!run || run.status === "succeeded" || run.status === "failed" || run.status === "cancelled") return null;
+      if (!run || run.status === "succeeded" || run.status === "failed" || run.status === "cancelled")
+        return null;
       const to: RunStatus =
         run.cancel_requested_at !== null ? "cancelled" : anyFailed.get(runId) ? "failed" : "succeeded";
       // A run that never had a task claimed (all cancelled, or no tasks) passes through `running`.

@@ -1,0 +1,164 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { type Logger, parsePlanObject, systemClock } from "@taskloom/core";
+import { openSqliteDatabase, openTaskloomDatabase, type SqliteDatabase, SqliteStore } from "@taskloom/db";
+import { executeTask } from "@taskloom/executor";
+import { type ExecuteAttempt, Worker } from "@taskloom/scheduler";
+import { TimedStore } from "./timed-store.ts";
+
+/** performance.now() when an attempt was handed to the executor and when its promise resolved. */
+export interface AttemptTiming {
+  start: number;
+  end: number;
+}
+
+export interface PreparedRun {
+  runId: string;
+  /** parsePlanObject + importPlan, ms. */
+  importMs: number;
+  /** createRun, ms. */
+  createRunMs: number;
+}
+
+export interface RunOutcome {
+  /** performance.now() of the first claim and of the commit that ended the run. */
+  firstClaimAt: number;
+  endedAt: number;
+  timings: Map<string, AttemptTiming>;
+  store: TimedStore;
+  /** Warnings and errors the worker logged; a clean run has none. */
+  problems: string[];
+}
+
+/**
+ * One scenario's engine: a fresh SQLite file in a temp directory (opened exactly as the CLI opens it, so WAL
+ * and synchronous=NORMAL), the real store and executor, and one Worker restricted to the run.
+ */
+export class BenchEngine {
+  readonly dir: string;
+  readonly store: SqliteStore;
+  readonly #close: () => Promise<void>;
+
+  /**
+   * `instrument` sees the raw connection before the store prepares its statements (to time them). The file is
+   * then migrated by a first open and reopened with the same settings, because openTaskloomDatabase prepares
+   * every statement before it returns.
+   */
+  constructor(label: string, options: { instrument?: (db: SqliteDatabase) => void } = {}) {
+    this.dir = fs.mkdtempSync(path.join(os.tmpdir(), `taskloom-bench-${label}-`));
+    const file = path.join(this.dir, "taskloom.db");
+    const database = openTaskloomDatabase({ url: `file:${file}`, cwd: this.dir });
+    if (options.instrument) {
+      database.store.close();
+      const db = openSqliteDatabase(file);
+      options.instrument(db);
+      const store = new SqliteStore(db);
+      this.store = store;
+      this.#close = async () => store.close();
+    } else {
+      this.store = database.store;
+      this.#close = () => database.close();
+    }
+  }
+
+  async prepare(plan: unknown): Promise<PreparedRun> {
+    const { store } = this;
+    const importStart = performance.now();
+    const definition = parsePlanObject(plan);
+    await store.importPlan(definition, { baseDir: this.dir, now: Date.now() });
+    const createStart = performance.now();
+    const { runId } = await store.createRun({
+      planSlug: definition.slug,
+      trigger: "api",
+      params: {},
+      now: Date.now(),
+    });
+    const createEnd = performance.now();
+    return { runId, importMs: createStart - importStart, createRunMs: createEnd - createStart };
+  }
+
+  /** Executes the run to its end with one worker of the given concurrency. */
+  async execute(runId: string, concurrency: number, options: { trace?: boolean } = {}): Promise<RunOutcome> {
+    const timeoutMs = 60_000;
+    const store = new TimedStore(this.store, options);
+    const timings = new Map<string, AttemptTiming>();
+    const problems: string[] = [];
+    const worker = new Worker(
+      {
+        store,
+        execute: timedExecute(timings),
+        clock: systemClock,
+        random: Math.random,
+        logger: collectingLogger(problems),
+        workerId: `bench-worker-${process.pid}`,
+        host: os.hostname(),
+        pid: process.pid,
+        isPidAlive: () => true,
+      },
+      { runId, concurrency },
+    );
+    // Subscribed before start so a run that ends inside start() is not missed.
+    const ended = store.whenRunEnds(runId);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`run ${runId} did not end within ${timeoutMs}ms`)),
+        timeoutMs,
+      );
+    });
+    try {
+      await worker.start();
+      const endedAt = await Promise.race([ended, timeout]);
+      const status = await this.store.getRunStatus(runId);
+      if (status !== "succeeded") throw new Error(`run ${runId} ended ${status}: ${problems.join("; ")}`);
+      if (store.firstClaimAt === null) throw new Error("the worker never claimed");
+      return { firstClaimAt: store.firstClaimAt, endedAt, timings, store, problems };
+    } finally {
+      clearTimeout(timer);
+      await worker.stop({ graceMs: 0 });
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.#close();
+    fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** The real executor, with the attempt's start and end recorded on the monotonic sub-ms clock. */
+function timedExecute(timings: Map<string, AttemptTiming>): ExecuteAttempt {
+  return (request) => {
+    const start = performance.now();
+    return executeTask(request).then((report) => {
+      timings.set(request.taskKey, { start, end: performance.now() });
+      return report;
+    });
+  };
+}
+
+function collectingLogger(problems: string[]): Logger {
+  const keep = (level: string) => (obj: object, msg?: string) => {
+    problems.push(`${level}: ${msg ?? ""} ${JSON.stringify(obj, errorsAsMessages)}`);
+  };
+  return { debug() {}, info() {}, warn: keep("warn"), error: keep("error") };
+}
+
+// Errors stringify to {} by default, which would hide why a scenario failed.
+function errorsAsMessages(_key: string, value: unknown): unknown {
+  return value instanceof Error ? value.message : value;
+}
+
+/** Runs `body` against a fresh engine and always removes its temp directory. */
+export async function withEngine<T>(
+  label: string,
+  body: (engine: BenchEngine) => Promise<T>,
+  options: { instrument?: (db: SqliteDatabase) => void } = {},
+): Promise<T> {
+  const engine = new BenchEngine(label, options);
+  try {
+    return await body(engine);
+  } finally {
+    await engine.close();
+  }
+}

@@ -1,0 +1,111 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import type { PlanDefinition } from "../types.ts";
+import { parsePlanText, serializePlan, validatePlanObject, validatePlanText } from "./index.ts";
+import { planArbitrary } from "./test-arbitraries.ts";
+
+function roundTrip(plan: PlanDefinition, format: "yaml" | "json"): PlanDefinition {
+  const text = serializePlan(plan, format);
+  const outcome = validatePlanText(text, { format });
+  if (!outcome.ok)
+    throw new Error(`does not parse back:\n${text}\n${JSON.stringify(outcome.issues, null, 2)}`);
+  return outcome.plan;
+}
+
+describe("serializePlan", () => {
+  it("round-trips random valid plans through YAML", () => {
+    fc.assert(
+      fc.property(planArbitrary, (plan) => {
+        expect(roundTrip(plan, "yaml")).toEqual(plan);
+      }),
+      { numRuns: 3_000 },
+    );
+  });
+
+  it("round-trips random valid plans through JSON (and JSON.parse reads the output)", () => {
+    fc.assert(
+      fc.property(planArbitrary, (plan) => {
+        expect(roundTrip(plan, "json")).toEqual(plan);
+        const outcome = validatePlanObject(JSON.parse(serializePlan(plan, "json")));
+        expect(outcome.ok).toBe(true);
+      }),
+      { numRuns: 3_000 },
+    );
+  });
+
+  it("leaves defaults out and writes durations in their short form", () => {
+    const plan = parsePlanText(`
+plan: demo
+tasks:
+  a:
+    run: echo a
+    timeout: 300000
+    retries: { max: 2, delay: 1500 }
+  b:
+    kind: noop
+    requires: [a]
+`);
+    expect(serializePlan(plan, "yaml")).toBe(`plan: demo
+tasks:
+  a:
+    run: echo a
+    retries: {max: 2, delay: 1500ms}
+    timeout: 5m
+  b:
+    kind: noop
+    requires: [a]
+`);
+  });
+
+  it("moves values that every task shares under defaults", () => {
+    const plan = parsePlanText(`
+plan: demo
+tasks:
+  a: { run: echo a, timeout: 30s, retries: { max: 1 }, queue: io, output: json }
+  b: { run: echo b, timeout: 30s, retries: { max: 1 }, queue: io, output: json, priority: 0 }
+`);
+    const text = serializePlan(plan, "yaml");
+    expect(text).toBe(`plan: demo
+defaults:
+  retries: {max: 1}
+  timeout: 30s
+  queue: io
+  output: json
+tasks:
+  a:
+    run: echo a
+  b:
+    run: echo b
+`);
+    expect(parsePlanText(text)).toEqual(plan);
+  });
+
+  it("keeps the task order, integer-like keys included", () => {
+    const plan = parsePlanText(`
+plan: order
+tasks:
+  b: { run: echo b }
+  "2": { run: echo 2 }
+  1: { run: echo 1 }
+`);
+    expect(plan.tasks.map((task) => task.key)).toEqual(["b", "2", "1"]);
+    for (const format of ["yaml", "json"] as const) {
+      expect(parsePlanText(serializePlan(plan, format)).tasks.map((task) => task.key)).toEqual([
+        "b",
+        "2",
+        "1",
+      ]);
+    }
+  });
+
+  it("writes JSON that JSON.parse reads", () => {
+    const plan = parsePlanText(
+      "plan: j\ntasks:\n  a: { kind: http, url: 'http://x.test/', body: { a: 1 } }\n",
+    );
+    const json: unknown = JSON.parse(serializePlan(plan, "json"));
+    expect(json).toEqual({
+      plan: "j",
+      tasks: { a: { kind: "http", url: "http://x.test/", body: '{"a":1}' } },
+    });
+  });
+});
