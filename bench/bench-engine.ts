@@ -1,8 +1,14 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { type Logger, parsePlanObject, systemClock } from "@taskloom/core";
-import { openSqliteDatabase, openTaskloomDatabase, type SqliteDatabase, SqliteStore } from "@taskloom/db";
+import {
+  type Logger,
+  parsePlanObject,
+  type RunStore,
+  type SchedulerStore,
+  systemClock,
+} from "@taskloom/core";
+import { openSqliteDatabase, openTaskloomDatabase, type SqliteDatabase } from "@taskloom/db";
 import { executeTask } from "@taskloom/executor";
 import { type ExecuteAttempt, Worker } from "@taskloom/scheduler";
 import { TimedStore } from "./timed-store.ts";
@@ -35,25 +41,30 @@ export interface RunOutcome {
  * One scenario's engine: a fresh SQLite file in a temp directory (opened exactly as the CLI opens it, so WAL
  * and synchronous=NORMAL), the real store and executor, and one Worker restricted to the run.
  */
+/** What a scenario needs from a store: SqliteStore, or an instrumented/patched one from the profile script. */
+export type BenchStore = SchedulerStore & RunStore & { close(): void };
+
+export interface EngineOptions {
+  /**
+   * Builds the store on a raw connection, so the profile script can time statements or try a changed store.
+   * The file is migrated by a first open and reopened with the same settings (openSqliteDatabase), because
+   * openTaskloomDatabase prepares every statement of its own store before it returns.
+   */
+  openStore?: (db: SqliteDatabase) => BenchStore;
+}
+
 export class BenchEngine {
   readonly dir: string;
-  readonly store: SqliteStore;
+  readonly store: BenchStore;
   readonly #close: () => Promise<void>;
 
-  /**
-   * `instrument` sees the raw connection before the store prepares its statements (to time them). The file is
-   * then migrated by a first open and reopened with the same settings, because openTaskloomDatabase prepares
-   * every statement before it returns.
-   */
-  constructor(label: string, options: { instrument?: (db: SqliteDatabase) => void } = {}) {
+  constructor(label: string, options: EngineOptions = {}) {
     this.dir = fs.mkdtempSync(path.join(os.tmpdir(), `taskloom-bench-${label}-`));
     const file = path.join(this.dir, "taskloom.db");
     const database = openTaskloomDatabase({ url: `file:${file}`, cwd: this.dir });
-    if (options.instrument) {
+    if (options.openStore) {
       database.store.close();
-      const db = openSqliteDatabase(file);
-      options.instrument(db);
-      const store = new SqliteStore(db);
+      const store = options.openStore(openSqliteDatabase(file));
       this.store = store;
       this.#close = async () => store.close();
     } else {
@@ -153,7 +164,7 @@ function errorsAsMessages(_key: string, value: unknown): unknown {
 export async function withEngine<T>(
   label: string,
   body: (engine: BenchEngine) => Promise<T>,
-  options: { instrument?: (db: SqliteDatabase) => void } = {},
+  options: EngineOptions = {},
 ): Promise<T> {
   const engine = new BenchEngine(label, options);
   try {

@@ -1,4 +1,4 @@
-import type { SqliteDatabase } from "@taskloom/db";
+import { type SqliteDatabase, SqliteStore } from "@taskloom/db";
 import { formatNumber, percentile } from "./report.ts";
 import { runChain, runFanOut, runFlat } from "./scenarios.ts";
 import type { TimedStore } from "./timed-store.ts";
@@ -68,6 +68,11 @@ function instrument(db: SqliteDatabase): void {
   db.prepare = timed as typeof db.prepare;
 }
 
+function openStore(db: SqliteDatabase): SqliteStore {
+  instrument(db);
+  return new SqliteStore(db);
+}
+
 function printStatements(storeMs: number): void {
   const entries = [...statements.entries()].filter(([, s]) => s.calls > 0).sort((a, b) => b[1].ms - a[1].ms);
   const statementMs = entries.reduce((sum, [, s]) => sum + s.ms, 0);
@@ -125,18 +130,18 @@ async function main(): Promise<void> {
   const scenario = process.argv[2] ?? "flat";
   const concurrency = Number(process.argv[3] ?? 128);
   if (scenario === "flat") {
-    const result = await runFlat(20_000, concurrency, { instrument, beforeExecute: resetStatements });
+    const result = await runFlat(20_000, concurrency, { openStore, beforeExecute: resetStatements });
     console.log(`flat 20,000 @${concurrency}: ${formatNumber(result.tasksPerSecond)} tasks/s (instrumented)`);
     printStatements(storeSelfMs(result.outcome.store));
   } else if (scenario === "chain") {
-    const result = await runChain(200, 4, { instrument, trace: true, beforeExecute: resetStatements });
+    const result = await runChain(200, 4, { openStore, trace: true, beforeExecute: resetStatements });
     console.log(
       `chain 200: hop p50 ${formatNumber(percentile(result.hopsMs, 50), 3)} ms, p99 ${formatNumber(percentile(result.hopsMs, 99), 3)} ms (instrumented)`,
     );
     printStatements(storeSelfMs(result.outcome.store));
     explainHops(result.outcome.store, result.outcome.timings, 200);
   } else if (scenario === "fanout") {
-    const result = await runFanOut(10_000, concurrency, { instrument, beforeExecute: resetStatements });
+    const result = await runFanOut(10_000, concurrency, { openStore, beforeExecute: resetStatements });
     console.log(
       `fan-out 10,000 @${concurrency}: makespan ${formatNumber(result.makespanMs)} ms, release ${formatNumber(result.releaseMs, 1)} ms (instrumented)`,
     );

@@ -1,5 +1,4 @@
-import type { SqliteDatabase } from "@taskloom/db";
-import { type RunOutcome, withEngine } from "./bench-engine.ts";
+import { type EngineOptions, type RunOutcome, withEngine } from "./bench-engine.ts";
 import type { OpStats } from "./timed-store.ts";
 
 type NoopTask = { kind: "noop"; requires?: string[] };
@@ -12,8 +11,7 @@ export interface SetupTimes {
 }
 
 /** Hooks for the profile script; the bench itself passes none. */
-export interface ScenarioOptions {
-  instrument?: (db: SqliteDatabase) => void;
+export interface ScenarioOptions extends EngineOptions {
   trace?: boolean;
   /** Called between createRun and the first claim, so setup work can be told apart from execution. */
   beforeExecute?: () => void;
@@ -88,7 +86,7 @@ export async function runFlat(
         outcome,
       };
     },
-    { instrument: options.instrument },
+    options,
   );
 }
 
@@ -123,7 +121,7 @@ export async function runChain(
         outcome,
       };
     },
-    { instrument: options.instrument },
+    options,
   );
 }
 
@@ -161,6 +159,6 @@ export async function runFanOut(
         outcome,
       };
     },
-    { instrument: options.instrument },
+    options,
   );
 }

@@ -138,7 +138,7 @@ describe("validatePlanText fuzzing", () => {
       ),
       { numRuns: 1_000 },
     );
-  });
+  }, 60_000);
 
   it("never throws on mutated example plans, and what still validates round-trips", () => {
     fc.assert(
@@ -155,7 +155,7 @@ describe("validatePlanText fuzzing", () => {
       ),
       { numRuns: 1_000 },
     );
-  });
+  }, 60_000);
 
   it("never throws on mutated serialized random plans", () => {
     fc.assert(
@@ -169,5 +169,5 @@ describe("validatePlanText fuzzing", () => {
       ),
       { numRuns: 200 },
     );
-  });
+  }, 60_000);
 });

@@ -20,7 +20,7 @@ describe("serializePlan", () => {
       }),
       { numRuns: 300 },
     );
-  });
+  }, 60_000);
 
   it("round-trips random valid plans through JSON (and JSON.parse reads the output)", () => {
     fc.assert(
@@ -31,7 +31,7 @@ describe("serializePlan", () => {
       }),
       { numRuns: 300 },
     );
-  });
+  }, 60_000);
 
   it("leaves defaults out and writes durations in their short form", () => {
     const plan = parsePlanText(`
@@ -96,6 +96,12 @@ tasks:
         "1",
       ]);
     }
+  });
+
+  it("keeps whitespace-only multi-line strings (which the yaml library writes wrongly as block scalars)", () => {
+    const plan = parsePlanText('plan: ws\ngoal: " \\n"\nindex: "  \\n\\n"\ntasks:\n  a: { run: " \\n x", env: { A: " \\n" }, cwd: "a\\n \\n " }\n');
+    expect(plan.goal).toBe(" \n");
+    expect(parsePlanText(serializePlan(plan, "yaml"))).toEqual(plan);
   });
 
   it("writes JSON that JSON.parse reads", () => {

@@ -1,4 +1,4 @@
-import { Document, isMap, isSeq } from "yaml";
+import { Document, isMap, isSeq, parse, Scalar, stringify, visit } from "yaml";
 import type { PlanDefinition, RetryPolicy, TaskDefinition, TaskSpec } from "../types.ts";
 import { DEFAULT_QUEUE, DEFAULT_RETRY_POLICY } from "./defaults.ts";
 import { formatDuration } from "./duration.ts";
@@ -124,8 +124,31 @@ function planFile(plan: PlanDefinition): Record<string, unknown> {
   return file;
 }
 
+/** `doubleQuotedAsJSON`: the library's folded double-quoted form mangles some strings ("a\n \n "). */
+const YAML_OPTIONS = { lineWidth: 0, flowCollectionPadding: false, doubleQuotedAsJSON: true } as const;
+
+/**
+ * Whether the yaml library writes `text` in a form that reads back unchanged. It does not always: a
+ * whitespace-only multi-line string (" \n") comes out as a block scalar that reads back as "\n".
+ * Strings that would not survive are written double-quoted (JSON-style escapes), which always does.
+ */
+function survivesYaml(text: string): boolean {
+  try {
+    return parse(stringify(text, YAML_OPTIONS)) === text;
+  } catch {
+    return false;
+  }
+}
+
 function yamlText(file: Record<string, unknown>): string {
   const doc = new Document(file, { aliasDuplicateObjects: false });
+  visit(doc, {
+    Scalar(_key, node) {
+      if (typeof node.value === "string" && !survivesYaml(node.value)) {
+        node.type = Scalar.QUOTE_DOUBLE;
+      }
+    },
+  });
   const tasks = doc.get("tasks", true);
   if (isMap(tasks)) {
     for (const pair of tasks.items) {
@@ -146,7 +169,7 @@ function yamlText(file: Record<string, unknown>): string {
     const retries = defaults.get("retries", true);
     if (isMap(retries)) retries.flow = true;
   }
-  return doc.toString({ lineWidth: 0, flowCollectionPadding: false });
+  return doc.toString(YAML_OPTIONS);
 }
 
 /** Pretty JSON (2 spaces) that keeps the order of Map entries. */

@@ -6,11 +6,23 @@ import type { ParamValue, PlanDefinition, RetryPolicy, TaskDefinition, TaskSpec 
 
 const notReserved = (name: string): boolean => name !== "__proto__";
 
-export const slugArbitrary = fc.stringMatching(/^[a-z0-9][a-z0-9-]{0,20}$/);
-export const taskKeyArbitrary = fc.stringMatching(/^[a-z0-9_-]{1,10}$/).filter(notReserved);
-const paramNameArbitrary = fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_]{0,8}$/).filter(notReserved);
-const envNameArbitrary = fc.stringMatching(/^[A-Z_][A-Z0-9_]{0,8}$/).filter(notReserved);
-const headerNameArbitrary = fc.stringMatching(/^[a-z][a-z0-9-]{0,12}$/);
+const LOWER = "abcdefghijklmnopqrstuvwxyz";
+const UPPER = LOWER.toUpperCase();
+const DIGITS = "0123456789";
+
+/** A word: one character of `first`, then up to `maxRest` characters of `rest` (cheaper than stringMatching). */
+function word(first: string, rest: string, maxRest: number): fc.Arbitrary<string> {
+  return fc
+    .tuple(fc.constantFrom(...first), fc.string({ unit: fc.constantFrom(...rest), maxLength: maxRest }))
+    .map(([head, tail]) => head + tail);
+}
+
+export const slugArbitrary = word(LOWER + DIGITS, `${LOWER}${DIGITS}-`, 20);
+export const taskKeyArbitrary = word(`${LOWER}${DIGITS}_-`, `${LOWER}${DIGITS}_-`, 9).filter(notReserved);
+const paramNameArbitrary = word(`${LOWER}${UPPER}_`, `${LOWER}${UPPER}${DIGITS}_`, 8).filter(notReserved);
+const envNameArbitrary = word(`${UPPER}_`, `${UPPER}${DIGITS}_`, 8).filter(notReserved);
+const headerNameArbitrary = word(LOWER, `${LOWER}${DIGITS}-`, 12);
+const programArbitrary = word(`${LOWER}./`, `${LOWER}./`, 7);
 
 /** Any text: full unicode graphemes, ASCII control characters, newlines and YAML-looking words. */
 export const textArbitrary = fc.oneof(
@@ -33,6 +45,7 @@ export const textArbitrary = fc.oneof(
     "a\nb\n",
   ),
   fc.array(fc.string({ maxLength: 10 }), { maxLength: 4 }).map((lines) => lines.join("\n")),
+  fc.string({ unit: fc.constantFrom(" ", "\n", "\t", "\r", "a", "#", ":", "-"), maxLength: 12 }),
 );
 
 const nonEmptyTextArbitrary = textArbitrary.filter((text) => text.length > 0);
@@ -70,7 +83,7 @@ function specArbitrary(references: readonly string[]): fc.Arbitrary<TaskSpec> {
     run: fc.oneof(
       templated.filter((text) => text.trim() !== ""),
       fc
-        .tuple(fc.stringMatching(/^[a-z./]{1,8}$/), fc.array(templated, { maxLength: 3 }))
+        .tuple(programArbitrary, fc.array(templated, { maxLength: 3 }))
         .map(([program, args]) => [program, ...args]),
     ),
     env: fc.dictionary(envNameArbitrary, templated, { maxKeys: 3 }),

@@ -108,7 +108,7 @@ export function readSource(text: string): SourceDocument {
   };
   let doc: Document;
   try {
-    doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: true });
+    doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: true, logLevel: "error" });
   } catch (error) {
     return {
       value: undefined,

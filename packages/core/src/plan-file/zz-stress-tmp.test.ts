@@ -138,7 +138,7 @@ describe("validatePlanText fuzzing", () => {
       ),
       { numRuns: 10_000 },
     );
-  });
+  }, 600_000);
 
   it("never throws on mutated example plans, and what still validates round-trips", () => {
     fc.assert(
@@ -155,7 +155,7 @@ describe("validatePlanText fuzzing", () => {
       ),
       { numRuns: 10_000 },
     );
-  });
+  }, 600_000);
 
   it("never throws on mutated serialized random plans", () => {
     fc.assert(
@@ -167,7 +167,7 @@ describe("validatePlanText fuzzing", () => {
           expectWellFormed(validatePlanText(mutate(serializePlan(plan, format), mutations), { format }));
         },
       ),
-      { numRuns: 3_000 },
+      { numRuns: 5_000 },
     );
-  });
+  }, 600_000);
 });
