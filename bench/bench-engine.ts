@@ -35,6 +35,11 @@ export interface RunOutcome {
   store: TimedStore;
   /** Warnings and errors the worker logged; a clean run has none. */
   problems: string[];
+  /**
+   * Process CPU time over wall time while the run executed. Well under 100% means the process was waiting:
+   * on fsync (WAL checkpoints) or for a CPU other processes held, i.e. the figures are noisy.
+   */
+  cpuShare: number;
 }
 
 /**
@@ -118,13 +123,17 @@ export class BenchEngine {
         timeoutMs,
       );
     });
+    const cpuBefore = process.cpuUsage();
+    const wallBefore = performance.now();
     try {
       await worker.start();
       const endedAt = await Promise.race([ended, timeout]);
+      const cpu = process.cpuUsage(cpuBefore);
+      const cpuShare = (cpu.user + cpu.system) / 1000 / (performance.now() - wallBefore);
       const status = await this.store.getRunStatus(runId);
       if (status !== "succeeded") throw new Error(`run ${runId} ended ${status}: ${problems.join("; ")}`);
       if (store.firstClaimAt === null) throw new Error("the worker never claimed");
-      return { firstClaimAt: store.firstClaimAt, endedAt, timings, store, problems };
+      return { firstClaimAt: store.firstClaimAt, endedAt, timings, store, problems, cpuShare };
     } finally {
       clearTimeout(timer);
       await worker.stop({ graceMs: 0 });

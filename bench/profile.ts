@@ -4,14 +4,17 @@ import { runChain, runFanOut, runFlat } from "./scenarios.ts";
 import type { TimedStore } from "./timed-store.ts";
 
 /**
- * `node --import tsx bench/profile.ts [flat|chain|fanout]`: one scenario with every prepared statement of the
- * store timed, to say which SQL dominates when a target of `pnpm bench` is missed. Statement timing adds a
- * little overhead per call, so use `pnpm bench` for the figures and this for the breakdown.
+ * `node --import tsx bench/profile.ts [flat|chain|fanout] [concurrency] [--plain] [--no-autocheckpoint]`:
+ * one scenario with every prepared statement of the store timed, to say which SQL dominates when a target of
+ * `pnpm bench` is missed. Statement timing adds overhead per call, so use `pnpm bench` for the figures and
+ * this for the breakdown. `--plain` skips statement timing (for `node --cpu-prof`); `--no-autocheckpoint`
+ * turns off the WAL auto-checkpoint to show what it costs.
  */
 
 interface StatementStats {
   calls: number;
   ms: number;
+  maxMs: number;
   rows: number;
 }
 
@@ -21,6 +24,7 @@ const resetStatements = () => {
   for (const stats of statements.values()) {
     stats.calls = 0;
     stats.ms = 0;
+    stats.maxMs = 0;
     stats.rows = 0;
   }
 };
@@ -28,7 +32,7 @@ const resetStatements = () => {
 function statsFor(sql: string): StatementStats {
   let entry = statements.get(sql);
   if (!entry) {
-    entry = { calls: 0, ms: 0, rows: 0 };
+    entry = { calls: 0, ms: 0, maxMs: 0, rows: 0 };
     statements.set(sql, entry);
   }
   return entry;
@@ -57,7 +61,9 @@ function instrument(db: SqliteDatabase): void {
         return (...args: unknown[]) => {
           const start = performance.now();
           const result: unknown = value.apply(target, args);
-          stats.ms += performance.now() - start;
+          const ms = performance.now() - start;
+          stats.ms += ms;
+          stats.maxMs = Math.max(stats.maxMs, ms);
           stats.calls++;
           stats.rows += rowCount(result);
           return result;
@@ -80,10 +86,10 @@ function printStatements(storeMs: number): void {
     `store self time ${formatNumber(storeMs)} ms; in statements ${formatNumber(statementMs)} ms; ` +
       `rest (BEGIN/COMMIT incl. WAL writes and checkpoints, JSON, JS) ${formatNumber(storeMs - statementMs)} ms`,
   );
-  console.log("      ms    calls    µs/call    rows  statement");
+  console.log("      ms    calls    µs/call   max µs     rows  statement");
   for (const [sql, s] of entries.slice(0, 16)) {
     console.log(
-      `${formatNumber(s.ms).padStart(8)} ${formatNumber(s.calls).padStart(8)} ${formatNumber((1000 * s.ms) / s.calls, 1).padStart(10)} ${formatNumber(s.rows).padStart(7)}  ${sql.slice(0, 150)}`,
+      `${formatNumber(s.ms).padStart(8)} ${formatNumber(s.calls).padStart(8)} ${formatNumber((1000 * s.ms) / s.calls, 1).padStart(10)} ${formatNumber(1000 * s.maxMs).padStart(8)} ${formatNumber(s.rows).padStart(8)}  ${sql.slice(0, 150)}`,
     );
   }
 }
@@ -127,28 +133,44 @@ function explainHops(
 }
 
 async function main(): Promise<void> {
-  const scenario = process.argv[2] ?? "flat";
-  const concurrency = Number(process.argv[3] ?? 128);
+  const args = process.argv.slice(2);
+  const flags = new Set(args.filter((arg) => arg.startsWith("--")));
+  const [scenario = "flat", concurrencyArg = "128"] = args.filter((arg) => !arg.startsWith("--"));
+  const concurrency = Number(concurrencyArg);
+  const plain = flags.has("--plain");
+  const noAutoCheckpoint = flags.has("--no-autocheckpoint");
+  const options = {
+    openStore: (db: SqliteDatabase) => {
+      // Shows what the WAL auto-checkpoint (run inside whichever COMMIT crosses 1000 pages) costs a hop.
+      if (noAutoCheckpoint) db.pragma("wal_autocheckpoint = 0");
+      return plain ? new SqliteStore(db) : openStore(db);
+    },
+    beforeExecute: resetStatements,
+    trace: scenario === "chain",
+  };
+  const note = `${plain ? "" : " (statements timed)"}${noAutoCheckpoint ? " (no auto-checkpoint)" : ""}`;
+  let store: TimedStore;
   if (scenario === "flat") {
-    const result = await runFlat(20_000, concurrency, { openStore, beforeExecute: resetStatements });
-    console.log(`flat 20,000 @${concurrency}: ${formatNumber(result.tasksPerSecond)} tasks/s (instrumented)`);
-    printStatements(storeSelfMs(result.outcome.store));
+    const result = await runFlat(20_000, concurrency, options);
+    console.log(`flat 20,000 @${concurrency}: ${formatNumber(result.tasksPerSecond)} tasks/s${note}`);
+    store = result.outcome.store;
   } else if (scenario === "chain") {
-    const result = await runChain(200, 4, { openStore, trace: true, beforeExecute: resetStatements });
+    const result = await runChain(200, 4, options);
     console.log(
-      `chain 200: hop p50 ${formatNumber(percentile(result.hopsMs, 50), 3)} ms, p99 ${formatNumber(percentile(result.hopsMs, 99), 3)} ms (instrumented)`,
+      `chain 200: hop p50 ${formatNumber(percentile(result.hopsMs, 50), 3)} ms, p99 ${formatNumber(percentile(result.hopsMs, 99), 3)} ms${note}`,
     );
-    printStatements(storeSelfMs(result.outcome.store));
     explainHops(result.outcome.store, result.outcome.timings, 200);
+    store = result.outcome.store;
   } else if (scenario === "fanout") {
-    const result = await runFanOut(10_000, concurrency, { openStore, beforeExecute: resetStatements });
+    const result = await runFanOut(10_000, concurrency, options);
     console.log(
-      `fan-out 10,000 @${concurrency}: makespan ${formatNumber(result.makespanMs)} ms, release ${formatNumber(result.releaseMs, 1)} ms (instrumented)`,
+      `fan-out 10,000 @${concurrency}: makespan ${formatNumber(result.makespanMs)} ms, release ${formatNumber(result.releaseMs, 1)} ms, join ${formatNumber(result.joinMs, 1)} ms${note}`,
     );
-    printStatements(storeSelfMs(result.outcome.store));
+    store = result.outcome.store;
   } else {
     throw new Error(`unknown scenario ${scenario}: flat, chain or fanout`);
   }
+  if (!plain) printStatements(storeSelfMs(store));
 }
 
 main().catch((error: unknown) => {

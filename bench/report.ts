@@ -15,6 +15,8 @@ export interface Row {
   target?: string;
   /** Undefined for rows that only inform. */
   pass?: boolean;
+  /** Every repetition, the spread a reader needs to judge the noise. */
+  note?: string;
 }
 
 export function formatNumber(value: number, digits = 0): string {
@@ -22,13 +24,14 @@ export function formatNumber(value: number, digits = 0): string {
 }
 
 export function formatTable(rows: Row[]): string {
-  const headers = ["scenario", "metric", "value", "target", ""];
+  const headers = ["scenario", "metric", "value", "target", "", "all runs / notes"];
   const cells = rows.map((row) => [
     row.scenario,
     row.metric,
     row.value,
     row.target ?? "",
     row.pass === undefined ? "" : row.pass ? "✓" : "✗",
+    row.note ?? "",
   ]);
   const widths = headers.map((header, i) =>
     Math.max(header.length, ...cells.map((cell) => (cell[i] ?? "").length)),

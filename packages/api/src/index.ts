@@ -1,3 +1,6 @@
+export { type AppRouter, appRouter } from "./root.ts";
+export { checkHealth, type HealthReport } from "./services/health.ts";
+export { PlanEditor, type PlanView } from "./services/plan-editor.ts";
 export {
   type ImportedPlan,
   type RunOptions,
@@ -5,3 +8,4 @@ export {
   Taskloom,
   type TaskloomOptions,
 } from "./taskloom.ts";
+export { createCallerFactory, createTRPCContext, type TRPCContext } from "./trpc.ts";

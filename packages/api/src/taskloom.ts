@@ -108,6 +108,16 @@ export class Taskloom {
     return new Taskloom(database, options, cwd);
   }
 
+  /** The injected clock; services built on this engine share it. */
+  get clock(): Clock {
+    return this.#clock;
+  }
+
+  /** How often cross-process followers poll, in ms. */
+  get pollMs(): number {
+    return this.#pollMs;
+  }
+
   get store(): SqliteStore {
     return this.database.store;
   }

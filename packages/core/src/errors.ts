@@ -76,6 +76,13 @@ export class IllegalTransitionError extends TaskloomError {
   }
 }
 
+/** Something with that identity already exists (a plan slug, a task key, a link). */
+export class ConflictError extends TaskloomError {
+  constructor(message: string) {
+    super("CONFLICT", message);
+  }
+}
+
 export class BadInputError extends TaskloomError {
   constructor(message: string) {
     super("BAD_INPUT", message);

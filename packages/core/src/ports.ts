@@ -165,10 +165,15 @@ export interface SchedulerStore {
 
 /** Operations on plans and runs that are not on the hot path. */
 export interface RunStore {
+  /** `reason` names the event: `plan.imported` for a file, `plan.updated` for an edit. Default `import`. */
   importPlan(
     definition: PlanDefinition,
-    opts: { baseDir: string | null; now: number },
+    opts: { baseDir: string | null; now: number; reason?: "import" | "edit" },
   ): Promise<ImportPlanResult>;
+  /** Editor positions of a plan's tasks, by key (tasks never placed are absent). */
+  getTaskPositions(planSlug: string): Promise<Record<string, { x: number; y: number }>>;
+  /** Stores editor positions; layout is not part of the plan, so the version does not change. */
+  setTaskPositions(planSlug: string, positions: { key: string; x: number; y: number }[]): Promise<void>;
   getPlanDefinition(
     slug: string,
   ): Promise<{ definition: PlanDefinition; baseDir: string | null; version: number }>;

@@ -2,7 +2,7 @@ export { canonicalJson } from "./canonical-json.ts";
 export { DEFAULT_QUEUE, DEFAULT_RETRY_POLICY } from "./defaults.ts";
 export { formatDuration, parseDuration } from "./duration.ts";
 export { effectiveParams, resolveRunParams } from "./params.ts";
-export { serializePlan } from "./serialize.ts";
+export { planToDocument, serializePlan, taskToDocument } from "./serialize.ts";
 export {
   type PlanTextOptions,
   type PlanValidationResult,

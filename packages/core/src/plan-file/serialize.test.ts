@@ -1,7 +1,13 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { PlanDefinition } from "../types.ts";
-import { parsePlanText, serializePlan, validatePlanObject, validatePlanText } from "./index.ts";
+import {
+  parsePlanText,
+  planToDocument,
+  serializePlan,
+  validatePlanObject,
+  validatePlanText,
+} from "./index.ts";
 import { planArbitrary } from "./test-arbitraries.ts";
 
 function roundTrip(plan: PlanDefinition, format: "yaml" | "json"): PlanDefinition {
@@ -99,9 +105,20 @@ tasks:
   });
 
   it("keeps whitespace-only multi-line strings (which the yaml library writes wrongly as block scalars)", () => {
-    const plan = parsePlanText('plan: ws\ngoal: " \\n"\nindex: "  \\n\\n"\ntasks:\n  a: { run: " \\n x", env: { A: " \\n" }, cwd: "a\\n \\n " }\n');
+    const plan = parsePlanText(
+      'plan: ws\ngoal: " \\n"\nindex: "  \\n\\n"\ntasks:\n  a: { run: " \\n x", env: { A: " \\n" }, cwd: "a\\n \\n " }\n',
+    );
     expect(plan.goal).toBe(" \n");
     expect(parsePlanText(serializePlan(plan, "yaml"))).toEqual(plan);
+  });
+
+  it("quotes strings that YAML 1.1 readers would take for dates, booleans or numbers", () => {
+    const plan = parsePlanText(
+      'plan: q\nparams: { day: "2026-11-20", ok: "yes", num: "1_000", t: "1:20", s: "plain" }\ntasks: {}\n',
+    );
+    expect(serializePlan(plan, "yaml")).toBe(
+      'plan: q\nparams:\n  day: "2026-11-20"\n  ok: "yes"\n  num: "1_000"\n  t: "1:20"\n  s: plain\ntasks: {}\n',
+    );
   });
 
   it("writes JSON that JSON.parse reads", () => {
@@ -114,4 +131,22 @@ tasks:
       tasks: { a: { kind: "http", url: "http://x.test/", body: '{"a":1}' } },
     });
   });
+});
+
+describe("planToDocument", () => {
+  it("gives a document that validates back to the same plan (task order aside for integer-like keys)", () => {
+    fc.assert(
+      fc.property(planArbitrary, (plan) => {
+        const outcome = validatePlanObject(planToDocument(plan));
+        if (!outcome.ok) expect.fail(JSON.stringify(outcome.issues));
+        const byKey = (a: { key: string }, b: { key: string }) =>
+          a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
+        expect({ ...outcome.plan, tasks: [...outcome.plan.tasks].sort(byKey) }).toEqual({
+          ...plan,
+          tasks: [...plan.tasks].sort(byKey),
+        });
+      }),
+      { numRuns: 200 },
+    );
+  }, 60_000);
 });

@@ -130,11 +130,13 @@ const YAML_OPTIONS = { lineWidth: 0, flowCollectionPadding: false, doubleQuotedA
 /**
  * Whether the yaml library writes `text` in a form that reads back unchanged. It does not always: a
  * whitespace-only multi-line string (" \n") comes out as a block scalar that reads back as "\n".
- * Strings that would not survive are written double-quoted (JSON-style escapes), which always does.
+ * Strings that would not survive are written double-quoted (JSON-style escapes), which always does. So are
+ * strings that YAML 1.1 readers (PyYAML, older tools) would take for something else: `2026-11-20`, `yes`.
  */
 function survivesYaml(text: string): boolean {
   try {
-    return parse(stringify(text, YAML_OPTIONS)) === text;
+    const written = stringify(text, YAML_OPTIONS);
+    return parse(written) === text && parse(written, { schema: "yaml-1.1" }) === text;
   } catch {
     return false;
   }
@@ -201,4 +203,26 @@ function jsonText(value: unknown, indent: string): string {
 export function serializePlan(plan: PlanDefinition, format: "yaml" | "json"): string {
   const file = planFile(plan);
   return format === "json" ? `${jsonText(file, "")}\n` : yamlText(file);
+}
+
+/**
+ * One task in plan-file form, every value explicit except those equal to the built-in defaults. This is what
+ * an editor form shows and sends back; `validatePlanObject` turns it into a `TaskDefinition` again.
+ */
+export function taskToDocument(task: TaskDefinition): Record<string, unknown> {
+  return taskFile(task, {});
+}
+
+/**
+ * The plan in plan-file form as a plain object, with no `defaults` section (each task carries its own
+ * values), so that a single task can be replaced and the whole plan re-validated.
+ */
+export function planToDocument(plan: PlanDefinition): Record<string, unknown> {
+  const document: Record<string, unknown> = { plan: plan.slug };
+  if (plan.name !== plan.slug) document.name = plan.name;
+  if (plan.goal !== "") document.goal = plan.goal;
+  if (plan.index !== "") document.index = plan.index;
+  if (!isEmpty(plan.params)) document.params = { ...plan.params };
+  document.tasks = Object.fromEntries(plan.tasks.map((task) => [task.key, taskToDocument(task)]));
+  return document;
 }

@@ -538,6 +538,7 @@ function validateDocument(
   const keys = Object.keys(rawTasks);
   if (taskOrder !== undefined) {
     const position = new Map(taskOrder.map((key, at) => [key, at]));
+    // Keys missing from the order (never, in practice) go last: Infinity - Infinity is NaN, hence `|| 0`.
     keys.sort((a, b) => (position.get(a) ?? Infinity) - (position.get(b) ?? Infinity) || 0);
   }
   const taskKeys = new Set(keys);

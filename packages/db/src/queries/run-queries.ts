@@ -1,4 +1,11 @@
-import { NotFoundError, type RunStatus, type TaskRunStatus } from "@taskloom/core";
+import {
+  BadInputError,
+  NotFoundError,
+  type PlanDefinition,
+  type RunStatus,
+  type TaskDefinition,
+  type TaskRunStatus,
+} from "@taskloom/core";
 import type { TaskloomPrisma } from "./prisma-sqlite.ts";
 
 /** Read models for the CLI and the dashboard. Plain data; times are epoch ms. */
@@ -20,6 +27,27 @@ export interface TaskSummary {
   queue: string;
   requires: string[];
   refers: string[];
+}
+
+export interface RunFilter {
+  planSlug?: string;
+  status?: RunStatus;
+  trigger?: string;
+  /** Created at or after (epoch ms). */
+  from?: number;
+  /** Created at or before (epoch ms). */
+  to?: number;
+  search?: string;
+  cursor?: string;
+  /** Default 50, at most 200. */
+  limit?: number;
+}
+
+function parseCursor(cursor: string): { createdAt: number; id: string } {
+  const colon = cursor.indexOf(":");
+  const createdAt = Number(cursor.slice(0, colon));
+  if (colon < 0 || !Number.isFinite(createdAt)) throw new BadInputError(`invalid cursor: ${cursor}`);
+  return { createdAt, id: cursor.slice(colon + 1) };
 }
 
 export interface RunSummary {
@@ -62,7 +90,21 @@ export interface TaskRunDetail {
 
 export interface RunDetail extends RunSummary {
   params: Record<string, unknown>;
+  /** The plan as it was frozen when the run started. */
+  graph: { tasks: TaskDefinition[]; links: { from: string; to: string; kind: "requires" | "refers" }[] };
   tasks: TaskRunDetail[];
+}
+
+export interface WorkerView {
+  id: string;
+  host: string;
+  pid: number;
+  concurrency: number;
+  queues: string[];
+  startedAt: number;
+  heartbeatAt: number;
+  /** Tasks it holds right now. */
+  running: number;
 }
 
 export interface LogChunkView {
@@ -74,6 +116,16 @@ export interface LogChunkView {
 }
 
 const ms = (date: Date | null): number | null => (date === null ? null : date.getTime());
+
+function frozenGraph(plan: PlanDefinition): RunDetail["graph"] {
+  return {
+    tasks: plan.tasks,
+    links: plan.tasks.flatMap((task) => [
+      ...task.requires.map((from) => ({ from, to: task.key, kind: "requires" as const })),
+      ...task.refers.map((from) => ({ from, to: task.key, kind: "refers" as const })),
+    ]),
+  };
+}
 
 /** Queries through Prisma's query API: not on the hot path, so readability wins over raw speed here. */
 export class RunQueries {
@@ -139,12 +191,63 @@ export class RunQueries {
   }
 
   async listRuns(input: { planSlug?: string; limit?: number } = {}): Promise<RunSummary[]> {
+    return (await this.searchRuns({ ...input, limit: input.limit ?? 50 })).items;
+  }
+
+  /**
+   * Runs newest first, filtered, one page at a time. The cursor is the last row's `createdAt:id` (keyset
+   * pagination: page 100 costs what page 1 costs). `search` matches a task key or a task's output text.
+   */
+  async searchRuns(filter: RunFilter): Promise<{ items: RunSummary[]; nextCursor: string | null }> {
+    const limit = Math.min(Math.max(filter.limit ?? 50, 1), 200);
+    const after = filter.cursor ? parseCursor(filter.cursor) : null;
+    const createdAt: { gte?: Date; lte?: Date } = {};
+    if (filter.from !== undefined) createdAt.gte = new Date(filter.from);
+    if (filter.to !== undefined) createdAt.lte = new Date(filter.to);
     const runs = await this.#prisma.run.findMany({
-      where: input.planSlug ? { plan: { slug: input.planSlug } } : {},
+      where: {
+        ...(filter.planSlug ? { plan: { slug: filter.planSlug } } : {}),
+        ...(filter.status ? { status: filter.status } : {}),
+        ...(filter.trigger ? { trigger: filter.trigger } : {}),
+        ...(filter.from !== undefined || filter.to !== undefined ? { createdAt } : {}),
+        ...(filter.search
+          ? {
+              taskRuns: {
+                some: { OR: [{ taskKey: { contains: filter.search } }, { outputText: { contains: filter.search } }] },
+              },
+            }
+          : {}),
+        ...(after
+          ? {
+              OR: [
+                { createdAt: { lt: new Date(after.createdAt) } },
+                { createdAt: new Date(after.createdAt), id: { lt: after.id } },
+              ],
+            }
+          : {}),
+      },
       orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-      take: input.limit ?? 50,
+      take: limit + 1,
       include: { plan: { select: { slug: true } } },
     });
+    const page = runs.slice(0, limit);
+    const last = page[page.length - 1];
+    const nextCursor = runs.length > limit && last ? `${last.createdAt.getTime()}:${last.id}` : null;
+    return { items: await this.#summaries(page), nextCursor };
+  }
+
+  async #summaries(
+    runs: {
+      id: string;
+      planVersion: number;
+      status: string;
+      trigger: string;
+      createdAt: Date;
+      startedAt: Date | null;
+      finishedAt: Date | null;
+      plan: { slug: string };
+    }[],
+  ): Promise<RunSummary[]> {
     const counts = await this.#prisma.taskRun.groupBy({
       by: ["runId", "status"],
       where: { runId: { in: runs.map((run) => run.id) } },
@@ -162,6 +265,32 @@ export class RunQueries {
       counts: Object.fromEntries(
         counts.filter((c) => c.runId === run.id).map((c) => [c.status, c._count._all]),
       ) as Partial<Record<TaskRunStatus, number>>,
+    }));
+  }
+
+  /** The slug of the plan a run belongs to (null when the run is unknown). */
+  async planOfRun(runId: string): Promise<string | null> {
+    const run = await this.#prisma.run.findUnique({ where: { id: runId }, select: { plan: { select: { slug: true } } } });
+    return run?.plan.slug ?? null;
+  }
+
+  /** Workers that have not stopped, with how many tasks each holds. */
+  async listWorkers(): Promise<WorkerView[]> {
+    const workers = await this.#prisma.worker.findMany({ where: { stoppedAt: null }, orderBy: { startedAt: "asc" } });
+    const held = await this.#prisma.taskRun.groupBy({
+      by: ["leaseOwner"],
+      where: { status: "running", leaseOwner: { in: workers.map((w) => w.id) } },
+      _count: { _all: true },
+    });
+    return workers.map((w) => ({
+      id: w.id,
+      host: w.host,
+      pid: w.pid,
+      concurrency: w.concurrency,
+      queues: JSON.parse(w.queuesJson) as string[],
+      startedAt: w.startedAt.getTime(),
+      heartbeatAt: w.heartbeatAt.getTime(),
+      running: held.find((h) => h.leaseOwner === w.id)?._count._all ?? 0,
     }));
   }
 
@@ -204,6 +333,7 @@ export class RunQueries {
       finishedAt: ms(run.finishedAt),
       counts,
       params: JSON.parse(run.paramsJson) as Record<string, unknown>,
+      graph: frozenGraph(JSON.parse(run.graphJson) as PlanDefinition),
       tasks: run.taskRuns.map((task) => ({
         id: task.id,
         key: task.taskKey,
@@ -230,32 +360,57 @@ export class RunQueries {
     };
   }
 
-  /** Log chunks of one task run after `afterSeq`, in order. */
-  async readLogs(input: { runId: string; taskKey: string; afterSeq?: number; limit?: number }): Promise<{
+  /**
+   * One page of a task run's log, in order: after `afterSeq` (following a live tail), before `beforeSeq`
+   * (scrolling back), or — with neither — the last `limit` chunks. `firstSeq`/`lastSeq` bound the whole log.
+   */
+  async readLogs(input: {
+    runId: string;
+    taskKey: string;
+    afterSeq?: number;
+    beforeSeq?: number;
+    limit?: number;
+  }): Promise<{
     taskRunId: number;
     status: TaskRunStatus;
     chunks: LogChunkView[];
+    firstSeq: number | null;
+    lastSeq: number | null;
   }> {
     const taskRun = await this.#prisma.taskRun.findUnique({
       where: { runId_taskKey: { runId: input.runId, taskKey: input.taskKey } },
       select: { id: true, status: true },
     });
     if (!taskRun) throw new NotFoundError("task run", `${input.runId}/${input.taskKey}`);
-    const chunks = await this.#prisma.logChunk.findMany({
-      where: { taskRunId: taskRun.id, seq: { gt: input.afterSeq ?? 0 } },
-      orderBy: { seq: "asc" },
-      take: input.limit ?? 1000,
+    const take = Math.min(Math.max(input.limit ?? 500, 1), 5000);
+    const forward = input.afterSeq !== undefined;
+    const rows = await this.#prisma.logChunk.findMany({
+      where: {
+        taskRunId: taskRun.id,
+        ...(forward ? { seq: { gt: input.afterSeq } } : {}),
+        ...(input.beforeSeq !== undefined ? { seq: { lt: input.beforeSeq } } : {}),
+      },
+      orderBy: { seq: forward ? "asc" : "desc" },
+      take,
+    });
+    if (!forward) rows.reverse();
+    const bounds = await this.#prisma.logChunk.aggregate({
+      where: { taskRunId: taskRun.id },
+      _min: { seq: true },
+      _max: { seq: true },
     });
     return {
       taskRunId: taskRun.id,
       status: taskRun.status as TaskRunStatus,
-      chunks: chunks.map((c) => ({
+      chunks: rows.map((c) => ({
         seq: c.seq,
         attempt: c.attempt,
         stream: c.stream,
         text: c.text,
         createdAt: c.createdAt.getTime(),
       })),
+      firstSeq: bounds._min.seq,
+      lastSeq: bounds._max.seq,
     };
   }
 }

@@ -2,7 +2,13 @@ import type { RunStatus, TaskRunStatus } from "@taskloom/core";
 import type { SqliteDatabase } from "./open-sqlite-database.ts";
 
 export interface EventInput {
-  type: "task_run.status" | "run.status" | "run.created" | "plan.imported" | "run.cancel_requested";
+  type:
+    | "task_run.status"
+    | "run.status"
+    | "run.created"
+    | "plan.imported"
+    | "plan.updated"
+    | "run.cancel_requested";
   runId: string | null;
   taskRunId?: number | null;
   taskKey?: string | null;

@@ -13,7 +13,10 @@ export type NewId = (prefix: string) => string;
 export function prepareImportPlan(
   db: SqliteDatabase,
   newId: NewId,
-): (definition: PlanDefinition, opts: { baseDir: string | null; now: number }) => ImportPlanResult {
+): (
+  definition: PlanDefinition,
+  opts: { baseDir: string | null; now: number; reason?: "import" | "edit" },
+) => ImportPlanResult {
   const writeEvent = prepareEventWriter(db);
   const findPlan = db.prepare<[string], { id: string; version: number; definition_hash: string }>(
     "SELECT id, version, definition_hash FROM plans WHERE slug = ?",
@@ -45,7 +48,7 @@ export function prepareImportPlan(
   );
 
   const importPlan = db.transaction(
-    (definition: PlanDefinition, baseDir: string | null, now: number): ImportPlanResult => {
+    (definition: PlanDefinition, baseDir: string | null, now: number, reason: "import" | "edit"): ImportPlanResult => {
       const definitionJson = canonicalJson(definition);
       const hash = createHash("sha256")
         .update(definitionJson)
@@ -94,7 +97,7 @@ export function prepareImportPlan(
       }
       const version = existing ? existing.version + 1 : 1;
       writeEvent({
-        type: "plan.imported",
+        type: reason === "edit" ? "plan.updated" : "plan.imported",
         runId: null,
         data: { slug: definition.slug, version, tasks: definition.tasks.length },
         at: now,
@@ -103,5 +106,5 @@ export function prepareImportPlan(
     },
   );
 
-  return (definition, opts) => importPlan.immediate(definition, opts.baseDir, opts.now);
+  return (definition, opts) => importPlan.immediate(definition, opts.baseDir, opts.now, opts.reason ?? "import");
 }

@@ -62,6 +62,8 @@ export class SqliteStore implements SchedulerStore, RunStore, EventStore {
   readonly #cancelRequested;
   readonly #planDefinition;
   readonly #runStatus;
+  readonly #taskPositions;
+  readonly #setPositions;
 
   constructor(db: SqliteDatabase, options: { newId?: NewId } = {}) {
     this.db = db;
@@ -94,6 +96,17 @@ export class SqliteStore implements SchedulerStore, RunStore, EventStore {
       { definition_json: string; base_dir: string | null; version: number }
     >("SELECT definition_json, base_dir, version FROM plans WHERE slug = ?");
     this.#runStatus = db.prepare<[string], { status: RunStatus }>("SELECT status FROM runs WHERE id = ?");
+    this.#taskPositions = db.prepare<[string], { key: string; position_x: number; position_y: number }>(
+      `SELECT t.key, t.position_x, t.position_y FROM tasks t JOIN plans p ON p.id = t.plan_id
+        WHERE p.slug = ? AND t.position_x IS NOT NULL AND t.position_y IS NOT NULL`,
+    );
+    const setPosition = db.prepare(
+      `UPDATE tasks SET position_x = ?, position_y = ?
+        WHERE key = ? AND plan_id = (SELECT id FROM plans WHERE slug = ?)`,
+    );
+    this.#setPositions = db.transaction((planSlug: string, positions: { key: string; x: number; y: number }[]) => {
+      for (const p of positions) setPosition.run(p.x, p.y, p.key, planSlug);
+    });
   }
 
   #changed(): void {
@@ -169,9 +182,22 @@ export class SqliteStore implements SchedulerStore, RunStore, EventStore {
 
   async importPlan(
     definition: PlanDefinition,
-    opts: { baseDir: string | null; now: number },
+    opts: { baseDir: string | null; now: number; reason?: "import" | "edit" },
   ): Promise<ImportPlanResult> {
-    return this.#importPlan(definition, opts);
+    const result = this.#importPlan(definition, opts);
+    if (result.changed) this.#changed();
+    return result;
+  }
+
+  async getTaskPositions(planSlug: string): Promise<Record<string, { x: number; y: number }>> {
+    const rows = this.#taskPositions.all(planSlug);
+    return Object.fromEntries(rows.map((row) => [row.key, { x: row.position_x, y: row.position_y }]));
+  }
+
+  async setTaskPositions(planSlug: string, positions: { key: string; x: number; y: number }[]): Promise<void> {
+    const plan = this.#planDefinition.get(planSlug);
+    if (!plan) throw new NotFoundError("plan", planSlug);
+    this.#setPositions(planSlug, positions);
   }
 
   async getPlanDefinition(

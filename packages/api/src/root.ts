@@ -1,0 +1,18 @@
+import { eventsRouter } from "./router/events.ts";
+import { linksRouter } from "./router/links.ts";
+import { logsRouter } from "./router/logs.ts";
+import { plansRouter } from "./router/plans.ts";
+import { runsRouter } from "./router/runs.ts";
+import { tasksRouter } from "./router/tasks.ts";
+import { createTRPCRouter } from "./trpc.ts";
+
+export const appRouter = createTRPCRouter({
+  plans: plansRouter,
+  tasks: tasksRouter,
+  links: linksRouter,
+  runs: runsRouter,
+  logs: logsRouter,
+  events: eventsRouter,
+});
+
+export type AppRouter = typeof appRouter;

@@ -1,0 +1,36 @@
+import { tracked } from "@trpc/server";
+import { z } from "zod";
+import { streamEvents } from "../services/event-stream.ts";
+import { createTRPCRouter, protectedProcedure } from "../trpc.ts";
+
+export const eventsRouter = createTRPCRouter({
+  /**
+   * Server-sent events, filtered to what the tab shows. Each event is `tracked` with its id, so a reconnecting
+   * client sends `lastEventId` and resumes exactly after the last event it got.
+   */
+  subscribe: protectedProcedure
+    .input(
+      z.object({
+        runId: z.string().min(1).optional(),
+        planSlug: z.string().min(1).optional(),
+        lastEventId: z.string().regex(/^\d+$/).nullish(),
+      }),
+    )
+    .subscription(async function* ({ ctx, input, signal }) {
+      const { taskloom } = ctx;
+      const events = streamEvents(
+        {
+          store: taskloom.store,
+          planOfRun: (id) => taskloom.queries.planOfRun(id),
+          pollMs: Math.min(taskloom.pollMs, 100),
+        },
+        {
+          ...(input.runId ? { runId: input.runId } : {}),
+          ...(input.planSlug ? { planSlug: input.planSlug } : {}),
+          ...(input.lastEventId ? { lastEventId: Number(input.lastEventId) } : {}),
+        },
+        signal,
+      );
+      for await (const event of events) yield tracked(String(event.id), event);
+    }),
+});

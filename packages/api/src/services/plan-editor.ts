@@ -1,0 +1,261 @@
+import {
+  BadInputError,
+  type Clock,
+  ConflictError,
+  CycleError,
+  type LinkKind,
+  NotFoundError,
+  type ParamValue,
+  type PlanDefinition,
+  PlanValidationError,
+  planToDocument,
+  type RunStore,
+  type TaskDefinition,
+  validatePlanObject,
+  wouldCreateCycle,
+} from "@taskloom/core";
+
+/** A plan as the editor shows it: the definition plus editor positions and an explicit link list. */
+export interface PlanView {
+  slug: string;
+  name: string;
+  goal: string;
+  index: string;
+  version: number;
+  params: Record<string, ParamValue>;
+  tasks: (TaskDefinition & { position: { x: number; y: number } | null })[];
+  links: { from: string; to: string; kind: LinkKind }[];
+}
+
+interface PlanDocument {
+  plan: string;
+  name?: string;
+  goal?: string;
+  index?: string;
+  tasks: Record<string, Record<string, unknown>>;
+  [field: string]: unknown;
+}
+
+const linkField = (kind: LinkKind) => (kind === "requires" ? "requires" : "refers");
+
+/** Every `{{tasks.KEY.output}}` inside any string of `value`, renamed. */
+function renameTemplateRefs(value: unknown, from: string, to: string): unknown {
+  if (typeof value === "string") {
+    const pattern = new RegExp(`\\{\\{\\s*tasks\\.${from.replace(/[-]/g, "\\-")}\\.output\\s*\\}\\}`, "g");
+    return value.replace(pattern, `{{tasks.${to}.output}}`);
+  }
+  if (Array.isArray(value)) return value.map((item) => renameTemplateRefs(item, from, to));
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, renameTemplateRefs(v, from, to)]));
+  }
+  return value;
+}
+
+function listOf(task: Record<string, unknown>, field: "requires" | "refers"): string[] {
+  const value = task[field];
+  return Array.isArray(value) ? value.filter((item): item is string => typeof item === "string") : [];
+}
+
+/**
+ * Edits a stored plan the way a person does in the graph editor. Every edit goes through the plan-file
+ * document form and the same validation as a plan file (so the editor can never store a plan the CLI would
+ * reject), and is saved as a new plan version. Layout (positions) is not part of the plan.
+ */
+export class PlanEditor {
+  readonly #store: RunStore;
+  readonly #clock: Clock;
+
+  constructor(store: RunStore, clock: Clock) {
+    this.#store = store;
+    this.#clock = clock;
+  }
+
+  async get(slug: string): Promise<PlanView> {
+    const { definition, version } = await this.#store.getPlanDefinition(slug);
+    const positions = await this.#store.getTaskPositions(slug);
+    return {
+      slug: definition.slug,
+      name: definition.name,
+      goal: definition.goal,
+      index: definition.index,
+      version,
+      params: definition.params,
+      tasks: definition.tasks.map((task) => ({ ...task, position: positions[task.key] ?? null })),
+      links: definition.tasks.flatMap((task) => [
+        ...task.requires.map((from) => ({ from, to: task.key, kind: "requires" as const })),
+        ...task.refers.map((from) => ({ from, to: task.key, kind: "refers" as const })),
+      ]),
+    };
+  }
+
+  /** An empty plan: a goal waiting for tasks. */
+  async create(input: { slug: string; name?: string; goal?: string }): Promise<{ slug: string }> {
+    const exists = await this.#store.getPlanDefinition(input.slug).then(
+      () => true,
+      (error: unknown) => (error instanceof NotFoundError ? false : Promise.reject(error)),
+    );
+    if (exists) throw new ConflictError(`a plan with slug \`${input.slug}\` already exists`);
+    const definition = this.#validate({
+      plan: input.slug,
+      ...(input.name ? { name: input.name } : {}),
+      ...(input.goal ? { goal: input.goal } : {}),
+      tasks: {},
+    });
+    await this.#store.importPlan(definition, { baseDir: null, now: this.#clock.now(), reason: "edit" });
+    return { slug: definition.slug };
+  }
+
+  async update(input: { slug: string; name?: string; goal?: string; index?: string }): Promise<void> {
+    await this.#edit(input.slug, (doc) => {
+      if (input.name !== undefined) doc.name = input.name;
+      if (input.goal !== undefined) doc.goal = input.goal;
+      if (input.index !== undefined) doc.index = input.index;
+    });
+  }
+
+  /**
+   * Adds a task, or replaces one (`originalKey` set). `task` is a plan-file task object, exactly what the
+   * task would look like in YAML. Renaming a task carries its links, template references and position along.
+   */
+  async upsertTask(input: {
+    planSlug: string;
+    key: string;
+    originalKey?: string;
+    task: unknown;
+  }): Promise<void> {
+    if (input.task === null || typeof input.task !== "object" || Array.isArray(input.task)) {
+      throw new BadInputError("task must be a mapping of plan-file task fields");
+    }
+    const raw = input.task as Record<string, unknown>;
+    const positions = await this.#store.getTaskPositions(input.planSlug);
+    await this.#edit(input.planSlug, (doc) => {
+      const original = input.originalKey;
+      if (original === undefined) {
+        if (doc.tasks[input.key]) throw new ConflictError(`task \`${input.key}\` already exists`);
+        doc.tasks[input.key] = raw;
+        return;
+      }
+      if (!doc.tasks[original]) throw new NotFoundError("task", `${input.planSlug}/${original}`);
+      if (original !== input.key && doc.tasks[input.key]) {
+        throw new ConflictError(`task \`${input.key}\` already exists`);
+      }
+      const renamed: Record<string, Record<string, unknown>> = {};
+      for (const [key, task] of Object.entries(doc.tasks)) {
+        if (key === original) {
+          renamed[input.key] = raw;
+          continue;
+        }
+        if (original === input.key) {
+          renamed[key] = task;
+          continue;
+        }
+        const moved = renameTemplateRefs(task, original, input.key) as Record<string, unknown>;
+        for (const field of ["requires", "refers"] as const) {
+          if (moved[field]) moved[field] = listOf(moved, field).map((k) => (k === original ? input.key : k));
+        }
+        renamed[key] = moved;
+      }
+      doc.tasks = renamed;
+    });
+    const position = input.originalKey !== undefined ? positions[input.originalKey] : undefined;
+    if (position && input.originalKey !== input.key) {
+      await this.#store.setTaskPositions(input.planSlug, [{ key: input.key, ...position }]);
+    }
+  }
+
+  /** Removes a task and every link to or from it. A task whose templates read its output must change first. */
+  async deleteTask(input: { planSlug: string; key: string }): Promise<void> {
+    await this.#edit(input.planSlug, (doc) => {
+      if (!doc.tasks[input.key]) throw new NotFoundError("task", `${input.planSlug}/${input.key}`);
+      delete doc.tasks[input.key];
+      for (const task of Object.values(doc.tasks)) {
+        for (const field of ["requires", "refers"] as const) {
+          if (task[field]) task[field] = listOf(task, field).filter((k) => k !== input.key);
+        }
+      }
+    });
+  }
+
+  async setPositions(input: {
+    planSlug: string;
+    positions: { key: string; x: number; y: number }[];
+  }): Promise<void> {
+    await this.#store.setTaskPositions(input.planSlug, input.positions);
+  }
+
+  /**
+   * Links `from` (upstream) to `to` (dependent). A `requires` link that would close a cycle is refused with
+   * the cycle it would make, `from → to → … → from`.
+   */
+  async createLink(input: { planSlug: string; from: string; to: string; kind: LinkKind }): Promise<void> {
+    await this.#edit(input.planSlug, (doc, definition) => {
+      const target = this.#linkEnds(doc, input);
+      const field = linkField(input.kind);
+      if (listOf(target, field).includes(input.from)) {
+        throw new ConflictError(`\`${input.to}\` already ${field} \`${input.from}\``);
+      }
+      if (input.kind === "requires") this.#refuseCycle(definition, input.from, input.to);
+      target[field] = [...listOf(target, field), input.from];
+    });
+  }
+
+  async deleteLink(input: { planSlug: string; from: string; to: string; kind: LinkKind }): Promise<void> {
+    await this.#edit(input.planSlug, (doc) => {
+      const target = this.#linkEnds(doc, input);
+      const field = linkField(input.kind);
+      if (!listOf(target, field).includes(input.from)) {
+        throw new NotFoundError("link", `${input.from} -> ${input.to} (${input.kind})`);
+      }
+      target[field] = listOf(target, field).filter((k) => k !== input.from);
+    });
+  }
+
+  /** Switches a link between `requires` and `refers` (becoming `requires` is checked for cycles). */
+  async setLinkKind(input: { planSlug: string; from: string; to: string; kind: LinkKind }): Promise<void> {
+    const other: LinkKind = input.kind === "requires" ? "refers" : "requires";
+    await this.#edit(input.planSlug, (doc, definition) => {
+      const target = this.#linkEnds(doc, input);
+      const oldField = linkField(other);
+      const newField = linkField(input.kind);
+      if (!listOf(target, oldField).includes(input.from)) {
+        throw new NotFoundError("link", `${input.from} -> ${input.to} (${other})`);
+      }
+      if (input.kind === "requires") this.#refuseCycle(definition, input.from, input.to);
+      target[oldField] = listOf(target, oldField).filter((k) => k !== input.from);
+      if (!listOf(target, newField).includes(input.from))
+        target[newField] = [...listOf(target, newField), input.from];
+    });
+  }
+
+  #linkEnds(
+    doc: PlanDocument,
+    input: { planSlug: string; from: string; to: string },
+  ): Record<string, unknown> {
+    if (!doc.tasks[input.from]) throw new NotFoundError("task", `${input.planSlug}/${input.from}`);
+    const target = doc.tasks[input.to];
+    if (!target) throw new NotFoundError("task", `${input.planSlug}/${input.to}`);
+    if (input.from === input.to) throw new CycleError([input.from, input.from]);
+    return target;
+  }
+
+  #refuseCycle(definition: PlanDefinition, from: string, to: string): void {
+    const nodes = definition.tasks.map((task) => task.key);
+    const edges = definition.tasks.flatMap((task) => task.requires.map((up) => [up, task.key] as const));
+    const cycle = wouldCreateCycle(nodes, edges, from, to);
+    if (cycle) throw new CycleError(cycle);
+  }
+
+  #validate(document: unknown): PlanDefinition {
+    const result = validatePlanObject(document);
+    if (!result.ok) throw new PlanValidationError(result.issues);
+    return result.plan;
+  }
+
+  async #edit(slug: string, mutate: (doc: PlanDocument, definition: PlanDefinition) => void): Promise<void> {
+    const { definition, baseDir } = await this.#store.getPlanDefinition(slug);
+    const doc = planToDocument(definition) as PlanDocument;
+    mutate(doc, definition);
+    const next = this.#validate(doc);
+    await this.#store.importPlan(next, { baseDir, now: this.#clock.now(), reason: "edit" });
+  }
+}

@@ -1,0 +1,69 @@
+import { CycleError, PlanValidationError, TaskloomError, type TaskloomErrorCode } from "@taskloom/core";
+import { initTRPC, TRPCError } from "@trpc/server";
+import { PlanEditor } from "./services/plan-editor.ts";
+import type { Taskloom } from "./taskloom.ts";
+
+/** What every procedure gets: the engine, the plan editor, and whether the caller may use the API. */
+export interface TRPCContext {
+  taskloom: Taskloom;
+  editor: PlanEditor;
+  authorized: boolean;
+}
+
+export function createTRPCContext(input: { taskloom: Taskloom; authorized: boolean }): TRPCContext {
+  return {
+    taskloom: input.taskloom,
+    editor: new PlanEditor(input.taskloom.store, input.taskloom.clock),
+    authorized: input.authorized,
+  };
+}
+
+const t = initTRPC.context<TRPCContext>().create({
+  sse: {
+    // Keeps proxies from closing an idle stream, and lets the client notice a dead one and reconnect.
+    ping: { enabled: true, intervalMs: 5_000 },
+    client: { reconnectAfterInactivityMs: 15_000 },
+  },
+  errorFormatter({ shape, error }) {
+    const cause = error.cause;
+    return {
+      ...shape,
+      data: {
+        ...shape.data,
+        planIssues: cause instanceof PlanValidationError ? cause.issues : null,
+        cycle: cause instanceof CycleError ? cause.cycle : null,
+      },
+    };
+  },
+});
+
+const STATUS_BY_CODE: Record<TaskloomErrorCode, TRPCError["code"]> = {
+  PLAN_INVALID: "BAD_REQUEST",
+  CYCLE: "BAD_REQUEST",
+  BAD_INPUT: "BAD_REQUEST",
+  NOT_FOUND: "NOT_FOUND",
+  ILLEGAL_TRANSITION: "CONFLICT",
+  CONFLICT: "CONFLICT",
+  DATABASE: "INTERNAL_SERVER_ERROR",
+};
+
+/** The one place where typed domain errors become transport errors. */
+const domainErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && result.error.cause instanceof TaskloomError) {
+    const cause = result.error.cause;
+    throw new TRPCError({ code: STATUS_BY_CODE[cause.code], message: cause.message, cause });
+  }
+  return result;
+});
+
+const requireAuthorization = t.middleware(({ ctx, next }) => {
+  if (!ctx.authorized)
+    throw new TRPCError({ code: "UNAUTHORIZED", message: "sign in with the Taskloom token" });
+  return next();
+});
+
+export const createTRPCRouter = t.router;
+export const createCallerFactory = t.createCallerFactory;
+/** Every Taskloom procedure: authorized callers only, domain errors mapped. */
+export const protectedProcedure = t.procedure.use(requireAuthorization).use(domainErrors);

@@ -1,0 +1,331 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import type { EventRecord } from "@taskloom/core";
+import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { appRouter, createCallerFactory, createTRPCContext, Taskloom } from "../src/index.ts";
+import { streamEvents } from "../src/services/event-stream.ts";
+
+let dir: string;
+let taskloom: Taskloom;
+const createCaller = createCallerFactory(appRouter);
+let api: ReturnType<typeof createCaller>;
+
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "taskloom-routers-"));
+  taskloom = Taskloom.open({ databaseUrl: `file:${path.join(dir, "t.db")}`, cwd: dir, pollMs: 50 });
+  api = createCaller(createTRPCContext({ taskloom, authorized: true }));
+});
+afterEach(async () => {
+  await taskloom.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const threeTasks = `
+plan: demo
+tasks:
+  a: { run: echo a }
+  b: { run: echo b, requires: [a] }
+  c: { run: echo c, requires: [b] }
+`;
+
+/** The tRPC error a call failed with, and what the error formatter puts in `data` for clients. */
+async function errorOf(promise: Promise<unknown>) {
+  try {
+    await promise;
+  } catch (error) {
+    const trpc = error as { code: string; message: string; cause?: { issues?: unknown; cycle?: unknown } };
+    return {
+      code: trpc.code,
+      message: trpc.message,
+      data: { planIssues: trpc.cause?.issues, cycle: trpc.cause?.cycle },
+    };
+  }
+  throw new Error("expected the call to fail");
+}
+
+describe("plans router", () => {
+  it("creates an empty plan, refuses a duplicate slug and an invalid one", async () => {
+    await api.plans.create({ slug: "fresh", goal: "do things" });
+    expect((await api.plans.get({ slug: "fresh" })).goal).toBe("do things");
+    expect((await errorOf(api.plans.create({ slug: "fresh" }))).code).toBe("CONFLICT");
+    const bad = await errorOf(api.plans.create({ slug: "Not A Slug" }));
+    expect(bad.code).toBe("BAD_REQUEST");
+    expect(await api.plans.list()).toHaveLength(1);
+  });
+
+  it("imports YAML, lists it, exports it back, and reports every issue of a bad file", async () => {
+    expect(await api.plans.import({ text: threeTasks })).toMatchObject({
+      slug: "demo",
+      version: 1,
+      changed: true,
+    });
+    const [summary] = await api.plans.list();
+    expect(summary).toMatchObject({ slug: "demo", taskCount: 3, lastRun: null });
+    const { text } = await api.plans.export({ slug: "demo", format: "yaml" });
+    expect(text).toContain("plan: demo");
+    const bad = await errorOf(
+      api.plans.import({ text: "plan: x\ntasks:\n  a: { timeout: soon, requires: [zz] }\n" }),
+    );
+    expect(bad.code).toBe("BAD_REQUEST");
+    expect(bad.data.planIssues).toEqual(
+      expect.arrayContaining([expect.objectContaining({ path: "tasks.a.timeout", line: 3 })]),
+    );
+  });
+
+  it("updates the INDEX document and bumps the version", async () => {
+    await api.plans.import({ text: threeTasks });
+    await api.plans.update({ slug: "demo", index: "# Rules\nBe nice." });
+    const plan = await api.plans.get({ slug: "demo" });
+    expect(plan.index).toBe("# Rules\nBe nice.");
+    expect(plan.version).toBe(2);
+  });
+});
+
+describe("tasks and links routers", () => {
+  beforeEach(async () => {
+    await api.plans.import({ text: threeTasks });
+  });
+
+  it("adds, edits, renames and deletes tasks with the plan-file rules", async () => {
+    await api.tasks.upsert({
+      planSlug: "demo",
+      key: "d",
+      task: { run: "echo {{tasks.c.output}}", requires: ["c"] },
+    });
+    const withD = await api.plans.get({ slug: "demo" });
+    expect(withD.tasks.map((t) => t.key)).toEqual(["a", "b", "c", "d"]);
+    const invalid = await errorOf(
+      api.tasks.upsert({ planSlug: "demo", key: "e", task: { run: "x", timeout: "later" } }),
+    );
+    expect(invalid.data.planIssues).toEqual([expect.objectContaining({ path: "tasks.e.timeout" })]);
+
+    await api.tasks.upsert({
+      planSlug: "demo",
+      key: "see",
+      originalKey: "c",
+      task: { run: "echo c2", requires: ["b"] },
+    });
+    const renamed = await api.plans.get({ slug: "demo" });
+    const d = renamed.tasks.find((t) => t.key === "d");
+    expect(d?.requires).toEqual(["see"]);
+    expect(d?.spec).toMatchObject({ run: "echo {{tasks.see.output}}" });
+
+    await api.tasks.delete({ planSlug: "demo", key: "b" });
+    const afterDelete = await api.plans.get({ slug: "demo" });
+    expect(afterDelete.tasks.map((t) => t.key)).toEqual(["a", "see", "d"]);
+    expect(afterDelete.links).toEqual([{ from: "see", to: "d", kind: "requires" }]);
+  });
+
+  it("refuses a link that would close a cycle and names it", async () => {
+    const refused = await errorOf(
+      api.links.create({ planSlug: "demo", from: "c", to: "a", kind: "requires" }),
+    );
+    expect(refused.code).toBe("BAD_REQUEST");
+    expect(refused.data.cycle).toEqual(["c", "a", "b", "c"]);
+    expect(refused.message).toBe("cycle: c -> a -> b -> c");
+    expect((await api.plans.get({ slug: "demo" })).version).toBe(1);
+  });
+
+  it("creates, switches and deletes links; a refers link may point backwards", async () => {
+    await api.links.create({ planSlug: "demo", from: "a", to: "c", kind: "requires" });
+    await api.links.setKind({ planSlug: "demo", from: "a", to: "c", kind: "refers" });
+    await api.links.create({ planSlug: "demo", from: "c", to: "a", kind: "refers" });
+    let plan = await api.plans.get({ slug: "demo" });
+    expect(plan.links).toEqual(
+      expect.arrayContaining([
+        { from: "a", to: "c", kind: "refers" },
+        { from: "c", to: "a", kind: "refers" },
+      ]),
+    );
+    const backwards = await errorOf(
+      api.links.setKind({ planSlug: "demo", from: "c", to: "a", kind: "requires" }),
+    );
+    expect(backwards.data.cycle).toEqual(["c", "a", "b", "c"]);
+    await api.links.delete({ planSlug: "demo", from: "a", to: "b", kind: "requires" });
+    plan = await api.plans.get({ slug: "demo" });
+    expect(plan.links.some((l) => l.from === "a" && l.to === "b")).toBe(false);
+    expect(
+      (await errorOf(api.links.delete({ planSlug: "demo", from: "a", to: "b", kind: "requires" }))).code,
+    ).toBe("NOT_FOUND");
+  });
+
+  it("stores positions without a new version", async () => {
+    await api.tasks.setPositions({ planSlug: "demo", positions: [{ key: "a", x: 10, y: 20 }] });
+    const plan = await api.plans.get({ slug: "demo" });
+    expect(plan.tasks[0]?.position).toEqual({ x: 10, y: 20 });
+    expect(plan.tasks[1]?.position).toBeNull();
+    expect(plan.version).toBe(1);
+  });
+});
+
+describe("runs, logs and events routers", () => {
+  async function runToEnd(planSlug: string) {
+    const { runId } = await api.runs.start({ planSlug });
+    const outcome = await taskloom.executeRun(runId, { pollMs: 20 });
+    return { runId, status: outcome.status };
+  }
+
+  it("starts a run, shows it with its frozen graph, lists and searches runs with cursors", async () => {
+    await api.plans.import({ text: threeTasks });
+    const first = await runToEnd("demo");
+    expect(first.status).toBe("succeeded");
+    const run = await api.runs.get({ runId: first.runId });
+    expect(run.trigger).toBe("manual");
+    expect(run.graph.links).toHaveLength(2);
+    expect(run.tasks.map((t) => t.outputText)).toEqual(["a", "b", "c"]);
+
+    await runToEnd("demo");
+    await runToEnd("demo");
+    const page1 = await api.runs.list({ limit: 2 });
+    expect(page1.items).toHaveLength(2);
+    expect(page1.nextCursor).not.toBeNull();
+    const page2 = await api.runs.list({ limit: 2, cursor: page1.nextCursor ?? "" });
+    expect(page2.items).toHaveLength(1);
+    expect(page2.nextCursor).toBeNull();
+    const ids = [...page1.items, ...page2.items].map((r) => r.id);
+    expect(new Set(ids).size).toBe(3);
+    expect((await api.runs.list({ status: "failed" })).items).toHaveLength(0);
+    expect((await api.runs.list({ search: "nothing-matches-this" })).items).toHaveLength(0);
+    expect((await api.runs.list({ search: "b" })).items).toHaveLength(3);
+  });
+
+  it("cancels a run and retries a failed task", async () => {
+    await api.plans.import({
+      text: `plan: fail\ntasks:\n  x: { run: "test -f ${dir}/ok" }\n  y: { run: echo y, requires: [x] }\n`,
+    });
+    const failed = await runToEnd("fail");
+    expect(failed.status).toBe("failed");
+    expect((await errorOf(api.runs.retryTask({ runId: failed.runId, taskKey: "y" }))).code).toBe("CONFLICT");
+    fs.writeFileSync(path.join(dir, "ok"), "");
+    await api.runs.retryTask({ runId: failed.runId, taskKey: "x" });
+    expect((await taskloom.executeRun(failed.runId, { pollMs: 20 })).status).toBe("succeeded");
+
+    await api.plans.import({ text: "plan: slow\ntasks:\n  s: { run: sleep 30 }\n" });
+    const { runId } = await api.runs.start({ planSlug: "slow" });
+    expect(await api.runs.cancel({ runId })).toEqual({ status: "cancelled" });
+  });
+
+  it("reads logs as a tail, after an offset and before one", async () => {
+    await api.plans.import({
+      text: "plan: chatty\ntasks:\n  talk:\n    run: for i in 1 2 3; do echo line$i; sleep 0.15; done\n",
+    });
+    const { runId } = await runToEnd("chatty");
+    const tail = await api.logs.read({ runId, taskKey: "talk" });
+    const text = tail.chunks
+      .filter((c) => c.stream === "stdout")
+      .map((c) => c.text)
+      .join("");
+    expect(text).toBe("line1\nline2\nline3\n");
+    expect(tail.firstSeq).toBe(tail.chunks[0]?.seq);
+    const first = tail.chunks[0]?.seq ?? 0;
+    const after = await api.logs.read({ runId, taskKey: "talk", afterSeq: first });
+    expect(after.chunks.map((c) => c.seq)).toEqual(tail.chunks.slice(1).map((c) => c.seq));
+    const before = await api.logs.read({
+      runId,
+      taskKey: "talk",
+      beforeSeq: (tail.lastSeq ?? 0) + 1,
+      limit: 1,
+    });
+    expect(before.chunks.map((c) => c.seq)).toEqual([tail.lastSeq]);
+  });
+
+  it("streams events and resumes after a reconnect without losing or repeating any", async () => {
+    await api.plans.import({ text: threeTasks });
+    const deps = {
+      store: taskloom.store,
+      planOfRun: (id: string) => taskloom.queries.planOfRun(id),
+      pollMs: 20,
+    };
+    const controller = new AbortController();
+    const stream = streamEvents(
+      deps,
+      { planSlug: "demo", lastEventId: await taskloom.store.lastEventId() },
+      controller.signal,
+    );
+    const { runId } = await api.runs.start({ planSlug: "demo" });
+    await taskloom.executeRun(runId, { pollMs: 20 });
+
+    const seen: EventRecord[] = [];
+    for await (const event of stream) {
+      seen.push(event);
+      if (seen.length === 3) break;
+    }
+    controller.abort();
+    const all = await taskloom.store.readEvents({ afterId: 0, runId, limit: 1000 });
+    const rest: EventRecord[] = [];
+    const resumed = streamEvents(
+      deps,
+      { runId, lastEventId: seen.at(-1)?.id ?? 0 },
+      new AbortController().signal,
+    );
+    for await (const event of resumed) {
+      rest.push(event);
+      if (event.id === all.at(-1)?.id) break;
+    }
+    expect([...seen, ...rest].map((e) => e.id)).toEqual(all.map((e) => e.id));
+  });
+});
+
+describe("over HTTP (the fetch adapter the web app mounts)", () => {
+  const handle = (url: string, init?: RequestInit) =>
+    fetchRequestHandler({
+      endpoint: "/api/trpc",
+      req: new Request(`http://127.0.0.1${url}`, init),
+      router: appRouter,
+      createContext: () => createTRPCContext({ taskloom, authorized: true }),
+    });
+
+  it("serves queries and refuses unauthorized callers", async () => {
+    await taskloom.importPlanSource(threeTasks);
+    const ok = await handle("/api/trpc/plans.list");
+    expect(ok.status).toBe(200);
+    const denied = await fetchRequestHandler({
+      endpoint: "/api/trpc",
+      req: new Request("http://127.0.0.1/api/trpc/plans.list"),
+      router: appRouter,
+      createContext: () => createTRPCContext({ taskloom, authorized: false }),
+    });
+    expect(denied.status).toBe(401);
+  });
+
+  it("puts the cycle and the plan issues in the error data clients read", async () => {
+    await taskloom.importPlanSource(threeTasks);
+    const response = await handle("/api/trpc/links.create", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ planSlug: "demo", from: "c", to: "a", kind: "requires" }),
+    });
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as {
+      error: { message: string; data: { cycle: string[]; code: string } };
+    };
+    expect(body.error.data.cycle).toEqual(["c", "a", "b", "c"]);
+    expect(body.error.data.code).toBe("BAD_REQUEST");
+  });
+
+  it("streams server-sent events with ids, and resumes from lastEventId", async () => {
+    await taskloom.importPlanSource(threeTasks);
+    const { runId } = await taskloom.startRun("demo");
+    await taskloom.executeRun(runId, { pollMs: 20 });
+    const all = await taskloom.store.readEvents({ afterId: 0, runId, limit: 1000 });
+    const from = all[2]?.id ?? 0;
+    const controller = new AbortController();
+    const input = encodeURIComponent(JSON.stringify({ runId, lastEventId: String(from) }));
+    const response = await handle(`/api/trpc/events.subscribe?input=${input}`, { signal: controller.signal });
+    expect(response.headers.get("content-type")).toContain("text/event-stream");
+    const reader = response.body?.getReader();
+    let text = "";
+    const decoder = new TextDecoder();
+    const expected = all.filter((e) => e.id > from).map((e) => String(e.id));
+    while (reader && !expected.every((id) => text.includes(`id: ${id}\n`))) {
+      const chunk = await reader.read();
+      if (chunk.done) break;
+      text += decoder.decode(chunk.value);
+    }
+    controller.abort();
+    const ids = [...text.matchAll(/^id: (\d+)$/gm)].map((m) => m[1]);
+    expect(ids).toEqual(expected);
+  });
+});
