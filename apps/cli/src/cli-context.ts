@@ -1,7 +1,7 @@
 import { Taskloom } from "@taskloom/api";
 import { formatPlanIssue, PlanValidationError, TaskloomError } from "@taskloom/core";
 import { pino } from "pino";
-import { type CliEnv, taskEnvironment } from "./env.ts";
+import { type CliEnv, taskEnvironment, webEnvironment } from "./env.ts";
 
 export interface GlobalOptions {
   db?: string;
@@ -15,6 +15,8 @@ export interface CliContext {
   stderr: NodeJS.WriteStream;
   globals(): GlobalOptions;
   open(): Taskloom;
+  /** The environment a child web server starts with. */
+  webEnvironment(): Record<string, string | undefined>;
 }
 
 export function createCliContext(env: CliEnv, globals: () => GlobalOptions): CliContext {
@@ -23,6 +25,7 @@ export function createCliContext(env: CliEnv, globals: () => GlobalOptions): Cli
     stdout: process.stdout,
     stderr: process.stderr,
     globals,
+    webEnvironment,
     open() {
       const options = globals();
       const level = options.verbose ? "debug" : (env.TASKLOOM_LOG_LEVEL ?? "silent");

@@ -13,6 +13,12 @@ const schema = z.object({
   TASKLOOM_LEASE_MS: z.coerce.number().int().min(100).optional(),
   /** Log level of the engine's own logs on stderr (`silent` unless --verbose). */
   TASKLOOM_LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "silent"]).optional(),
+  /** Where `taskloom start` binds the dashboard. Default 127.0.0.1. */
+  TASKLOOM_HOST: z.string().min(1).optional(),
+  /** Dashboard port. Default 3000. */
+  TASKLOOM_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  /** Required to bind anything but loopback; every page and API call then needs it. */
+  TASKLOOM_AUTH_TOKEN: z.string().min(16, "use at least 16 characters").optional(),
   NO_COLOR: z.string().optional(),
 });
 
@@ -35,4 +41,9 @@ const ENGINE_ONLY = /^TASKLOOM_/;
 /** The environment shell steps start from: this process's, without Taskloom's own settings. */
 export function taskEnvironment(source: NodeJS.ProcessEnv = process.env): Record<string, string | undefined> {
   return Object.fromEntries(Object.entries(source).filter(([name]) => !ENGINE_ONLY.test(name)));
+}
+
+/** The environment the dashboard process gets: this one, including Taskloom's settings (it is the engine too). */
+export function webEnvironment(source: NodeJS.ProcessEnv = process.env): Record<string, string | undefined> {
+  return { ...source };
 }

@@ -6,6 +6,7 @@ import { registerMigrateCommand } from "./commands/migrate.ts";
 import { registerPlanCommand } from "./commands/plan.ts";
 import { registerRunCommand } from "./commands/run.ts";
 import { registerRunsCommand } from "./commands/runs.ts";
+import { registerStartCommand } from "./commands/start.ts";
 import { registerValidateCommand } from "./commands/validate.ts";
 import { registerWorkerCommand } from "./commands/worker.ts";
 import { readEnv } from "./env.ts";
@@ -37,6 +38,7 @@ registerRunsCommand(program, context);
 registerLogsCommand(program, context);
 registerWorkerCommand(program, context);
 registerMigrateCommand(program, context);
+registerStartCommand(program, context);
 
 program.exitOverride((error) => {
   // Usage errors (unknown option, missing argument) exit 2; --help and --version exit 0.

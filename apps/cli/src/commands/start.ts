@@ -1,0 +1,111 @@
+import path from "node:path";
+import type { Taskloom } from "@taskloom/api";
+import { BadInputError } from "@taskloom/core";
+import type { Command } from "commander";
+import { type CliContext, runCommand } from "../cli-context.ts";
+import { startWebServer, WEB_APP_DIR, waitUntilServing, webBuildExists } from "../web-server.ts";
+import { parsePositiveInt } from "./option-parsers.ts";
+
+const LOOPBACK = new Set(["127.0.0.1", "localhost", "::1", "[::1]"]);
+/** The plan a new database starts with, so the dashboard is never empty on first start. */
+const DEMO_PLAN = path.resolve(import.meta.dirname, "../../../../examples/etl.yaml");
+
+export function registerStartCommand(program: Command, context: CliContext): void {
+  program
+    .command("start")
+    .description(
+      "the dashboard and a worker: migrate the database, seed a demo plan if empty, serve the web app",
+    )
+    .option("--host <host>", "address to bind (default TASKLOOM_HOST or 127.0.0.1)")
+    .option("--port <port>", "port (default TASKLOOM_PORT or 3000)", parsePositiveInt)
+    .option(
+      "-c, --concurrency <n>",
+      "worker concurrency (default 4, or TASKLOOM_WORKER_CONCURRENCY)",
+      parsePositiveInt,
+    )
+    .option("--no-worker", "serve the dashboard only (workers run elsewhere)")
+    .action((flags: { host?: string; port?: number; concurrency?: number; worker: boolean }) =>
+      runCommand(context, () => start(context, flags)),
+    );
+}
+
+async function start(
+  context: CliContext,
+  flags: { host?: string; port?: number; concurrency?: number; worker: boolean },
+): Promise<number> {
+  const host = flags.host ?? context.env.TASKLOOM_HOST ?? "127.0.0.1";
+  const port = flags.port ?? context.env.TASKLOOM_PORT ?? 3000;
+  if (!LOOPBACK.has(host) && !context.env.TASKLOOM_AUTH_TOKEN) {
+    throw new BadInputError(
+      `refusing to listen on ${host} without TASKLOOM_AUTH_TOKEN: anyone who can reach it could run commands on this machine. Set a token, or bind 127.0.0.1.`,
+    );
+  }
+  if (!webBuildExists()) {
+    throw new BadInputError(
+      `the dashboard is not built (${WEB_APP_DIR}/.next): run \`pnpm start\`, which builds it first`,
+    );
+  }
+  const taskloom = context.open();
+  const location = taskloom.database.location;
+  await seedIfEmpty(context, taskloom);
+  const worker = flags.worker
+    ? taskloom.createWorker({
+        concurrency: flags.concurrency ?? context.env.TASKLOOM_WORKER_CONCURRENCY ?? 4,
+        // The dashboard runs in another process: poll often so a Run click starts within ~0.1 s.
+        pollMs: 100,
+        ...(context.env.TASKLOOM_LEASE_MS ? { leaseMs: context.env.TASKLOOM_LEASE_MS } : {}),
+      })
+    : null;
+  await worker?.start();
+
+  const web = startWebServer({
+    host,
+    port,
+    env: {
+      ...context.webEnvironment(),
+      TASKLOOM_DATABASE_URL: `file:${location}`,
+      TASKLOOM_HOST: host,
+      TASKLOOM_PORT: String(port),
+    },
+  });
+  web.stderr?.on("data", (chunk: Buffer) => context.stderr.write(chunk));
+  const url = `http://${host.includes(":") && !host.startsWith("[") ? `[${host}]` : host}:${port}`;
+  const stopped = new Promise<number>((resolve) => {
+    let stopping = false;
+    const stop = async (code: number) => {
+      if (stopping) return;
+      stopping = true;
+      context.stderr.write(
+        "stopping: the worker finishes or releases its tasks, then the web server stops\n",
+      );
+      await worker?.stop();
+      web.kill("SIGTERM");
+      await taskloom.close();
+      resolve(code);
+    };
+    process.on("SIGINT", () => void stop(0));
+    process.on("SIGTERM", () => void stop(0));
+    web.on("exit", (code) => {
+      if (!stopping) context.stderr.write(`the web server exited (code ${code})\n`);
+      void stop(code === 0 ? 0 : 1);
+    });
+  });
+  try {
+    await waitUntilServing(`${url}/api/health`, web, 60_000);
+  } catch (error) {
+    web.kill("SIGTERM");
+    await worker?.stop({ graceMs: 0 });
+    await taskloom.close();
+    throw error;
+  }
+  context.stdout.write(
+    `Taskloom is running at ${url}\n  database  ${location}\n  worker    ${worker ? worker.id : "none (--no-worker)"}\nPress Ctrl-C to stop.\n`,
+  );
+  return stopped;
+}
+
+async function seedIfEmpty(context: CliContext, taskloom: Taskloom): Promise<void> {
+  if ((await taskloom.queries.listPlans()).length > 0) return;
+  const imported = await taskloom.importPlanFile(DEMO_PLAN);
+  context.stdout.write(`new database: added the demo plan \`${imported.slug}\`\n`);
+}

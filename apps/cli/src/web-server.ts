@@ -1,0 +1,45 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import fs from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+
+/** Where the dashboard app lives in this checkout. */
+export const WEB_APP_DIR = path.resolve(import.meta.dirname, "../../web");
+
+export function webBuildExists(): boolean {
+  return fs.existsSync(path.join(WEB_APP_DIR, ".next", "BUILD_ID"));
+}
+
+/**
+ * Starts `next start` for the built dashboard as a child process. The web process reads the same database;
+ * the worker stays in the launching process, and the event stream carries its commits across.
+ */
+export function startWebServer(input: {
+  host: string;
+  port: number;
+  env: Record<string, string | undefined>;
+}): ChildProcess {
+  const require = createRequire(path.join(WEB_APP_DIR, "package.json"));
+  const nextBin = require.resolve("next/dist/bin/next");
+  return spawn(process.execPath, [nextBin, "start", "--hostname", input.host, "--port", String(input.port)], {
+    cwd: WEB_APP_DIR,
+    env: { ...input.env, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+}
+
+/** Resolves when `url` answers 200, rejects when `child` exits first or after `timeoutMs`. */
+export async function waitUntilServing(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`the web server exited with code ${child.exitCode}`);
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
+      if (response.ok) return;
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((resolve) => setTimeout(resolve, 150));
+  }
+  throw new Error(`the web server did not answer at ${url} within ${timeoutMs / 1000}s`);
+}
