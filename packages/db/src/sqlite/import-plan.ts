@@ -48,7 +48,12 @@ export function prepareImportPlan(
   );
 
   const importPlan = db.transaction(
-    (definition: PlanDefinition, baseDir: string | null, now: number, reason: "import" | "edit"): ImportPlanResult => {
+    (
+      definition: PlanDefinition,
+      baseDir: string | null,
+      now: number,
+      reason: "import" | "edit",
+    ): ImportPlanResult => {
       const definitionJson = canonicalJson(definition);
       const hash = createHash("sha256")
         .update(definitionJson)
@@ -106,5 +111,6 @@ export function prepareImportPlan(
     },
   );
 
-  return (definition, opts) => importPlan.immediate(definition, opts.baseDir, opts.now, opts.reason ?? "import");
+  return (definition, opts) =>
+    importPlan.immediate(definition, opts.baseDir, opts.now, opts.reason ?? "import");
 }

@@ -104,9 +104,11 @@ export class SqliteStore implements SchedulerStore, RunStore, EventStore {
       `UPDATE tasks SET position_x = ?, position_y = ?
         WHERE key = ? AND plan_id = (SELECT id FROM plans WHERE slug = ?)`,
     );
-    this.#setPositions = db.transaction((planSlug: string, positions: { key: string; x: number; y: number }[]) => {
-      for (const p of positions) setPosition.run(p.x, p.y, p.key, planSlug);
-    });
+    this.#setPositions = db.transaction(
+      (planSlug: string, positions: { key: string; x: number; y: number }[]) => {
+        for (const p of positions) setPosition.run(p.x, p.y, p.key, planSlug);
+      },
+    );
   }
 
   #changed(): void {
@@ -194,7 +196,10 @@ export class SqliteStore implements SchedulerStore, RunStore, EventStore {
     return Object.fromEntries(rows.map((row) => [row.key, { x: row.position_x, y: row.position_y }]));
   }
 
-  async setTaskPositions(planSlug: string, positions: { key: string; x: number; y: number }[]): Promise<void> {
+  async setTaskPositions(
+    planSlug: string,
+    positions: { key: string; x: number; y: number }[],
+  ): Promise<void> {
     const plan = this.#planDefinition.get(planSlug);
     if (!plan) throw new NotFoundError("plan", planSlug);
     this.#setPositions(planSlug, positions);
