@@ -1,5 +1,6 @@
 export * from "./backoff.ts";
 export * from "./errors.ts";
+export * from "./execution.ts";
 export * from "./graph/index.ts";
 export * from "./plan-file/index.ts";
 export * from "./ports.ts";

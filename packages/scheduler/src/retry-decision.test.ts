@@ -1,7 +1,6 @@
-import type { ClaimedTaskRun, RetryPolicy } from "@taskloom/core";
+import type { ClaimedTaskRun, ExecutionResult, RetryPolicy } from "@taskloom/core";
 import { describe, expect, it } from "vitest";
 import { decideOutcome } from "./retry-decision.ts";
-import type { AttemptReport } from "./types.ts";
 
 const retry: RetryPolicy = { max: 2, backoff: "exponential", delayMs: 1000, maxDelayMs: 3000, jitter: 0 };
 
@@ -34,13 +33,14 @@ function claimed(attempt: number, maxAttempts = 3): ClaimedTaskRun {
   };
 }
 
-const failed: AttemptReport = {
+const failed: ExecutionResult = {
   status: "failed",
   exitCode: 2,
   outputText: null,
   outputJson: null,
   error: "exit code 2",
   reason: "exit_code",
+  durationMs: 5,
 };
 
 describe("decideOutcome", () => {
@@ -69,7 +69,15 @@ describe("decideOutcome", () => {
     expect(cancelled.status).toBe("cancelled");
     const ok = decideOutcome(
       claimed(1),
-      { status: "succeeded", exitCode: 0, outputText: "hi", outputJson: null, error: null, reason: null },
+      {
+        status: "succeeded",
+        exitCode: 0,
+        outputText: "hi",
+        outputJson: null,
+        error: null,
+        reason: null,
+        durationMs: 1,
+      },
       0,
       () => 0,
     );

@@ -1,5 +1,4 @@
-import { type AttemptOutcome, type ClaimedTaskRun, retryDelayMs } from "@taskloom/core";
-import type { AttemptReport } from "./types.ts";
+import { type AttemptOutcome, type ClaimedTaskRun, type ExecutionResult, retryDelayMs } from "@taskloom/core";
 
 /**
  * Turns an executor report into the outcome the store records. A failure gets a `retryAt` when the task has
@@ -7,7 +6,7 @@ import type { AttemptReport } from "./types.ts";
  */
 export function decideOutcome(
   claimed: ClaimedTaskRun,
-  report: AttemptReport,
+  report: ExecutionResult,
   now: number,
   random: () => number,
 ): AttemptOutcome {

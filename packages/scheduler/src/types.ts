@@ -1,38 +1,7 @@
-import type {
-  Clock,
-  FailureReason,
-  Logger,
-  ParamValue,
-  SchedulerStore,
-  TaskDefinition,
-  UpstreamOutput,
-} from "@taskloom/core";
+import type { Clock, ExecutionRequest, ExecutionResult, Logger, SchedulerStore } from "@taskloom/core";
 
-/** What the scheduler hands to the executor for one attempt (the executor package implements it). */
-export interface AttemptRequest {
-  runId: string;
-  planSlug: string;
-  taskKey: string;
-  attempt: number;
-  definition: TaskDefinition;
-  params: Record<string, ParamValue>;
-  upstream: Record<string, UpstreamOutput>;
-  baseDir: string | null;
-  signal: AbortSignal;
-  killGraceMs: number;
-  onLog: (stream: "stdout" | "stderr" | "system", text: string) => void;
-}
-
-export interface AttemptReport {
-  status: "succeeded" | "failed" | "cancelled";
-  exitCode: number | null;
-  outputText: string | null;
-  outputJson: string | null;
-  error: string | null;
-  reason: FailureReason | null;
-}
-
-export type ExecuteAttempt = (request: AttemptRequest) => Promise<AttemptReport>;
+/** The executor, as the scheduler sees it (the executor package implements it). */
+export type ExecuteAttempt = (request: ExecutionRequest) => Promise<ExecutionResult>;
 
 export interface WorkerOptions {
   /** Attempts executed at once. Default 4. */

@@ -1,8 +1,7 @@
-import type { AttemptResult, ClaimedTaskRun } from "@taskloom/core";
+import type { AttemptResult, ClaimedTaskRun, ExecutionResult } from "@taskloom/core";
 import { LogBuffer } from "./log-buffer.ts";
 import { decideOutcome } from "./retry-decision.ts";
 import {
-  type AttemptReport,
   type ResolvedWorkerOptions,
   resolveWorkerOptions,
   type SchedulerResources,
@@ -205,19 +204,20 @@ export class Worker {
         },
       })
       .catch(
-        (error: unknown): AttemptReport => ({
+        (error: unknown): ExecutionResult => ({
           status: "failed",
           exitCode: null,
           outputText: null,
           outputJson: null,
           error: `executor crashed: ${error instanceof Error ? error.message : String(error)}`,
           reason: "error",
+          durationMs: 0,
         }),
       )
       .then((report) => this.#finished(attempt, report));
   }
 
-  #finished(attempt: ActiveAttempt, report: AttemptReport): void {
+  #finished(attempt: ActiveAttempt, report: ExecutionResult): void {
     const { claimed } = attempt;
     if (attempt.stopCause === "lease_lost") {
       // Someone else owns this task run now; recording anything would double-complete it.

@@ -117,6 +117,31 @@ export interface LogChunkView {
 
 const ms = (date: Date | null): number | null => (date === null ? null : date.getTime());
 
+interface RunRow {
+  id: string;
+  planVersion: number;
+  status: string;
+  trigger: string;
+  createdAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  plan: { slug: string };
+}
+
+function toRunSummary(run: RunRow, counts: Partial<Record<TaskRunStatus, number>>): RunSummary {
+  return {
+    id: run.id,
+    planSlug: run.plan.slug,
+    planVersion: run.planVersion,
+    status: run.status as RunStatus,
+    trigger: run.trigger,
+    createdAt: run.createdAt.getTime(),
+    startedAt: ms(run.startedAt),
+    finishedAt: ms(run.finishedAt),
+    counts,
+  };
+}
+
 function frozenGraph(plan: PlanDefinition): RunDetail["graph"] {
   return {
     tasks: plan.tasks,
@@ -213,7 +238,9 @@ export class RunQueries {
         ...(filter.search
           ? {
               taskRuns: {
-                some: { OR: [{ taskKey: { contains: filter.search } }, { outputText: { contains: filter.search } }] },
+                some: {
+                  OR: [{ taskKey: { contains: filter.search } }, { outputText: { contains: filter.search } }],
+                },
               },
             }
           : {}),
@@ -236,47 +263,37 @@ export class RunQueries {
     return { items: await this.#summaries(page), nextCursor };
   }
 
-  async #summaries(
-    runs: {
-      id: string;
-      planVersion: number;
-      status: string;
-      trigger: string;
-      createdAt: Date;
-      startedAt: Date | null;
-      finishedAt: Date | null;
-      plan: { slug: string };
-    }[],
-  ): Promise<RunSummary[]> {
+  async #summaries(runs: RunRow[]): Promise<RunSummary[]> {
     const counts = await this.#prisma.taskRun.groupBy({
       by: ["runId", "status"],
       where: { runId: { in: runs.map((run) => run.id) } },
       _count: { _all: true },
     });
-    return runs.map((run) => ({
-      id: run.id,
-      planSlug: run.plan.slug,
-      planVersion: run.planVersion,
-      status: run.status as RunStatus,
-      trigger: run.trigger,
-      createdAt: run.createdAt.getTime(),
-      startedAt: ms(run.startedAt),
-      finishedAt: ms(run.finishedAt),
-      counts: Object.fromEntries(
-        counts.filter((c) => c.runId === run.id).map((c) => [c.status, c._count._all]),
-      ) as Partial<Record<TaskRunStatus, number>>,
-    }));
+    return runs.map((run) =>
+      toRunSummary(
+        run,
+        Object.fromEntries(
+          counts.filter((c) => c.runId === run.id).map((c) => [c.status, c._count._all]),
+        ) as Partial<Record<TaskRunStatus, number>>,
+      ),
+    );
   }
 
   /** The slug of the plan a run belongs to (null when the run is unknown). */
   async planOfRun(runId: string): Promise<string | null> {
-    const run = await this.#prisma.run.findUnique({ where: { id: runId }, select: { plan: { select: { slug: true } } } });
+    const run = await this.#prisma.run.findUnique({
+      where: { id: runId },
+      select: { plan: { select: { slug: true } } },
+    });
     return run?.plan.slug ?? null;
   }
 
   /** Workers that have not stopped, with how many tasks each holds. */
   async listWorkers(): Promise<WorkerView[]> {
-    const workers = await this.#prisma.worker.findMany({ where: { stoppedAt: null }, orderBy: { startedAt: "asc" } });
+    const workers = await this.#prisma.worker.findMany({
+      where: { stoppedAt: null },
+      orderBy: { startedAt: "asc" },
+    });
     const held = await this.#prisma.taskRun.groupBy({
       by: ["leaseOwner"],
       where: { status: "running", leaseOwner: { in: workers.map((w) => w.id) } },
@@ -323,15 +340,7 @@ export class RunQueries {
       counts[status] = (counts[status] ?? 0) + 1;
     }
     return {
-      id: run.id,
-      planSlug: run.plan.slug,
-      planVersion: run.planVersion,
-      status: run.status as RunStatus,
-      trigger: run.trigger,
-      createdAt: run.createdAt.getTime(),
-      startedAt: ms(run.startedAt),
-      finishedAt: ms(run.finishedAt),
-      counts,
+      ...toRunSummary(run, counts),
       params: JSON.parse(run.paramsJson) as Record<string, unknown>,
       graph: frozenGraph(JSON.parse(run.graphJson) as PlanDefinition),
       tasks: run.taskRuns.map((task) => ({
