@@ -75,12 +75,27 @@ export function prepareClaimTaskRuns(
     `INSERT INTO events (type, run_id, task_run_id, task_key, from_status, to_status, data_json, created_at)
      VALUES ('task_run.status', ?, ?, ?, 'ready', 'running', ?, ?)`,
   );
-  const claimedDetails = db.prepare<[number], ClaimedRow>(
-    `SELECT tr.id, tr.run_id, tr.task_key, tr.attempt, tr.max_attempts, tr.spec_json, tr.params_json,
-            p.slug AS plan_slug, r.base_dir
-       FROM task_runs tr JOIN runs r ON r.id = tr.run_id JOIN plans p ON p.id = r.plan_id
-      WHERE tr.id = ?`,
+  const claimedDetails = db.prepare<[number], Omit<ClaimedRow, "plan_slug" | "base_dir">>(
+    `SELECT id, run_id, task_key, attempt, max_attempts, spec_json, params_json FROM task_runs WHERE id = ?`,
   );
+  // A run's plan slug and base directory never change after createRun. Reading them per claimed row made
+  // SQLite walk runs.graph_json's overflow chain (it precedes base_dir in the row) once per task run.
+  const runDetails = db.prepare<[string], { plan_slug: string; base_dir: string | null }>(
+    `SELECT p.slug AS plan_slug, r.base_dir FROM runs r JOIN plans p ON p.id = r.plan_id WHERE r.id = ?`,
+  );
+  const runCache = new Map<string, { plan_slug: string; base_dir: string | null }>();
+  // Runs never go back to `queued`, so a run this process saw started needs no status read per claim.
+  const startedRunIds = new Set<string>();
+  function detailsOfRun(runId: string) {
+    let details = runCache.get(runId);
+    if (!details) {
+      details = runDetails.get(runId);
+      if (!details) return undefined;
+      if (runCache.size >= 1024) runCache.clear();
+      runCache.set(runId, details);
+    }
+    return details;
+  }
   const upstreamOutputs = db.prepare<
     [number],
     { task_key: string; output_text: string | null; output_json: string | null }
@@ -103,56 +118,67 @@ export function prepareClaimTaskRuns(
     return capacity;
   }
 
-  const claim = db.transaction((input: ClaimInput): ClaimedTaskRun[] => {
-    const { now, workerId, limit } = input;
-    const due = input.runId ? dueRetriesOfRun.all(input.runId, now) : dueRetries.all(now);
-    for (const row of due) {
-      transitions.move(
-        { id: row.id, runId: row.run_id, taskKey: row.task_key, status: "retrying" },
-        "ready",
-        now,
-      );
-    }
-
-    const capacity = queueCapacity();
-    const allowedQueues = input.queues ? new Set(input.queues) : null;
-    // Over-fetch a little when some queues are limited, so one full queue does not starve the others.
-    const fetch = capacity.size > 0 || allowedQueues ? limit * 4 + 16 : limit;
-    const rows = input.runId ? candidatesOfRun.all(input.runId, fetch) : candidates.all(fetch);
-
-    const taken: CandidateRow[] = [];
-    for (const row of rows) {
-      if (taken.length >= limit) break;
-      if (allowedQueues && !allowedQueues.has(row.queue)) continue;
-      const room = capacity.get(row.queue);
-      if (room !== undefined) {
-        if (room <= 0) continue;
-        capacity.set(row.queue, room - 1);
+  const claim = db.transaction(
+    (input: ClaimInput): { claimed: ClaimedTaskRun[]; startedRuns: Set<string> } => {
+      const { now, workerId, limit } = input;
+      const due = input.runId ? dueRetriesOfRun.all(input.runId, now) : dueRetries.all(now);
+      for (const row of due) {
+        transitions.move(
+          { id: row.id, runId: row.run_id, taskKey: row.task_key, status: "retrying" },
+          "ready",
+          now,
+        );
       }
-      taken.push(row);
-    }
-    if (taken.length === 0) return [];
 
-    const expires = now + input.leaseMs;
-    const startedRuns = new Set<string>();
-    const claimed: ClaimedTaskRun[] = [];
-    for (const row of taken) {
-      if (takeLease.run({ id: row.id, worker: workerId, expires, now }).changes === 0) continue;
-      const attempt = row.attempt + 1;
-      insertAttempt.run(row.id, attempt, workerId, now);
-      writeClaimEvent.run(row.run_id, row.id, row.task_key, JSON.stringify({ attempt, workerId }), now);
-      if (!startedRuns.has(row.run_id)) {
-        startedRuns.add(row.run_id);
-        transitions.markRunStarted(row.run_id, now);
+      const capacity = queueCapacity();
+      const allowedQueues = input.queues ? new Set(input.queues) : null;
+      // Over-fetch a little when some queues are limited, so one full queue does not starve the others.
+      const fetch = capacity.size > 0 || allowedQueues ? limit * 4 + 16 : limit;
+      const rows = input.runId ? candidatesOfRun.all(input.runId, fetch) : candidates.all(fetch);
+
+      const taken: CandidateRow[] = [];
+      for (const row of rows) {
+        if (taken.length >= limit) break;
+        if (allowedQueues && !allowedQueues.has(row.queue)) continue;
+        const room = capacity.get(row.queue);
+        if (room !== undefined) {
+          if (room <= 0) continue;
+          capacity.set(row.queue, room - 1);
+        }
+        taken.push(row);
       }
-      const details = claimedDetails.get(row.id);
-      if (!details) continue;
-      claimed.push(toClaimed(details, expires, upstreamOutputs.all(row.id)));
+      if (taken.length === 0) return { claimed: [], startedRuns: new Set<string>() };
+
+      const expires = now + input.leaseMs;
+      const startedRuns = new Set<string>();
+      const claimed: ClaimedTaskRun[] = [];
+      for (const row of taken) {
+        if (takeLease.run({ id: row.id, worker: workerId, expires, now }).changes === 0) continue;
+        const attempt = row.attempt + 1;
+        insertAttempt.run(row.id, attempt, workerId, now);
+        writeClaimEvent.run(row.run_id, row.id, row.task_key, JSON.stringify({ attempt, workerId }), now);
+        if (!startedRuns.has(row.run_id) && !startedRunIds.has(row.run_id)) {
+          startedRuns.add(row.run_id);
+          transitions.markRunStarted(row.run_id, now);
+        }
+        const details = claimedDetails.get(row.id);
+        const run = detailsOfRun(row.run_id);
+        if (!details || !run) continue;
+        claimed.push(toClaimed({ ...details, ...run }, expires, upstreamOutputs.all(row.id)));
+      }
+      return { claimed, startedRuns };
+    },
+  );
+
+  return (input) => {
+    const { claimed, startedRuns } = claim.immediate(input);
+    // Only after the commit: a rolled-back claim did not start anything.
+    for (const runId of startedRuns) {
+      if (startedRunIds.size >= 1024) startedRunIds.clear();
+      startedRunIds.add(runId);
     }
     return claimed;
-  });
-
-  return (input) => claim.immediate(input);
+  };
 }
 
 function toClaimed(

@@ -41,6 +41,8 @@ export function prepareCompleteTaskRuns(
     const recorded: number[] = [];
     const stale: number[] = [];
     const touchedRuns = new Set<string>();
+    // Released after the loop, in one statement per run (see releaseDependents).
+    const succeededByRun = new Map<string, number[]>();
     for (const result of results) {
       const row = current.get(result.taskRunId);
       const stillOwned =
@@ -56,7 +58,9 @@ export function prepareCompleteTaskRuns(
         storeOutput.run(outcome.outputText, outcome.outputJson, outcome.exitCode, row.id);
         transitions.move(movable, "succeeded", now, { attempt: row.attempt, exitCode: outcome.exitCode });
         finishAttempt.run("succeeded", now, outcome.exitCode, null, null, row.id, row.attempt);
-        transitions.releaseDependents(row.run_id, row.id, now);
+        const succeeded = succeededByRun.get(row.run_id);
+        if (succeeded) succeeded.push(row.id);
+        else succeededByRun.set(row.run_id, [row.id]);
       } else if (outcome.status === "cancelled") {
         const error = outcome.error ?? "cancelled";
         transitions.move(movable, "cancelled", now, {
@@ -93,6 +97,7 @@ export function prepareCompleteTaskRuns(
       }
       recorded.push(result.taskRunId);
     }
+    for (const [runId, ids] of succeededByRun) transitions.releaseDependents(runId, ids, now);
     const finishedRuns: { runId: string; status: RunStatus }[] = [];
     for (const runId of touchedRuns) {
       const status = transitions.finalizeRunIfDone(runId, now);

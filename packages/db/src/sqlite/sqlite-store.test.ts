@@ -100,6 +100,44 @@ describe("SQLite store hot path", () => {
     expect(await database.store.heartbeat("w1", [again?.id ?? 0], LEASE, LEASE + 4)).toEqual([]);
   });
 
+  it("runs a join task after an operator retry even when its other upstream finished while it was blocked", async () => {
+    const runId = await startRun({
+      a: { kind: "noop" },
+      b: { kind: "noop" },
+      d: { kind: "noop", requires: ["a", "b"] },
+    });
+    const [a, b] = await claim("w", 1);
+    const failed: AttemptOutcome = {
+      status: "failed",
+      exitCode: 1,
+      error: "boom",
+      reason: "exit_code",
+      retryAt: null,
+    };
+    await database.store.completeTaskRuns(
+      [{ taskRunId: b?.id ?? 0, attempt: 1, workerId: "w", outcome: failed }],
+      2,
+    );
+    await database.store.completeTaskRuns(
+      [{ taskRunId: a?.id ?? 0, attempt: 1, workerId: "w", outcome: ok }],
+      3,
+    );
+    expect(await database.store.getRunStatus(runId)).toBe("failed");
+    await database.store.retryTaskRun(runId, "b", 4);
+    const [retried] = await claim("w", 5);
+    await database.store.completeTaskRuns(
+      [{ taskRunId: retried?.id ?? 0, attempt: 2, workerId: "w", outcome: ok }],
+      6,
+    );
+    const [d] = await claim("w", 7);
+    expect(d?.taskKey).toBe("d");
+    await database.store.completeTaskRuns(
+      [{ taskRunId: d?.id ?? 0, attempt: 1, workerId: "w", outcome: ok }],
+      8,
+    );
+    expect(await database.store.getRunStatus(runId)).toBe("succeeded");
+  });
+
   it("releases unfinished claims on shutdown without counting the attempt", async () => {
     await startRun({ a: { kind: "noop" } });
     const [a] = await claim("w1", 0);

@@ -14,8 +14,12 @@ import type { SqliteDatabase } from "./open-sqlite-database.ts";
  * Statements are prepared once per database, graphile-worker style.
  */
 export interface TaskRunTransitions {
-  /** `from` succeeded: decrement its dependents' counters; those reaching 0 become `ready`. */
-  releaseDependents(runId: string, fromId: number, now: number): void;
+  /**
+   * These task runs of one run succeeded: decrement their dependents' counters, once per dependent for the
+   * whole batch; pending ones reaching 0 become `ready`. Blocked dependents count down too, so that an
+   * operator retry that unblocks them finds a counter of the upstreams still missing.
+   */
+  releaseDependents(runId: string, fromIds: number[], now: number): void;
   /** `from` failed for good: every transitive dependent still pending becomes `blocked`. */
   blockDependents(runId: string, fromId: number, fromKey: string, now: number): void;
   /** One guarded status change with its event. Returns false when the row was not in `from` any more. */
@@ -48,13 +52,19 @@ const OPEN_STATUSES_SQL = "('pending','ready','running','retrying')";
 export function prepareTaskRunTransitions(db: SqliteDatabase): TaskRunTransitions {
   const writeEvent = prepareEventWriter(db);
 
-  // In an UPDATE, SET expressions read the row's old values: `pending_deps = 1` means "this was the last one".
-  const decrementDependents = db.prepare<[number, number], { id: number; task_key: string; status: string }>(
+  // In an UPDATE, SET expressions read the row's old values: `pending_deps = d.n` means "these were the last".
+  // One statement per completion batch: a join task's row, which holds its whole spec (every upstream key),
+  // is rewritten once per batch instead of once per finished upstream.
+  // `+status`: without it SQLite drives the UPDATE from a status index and visits every pending task run of
+  // every run in the database, instead of the few dependents found through the primary key.
+  const decrementDependents = db.prepare<[number, string], { id: number; task_key: string; status: string }>(
     `UPDATE task_runs
-        SET pending_deps = pending_deps - 1,
-            status = CASE WHEN pending_deps = 1 THEN 'ready' ELSE status END,
-            available_at = CASE WHEN pending_deps = 1 THEN ? ELSE available_at END
-      WHERE id IN (SELECT to_id FROM task_run_dependencies WHERE from_id = ?) AND status = 'pending'
+        SET pending_deps = pending_deps - d.n,
+            status = CASE WHEN status = 'pending' AND pending_deps = d.n THEN 'ready' ELSE status END,
+            available_at = CASE WHEN status = 'pending' AND pending_deps = d.n THEN ? ELSE available_at END
+       FROM (SELECT to_id, count(*) AS n FROM task_run_dependencies
+              WHERE from_id IN (SELECT value FROM json_each(?)) GROUP BY to_id) AS d
+      WHERE task_runs.id = d.to_id AND +task_runs.status IN ('pending', 'blocked')
       RETURNING id, task_key, status`,
   );
   const blockDownstream = db.prepare<[number, string, number], { id: number; task_key: string }>(
@@ -64,7 +74,7 @@ export function prepareTaskRunTransitions(db: SqliteDatabase): TaskRunTransition
         SELECT d.to_id FROM task_run_dependencies d JOIN downstream ON d.from_id = downstream.id
       )
       UPDATE task_runs SET status = 'blocked', reason = 'upstream_failed', error = ?, finished_at = ?
-       WHERE id IN (SELECT id FROM downstream) AND status = 'pending'
+       WHERE id IN (SELECT id FROM downstream) AND +status = 'pending'
       RETURNING id, task_key`,
   );
   const guardedMove = db.prepare(
@@ -110,8 +120,9 @@ export function prepareTaskRunTransitions(db: SqliteDatabase): TaskRunTransition
   }
 
   return {
-    releaseDependents(runId, fromId, now) {
-      for (const row of decrementDependents.all(now, fromId)) {
+    releaseDependents(runId, fromIds, now) {
+      if (fromIds.length === 0) return;
+      for (const row of decrementDependents.all(now, JSON.stringify(fromIds))) {
         // Only rows that reached zero changed status; the others just counted down.
         if (row.status !== "ready") continue;
         writeEvent({
