@@ -78,7 +78,9 @@ async function main(): Promise<void> {
   const refAfter = measureReference();
   const loadAfter = load();
 
-  const refMean = (refBefore.commitsPerSecond + refAfter.commitsPerSecond) / 2;
+  // Compared with the better of the two reference runs: noise only ever lowers the reference, so this is the
+  // conservative reading (the engine's figure is a best-of too).
+  const refBest = Math.max(refBefore.commitsPerSecond, refAfter.commitsPerSecond);
   const ratio = (r: FlatResult, ref: number) => r.tasksPerSecond / ref;
   const refRow = (label: string, r: ReferenceResult): Row => ({
     scenario: "reference",
@@ -105,10 +107,10 @@ async function main(): Promise<void> {
     }),
     {
       scenario: "flat",
-      metric: `best vs mean reference (${formatNumber(refMean)}/s)`,
-      value: pct(ratio(best, refMean)),
+      metric: `best vs best reference (${formatNumber(refBest)}/s)`,
+      value: pct(ratio(best, refBest)),
       target: `≥ ${pct(TARGETS.flatRatio)}`,
-      pass: ratio(best, refMean) >= TARGETS.flatRatio,
+      pass: ratio(best, refBest) >= TARGETS.flatRatio,
       note: `concurrency ${best.concurrency}, ${formatNumber(best.seconds, 2)} s first claim → run end`,
     },
     {
@@ -157,7 +159,8 @@ async function main(): Promise<void> {
   ];
 
   console.log(`\n${formatTable(rows)}\n`);
-  const busy = Math.max(loadBefore, loadAfter) > cpus.length * 0.75;
+  // The bench itself keeps about one CPU busy; more load than CPUs means it had to share one.
+  const busy = Math.max(loadBefore, loadAfter) > cpus.length;
   console.log(
     `load average ${formatNumber(loadBefore, 2)} → ${formatNumber(loadAfter, 2)} on ${cpus.length} CPUs` +
       (busy ? " — the machine was busy: other processes inflate every figure, the p99 first" : ""),
