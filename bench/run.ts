@@ -1,6 +1,7 @@
 import os from "node:os";
 import { measureReference, type ReferenceResult } from "./reference.ts";
 import { formatNumber, formatOps, formatTable, percentile, type Row } from "./report.ts";
+import { measureRunsPage } from "./runs-page.ts";
 import { type FanOutResult, type FlatResult, runChain, runFanOut, runFlat } from "./scenarios.ts";
 
 /**
@@ -73,6 +74,9 @@ async function main(): Promise<void> {
     fans.push(await runFanOut(FAN_WIDTH, best.concurrency, {}));
   }
   const fan = fans.reduce((a, b) => (b.makespanMs < a.makespanMs ? b : a));
+
+  log("runs page with 100,000 task runs…");
+  const runsPage = await measureRunsPage();
 
   log("reference (after)…");
   const refAfter = measureReference();
@@ -173,6 +177,17 @@ async function main(): Promise<void> {
     console.log(formatOps("chain run 1", chain.ops, wall));
   }
   console.log(formatOps("fan-out", fan.ops, fan.makespanMs));
+
+  console.log(
+    `\nRuns page, ${formatNumber(runsPage.taskRuns)} task runs in ${formatNumber(runsPage.runs)} runs ` +
+      `(median of 7; reference: raw indexed newest-50 SELECT, ${ms(runsPage.referenceMs, 2)}):`,
+  );
+  for (const query of runsPage.queries) {
+    const ratio = runsPage.referenceMs > 0 ? query.medianMs / runsPage.referenceMs : 0;
+    console.log(
+      `  ${query.label.padEnd(40)} ${ms(query.medianMs, 2).padStart(10)}  ×${formatNumber(ratio, 1)} reference`,
+    );
+  }
 
   const failed = rows.filter((row) => row.pass === false).length;
   console.log(
