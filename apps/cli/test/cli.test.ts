@@ -138,6 +138,27 @@ describe("taskloom run", () => {
   });
 });
 
+describe("taskloom worker", () => {
+  it("executes runs enqueued by other processes and stops cleanly on SIGTERM", async () => {
+    const worker = sandbox.spawn(["worker", "--concurrency", "2"]);
+    await waitFor(() => worker.output.stderr.includes("started"));
+    const enqueued = await sandbox.run(["run", example("diamond.yaml"), "--enqueue"]);
+    expect(enqueued.code).toBe(0);
+    const runId = enqueued.stdout.trim();
+    expect(runId).toMatch(/^run_/);
+    let status = "";
+    for (let i = 0; i < 100 && status !== "succeeded"; i++) {
+      const show = await sandbox.run(["runs", "show", runId, "--json"]);
+      status = (JSON.parse(show.stdout) as { status: string }).status;
+      if (status !== "succeeded") await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect(status).toBe("succeeded");
+    worker.kill("SIGTERM");
+    expect(await exited(worker)).toBe(0);
+    expect(worker.output.stderr).toContain("worker stopped");
+  });
+});
+
 describe("taskloom validate", () => {
   it("accepts a valid plan with a one-line summary", async () => {
     const result = await sandbox.run(["validate", example("etl.yaml")]);

@@ -20,7 +20,7 @@ export interface ProcessRunOptions {
   command: string;
   args: string[];
   cwd: string;
-  env: Record<string, string | undefined>;
+  env: NodeJS.ProcessEnv;
   /** Aborting it stops the process group. */
   stop: AbortSignal;
   killGraceMs: number;

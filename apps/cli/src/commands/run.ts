@@ -12,6 +12,7 @@ interface RunFlags {
   concurrency?: number;
   param: Record<string, string>;
   resume?: string;
+  enqueue?: boolean;
 }
 
 /** Exit codes of `taskloom run`: the run's final status. */
@@ -30,6 +31,10 @@ export function registerRunCommand(program: Command, context: CliContext): void 
     )
     .option("-p, --param <key=value>", "set a run parameter (repeatable)", collectParam, {})
     .option("--resume <runId>", "go on with a run left unfinished by a process that died")
+    .option(
+      "--enqueue",
+      "create the run and return at once; a `taskloom worker` (or `taskloom start`) executes it",
+    )
     .action((file: string | undefined, flags: RunFlags) =>
       runCommand(context, () => run(context, file, flags)),
     );
@@ -46,6 +51,12 @@ async function run(context: CliContext, file: string | undefined, flags: RunFlag
     } else {
       const plan = await taskloom.importPlanFile(file ?? "");
       runId = (await taskloom.startRun(plan.slug, { params: flags.param, trigger: "cli" })).runId;
+      if (flags.enqueue) {
+        context.stdout.write(
+          flags.json ? `${JSON.stringify({ run: { id: runId, status: "queued" } })}\n` : `${runId}\n`,
+        );
+        return 0;
+      }
     }
     const before = await taskloom.queries.getRun(runId);
     const progressStream = flags.json ? context.stderr : context.stdout;

@@ -25,6 +25,9 @@ export function registerWorkerCommand(program: Command, context: CliContext): vo
         context.stderr.write(
           `worker ${worker.id} started on ${taskloom.database.location} (concurrency ${concurrency})\n`,
         );
+        // The worker's timers do not hold the process open (a library user's script must be able to exit), so
+        // the command holds it until a signal says stop.
+        const keepAlive = setInterval(() => {}, 1 << 30);
         const stopped = new Promise<void>((resolve) => {
           let stopping = false;
           const stop = () => {
@@ -40,6 +43,7 @@ export function registerWorkerCommand(program: Command, context: CliContext): vo
           process.on("SIGINT", stop);
         });
         await stopped;
+        clearInterval(keepAlive);
         await taskloom.close();
         context.stderr.write("worker stopped\n");
         return 0;

@@ -74,7 +74,9 @@ interface MigrationRow {
 
 /** `<repo>/prisma/sqlite/migrations`, found from this source file (packages/db/src/migrations/). */
 export function sqliteMigrationsDir(): string {
-  return fileURLToPath(new URL("../../../../prisma/sqlite/migrations/", import.meta.url));
+  // Not `new URL(relative, import.meta.url)`: bundlers (Turbopack in the web app) treat that form as an asset
+  // import and fail the build on a directory.
+  return path.join(path.dirname(fileURLToPath(import.meta.url)), "../../../../prisma/sqlite/migrations/");
 }
 
 const sha256 = (data: Buffer | string): string => createHash("sha256").update(data).digest("hex");

@@ -89,6 +89,8 @@ export interface TaskRunDetail {
 }
 
 export interface RunDetail extends RunSummary {
+  /** The newest event id when this was read: subscribe after it to miss nothing. */
+  lastEventId: number;
   params: Record<string, unknown>;
   /** The plan as it was frozen when the run started. */
   graph: { tasks: TaskDefinition[]; links: { from: string; to: string; kind: "requires" | "refers" }[] };
@@ -326,14 +328,25 @@ export class RunQueries {
 
   async getRun(runId: string): Promise<RunDetail> {
     const id = await this.resolveRunId(runId);
+    // Read first: a client that subscribes after this id and re-applies what follows misses nothing.
+    const lastEventId = (await this.#prisma.event.aggregate({ _max: { id: true } }))._max.id ?? 0;
     const run = await this.#prisma.run.findUnique({
       where: { id },
-      include: {
-        plan: { select: { slug: true } },
-        taskRuns: { orderBy: { id: "asc" }, include: { attempts: { orderBy: { attempt: "asc" } } } },
-      },
+      include: { plan: { select: { slug: true } }, taskRuns: { orderBy: { id: "asc" } } },
     });
     if (!run) throw new NotFoundError("run", runId);
+    // One query for every attempt of the run: a nested include would bind one parameter per task run and
+    // exceed SQLite's parameter limit on large runs.
+    const attempts = await this.#prisma.taskAttempt.findMany({
+      where: { taskRun: { runId: id } },
+      orderBy: [{ taskRunId: "asc" }, { attempt: "asc" }],
+    });
+    const attemptsByTaskRun = new Map<number, typeof attempts>();
+    for (const attempt of attempts) {
+      const list = attemptsByTaskRun.get(attempt.taskRunId) ?? [];
+      list.push(attempt);
+      attemptsByTaskRun.set(attempt.taskRunId, list);
+    }
     const counts: Partial<Record<TaskRunStatus, number>> = {};
     for (const task of run.taskRuns) {
       const status = task.status as TaskRunStatus;
@@ -341,6 +354,7 @@ export class RunQueries {
     }
     return {
       ...toRunSummary(run, counts),
+      lastEventId,
       params: JSON.parse(run.paramsJson) as Record<string, unknown>,
       graph: frozenGraph(JSON.parse(run.graphJson) as PlanDefinition),
       tasks: run.taskRuns.map((task) => ({
@@ -356,7 +370,7 @@ export class RunQueries {
         outputJson: task.outputJson === null ? null : (JSON.parse(task.outputJson) as unknown),
         error: task.error,
         reason: task.reason,
-        attemptHistory: task.attempts.map((a) => ({
+        attemptHistory: (attemptsByTaskRun.get(task.id) ?? []).map((a) => ({
           attempt: a.attempt,
           status: a.status,
           startedAt: a.startedAt.getTime(),
