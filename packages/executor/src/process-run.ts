@@ -20,7 +20,7 @@ export interface ProcessRunOptions {
   command: string;
   args: string[];
   cwd: string;
-  env: NodeJS.ProcessEnv;
+  env: Record<string, string | undefined>;
   /** Aborting it stops the process group. */
   stop: AbortSignal;
   killGraceMs: number;
@@ -48,7 +48,9 @@ export function runProcess(options: ProcessRunOptions): Promise<ProcessRunOutcom
     try {
       child = spawn(options.command, options.args, {
         cwd: options.cwd,
-        env: options.env,
+        // `spawn` types its env as NodeJS.ProcessEnv, which apps may augment (Next makes NODE_ENV required);
+        // any string record is what the OS takes.
+        env: options.env as NodeJS.ProcessEnv,
         detached: true,
         stdio: ["ignore", "pipe", "pipe"],
       });
