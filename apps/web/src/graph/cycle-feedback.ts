@@ -38,7 +38,7 @@ export function checkNewLink(
     return { ok: false, reason: "unknown-task", message: "Both ends of a link must be tasks of this plan." };
   }
   if (links.some((link) => link.from === from && link.to === to)) {
-    return { ok: false, reason: "duplicate", message: `\`${to}\` is already linked to \`${from}\`.` };
+    return { ok: false, reason: "duplicate", message: `\`${from}\` → \`${to}\` is already linked.` };
   }
   if (kind === "requires") {
     const edges = requiresEdges(links);

@@ -1,7 +1,7 @@
 import type { TaskKind } from "@taskloom/core";
-import type { Edge, Node } from "@xyflow/react";
+import { type Edge, MarkerType, type Node } from "@xyflow/react";
 import type { GraphLink, LinkKind } from "./cycle-feedback.ts";
-import type { LayoutPositions, Position } from "./layout.ts";
+import { type LayoutPositions, NODE_HEIGHT, NODE_WIDTH, type Position } from "./layout.ts";
 
 export interface TaskNodeData extends Record<string, unknown> {
   key: string;
@@ -32,12 +32,20 @@ export function toTaskNodes(
   positions: Readonly<LayoutPositions>,
   fallback: (index: number) => Position = gridPosition,
 ): TaskNode[] {
-  return tasks.map((task, index) => ({
+  return tasks.map((task, index) => toTaskNode(task, positions[task.key] ?? fallback(index)));
+}
+
+export function toTaskNode(task: GraphTask, position: Position): TaskNode {
+  return {
     id: task.key,
     type: "task",
-    position: positions[task.key] ?? fallback(index),
+    position,
+    // Known sizes let React Flow cull off-screen nodes before it has measured them (1,000-task plans).
+    width: NODE_WIDTH,
+    height: NODE_HEIGHT,
+    ariaLabel: `Task ${task.key}`,
     data: { key: task.key, name: task.name, kind: task.kind },
-  }));
+  };
 }
 
 /** React Flow edges for links; the source handle is the upstream task. */
@@ -47,6 +55,11 @@ export function toLinkEdges(links: readonly GraphLink[]): LinkEdge[] {
     type: "link",
     source: link.from,
     target: link.to,
+    ariaLabel: `${link.to} ${link.kind} ${link.from}`,
+    // Arrowheads show the direction of execution; `refers` links are context only and get none.
+    ...(link.kind === "requires"
+      ? { markerEnd: { type: MarkerType.ArrowClosed, width: 18, height: 18, color: "#64748b" } }
+      : {}),
     data: { kind: link.kind },
   }));
 }

@@ -23,9 +23,7 @@ export interface LayoutRequest {
   input: LayoutInput;
 }
 
-export type LayoutResponse =
-  | { id: number; positions: LayoutPositions }
-  | { id: number; error: string };
+export type LayoutResponse = { id: number; positions: LayoutPositions } | { id: number; error: string };
 
 /** Past this many tasks, ELK spends less effort on crossing minimisation so a big plan lays out in seconds. */
 const LARGE_GRAPH = 300;

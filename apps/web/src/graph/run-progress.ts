@@ -1,7 +1,13 @@
 import type { RunStatus, TaskRunStatus } from "@taskloom/core";
 
 /** Task statuses after which nothing more happens to the task in this run (short of an operator retry). */
-const FINISHED: ReadonlySet<TaskRunStatus> = new Set(["succeeded", "failed", "cancelled", "blocked", "skipped"]);
+const FINISHED: ReadonlySet<TaskRunStatus> = new Set([
+  "succeeded",
+  "failed",
+  "cancelled",
+  "blocked",
+  "skipped",
+]);
 
 export function isFinishedTaskStatus(status: TaskRunStatus): boolean {
   return FINISHED.has(status);

@@ -22,7 +22,9 @@ export type TaskStatusStore = StoreApi<TaskStatusState>;
  * whose selector value changed, instead of handing React Flow a new nodes array (which re-measures and
  * diffs every node of a 1,000-task plan).
  */
-export function createTaskStatusStore(initial: Readonly<Record<string, TaskRunStatus>> = {}): TaskStatusStore {
+export function createTaskStatusStore(
+  initial: Readonly<Record<string, TaskRunStatus>> = {},
+): TaskStatusStore {
   return createStore<TaskStatusState>()((set) => ({
     statuses: initial,
     reset(statuses) {

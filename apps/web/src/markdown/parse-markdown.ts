@@ -144,10 +144,22 @@ const INLINE_RULES: readonly { pattern: RegExp; build: (match: RegExpExecArray) 
       return href === null ? null : { type: "link", href, children: parseInline(match[1] ?? "") };
     },
   },
-  { pattern: /\*\*(?=\S)([\s\S]*?\S)\*\*/, build: (match) => ({ type: "strong", children: parseInline(match[1] ?? "") }) },
-  { pattern: /__(?=\S)([\s\S]*?\S)__/, build: (match) => ({ type: "strong", children: parseInline(match[1] ?? "") }) },
-  { pattern: /\*(?=\S)([^*]*?\S)\*/, build: (match) => ({ type: "em", children: parseInline(match[1] ?? "") }) },
-  { pattern: /(?<![\w])_(?=\S)([^_]*?\S)_(?![\w])/, build: (match) => ({ type: "em", children: parseInline(match[1] ?? "") }) },
+  {
+    pattern: /\*\*(?=\S)([\s\S]*?\S)\*\*/,
+    build: (match) => ({ type: "strong", children: parseInline(match[1] ?? "") }),
+  },
+  {
+    pattern: /__(?=\S)([\s\S]*?\S)__/,
+    build: (match) => ({ type: "strong", children: parseInline(match[1] ?? "") }),
+  },
+  {
+    pattern: /\*(?=\S)([^*]*?\S)\*/,
+    build: (match) => ({ type: "em", children: parseInline(match[1] ?? "") }),
+  },
+  {
+    pattern: /(?<![\w])_(?=\S)([^_]*?\S)_(?![\w])/,
+    build: (match) => ({ type: "em", children: parseInline(match[1] ?? "") }),
+  },
 ];
 
 export function parseInline(text: string): Inline[] {

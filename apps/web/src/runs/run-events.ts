@@ -68,7 +68,11 @@ export function applyRunEvents<T extends LiveRun>(run: T, runId: string, events:
       } else if (isFinishedRunStatus(status)) {
         finishedAt = event.createdAt;
       }
-    } else if (event.type === "task_run.status" && event.taskKey !== null && isTaskRunStatus(event.toStatus)) {
+    } else if (
+      event.type === "task_run.status" &&
+      event.taskKey !== null &&
+      isTaskRunStatus(event.toStatus)
+    ) {
       tasks ??= run.tasks.slice();
       index ??= new Map(tasks.map((task, at) => [task.key, at]));
       const at = index.get(event.taskKey);
@@ -88,14 +92,21 @@ export function applyRunEvents<T extends LiveRun>(run: T, runId: string, events:
     }
   }
 
-  if (tasks === null && status === run.status && startedAt === run.startedAt && finishedAt === run.finishedAt) {
+  if (
+    tasks === null &&
+    status === run.status &&
+    startedAt === run.startedAt &&
+    finishedAt === run.finishedAt
+  ) {
     return run;
   }
   const nextTasks = (tasks ?? run.tasks) as T["tasks"];
   return { ...run, status, startedAt, finishedAt, tasks: nextTasks, counts: countStatuses(nextTasks) };
 }
 
-export function countStatuses(tasks: readonly { status: TaskRunStatus }[]): Partial<Record<TaskRunStatus, number>> {
+export function countStatuses(
+  tasks: readonly { status: TaskRunStatus }[],
+): Partial<Record<TaskRunStatus, number>> {
   const counts: Partial<Record<TaskRunStatus, number>> = {};
   for (const task of tasks) counts[task.status] = (counts[task.status] ?? 0) + 1;
   return counts;
@@ -109,8 +120,8 @@ export function needsRefetch(events: readonly EventRecord[]): boolean {
   return events.some(
     (event) =>
       (event.type === "task_run.status" &&
-        (isTaskRunStatus(event.toStatus) &&
-          (isFinishedTaskStatus(event.toStatus) || event.toStatus === "retrying"))) ||
+        isTaskRunStatus(event.toStatus) &&
+        (isFinishedTaskStatus(event.toStatus) || event.toStatus === "retrying")) ||
       event.type === "run.status" ||
       event.type === "run.cancel_requested",
   );

@@ -55,7 +55,11 @@ export function buildTimeline(tasks: readonly TimelineTask[], now: number): Time
     const attempts: TimelineAttempt[] = [...task.attemptHistory];
     const last = attempts[attempts.length - 1];
     // The live stream knows a task started before a refetch brings its attempt row: show it already.
-    if (task.status === "running" && task.startedAt !== null && (last === undefined || last.finishedAt !== null)) {
+    if (
+      task.status === "running" &&
+      task.startedAt !== null &&
+      (last === undefined || last.finishedAt !== null)
+    ) {
       const startedAt = Math.max(task.startedAt, last?.finishedAt ?? 0);
       attempts.push({ attempt: (last?.attempt ?? 0) + 1, status: "running", startedAt, finishedAt: null });
     }
@@ -97,7 +101,10 @@ export function buildTimeline(tasks: readonly TimelineTask[], now: number): Time
 /** Tick marks for the time axis: about `count` round steps (1s, 5s, 30s, 1m, ...) across the range. */
 export function timelineTicks(start: number, end: number, count = 6): { at: number; offset: number }[] {
   const span = Math.max(1, end - start);
-  const steps = [100, 250, 500, 1000, 2000, 5000, 10_000, 15_000, 30_000, 60_000, 120_000, 300_000, 600_000, 900_000, 1_800_000, 3_600_000];
+  const steps = [
+    100, 250, 500, 1000, 2000, 5000, 10_000, 15_000, 30_000, 60_000, 120_000, 300_000, 600_000, 900_000,
+    1_800_000, 3_600_000,
+  ];
   const step = steps.find((candidate) => span / candidate <= count) ?? 7_200_000;
   const ticks: { at: number; offset: number }[] = [];
   for (let at = 0; at <= span; at += step) ticks.push({ at, offset: at / span });

@@ -1,9 +1,36 @@
-import { Taskloom } from "@taskloom/api";
+import { checkHealth } from "@taskloom/api";
+import { webEnv } from "../../../env.ts";
+import { isAuthorized } from "../../../server/auth.ts";
+import { taskloom } from "../../../server/taskloom-instance.ts";
 
 export const dynamic = "force-dynamic";
 
-export async function GET() {
-  const t = Taskloom.open({ databaseUrl: "file:/tmp/probe-web.db" });
-  const plans = await t.queries.listPlans();
-  return Response.json({ ok: true, location: t.database.location, plans: plans.length });
+/** A worker that has not beaten its heart for this long is reported as not alive. */
+const STALE_AFTER_MS = 30_000;
+
+/**
+ * `{ ok, database: { ok, location }, workers }`. Open without the token so probes can use it, but then it
+ * only says whether the server is up: the database location and worker hosts are for signed-in callers.
+ */
+export async function GET(request: Request): Promise<Response> {
+  const env = webEnv();
+  let report: Awaited<ReturnType<typeof checkHealth>>;
+  try {
+    const engine = taskloom();
+    report = await checkHealth({
+      queries: engine.queries,
+      location: engine.database.location,
+      now: Date.now(),
+      staleAfterMs: STALE_AFTER_MS,
+    });
+  } catch (error) {
+    report = {
+      ok: false,
+      database: { ok: false, location: "", error: error instanceof Error ? error.message : String(error) },
+      workers: [],
+    };
+  }
+  const status = report.ok ? 200 : 503;
+  if (!isAuthorized(request.headers, env.authToken)) return Response.json({ ok: report.ok }, { status });
+  return Response.json(report, { status });
 }

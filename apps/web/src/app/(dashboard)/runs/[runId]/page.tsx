@@ -1,0 +1,17 @@
+import type { Metadata } from "next";
+import { RunMonitorPage } from "../../../../features/runs/run-monitor.tsx";
+import { shortRunId } from "../../../../runs/run-id.ts";
+
+interface Props {
+  params: Promise<{ runId: string }>;
+}
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  const { runId } = await params;
+  return { title: `Run ${shortRunId(runId)}` };
+}
+
+export default async function Page({ params }: Props) {
+  const { runId } = await params;
+  return <RunMonitorPage runId={runId} />;
+}

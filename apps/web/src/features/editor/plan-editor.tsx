@@ -1,0 +1,462 @@
+"use client";
+
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import type { EventRecord } from "@taskloom/core";
+import {
+  Panel as FlowPanel,
+  type OnSelectionChangeParams,
+  ReactFlowProvider,
+  useReactFlow,
+} from "@xyflow/react";
+import Link from "next/link";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { StatusPill } from "../../components/status/status-pill.tsx";
+import { Button } from "../../components/ui/button.tsx";
+import {
+  ChevronLeftIcon,
+  CloseIcon,
+  DownloadIcon,
+  GraphIcon,
+  LayoutIcon,
+  PlusIcon,
+} from "../../components/ui/icons.tsx";
+import { MessageText } from "../../components/ui/message-text.tsx";
+import { Spinner } from "../../components/ui/spinner.tsx";
+import { Callout, EmptyState, ErrorState, Skeleton } from "../../components/ui/states.tsx";
+import { Tabs, tabPanelProps } from "../../components/ui/tabs.tsx";
+import { toast } from "../../components/ui/toaster.tsx";
+import type { LinkEdge, TaskNode } from "../../graph/flow-elements.ts";
+import { freeSpotNear } from "../../graph/free-spot.ts";
+import { NODE_HEIGHT, NODE_WIDTH } from "../../graph/layout.ts";
+import { createTaskStatusStore } from "../../graph/task-status-store.ts";
+import { taskStatusChanges } from "../../runs/run-events.ts";
+import { shortRunId } from "../../runs/run-id.ts";
+import { draftFromDefinition, emptyDraft, suggestKey } from "../../task-form/task-draft.ts";
+import { errorCodeOf, errorMessage } from "../../trpc/errors.ts";
+import { useTRPC } from "../../trpc/react.tsx";
+import type { PlanView } from "../../trpc/types.ts";
+import { GraphCanvas } from "../graph-canvas/graph-canvas.tsx";
+import { EdgeActionsContext } from "../graph-canvas/link-edge.tsx";
+import { TaskStatusProvider } from "../graph-canvas/task-status-context.tsx";
+import { useEventStream } from "../live/use-event-stream.ts";
+import { DeleteTasksDialog } from "./delete-tasks-dialog.tsx";
+import { ExportDialog } from "./export-dialog.tsx";
+import { IndexEditor } from "./index-editor.tsx";
+import { PlanRunsList } from "./plan-runs-list.tsx";
+import { PlanSettingsForm } from "./plan-settings-form.tsx";
+import { RunPlanControl } from "./run-with-params-dialog.tsx";
+import { TaskForm } from "./task-form.tsx";
+import { TaskList } from "./task-list.tsx";
+import { usePlanGraph } from "./use-plan-graph.ts";
+
+type SideTab = "task" | "index" | "runs" | "plan";
+type TaskPanel = { type: "none" } | { type: "new" } | { type: "task"; key: string };
+
+const SIDE_TABS = [
+  { id: "task", label: "Task" },
+  { id: "index", label: "INDEX" },
+  { id: "runs", label: "Runs" },
+  { id: "plan", label: "Plan" },
+] as const;
+
+function PlanEditor({ plan }: { plan: PlanView }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const { setCenter, screenToFlowPosition } = useReactFlow<TaskNode, LinkEdge>();
+  const [statusStore] = useState(() => createTaskStatusStore());
+  const [tab, setTab] = useState<SideTab>("task");
+  const [panel, setPanel] = useState<TaskPanel>({ type: "none" });
+  const [deleting, setDeleting] = useState<string[]>([]);
+  const [exporting, setExporting] = useState(false);
+  const [overlayRunId, setOverlayRunId] = useState<string | null>(null);
+  const canvasRef = useRef<HTMLDivElement>(null);
+  const selectAfterSync = useRef<string | null>(null);
+
+  const graph = usePlanGraph(plan, setDeleting);
+  const { setNodes } = graph;
+
+  // Statuses of the run shown on the canvas, if any: loaded once, then kept live by the event stream.
+  const overlayRun = useQuery({
+    ...trpc.runs.get.queryOptions({ runId: overlayRunId ?? "" }),
+    enabled: overlayRunId !== null,
+  });
+  useEffect(() => {
+    if (overlayRunId === null) {
+      statusStore.getState().reset({});
+      return;
+    }
+    if (overlayRun.data) {
+      statusStore
+        .getState()
+        .reset(Object.fromEntries(overlayRun.data.tasks.map((task) => [task.key, task.status])));
+    }
+  }, [overlayRunId, overlayRun.data, statusStore]);
+
+  const onEvents = useCallback(
+    (events: EventRecord[]) => {
+      if (events.some((event) => event.type === "plan.updated" || event.type === "plan.imported")) {
+        void queryClient.invalidateQueries({ queryKey: trpc.plans.get.queryKey({ slug: plan.slug }) });
+      }
+      if (events.some((event) => event.type === "run.created" || event.type === "run.status")) {
+        void queryClient.invalidateQueries({ queryKey: trpc.runs.list.queryKey() });
+      }
+      if (overlayRunId !== null) {
+        statusStore
+          .getState()
+          .apply(taskStatusChanges(events.filter((event) => event.runId === overlayRunId)));
+      }
+    },
+    [queryClient, trpc, plan.slug, overlayRunId, statusStore],
+  );
+  useEventStream({ planSlug: plan.slug }, onEvents);
+
+  // A task created or renamed from the form is selected once its node exists.
+  useEffect(() => {
+    const key = selectAfterSync.current;
+    if (key === null || !graph.nodes.some((node) => node.id === key)) return;
+    selectAfterSync.current = null;
+    setNodes((current) => current.map((node) => ({ ...node, selected: node.id === key })));
+  }, [graph.nodes, setNodes]);
+
+  const onSelectionChange = useCallback(({ nodes, edges }: OnSelectionChangeParams<TaskNode, LinkEdge>) => {
+    const [only] = nodes;
+    if (nodes.length === 1 && only && edges.length === 0) {
+      setPanel({ type: "task", key: only.id });
+      setTab("task");
+    } else if (nodes.length === 0) {
+      setPanel((current) => (current.type === "task" ? { type: "none" } : current));
+    }
+  }, []);
+
+  const openTask = useCallback(
+    (key: string) => {
+      const node = graph.nodes.find((candidate) => candidate.id === key);
+      setNodes((current) => current.map((candidate) => ({ ...candidate, selected: candidate.id === key })));
+      setPanel({ type: "task", key });
+      setTab("task");
+      if (node)
+        void setCenter(node.position.x + NODE_WIDTH / 2, node.position.y + NODE_HEIGHT / 2, {
+          zoom: 1,
+          duration: 300,
+        });
+    },
+    [graph.nodes, setNodes, setCenter],
+  );
+
+  const placeTask = useMutation(trpc.tasks.setPositions.mutationOptions());
+  const onTaskSaved = useCallback(
+    async (key: string, created: boolean) => {
+      if (created) {
+        // A new task appears in the middle of what the person is looking at.
+        const rect = canvasRef.current?.getBoundingClientRect();
+        const center = rect
+          ? screenToFlowPosition({ x: rect.left + rect.width / 2, y: rect.top + rect.height / 2 })
+          : { x: 0, y: 0 };
+        const spot = freeSpotNear(
+          { x: center.x - NODE_WIDTH / 2, y: center.y - NODE_HEIGHT / 2 },
+          graph.nodes.map((node) => node.position),
+        );
+        // Placing is a nicety: a failure leaves the task in a grid slot, and the save itself succeeded.
+        await placeTask
+          .mutateAsync({ planSlug: plan.slug, positions: [{ key, ...spot }] })
+          .catch(() => undefined);
+      }
+      selectAfterSync.current = key;
+      await Promise.all([
+        graph.invalidatePlan(),
+        queryClient.invalidateQueries({ queryKey: trpc.plans.list.queryKey() }),
+      ]);
+      setPanel({ type: "task", key });
+      toast.success(
+        created ? `Task ${key} added` : `Task ${key} saved`,
+        created ? "Drag from its right handle to link it." : undefined,
+      );
+    },
+    [graph, placeTask, plan.slug, queryClient, trpc, screenToFlowPosition],
+  );
+
+  const edgeActions = useMemo(
+    () => ({ setKind: graph.changeLinkKind, remove: graph.removeLink }),
+    [graph.changeLinkKind, graph.removeLink],
+  );
+
+  const taskKeys = useMemo(() => plan.tasks.map((task) => task.key), [plan.tasks]);
+  const selectedTask = panel.type === "task" ? plan.tasks.find((task) => task.key === panel.key) : undefined;
+  const deletingLinks = graph.links.filter(
+    (link) => deleting.includes(link.from) || deleting.includes(link.to),
+  ).length;
+
+  const addTask = () => {
+    setNodes((current) => current.map((node) => (node.selected ? { ...node, selected: false } : node)));
+    setPanel({ type: "new" });
+    setTab("task");
+  };
+
+  return (
+    <TaskStatusProvider store={statusStore}>
+      <div className="flex min-h-0 flex-1 flex-col">
+        <div className="flex h-12 shrink-0 items-center gap-3 border-b border-slate-200 bg-white px-4">
+          <Link href="/plans" className="flex items-center gap-1 text-sm text-slate-500 hover:text-slate-800">
+            <ChevronLeftIcon size={14} />
+            Plans
+          </Link>
+          <span className="text-slate-300" aria-hidden="true">
+            /
+          </span>
+          <h1 className="truncate text-sm font-semibold text-slate-900">{plan.name}</h1>
+          <span
+            className="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-[11px] text-slate-600"
+            title="Plan version: bumps on every edit"
+          >
+            v{plan.version}
+          </span>
+          <span className="text-xs text-slate-500">
+            {plan.tasks.length} task{plan.tasks.length === 1 ? "" : "s"}
+          </span>
+          {overlayRunId !== null && (
+            <span className="flex items-center gap-1.5 rounded-full bg-indigo-50 py-0.5 pr-1 pl-2.5 text-xs text-indigo-800">
+              Showing run <span className="font-mono">{shortRunId(overlayRunId)}</span>
+              {overlayRun.data && <StatusPill status={overlayRun.data.status} size="sm" />}
+              <button
+                type="button"
+                aria-label="Stop showing the run"
+                onClick={() => setOverlayRunId(null)}
+                className="rounded-full p-0.5 hover:bg-indigo-100"
+              >
+                <CloseIcon size={12} />
+              </button>
+            </span>
+          )}
+          <div className="ml-auto flex items-center gap-2">
+            <Button size="sm" icon={<PlusIcon size={12} />} onClick={addTask}>
+              Add task
+            </Button>
+            <Button
+              size="sm"
+              icon={<LayoutIcon size={12} />}
+              busy={graph.layingOut}
+              disabled={plan.tasks.length === 0}
+              onClick={() => void graph.runLayout()}
+            >
+              Auto-layout
+            </Button>
+            <Button size="sm" icon={<DownloadIcon size={12} />} onClick={() => setExporting(true)}>
+              Export
+            </Button>
+            <RunPlanControl
+              planSlug={plan.slug}
+              planName={plan.name}
+              params={plan.params}
+              disabled={plan.tasks.length === 0}
+            />
+          </div>
+        </div>
+
+        <div className="flex min-h-0 flex-1">
+          <div ref={canvasRef} className="relative min-w-0 flex-1" data-testid="plan-canvas">
+            <EdgeActionsContext.Provider value={edgeActions}>
+              <GraphCanvas
+                editable
+                nodes={graph.nodes}
+                edges={graph.edges}
+                onNodesChange={graph.onNodesChange}
+                onEdgesChange={graph.onEdgesChange}
+                onConnect={(connection) => graph.connect(connection.source, connection.target)}
+                isValidConnection={graph.isValidConnection}
+                onConnectEnd={graph.onConnectEnd}
+                onBeforeDelete={graph.onBeforeDelete}
+                onSelectionChange={onSelectionChange}
+                aria-label={`Task graph of ${plan.name}`}
+              >
+                <FlowPanel position="top-center" className="max-w-xl">
+                  {graph.linkError !== null && (
+                    <div data-testid="link-error">
+                      <Callout title="Link refused" onDismiss={graph.dismissLinkError} className="shadow-md">
+                        <MessageText>{graph.linkError}</MessageText>
+                      </Callout>
+                    </div>
+                  )}
+                </FlowPanel>
+                {graph.layingOut && (
+                  <FlowPanel position="top-left">
+                    <span
+                      role="status"
+                      className="flex items-center gap-2 rounded-md bg-white px-3 py-1.5 text-xs text-slate-600 shadow-sm ring-1 ring-slate-200"
+                    >
+                      <Spinner size={12} />
+                      Laying out {plan.tasks.length} tasks…
+                    </span>
+                  </FlowPanel>
+                )}
+              </GraphCanvas>
+            </EdgeActionsContext.Provider>
+            {plan.tasks.length === 0 && (
+              <div className="pointer-events-none absolute inset-0 flex items-center justify-center">
+                <div className="pointer-events-auto rounded-xl bg-white/90 shadow-sm ring-1 ring-slate-200 backdrop-blur">
+                  <EmptyState
+                    icon={<GraphIcon size={22} />}
+                    title="This plan has no tasks yet"
+                    actions={
+                      <Button variant="primary" icon={<PlusIcon size={14} />} onClick={addTask}>
+                        Add the first task
+                      </Button>
+                    }
+                  >
+                    Add tasks, then drag from a task's right handle to another task to make that one depend on
+                    it.
+                  </EmptyState>
+                </div>
+              </div>
+            )}
+          </div>
+
+          <aside
+            aria-label="Details"
+            className="flex w-[400px] shrink-0 flex-col border-l border-slate-200 bg-white"
+          >
+            <Tabs
+              idBase="editor-side"
+              label="Details"
+              items={SIDE_TABS}
+              selected={tab}
+              onSelect={setTab}
+              className="shrink-0"
+            />
+            <div {...tabPanelProps("editor-side", tab)} className="min-h-0 flex-1 overflow-y-auto p-4">
+              {tab === "task" &&
+                (panel.type === "new" ? (
+                  <section aria-labelledby="new-task-title" className="flex flex-col gap-3">
+                    <h2 id="new-task-title" className="text-sm font-semibold">
+                      New task
+                    </h2>
+                    <TaskForm
+                      key={`new@${plan.version}`}
+                      planSlug={plan.slug}
+                      planParams={plan.params}
+                      otherKeys={taskKeys}
+                      initial={emptyDraft("shell", suggestKey(taskKeys))}
+                      onSaved={onTaskSaved}
+                      onCancel={() => setPanel({ type: "none" })}
+                    />
+                  </section>
+                ) : selectedTask ? (
+                  <section aria-labelledby="task-title" className="flex flex-col gap-3">
+                    <div className="flex items-center justify-between">
+                      <h2 id="task-title" className="truncate font-mono text-sm font-semibold">
+                        {selectedTask.key}
+                      </h2>
+                      <span className="text-xs text-slate-500">
+                        requires {selectedTask.requires.length} · refers {selectedTask.refers.length}
+                      </span>
+                    </div>
+                    <TaskForm
+                      key={`${selectedTask.key}@${plan.version}`}
+                      planSlug={plan.slug}
+                      planParams={plan.params}
+                      otherKeys={taskKeys.filter((key) => key !== selectedTask.key)}
+                      initial={draftFromDefinition(selectedTask)}
+                      originalKey={selectedTask.key}
+                      onSaved={onTaskSaved}
+                      onDelete={() => setDeleting([selectedTask.key])}
+                    />
+                  </section>
+                ) : (
+                  <div className="flex h-full min-h-0 flex-col gap-3">
+                    <p className="text-sm text-slate-500">
+                      Select a task on the canvas to edit it, or find it here.
+                    </p>
+                    <Button
+                      variant="primary"
+                      icon={<PlusIcon size={14} />}
+                      onClick={addTask}
+                      className="self-start"
+                    >
+                      Add task
+                    </Button>
+                    {plan.tasks.length > 0 && <TaskList tasks={plan.tasks} onOpen={openTask} />}
+                  </div>
+                ))}
+              {tab === "index" && (
+                <IndexEditor key={`index@${plan.version}`} planSlug={plan.slug} index={plan.index} />
+              )}
+              {tab === "runs" && (
+                <PlanRunsList planSlug={plan.slug} overlayRunId={overlayRunId} onOverlay={setOverlayRunId} />
+              )}
+              {tab === "plan" && <PlanSettingsForm key={`plan@${plan.version}`} plan={plan} />}
+            </div>
+          </aside>
+        </div>
+      </div>
+
+      <DeleteTasksDialog
+        planSlug={plan.slug}
+        keys={deleting}
+        linkCount={deletingLinks}
+        onClose={() => setDeleting([])}
+        onDeleted={async () => {
+          setPanel({ type: "none" });
+          await Promise.all([
+            graph.invalidatePlan(),
+            queryClient.invalidateQueries({ queryKey: trpc.plans.list.queryKey() }),
+          ]);
+          toast.success(
+            deleting.length === 1 ? `Task ${deleting[0]} deleted` : `${deleting.length} tasks deleted`,
+          );
+        }}
+      />
+      <ExportDialog planSlug={plan.slug} open={exporting} onClose={() => setExporting(false)} />
+    </TaskStatusProvider>
+  );
+}
+
+function EditorSkeleton() {
+  return (
+    <div className="flex min-h-0 flex-1 flex-col" aria-busy="true">
+      <div className="flex h-12 items-center gap-3 border-b border-slate-200 bg-white px-4">
+        <Skeleton className="h-4 w-40" />
+        <Skeleton className="ml-auto h-7 w-64" />
+      </div>
+      <div className="flex min-h-0 flex-1">
+        <div className="flex flex-1 items-center justify-center text-sm text-slate-500">
+          <Spinner /> <span className="ml-2">Loading the plan…</span>
+        </div>
+        <div className="w-[400px] border-l border-slate-200 bg-white p-4">
+          <Skeleton className="mb-3 h-5 w-32" />
+          <Skeleton className="mb-2 h-8 w-full" />
+          <Skeleton className="h-8 w-full" />
+        </div>
+      </div>
+    </div>
+  );
+}
+
+export function PlanEditorPage({ slug }: { slug: string }) {
+  const trpc = useTRPC();
+  const plan = useQuery(trpc.plans.get.queryOptions({ slug }));
+  if (plan.isPending) return <EditorSkeleton />;
+  if (plan.isError) {
+    if (errorCodeOf(plan.error) === "NOT_FOUND") {
+      return (
+        <EmptyState
+          icon={<GraphIcon size={22} />}
+          title="Plan not found"
+          actions={
+            <Link href="/plans" className="text-sm font-medium text-indigo-700 hover:underline">
+              Back to the plans
+            </Link>
+          }
+        >
+          There is no plan <span className="font-mono">{slug}</span>. {errorMessage(plan.error)}
+        </EmptyState>
+      );
+    }
+    return (
+      <ErrorState title="Could not load the plan" error={plan.error} onRetry={() => void plan.refetch()} />
+    );
+  }
+  return (
+    <ReactFlowProvider>
+      <PlanEditor plan={plan.data} />
+    </ReactFlowProvider>
+  );
+}

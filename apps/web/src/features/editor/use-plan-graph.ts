@@ -1,0 +1,311 @@
+"use client";
+
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import {
+  type FinalConnectionState,
+  type NodeChange,
+  type OnBeforeDelete,
+  useEdgesState,
+  useNodesState,
+  useReactFlow,
+} from "@xyflow/react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { toast } from "../../components/ui/toaster.tsx";
+import {
+  checkKindChange,
+  checkNewLink,
+  cycleMessage,
+  type GraphLink,
+  type LinkKind,
+} from "../../graph/cycle-feedback.ts";
+import {
+  edgeId,
+  gridPosition,
+  type LinkEdge,
+  linkOfEdge,
+  type TaskNode,
+  toLinkEdges,
+} from "../../graph/flow-elements.ts";
+import { type LayoutPositions, missingPositions, type Position } from "../../graph/layout.ts";
+import { layoutInWorker } from "../../graph/layout-client.ts";
+import { reconcileEdges, reconcileNodes, withPositions } from "../../graph/reconcile.ts";
+import { cycleOf, errorMessage } from "../../trpc/errors.ts";
+import { useTRPC } from "../../trpc/react.tsx";
+import type { PlanView } from "../../trpc/types.ts";
+import { FIT_VIEW_OPTIONS } from "../graph-canvas/graph-canvas.tsx";
+
+const FIT_VIEW = { ...FIT_VIEW_OPTIONS, duration: 250 } as const;
+/** Keyboard nudges arrive one per key press: wait for a pause before saving the positions. */
+const SAVE_POSITIONS_AFTER_MS = 300;
+
+function sameLink(a: GraphLink, b: GraphLink): boolean {
+  return a.from === b.from && a.to === b.to && a.kind === b.kind;
+}
+
+/**
+ * The editor's graph state: React Flow nodes and edges kept in step with the stored plan, positions saved
+ * as they change, links created, switched and deleted optimistically (rolled back when the server refuses),
+ * and the ELK layout run in a Web Worker.
+ */
+export function usePlanGraph(plan: PlanView, onDeleteTasks: (keys: string[]) => void) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const { fitView } = useReactFlow<TaskNode, LinkEdge>();
+  const [nodes, setNodes, onNodesChangeBase] = useNodesState<TaskNode>([]);
+  const [edges, setEdges, onEdgesChange] = useEdgesState<LinkEdge>([]);
+  const [layingOut, setLayingOut] = useState(false);
+  const [linkError, setLinkError] = useState<string | null>(null);
+
+  const planSlug = plan.slug;
+  const planKey = useMemo(() => trpc.plans.get.queryKey({ slug: planSlug }), [trpc, planSlug]);
+  const taskKeys = useMemo(() => plan.tasks.map((task) => task.key), [plan.tasks]);
+  const links = useMemo(() => edges.map(linkOfEdge), [edges]);
+
+  const invalidatePlan = useCallback(
+    () => queryClient.invalidateQueries({ queryKey: planKey }),
+    [queryClient, planKey],
+  );
+
+  // The stored plan changed (a save here, another tab, the CLI): bring the canvas in step.
+  useEffect(() => {
+    setNodes((current) => reconcileNodes(current, plan.tasks, gridPosition));
+    setEdges((current) => reconcileEdges(current, plan.links));
+  }, [plan.tasks, plan.links, setNodes, setEdges]);
+
+  const savePositionsMutation = useMutation(trpc.tasks.setPositions.mutationOptions());
+  const savePositions = useCallback(
+    (positions: LayoutPositions) => {
+      const list = Object.entries(positions).map(([key, { x, y }]) => ({
+        key,
+        x: Math.round(x),
+        y: Math.round(y),
+      }));
+      if (list.length === 0) return;
+      savePositionsMutation.mutate(
+        { planSlug, positions: list },
+        {
+          onSuccess: () => {
+            // Keep the cache in step without a refetch: positions do not change the plan's version.
+            queryClient.setQueryData(planKey, (cached) =>
+              cached === undefined
+                ? cached
+                : {
+                    ...cached,
+                    tasks: cached.tasks.map((task) =>
+                      positions[task.key] ? { ...task, position: positions[task.key] ?? null } : task,
+                    ),
+                  },
+            );
+          },
+          onError: (error) => toast.error("Positions not saved", errorMessage(error)),
+        },
+      );
+    },
+    [savePositionsMutation, planSlug, queryClient, planKey],
+  );
+
+  // Position changes with `dragging: false` are drag ends and keyboard nudges: the moves to keep.
+  const pendingPositions = useRef<LayoutPositions>({});
+  const saveTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const onNodesChange = useCallback(
+    (changes: NodeChange<TaskNode>[]) => {
+      onNodesChangeBase(changes);
+      let moved = false;
+      for (const change of changes) {
+        if (change.type === "position" && change.dragging === false && change.position) {
+          pendingPositions.current[change.id] = change.position;
+          moved = true;
+        }
+      }
+      if (!moved) return;
+      if (saveTimer.current !== null) clearTimeout(saveTimer.current);
+      saveTimer.current = setTimeout(() => {
+        const positions = pendingPositions.current;
+        pendingPositions.current = {};
+        saveTimer.current = null;
+        savePositions(positions);
+      }, SAVE_POSITIONS_AFTER_MS);
+    },
+    [onNodesChangeBase, savePositions],
+  );
+  useEffect(
+    () => () => {
+      if (saveTimer.current !== null) clearTimeout(saveTimer.current);
+    },
+    [],
+  );
+
+  const runLayout = useCallback(
+    async (only?: readonly string[]) => {
+      setLayingOut(true);
+      try {
+        const positions = await layoutInWorker({
+          keys: plan.tasks.map((task) => task.key),
+          links: plan.links,
+        });
+        const chosen: LayoutPositions = {};
+        for (const key of only ?? Object.keys(positions)) {
+          const position = positions[key];
+          if (position) chosen[key] = position;
+        }
+        setNodes((current) => withPositions(current, chosen));
+        savePositions(chosen);
+        // Fit once React Flow has the new positions.
+        requestAnimationFrame(() => void fitView(FIT_VIEW));
+      } catch (error) {
+        toast.error("Auto-layout failed", errorMessage(error));
+      } finally {
+        setLayingOut(false);
+      }
+    },
+    [plan.tasks, plan.links, setNodes, savePositions, fitView],
+  );
+
+  // First open of a plan: tasks without a stored position (an imported plan) get laid out and saved.
+  const laidOutFor = useRef<string | null>(null);
+  useEffect(() => {
+    if (laidOutFor.current === planSlug) return;
+    laidOutFor.current = planSlug;
+    const stored: Record<string, Position | null> = {};
+    for (const task of plan.tasks) stored[task.key] = task.position;
+    const missing = missingPositions(taskKeys, stored);
+    if (missing.length > 0) void runLayout(missing.length === taskKeys.length ? undefined : missing);
+  }, [planSlug, plan.tasks, taskKeys, runLayout]);
+
+  const refuse = useCallback((message: string) => setLinkError(message), []);
+
+  const createLink = useMutation(trpc.links.create.mutationOptions());
+  const connect = useCallback(
+    (from: string, to: string) => {
+      const link: GraphLink = { from, to, kind: "requires" };
+      const check = checkNewLink(taskKeys, links, link);
+      if (!check.ok) {
+        refuse(check.message);
+        return;
+      }
+      setLinkError(null);
+      setEdges((current) => [...current, ...toLinkEdges([link])]);
+      createLink.mutate(
+        { planSlug, ...link },
+        {
+          onError: (error) => {
+            setEdges((current) => current.filter((edge) => edge.id !== edgeId(link)));
+            const cycle = cycleOf(error);
+            refuse(cycle ? cycleMessage(cycle) : `The link was not saved: ${errorMessage(error)}`);
+          },
+          onSettled: () => void invalidatePlan(),
+        },
+      );
+    },
+    [taskKeys, links, refuse, setEdges, createLink, planSlug, invalidatePlan],
+  );
+
+  const isValidConnection = useCallback(
+    (connection: { source: string; target: string }) =>
+      checkNewLink(taskKeys, links, { from: connection.source, to: connection.target, kind: "requires" }).ok,
+    [taskKeys, links],
+  );
+
+  /** A drop that `isValidConnection` refused: say why (the cycle, the self link, the duplicate). */
+  const onConnectEnd = useCallback(
+    (_event: MouseEvent | TouchEvent, state: FinalConnectionState) => {
+      if (state.isValid !== false || !state.fromNode || !state.toNode) return;
+      // Dragging from a node's left (target) handle draws the link the other way round.
+      const fromUpstream = state.fromHandle?.type !== "target";
+      const from = fromUpstream ? state.fromNode.id : state.toNode.id;
+      const to = fromUpstream ? state.toNode.id : state.fromNode.id;
+      const check = checkNewLink(taskKeys, links, { from, to, kind: "requires" });
+      if (!check.ok) refuse(check.message);
+    },
+    [taskKeys, links, refuse],
+  );
+
+  const deleteLink = useMutation(trpc.links.delete.mutationOptions());
+  const deleteLinksRemote = useCallback(
+    (removed: readonly GraphLink[]) => {
+      for (const link of removed) {
+        deleteLink.mutate(
+          { planSlug, ...link },
+          {
+            onError: (error) =>
+              toast.error(`Link ${link.from} → ${link.to} not deleted`, errorMessage(error)),
+            onSettled: () => void invalidatePlan(),
+          },
+        );
+      }
+    },
+    [deleteLink, planSlug, invalidatePlan],
+  );
+
+  const removeLink = useCallback(
+    (link: GraphLink) => {
+      setEdges((current) => current.filter((edge) => !sameLink(linkOfEdge(edge), link)));
+      deleteLinksRemote([link]);
+    },
+    [setEdges, deleteLinksRemote],
+  );
+
+  const setKindMutation = useMutation(trpc.links.setKind.mutationOptions());
+  const changeLinkKind = useCallback(
+    (link: GraphLink, next: LinkKind) => {
+      const check = checkKindChange(taskKeys, links, link, next);
+      if (!check.ok) {
+        refuse(check.message);
+        return;
+      }
+      const switched: GraphLink = { ...link, kind: next };
+      setEdges((current) =>
+        current.map((edge) =>
+          sameLink(linkOfEdge(edge), link)
+            ? { ...(toLinkEdges([switched])[0] ?? edge), selected: true }
+            : edge,
+        ),
+      );
+      setKindMutation.mutate(
+        { planSlug, ...switched },
+        {
+          onError: (error) => {
+            const cycle = cycleOf(error);
+            refuse(cycle ? cycleMessage(cycle) : `The link was not changed: ${errorMessage(error)}`);
+          },
+          onSettled: () => void invalidatePlan(),
+        },
+      );
+    },
+    [taskKeys, links, refuse, setEdges, setKindMutation, planSlug, invalidatePlan],
+  );
+
+  /** Delete key: links go at once; tasks ask first (their links go with them). */
+  const onBeforeDelete: OnBeforeDelete<TaskNode, LinkEdge> = useCallback(
+    async ({ nodes: deletedNodes, edges: deletedEdges }) => {
+      if (deletedNodes.length > 0) {
+        onDeleteTasks(deletedNodes.map((node) => node.id));
+        return false;
+      }
+      deleteLinksRemote(deletedEdges.map(linkOfEdge));
+      return true;
+    },
+    [onDeleteTasks, deleteLinksRemote],
+  );
+
+  return {
+    nodes,
+    edges,
+    setNodes,
+    onNodesChange,
+    onEdgesChange,
+    links,
+    layingOut,
+    runLayout,
+    savePositions,
+    linkError,
+    dismissLinkError: () => setLinkError(null),
+    connect,
+    isValidConnection,
+    onConnectEnd,
+    removeLink,
+    changeLinkKind,
+    onBeforeDelete,
+    invalidatePlan,
+  };
+}

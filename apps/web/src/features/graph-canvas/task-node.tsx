@@ -1,0 +1,74 @@
+"use client";
+
+import { Handle, type NodeProps, Position, type ReactFlowState, useStore } from "@xyflow/react";
+import { memo } from "react";
+import { KindChip } from "../../components/status/kind-icon.tsx";
+import { kindStyle, statusStyle } from "../../components/status/status-style.ts";
+import { cx } from "../../components/ui/class-names.ts";
+import type { TaskNode } from "../../graph/flow-elements.ts";
+import { NODE_HEIGHT, NODE_WIDTH } from "../../graph/layout.ts";
+import { useTaskStatus } from "./task-status-context.tsx";
+
+/** Below this zoom, text is unreadable anyway: nodes draw as plain coloured blocks (far less to paint). */
+const DETAIL_ZOOM = 0.4;
+const zoomedOut = (state: ReactFlowState) => state.transform[2] < DETAIL_ZOOM;
+
+function TaskNodeView({ data, selected }: NodeProps<TaskNode>) {
+  const status = useTaskStatus(data.key);
+  // A boolean selector: nodes re-render only when the zoom crosses the threshold, not on every zoom step.
+  const simple = useStore(zoomedOut);
+  const style = status === undefined ? null : statusStyle(status);
+  const subtitle = data.name !== data.key ? data.name : kindStyle(data.kind).label;
+  if (simple) {
+    return (
+      <div
+        data-testid={`task-node-${data.key}`}
+        data-status={status}
+        data-kind={data.kind}
+        title={data.key}
+        style={{ width: NODE_WIDTH, height: NODE_HEIGHT }}
+        className={cx(
+          "rounded-lg border-4",
+          style?.node ?? "border-slate-300 bg-white",
+          selected && "outline-4 outline-indigo-500",
+        )}
+      >
+        <Handle type="target" position={Position.Left} />
+        <span className={cx("block h-full w-8 rounded-l", kindStyle(data.kind).chip)} />
+        <Handle type="source" position={Position.Right} />
+      </div>
+    );
+  }
+  return (
+    <div
+      data-testid={`task-node-${data.key}`}
+      data-status={status}
+      data-kind={data.kind}
+      style={{ width: NODE_WIDTH, height: NODE_HEIGHT }}
+      className={cx(
+        "flex items-center gap-2.5 rounded-lg border bg-white pr-2.5 pl-2.5 shadow-sm transition-colors",
+        style?.node ?? "border-slate-300",
+        selected && "outline-2 outline-offset-2 outline-indigo-500",
+      )}
+    >
+      <Handle type="target" position={Position.Left} aria-label={`Link into ${data.key}`} />
+      <KindChip kind={data.kind} />
+      <div className="min-w-0 flex-1">
+        <p className="truncate font-mono text-[13px] leading-5 font-semibold text-slate-900">{data.key}</p>
+        <p className="truncate text-xs leading-4 text-slate-500">{subtitle}</p>
+      </div>
+      {style !== null && (
+        <span
+          className={cx("size-2.5 shrink-0 rounded-full", style.dot, style.live && "animate-status-pulse")}
+          title={style.label}
+          role="img"
+          aria-label={style.label}
+        />
+      )}
+      <Handle type="source" position={Position.Right} aria-label={`Link from ${data.key}`} />
+    </div>
+  );
+}
+
+/** Memoized: React Flow re-renders nodes on every viewport change otherwise; props only change on drag. */
+export const TaskNodeComponent = memo(TaskNodeView);

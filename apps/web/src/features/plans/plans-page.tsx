@@ -1,0 +1,158 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import { useState } from "react";
+import { StatusPill } from "../../components/status/status-pill.tsx";
+import { Button } from "../../components/ui/button.tsx";
+import { GraphIcon, PlusIcon, UploadIcon } from "../../components/ui/icons.tsx";
+import { EmptyState, ErrorState, Skeleton } from "../../components/ui/states.tsx";
+import { RelativeTime } from "../../components/ui/time.tsx";
+import { useTRPC } from "../../trpc/react.tsx";
+import type { PlanListItem } from "../../trpc/types.ts";
+import { CreatePlanDialog } from "./create-plan-dialog.tsx";
+import { ImportPlanDialog } from "./import-plan-dialog.tsx";
+import { RunPlanButton } from "./run-plan-button.tsx";
+
+function PlanRow({ plan }: { plan: PlanListItem }) {
+  return (
+    <li
+      data-testid={`plan-row-${plan.slug}`}
+      className="grid grid-cols-[minmax(0,1fr)_7rem_12rem_6rem] items-center gap-4 px-4 py-3 hover:bg-slate-50"
+    >
+      <div className="min-w-0">
+        <Link
+          href={`/plans/${plan.slug}`}
+          className="block truncate text-sm font-semibold text-slate-900 hover:text-indigo-700 hover:underline"
+        >
+          {plan.name}
+        </Link>
+        <p className="truncate font-mono text-xs text-slate-500">
+          {plan.slug} · v{plan.version} · edited <RelativeTime at={plan.updatedAt} />
+        </p>
+      </div>
+      <p className="text-sm text-slate-600 tabular-nums">
+        {plan.taskCount} task{plan.taskCount === 1 ? "" : "s"}
+      </p>
+      <div className="min-w-0">
+        {plan.lastRun ? (
+          <Link
+            href={`/runs/${plan.lastRun.id}`}
+            className="group flex items-center gap-2"
+            aria-label={`Last run of ${plan.name}: ${plan.lastRun.status}`}
+          >
+            <StatusPill status={plan.lastRun.status} size="sm" />
+            <RelativeTime
+              at={plan.lastRun.createdAt}
+              className="truncate text-xs text-slate-500 group-hover:text-slate-800"
+            />
+          </Link>
+        ) : (
+          <span className="text-xs text-slate-400">Never run</span>
+        )}
+      </div>
+      <div className="flex justify-end">
+        <RunPlanButton
+          planSlug={plan.slug}
+          planName={plan.name}
+          disabled={plan.taskCount === 0}
+          variant="secondary"
+        />
+      </div>
+    </li>
+  );
+}
+
+function PlansSkeleton() {
+  return (
+    <ul aria-hidden="true" className="divide-y divide-slate-100">
+      {[0, 1, 2, 3].map((row) => (
+        <li key={row} className="grid grid-cols-[minmax(0,1fr)_7rem_12rem_6rem] items-center gap-4 px-4 py-4">
+          <div className="flex flex-col gap-2">
+            <Skeleton className="h-4 w-48" />
+            <Skeleton className="h-3 w-64" />
+          </div>
+          <Skeleton className="h-4 w-16" />
+          <Skeleton className="h-5 w-28" />
+          <Skeleton className="ml-auto h-7 w-16" />
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+export function PlansPage() {
+  const trpc = useTRPC();
+  const plans = useQuery(trpc.plans.list.queryOptions());
+  const [dialog, setDialog] = useState<"create" | "import" | null>(null);
+
+  return (
+    <div className="min-h-0 flex-1 overflow-y-auto">
+      <div className="mx-auto flex max-w-5xl flex-col gap-5 px-6 py-8">
+        <div className="flex items-end justify-between gap-4">
+          <div>
+            <h1 className="text-xl font-semibold tracking-tight">Plans</h1>
+            <p className="mt-1 text-sm text-slate-500">
+              Goals broken into tasks. Open one to edit its graph, or run it.
+            </p>
+          </div>
+          <div className="flex gap-2">
+            <Button icon={<UploadIcon size={14} />} onClick={() => setDialog("import")}>
+              Import
+            </Button>
+            <Button variant="primary" icon={<PlusIcon size={14} />} onClick={() => setDialog("create")}>
+              New plan
+            </Button>
+          </div>
+        </div>
+
+        <section
+          aria-label="Plans"
+          className="overflow-hidden rounded-lg border border-slate-200 bg-white shadow-xs"
+        >
+          <div className="grid grid-cols-[minmax(0,1fr)_7rem_12rem_6rem] gap-4 border-b border-slate-200 bg-slate-50 px-4 py-2 text-xs font-medium tracking-wide text-slate-500 uppercase">
+            <span>Plan</span>
+            <span>Tasks</span>
+            <span>Last run</span>
+            <span className="sr-only">Actions</span>
+          </div>
+          {plans.isPending ? (
+            <PlansSkeleton />
+          ) : plans.isError ? (
+            <ErrorState
+              title="Could not load the plans"
+              error={plans.error}
+              onRetry={() => void plans.refetch()}
+            />
+          ) : plans.data.length === 0 ? (
+            <EmptyState
+              icon={<GraphIcon size={22} />}
+              title="No plans yet"
+              actions={
+                <>
+                  <Button icon={<UploadIcon size={14} />} onClick={() => setDialog("import")}>
+                    Import a plan file
+                  </Button>
+                  <Button variant="primary" icon={<PlusIcon size={14} />} onClick={() => setDialog("create")}>
+                    Create a plan
+                  </Button>
+                </>
+              }
+            >
+              Create an empty plan and draw its tasks on the canvas, or import a YAML plan file such as{" "}
+              <code className="rounded bg-slate-100 px-1 font-mono text-xs">examples/etl.yaml</code>.
+            </EmptyState>
+          ) : (
+            <ul className="divide-y divide-slate-100">
+              {plans.data.map((plan) => (
+                <PlanRow key={plan.slug} plan={plan} />
+              ))}
+            </ul>
+          )}
+        </section>
+      </div>
+      <CreatePlanDialog open={dialog === "create"} onClose={() => setDialog(null)} />
+      <ImportPlanDialog open={dialog === "import"} onClose={() => setDialog(null)} />
+    </div>
+  );
+}

@@ -1,0 +1,31 @@
+import { NODE_HEIGHT, NODE_WIDTH, type Position } from "./layout.ts";
+
+const GAP = 24;
+
+function overlaps(a: Position, b: Position): boolean {
+  return Math.abs(a.x - b.x) < NODE_WIDTH + GAP && Math.abs(a.y - b.y) < NODE_HEIGHT + GAP;
+}
+
+/**
+ * The free node position nearest to `wanted` (top-left corners), searched on a grid in rings around it, so
+ * a new task lands where the person is looking without covering another one.
+ */
+export function freeSpotNear(wanted: Position, taken: readonly Position[], maxRings = 12): Position {
+  const stepX = NODE_WIDTH + GAP;
+  const stepY = NODE_HEIGHT + GAP;
+  const near = taken.filter(
+    (position) =>
+      Math.abs(position.x - wanted.x) < stepX * (maxRings + 1) &&
+      Math.abs(position.y - wanted.y) < stepY * (maxRings + 1),
+  );
+  for (let ring = 0; ring <= maxRings; ring++) {
+    for (let dy = -ring; dy <= ring; dy++) {
+      for (let dx = -ring; dx <= ring; dx++) {
+        if (Math.max(Math.abs(dx), Math.abs(dy)) !== ring) continue;
+        const candidate = { x: Math.round(wanted.x + dx * stepX), y: Math.round(wanted.y + dy * stepY) };
+        if (!near.some((position) => overlaps(candidate, position))) return candidate;
+      }
+    }
+  }
+  return { x: Math.round(wanted.x), y: Math.round(wanted.y) };
+}

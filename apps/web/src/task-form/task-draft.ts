@@ -1,0 +1,353 @@
+import {
+  DEFAULT_QUEUE,
+  DEFAULT_RETRY_POLICY,
+  formatDuration,
+  type HttpSpec,
+  type ParamValue,
+  type ShellSpec,
+  type TaskDefinition,
+  type TaskKind,
+  validatePlanObject,
+} from "@taskloom/core";
+
+export const HTTP_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"] as const;
+export type HttpMethod = (typeof HTTP_METHODS)[number];
+
+export interface KeyValueRow {
+  name: string;
+  value: string;
+}
+
+/** The task form's state: text as typed, turned into a plan-file task only when validated or saved. */
+export interface TaskDraft {
+  key: string;
+  name: string;
+  kind: TaskKind;
+  priority: string;
+  queue: string;
+  retriesMax: string;
+  retriesDelay: string;
+  backoff: "exponential" | "fixed";
+  timeout: string;
+  output: "text" | "json";
+  /** shell: the command, or one argument per line when `argv` is set. */
+  run: string;
+  argv: boolean;
+  env: KeyValueRow[];
+  cwd: string;
+  /** http */
+  method: HttpMethod;
+  url: string;
+  headers: KeyValueRow[];
+  body: string;
+  /** noop: the result as JSON text. */
+  result: string;
+  /** Kept as they are: the form does not edit them, but saving must not drop them. */
+  preserved: {
+    requires: string[];
+    refers: string[];
+    params: Record<string, ParamValue>;
+    maxDelay?: string;
+    jitter?: number;
+  };
+}
+
+export type TaskField =
+  | "key"
+  | "name"
+  | "kind"
+  | "priority"
+  | "queue"
+  | "retriesMax"
+  | "retriesDelay"
+  | "backoff"
+  | "timeout"
+  | "output"
+  | "run"
+  | "env"
+  | "cwd"
+  | "method"
+  | "url"
+  | "headers"
+  | "body"
+  | "result"
+  | "links"
+  | "general";
+
+export type FieldIssues = Partial<Record<TaskField, string[]>>;
+
+export function emptyDraft(kind: TaskKind, key = ""): TaskDraft {
+  return {
+    key,
+    name: "",
+    kind,
+    priority: "",
+    queue: "",
+    retriesMax: "",
+    retriesDelay: "",
+    backoff: DEFAULT_RETRY_POLICY.backoff,
+    timeout: "",
+    output: "text",
+    run: "",
+    argv: false,
+    env: [],
+    cwd: "",
+    method: "GET",
+    url: "",
+    headers: [],
+    body: "",
+    result: "",
+    preserved: { requires: [], refers: [], params: {} },
+  };
+}
+
+/** A key not used yet: `task-1`, `task-2`, ... */
+export function suggestKey(existing: readonly string[], base = "task"): string {
+  const taken = new Set(existing);
+  for (let n = 1; ; n++) {
+    const candidate = `${base}-${n}`;
+    if (!taken.has(candidate)) return candidate;
+  }
+}
+
+const rows = (record: Record<string, string>): KeyValueRow[] =>
+  Object.entries(record).map(([name, value]) => ({ name, value }));
+
+/** A stored task as it arrives over the wire (JSON drops a noop's `undefined` output). */
+export type StoredTask = Omit<TaskDefinition, "spec"> & {
+  spec: ShellSpec | HttpSpec | { kind: "noop"; output?: unknown };
+};
+
+/** The form state of a stored task; fields equal to their defaults stay empty so placeholders show them. */
+export function draftFromDefinition(task: StoredTask): TaskDraft {
+  const draft = emptyDraft(task.kind, task.key);
+  draft.name = task.name === task.key ? "" : task.name;
+  draft.priority = task.priority === 0 ? "" : String(task.priority);
+  draft.queue = task.queue === DEFAULT_QUEUE ? "" : task.queue;
+  draft.retriesMax = task.retry.max === DEFAULT_RETRY_POLICY.max ? "" : String(task.retry.max);
+  draft.retriesDelay =
+    task.retry.delayMs === DEFAULT_RETRY_POLICY.delayMs ? "" : formatDuration(task.retry.delayMs);
+  draft.backoff = task.retry.backoff;
+  draft.timeout = task.timeoutMs === null ? "" : formatDuration(task.timeoutMs);
+  draft.output = task.output;
+  draft.preserved = {
+    requires: [...task.requires],
+    refers: [...task.refers],
+    params: { ...task.params },
+    ...(task.retry.maxDelayMs !== DEFAULT_RETRY_POLICY.maxDelayMs
+      ? { maxDelay: formatDuration(task.retry.maxDelayMs) }
+      : {}),
+    ...(task.retry.jitter !== DEFAULT_RETRY_POLICY.jitter ? { jitter: task.retry.jitter } : {}),
+  };
+  const { spec } = task;
+  switch (spec.kind) {
+    case "shell":
+      draft.argv = Array.isArray(spec.run);
+      draft.run = Array.isArray(spec.run) ? spec.run.join("\n") : spec.run;
+      draft.env = rows(spec.env);
+      draft.cwd = spec.cwd ?? "";
+      break;
+    case "http":
+      draft.method = spec.method;
+      draft.url = spec.url;
+      draft.headers = rows(spec.headers);
+      draft.body = spec.body ?? "";
+      break;
+    case "noop":
+      draft.result =
+        spec.output === null || spec.output === undefined ? "" : JSON.stringify(spec.output, null, 2);
+      break;
+  }
+  return draft;
+}
+
+const WHOLE_NUMBER = /^-?\d+$/;
+
+function addIssue(issues: FieldIssues, field: TaskField, message: string): void {
+  const list = issues[field] ?? [];
+  if (!list.includes(message)) list.push(message);
+  issues[field] = list;
+}
+
+function recordOf(
+  field: TaskField,
+  list: readonly KeyValueRow[],
+  issues: FieldIssues,
+): Record<string, string> {
+  const record: Record<string, string> = {};
+  for (const row of list) {
+    const name = row.name.trim();
+    if (name === "" && row.value === "") continue;
+    if (name === "") {
+      addIssue(issues, field, "every value needs a name");
+      continue;
+    }
+    if (Object.hasOwn(record, name)) addIssue(issues, field, `\`${name}\` is set twice`);
+    record[name] = row.value;
+  }
+  return record;
+}
+
+/**
+ * The plan-file task object for a draft, exactly as it would be written in YAML (`{ kind, run, retries:
+ * { max }, timeout: "30s" }`), plus the problems that the text fields have before the plan rules even
+ * apply (a priority that is not a number, a result that is not JSON).
+ */
+export function draftToPlanTask(draft: TaskDraft): { task: Record<string, unknown>; issues: FieldIssues } {
+  const issues: FieldIssues = {};
+  const task: Record<string, unknown> = { kind: draft.kind };
+  if (draft.name.trim() !== "") task.name = draft.name.trim();
+
+  switch (draft.kind) {
+    case "shell": {
+      task.run = draft.argv ? draft.run.split("\n").filter((line) => line !== "") : draft.run;
+      const env = recordOf("env", draft.env, issues);
+      if (Object.keys(env).length > 0) task.env = env;
+      if (draft.cwd.trim() !== "") task.cwd = draft.cwd.trim();
+      break;
+    }
+    case "http": {
+      if (draft.method !== "GET") task.method = draft.method;
+      task.url = draft.url.trim();
+      const headers = recordOf("headers", draft.headers, issues);
+      if (Object.keys(headers).length > 0) task.headers = headers;
+      if (draft.body !== "") task.body = draft.body;
+      break;
+    }
+    case "noop":
+      if (draft.result.trim() !== "") {
+        try {
+          task.result = JSON.parse(draft.result) as unknown;
+        } catch {
+          addIssue(issues, "result", 'must be JSON: a number, true, "quoted text", a list or an object');
+        }
+      }
+      break;
+  }
+
+  const { preserved } = draft;
+  if (preserved.requires.length > 0) task.requires = [...preserved.requires];
+  if (preserved.refers.length > 0) task.refers = [...preserved.refers];
+  if (Object.keys(preserved.params).length > 0) task.params = { ...preserved.params };
+
+  const priority = draft.priority.trim();
+  if (priority !== "") {
+    if (WHOLE_NUMBER.test(priority)) task.priority = Number(priority);
+    else addIssue(issues, "priority", "must be a whole number");
+  }
+  if (draft.queue.trim() !== "") task.queue = draft.queue.trim();
+
+  const retries: Record<string, unknown> = {};
+  const max = draft.retriesMax.trim();
+  if (max !== "") {
+    if (WHOLE_NUMBER.test(max)) retries.max = Number(max);
+    else addIssue(issues, "retriesMax", "must be a whole number");
+  }
+  if (draft.backoff !== DEFAULT_RETRY_POLICY.backoff) retries.backoff = draft.backoff;
+  if (draft.retriesDelay.trim() !== "") retries.delay = draft.retriesDelay.trim();
+  if (preserved.maxDelay !== undefined) retries.maxDelay = preserved.maxDelay;
+  if (preserved.jitter !== undefined) retries.jitter = preserved.jitter;
+  if (Object.keys(retries).length > 0) task.retries = retries;
+
+  if (draft.timeout.trim() !== "") task.timeout = draft.timeout.trim();
+  if (draft.output !== "text") task.output = draft.output;
+  return { task, issues };
+}
+
+/** The context a task is validated in: the plan it belongs to. */
+export interface ValidationContext {
+  planSlug: string;
+  params: Record<string, ParamValue>;
+  /** The other tasks' keys (not the one being edited). */
+  otherKeys: readonly string[];
+}
+
+// The same segment rule as the core's issue paths (`tasks.fetch.run`, `tasks["Bad key"]`), so that issues
+// can be matched back to the form's fields.
+const PLAIN_SEGMENT = /^[A-Za-z0-9_-]+$/;
+function taskPathPrefix(key: string): string {
+  return PLAIN_SEGMENT.test(key) ? `tasks.${key}` : `tasks[${JSON.stringify(key)}]`;
+}
+
+const FIELD_OF_SEGMENT: Readonly<Record<string, TaskField>> = {
+  name: "name",
+  kind: "kind",
+  priority: "priority",
+  queue: "queue",
+  timeout: "timeout",
+  output: "output",
+  run: "run",
+  env: "env",
+  cwd: "cwd",
+  method: "method",
+  url: "url",
+  headers: "headers",
+  body: "body",
+  result: "result",
+  requires: "links",
+  refers: "links",
+  params: "general",
+};
+
+/** The form field a plan-file issue path (`tasks.fetch.retries.delay`) belongs to. */
+export function fieldOfIssue(path: string, message: string, key: string): TaskField {
+  const prefix = taskPathPrefix(key);
+  if (path === prefix) {
+    if (message.includes("`run`")) return "run";
+    if (message.includes("`url`")) return "url";
+    if (message.includes("task key")) return "key";
+    return "general";
+  }
+  if (!path.startsWith(prefix)) return "general";
+  const rest = path.slice(prefix.length);
+  if (rest.startsWith(".retries")) {
+    if (rest.startsWith(".retries.delay")) return "retriesDelay";
+    if (rest.startsWith(".retries.backoff")) return "backoff";
+    return "retriesMax";
+  }
+  const segment = /^\.([A-Za-z]+)|^\[/.exec(rest)?.[1];
+  if (segment === undefined) return "general";
+  const field = FIELD_OF_SEGMENT[segment];
+  if (field !== undefined) return field;
+  // An unknown field names itself; it can only come from a bug in this form, so show it at the top.
+  return "general";
+}
+
+/**
+ * Validates a draft with the plan-file rules (`validatePlanObject` from the core, the same function the
+ * server and `taskloom validate` use), inside a plan made of this task and stand-ins for the others, so
+ * that `requires` and `{{tasks.x.output}}` references resolve. Returns the task object and issues by field.
+ */
+export function validateDraft(
+  draft: TaskDraft,
+  context: ValidationContext,
+): { task: Record<string, unknown>; issues: FieldIssues; ok: boolean } {
+  const { task, issues } = draftToPlanTask(draft);
+  const key = draft.key.trim();
+  if (key === "") addIssue(issues, "key", "a key is required");
+  else if (context.otherKeys.includes(key))
+    addIssue(issues, "key", `another task already has the key \`${key}\``);
+
+  const tasks: Record<string, unknown> = {};
+  for (const other of context.otherKeys) if (other !== key) tasks[other] = { kind: "noop" };
+  const checkedKey = key === "" ? "task" : key;
+  tasks[checkedKey] = task;
+  const outcome = validatePlanObject({ plan: context.planSlug, params: context.params, tasks });
+  if (!outcome.ok) {
+    for (const issue of outcome.issues) {
+      addIssue(issues, fieldOfIssue(issue.path, issue.message, checkedKey), issue.message);
+    }
+  }
+  return { task, issues, ok: Object.keys(issues).length === 0 };
+}
+
+/** Server-side plan issues (`error.data.planIssues`) mapped onto the form the same way. */
+export function issuesFromServer(
+  planIssues: readonly { path: string; message: string }[],
+  key: string,
+): FieldIssues {
+  const issues: FieldIssues = {};
+  for (const issue of planIssues)
+    addIssue(issues, fieldOfIssue(issue.path, issue.message, key), issue.message);
+  return issues;
+}

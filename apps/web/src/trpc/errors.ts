@@ -1,0 +1,49 @@
+import { TRPCClientError } from "@trpc/client";
+
+export interface PlanIssueData {
+  path: string;
+  message: string;
+  line?: number;
+  column?: number;
+}
+
+interface ErrorData {
+  code?: string;
+  httpStatus?: number;
+  planIssues?: PlanIssueData[] | null;
+  cycle?: string[] | null;
+}
+
+function dataOf(error: unknown): ErrorData | null {
+  if (!(error instanceof TRPCClientError)) return null;
+  const data: unknown = error.data;
+  return typeof data === "object" && data !== null ? (data as ErrorData) : null;
+}
+
+/** The plan-file problems a BAD_REQUEST carries (`error.data.planIssues`), if any. */
+export function planIssuesOf(error: unknown): PlanIssueData[] | null {
+  const issues = dataOf(error)?.planIssues;
+  return Array.isArray(issues) && issues.length > 0 ? issues : null;
+}
+
+/** The cycle a refused `requires` link would close (`error.data.cycle`), if that is why it failed. */
+export function cycleOf(error: unknown): string[] | null {
+  const cycle = dataOf(error)?.cycle;
+  return Array.isArray(cycle) && cycle.length > 0 ? cycle : null;
+}
+
+export function errorCodeOf(error: unknown): string | null {
+  return dataOf(error)?.code ?? null;
+}
+
+/** 4xx: asking again will not help. */
+export function isClientError(error: unknown): boolean {
+  const status = dataOf(error)?.httpStatus;
+  return status !== undefined && status >= 400 && status < 500;
+}
+
+/** One line for a toast or an error state. */
+export function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return String(error);
+}
