@@ -151,6 +151,24 @@ describe("tasks and links routers", () => {
     ).toBe("NOT_FOUND");
   });
 
+  it("saves a new task and its position in one change, and a renamed task keeps its position", async () => {
+    await api.tasks.upsert({
+      planSlug: "demo",
+      key: "d",
+      task: { kind: "noop" },
+      position: { x: 300, y: 40 },
+    });
+    expect((await api.plans.get({ slug: "demo" })).tasks.find((t) => t.key === "d")?.position).toEqual({
+      x: 300,
+      y: 40,
+    });
+    await api.tasks.upsert({ planSlug: "demo", key: "e", originalKey: "d", task: { kind: "noop" } });
+    expect((await api.plans.get({ slug: "demo" })).tasks.find((t) => t.key === "e")?.position).toEqual({
+      x: 300,
+      y: 40,
+    });
+  });
+
   it("stores positions without a new version", async () => {
     await api.tasks.setPositions({ planSlug: "demo", positions: [{ key: "a", x: 10, y: 20 }] });
     const plan = await api.plans.get({ slug: "demo" });

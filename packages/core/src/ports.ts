@@ -24,6 +24,13 @@ export interface ImportPlanResult {
   changed: boolean;
 }
 
+export interface ImportPlanOptions {
+  baseDir: string | null;
+  now: number;
+  reason?: "import" | "edit";
+  positions?: Record<string, { x: number; y: number }>;
+}
+
 export interface CreateRunInput {
   planSlug: string;
   trigger: RunTrigger;
@@ -165,11 +172,12 @@ export interface SchedulerStore {
 
 /** Operations on plans and runs that are not on the hot path. */
 export interface RunStore {
-  /** `reason` names the event: `plan.imported` for a file, `plan.updated` for an edit. Default `import`. */
-  importPlan(
-    definition: PlanDefinition,
-    opts: { baseDir: string | null; now: number; reason?: "import" | "edit" },
-  ): Promise<ImportPlanResult>;
+  /**
+   * `reason` names the event: `plan.imported` for a file, `plan.updated` for an edit (default `import`).
+   * `positions` places tasks in the editor in the same transaction, so a reader never sees a new task
+   * without its position.
+   */
+  importPlan(definition: PlanDefinition, opts: ImportPlanOptions): Promise<ImportPlanResult>;
   /** Editor positions of a plan's tasks, by key (tasks never placed are absent). */
   getTaskPositions(planSlug: string): Promise<Record<string, { x: number; y: number }>>;
   /** Stores editor positions; layout is not part of the plan, so the version does not change. */

@@ -7,7 +7,15 @@ const key = z.string().min(1).max(128);
 export const tasksRouter = createTRPCRouter({
   /** `task` is a plan-file task object; the editor validates it with the plan-file rules. */
   upsert: protectedProcedure
-    .input(z.object({ planSlug, key, originalKey: key.optional(), task: z.record(z.string(), z.unknown()) }))
+    .input(
+      z.object({
+        planSlug,
+        key,
+        originalKey: key.optional(),
+        task: z.record(z.string(), z.unknown()),
+        position: z.object({ x: z.number().finite(), y: z.number().finite() }).optional(),
+      }),
+    )
     .mutation(({ ctx, input }) => ctx.editor.upsertTask(input)),
   delete: protectedProcedure
     .input(z.object({ planSlug, key }))

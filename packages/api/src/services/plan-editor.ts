@@ -106,7 +106,7 @@ export class PlanEditor {
   }
 
   async update(input: { slug: string; name?: string; goal?: string; index?: string }): Promise<void> {
-    await this.#edit(input.slug, (doc) => {
+    await this.#edit(input.slug, {}, (doc) => {
       if (input.name !== undefined) doc.name = input.name;
       if (input.goal !== undefined) doc.goal = input.goal;
       if (input.index !== undefined) doc.index = input.index;
@@ -122,13 +122,17 @@ export class PlanEditor {
     key: string;
     originalKey?: string;
     task: unknown;
+    /** Where the editor puts the task; default: where it was (a new task is laid out by the client). */
+    position?: { x: number; y: number };
   }): Promise<void> {
     if (input.task === null || typeof input.task !== "object" || Array.isArray(input.task)) {
       throw new BadInputError("task must be a mapping of plan-file task fields");
     }
     const raw = input.task as Record<string, unknown>;
     const positions = await this.#store.getTaskPositions(input.planSlug);
-    await this.#edit(input.planSlug, (doc) => {
+    const carried = input.originalKey !== undefined ? positions[input.originalKey] : undefined;
+    const position = input.position ?? carried;
+    await this.#edit(input.planSlug, position ? { [input.key]: position } : {}, (doc) => {
       const original = input.originalKey;
       if (original === undefined) {
         if (doc.tasks[input.key]) throw new ConflictError(`task \`${input.key}\` already exists`);
@@ -157,15 +161,11 @@ export class PlanEditor {
       }
       doc.tasks = renamed;
     });
-    const position = input.originalKey !== undefined ? positions[input.originalKey] : undefined;
-    if (position && input.originalKey !== input.key) {
-      await this.#store.setTaskPositions(input.planSlug, [{ key: input.key, ...position }]);
-    }
   }
 
   /** Removes a task and every link to or from it. A task whose templates read its output must change first. */
   async deleteTask(input: { planSlug: string; key: string }): Promise<void> {
-    await this.#edit(input.planSlug, (doc) => {
+    await this.#edit(input.planSlug, {}, (doc) => {
       if (!doc.tasks[input.key]) throw new NotFoundError("task", `${input.planSlug}/${input.key}`);
       delete doc.tasks[input.key];
       for (const task of Object.values(doc.tasks)) {
@@ -188,7 +188,7 @@ export class PlanEditor {
    * the cycle it would make, `from → to → … → from`.
    */
   async createLink(input: { planSlug: string; from: string; to: string; kind: LinkKind }): Promise<void> {
-    await this.#edit(input.planSlug, (doc, definition) => {
+    await this.#edit(input.planSlug, {}, (doc, definition) => {
       const target = this.#linkEnds(doc, input);
       const field = linkField(input.kind);
       if (listOf(target, field).includes(input.from)) {
@@ -200,7 +200,7 @@ export class PlanEditor {
   }
 
   async deleteLink(input: { planSlug: string; from: string; to: string; kind: LinkKind }): Promise<void> {
-    await this.#edit(input.planSlug, (doc) => {
+    await this.#edit(input.planSlug, {}, (doc) => {
       const target = this.#linkEnds(doc, input);
       const field = linkField(input.kind);
       if (!listOf(target, field).includes(input.from)) {
@@ -213,7 +213,7 @@ export class PlanEditor {
   /** Switches a link between `requires` and `refers` (becoming `requires` is checked for cycles). */
   async setLinkKind(input: { planSlug: string; from: string; to: string; kind: LinkKind }): Promise<void> {
     const other: LinkKind = input.kind === "requires" ? "refers" : "requires";
-    await this.#edit(input.planSlug, (doc, definition) => {
+    await this.#edit(input.planSlug, {}, (doc, definition) => {
       const target = this.#linkEnds(doc, input);
       const oldField = linkField(other);
       const newField = linkField(input.kind);
@@ -251,11 +251,16 @@ export class PlanEditor {
     return result.plan;
   }
 
-  async #edit(slug: string, mutate: (doc: PlanDocument, definition: PlanDefinition) => void): Promise<void> {
+  /** Load, change the plan-file document, re-validate, save as a new version (with `positions`, atomically). */
+  async #edit(
+    slug: string,
+    positions: Record<string, { x: number; y: number }>,
+    mutate: (doc: PlanDocument, definition: PlanDefinition) => void,
+  ): Promise<void> {
     const { definition, baseDir } = await this.#store.getPlanDefinition(slug);
     const doc = planToDocument(definition) as PlanDocument;
     mutate(doc, definition);
     const next = this.#validate(doc);
-    await this.#store.importPlan(next, { baseDir, now: this.#clock.now(), reason: "edit" });
+    await this.#store.importPlan(next, { baseDir, now: this.#clock.now(), reason: "edit", positions });
   }
 }

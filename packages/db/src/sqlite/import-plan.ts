@@ -1,5 +1,10 @@
 import { createHash } from "node:crypto";
-import { canonicalJson, type ImportPlanResult, type PlanDefinition } from "@taskloom/core";
+import {
+  canonicalJson,
+  type ImportPlanOptions,
+  type ImportPlanResult,
+  type PlanDefinition,
+} from "@taskloom/core";
 import { prepareEventWriter } from "./event-writer.ts";
 import type { SqliteDatabase } from "./open-sqlite-database.ts";
 
@@ -13,10 +18,7 @@ export type NewId = (prefix: string) => string;
 export function prepareImportPlan(
   db: SqliteDatabase,
   newId: NewId,
-): (
-  definition: PlanDefinition,
-  opts: { baseDir: string | null; now: number; reason?: "import" | "edit" },
-) => ImportPlanResult {
+): (definition: PlanDefinition, opts: ImportPlanOptions) => ImportPlanResult {
   const writeEvent = prepareEventWriter(db);
   const findPlan = db.prepare<[string], { id: string; version: number; definition_hash: string }>(
     "SELECT id, version, definition_hash FROM plans WHERE slug = ?",
@@ -43,6 +45,7 @@ export function prepareImportPlan(
         queue = excluded.queue, retry_json = excluded.retry_json, timeout_ms = excluded.timeout_ms`,
   );
   const deleteLinks = db.prepare("DELETE FROM task_links WHERE plan_id = ?");
+  const place = db.prepare("UPDATE tasks SET position_x = ?, position_y = ? WHERE plan_id = ? AND key = ?");
   const insertLink = db.prepare(
     "INSERT INTO task_links (plan_id, from_key, to_key, kind) VALUES (?, ?, ?, ?)",
   );
@@ -53,6 +56,7 @@ export function prepareImportPlan(
       baseDir: string | null,
       now: number,
       reason: "import" | "edit",
+      positions: Record<string, { x: number; y: number }>,
     ): ImportPlanResult => {
       const definitionJson = canonicalJson(definition);
       const hash = createHash("sha256")
@@ -100,6 +104,7 @@ export function prepareImportPlan(
         for (const from of task.requires) insertLink.run(planId, from, task.key, "requires");
         for (const from of task.refers) insertLink.run(planId, from, task.key, "refers");
       }
+      for (const [key, at] of Object.entries(positions)) place.run(at.x, at.y, planId, key);
       const version = existing ? existing.version + 1 : 1;
       writeEvent({
         type: reason === "edit" ? "plan.updated" : "plan.imported",
@@ -112,5 +117,5 @@ export function prepareImportPlan(
   );
 
   return (definition, opts) =>
-    importPlan.immediate(definition, opts.baseDir, opts.now, opts.reason ?? "import");
+    importPlan.immediate(definition, opts.baseDir, opts.now, opts.reason ?? "import", opts.positions ?? {});
 }

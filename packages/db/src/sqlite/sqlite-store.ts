@@ -8,6 +8,7 @@ import {
   type CreateRunInput,
   type EventRecord,
   type EventStore,
+  type ImportPlanOptions,
   type ImportPlanResult,
   type LogChunkInput,
   NotFoundError,
@@ -182,10 +183,7 @@ export class SqliteStore implements SchedulerStore, RunStore, EventStore {
     return this.#workers.findDead(input);
   }
 
-  async importPlan(
-    definition: PlanDefinition,
-    opts: { baseDir: string | null; now: number; reason?: "import" | "edit" },
-  ): Promise<ImportPlanResult> {
+  async importPlan(definition: PlanDefinition, opts: ImportPlanOptions): Promise<ImportPlanResult> {
     const result = this.#importPlan(definition, opts);
     if (result.changed) this.#changed();
     return result;

@@ -143,24 +143,19 @@ function PlanEditor({ plan }: { plan: PlanView }) {
     [graph.nodes, setNodes, setCenter],
   );
 
-  const placeTask = useMutation(trpc.tasks.setPositions.mutationOptions());
+  /** A new task appears in the middle of what the person is looking at, clear of the other nodes. */
+  const placeNewTask = useCallback(() => {
+    const rect = canvasRef.current?.getBoundingClientRect();
+    const center = rect
+      ? screenToFlowPosition({ x: rect.left + rect.width / 2, y: rect.top + rect.height / 2 })
+      : { x: 0, y: 0 };
+    return freeSpotNear(
+      { x: center.x - NODE_WIDTH / 2, y: center.y - NODE_HEIGHT / 2 },
+      graph.nodes.map((node) => node.position),
+    );
+  }, [graph.nodes, screenToFlowPosition]);
   const onTaskSaved = useCallback(
     async (key: string, created: boolean) => {
-      if (created) {
-        // A new task appears in the middle of what the person is looking at.
-        const rect = canvasRef.current?.getBoundingClientRect();
-        const center = rect
-          ? screenToFlowPosition({ x: rect.left + rect.width / 2, y: rect.top + rect.height / 2 })
-          : { x: 0, y: 0 };
-        const spot = freeSpotNear(
-          { x: center.x - NODE_WIDTH / 2, y: center.y - NODE_HEIGHT / 2 },
-          graph.nodes.map((node) => node.position),
-        );
-        // Placing is a nicety: a failure leaves the task in a grid slot, and the save itself succeeded.
-        await placeTask
-          .mutateAsync({ planSlug: plan.slug, positions: [{ key, ...spot }] })
-          .catch(() => undefined);
-      }
       selectAfterSync.current = key;
       await Promise.all([
         graph.invalidatePlan(),
@@ -172,7 +167,7 @@ function PlanEditor({ plan }: { plan: PlanView }) {
         created ? "Drag from its right handle to link it." : undefined,
       );
     },
-    [graph, placeTask, plan.slug, queryClient, trpc, screenToFlowPosition],
+    [graph, queryClient, trpc],
   );
 
   const edgeActions = useMemo(
@@ -336,6 +331,7 @@ function PlanEditor({ plan }: { plan: PlanView }) {
                       otherKeys={taskKeys}
                       initial={emptyDraft("shell", suggestKey(taskKeys))}
                       onSaved={onTaskSaved}
+                      placeNewTask={placeNewTask}
                       onCancel={() => setPanel({ type: "none" })}
                     />
                   </section>

@@ -39,6 +39,8 @@ interface TaskFormProps {
   /** Set when editing a stored task: its key before any rename. */
   originalKey?: string;
   onSaved: (key: string, created: boolean) => void | Promise<void>;
+  /** Where a new task goes on the canvas; saved with the task so it never appears anywhere else first. */
+  placeNewTask?: () => { x: number; y: number };
   onCancel?: () => void;
   onDelete?: () => void;
 }
@@ -54,6 +56,7 @@ export function TaskForm({
   initial,
   originalKey,
   onSaved,
+  placeNewTask,
   onCancel,
   onDelete,
 }: TaskFormProps) {
@@ -98,6 +101,7 @@ export function TaskForm({
         planSlug,
         key,
         ...(originalKey !== undefined ? { originalKey } : {}),
+        ...(creating && placeNewTask ? { position: placeNewTask() } : {}),
         task: validation.task,
       });
       await onSaved(key, creating);

@@ -1,0 +1,57 @@
+import { execFile } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { promisify } from "node:util";
+
+const run = promisify(execFile);
+
+function required(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run the tests through playwright.config.ts`);
+  return value;
+}
+
+/** The temporary directory of this test run: the database lives here, and tests write their files here. */
+export const e2eDir = required("TASKLOOM_E2E_DIR");
+/** The database the server under test uses (fresh for each test run). */
+export const databaseUrl = required("TASKLOOM_E2E_DATABASE_URL");
+
+const cliBin = path.resolve(import.meta.dirname, "../../../apps/cli/bin/taskloom.js");
+
+/** Runs the `taskloom` CLI on the server's database (for preconditions, never for the action under test). */
+export async function taskloom(...args: string[]): Promise<string> {
+  const { stdout } = await run(process.execPath, [cliBin, "--db", databaseUrl, ...args], {
+    cwd: e2eDir,
+    env: { ...process.env, NO_COLOR: "1" },
+    timeout: 30_000,
+  });
+  return stdout;
+}
+
+let counter = 0;
+/** A plan slug no other test (or earlier run of this one) uses: tests share one database. */
+export function uniqueSlug(prefix: string): string {
+  counter += 1;
+  return `${prefix}-${Date.now().toString(36)}${counter}`;
+}
+
+/** Imports a plan file's text through the CLI and returns its slug. */
+export async function importPlan(yaml: string): Promise<void> {
+  const file = path.join(e2eDir, `plan-${Date.now()}-${++counter}.yaml`);
+  fs.writeFileSync(file, yaml);
+  await taskloom("plan", "import", file);
+}
+
+/** A path inside the test run's directory, for files that shell tasks read or wait for. */
+export function e2ePath(name: string): string {
+  return path.join(e2eDir, name);
+}
+
+/** `requires` of each task of a stored plan, read through the CLI: `{ task: [upstream, …] }`. */
+export async function storedRequires(slug: string): Promise<Record<string, string[]>> {
+  const tasks = JSON.parse(await taskloom("list-tasks", "--plan", slug, "--json")) as {
+    key: string;
+    requires: string[];
+  }[];
+  return Object.fromEntries(tasks.map((task) => [task.key, task.requires]));
+}
