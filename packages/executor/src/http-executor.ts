@@ -1,4 +1,5 @@
 import type { HttpSpec } from "@taskloom/core";
+import { preflight } from "./attempt-preflight.ts";
 import {
   type AttemptOutput,
   cancelledResult,
@@ -22,16 +23,9 @@ const ERROR_BODY_CHARS = 200;
  * fail with reason `error` (there is no exit code to report, so `exitCode` stays null).
  */
 export async function executeHttp(req: ExecutionRequest): Promise<ExecutionResult> {
-  const startedAt = startTimer();
-  const spec = req.definition.spec;
-  if (spec.kind !== "http") {
-    return failedResult(
-      startedAt,
-      "error",
-      `task ${req.taskKey} is an http task but has a ${spec.kind} spec`,
-    );
-  }
-  if (req.signal?.aborted) return cancelledResult(startedAt);
+  const start = preflight(req, "http");
+  if (!start.ok) return start.result;
+  const { startedAt, spec } = start;
 
   let request: PreparedRequest;
   try {

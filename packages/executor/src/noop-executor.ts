@@ -1,10 +1,5 @@
-import {
-  cancelledResult,
-  errorMessage,
-  failedResult,
-  startTimer,
-  succeededResult,
-} from "./attempt-result.ts";
+import { preflight } from "./attempt-preflight.ts";
+import { errorMessage, failedResult, succeededResult } from "./attempt-result.ts";
 import type { ExecutionRequest, ExecutionResult } from "./execution.ts";
 import { parseJsonOutput } from "./json-output.ts";
 
@@ -13,12 +8,9 @@ import { parseJsonOutput } from "./json-output.ts";
  * as `outputJson`). With `output: json`, a string is parsed like any other task's text output would be.
  */
 export async function executeNoop(req: ExecutionRequest): Promise<ExecutionResult> {
-  const startedAt = startTimer();
-  const spec = req.definition.spec;
-  if (spec.kind !== "noop") {
-    return failedResult(startedAt, "error", `task ${req.taskKey} is a noop task but has a ${spec.kind} spec`);
-  }
-  if (req.signal?.aborted) return cancelledResult(startedAt);
+  const start = preflight(req, "noop");
+  if (!start.ok) return start.result;
+  const { startedAt, spec } = start;
 
   const value = spec.output;
   if (value === null || value === undefined) {

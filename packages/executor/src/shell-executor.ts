@@ -1,13 +1,8 @@
 import { stat } from "node:fs/promises";
 import { resolve as resolvePath } from "node:path";
 import type { ShellSpec } from "@taskloom/core";
-import {
-  cancelledResult,
-  errorMessage,
-  failedResult,
-  startTimer,
-  succeededResult,
-} from "./attempt-result.ts";
+import { preflight } from "./attempt-preflight.ts";
+import { cancelledResult, errorMessage, failedResult, succeededResult } from "./attempt-result.ts";
 import { createAttemptSignal, type StopReason, timeoutMessage } from "./attempt-signal.ts";
 import { DEFAULT_KILL_GRACE_MS, type ExecutionRequest, type ExecutionResult } from "./execution.ts";
 import { parseJsonOutput } from "./json-output.ts";
@@ -19,16 +14,9 @@ import { renderField, renderValues, templateContextOf } from "./template-context
 
 /** A shell step: `run` as a string goes through `sh -c`; as an array it is an argv run without a shell. */
 export async function executeShell(req: ExecutionRequest): Promise<ExecutionResult> {
-  const startedAt = startTimer();
-  const spec = req.definition.spec;
-  if (spec.kind !== "shell") {
-    return failedResult(
-      startedAt,
-      "error",
-      `task ${req.taskKey} is a shell task but has a ${spec.kind} spec`,
-    );
-  }
-  if (req.signal?.aborted) return cancelledResult(startedAt);
+  const start = preflight(req, "shell");
+  if (!start.ok) return start.result;
+  const { startedAt, spec } = start;
 
   let prepared: PreparedCommand;
   try {

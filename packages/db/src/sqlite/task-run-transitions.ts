@@ -105,6 +105,27 @@ export function prepareTaskRunTransitions(db: SqliteDatabase): TaskRunTransition
       WHERE id = @id AND status = @from`,
   );
 
+  /** The event of a row that a set-based UPDATE moved out of `pending`. */
+  function writeBulkEvent(
+    runId: string,
+    row: { id: number; task_key: string },
+    to: TaskRunStatus,
+    now: number,
+    data?: Record<string, unknown>,
+  ) {
+    assertTaskRunTransition("pending", to);
+    writeEvent({
+      type: "task_run.status",
+      runId,
+      taskRunId: row.id,
+      taskKey: row.task_key,
+      from: "pending",
+      to,
+      data: data ?? null,
+      at: now,
+    });
+  }
+
   function moveRun(
     runId: string,
     from: RunStatus,
@@ -124,32 +145,14 @@ export function prepareTaskRunTransitions(db: SqliteDatabase): TaskRunTransition
       if (fromIds.length === 0) return;
       for (const row of decrementDependents.all(now, JSON.stringify(fromIds))) {
         // Only rows that reached zero changed status; the others just counted down.
-        if (row.status !== "ready") continue;
-        writeEvent({
-          type: "task_run.status",
-          runId,
-          taskRunId: row.id,
-          taskKey: row.task_key,
-          from: "pending",
-          to: "ready",
-          at: now,
-        });
+        if (row.status === "ready") writeBulkEvent(runId, row, "ready", now);
       }
     },
 
     blockDependents(runId, fromId, fromKey, now) {
       const error = `upstream task \`${fromKey}\` failed`;
       for (const row of blockDownstream.all(fromId, error, now)) {
-        writeEvent({
-          type: "task_run.status",
-          runId,
-          taskRunId: row.id,
-          taskKey: row.task_key,
-          from: "pending",
-          to: "blocked",
-          data: { reason: "upstream_failed", upstream: fromKey },
-          at: now,
-        });
+        writeBulkEvent(runId, row, "blocked", now, { reason: "upstream_failed", upstream: fromKey });
       }
     },
 
