@@ -6,8 +6,12 @@ import { errorMessage } from "../../trpc/errors.ts";
 import { useTRPCClient } from "../../trpc/react.tsx";
 
 const PAGE = 500;
-/** How often a running task's log is read for new lines. */
-const FOLLOW_EVERY_MS = 1000;
+/**
+ * How often the open task's log is read for new lines while it runs. Logs are not on the event stream (one
+ * event per output chunk would flood the audit trail), so the tail follows by offset: one indexed read of the
+ * chunks after the last seq, for the one task the person is looking at.
+ */
+const FOLLOW_EVERY_MS = 400;
 
 export interface LogTail {
   buffer: LogBuffer;
