@@ -238,6 +238,25 @@ describe("inspecting plans and runs", () => {
     expect(logs.stderr).toContain("err-line");
   });
 
+  it("follows a running task's log until the task ends", async () => {
+    const gate = path.join(sandbox.dir, "gate");
+    const plan = sandbox.write(
+      "follow.yaml",
+      `plan: follow\ntasks:\n  talk:\n    run: echo first; while [ ! -f ${gate} ]; do sleep 0.05; done; echo second\n`,
+    );
+    const run = sandbox.spawn(["run", plan]);
+    await waitFor(() => run.output.stdout.includes("talk running"));
+    const runId =
+      (JSON.parse((await sandbox.run(["runs", "--json"])).stdout) as { id: string }[])[0]?.id ?? "";
+    const follow = sandbox.spawn(["logs", runId, "talk", "--follow"]);
+    await waitFor(() => follow.output.stdout.includes("first"));
+    expect(follow.output.stdout).not.toContain("second");
+    fs.writeFileSync(gate, "");
+    expect(await exited(follow)).toBe(0);
+    expect(follow.output.stdout).toBe("first\nsecond\n");
+    expect(await exited(run)).toBe(0);
+  });
+
   it("reports errors on one line without a stack trace", async () => {
     const missing = await sandbox.run(["runs", "show", "run_doesnotexist"]);
     expect(missing.code).toBe(1);
