@@ -103,6 +103,39 @@ describe("scheduling", () => {
     expect(peak).toBe(2);
   });
 
+  it("respects a queue's concurrency limit and a paused queue, while other queues run", async () => {
+    engine.store.db
+      .prepare("INSERT INTO queues (name, concurrency, paused) VALUES ('serial', 1, 0), ('held', NULL, 1)")
+      .run();
+    const tasks = {
+      ...Object.fromEntries(
+        Array.from({ length: 3 }, (_, i) => [`s${i}`, { run: "sleep 0.15", queue: "serial" }]),
+      ),
+      ...Object.fromEntries(Array.from({ length: 3 }, (_, i) => [`f${i}`, { run: "sleep 0.15" }])),
+      waiting: { kind: "noop", queue: "held" },
+    };
+    const runId = await engine.startRun({ plan: "queues", tasks });
+    const worker = engine.worker({ runId, concurrency: 6 });
+    await worker.start();
+    const deadline = Date.now() + 10_000;
+    let detail = await engine.database.queries.getRun(runId);
+    while (detail.tasks.filter((t) => t.status === "succeeded").length < 6 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+      detail = await engine.database.queries.getRun(runId);
+    }
+    const span = (prefix: string) =>
+      detail.tasks
+        .filter((t) => t.key.startsWith(prefix))
+        .map((t) => [t.startedAt ?? 0, t.finishedAt ?? 0] as const);
+    const serial = [...span("s")].sort((a, b) => a[0] - b[0]);
+    for (let i = 1; i < serial.length; i++)
+      expect(serial[i]?.[0]).toBeGreaterThanOrEqual(serial[i - 1]?.[1] ?? 0);
+    const free = span("f");
+    expect(Math.max(...free.map(([start]) => start))).toBeLessThan(Math.min(...free.map(([, end]) => end)));
+    expect(detail.tasks.find((t) => t.key === "waiting")?.status).toBe("ready");
+    await engine.store.requestCancel(runId, Date.now());
+  });
+
   it("claims higher priority first, then plan-file order", async () => {
     const tasks = {
       low: { kind: "noop" },
