@@ -4,6 +4,7 @@ import { registerListTasksCommand } from "./commands/list-tasks.ts";
 import { registerLogsCommand } from "./commands/logs.ts";
 import { registerMigrateCommand } from "./commands/migrate.ts";
 import { registerPlanCommand } from "./commands/plan.ts";
+import { registerQueuesCommand } from "./commands/queues.ts";
 import { registerRunCommand } from "./commands/run.ts";
 import { registerRunsCommand } from "./commands/runs.ts";
 import { registerStartCommand } from "./commands/start.ts";
@@ -37,6 +38,7 @@ registerListTasksCommand(program, context);
 registerRunsCommand(program, context);
 registerLogsCommand(program, context);
 registerWorkerCommand(program, context);
+registerQueuesCommand(program, context);
 registerMigrateCommand(program, context);
 registerStartCommand(program, context);
 

@@ -257,6 +257,28 @@ describe("inspecting plans and runs", () => {
     expect(await exited(run)).toBe(0);
   });
 
+  it("limits, pauses and resumes queues", async () => {
+    const set = await sandbox.run(["queues", "set", "reports", "--concurrency", "2", "--pause"]);
+    expect(set.stdout.trim()).toBe("queue reports: concurrency 2, paused");
+    const plan = sandbox.write(
+      "queued.yaml",
+      "plan: queued\ntasks:\n  r:\n    kind: noop\n    queue: reports\n",
+    );
+    expect((await sandbox.run(["run", plan, "--enqueue"])).code).toBe(0);
+    const list = JSON.parse((await sandbox.run(["queues", "--json"])).stdout) as {
+      name: string;
+      paused: boolean;
+      ready: number;
+    }[];
+    expect(list.find((q) => q.name === "reports")).toMatchObject({ paused: true, ready: 1 });
+    expect(
+      (await sandbox.run(["queues", "set", "reports", "--resume", "--concurrency", "none"])).stdout.trim(),
+    ).toBe("queue reports: unlimited, running");
+    const bad = await sandbox.run(["queues", "set", "reports", "--concurrency", "0"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.trim()).toBe('error: --concurrency takes a positive integer or `none`, got "0"');
+  });
+
   it("reports errors on one line without a stack trace", async () => {
     const missing = await sandbox.run(["runs", "show", "run_doesnotexist"]);
     expect(missing.code).toBe(1);

@@ -195,6 +195,24 @@ export interface RunStore {
   retryTaskRun(runId: string, taskKey: string, now: number): Promise<void>;
 }
 
+export interface QueueSettings {
+  name: string;
+  /** Most task runs of this queue running at once, across all workers; null = unlimited. */
+  concurrency: number | null;
+  /** A paused queue's task runs are not claimed (running ones finish). */
+  paused: boolean;
+}
+
+/** Queue settings. A queue without a row is unlimited and not paused. */
+export interface QueueStore {
+  listQueues(): Promise<(QueueSettings & { ready: number; running: number })[]>;
+  /** Changes only the fields given; creates the queue row when needed. */
+  configureQueue(
+    name: string,
+    change: { concurrency?: number | null; paused?: boolean },
+  ): Promise<QueueSettings>;
+}
+
 export interface EventRecord {
   id: number;
   type: string;

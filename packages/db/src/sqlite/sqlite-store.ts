@@ -13,6 +13,8 @@ import {
   type LogChunkInput,
   NotFoundError,
   type PlanDefinition,
+  type QueueSettings,
+  type QueueStore,
   type RunStatus,
   type RunStore,
   type SchedulerStore,
@@ -25,6 +27,7 @@ import { prepareCreateRun } from "./create-run.ts";
 import { prepareHeartbeatLeases } from "./heartbeat-leases.ts";
 import { type NewId, prepareImportPlan } from "./import-plan.ts";
 import type { SqliteDatabase } from "./open-sqlite-database.ts";
+import { prepareQueueSettings } from "./queue-settings.ts";
 import { prepareReadEvents } from "./read-events.ts";
 import { prepareReclaimExpiredLeases } from "./reclaim-expired-leases.ts";
 import { prepareReleaseTaskRuns } from "./release-task-runs.ts";
@@ -43,7 +46,7 @@ export const defaultNewId: NewId = (prefix) =>
  * shared with the PostgreSQL store. A synchronous transaction cannot interleave with another one in this
  * process, which is what makes the claim/complete protocol race-free here.
  */
-export class SqliteStore implements SchedulerStore, RunStore, EventStore {
+export class SqliteStore implements SchedulerStore, RunStore, EventStore, QueueStore {
   readonly db: SqliteDatabase;
   readonly #listeners = new Set<() => void>();
   readonly #claim: (input: ClaimInput) => ClaimedTaskRun[];
@@ -58,6 +61,7 @@ export class SqliteStore implements SchedulerStore, RunStore, EventStore {
   readonly #requestCancel: ReturnType<typeof prepareRequestCancel>;
   readonly #retryTaskRun: ReturnType<typeof prepareRetryTaskRun>;
   readonly #events: ReturnType<typeof prepareReadEvents>;
+  readonly #queues: ReturnType<typeof prepareQueueSettings>;
   readonly #nextAvailable;
   readonly #nextAvailableOfRun;
   readonly #cancelRequested;
@@ -82,6 +86,7 @@ export class SqliteStore implements SchedulerStore, RunStore, EventStore {
     this.#requestCancel = prepareRequestCancel(db, transitions);
     this.#retryTaskRun = prepareRetryTaskRun(db, transitions);
     this.#events = prepareReadEvents(db);
+    this.#queues = prepareQueueSettings(db);
     this.#nextAvailable = db.prepare<[number], { at: number | null }>(
       "SELECT min(available_at) AS at FROM task_runs WHERE status = 'retrying' AND available_at > ?",
     );
@@ -244,6 +249,20 @@ export class SqliteStore implements SchedulerStore, RunStore, EventStore {
 
   async lastEventId(): Promise<number> {
     return this.#events.lastEventId();
+  }
+
+  async listQueues(): Promise<(QueueSettings & { ready: number; running: number })[]> {
+    return this.#queues.list();
+  }
+
+  async configureQueue(
+    name: string,
+    change: { concurrency?: number | null; paused?: boolean },
+  ): Promise<QueueSettings> {
+    const settings = this.#queues.configure(name, change);
+    // A resumed queue or a raised limit makes work claimable.
+    this.#changed();
+    return settings;
   }
 
   close(): void {
