@@ -37,6 +37,8 @@ export class Worker {
   #completions: AttemptResult[] = [];
   #releases: number[] = [];
   #flushScheduled = false;
+  /** True while this worker records its own results (see the onChange subscription). */
+  #recording = false;
   #pumping = false;
   #pumpAgain = false;
   #state: "new" | "running" | "stopping" | "stopped" = "new";
@@ -68,7 +70,11 @@ export class Worker {
       concurrency: this.#o.concurrency,
       now: clock.now(),
     });
-    this.#unsubscribe = store.onChange(() => this.#pump());
+    this.#unsubscribe = store.onChange(() => {
+      // Our own completions are followed by one pump after their slots are freed; waking here too would
+      // claim twice per completion, the second time into slots that are still taken.
+      if (!this.#recording) this.#pump();
+    });
     this.#every(this.#o.pollMs, () => {
       this.#pump();
       return this.#stopCancelled();
@@ -247,6 +253,7 @@ export class Worker {
     this.#completions = [];
     this.#releases = [];
     const { store, clock, logger } = this.#r;
+    this.#recording = true;
     try {
       // Logs first, so a finished task's output is complete when its status says so.
       await this.#logs.flush();
@@ -261,6 +268,8 @@ export class Worker {
       this.#releases.push(...releases);
       setTimeout(() => void this.#flushCompletions(), 1000).unref();
       return;
+    } finally {
+      this.#recording = false;
     }
     for (const result of batch) this.#settle(result.taskRunId);
     for (const id of releases) this.#settle(id);

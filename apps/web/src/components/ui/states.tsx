@@ -122,3 +122,40 @@ export function Callout({
     </div>
   );
 }
+
+/**
+ * The loading frame of a full-height page (editor, run monitor): a header bar of placeholders and a spinner
+ * where the canvas goes, with an optional side panel, so the layout does not jump when the data arrives.
+ */
+export function PageSkeleton({
+  label,
+  header,
+  sidePanel = false,
+}: {
+  label: string;
+  /** Tailwind classes of the header's placeholder bars, left to right. */
+  header: string[];
+  sidePanel?: boolean;
+}) {
+  return (
+    <div className="flex min-h-0 flex-1 flex-col" aria-busy="true">
+      <div className="flex h-12 items-center gap-3 border-b border-slate-200 bg-white px-4">
+        {header.map((className) => (
+          <Skeleton key={className} className={className} />
+        ))}
+      </div>
+      <div className="flex min-h-0 flex-1">
+        <div className="flex flex-1 items-center justify-center gap-2 text-sm text-slate-500">
+          <Spinner /> <span>{label}</span>
+        </div>
+        {sidePanel && (
+          <div className="w-[400px] border-l border-slate-200 bg-white p-4">
+            <Skeleton className="mb-3 h-5 w-32" />
+            <Skeleton className="mb-2 h-8 w-full" />
+            <Skeleton className="h-8 w-full" />
+          </div>
+        )}
+      </div>
+    </div>
+  );
+}

@@ -22,7 +22,7 @@ import {
 } from "../../components/ui/icons.tsx";
 import { MessageText } from "../../components/ui/message-text.tsx";
 import { Spinner } from "../../components/ui/spinner.tsx";
-import { Callout, EmptyState, ErrorState, Skeleton } from "../../components/ui/states.tsx";
+import { Callout, EmptyState, ErrorState, PageSkeleton } from "../../components/ui/states.tsx";
 import { Tabs, tabPanelProps } from "../../components/ui/tabs.tsx";
 import { toast } from "../../components/ui/toaster.tsx";
 import type { LinkEdge, TaskNode } from "../../graph/flow-elements.ts";
@@ -405,31 +405,11 @@ function PlanEditor({ plan }: { plan: PlanView }) {
   );
 }
 
-function EditorSkeleton() {
-  return (
-    <div className="flex min-h-0 flex-1 flex-col" aria-busy="true">
-      <div className="flex h-12 items-center gap-3 border-b border-slate-200 bg-white px-4">
-        <Skeleton className="h-4 w-40" />
-        <Skeleton className="ml-auto h-7 w-64" />
-      </div>
-      <div className="flex min-h-0 flex-1">
-        <div className="flex flex-1 items-center justify-center text-sm text-slate-500">
-          <Spinner /> <span className="ml-2">Loading the plan…</span>
-        </div>
-        <div className="w-[400px] border-l border-slate-200 bg-white p-4">
-          <Skeleton className="mb-3 h-5 w-32" />
-          <Skeleton className="mb-2 h-8 w-full" />
-          <Skeleton className="h-8 w-full" />
-        </div>
-      </div>
-    </div>
-  );
-}
-
 export function PlanEditorPage({ slug }: { slug: string }) {
   const trpc = useTRPC();
   const plan = useQuery(trpc.plans.get.queryOptions({ slug }));
-  if (plan.isPending) return <EditorSkeleton />;
+  if (plan.isPending)
+    return <PageSkeleton label="Loading the plan…" header={["h-4 w-40", "ml-auto h-7 w-64"]} sidePanel />;
   if (plan.isError) {
     if (errorCodeOf(plan.error) === "NOT_FOUND") {
       return (

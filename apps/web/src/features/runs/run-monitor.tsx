@@ -18,7 +18,7 @@ import { cx } from "../../components/ui/class-names.ts";
 import { Dialog } from "../../components/ui/dialog.tsx";
 import { ChevronLeftIcon, ListIcon, StopIcon } from "../../components/ui/icons.tsx";
 import { Spinner } from "../../components/ui/spinner.tsx";
-import { Callout, EmptyState, ErrorState, Skeleton } from "../../components/ui/states.tsx";
+import { Callout, EmptyState, ErrorState, PageSkeleton } from "../../components/ui/states.tsx";
 import { formatAbsolute, RelativeTime } from "../../components/ui/time.tsx";
 import { toast } from "../../components/ui/toaster.tsx";
 import { type LinkEdge, type TaskNode, toLinkEdges, toTaskNodes } from "../../graph/flow-elements.ts";
@@ -362,23 +362,9 @@ function RunMonitor({
   );
 }
 
-function MonitorSkeleton() {
-  return (
-    <div className="flex min-h-0 flex-1 flex-col" aria-busy="true">
-      <div className="flex h-12 items-center gap-3 border-b border-slate-200 bg-white px-4">
-        <Skeleton className="h-4 w-56" />
-        <Skeleton className="h-3 w-44" />
-      </div>
-      <div className="flex flex-1 items-center justify-center gap-2 text-sm text-slate-500">
-        <Spinner /> Loading the run…
-      </div>
-    </div>
-  );
-}
-
 function LiveRunMonitor({ runId }: { runId: string }) {
   const { run, live, stream, refetchRun } = useLiveRun(runId);
-  if (run.isPending) return <MonitorSkeleton />;
+  if (run.isPending) return <PageSkeleton label="Loading the run…" header={["h-4 w-56", "h-3 w-44"]} />;
   if (run.isError || live === undefined) {
     if (errorCodeOf(run.error) === "NOT_FOUND") {
       return (
