@@ -8,7 +8,7 @@ import {
   type SchedulerStore,
   systemClock,
 } from "@taskloom/core";
-import { openSqliteDatabase, openTaskloomDatabase, type SqliteDatabase } from "@taskloom/db";
+import { openSqliteDatabase, openSqliteTaskloomDatabase, type SqliteDatabase } from "@taskloom/db";
 import { executeTask } from "@taskloom/executor";
 import { type ExecuteAttempt, Worker } from "@taskloom/scheduler";
 import { TimedStore } from "./timed-store.ts";
@@ -53,7 +53,7 @@ export interface EngineOptions {
   /**
    * Builds the store on a raw connection, so the profile script can time statements or try a changed store.
    * The file is migrated by a first open and reopened with the same settings (openSqliteDatabase), because
-   * openTaskloomDatabase prepares every statement of its own store before it returns.
+   * openSqliteTaskloomDatabase prepares every statement of its own store before it returns.
    */
   openStore?: (db: SqliteDatabase) => BenchStore;
 }
@@ -66,7 +66,7 @@ export class BenchEngine {
   constructor(label: string, options: EngineOptions = {}) {
     this.dir = fs.mkdtempSync(path.join(os.tmpdir(), `taskloom-bench-${label}-`));
     const file = path.join(this.dir, "taskloom.db");
-    const database = openTaskloomDatabase({ url: `file:${file}`, cwd: this.dir });
+    const database = openSqliteTaskloomDatabase({ url: `file:${file}`, cwd: this.dir });
     if (options.openStore) {
       database.store.close();
       const store = options.openStore(openSqliteDatabase(file));

@@ -2,7 +2,8 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { appRouter, createTRPCContext, Taskloom } from "@taskloom/api";
+import { appRouter, createTRPCContext } from "@taskloom/api";
+import { Taskloom } from "@taskloom/engine";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 
 export interface EventLatencyResult {
@@ -28,7 +29,7 @@ function percentile(sorted: number[], p: number): number {
 export async function measureEventLatency(): Promise<EventLatencyResult> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "taskloom-bench-events-"));
   const file = path.join(dir, "bench.db");
-  const taskloom = Taskloom.open({ databaseUrl: `file:${file}`, cwd: dir });
+  const taskloom = await Taskloom.open({ databaseUrl: `file:${file}`, cwd: dir });
   try {
     const tasks = Object.fromEntries(
       Array.from({ length: TASKS }, (_, i) => [

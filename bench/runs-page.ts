@@ -2,7 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parsePlanObject } from "@taskloom/core";
-import { openTaskloomDatabase } from "@taskloom/db";
+import { openSqliteTaskloomDatabase } from "@taskloom/db";
 
 export interface RunsPageResult {
   taskRuns: number;
@@ -39,7 +39,7 @@ async function time(fn: () => Promise<unknown> | unknown): Promise<number> {
  */
 export async function measureRunsPage(): Promise<RunsPageResult> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "taskloom-bench-runs-"));
-  const database = openTaskloomDatabase({ url: `file:${path.join(dir, "bench.db")}`, cwd: dir });
+  const database = openSqliteTaskloomDatabase({ url: `file:${path.join(dir, "bench.db")}`, cwd: dir });
   try {
     const tasks = Object.fromEntries(
       Array.from({ length: TASKS_PER_RUN }, (_, i) => [`t${i}`, { kind: "noop" }]),

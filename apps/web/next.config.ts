@@ -6,6 +6,7 @@ const nextConfig: NextConfig = {
   // The workspace packages export TypeScript source (no build step between packages).
   transpilePackages: [
     "@taskloom/api",
+    "@taskloom/engine",
     "@taskloom/core",
     "@taskloom/db",
     "@taskloom/executor",

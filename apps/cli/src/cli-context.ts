@@ -1,5 +1,5 @@
-import { Taskloom } from "@taskloom/api";
 import { formatPlanIssue, PlanValidationError, TaskloomError } from "@taskloom/core";
+import { Taskloom } from "@taskloom/engine";
 import { pino } from "pino";
 import { type CliEnv, taskEnvironment, webEnvironment } from "./env.ts";
 
@@ -14,7 +14,7 @@ export interface CliContext {
   stdout: NodeJS.WriteStream;
   stderr: NodeJS.WriteStream;
   globals(): GlobalOptions;
-  open(): Taskloom;
+  open(): Promise<Taskloom>;
   /** The environment a child web server starts with. */
   webEnvironment(): Record<string, string | undefined>;
 }

@@ -1,11 +1,2 @@
 export { type AppRouter, appRouter } from "./root.ts";
-export { checkHealth, type HealthReport } from "./services/health.ts";
-export { PlanEditor, type PlanView } from "./services/plan-editor.ts";
-export {
-  type ImportedPlan,
-  type RunOptions,
-  type RunOutcome,
-  Taskloom,
-  type TaskloomOptions,
-} from "./taskloom.ts";
 export { createCallerFactory, createTRPCContext, type TRPCContext } from "./trpc.ts";

@@ -1,7 +1,6 @@
 import { CycleError, PlanValidationError, TaskloomError, type TaskloomErrorCode } from "@taskloom/core";
+import type { PlanEditor, Taskloom } from "@taskloom/engine";
 import { initTRPC, TRPCError } from "@trpc/server";
-import { PlanEditor } from "./services/plan-editor.ts";
-import type { Taskloom } from "./taskloom.ts";
 
 /** What every procedure gets: the engine, the plan editor, and whether the caller may use the API. */
 export interface TRPCContext {
@@ -11,11 +10,7 @@ export interface TRPCContext {
 }
 
 export function createTRPCContext(input: { taskloom: Taskloom; authorized: boolean }): TRPCContext {
-  return {
-    taskloom: input.taskloom,
-    editor: new PlanEditor(input.taskloom.store, input.taskloom.clock),
-    authorized: input.authorized,
-  };
+  return { taskloom: input.taskloom, editor: input.taskloom.editor, authorized: input.authorized };
 }
 
 const t = initTRPC.context<TRPCContext>().create({

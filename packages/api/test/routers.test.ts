@@ -2,19 +2,19 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { EventRecord } from "@taskloom/core";
+import { Taskloom } from "@taskloom/engine";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { appRouter, createCallerFactory, createTRPCContext, Taskloom } from "../src/index.ts";
-import { streamEvents } from "../src/services/event-stream.ts";
+import { appRouter, createCallerFactory, createTRPCContext } from "../src/index.ts";
 
 let dir: string;
 let taskloom: Taskloom;
 const createCaller = createCallerFactory(appRouter);
 let api: ReturnType<typeof createCaller>;
 
-beforeEach(() => {
+beforeEach(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "taskloom-routers-"));
-  taskloom = Taskloom.open({ databaseUrl: `file:${path.join(dir, "t.db")}`, cwd: dir, pollMs: 50 });
+  taskloom = await Taskloom.open({ databaseUrl: `file:${path.join(dir, "t.db")}`, cwd: dir, pollMs: 50 });
   api = createCaller(createTRPCContext({ taskloom, authorized: true }));
 });
 afterEach(async () => {
@@ -251,15 +251,9 @@ describe("runs, logs and events routers", () => {
 
   it("streams events and resumes after a reconnect without losing or repeating any", async () => {
     await api.plans.import({ text: threeTasks });
-    const deps = {
-      store: taskloom.store,
-      planOfRun: (id: string) => taskloom.queries.planOfRun(id),
-      pollMs: 20,
-    };
     const controller = new AbortController();
-    const stream = streamEvents(
-      deps,
-      { planSlug: "demo", lastEventId: await taskloom.store.lastEventId() },
+    const stream = taskloom.streamEvents(
+      { planSlug: "demo", afterId: await taskloom.store.lastEventId() },
       controller.signal,
     );
     const { runId } = await api.runs.start({ planSlug: "demo" });
@@ -273,11 +267,7 @@ describe("runs, logs and events routers", () => {
     controller.abort();
     const all = await taskloom.store.readEvents({ afterId: 0, runId, limit: 1000 });
     const rest: EventRecord[] = [];
-    const resumed = streamEvents(
-      deps,
-      { runId, lastEventId: seen.at(-1)?.id ?? 0 },
-      new AbortController().signal,
-    );
+    const resumed = taskloom.streamEvents({ runId, afterId: seen.at(-1)?.id ?? 0 });
     for await (const event of resumed) {
       rest.push(event);
       if (event.id === all.at(-1)?.id) break;

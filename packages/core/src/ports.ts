@@ -231,3 +231,12 @@ export interface EventStore {
   /** The newest event id, or 0. */
   lastEventId(): Promise<number>;
 }
+
+/**
+ * Everything the engine needs from one database: the ports above, whatever the provider. The composition
+ * root (`packages/engine`) holds a store only through this type, so a PostgreSQL store drops in beside SQLite.
+ */
+export interface TaskloomStore extends SchedulerStore, RunStore, QueueStore, EventStore {
+  /** Releases the connection(s). */
+  close(): void | Promise<void>;
+}

@@ -1,4 +1,13 @@
-export { DEFAULT_DATABASE_URL, openTaskloomDatabase, type TaskloomDatabase } from "./open-database.ts";
+export {
+  type DatabaseProvider,
+  DEFAULT_DATABASE_URL,
+  type OpenDatabaseOptions,
+  openDatabase,
+  openSqliteTaskloomDatabase,
+  providerOfUrl,
+  type SqliteTaskloomDatabase,
+  type TaskloomDatabase,
+} from "./open-database.ts";
 export * from "./queries/run-queries.ts";
 export { openSqliteDatabase, type SqliteDatabase, sqlitePathFromUrl } from "./sqlite/open-sqlite-database.ts";
 export { defaultNewId, SqliteStore } from "./sqlite/sqlite-store.ts";

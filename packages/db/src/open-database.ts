@@ -1,4 +1,4 @@
-import { BadInputError } from "@taskloom/core";
+import { BadInputError, type TaskloomStore } from "@taskloom/core";
 import { runSqliteMigrations, sqliteMigrationsDir } from "./migrations/index.ts";
 import { createSqlitePrisma, type TaskloomPrisma } from "./queries/prisma-sqlite.ts";
 import { RunQueries } from "./queries/run-queries.ts";
@@ -8,32 +8,65 @@ import { SqliteStore } from "./sqlite/sqlite-store.ts";
 /** Where the embedded database lives when nothing else is said: under the current directory. */
 export const DEFAULT_DATABASE_URL = "file:.taskloom/taskloom.db";
 
+/** Which store a URL selects. */
+export type DatabaseProvider = "sqlite" | "postgresql";
+
+/** An open, migrated database as the engine sees it: provider-neutral ports only. */
 export interface TaskloomDatabase {
-  /** `sqlite` now; `postgresql` arrives with the PostgreSQL store. */
-  provider: "sqlite";
-  /** The resolved location, for messages (`/abs/path/taskloom.db`). */
+  provider: DatabaseProvider;
+  /** The resolved location, for messages (`/abs/path/taskloom.db`, or the URL without its password). */
   location: string;
-  store: SqliteStore;
+  store: TaskloomStore;
   queries: RunQueries;
   /** Migrations applied while opening (empty when the database was current). */
   appliedMigrations: string[];
   close(): Promise<void>;
 }
 
+/** The SQLite database, with its concrete store: for tests and benchmarks that reach the raw connection. */
+export interface SqliteTaskloomDatabase extends TaskloomDatabase {
+  provider: "sqlite";
+  store: SqliteStore;
+}
+
+export interface OpenDatabaseOptions {
+  /** `file:path.db` (relative to `cwd`), `sqlite:path.db` or a bare path. Default `DEFAULT_DATABASE_URL`. */
+  url?: string;
+  /** Directory a relative path resolves against. */
+  cwd: string;
+}
+
+/** The provider a database URL selects, or a `BadInputError` naming what is accepted. */
+export function providerOfUrl(url: string): DatabaseProvider {
+  if (/^postgres(ql)?:\/\//i.test(url)) return "postgresql";
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url) && !/^(file|sqlite):/i.test(url)) {
+    throw new BadInputError(`unsupported database URL: ${url} (expected file:PATH)`);
+  }
+  return "sqlite";
+}
+
 /**
- * Opens a Taskloom database and brings its schema up to date: a new file is created and migrated, an old one
- * gets its pending migrations. `url` is `file:path.db` (relative to `cwd`) or a bare path.
+ * Opens a Taskloom database and brings its schema up to date, choosing the store from the URL. Async because
+ * a network database connects and migrates asynchronously; the embedded SQLite store happens to be ready at
+ * once.
  */
-export function openTaskloomDatabase(options: { url?: string; cwd: string }): TaskloomDatabase {
+export async function openDatabase(options: OpenDatabaseOptions): Promise<TaskloomDatabase> {
   const url = options.url ?? DEFAULT_DATABASE_URL;
-  if (/^postgres(ql)?:\/\//.test(url)) {
+  if (providerOfUrl(url) === "postgresql") {
     throw new BadInputError(
       "PostgreSQL databases are not supported yet by this version of Taskloom; use a file: URL",
     );
   }
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url) && !/^(file|sqlite):/.test(url)) {
-    throw new BadInputError(`unsupported database URL: ${url} (expected file:PATH)`);
-  }
+  return openSqliteTaskloomDatabase(options);
+}
+
+/**
+ * Opens the embedded SQLite database synchronously: a new file is created and migrated, an old one gets its
+ * pending migrations.
+ */
+export function openSqliteTaskloomDatabase(options: OpenDatabaseOptions): SqliteTaskloomDatabase {
+  const url = options.url ?? DEFAULT_DATABASE_URL;
+  if (providerOfUrl(url) !== "sqlite") throw new BadInputError(`not a SQLite URL: ${url}`);
   const location = sqlitePathFromUrl(url, options.cwd);
   const db = openSqliteDatabase(location);
   let applied: string[];

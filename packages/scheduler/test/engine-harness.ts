@@ -9,7 +9,7 @@ import {
   silentLogger,
   systemClock,
 } from "@taskloom/core";
-import { openTaskloomDatabase, type TaskloomDatabase } from "@taskloom/db";
+import { openSqliteTaskloomDatabase, type SqliteTaskloomDatabase } from "@taskloom/db";
 import { executeTask } from "@taskloom/executor";
 import { type ExecuteAttempt, Worker, type WorkerOptions } from "../src/index.ts";
 
@@ -19,13 +19,13 @@ import { type ExecuteAttempt, Worker, type WorkerOptions } from "../src/index.ts
  */
 export class EngineHarness {
   readonly dir: string;
-  readonly database: TaskloomDatabase;
+  readonly database: SqliteTaskloomDatabase;
   readonly workers: Worker[] = [];
   #workerCount = 0;
 
   constructor() {
     this.dir = fs.mkdtempSync(path.join(os.tmpdir(), "taskloom-scheduler-"));
-    this.database = openTaskloomDatabase({
+    this.database = openSqliteTaskloomDatabase({
       url: `file:${path.join(this.dir, "taskloom.db")}`,
       cwd: this.dir,
     });

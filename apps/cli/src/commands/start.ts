@@ -1,6 +1,6 @@
 import path from "node:path";
-import type { Taskloom } from "@taskloom/api";
 import { BadInputError } from "@taskloom/core";
+import type { Taskloom } from "@taskloom/engine";
 import type { Command } from "commander";
 import { type CliContext, runCommand } from "../cli-context.ts";
 import { startWebServer, WEB_APP_DIR, waitUntilServing, webBuildExists } from "../web-server.ts";
@@ -45,7 +45,7 @@ async function start(
       `the dashboard is not built (${WEB_APP_DIR}/.next): run \`pnpm start\`, which builds it first`,
     );
   }
-  const taskloom = context.open();
+  const taskloom = await context.open();
   const location = taskloom.database.location;
   await seedIfEmpty(context, taskloom);
   const worker = flags.worker

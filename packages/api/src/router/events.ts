@@ -1,6 +1,5 @@
 import { tracked } from "@trpc/server";
 import { z } from "zod";
-import { streamEvents } from "../services/event-stream.ts";
 import { createTRPCRouter, protectedProcedure } from "../trpc.ts";
 
 export const eventsRouter = createTRPCRouter({
@@ -17,17 +16,11 @@ export const eventsRouter = createTRPCRouter({
       }),
     )
     .subscription(async function* ({ ctx, input, signal }) {
-      const { taskloom } = ctx;
-      const events = streamEvents(
-        {
-          store: taskloom.store,
-          planOfRun: (id) => taskloom.queries.planOfRun(id),
-          pollMs: Math.min(taskloom.pollMs, 100),
-        },
+      const events = ctx.taskloom.streamEvents(
         {
           ...(input.runId ? { runId: input.runId } : {}),
           ...(input.planSlug ? { planSlug: input.planSlug } : {}),
-          ...(input.lastEventId ? { lastEventId: Number(input.lastEventId) } : {}),
+          ...(input.lastEventId ? { afterId: Number(input.lastEventId) } : {}),
         },
         signal,
       );

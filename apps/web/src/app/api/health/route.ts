@@ -1,4 +1,4 @@
-import { checkHealth } from "@taskloom/api";
+import { checkHealth } from "@taskloom/engine";
 import { webEnv } from "../../../env.ts";
 import { isAuthorized } from "../../../server/auth.ts";
 import { taskloom } from "../../../server/taskloom-instance.ts";
@@ -16,7 +16,7 @@ export async function GET(request: Request): Promise<Response> {
   const env = webEnv();
   let report: Awaited<ReturnType<typeof checkHealth>>;
   try {
-    const engine = taskloom();
+    const engine = await taskloom();
     report = await checkHealth({
       queries: engine.queries,
       location: engine.database.location,

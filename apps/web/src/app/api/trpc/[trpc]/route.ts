@@ -15,8 +15,11 @@ function handler(request: Request): Response | Promise<Response> {
     endpoint: "/api/trpc",
     req: request,
     router: appRouter,
-    createContext: () =>
-      createTRPCContext({ taskloom: taskloom(), authorized: isAuthorized(request.headers, env.authToken) }),
+    createContext: async () =>
+      createTRPCContext({
+        taskloom: await taskloom(),
+        authorized: isAuthorized(request.headers, env.authToken),
+      }),
     onError({ error, path }) {
       // Expected outcomes (validation, not found, refused cycles) are the client's to show; log the rest.
       if (error.code === "INTERNAL_SERVER_ERROR") console.error(`tRPC ${path ?? "?"} failed:`, error);

@@ -7,9 +7,9 @@ import { Taskloom } from "../src/index.ts";
 
 let dir: string;
 let taskloom: Taskloom;
-beforeEach(() => {
+beforeEach(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "taskloom-api-"));
-  taskloom = Taskloom.open({ databaseUrl: `file:${path.join(dir, "t.db")}`, cwd: dir, pollMs: 50 });
+  taskloom = await Taskloom.open({ databaseUrl: `file:${path.join(dir, "t.db")}`, cwd: dir, pollMs: 50 });
 });
 afterEach(async () => {
   await taskloom.close();
@@ -60,7 +60,11 @@ describe("Taskloom as a library", () => {
   it("lets a separate worker execute a run started elsewhere, and waitForRun sees it end", async () => {
     await taskloom.importPlanSource(plan);
     const { runId } = await taskloom.startRun("library", { trigger: "api" });
-    const other = Taskloom.open({ databaseUrl: `file:${path.join(dir, "t.db")}`, cwd: dir, pollMs: 50 });
+    const other = await Taskloom.open({
+      databaseUrl: `file:${path.join(dir, "t.db")}`,
+      cwd: dir,
+      pollMs: 50,
+    });
     const worker = other.createWorker({ concurrency: 2, pollMs: 50 });
     await worker.start();
     try {

@@ -18,13 +18,19 @@ import {
   serializePlan,
   silentLogger,
   systemClock,
+  type TaskloomStore,
 } from "@taskloom/core";
-import { openTaskloomDatabase, type RunQueries, type SqliteStore, type TaskloomDatabase } from "@taskloom/db";
+import { openDatabase, type RunQueries, type TaskloomDatabase } from "@taskloom/db";
 import { executeTask } from "@taskloom/executor";
 import { type ExecuteAttempt, Worker, type WorkerOptions } from "@taskloom/scheduler";
+import { EventFollower, type EventSubscription } from "./services/event-follower.ts";
+import { PlanEditor } from "./services/plan-editor.ts";
 
 export interface TaskloomOptions {
-  /** `file:path.db` or a bare path. Default `file:.taskloom/taskloom.db` under `cwd`. */
+  /**
+   * `file:path.db` or a bare path selects the embedded SQLite store. Default `file:.taskloom/taskloom.db`
+   * under `cwd`.
+   */
   databaseUrl?: string;
   /** Directory relative paths resolve against. Default `process.cwd()`. */
   cwd?: string;
@@ -71,7 +77,7 @@ export interface RunOutcome {
  * them and follow their events. The CLI is a thin shell around this class.
  *
  * ```ts
- * const taskloom = Taskloom.open({ databaseUrl: "file:./my.db" });
+ * const taskloom = await Taskloom.open({ databaseUrl: "file:./my.db" });
  * const plan = await taskloom.importPlanFile("examples/etl.yaml");
  * const { status } = await taskloom.run(plan.slug, { concurrency: 4 });
  * await taskloom.close();
@@ -86,6 +92,9 @@ export class Taskloom {
   readonly #pollMs: number;
   readonly #execute: ExecuteAttempt;
   readonly #workers = new Set<Worker>();
+  readonly #events: EventFollower;
+  /** Edits stored plans the way the graph editor does. */
+  readonly editor: PlanEditor;
 
   private constructor(database: TaskloomDatabase, options: TaskloomOptions, cwd: string) {
     this.database = database;
@@ -96,12 +105,19 @@ export class Taskloom {
     this.#pollMs = options.pollMs ?? 200;
     const { taskEnv } = options;
     this.#execute = taskEnv ? (request) => executeTask({ ...request, baseEnv: taskEnv }) : executeTask;
+    this.#events = new EventFollower({
+      store: database.store,
+      planOfRun: (runId) => database.queries.planOfRun(runId),
+      pollMs: this.#pollMs,
+      logger: this.#logger,
+    });
+    this.editor = new PlanEditor(database.store, this.#clock);
   }
 
-  /** Opens (creating and migrating when needed) the database. */
-  static open(options: TaskloomOptions = {}): Taskloom {
+  /** Opens (creating and migrating when needed) the database the URL names. */
+  static async open(options: TaskloomOptions = {}): Promise<Taskloom> {
     const cwd = options.cwd ?? process.cwd();
-    const database = openTaskloomDatabase({
+    const database = await openDatabase({
       cwd,
       ...(options.databaseUrl ? { url: options.databaseUrl } : {}),
     });
@@ -118,7 +134,7 @@ export class Taskloom {
     return this.#pollMs;
   }
 
-  get store(): SqliteStore {
+  get store(): TaskloomStore {
     return this.database.store;
   }
 
@@ -247,49 +263,17 @@ export class Taskloom {
    */
   subscribe(
     listener: (event: EventRecord) => void,
-    options: { runId?: string; afterId?: number } = {},
-  ): (() => void) & { drain(): Promise<void> } {
-    let lastId = options.afterId ?? -1;
-    let active = true;
-    let reading: Promise<void> | null = null;
-    const read = async () => {
-      if (lastId < 0) lastId = await this.store.lastEventId();
-      for (;;) {
-        const events = await this.store.readEvents({
-          afterId: lastId,
-          limit: 1000,
-          ...(options.runId ? { runId: options.runId } : {}),
-        });
-        for (const event of events) {
-          lastId = event.id;
-          if (active) listener(event);
-        }
-        if (events.length < 1000) return;
-      }
-    };
-    const pump = (): Promise<void> => {
-      reading ??= read()
-        .catch((error: unknown) => this.#logger.error({ err: error }, "reading events failed"))
-        .finally(() => {
-          reading = null;
-        });
-      return reading;
-    };
-    const offChange = this.store.onChange(() => void pump());
-    const timer = setInterval(() => void pump(), this.#pollMs);
-    timer.unref();
-    void pump();
-    const unsubscribe = () => {
-      active = false;
-      offChange();
-      clearInterval(timer);
-    };
-    return Object.assign(unsubscribe, {
-      async drain() {
-        await pump();
-        await pump();
-      },
-    });
+    options: { runId?: string; planSlug?: string; afterId?: number } = {},
+  ): EventSubscription {
+    return this.#events.subscribe(listener, options);
+  }
+
+  /** The live event feed as an async iterator (what the SSE endpoint yields); ends when `signal` aborts. */
+  streamEvents(
+    options: { runId?: string; planSlug?: string; afterId?: number },
+    signal?: AbortSignal,
+  ): AsyncGenerator<EventRecord> {
+    return this.#events.stream(options, signal);
   }
 
   #nextChange(): Promise<void> {
@@ -305,6 +289,7 @@ export class Taskloom {
   }
 
   async close(): Promise<void> {
+    this.#events.close();
     for (const worker of this.#workers) await worker.stop({ graceMs: 0 });
     this.#workers.clear();
     await this.database.close();

@@ -1,0 +1,10 @@
+export type { EventFilter, EventSubscription } from "./services/event-follower.ts";
+export { checkHealth, type HealthReport } from "./services/health.ts";
+export { PlanEditor, type PlanView } from "./services/plan-editor.ts";
+export {
+  type ImportedPlan,
+  type RunOptions,
+  type RunOutcome,
+  Taskloom,
+  type TaskloomOptions,
+} from "./taskloom.ts";

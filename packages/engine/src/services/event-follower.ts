@@ -1,0 +1,235 @@
+import type { EventRecord, EventStore, Logger, SchedulerStore } from "@taskloom/core";
+
+/**
+ * One reader of the event log per process, feeding every subscriber (CLI progress, SSE tabs, run waiters).
+ *
+ * Why one: with a reader per subscriber, 100 open tabs meant 100 polls every 100 ms, each serialising every
+ * event, and the server stopped answering. Here the log is read once per wake-up (a commit in this process,
+ * or the poll for other processes' commits: an index seek on the primary key) and each event is handed to
+ * the subscribers whose filter it matches.
+ *
+ * Resuming: a subscriber that starts from an older id first reads its backlog from the store (paged, on its
+ * own), then joins the live feed without a gap or a duplicate, because ids are strictly increasing and every
+ * delivery is guarded by the subscriber's own cursor.
+ */
+
+export interface EventFollowerDeps {
+  store: EventStore & Pick<SchedulerStore, "onChange">;
+  /** The plan a run belongs to, for plan filters (cached: a run never changes plan). */
+  planOfRun(runId: string): Promise<string | null>;
+  /** How often to look for commits of other processes while anyone listens, in ms. */
+  pollMs: number;
+  logger: Logger;
+}
+
+export interface EventFilter {
+  /** Only this run's events. Default: every run. */
+  runId?: string;
+  /** Only events of this plan's runs, and the plan's own edits. Default: every plan. */
+  planSlug?: string;
+  /** Start after this event id (what the client saw last). Default: from now on. */
+  afterId?: number;
+}
+
+export interface EventSubscription {
+  /** Stops delivery at once. */
+  (): void;
+  /** Resolves once every event committed before the call has been delivered. */
+  drain(): Promise<void>;
+}
+
+/** Events read per page, for the live feed and for a subscriber's backlog. */
+const PAGE = 1000;
+/** A stream whose consumer falls this far behind is ended; the client resumes from its last id. */
+const MAX_BUFFERED = 20_000;
+/** Runs whose plan is remembered for plan filters; the cache is cleared when it grows past this. */
+const PLAN_CACHE_SIZE = 10_000;
+
+interface Subscriber {
+  filter: EventFilter;
+  /** The id of the last event this subscriber has seen (delivered or filtered out). */
+  cursor: number;
+  /** True once the backlog is read and live events are delivered. */
+  live: boolean;
+  listener(event: EventRecord): void;
+}
+
+export class EventFollower {
+  readonly #deps: EventFollowerDeps;
+  readonly #subscribers = new Set<Subscriber>();
+  readonly #planByRun = new Map<string, string | null>();
+  /** The last event id read from the log (−1 until the first read). */
+  #lastId = -1;
+  #reading: Promise<void> | null = null;
+  #again = false;
+  #timer: NodeJS.Timeout | null = null;
+  #offChange: (() => void) | null = null;
+
+  constructor(deps: EventFollowerDeps) {
+    this.#deps = deps;
+  }
+
+  /**
+   * Calls `listener` for every matching event after `filter.afterId` (default: from now), in id order,
+   * whichever process committed it. Returns an unsubscribe function with `drain()`.
+   */
+  subscribe(listener: (event: EventRecord) => void, filter: EventFilter = {}): EventSubscription {
+    const subscriber: Subscriber = { filter, cursor: filter.afterId ?? -1, live: false, listener };
+    this.#subscribers.add(subscriber);
+    this.#start();
+    const ready = this.#catchUp(subscriber).catch((error: unknown) => {
+      this.#deps.logger.error({ err: error }, "reading the event backlog failed");
+    });
+    const unsubscribe = () => {
+      this.#subscribers.delete(subscriber);
+      if (this.#subscribers.size === 0) this.#stop();
+    };
+    return Object.assign(unsubscribe, {
+      drain: async () => {
+        await ready;
+        await this.#pump();
+      },
+    });
+  }
+
+  /**
+   * The same feed as an async iterator, for SSE: ends when `signal` aborts, or when the consumer falls
+   * `MAX_BUFFERED` events behind (a stalled client reconnects and resumes from its last id).
+   */
+  async *stream(filter: EventFilter, signal?: AbortSignal): AsyncGenerator<EventRecord> {
+    const buffer: EventRecord[] = [];
+    let overflowed = false;
+    let wake: (() => void) | null = null;
+    const notify = () => {
+      wake?.();
+      wake = null;
+    };
+    const unsubscribe = this.subscribe((event) => {
+      if (buffer.length >= MAX_BUFFERED) overflowed = true;
+      else buffer.push(event);
+      notify();
+    }, filter);
+    signal?.addEventListener("abort", notify, { once: true });
+    try {
+      while (!signal?.aborted) {
+        const event = buffer.shift();
+        if (event) {
+          yield event;
+          continue;
+        }
+        if (overflowed) return;
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+        });
+      }
+    } finally {
+      signal?.removeEventListener("abort", notify);
+      unsubscribe();
+    }
+  }
+
+  /** Stops every subscription (the engine is closing). */
+  close(): void {
+    this.#subscribers.clear();
+    this.#stop();
+  }
+
+  #start(): void {
+    if (this.#timer) return;
+    this.#offChange = this.#deps.store.onChange(() => void this.#pump());
+    this.#timer = setInterval(() => void this.#pump(), this.#deps.pollMs);
+    this.#timer.unref();
+  }
+
+  #stop(): void {
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = null;
+    this.#offChange?.();
+    this.#offChange = null;
+  }
+
+  /** Reads a subscriber's backlog until it has reached the live feed's position, then marks it live. */
+  async #catchUp(subscriber: Subscriber): Promise<void> {
+    if (this.#lastId < 0) await this.#pump();
+    if (subscriber.cursor < 0) subscriber.cursor = this.#lastId;
+    while (subscriber.cursor < this.#lastId && this.#subscribers.has(subscriber)) {
+      // The live position before the read: a short page proves nothing is left up to it (the live feed may
+      // move on meanwhile, and the loop then reads the rest).
+      const target = this.#lastId;
+      const events = await this.#read(subscriber.cursor, subscriber.filter.runId);
+      for (const event of events) await this.#deliver(subscriber, event);
+      if (events.length < PAGE) subscriber.cursor = Math.max(subscriber.cursor, target);
+    }
+    subscriber.live = true;
+  }
+
+  /** Reads what was committed since the last read, once at a time; a wake-up during a read reads again. */
+  #pump(): Promise<void> {
+    if (this.#reading) {
+      this.#again = true;
+      return this.#reading;
+    }
+    this.#reading = (async () => {
+      do {
+        this.#again = false;
+        await this.#readLive();
+      } while (this.#again);
+    })()
+      .catch((error: unknown) => this.#deps.logger.error({ err: error }, "reading events failed"))
+      .finally(() => {
+        this.#reading = null;
+      });
+    return this.#reading;
+  }
+
+  async #readLive(): Promise<void> {
+    if (this.#lastId < 0) {
+      this.#lastId = await this.#deps.store.lastEventId();
+      return;
+    }
+    for (;;) {
+      const events = await this.#read(this.#lastId);
+      for (const event of events) {
+        this.#lastId = event.id;
+        for (const subscriber of this.#subscribers) {
+          if (subscriber.live) await this.#deliver(subscriber, event);
+        }
+      }
+      if (events.length < PAGE) return;
+    }
+  }
+
+  #read(afterId: number, runId?: string): Promise<EventRecord[]> {
+    return this.#deps.store.readEvents({ afterId, limit: PAGE, ...(runId ? { runId } : {}) });
+  }
+
+  async #deliver(subscriber: Subscriber, event: EventRecord): Promise<void> {
+    if (event.id <= subscriber.cursor) return;
+    subscriber.cursor = event.id;
+    if (!(await this.#matches(subscriber.filter, event))) return;
+    if (!this.#subscribers.has(subscriber)) return;
+    try {
+      subscriber.listener(event);
+    } catch (error) {
+      this.#deps.logger.error({ err: error }, "an event listener threw");
+    }
+  }
+
+  async #matches(filter: EventFilter, event: EventRecord): Promise<boolean> {
+    if (filter.runId && event.runId !== filter.runId) return false;
+    if (!filter.planSlug) return true;
+    if (event.type === "plan.imported" || event.type === "plan.updated")
+      return event.data?.slug === filter.planSlug;
+    if (!event.runId) return false;
+    return (await this.#planOf(event.runId)) === filter.planSlug;
+  }
+
+  async #planOf(runId: string): Promise<string | null> {
+    const known = this.#planByRun.get(runId);
+    if (known !== undefined) return known;
+    const slug = await this.#deps.planOfRun(runId);
+    if (this.#planByRun.size >= PLAN_CACHE_SIZE) this.#planByRun.clear();
+    this.#planByRun.set(runId, slug);
+    return slug;
+  }
+}
