@@ -4,6 +4,7 @@ export * from "./execution.ts";
 export * from "./graph/index.ts";
 export * from "./plan-file/index.ts";
 export * from "./ports.ts";
+export * from "./read-model.ts";
 export * from "./state-machine.ts";
 export * from "./template.ts";
 export * from "./types.ts";

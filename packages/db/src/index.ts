@@ -8,6 +8,5 @@ export {
   type SqliteTaskloomDatabase,
   type TaskloomDatabase,
 } from "./open-database.ts";
-export * from "./queries/run-queries.ts";
 export { openSqliteDatabase, type SqliteDatabase, sqlitePathFromUrl } from "./sqlite/open-sqlite-database.ts";
 export { defaultNewId, SqliteStore } from "./sqlite/sqlite-store.ts";

@@ -1,7 +1,7 @@
-import { BadInputError, type TaskloomStore } from "@taskloom/core";
+import { BadInputError, type ReadModel, type TaskloomStore } from "@taskloom/core";
 import { runSqliteMigrations, sqliteMigrationsDir } from "./migrations/index.ts";
 import { createSqlitePrisma, type TaskloomPrisma } from "./queries/prisma-sqlite.ts";
-import { RunQueries } from "./queries/run-queries.ts";
+import { createReadModel } from "./queries/read-model.ts";
 import { openSqliteDatabase, sqlitePathFromUrl } from "./sqlite/open-sqlite-database.ts";
 import { SqliteStore } from "./sqlite/sqlite-store.ts";
 
@@ -17,7 +17,8 @@ export interface TaskloomDatabase {
   /** The resolved location, for messages (`/abs/path/taskloom.db`, or the URL without its password). */
   location: string;
   store: TaskloomStore;
-  queries: RunQueries;
+  /** The read side (lists and details for the CLI and the dashboard). */
+  queries: ReadModel;
   /** Migrations applied while opening (empty when the database was current). */
   appliedMigrations: string[];
   close(): Promise<void>;
@@ -86,7 +87,7 @@ export function openSqliteTaskloomDatabase(options: OpenDatabaseOptions): Sqlite
     provider: "sqlite",
     location,
     store,
-    queries: new RunQueries(connect),
+    queries: createReadModel({ prisma: connect, provider: "sqlite" }),
     appliedMigrations: applied,
     async close() {
       if (prisma) await prisma.$disconnect();

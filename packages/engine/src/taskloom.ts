@@ -12,6 +12,7 @@ import {
   type PlanDefinition,
   parsePlanObject,
   parsePlanText,
+  type ReadModel,
   type RunStatus,
   type RunTrigger,
   resolveRunParams,
@@ -20,7 +21,7 @@ import {
   systemClock,
   type TaskloomStore,
 } from "@taskloom/core";
-import { openDatabase, type RunQueries, type TaskloomDatabase } from "@taskloom/db";
+import { openDatabase, type TaskloomDatabase } from "@taskloom/db";
 import { executeTask } from "@taskloom/executor";
 import { type ExecuteAttempt, Worker, type WorkerOptions } from "@taskloom/scheduler";
 import { EventFollower, type EventSubscription } from "./services/event-follower.ts";
@@ -138,7 +139,7 @@ export class Taskloom {
     return this.database.store;
   }
 
-  get queries(): RunQueries {
+  get queries(): ReadModel {
     return this.database.queries;
   }
 

@@ -1,5 +1,5 @@
+import type { RunDetail } from "@taskloom/core";
 import { BadInputError } from "@taskloom/core";
-import type { RunDetail } from "@taskloom/db";
 import type { Command } from "commander";
 import { type CliContext, runCommand } from "../cli-context.ts";
 import { formatElapsed, iso, palette } from "../format.ts";

@@ -1,4 +1,4 @@
-import type { RunDetail, RunSummary } from "@taskloom/db";
+import type { RunDetail, RunSummary } from "@taskloom/core";
 import type { Command } from "commander";
 import { type CliContext, runCommand } from "../cli-context.ts";
 import { formatElapsed, iso, table } from "../format.ts";

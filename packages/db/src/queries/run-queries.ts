@@ -2,119 +2,32 @@ import {
   BadInputError,
   NotFoundError,
   type PlanDefinition,
+  type RunDetail,
+  type RunFilter,
+  type RunReads,
   type RunStatus,
-  type TaskDefinition,
+  type RunSummary,
   type TaskRunStatus,
 } from "@taskloom/core";
 import type { TaskloomPrisma } from "./prisma-sqlite.ts";
+import { containsIgnoringCase, type ReadConnection } from "./read-connection.ts";
 
-/** Read models for the CLI and the dashboard. Plain data; times are epoch ms. */
-export interface PlanSummary {
-  slug: string;
-  name: string;
-  version: number;
-  taskCount: number;
-  updatedAt: number;
-  lastRun: { id: string; status: RunStatus; createdAt: number } | null;
+/** The latest time a JavaScript Date can hold (±8.64e15 ms around the epoch). */
+const MAX_DATE_MS = 8.64e15;
+
+/** A time filter as a Date, or a `BadInputError` (a Date out of range would reach the driver as NaN). */
+function filterDate(name: string, value: number): Date {
+  if (!Number.isSafeInteger(value) || Math.abs(value) > MAX_DATE_MS) {
+    throw new BadInputError(`${name} must be a time in epoch milliseconds, got ${value}`);
+  }
+  return new Date(value);
 }
 
-export interface TaskSummary {
-  planSlug: string;
-  key: string;
-  name: string;
-  kind: string;
-  priority: number;
-  queue: string;
-  requires: string[];
-  refers: string[];
-}
-
-export interface RunFilter {
-  planSlug?: string;
-  status?: RunStatus;
-  trigger?: string;
-  /** Created at or after (epoch ms). */
-  from?: number;
-  /** Created at or before (epoch ms). */
-  to?: number;
-  search?: string;
-  cursor?: string;
-  /** Default 50, at most 200. */
-  limit?: number;
-}
-
-function parseCursor(cursor: string): { createdAt: number; id: string } {
-  const colon = cursor.indexOf(":");
-  const createdAt = Number(cursor.slice(0, colon));
-  if (colon < 0 || !Number.isFinite(createdAt)) throw new BadInputError(`invalid cursor: ${cursor}`);
-  return { createdAt, id: cursor.slice(colon + 1) };
-}
-
-export interface RunSummary {
-  id: string;
-  planSlug: string;
-  planVersion: number;
-  status: RunStatus;
-  trigger: string;
-  createdAt: number;
-  startedAt: number | null;
-  finishedAt: number | null;
-  counts: Partial<Record<TaskRunStatus, number>>;
-}
-
-export interface AttemptDetail {
-  attempt: number;
-  status: string;
-  startedAt: number;
-  finishedAt: number | null;
-  exitCode: number | null;
-  error: string | null;
-  reason: string | null;
-}
-
-export interface TaskRunDetail {
-  id: number;
-  key: string;
-  kind: string;
-  status: TaskRunStatus;
-  attempts: number;
-  startedAt: number | null;
-  finishedAt: number | null;
-  exitCode: number | null;
-  outputText: string | null;
-  outputJson: unknown;
-  error: string | null;
-  reason: string | null;
-  attemptHistory: AttemptDetail[];
-}
-
-export interface RunDetail extends RunSummary {
-  /** The newest event id when this was read: subscribe after it to miss nothing. */
-  lastEventId: number;
-  params: Record<string, unknown>;
-  /** The plan as it was frozen when the run started. */
-  graph: { tasks: TaskDefinition[]; links: { from: string; to: string; kind: "requires" | "refers" }[] };
-  tasks: TaskRunDetail[];
-}
-
-export interface WorkerView {
-  id: string;
-  host: string;
-  pid: number;
-  concurrency: number;
-  queues: string[];
-  startedAt: number;
-  heartbeatAt: number;
-  /** Tasks it holds right now. */
-  running: number;
-}
-
-export interface LogChunkView {
-  seq: number;
-  attempt: number;
-  stream: string;
-  text: string;
-  createdAt: number;
+/** `createdAt:id`, as `searchRuns` hands it out. */
+function parseCursor(cursor: string): { createdAt: Date; id: string } {
+  const match = /^(\d{1,16}):([A-Za-z0-9_-]{1,100})$/.exec(cursor);
+  if (!match?.[1] || !match[2]) throw new BadInputError("invalid cursor (expected the nextCursor of a page)");
+  return { createdAt: filterDate("cursor", Number(match[1])), id: match[2] };
 }
 
 const ms = (date: Date | null): number | null => (date === null ? null : date.getTime());
@@ -154,67 +67,16 @@ function frozenGraph(plan: PlanDefinition): RunDetail["graph"] {
   };
 }
 
-/** Queries through Prisma's query API: not on the hot path, so readability wins over raw speed here. */
-export class RunQueries {
-  readonly #connect: () => TaskloomPrisma;
+/** Runs, their task runs and attempts. */
+export class RunQueries implements RunReads {
+  readonly #connection: ReadConnection;
 
-  /** `connect` is called on first use: a worker that never lists anything never opens this connection. */
-  constructor(connect: () => TaskloomPrisma) {
-    this.#connect = connect;
+  constructor(connection: ReadConnection) {
+    this.#connection = connection;
   }
 
   get #prisma(): TaskloomPrisma {
-    return this.#connect();
-  }
-
-  async listPlans(): Promise<PlanSummary[]> {
-    const plans = await this.#prisma.plan.findMany({
-      orderBy: { slug: "asc" },
-      include: {
-        _count: { select: { tasks: true } },
-        runs: {
-          orderBy: { createdAt: "desc" },
-          take: 1,
-          select: { id: true, status: true, createdAt: true },
-        },
-      },
-    });
-    return plans.map((plan) => {
-      const last = plan.runs[0];
-      return {
-        slug: plan.slug,
-        name: plan.name,
-        version: plan.version,
-        taskCount: plan._count.tasks,
-        updatedAt: plan.updatedAt.getTime(),
-        lastRun: last
-          ? { id: last.id, status: last.status as RunStatus, createdAt: last.createdAt.getTime() }
-          : null,
-      };
-    });
-  }
-
-  async listTasks(planSlug?: string): Promise<TaskSummary[]> {
-    const plans = await this.#prisma.plan.findMany({
-      where: planSlug ? { slug: planSlug } : {},
-      orderBy: { slug: "asc" },
-      include: { tasks: { orderBy: { position: "asc" } }, links: true },
-    });
-    if (planSlug && plans.length === 0) throw new NotFoundError("plan", planSlug);
-    return plans.flatMap((plan) =>
-      plan.tasks.map((task) => ({
-        planSlug: plan.slug,
-        key: task.key,
-        name: task.name,
-        kind: task.kind,
-        priority: task.priority,
-        queue: task.queue,
-        requires: plan.links
-          .filter((l) => l.toKey === task.key && l.kind === "requires")
-          .map((l) => l.fromKey),
-        refers: plan.links.filter((l) => l.toKey === task.key && l.kind === "refers").map((l) => l.fromKey),
-      })),
-    );
+    return this.#connection.prisma();
   }
 
   async listRuns(input: { planSlug?: string; limit?: number } = {}): Promise<RunSummary[]> {
@@ -229,8 +91,8 @@ export class RunQueries {
     const limit = Math.min(Math.max(filter.limit ?? 50, 1), 200);
     const after = filter.cursor ? parseCursor(filter.cursor) : null;
     const createdAt: { gte?: Date; lte?: Date } = {};
-    if (filter.from !== undefined) createdAt.gte = new Date(filter.from);
-    if (filter.to !== undefined) createdAt.lte = new Date(filter.to);
+    if (filter.from !== undefined) createdAt.gte = filterDate("from", filter.from);
+    if (filter.to !== undefined) createdAt.lte = filterDate("to", filter.to);
     const runs = await this.#prisma.run.findMany({
       where: {
         ...(filter.planSlug ? { plan: { slug: filter.planSlug } } : {}),
@@ -241,7 +103,10 @@ export class RunQueries {
           ? {
               taskRuns: {
                 some: {
-                  OR: [{ taskKey: { contains: filter.search } }, { outputText: { contains: filter.search } }],
+                  OR: [
+                    { taskKey: containsIgnoringCase(this.#connection, filter.search) },
+                    { outputText: containsIgnoringCase(this.#connection, filter.search) },
+                  ],
                 },
               },
             }
@@ -249,8 +114,8 @@ export class RunQueries {
         ...(after
           ? {
               OR: [
-                { createdAt: { lt: new Date(after.createdAt) } },
-                { createdAt: new Date(after.createdAt), id: { lt: after.id } },
+                { createdAt: { lt: after.createdAt } },
+                { createdAt: after.createdAt, id: { lt: after.id } },
               ],
             }
           : {}),
@@ -288,29 +153,6 @@ export class RunQueries {
       select: { plan: { select: { slug: true } } },
     });
     return run?.plan.slug ?? null;
-  }
-
-  /** Workers that have not stopped, with how many tasks each holds. */
-  async listWorkers(): Promise<WorkerView[]> {
-    const workers = await this.#prisma.worker.findMany({
-      where: { stoppedAt: null },
-      orderBy: { startedAt: "asc" },
-    });
-    const held = await this.#prisma.taskRun.groupBy({
-      by: ["leaseOwner"],
-      where: { status: "running", leaseOwner: { in: workers.map((w) => w.id) } },
-      _count: { _all: true },
-    });
-    return workers.map((w) => ({
-      id: w.id,
-      host: w.host,
-      pid: w.pid,
-      concurrency: w.concurrency,
-      queues: JSON.parse(w.queuesJson) as string[],
-      startedAt: w.startedAt.getTime(),
-      heartbeatAt: w.heartbeatAt.getTime(),
-      running: held.find((h) => h.leaseOwner === w.id)?._count._all ?? 0,
-    }));
   }
 
   /** A run by id, or by a unique prefix of its id (what people type). */
@@ -380,60 +222,6 @@ export class RunQueries {
           reason: a.reason,
         })),
       })),
-    };
-  }
-
-  /**
-   * One page of a task run's log, in order: after `afterSeq` (following a live tail), before `beforeSeq`
-   * (scrolling back), or — with neither — the last `limit` chunks. `firstSeq`/`lastSeq` bound the whole log.
-   */
-  async readLogs(input: {
-    runId: string;
-    taskKey: string;
-    afterSeq?: number;
-    beforeSeq?: number;
-    limit?: number;
-  }): Promise<{
-    taskRunId: number;
-    status: TaskRunStatus;
-    chunks: LogChunkView[];
-    firstSeq: number | null;
-    lastSeq: number | null;
-  }> {
-    const taskRun = await this.#prisma.taskRun.findUnique({
-      where: { runId_taskKey: { runId: input.runId, taskKey: input.taskKey } },
-      select: { id: true, status: true },
-    });
-    if (!taskRun) throw new NotFoundError("task run", `${input.runId}/${input.taskKey}`);
-    const take = Math.min(Math.max(input.limit ?? 500, 1), 5000);
-    const forward = input.afterSeq !== undefined;
-    const rows = await this.#prisma.logChunk.findMany({
-      where: {
-        taskRunId: taskRun.id,
-        ...(forward ? { seq: { gt: input.afterSeq } } : {}),
-        ...(input.beforeSeq !== undefined ? { seq: { lt: input.beforeSeq } } : {}),
-      },
-      orderBy: { seq: forward ? "asc" : "desc" },
-      take,
-    });
-    if (!forward) rows.reverse();
-    const bounds = await this.#prisma.logChunk.aggregate({
-      where: { taskRunId: taskRun.id },
-      _min: { seq: true },
-      _max: { seq: true },
-    });
-    return {
-      taskRunId: taskRun.id,
-      status: taskRun.status as TaskRunStatus,
-      chunks: rows.map((c) => ({
-        seq: c.seq,
-        attempt: c.attempt,
-        stream: c.stream,
-        text: c.text,
-        createdAt: c.createdAt.getTime(),
-      })),
-      firstSeq: bounds._min.seq,
-      lastSeq: bounds._max.seq,
     };
   }
 }

@@ -1,4 +1,4 @@
-import type { RunQueries, WorkerView } from "@taskloom/db";
+import type { ReadModel, WorkerView } from "@taskloom/core";
 
 export interface HealthReport {
   ok: boolean;
@@ -12,7 +12,7 @@ export interface HealthReport {
  * because a web node without workers is a valid deployment.
  */
 export async function checkHealth(input: {
-  queries: RunQueries;
+  queries: Pick<ReadModel, "listWorkers">;
   location: string;
   now: number;
   staleAfterMs: number;

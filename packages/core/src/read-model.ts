@@ -1,0 +1,170 @@
+import type { RunStatus, TaskDefinition, TaskRunStatus } from "./types.ts";
+
+/**
+ * The read side: what the CLI and the dashboard list and show. `core` declares it; each store implements it
+ * (through the Prisma client, portable between providers). Plain data; times are epoch ms.
+ *
+ * Semantics every provider must keep: `search` is a case-insensitive substring match; lists are ordered as
+ * documented on each method; a run id may be given as a unique prefix.
+ */
+export interface PlanSummary {
+  slug: string;
+  name: string;
+  version: number;
+  taskCount: number;
+  updatedAt: number;
+  lastRun: { id: string; status: RunStatus; createdAt: number } | null;
+}
+
+export interface TaskSummary {
+  planSlug: string;
+  key: string;
+  name: string;
+  kind: string;
+  priority: number;
+  queue: string;
+  requires: string[];
+  refers: string[];
+}
+
+export interface RunFilter {
+  planSlug?: string;
+  status?: RunStatus;
+  trigger?: string;
+  /** Created at or after (epoch ms). */
+  from?: number;
+  /** Created at or before (epoch ms). */
+  to?: number;
+  search?: string;
+  cursor?: string;
+  /** Default 50, at most 200. */
+  limit?: number;
+}
+
+export interface RunSummary {
+  id: string;
+  planSlug: string;
+  planVersion: number;
+  status: RunStatus;
+  trigger: string;
+  createdAt: number;
+  startedAt: number | null;
+  finishedAt: number | null;
+  counts: Partial<Record<TaskRunStatus, number>>;
+}
+
+export interface AttemptDetail {
+  attempt: number;
+  status: string;
+  startedAt: number;
+  finishedAt: number | null;
+  exitCode: number | null;
+  error: string | null;
+  reason: string | null;
+}
+
+export interface TaskRunDetail {
+  id: number;
+  key: string;
+  kind: string;
+  status: TaskRunStatus;
+  attempts: number;
+  startedAt: number | null;
+  finishedAt: number | null;
+  exitCode: number | null;
+  outputText: string | null;
+  outputJson: unknown;
+  error: string | null;
+  reason: string | null;
+  attemptHistory: AttemptDetail[];
+}
+
+export interface RunDetail extends RunSummary {
+  /** The newest event id when this was read: subscribe after it to miss nothing. */
+  lastEventId: number;
+  params: Record<string, unknown>;
+  /** The plan as it was frozen when the run started. */
+  graph: { tasks: TaskDefinition[]; links: { from: string; to: string; kind: "requires" | "refers" }[] };
+  tasks: TaskRunDetail[];
+}
+
+export interface WorkerView {
+  id: string;
+  host: string;
+  pid: number;
+  concurrency: number;
+  queues: string[];
+  startedAt: number;
+  heartbeatAt: number;
+  /** Tasks it holds right now. */
+  running: number;
+}
+
+export interface LogChunkView {
+  seq: number;
+  attempt: number;
+  stream: string;
+  text: string;
+  createdAt: number;
+}
+
+export interface LogPage {
+  taskRunId: number;
+  status: TaskRunStatus;
+  chunks: LogChunkView[];
+  firstSeq: number | null;
+  lastSeq: number | null;
+}
+
+export interface LogRange {
+  runId: string;
+  taskKey: string;
+  /** Chunks after this sequence number (following a live tail). */
+  afterSeq?: number;
+  /** Chunks before this sequence number (scrolling back). */
+  beforeSeq?: number;
+  /** Default 500, at most 5000. */
+  limit?: number;
+}
+
+/** Plans and their tasks. */
+export interface PlanReads {
+  /** Every plan by slug, with its task count and last run. */
+  listPlans(): Promise<PlanSummary[]>;
+  /** Tasks of one plan (or all plans) in file order; an unknown plan is a `NotFoundError`. */
+  listTasks(planSlug?: string): Promise<TaskSummary[]>;
+}
+
+/** Runs and their task runs. */
+export interface RunReads {
+  /** Runs newest first. */
+  listRuns(input?: { planSlug?: string; limit?: number }): Promise<RunSummary[]>;
+  /**
+   * Runs newest first, filtered, one page at a time (keyset pagination: the cursor is the last row's
+   * `createdAt:id`). `search` matches a task key or a task's output text, ignoring case.
+   */
+  searchRuns(filter: RunFilter): Promise<{ items: RunSummary[]; nextCursor: string | null }>;
+  /** A run by id or unique id prefix, with every task run and attempt. */
+  getRun(runId: string): Promise<RunDetail>;
+  /** The full id of a run given by id or unique prefix; `NotFoundError` when none or ambiguous. */
+  resolveRunId(idOrPrefix: string): Promise<string>;
+  /** The slug of the plan a run belongs to (null when the run is unknown). */
+  planOfRun(runId: string): Promise<string | null>;
+}
+
+/** Captured output of task runs. */
+export interface LogReads {
+  /**
+   * One page of a task run's log, in order: after `afterSeq`, before `beforeSeq`, or — with neither — the
+   * last `limit` chunks. `firstSeq`/`lastSeq` bound the whole log.
+   */
+  readLogs(range: LogRange): Promise<LogPage>;
+}
+
+/** Registered workers. */
+export interface WorkerReads {
+  /** Workers that have not stopped, oldest first, with how many tasks each holds. */
+  listWorkers(): Promise<WorkerView[]>;
+}
+
+export interface ReadModel extends PlanReads, RunReads, LogReads, WorkerReads {}

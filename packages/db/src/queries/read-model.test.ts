@@ -1,0 +1,81 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { parsePlanObject } from "@taskloom/core";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { openSqliteTaskloomDatabase, type SqliteTaskloomDatabase } from "../open-database.ts";
+
+let dir: string;
+let database: SqliteTaskloomDatabase;
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "taskloom-reads-"));
+  database = openSqliteTaskloomDatabase({ url: `file:${path.join(dir, "t.db")}`, cwd: dir });
+});
+afterEach(async () => {
+  await database.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** A run whose only task succeeded with `output`. */
+async function finishedRun(slug: string, output: string, now: number): Promise<string> {
+  const { store } = database;
+  await store.importPlan(parsePlanObject({ plan: slug, tasks: { "build-step": { kind: "noop" } } }), {
+    baseDir: null,
+    now,
+  });
+  const { runId } = await store.createRun({ planSlug: slug, trigger: "api", params: {}, now });
+  const [claimed] = await store.claimTaskRuns({ workerId: "w", limit: 1, leaseMs: 1000, now });
+  if (!claimed) throw new Error("nothing claimed");
+  await store.completeTaskRuns(
+    [
+      {
+        taskRunId: claimed.id,
+        attempt: claimed.attempt,
+        workerId: "w",
+        outcome: { status: "succeeded", exitCode: null, outputText: output, outputJson: null },
+      },
+    ],
+    now,
+  );
+  return runId;
+}
+
+describe("the read model", () => {
+  it("searches task keys and outputs ignoring case", async () => {
+    const quarterly = await finishedRun("sales", "Revenue grew in Q3", 1_000);
+    await finishedRun("other", "nothing to see", 2_000);
+    const { queries } = database;
+    for (const search of ["revenue", "REVENUE", "q3"]) {
+      expect((await queries.searchRuns({ search })).items.map((r) => r.id)).toEqual([quarterly]);
+    }
+    expect((await queries.searchRuns({ search: "BUILD-Step" })).items).toHaveLength(2);
+  });
+
+  it("pages newest first with a cursor, and refuses cursors and times it never handed out", async () => {
+    const first = await finishedRun("a", "x", 1_000);
+    const second = await finishedRun("b", "y", 2_000);
+    const { queries } = database;
+    const page1 = await queries.searchRuns({ limit: 1 });
+    expect(page1.items.map((r) => r.id)).toEqual([second]);
+    const page2 = await queries.searchRuns({ limit: 1, cursor: page1.nextCursor ?? "" });
+    expect(page2).toMatchObject({ items: [{ id: first }], nextCursor: null });
+    for (const cursor of ["1e300:x", "abc", "99999999999999999:x", ":x", "12:"]) {
+      await expect(queries.searchRuns({ cursor })).rejects.toMatchObject({ code: "BAD_INPUT" });
+    }
+    for (const bound of [1e300, -1e300, Number.NaN, 1.5]) {
+      await expect(queries.searchRuns({ from: bound })).rejects.toMatchObject({ code: "BAD_INPUT" });
+      await expect(queries.searchRuns({ to: bound })).rejects.toMatchObject({ code: "BAD_INPUT" });
+    }
+    expect((await queries.searchRuns({ from: 1_500, to: 8.64e15 })).items.map((r) => r.id)).toEqual([second]);
+  });
+
+  it("resolves a run by a unique prefix and names an ambiguous one", async () => {
+    const runId = await finishedRun("a", "x", 1_000);
+    await finishedRun("b", "y", 1_000);
+    const { queries } = database;
+    expect(await queries.resolveRunId(runId.slice(0, -2))).toBe(runId);
+    await expect(queries.resolveRunId("run_")).rejects.toThrow(/ambiguous/);
+    expect(await queries.planOfRun(runId)).toBe("a");
+    expect(await queries.planOfRun("run_unknown")).toBeNull();
+  });
+});
