@@ -33,6 +33,7 @@ export function createCliContext(env: CliEnv, globals: () => GlobalOptions): Cli
       return Taskloom.open({
         ...(databaseUrl ? { databaseUrl } : {}),
         logger: pino({ level }, pino.destination(2)),
+        onWarning: (line) => process.stderr.write(`warning: ${line}\n`),
         taskEnv: taskEnvironment(),
       });
     },

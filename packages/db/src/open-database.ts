@@ -1,9 +1,10 @@
-import { BadInputError, type ReadModel, type TaskloomStore } from "@taskloom/core";
+import { BadInputError, type ReadModel, type TaskloomError, type TaskloomStore } from "@taskloom/core";
 import { runSqliteMigrations, sqliteMigrationsDir } from "./migrations/index.ts";
 import { createSqlitePrisma, type TaskloomPrisma } from "./queries/prisma-sqlite.ts";
 import { createReadModel } from "./queries/read-model.ts";
 import { openSqliteDatabase, sqlitePathFromUrl } from "./sqlite/open-sqlite-database.ts";
 import { SqliteStore } from "./sqlite/sqlite-store.ts";
+import { watchDatabaseFile } from "./sqlite/watch-database-file.ts";
 
 /** Where the embedded database lives when nothing else is said: under the current directory. */
 export const DEFAULT_DATABASE_URL = "file:.taskloom/taskloom.db";
@@ -21,6 +22,11 @@ export interface TaskloomDatabase {
   queries: ReadModel;
   /** Migrations applied while opening (empty when the database was current). */
   appliedMigrations: string[];
+  /**
+   * Calls `onLost` once when the database can no longer be trusted to keep what is written (the SQLite file
+   * was deleted or replaced). Returns a function that stops watching.
+   */
+  watchForLoss(onLost: (error: TaskloomError) => void): () => void;
   close(): Promise<void>;
 }
 
@@ -89,6 +95,7 @@ export function openSqliteTaskloomDatabase(options: OpenDatabaseOptions): Sqlite
     store,
     queries: createReadModel({ prisma: connect, provider: "sqlite" }),
     appliedMigrations: applied,
+    watchForLoss: (onLost) => watchDatabaseFile(location, onLost),
     async close() {
       if (prisma) await prisma.$disconnect();
       store.close();

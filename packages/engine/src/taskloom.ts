@@ -19,6 +19,7 @@ import {
   serializePlan,
   silentLogger,
   systemClock,
+  type TaskloomError,
   type TaskloomStore,
 } from "@taskloom/core";
 import { openDatabase, type TaskloomDatabase } from "@taskloom/db";
@@ -26,6 +27,7 @@ import { executeTask } from "@taskloom/executor";
 import { type ExecuteAttempt, Worker, type WorkerOptions } from "@taskloom/scheduler";
 import { EventFollower, type EventSubscription } from "./services/event-follower.ts";
 import { PlanEditor } from "./services/plan-editor.ts";
+import { withWarnings } from "./services/warning-logger.ts";
 
 export interface TaskloomOptions {
   /**
@@ -39,6 +41,11 @@ export interface TaskloomOptions {
   logger?: Logger;
   /** Default: the system clock. */
   clock?: Clock;
+  /**
+   * Called with one short line when the engine hits trouble it keeps retrying (a full or read-only disk, a
+   * lost lease), each distinct problem at most every 30 s. Default: nothing (the logger still gets it all).
+   */
+  onWarning?: (line: string) => void;
   /** Jitter source returning [0, 1). Default `Math.random`. */
   random?: () => number;
   /** How often event subscribers and run waiters look for commits of other processes, in ms. Default 200. */
@@ -96,12 +103,17 @@ export class Taskloom {
   readonly #events: EventFollower;
   /** Edits stored plans the way the graph editor does. */
   readonly editor: PlanEditor;
+  /** Set once the database was lost (its file deleted or replaced): every wait rejects with it. */
+  #lost: TaskloomError | null = null;
+  readonly #lostListeners = new Set<(error: TaskloomError) => void>();
+  readonly #stopWatching: () => void;
 
   private constructor(database: TaskloomDatabase, options: TaskloomOptions, cwd: string) {
     this.database = database;
     this.#cwd = cwd;
-    this.#logger = options.logger ?? silentLogger;
     this.#clock = options.clock ?? systemClock;
+    const logger = options.logger ?? silentLogger;
+    this.#logger = options.onWarning ? withWarnings(logger, options.onWarning, this.#clock) : logger;
     this.#random = options.random ?? Math.random;
     this.#pollMs = options.pollMs ?? 200;
     const { taskEnv } = options;
@@ -113,6 +125,30 @@ export class Taskloom {
       logger: this.#logger,
     });
     this.editor = new PlanEditor(database.store, this.#clock);
+    this.#stopWatching = database.watchForLoss((error) => void this.#lose(error));
+  }
+
+  /**
+   * Calls `listener` once if the database is lost while open (its file deleted or replaced): the engine
+   * has stopped its workers, and waits for runs reject with the same error. Returns an unsubscribe.
+   */
+  onDatabaseLost(listener: (error: TaskloomError) => void): () => void {
+    if (this.#lost) {
+      listener(this.#lost);
+      return () => {};
+    }
+    this.#lostListeners.add(listener);
+    return () => this.#lostListeners.delete(listener);
+  }
+
+  async #lose(error: TaskloomError): Promise<void> {
+    this.#lost = error;
+    // Debug only: the error itself reaches the caller through every wait and `onDatabaseLost`.
+    this.#logger.debug({ err: error }, "database lost");
+    for (const listener of this.#lostListeners) listener(error);
+    this.#lostListeners.clear();
+    this.#wakeWaiters();
+    for (const worker of this.#workers) await worker.stop({ graceMs: 0 });
   }
 
   /** Opens (creating and migrating when needed) the database the URL names. */
@@ -252,6 +288,7 @@ export class Taskloom {
   /** Resolves with the run's final status, whichever process executes it. */
   async waitForRun(runId: string): Promise<RunStatus> {
     for (;;) {
+      if (this.#lost) throw this.#lost;
       const status = await this.store.getRunStatus(runId);
       if (isTerminalRunStatus(status)) return status;
       await this.#nextChange();
@@ -277,19 +314,29 @@ export class Taskloom {
     return this.#events.stream(options, signal);
   }
 
+  readonly #waiters = new Set<() => void>();
+
   #nextChange(): Promise<void> {
     return new Promise((resolve) => {
       const timer = setTimeout(done, this.#pollMs);
       const off = this.store.onChange(done);
+      const waiters = this.#waiters;
+      waiters.add(done);
       function done() {
         clearTimeout(timer);
         off();
+        waiters.delete(done);
         resolve();
       }
     });
   }
 
+  #wakeWaiters(): void {
+    for (const wake of [...this.#waiters]) wake();
+  }
+
   async close(): Promise<void> {
+    this.#stopWatching();
     this.#events.close();
     for (const worker of this.#workers) await worker.stop({ graceMs: 0 });
     this.#workers.clear();

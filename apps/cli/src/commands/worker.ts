@@ -28,7 +28,12 @@ export function registerWorkerCommand(program: Command, context: CliContext): vo
         // The worker's timers do not hold the process open (a library user's script must be able to exit), so
         // the command holds it until a signal says stop.
         const keepAlive = setInterval(() => {}, 1 << 30);
+        let lost: Error | null = null;
         const stopped = new Promise<void>((resolve) => {
+          taskloom.onDatabaseLost((error) => {
+            lost = error;
+            resolve();
+          });
           let stopping = false;
           const stop = () => {
             if (stopping) {
@@ -45,6 +50,7 @@ export function registerWorkerCommand(program: Command, context: CliContext): vo
         await stopped;
         clearInterval(keepAlive);
         await taskloom.close();
+        if (lost) throw lost;
         context.stderr.write("worker stopped\n");
         return 0;
       }),
