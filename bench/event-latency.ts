@@ -75,10 +75,13 @@ export async function measureEventLatency(): Promise<EventLatencyResult> {
       buffer = lines.pop() ?? "";
       for (const line of lines) {
         if (!line.startsWith("data: ")) continue;
-        const payload = JSON.parse(line.slice(6)) as { createdAt?: number; type?: string; toStatus?: string };
-        if (typeof payload.createdAt !== "number") continue;
-        latencies.push(arrived - payload.createdAt);
-        if (payload.type === "run.status" && payload.toStatus === "succeeded") finished = true;
+        const payload = JSON.parse(line.slice(6)) as {
+          events?: { createdAt: number; type: string; toStatus: string | null }[];
+        };
+        for (const event of payload.events ?? []) {
+          latencies.push(arrived - event.createdAt);
+          if (event.type === "run.status" && event.toStatus === "succeeded") finished = true;
+        }
       }
     }
     controller.abort();

@@ -259,18 +259,15 @@ describe("runs, logs and events routers", () => {
     const { runId } = await api.runs.start({ planSlug: "demo" });
     await taskloom.executeRun(runId, { pollMs: 20 });
 
-    const seen: EventRecord[] = [];
-    for await (const event of stream) {
-      seen.push(event);
-      if (seen.length === 3) break;
-    }
-    controller.abort();
     const all = await taskloom.store.readEvents({ afterId: 0, runId, limit: 1000 });
+    const firstBatch = (await stream.next()).value ?? [];
+    controller.abort();
+    const seen: EventRecord[] = firstBatch.slice(0, 3);
     const rest: EventRecord[] = [];
     const resumed = taskloom.streamEvents({ runId, afterId: seen.at(-1)?.id ?? 0 });
-    for await (const event of resumed) {
-      rest.push(event);
-      if (event.id === all.at(-1)?.id) break;
+    for await (const batch of resumed) {
+      rest.push(...batch);
+      if (rest.at(-1)?.id === all.at(-1)?.id) break;
     }
     expect([...seen, ...rest].map((e) => e.id)).toEqual(all.map((e) => e.id));
   });
@@ -313,7 +310,7 @@ describe("over HTTP (the fetch adapter the web app mounts)", () => {
     expect(body.error.data.code).toBe("BAD_REQUEST");
   });
 
-  it("streams server-sent events with ids, and resumes from lastEventId", async () => {
+  it("streams server-sent events in batches tracked by their last id, and resumes from lastEventId", async () => {
     await taskloom.importPlanSource(threeTasks);
     const { runId } = await taskloom.startRun("demo");
     await taskloom.executeRun(runId, { pollMs: 20 });
@@ -326,14 +323,19 @@ describe("over HTTP (the fetch adapter the web app mounts)", () => {
     const reader = response.body?.getReader();
     let text = "";
     const decoder = new TextDecoder();
-    const expected = all.filter((e) => e.id > from).map((e) => String(e.id));
-    while (reader && !expected.every((id) => text.includes(`id: ${id}\n`))) {
+    const expected = all.filter((e) => e.id > from).map((e) => e.id);
+    const messages = () =>
+      [...text.matchAll(/^data: (.*)\nid: (\d+)$/gm)].map((m) => ({
+        id: Number(m[2]),
+        events: (JSON.parse(m[1] ?? "{}") as { events: EventRecord[] }).events,
+      }));
+    while (reader && messages().flatMap((m) => m.events).length < expected.length) {
       const chunk = await reader.read();
       if (chunk.done) break;
       text += decoder.decode(chunk.value);
     }
     controller.abort();
-    const ids = [...text.matchAll(/^id: (\d+)$/gm)].map((m) => m[1]);
-    expect(ids).toEqual(expected);
+    expect(messages().flatMap((m) => m.events.map((e) => e.id))).toEqual(expected);
+    for (const message of messages()) expect(message.id).toBe(message.events.at(-1)?.id);
   });
 });

@@ -306,11 +306,14 @@ export class Taskloom {
     return this.#events.subscribe(listener, options);
   }
 
-  /** The live event feed as an async iterator (what the SSE endpoint yields); ends when `signal` aborts. */
+  /**
+   * The live event feed as an async iterator of batches in id order (what the SSE endpoint yields: one
+   * message per batch); ends when `signal` aborts.
+   */
   streamEvents(
     options: { runId?: string; planSlug?: string; afterId?: number },
     signal?: AbortSignal,
-  ): AsyncGenerator<EventRecord> {
+  ): AsyncGenerator<EventRecord[]> {
     return this.#events.stream(options, signal);
   }
 

@@ -4,8 +4,9 @@ import { createTRPCRouter, protectedProcedure } from "../trpc.ts";
 
 export const eventsRouter = createTRPCRouter({
   /**
-   * Server-sent events, filtered to what the tab shows. Each event is `tracked` with its id, so a reconnecting
-   * client sends `lastEventId` and resumes exactly after the last event it got.
+   * Server-sent events, filtered to what the tab shows, in batches (`{ events }`, one message per wake-up).
+   * Each message is `tracked` with the id of its last event, so a reconnecting client sends `lastEventId` and
+   * resumes exactly after the last event it got.
    */
   subscribe: protectedProcedure
     .input(
@@ -24,6 +25,9 @@ export const eventsRouter = createTRPCRouter({
         },
         signal,
       );
-      for await (const event of events) yield tracked(String(event.id), event);
+      for await (const batch of events) {
+        const last = batch.at(-1);
+        if (last) yield tracked(String(last.id), { events: batch });
+      }
     }),
 });

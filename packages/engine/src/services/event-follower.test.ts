@@ -82,7 +82,7 @@ describe("EventFollower", () => {
     const stream = follower.stream({ planSlug: "wanted", afterId: 0 }, controller.signal);
     await importPlans(["other", "wanted", "another"]);
     const first = await stream.next();
-    expect(first.value).toMatchObject({ type: "plan.imported", data: { slug: "wanted" } });
+    expect(first.value).toMatchObject([{ type: "plan.imported", data: { slug: "wanted" } }]);
     controller.abort();
     expect((await stream.next()).done).toBe(true);
   });

@@ -45,7 +45,9 @@ export function useEventStream(
         setEverConnected(true);
         connectedHandler.current?.();
       },
-      onData: (tracked) => batcher.current?.push(tracked.data),
+      onData: (tracked) => {
+        for (const event of tracked.data.events) batcher.current?.push(event);
+      },
     }),
   );
 
