@@ -20,8 +20,8 @@ import {
   systemClock,
 } from "@taskloom/core";
 import { openTaskloomDatabase, type RunQueries, type SqliteStore, type TaskloomDatabase } from "@taskloom/db";
-import { executeTask } from "@taskloom/executor";
-import { type ExecuteAttempt, Worker, type WorkerOptions } from "@taskloom/scheduler";
+import { endAttemptsOf, executeTask } from "@taskloom/executor";
+import { type ExecuteAttempt, isProcessAlive, Worker, type WorkerOptions } from "@taskloom/scheduler";
 
 export interface TaskloomOptions {
   /** `file:path.db` or a bare path. Default `file:.taskloom/taskloom.db` under `cwd`. */
@@ -212,7 +212,8 @@ export class Taskloom {
         workerId: `${host}:${pid}:${randomBytes(4).toString("hex")}`,
         host,
         pid,
-        isPidAlive,
+        isPidAlive: isProcessAlive,
+        endAttemptsOf,
       },
       options,
     );
@@ -311,11 +312,3 @@ export class Taskloom {
   }
 }
 
-function isPidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
