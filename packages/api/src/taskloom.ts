@@ -311,4 +311,3 @@ export class Taskloom {
     await this.database.close();
   }
 }
-

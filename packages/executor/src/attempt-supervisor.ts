@@ -77,7 +77,8 @@ export async function endAttemptsOf(workerIds: readonly string[]): Promise<numbe
     }
     // sh\0-c\0<supervisor script>\0<tag>\0...
     const tag = cmdline.split("\0")[3];
-    if (tag !== undefined && tags.has(tag) && signalGroup(Number(entry), "SIGKILL")) groups.push(Number(entry));
+    if (tag !== undefined && tags.has(tag) && signalGroup(Number(entry), "SIGKILL"))
+      groups.push(Number(entry));
   }
   const deadline = performance.now() + END_WAIT_MS;
   for (const pgid of groups) {

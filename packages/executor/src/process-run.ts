@@ -171,7 +171,11 @@ function spawnErrorMessage(error: Error): string {
 }
 
 /** Why `program` cannot be run (as `execvp` would find it), or null when it can. */
-async function programProblem(program: string, cwd: string, path: string | undefined): Promise<string | null> {
+async function programProblem(
+  program: string,
+  cwd: string,
+  path: string | undefined,
+): Promise<string | null> {
   const candidates = program.includes("/")
     ? [isAbsolute(program) ? program : resolvePath(cwd, program)]
     : (path ?? "/usr/local/bin:/usr/bin:/bin")

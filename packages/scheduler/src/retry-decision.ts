@@ -29,7 +29,7 @@ export function decideOutcome(
   }
   const retryAt = hasRetryLeft(claimed.attempt, claimed.maxAttempts)
     ? now + retryDelayMs(claimed.definition.retry, claimed.attempt, random)
-      : null;
+    : null;
   return {
     status: "failed",
     exitCode: report.exitCode,
