@@ -19,7 +19,7 @@ const START_TIME_SLACK_MS = 1000;
 const TICKS_PER_SECOND = 100;
 
 /** When process `pid` started, epoch ms, or null when /proc cannot say. */
-export function processStartedAt(pid: number): number | null {
+function processStartedAt(pid: number): number | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, "latin1");
     // Fields after the parenthesised command name (which may contain spaces): field 22 is starttime.

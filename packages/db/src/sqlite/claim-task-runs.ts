@@ -8,7 +8,7 @@ import {
   type UpstreamOutput,
 } from "@taskloom/core";
 import type { SqliteDatabase } from "./open-sqlite-database.ts";
-import type { TaskRunTransitions } from "./task-run-transitions.ts";
+import { movableRow, type TaskRunTransitions } from "./task-run-transitions.ts";
 
 interface CandidateRow {
   id: number;
@@ -118,8 +118,7 @@ export function prepareClaimTaskRuns(
       const { now, workerId, limit } = input;
       const due = input.runId ? dueRetriesOfRun.all(input.runId, now) : dueRetries.all(now);
       for (const row of due) {
-        const movable = { id: row.id, runId: row.run_id, taskKey: row.task_key, status: "retrying" as const };
-        transitions.move({ ...movable, attempt: row.attempt }, "ready", now);
+        transitions.move(movableRow(row, "retrying"), "ready", now);
       }
 
       const room = queueCapacity();
@@ -134,9 +133,8 @@ export function prepareClaimTaskRuns(
       const startedRuns = new Set<string>();
       const claimed: ClaimedTaskRun[] = [];
       for (const row of taken) {
-        const movable = { id: row.id, runId: row.run_id, taskKey: row.task_key, status: "ready" as const };
         const lease = { owner: workerId, expiresAt: expires };
-        if (!transitions.move({ ...movable, attempt: row.attempt }, "running", now, { lease })) continue;
+        if (!transitions.move(movableRow(row, "ready"), "running", now, { lease })) continue;
         insertAttempt.run(row.id, row.attempt + 1, workerId, now);
         if (!startedRuns.has(row.run_id) && !startedRunIds.has(row.run_id)) {
           startedRuns.add(row.run_id);

@@ -6,7 +6,7 @@ import {
   type TaskRunStatus,
 } from "@taskloom/core";
 import type { SqliteDatabase } from "./open-sqlite-database.ts";
-import type { TaskRunTransitions } from "./task-run-transitions.ts";
+import { movableRow, type TaskRunTransitions } from "./task-run-transitions.ts";
 
 interface CurrentRow {
   id: number;
@@ -57,13 +57,7 @@ export function prepareCompleteTaskRuns(
         stale.push(result.taskRunId);
         continue;
       }
-      const movable = {
-        id: row.id,
-        runId: row.run_id,
-        taskKey: row.task_key,
-        status: row.status,
-        attempt: row.attempt,
-      };
+      const movable = movableRow(row, row.status);
       const { outcome } = result;
       touchedRuns.add(row.run_id);
       if (outcome.status === "succeeded") {

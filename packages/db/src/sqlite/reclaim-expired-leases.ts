@@ -6,7 +6,7 @@ import {
   type TaskRunStatus,
 } from "@taskloom/core";
 import type { SqliteDatabase } from "./open-sqlite-database.ts";
-import type { TaskRunTransitions } from "./task-run-transitions.ts";
+import { movableRow, type TaskRunTransitions } from "./task-run-transitions.ts";
 
 interface LeasedRow {
   id: number;
@@ -67,13 +67,7 @@ export function prepareReclaimExpiredLeases(
     for (const row of rows.values()) {
       const reasons = earlierReasons.all(row.id, row.attempt, maxLostLeases).map((r) => r.reason);
       const decision = decideLostLease({ lostBefore: consecutiveLostLeases(reasons), maxLostLeases });
-      const movable = {
-        id: row.id,
-        runId: row.run_id,
-        taskKey: row.task_key,
-        status: row.status,
-        attempt: row.attempt,
-      };
+      const movable = movableRow(row, row.status);
       const lostError = `lost its lease: worker ${row.lease_owner} died or stopped responding`;
       const data = { workerId: row.lease_owner, lostInARow: decision.lostInARow };
       if (decision.to === "ready") {

@@ -1,5 +1,5 @@
 import type { SqliteDatabase } from "./open-sqlite-database.ts";
-import type { TaskRunTransitions } from "./task-run-transitions.ts";
+import { movableRow, type TaskRunTransitions } from "./task-run-transitions.ts";
 
 /**
  * Release: a worker that stops gives its unfinished claims back (`running → ready`). The attempt it had
@@ -20,8 +20,7 @@ export function prepareReleaseTaskRuns(
   const dropAttempt = db.prepare("DELETE FROM task_attempts WHERE task_run_id = ? AND attempt = ?");
   const release = db.transaction((workerId: string, taskRunIds: number[], now: number) => {
     for (const row of held.all(JSON.stringify(taskRunIds), workerId)) {
-      const movable = { id: row.id, runId: row.run_id, taskKey: row.task_key, status: "running" as const };
-      transitions.move({ ...movable, attempt: row.attempt }, "ready", now, {
+      transitions.move(movableRow(row, "running"), "ready", now, {
         uncount: true,
         data: { released: true, workerId },
       });

@@ -1,7 +1,7 @@
 import { isTerminalRunStatus, NotFoundError, type RunStatus, type TaskRunStatus } from "@taskloom/core";
 import { prepareEventWriter } from "./event-writer.ts";
 import type { SqliteDatabase } from "./open-sqlite-database.ts";
-import type { TaskRunTransitions } from "./task-run-transitions.ts";
+import { movableRow, type TaskRunTransitions } from "./task-run-transitions.ts";
 
 /**
  * Cancel: records the request on the run, cancels every task run that is not executing, and ends the run at
@@ -31,8 +31,10 @@ export function prepareRequestCancel(
       writeEvent({ type: "run.cancel_requested", runId, at: now });
     }
     for (const row of idle.all(runId)) {
-      const movable = { id: row.id, runId, taskKey: row.task_key, status: row.status, attempt: row.attempt };
-      transitions.move(movable, "cancelled", now, { reason: "cancelled", error: "run cancelled" });
+      transitions.move(movableRow({ ...row, run_id: runId }, row.status), "cancelled", now, {
+        reason: "cancelled",
+        error: "run cancelled",
+      });
     }
     return { status: transitions.finalizeRunIfDone(runId, now) ?? run.status };
   });

@@ -7,7 +7,7 @@ import {
   type TaskRunStatus,
 } from "@taskloom/core";
 import type { SqliteDatabase } from "./open-sqlite-database.ts";
-import type { TaskRunTransitions } from "./task-run-transitions.ts";
+import { movableRow, type TaskRunTransitions } from "./task-run-transitions.ts";
 
 /**
  * Operator retry of a failed task run: it goes back to `ready` with a fresh retry budget
@@ -55,8 +55,7 @@ export function prepareRetryTaskRun(
       data: { operator: "retry" },
     });
     for (const blocked of blockedDownstream.all(row.id)) {
-      const movable = { id: blocked.id, runId, taskKey: blocked.task_key, status: "blocked" as const };
-      transitions.move({ ...movable, attempt: blocked.attempt }, "pending", now, {
+      transitions.move(movableRow({ ...blocked, run_id: runId }, "blocked"), "pending", now, {
         reason: null,
         error: null,
       });

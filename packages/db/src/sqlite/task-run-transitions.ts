@@ -48,6 +48,14 @@ export interface MovableRow {
   attempt: number;
 }
 
+/** The row as `move` needs it, from the snake_case columns every operation selects. */
+export function movableRow(
+  row: { id: number; run_id: string; task_key: string; attempt: number },
+  status: TaskRunStatus,
+): MovableRow {
+  return { id: row.id, runId: row.run_id, taskKey: row.task_key, status, attempt: row.attempt };
+}
+
 export interface MoveFields {
   reason?: FailureReason | null;
   error?: string | null;
