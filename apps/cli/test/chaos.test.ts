@@ -165,7 +165,8 @@ describe("crash safety", () => {
     const taskloom = Taskloom.open({ databaseUrl: sandbox.db, cwd: sandbox.dir });
     const startedAt = Date.now();
     let kills = 0;
-    const killed: { groups: number[]; atNs: bigint }[] = [];
+    /** Per kill: the attempt groups the worker had, when the kill was sent and when the worker was gone. */
+    const killed: { groups: number[]; atNs: bigint; diedAtNs: bigint }[] = [];
     const orphans: number[] = [];
     try {
       // Chaos for at most 30 s: then the survivors finish what is left.
@@ -185,7 +186,7 @@ describe("crash safety", () => {
         const groups = [...new Set([...before, ...attemptGroupsOf(victim.id)])];
         await exited(victim.child);
         kills++;
-        killed.push({ groups, atNs: killAtNs });
+        killed.push({ groups, atNs: killAtNs, diedAtNs: BigInt(Date.now()) * 1_000_000n });
         workers.splice(workers.indexOf(victim), 1);
         startWorker();
         // Its attempts die with it, before anyone could have taken their leases (~1 s pid check).
@@ -248,17 +249,21 @@ describe("crash safety", () => {
       for (const pgid of new Set(lines.map((line) => line.pgid))) expect(groupAlive(pgid)).toBe(false);
 
       // No attempt outlived its worker: none that started before its worker was killed wrote its end more
-      // than a scheduling hiccup (100 ms) after the kill. (Pids get reused, so attempts are matched by key,
-      // attempt and group, and only those that had started before the kill count.)
+      // than a scheduling hiccup (100 ms) after the worker was gone. (Pids get reused, so attempts are
+      // matched by key, attempt and group, and only those that had started before the kill count.)
       const outlived: string[] = [];
-      for (const { groups, atNs } of killed) {
+      for (const { groups, atNs, diedAtNs } of killed) {
         for (const start of lines) {
           if (start.what !== "start" || start.atNs >= atNs || !groups.includes(start.pgid)) continue;
           const end = lines.find(
             (l) =>
               l.what === "end" && l.key === start.key && l.attempt === start.attempt && l.pgid === start.pgid,
           );
-          if (end && end.atNs > atNs + 100_000_000n) outlived.push(`${start.key}#${start.attempt}`);
+          if (end && end.atNs > diedAtNs + 100_000_000n) {
+            outlived.push(
+              `${start.key}#${start.attempt} ended ${(end.atNs - diedAtNs) / 1_000_000n} ms after its worker`,
+            );
+          }
         }
       }
       expect(outlived).toEqual([]);

@@ -67,7 +67,9 @@ export interface ClaimedTaskRun {
   /** Absolute directory that relative `cwd`s resolve against; null for plans with no file. */
   baseDir: string | null;
   taskKey: string;
+  /** This attempt's number, from 1; lost and retried attempts all count. */
   attempt: number;
+  /** The retry budget: the highest attempt number this task run may start (see `retry-policy.ts`). */
   maxAttempts: number;
   definition: TaskDefinition;
   /** Effective params: plan defaults, then task params, then run params. */
