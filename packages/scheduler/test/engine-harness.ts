@@ -1,13 +1,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import {
-  type EventRecord,
-  parsePlanObject,
-  type RunStatus,
-  silentLogger,
-  systemClock,
-} from "@taskloom/core";
+import { type EventRecord, parsePlanObject, type RunStatus, silentLogger, systemClock } from "@taskloom/core";
 import { openTaskloomDatabase, type TaskloomDatabase } from "@taskloom/db";
 import { executeTask } from "@taskloom/executor";
 import { type SchedulerResources, Worker, type WorkerOptions } from "../src/index.ts";
