@@ -11,6 +11,8 @@ const schema = z.object({
   TASKLOOM_WORKER_CONCURRENCY: z.coerce.number().int().positive().optional(),
   /** Lease length in ms: how soon a dead worker's tasks are taken back. Default 30000. */
   TASKLOOM_LEASE_MS: z.coerce.number().int().min(100).optional(),
+  /** Lost leases in a row (dead workers) after which a task fails with reason `lost`. Default 3. */
+  TASKLOOM_MAX_LOST_LEASES: z.coerce.number().int().positive().optional(),
   /** Log level of the engine's own logs on stderr (`silent` unless --verbose). */
   TASKLOOM_LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "silent"]).optional(),
   /** Where `taskloom start` binds the dashboard. Default 127.0.0.1. */

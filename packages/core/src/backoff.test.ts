@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { hasAttemptsLeft, retryDelayMs } from "./backoff.ts";
+import { retryDelayMs } from "./backoff.ts";
 import type { RetryPolicy } from "./types.ts";
 
 const policy: RetryPolicy = { max: 5, backoff: "exponential", delayMs: 500, maxDelayMs: 3000, jitter: 0.5 };
@@ -19,10 +19,5 @@ describe("retryDelayMs", () => {
 
   it("keeps a fixed delay fixed", () => {
     expect(retryDelayMs({ ...policy, backoff: "fixed", jitter: 0 }, 4, () => 0.3)).toBe(500);
-  });
-
-  it("counts attempts: max retries means max + 1 attempts", () => {
-    expect(hasAttemptsLeft({ ...policy, max: 2 }, 2)).toBe(true);
-    expect(hasAttemptsLeft({ ...policy, max: 2 }, 3)).toBe(false);
   });
 });

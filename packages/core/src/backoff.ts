@@ -11,8 +11,3 @@ export function retryDelayMs(policy: RetryPolicy, attempt: number, random: () =>
   const jitter = Math.min(Math.max(policy.jitter, 0), 1);
   return Math.round(capped * (1 - jitter * random()));
 }
-
-/** Whether attempt `attempt` (1-based) may be followed by another one. */
-export function hasAttemptsLeft(policy: RetryPolicy, attempt: number): boolean {
-  return attempt < policy.max + 1;
-}

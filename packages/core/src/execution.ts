@@ -23,6 +23,11 @@ export interface ExecutionRequest {
   baseDir: string | null;
   /** Aborting it cancels the attempt: it stops and the result is `cancelled`. Default: never cancelled. */
   signal?: AbortSignal;
+  /**
+   * The worker running the attempt. Shell steps tag their supervisor process with it, so that whoever takes
+   * back a dead worker's leases on the same host can end what is left of its attempts first. Default none.
+   */
+  ownerId?: string;
   /** How long a stopped shell step's process group has between SIGTERM and SIGKILL, in ms. Default 5000. */
   killGraceMs?: number;
   /**

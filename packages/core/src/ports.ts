@@ -67,7 +67,9 @@ export interface ClaimedTaskRun {
   /** Absolute directory that relative `cwd`s resolve against; null for plans with no file. */
   baseDir: string | null;
   taskKey: string;
+  /** This attempt's number, from 1; lost and retried attempts all count. */
   attempt: number;
+  /** The retry budget: the highest attempt number this task run may start (see `retry-policy.ts`). */
   maxAttempts: number;
   definition: TaskDefinition;
   /** Effective params: plan defaults, then task params, then run params. */
@@ -109,7 +111,7 @@ export interface AttemptResult {
 export interface CompletionBatchResult {
   /** Task runs whose result was written. */
   recorded: number[];
-  /** Task runs whose worker no longer held the lease (it expired and was taken back): nothing was written. */
+  /** Task runs whose worker no longer held the lease (it was lost and taken back): nothing was written. */
   stale: number[];
   /** Runs that reached a terminal status in this batch. */
   finishedRuns: { runId: string; status: RunStatus }[];
@@ -140,10 +142,20 @@ export interface SchedulerStore {
   /** Extends the leases of these task runs; returns the ids the worker no longer holds. */
   heartbeat(workerId: string, taskRunIds: number[], leaseMs: number, now: number): Promise<number[]>;
   /**
-   * Takes back expired leases (and leases of workers known to be dead): the task run goes back to `ready`
-   * with its attempt counted, or to `failed` when no attempt is left. Returns how many were taken back.
+   * Takes back lost leases: expired ones, and every lease of the workers in `deadWorkerIds`. Losing a lease is
+   * not a failure of the task: the task run goes `running → ready` without using a retry (its attempt is
+   * recorded with reason `lost`), unless it has now lost `maxLostLeases` leases in a row, in which case it
+   * fails with reason `lost` and blocks its dependents. Returns how many leases were taken back.
    */
-  reclaimExpiredLeases(now: number, opts?: { runId?: string; deadWorkerIds?: string[] }): Promise<number>;
+  reclaimExpiredLeases(
+    now: number,
+    opts?: {
+      runId?: string;
+      deadWorkerIds?: string[];
+      /** Lost leases in a row that fail a task run. Default `DEFAULT_MAX_LOST_LEASES` (3). */
+      maxLostLeases?: number;
+    },
+  ): Promise<number>;
   /**
    * Gives claims back without counting the attempt (`running → ready`): a worker shutting down releases what
    * it could not finish. Only rows this worker still holds change.
@@ -157,15 +169,20 @@ export interface SchedulerStore {
   registerWorker(worker: WorkerRegistration): Promise<void>;
   heartbeatWorker(workerId: string, now: number): Promise<void>;
   stopWorker(workerId: string, now: number): Promise<void>;
-  /** Workers whose heartbeat is older than `staleBefore`, or that ran on `host` with a pid that is gone. */
+  /**
+   * Workers that hold leases and are dead by `isWorkerDead`: heartbeat older than `staleBefore`, or on `host`
+   * with their process gone. `isPidAlive(pid, since)` answers for the process that was running at `since`.
+   */
   findDeadWorkers(input: {
     staleBefore: number;
     host: string;
-    isPidAlive(pid: number): boolean;
+    isPidAlive(pid: number, since: number): boolean;
   }): Promise<string[]>;
   /**
    * Calls `listener` after this process committed something that may make work claimable (a run created,
-   * a task released, a cancel). Other processes' commits are found by polling. Returns an unsubscribe.
+   * a task released, a cancel). A store may call it synchronously inside the operation or later; listeners
+   * must only schedule work (the worker coalesces wake-ups). Other processes' commits are found by polling.
+   * Returns an unsubscribe.
    */
   onChange(listener: () => void): () => void;
 }
@@ -213,6 +230,12 @@ export interface QueueStore {
   ): Promise<QueueSettings>;
 }
 
+/**
+ * One event. `task_run.status` events carry what a client needs to apply them without refetching: `runId`,
+ * `taskKey`, `taskRunId`, `fromStatus`, `toStatus`, and in `data`: `attempt` (the task run's attempt count
+ * after the change; 0 before its first claim), plus `reason`/`error` for failures, `workerId` for claims and
+ * lost leases, `retryAt` for scheduled retries.
+ */
 export interface EventRecord {
   id: number;
   type: string;

@@ -2,23 +2,58 @@ import { IllegalTransitionError } from "./errors.ts";
 import type { RunStatus, TaskRunStatus } from "./types.ts";
 
 /**
- * The one transition table for task runs. Every status change in every store goes through
- * `assertTaskRunTransition`; the SQL of the hot paths only selects rows whose current status is a legal
- * source, and the table below is what those WHERE clauses are derived from (see `taskRunSourcesOf`).
+ * The one transition table for task runs, built from the named moves that the engine makes. Every status
+ * change of every store goes through `assertTaskRunTransition` (the SQLite store's `move`, the claim and the
+ * set-based readiness updates included), so a move that is not listed here throws instead of being written.
+ * A store's SQL still guards each UPDATE with the row's current status, so a row that moved meanwhile (a
+ * concurrent cancel, a reclaimed lease) is left alone.
  */
-export const TASK_RUN_TRANSITIONS: Readonly<Record<TaskRunStatus, readonly TaskRunStatus[]>> = {
-  pending: ["ready", "blocked", "skipped", "cancelled"],
-  ready: ["running", "skipped", "cancelled"],
-  // running -> ready: a lease expired or a worker released its claim on shutdown.
-  running: ["succeeded", "failed", "retrying", "cancelled", "ready"],
-  retrying: ["ready", "running", "cancelled"],
-  succeeded: [],
-  // Operator moves: retry a failed task, or mark it resolved with a given output.
-  failed: ["ready", "succeeded"],
-  cancelled: [],
-  blocked: ["succeeded", "pending", "cancelled"],
-  skipped: [],
-};
+export const TASK_RUN_MOVES = {
+  /** The last `requires` upstream succeeded (readiness counter reached 0). */
+  release: { from: ["pending"], to: "ready" },
+  /** An upstream failed for good: every transitive dependent still pending is blocked. */
+  block: { from: ["pending"], to: "blocked" },
+  /** A worker takes a lease and starts an attempt. */
+  claim: { from: ["ready"], to: "running" },
+  succeed: { from: ["running"], to: "succeeded" },
+  /** A failed attempt with retries left waits for its backoff. */
+  scheduleRetry: { from: ["running"], to: "retrying" },
+  /** The backoff elapsed. */
+  retryDue: { from: ["retrying"], to: "ready" },
+  /** The last attempt failed, or the lost-lease cap was reached (reason `lost`). */
+  fail: { from: ["running"], to: "failed" },
+  /**
+   * The lease was lost to a dead worker (expired, or its process is gone): the task goes back to the queue
+   * without using a retry. A worker that shuts down gives its claims back the same way.
+   */
+  requeue: { from: ["running"], to: "ready" },
+  /** The run was cancelled: idle task runs at once, running ones when their worker has stopped them. */
+  cancel: { from: ["pending", "ready", "retrying", "running"], to: "cancelled" },
+  /** Operator retry of a failed task run. */
+  operatorRetry: { from: ["failed"], to: "ready" },
+  /** The failure that blocked it is being retried by an operator. */
+  unblock: { from: ["blocked"], to: "pending" },
+} as const satisfies Record<string, { from: readonly TaskRunStatus[]; to: TaskRunStatus }>;
+
+export type TaskRunMove = keyof typeof TASK_RUN_MOVES;
+
+export const TASK_RUN_TRANSITIONS: Readonly<Record<TaskRunStatus, readonly TaskRunStatus[]>> = (() => {
+  const table: Record<TaskRunStatus, TaskRunStatus[]> = {
+    pending: [],
+    ready: [],
+    running: [],
+    retrying: [],
+    succeeded: [],
+    failed: [],
+    cancelled: [],
+    blocked: [],
+    skipped: [],
+  };
+  for (const move of Object.values(TASK_RUN_MOVES)) {
+    for (const from of move.from) if (!table[from].includes(move.to)) table[from].push(move.to);
+  }
+  return table;
+})();
 
 export const RUN_TRANSITIONS: Readonly<Record<RunStatus, readonly RunStatus[]>> = {
   queued: ["running", "cancelled"],
@@ -37,9 +72,6 @@ export const TERMINAL_TASK_RUN_STATUSES: readonly TaskRunStatus[] = [
   "skipped",
 ];
 
-/** Statuses in which a task run may still do something on its own. */
-export const OPEN_TASK_RUN_STATUSES: readonly TaskRunStatus[] = ["pending", "ready", "running", "retrying"];
-
 export const TERMINAL_RUN_STATUSES: readonly RunStatus[] = ["succeeded", "failed", "cancelled"];
 
 export function canTransitionTaskRun(from: TaskRunStatus, to: TaskRunStatus): boolean {
@@ -56,13 +88,6 @@ export function canTransitionRun(from: RunStatus, to: RunStatus): boolean {
 
 export function assertRunTransition(from: RunStatus, to: RunStatus): void {
   if (!canTransitionRun(from, to)) throw new IllegalTransitionError("run", from, to);
-}
-
-/** The statuses from which `to` is reachable: used to build the WHERE clauses of status updates. */
-export function taskRunSourcesOf(to: TaskRunStatus): TaskRunStatus[] {
-  return (Object.keys(TASK_RUN_TRANSITIONS) as TaskRunStatus[]).filter((from) =>
-    TASK_RUN_TRANSITIONS[from].includes(to),
-  );
 }
 
 export function isTerminalTaskRunStatus(status: TaskRunStatus): boolean {

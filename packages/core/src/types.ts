@@ -10,7 +10,8 @@
  * - **task run**: the attempt series of one task inside one run. It has one status (see `TaskRunStatus`).
  * - **attempt**: one try of a task run; `attempt` counts from 1.
  * - **lease**: the claim a worker holds on a running task run until `leaseExpiresAt`; heartbeats extend it.
- *   An expired lease is taken back, so a dead worker loses nothing.
+ *   A lease is **lost** when it expires or its worker is known to be dead (same host, process gone): the
+ *   task run goes back to `ready` without using a retry, so a dead worker loses nothing (see `lease-loss.ts`).
  * - **event**: a row in the audit trail with a global increasing id, written in the same transaction as
  *   the state change it records.
  * - **epoch ms**: every time in the engine is a number of milliseconds since the Unix epoch, taken from an
@@ -48,7 +49,10 @@ export type FailureReason =
   | "error"
   | "timeout"
   | "cancelled"
+  /** Recorded by versions before lost leases were requeued; no longer written. */
   | "lease_expired"
+  /** The task lost its worker `maxLostLeases` times in a row (a task that keeps killing its workers). */
+  | "lost"
   | "upstream_failed"
   | "output_parse";
 

@@ -23,8 +23,8 @@ import {
   type TaskloomStore,
 } from "@taskloom/core";
 import { openDatabase, type TaskloomDatabase } from "@taskloom/db";
-import { executeTask } from "@taskloom/executor";
-import { type ExecuteAttempt, Worker, type WorkerOptions } from "@taskloom/scheduler";
+import { endAttemptsOf, executeTask } from "@taskloom/executor";
+import { type ExecuteAttempt, isProcessAlive, Worker, type WorkerOptions } from "@taskloom/scheduler";
 import { EventFollower, type EventSubscription } from "./services/event-follower.ts";
 import { PlanEditor } from "./services/plan-editor.ts";
 import { withWarnings } from "./services/warning-logger.ts";
@@ -265,7 +265,8 @@ export class Taskloom {
         workerId: `${host}:${pid}:${randomBytes(4).toString("hex")}`,
         host,
         pid,
-        isPidAlive,
+        isPidAlive: isProcessAlive,
+        endAttemptsOf,
       },
       options,
     );
@@ -344,14 +345,5 @@ export class Taskloom {
     for (const worker of this.#workers) await worker.stop({ graceMs: 0 });
     this.#workers.clear();
     await this.database.close();
-  }
-}
-
-function isPidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
   }
 }

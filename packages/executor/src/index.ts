@@ -3,6 +3,7 @@
  * nothing of storage, leases or retries; the scheduler hands it a request and records the result.
  * `executeTask` never rejects: every failure, timeout and cancel comes back as an `ExecutionResult`.
  */
+export { endAttemptsOf } from "./attempt-supervisor.ts";
 export {
   DEFAULT_KILL_GRACE_MS,
   type ExecutionRequest,

@@ -3,7 +3,8 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { formatDuration } from "./attempt-signal.ts";
 
 /**
- * The process group a shell step runs in. Each attempt is spawned detached, so it leads its own group
+ * The process group a shell step runs in. Each attempt's supervisor (see attempt-supervisor.ts) is spawned
+ * detached, so it leads its own group
  * and signalling `-pgid` reaches everything it started (pipelines, `&` jobs, grandchildren), not just the
  * direct child: killing only `sh` would orphan its children and leave them running.
  */
@@ -33,8 +34,8 @@ export class ProcessGroup {
   ) {}
 
   /** Whether any process of the group is still running (zombies do not count). */
-  async isAlive(): Promise<boolean> {
-    return this.send(0) && !(await onlyZombiesLeft(this.pgid));
+  isAlive(): Promise<boolean> {
+    return isGroupRunning(this.pgid);
   }
 
   /**
@@ -80,16 +81,25 @@ export class ProcessGroup {
     }
   }
 
-  /** Signals the whole group; false when it no longer exists (ESRCH). */
   private send(signal: NodeJS.Signals | 0): boolean {
-    try {
-      process.kill(-this.pgid, signal);
-      return true;
-    } catch (error) {
-      if (isErrnoException(error) && error.code === "ESRCH") return false;
-      // EPERM: members exist but may not be signalled by us. They count as alive; there is nothing to send.
-      return signal === 0;
-    }
+    return signalGroup(this.pgid, signal);
+  }
+}
+
+/** Whether any process of group `pgid` is still running; zombies (dead, not yet reaped) do not count. */
+export async function isGroupRunning(pgid: number): Promise<boolean> {
+  return signalGroup(pgid, 0) && !(await onlyZombiesLeft(pgid));
+}
+
+/** Signals a whole process group; false when it no longer exists (ESRCH). */
+export function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
+  try {
+    process.kill(-pgid, signal);
+    return true;
+  } catch (error) {
+    if (isErrnoException(error) && error.code === "ESRCH") return false;
+    // EPERM: members exist but may not be signalled by us. They count as alive; there is nothing to send.
+    return signal === 0;
   }
 }
 

@@ -1,13 +1,18 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { constants } from "node:fs";
+import { access } from "node:fs/promises";
+import { delimiter, isAbsolute, join, resolve as resolvePath } from "node:path";
 import { errorMessage } from "./attempt-result.ts";
+import { type SupervisedCommand, supervisorArgs } from "./attempt-supervisor.ts";
 import type { LogSink } from "./log-sink.ts";
 import { type CapturedOutput, OutputCapture } from "./output-capture.ts";
 import { ProcessGroup } from "./process-group.ts";
 
 /**
- * Runs one process in its own process group and waits for it, streaming its output as it comes. Stopping
- * (timeout or cancel, through `stop`) and the cleanup of processes the command left behind both act on the
- * whole group.
+ * Runs one command under its attempt supervisor (attempt-supervisor.ts), in its own process group, and
+ * waits for it, streaming its output as it comes. Stopping (timeout or cancel, through `stop`) and the
+ * cleanup of processes the command left behind both act on the whole group; if this process dies, the
+ * supervisor ends the group by itself.
  */
 
 /**
@@ -17,8 +22,9 @@ import { ProcessGroup } from "./process-group.ts";
 const STDIO_DRAIN_MS = 1000;
 
 export interface ProcessRunOptions {
-  command: string;
-  args: string[];
+  command: SupervisedCommand;
+  /** The worker running the attempt, for the supervisor's tag. Default none. */
+  ownerId?: string;
   cwd: string;
   env: Record<string, string | undefined>;
   /** Aborting it stops the process group. */
@@ -41,18 +47,28 @@ export type ProcessRunOutcome =
       stderrLastLine: string | null;
     };
 
-export function runProcess(options: ProcessRunOptions): Promise<ProcessRunOutcome> {
+export async function runProcess(options: ProcessRunOptions): Promise<ProcessRunOutcome> {
+  // An argv's program is looked up first: under the supervisor a missing one would only be exit code 127.
+  if ("argv" in options.command) {
+    const problem = await programProblem(options.command.argv[0], options.cwd, options.env.PATH);
+    if (problem !== null) return { type: "spawn-error", message: problem };
+  }
+  return supervise(options);
+}
+
+function supervise(options: ProcessRunOptions): Promise<ProcessRunOutcome> {
   const { log } = options;
   return new Promise((resolve) => {
     let child: ChildProcess;
     try {
-      child = spawn(options.command, options.args, {
+      child = spawn("/bin/sh", supervisorArgs(options.command, options.ownerId), {
         cwd: options.cwd,
         // `spawn` types its env as NodeJS.ProcessEnv, which apps may augment (Next makes NODE_ENV required);
         // any string record is what the OS takes.
         env: options.env as NodeJS.ProcessEnv,
         detached: true,
-        stdio: ["ignore", "pipe", "pipe"],
+        // stdin is the supervisor's lifeline (see attempt-supervisor.ts): never written, closed by our exit.
+        stdio: ["pipe", "pipe", "pipe"],
       });
     } catch (error) {
       // Invalid arguments (a NUL byte in argv, say) throw synchronously rather than emit `error`.
@@ -63,9 +79,7 @@ export function runProcess(options: ProcessRunOptions): Promise<ProcessRunOutcom
     const pid = child.pid;
     if (pid === undefined) {
       // The spawn failed (ENOENT, EACCES, ...); Node reports why through the `error` event.
-      child.once("error", (error) =>
-        resolve({ type: "spawn-error", message: spawnErrorMessage(options, error) }),
-      );
+      child.once("error", (error) => resolve({ type: "spawn-error", message: spawnErrorMessage(error) }));
       return;
     }
     log("system", `started pid ${pid} in ${options.cwd}\n`);
@@ -118,8 +132,11 @@ export function runProcess(options: ProcessRunOptions): Promise<ProcessRunOutcom
       });
     });
 
+    // An EPIPE here would only mean the supervisor is gone, which `exit` reports.
+    child.stdin?.on("error", () => {});
     child.once("close", () => {
       closed = true;
+      child.stdin?.destroy();
       stdout.end();
       stderr.end();
       void cleanup.then(() => {
@@ -147,9 +164,31 @@ async function endLeftovers(group: ProcessGroup, pid: number, log: LogSink): Pro
   await group.terminate();
 }
 
-function spawnErrorMessage(options: ProcessRunOptions, error: Error): string {
+function spawnErrorMessage(error: Error): string {
   const code = "code" in error ? error.code : undefined;
-  if (code === "ENOENT") return `command not found: ${options.command}`;
-  if (code === "EACCES") return `permission denied: ${options.command}`;
-  return `cannot start ${options.command}: ${error.message}`;
+  if (code === "ENOENT") return "cannot start the attempt supervisor: sh not found";
+  return `cannot start the attempt supervisor (sh): ${error.message}`;
+}
+
+/** Why `program` cannot be run (as `execvp` would find it), or null when it can. */
+async function programProblem(
+  program: string,
+  cwd: string,
+  path: string | undefined,
+): Promise<string | null> {
+  const candidates = program.includes("/")
+    ? [isAbsolute(program) ? program : resolvePath(cwd, program)]
+    : (path ?? "/usr/local/bin:/usr/bin:/bin")
+        .split(delimiter)
+        .map((dir) => join(dir === "" ? "." : resolvePath(cwd, dir), program));
+  let found = false;
+  for (const candidate of candidates) {
+    try {
+      await access(candidate, constants.X_OK);
+      return null;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "EACCES") found = true;
+    }
+  }
+  return found ? `permission denied: ${program}` : `command not found: ${program}`;
 }

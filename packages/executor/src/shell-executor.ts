@@ -4,6 +4,7 @@ import type { ShellSpec } from "@taskloom/core";
 import { preflight } from "./attempt-preflight.ts";
 import { cancelledResult, errorMessage, failedResult, succeededResult } from "./attempt-result.ts";
 import { createAttemptSignal, type StopReason, timeoutMessage } from "./attempt-signal.ts";
+import type { SupervisedCommand } from "./attempt-supervisor.ts";
 import { DEFAULT_KILL_GRACE_MS, type ExecutionRequest, type ExecutionResult } from "./execution.ts";
 import { parseJsonOutput } from "./json-output.ts";
 import { logSinkOf } from "./log-sink.ts";
@@ -12,7 +13,10 @@ import { type ProcessRunOutcome, runProcess } from "./process-run.ts";
 import { shellEnvironment, writeInputsFile } from "./shell-environment.ts";
 import { renderField, renderValues, templateContextOf } from "./template-context.ts";
 
-/** A shell step: `run` as a string goes through `sh -c`; as an array it is an argv run without a shell. */
+/**
+ * A shell step: `run` as a string is a shell script; as an array it is an argv run without a shell. Either
+ * runs under an attempt supervisor that ends its process group if the worker dies (attempt-supervisor.ts).
+ */
 export async function executeShell(req: ExecutionRequest): Promise<ExecutionResult> {
   const start = preflight(req, "shell");
   if (!start.ok) return start.result;
@@ -42,7 +46,7 @@ export async function executeShell(req: ExecutionRequest): Promise<ExecutionResu
     if (attempt.stopReason === "cancelled") return cancelledResult(startedAt);
     const outcome = await runProcess({
       command: prepared.command,
-      args: prepared.args,
+      ...(req.ownerId !== undefined ? { ownerId: req.ownerId } : {}),
       cwd: prepared.cwd,
       env: shellEnvironment(req, prepared.env, inputs.path),
       stop: attempt.signal,
@@ -57,27 +61,25 @@ export async function executeShell(req: ExecutionRequest): Promise<ExecutionResu
 }
 
 interface PreparedCommand {
-  command: string;
-  args: string[];
+  command: SupervisedCommand;
   cwd: string;
   env: Record<string, string>;
 }
 
 function prepareCommand(req: ExecutionRequest, spec: ShellSpec): PreparedCommand {
   const context = templateContextOf(req);
-  let argv: string[];
+  let command: SupervisedCommand;
   if (typeof spec.run === "string") {
-    argv = ["sh", "-c", renderField(spec.run, context, "run")];
+    command = { script: renderField(spec.run, context, "run") };
   } else {
-    argv = spec.run.map((arg, index) => renderField(arg, context, `run[${index}]`));
+    const [program, ...args] = spec.run.map((arg, index) => renderField(arg, context, `run[${index}]`));
+    if (program === undefined || program === "") throw new Error("the command is empty");
+    command = { argv: [program, ...args] };
   }
-  const [command, ...args] = argv;
-  if (command === undefined || command === "") throw new Error("the command is empty");
   const cwd = spec.cwd === null ? null : renderField(spec.cwd, context, "cwd");
   const baseDir = req.baseDir ?? process.cwd();
   return {
     command,
-    args,
     cwd: cwd === null ? baseDir : resolvePath(baseDir, cwd),
     env: renderValues(spec.env, context, "env"),
   };

@@ -1,4 +1,5 @@
 export { LogBuffer } from "./log-buffer.ts";
+export { isProcessAlive } from "./process-liveness.ts";
 export { decideOutcome } from "./retry-decision.ts";
 export * from "./types.ts";
 export { Worker } from "./worker.ts";

@@ -1,4 +1,10 @@
-import { type AttemptOutcome, type ClaimedTaskRun, type ExecutionResult, retryDelayMs } from "@taskloom/core";
+import {
+  type AttemptOutcome,
+  type ClaimedTaskRun,
+  type ExecutionResult,
+  hasRetryLeft,
+  retryDelayMs,
+} from "@taskloom/core";
 
 /**
  * Turns an executor report into the outcome the store records. A failure gets a `retryAt` when the task has
@@ -21,10 +27,9 @@ export function decideOutcome(
   if (report.status === "cancelled") {
     return { status: "cancelled", exitCode: report.exitCode, error: report.error };
   }
-  const retryAt =
-    claimed.attempt < claimed.maxAttempts
-      ? now + retryDelayMs(claimed.definition.retry, claimed.attempt, random)
-      : null;
+  const retryAt = hasRetryLeft(claimed.attempt, claimed.maxAttempts)
+    ? now + retryDelayMs(claimed.definition.retry, claimed.attempt, random)
+    : null;
   return {
     status: "failed",
     exitCode: report.exitCode,

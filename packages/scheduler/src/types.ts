@@ -1,4 +1,11 @@
-import type { Clock, ExecutionRequest, ExecutionResult, Logger, SchedulerStore } from "@taskloom/core";
+import {
+  type Clock,
+  DEFAULT_MAX_LOST_LEASES,
+  type ExecutionRequest,
+  type ExecutionResult,
+  type Logger,
+  type SchedulerStore,
+} from "@taskloom/core";
 
 /** The executor, as the scheduler sees it (the executor package implements it). */
 export type ExecuteAttempt = (request: ExecutionRequest) => Promise<ExecutionResult>;
@@ -14,6 +21,16 @@ export interface WorkerOptions {
   pollMs?: number;
   /** How often expired leases are taken back, in ms. Default leaseMs / 2. */
   reclaimMs?: number;
+  /**
+   * How often the workers registered on this host are checked for a dead process, in ms; a dead one's
+   * leases are taken back at once instead of when they expire. Default 1000.
+   */
+  deadWorkerCheckMs?: number;
+  /**
+   * Lost leases in a row after which a task run fails with reason `lost` instead of going back to `ready`
+   * (a task that keeps killing its workers). Default 3 (`DEFAULT_MAX_LOST_LEASES`).
+   */
+  maxLostLeases?: number;
   /** SIGTERM → SIGKILL grace for stopped attempts, in ms. Default 5000. */
   killGraceMs?: number;
   /** On `stop()`, how long running attempts may finish before they are stopped and released, in ms. Default 10000. */
@@ -37,8 +54,18 @@ export interface SchedulerResources {
   workerId: string;
   host: string;
   pid: number;
-  /** Whether a process on this host is alive; used to recover leases of dead local workers at once. */
-  isPidAlive: (pid: number) => boolean;
+  /**
+   * Whether the process `pid` that was running at `since` (epoch ms) is alive on this host; used to take back
+   * the leases of dead local workers at once. `isProcessAlive` (this package) reads /proc and sees pid reuse;
+   * it compares with registration times from `clock`, so it suits the system clock only.
+   */
+  isPidAlive: (pid: number, since: number) => boolean;
+  /**
+   * Ends what is left of the attempts that dead workers on this host were running, before their leases are
+   * taken back (the executor's `endAttemptsOf`), so that a re-run never overlaps a copy still dying.
+   * Default: nothing to end (attempts that cannot outlive their worker, or tests).
+   */
+  endAttemptsOf?: (workerIds: string[]) => Promise<unknown>;
 }
 
 export interface ResolvedWorkerOptions {
@@ -47,6 +74,8 @@ export interface ResolvedWorkerOptions {
   heartbeatMs: number;
   pollMs: number;
   reclaimMs: number;
+  deadWorkerCheckMs: number;
+  maxLostLeases: number;
   killGraceMs: number;
   shutdownGraceMs: number;
   runId: string | undefined;
@@ -56,20 +85,26 @@ export interface ResolvedWorkerOptions {
 
 export function resolveWorkerOptions(options: WorkerOptions): ResolvedWorkerOptions {
   const leaseMs = options.leaseMs ?? 30_000;
-  const concurrency = options.concurrency ?? 4;
-  if (!Number.isInteger(concurrency) || concurrency < 1) {
-    throw new RangeError(`concurrency must be a positive integer, got ${concurrency}`);
-  }
+  const concurrency = positiveInteger("concurrency", options.concurrency ?? 4);
   return {
     concurrency,
     leaseMs,
     heartbeatMs: options.heartbeatMs ?? Math.max(10, Math.floor(leaseMs / 3)),
     pollMs: options.pollMs ?? 500,
     reclaimMs: options.reclaimMs ?? Math.max(10, Math.floor(leaseMs / 2)),
+    deadWorkerCheckMs: options.deadWorkerCheckMs ?? 1000,
+    maxLostLeases: positiveInteger("maxLostLeases", options.maxLostLeases ?? DEFAULT_MAX_LOST_LEASES),
     killGraceMs: options.killGraceMs ?? 5_000,
     shutdownGraceMs: options.shutdownGraceMs ?? 10_000,
     runId: options.runId,
     queues: options.queues,
     logFlushMs: options.logFlushMs ?? 100,
   };
+}
+
+function positiveInteger(name: string, value: number): number {
+  if (!Number.isInteger(value) || value < 1) {
+    throw new RangeError(`${name} must be a positive integer, got ${value}`);
+  }
+  return value;
 }

@@ -20,11 +20,16 @@ interface ActiveAttempt {
 /**
  * A worker executes ready task runs until it is stopped. It is assembled from small systems that share one
  * resources object:
- * - **claim** (`#pump`): fills free slots, woken by local commits, a poll timer and the next retry's time;
+ * - **claim** (`#pump`): fills free slots. Wake-ups are explicit: this worker's own completions pump once
+ *   their slots are free; `wake()` (called for the store's `onChange`, or by a composition root) schedules
+ *   one pump on the next turn of the event loop unless a claim has started since; a poll timer finds other
+ *   processes' commits, and a timer fires at the next retry's time;
  * - **execute**: one executor call per attempt, with its own AbortController;
  * - **complete** (`#flushCompletions`): results gathered in one tick are recorded in one transaction;
  * - **heartbeat**: extends leases, drops attempts whose lease was lost, stops attempts of cancelled runs;
- * - **recovery**: takes back leases that expired or belong to dead workers.
+ * - **recovery**: every `deadWorkerCheckMs`, workers on this host whose process is gone are dead: what is left
+ *   of their attempts is ended and their leases are taken back at once; every `reclaimMs`, expired leases
+ *   (workers on other hosts, hung ones) are taken back. A lost lease requeues the task without using a retry.
  * Stopping is graceful: no new claims, running attempts may finish for `shutdownGraceMs`, the rest are
  * stopped and released back to `ready` without counting the attempt.
  */
@@ -37,9 +42,11 @@ export class Worker {
   #completions: AttemptResult[] = [];
   #releases: number[] = [];
   #flushScheduled = false;
-  /** True while this worker records its own results (see the onChange subscription). */
-  #recording = false;
   #pumping = false;
+  /** Claims started so far; a scheduled wake-up is void once a claim has started after it was asked for. */
+  #claimsStarted = 0;
+  #wakeScheduled = false;
+  #lastExpiryReclaimAt = Number.NEGATIVE_INFINITY;
   #pumpAgain = false;
   #state: "new" | "running" | "stopping" | "stopped" = "new";
   #timers: NodeJS.Timeout[] = [];
@@ -70,20 +77,31 @@ export class Worker {
       concurrency: this.#o.concurrency,
       now: clock.now(),
     });
-    this.#unsubscribe = store.onChange(() => {
-      // Our own completions are followed by one pump after their slots are freed; waking here too would
-      // claim twice per completion, the second time into slots that are still taken.
-      if (!this.#recording) this.#pump();
-    });
+    this.#unsubscribe = store.onChange(() => this.wake());
     this.#every(this.#o.pollMs, () => {
       this.#pump();
       return this.#stopCancelled();
     });
     this.#every(this.#o.heartbeatMs, () => this.#heartbeat());
-    this.#every(this.#o.reclaimMs, () => this.#recover());
+    this.#every(Math.min(this.#o.deadWorkerCheckMs, this.#o.reclaimMs), () => this.#recover());
     this.#every(this.#o.logFlushMs, () => this.#logs.flush());
     await this.#recover();
     this.#pump();
+  }
+
+  /**
+   * Something this process committed may have made work claimable (a run created, a task retried, a queue
+   * resumed). One claim follows on the next turn of the event loop, unless one starts before that: it reads
+   * the store after the commit, so it covers the wake-up. Any number of wake-ups in a turn cost one claim.
+   */
+  wake(): void {
+    if (this.#wakeScheduled || this.#state !== "running") return;
+    this.#wakeScheduled = true;
+    const claimsBefore = this.#claimsStarted;
+    setImmediate(() => {
+      this.#wakeScheduled = false;
+      if (this.#claimsStarted === claimsBefore) this.#pump();
+    });
   }
 
   /** Stops the attempts of a run now (the run was cancelled in this process). */
@@ -156,6 +174,7 @@ export class Worker {
       this.#pumpAgain = false;
       const free = this.#o.concurrency - this.#active.size;
       if (free <= 0 || this.#state !== "running") return;
+      this.#claimsStarted++;
       const claimed = await store.claimTaskRuns({
         workerId: this.id,
         limit: free,
@@ -197,6 +216,7 @@ export class Worker {
         upstream: claimed.upstream,
         baseDir: claimed.baseDir,
         signal: attempt.controller.signal,
+        ownerId: this.id,
         killGraceMs: this.#o.killGraceMs,
         onLog: (stream, text) => {
           const full = this.#logs.push({
@@ -253,7 +273,6 @@ export class Worker {
     this.#completions = [];
     this.#releases = [];
     const { store, clock, logger } = this.#r;
-    this.#recording = true;
     try {
       // Logs first, so a finished task's output is complete when its status says so.
       await this.#logs.flush();
@@ -268,8 +287,6 @@ export class Worker {
       this.#releases.push(...releases);
       setTimeout(() => void this.#flushCompletions(), 1000).unref();
       return;
-    } finally {
-      this.#recording = false;
     }
     for (const result of batch) this.#settle(result.taskRunId);
     for (const id of releases) this.#settle(id);
@@ -320,7 +337,11 @@ export class Worker {
     }
   }
 
-  /** Recovery system: expired leases and leases of dead workers go back to the queue. */
+  /**
+   * Recovery system. Dead workers on this host (process gone) are found every `deadWorkerCheckMs`: their
+   * leftover attempt processes are ended first, then their leases are taken back, so the re-run never
+   * overlaps a copy on this host. Expired leases are taken back every `reclaimMs`.
+   */
   async #recover(): Promise<void> {
     const { store, clock } = this.#r;
     const now = clock.now();
@@ -331,7 +352,17 @@ export class Worker {
         isPidAlive: this.#r.isPidAlive,
       })
     ).filter((id) => id !== this.id);
-    const reclaimed = await store.reclaimExpiredLeases(now, { deadWorkerIds });
-    if (reclaimed > 0) this.#r.logger.info({ reclaimed }, "took back expired leases");
+    const expiryDue = now - this.#lastExpiryReclaimAt >= this.#o.reclaimMs;
+    if (deadWorkerIds.length === 0 && !expiryDue) return;
+    if (deadWorkerIds.length > 0) await this.#r.endAttemptsOf?.(deadWorkerIds);
+    this.#lastExpiryReclaimAt = now;
+    const reclaimed = await store.reclaimExpiredLeases(clock.now(), {
+      deadWorkerIds,
+      maxLostLeases: this.#o.maxLostLeases,
+    });
+    if (reclaimed > 0) {
+      this.#r.logger.info({ reclaimed, deadWorkerIds }, "took back lost leases");
+      this.#pump();
+    }
   }
 }

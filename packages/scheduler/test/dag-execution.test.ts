@@ -1,3 +1,5 @@
+import fs from "node:fs";
+import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { EngineHarness, orderOf, when } from "./engine-harness.ts";
 
@@ -8,6 +10,15 @@ beforeEach(() => {
 afterEach(async () => {
   await engine.close();
 });
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** Every task starts only after all of its `requires` succeeded. */
 function expectDependencyOrder(
@@ -219,24 +230,26 @@ describe("failures", () => {
 });
 
 describe("cancellation", () => {
-  it("cancels a run: running tasks are stopped, pending ones never start", async () => {
+  it("cancels a run: the running task's process is stopped, pending ones never start", async () => {
+    const pidFile = `${engine.dir}/long.pid`;
     const tasks = {
-      long: { run: "sleep 30" },
+      long: { run: `echo $$ > ${pidFile}; exec sleep 30` },
       later: { kind: "noop", requires: ["long"] },
     };
     const runId = await engine.startRun({ plan: "cancel", tasks });
     const worker = engine.worker({ runId, heartbeatMs: 50 }, {});
     await worker.start();
-    for (let i = 0; i < 200 && (await engine.events(runId)).every((e) => e.toStatus !== "running"); i++) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
+    // The task's own process is up: it is running, not merely claimed.
+    for (let i = 0; i < 500 && !fs.existsSync(pidFile); i++) await sleep(10);
+    const pid = Number(fs.readFileSync(pidFile, "utf8"));
+    expect(isAlive(pid)).toBe(true);
     await engine.store.requestCancel(runId, Date.now());
     // The worker learns about it from its heartbeat (as it would for a cancel from another process).
     expect(await engine.waitForRun(runId, 10_000)).toBe("cancelled");
-    const detail = await engine.database.queries.getRun(runId);
-    expect(detail.tasks.map((t) => [t.key, t.status])).toEqual([
-      ["long", "cancelled"],
-      ["later", "cancelled"],
-    ]);
+    expect(isAlive(pid)).toBe(false);
+    const moves = (await engine.events(runId))
+      .filter((e) => e.type === "task_run.status")
+      .map((e) => `${e.taskKey}:${e.fromStatus}>${e.toStatus}`);
+    expect(moves).toEqual(["long:ready>running", "later:pending>cancelled", "long:running>cancelled"]);
   });
 });

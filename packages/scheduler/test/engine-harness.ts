@@ -1,17 +1,10 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import {
-  type Clock,
-  type EventRecord,
-  parsePlanObject,
-  type RunStatus,
-  silentLogger,
-  systemClock,
-} from "@taskloom/core";
+import { type EventRecord, parsePlanObject, type RunStatus, silentLogger, systemClock } from "@taskloom/core";
 import { openSqliteTaskloomDatabase, type SqliteTaskloomDatabase } from "@taskloom/db";
 import { executeTask } from "@taskloom/executor";
-import { type ExecuteAttempt, Worker, type WorkerOptions } from "../src/index.ts";
+import { type SchedulerResources, Worker, type WorkerOptions } from "../src/index.ts";
 
 /**
  * A real engine on a real SQLite file in a temp directory: the store from @taskloom/db, the executor from
@@ -37,12 +30,14 @@ export class EngineHarness {
 
   worker(
     options: WorkerOptions = {},
-    overrides: { execute?: ExecuteAttempt; clock?: Clock; workerId?: string } = {},
+    overrides: Partial<
+      Pick<SchedulerResources, "store" | "execute" | "clock" | "workerId" | "isPidAlive" | "endAttemptsOf">
+    > = {},
   ) {
     this.#workerCount++;
     const worker = new Worker(
       {
-        store: this.store,
+        store: overrides.store ?? this.store,
         execute: overrides.execute ?? executeTask,
         clock: overrides.clock ?? systemClock,
         random: () => 0.5,
@@ -50,7 +45,8 @@ export class EngineHarness {
         workerId: overrides.workerId ?? `test-worker-${this.#workerCount}`,
         host: "test-host",
         pid: process.pid,
-        isPidAlive: () => true,
+        isPidAlive: overrides.isPidAlive ?? (() => true),
+        ...(overrides.endAttemptsOf ? { endAttemptsOf: overrides.endAttemptsOf } : {}),
       },
       { pollMs: 50, ...options },
     );

@@ -84,6 +84,9 @@ async function run(context: CliContext, file: string | undefined, flags: RunFlag
       await taskloom.executeRun(runId, {
         concurrency,
         ...(context.env.TASKLOOM_LEASE_MS ? { leaseMs: context.env.TASKLOOM_LEASE_MS } : {}),
+        ...(context.env.TASKLOOM_MAX_LOST_LEASES
+          ? { maxLostLeases: context.env.TASKLOOM_MAX_LOST_LEASES }
+          : {}),
         signal: cancel.signal,
         onEvent: (event) => renderer.event(event),
       });

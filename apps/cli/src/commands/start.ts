@@ -54,6 +54,9 @@ async function start(
         // The dashboard runs in another process: poll often so a Run click starts within ~0.1 s.
         pollMs: 100,
         ...(context.env.TASKLOOM_LEASE_MS ? { leaseMs: context.env.TASKLOOM_LEASE_MS } : {}),
+        ...(context.env.TASKLOOM_MAX_LOST_LEASES
+          ? { maxLostLeases: context.env.TASKLOOM_MAX_LOST_LEASES }
+          : {}),
       })
     : null;
   await worker?.start();

@@ -20,6 +20,9 @@ export function registerWorkerCommand(program: Command, context: CliContext): vo
           concurrency,
           ...(flags.queue ? { queues: flags.queue } : {}),
           ...(context.env.TASKLOOM_LEASE_MS ? { leaseMs: context.env.TASKLOOM_LEASE_MS } : {}),
+          ...(context.env.TASKLOOM_MAX_LOST_LEASES
+            ? { maxLostLeases: context.env.TASKLOOM_MAX_LOST_LEASES }
+            : {}),
         });
         await worker.start();
         context.stderr.write(

@@ -1,6 +1,14 @@
-import type { ClaimedTaskRun, ClaimInput, ParamValue, TaskDefinition, UpstreamOutput } from "@taskloom/core";
+import {
+  type ClaimedTaskRun,
+  type ClaimInput,
+  type ParamValue,
+  pickClaimable,
+  queueRoom,
+  type TaskDefinition,
+  type UpstreamOutput,
+} from "@taskloom/core";
 import type { SqliteDatabase } from "./open-sqlite-database.ts";
-import type { TaskRunTransitions } from "./task-run-transitions.ts";
+import { movableRow, type TaskRunTransitions } from "./task-run-transitions.ts";
 
 interface CandidateRow {
   id: number;
@@ -8,7 +16,6 @@ interface CandidateRow {
   task_key: string;
   queue: string;
   attempt: number;
-  max_attempts: number;
 }
 
 interface ClaimedRow {
@@ -34,19 +41,22 @@ interface QueueRow {
  * In one IMMEDIATE transaction (SQLite has one writer, so this is the whole locking story):
  * 1. retries whose backoff has elapsed go `retrying → ready`;
  * 2. up to `limit` ready rows are taken in claim order (priority DESC, id ASC — ids follow plan-file order),
- *    skipping paused queues and respecting queue concurrency;
- * 3. each goes `ready → running` with a lease, an attempt row and an event.
+ *    skipping paused queues and respecting queue concurrency (`queueRoom` and `pickClaimable` in core);
+ * 3. each goes `ready → running` through the shared transition (`transitions.move`, which checks the core
+ *    table, takes the lease and writes the event), and gets its attempt row.
  * The executor's inputs (frozen spec, params, upstream outputs) are read in the same transaction.
  */
 export function prepareClaimTaskRuns(
   db: SqliteDatabase,
   transitions: TaskRunTransitions,
 ): (input: ClaimInput) => ClaimedTaskRun[] {
-  const dueRetries = db.prepare<[number], { id: number; run_id: string; task_key: string }>(
-    "SELECT id, run_id, task_key FROM task_runs WHERE status = 'retrying' AND available_at <= ?",
+  type DueRow = { id: number; run_id: string; task_key: string; attempt: number };
+  const dueRetries = db.prepare<[number], DueRow>(
+    "SELECT id, run_id, task_key, attempt FROM task_runs WHERE status = 'retrying' AND available_at <= ?",
   );
-  const dueRetriesOfRun = db.prepare<[string, number], { id: number; run_id: string; task_key: string }>(
-    "SELECT id, run_id, task_key FROM task_runs WHERE run_id = ? AND status = 'retrying' AND available_at <= ?",
+  const dueRetriesOfRun = db.prepare<[string, number], DueRow>(
+    `SELECT id, run_id, task_key, attempt FROM task_runs
+      WHERE run_id = ? AND status = 'retrying' AND available_at <= ?`,
   );
   const queues = db.prepare<[], QueueRow>(
     "SELECT name, concurrency, paused FROM queues WHERE paused = 1 OR concurrency IS NOT NULL",
@@ -54,7 +64,7 @@ export function prepareClaimTaskRuns(
   const runningInQueue = db.prepare<[string], { n: number }>(
     "SELECT count(*) AS n FROM task_runs WHERE status = 'running' AND queue = ?",
   );
-  const candidateColumns = "id, run_id, task_key, queue, attempt, max_attempts";
+  const candidateColumns = "id, run_id, task_key, queue, attempt";
   const candidates = db.prepare<[number], CandidateRow>(
     `SELECT ${candidateColumns} FROM task_runs WHERE status = 'ready' ORDER BY priority DESC, id ASC LIMIT ?`,
   );
@@ -62,18 +72,9 @@ export function prepareClaimTaskRuns(
     `SELECT ${candidateColumns} FROM task_runs WHERE run_id = ? AND status = 'ready'
       ORDER BY priority DESC, id ASC LIMIT ?`,
   );
-  const takeLease = db.prepare(
-    `UPDATE task_runs SET status = 'running', attempt = attempt + 1, lease_owner = @worker,
-        lease_expires_at = @expires, started_at = coalesce(started_at, @now), finished_at = NULL
-      WHERE id = @id AND status = 'ready'`,
-  );
   const insertAttempt = db.prepare(
     `INSERT INTO task_attempts (task_run_id, attempt, worker_id, status, started_at)
      VALUES (?, ?, ?, 'running', ?)`,
-  );
-  const writeClaimEvent = db.prepare(
-    `INSERT INTO events (type, run_id, task_run_id, task_key, from_status, to_status, data_json, created_at)
-     VALUES ('task_run.status', ?, ?, ?, 'ready', 'running', ?, ?)`,
   );
   const claimedDetails = db.prepare<[number], Omit<ClaimedRow, "plan_slug" | "base_dir">>(
     `SELECT id, run_id, task_key, attempt, max_attempts, spec_json, params_json FROM task_runs WHERE id = ?`,
@@ -105,17 +106,11 @@ export function prepareClaimTaskRuns(
       WHERE d.to_id = ?`,
   );
 
-  /** Room left per limited queue; `0` for paused ones. Queues without a row are unlimited. */
   function queueCapacity(): Map<string, number> {
-    const capacity = new Map<string, number>();
-    for (const queue of queues.all()) {
-      const used = runningInQueue.get(queue.name)?.n ?? 0;
-      capacity.set(
-        queue.name,
-        queue.paused ? 0 : Math.max(0, (queue.concurrency ?? Number.POSITIVE_INFINITY) - used),
-      );
-    }
-    return capacity;
+    const settings = queues
+      .all()
+      .map((q) => ({ name: q.name, concurrency: q.concurrency, paused: q.paused === 1 }));
+    return queueRoom(settings, (name) => runningInQueue.get(name)?.n ?? 0);
   }
 
   const claim = db.transaction(
@@ -123,40 +118,24 @@ export function prepareClaimTaskRuns(
       const { now, workerId, limit } = input;
       const due = input.runId ? dueRetriesOfRun.all(input.runId, now) : dueRetries.all(now);
       for (const row of due) {
-        transitions.move(
-          { id: row.id, runId: row.run_id, taskKey: row.task_key, status: "retrying" },
-          "ready",
-          now,
-        );
+        transitions.move(movableRow(row, "retrying"), "ready", now);
       }
 
-      const capacity = queueCapacity();
+      const room = queueCapacity();
       const allowedQueues = input.queues ? new Set(input.queues) : null;
       // Over-fetch a little when some queues are limited, so one full queue does not starve the others.
-      const fetch = capacity.size > 0 || allowedQueues ? limit * 4 + 16 : limit;
+      const fetch = room.size > 0 || allowedQueues ? limit * 4 + 16 : limit;
       const rows = input.runId ? candidatesOfRun.all(input.runId, fetch) : candidates.all(fetch);
-
-      const taken: CandidateRow[] = [];
-      for (const row of rows) {
-        if (taken.length >= limit) break;
-        if (allowedQueues && !allowedQueues.has(row.queue)) continue;
-        const room = capacity.get(row.queue);
-        if (room !== undefined) {
-          if (room <= 0) continue;
-          capacity.set(row.queue, room - 1);
-        }
-        taken.push(row);
-      }
+      const taken = pickClaimable(rows, { limit, room, allowedQueues });
       if (taken.length === 0) return { claimed: [], startedRuns: new Set<string>() };
 
       const expires = now + input.leaseMs;
       const startedRuns = new Set<string>();
       const claimed: ClaimedTaskRun[] = [];
       for (const row of taken) {
-        if (takeLease.run({ id: row.id, worker: workerId, expires, now }).changes === 0) continue;
-        const attempt = row.attempt + 1;
-        insertAttempt.run(row.id, attempt, workerId, now);
-        writeClaimEvent.run(row.run_id, row.id, row.task_key, JSON.stringify({ attempt, workerId }), now);
+        const lease = { owner: workerId, expiresAt: expires };
+        if (!transitions.move(movableRow(row, "ready"), "running", now, { lease })) continue;
+        insertAttempt.run(row.id, row.attempt + 1, workerId, now);
         if (!startedRuns.has(row.run_id) && !startedRunIds.has(row.run_id)) {
           startedRuns.add(row.run_id);
           transitions.markRunStarted(row.run_id, now);

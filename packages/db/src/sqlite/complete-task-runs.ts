@@ -1,6 +1,12 @@
-import type { AttemptResult, CompletionBatchResult, RunStatus, TaskRunStatus } from "@taskloom/core";
+import {
+  type AttemptResult,
+  type CompletionBatchResult,
+  type RunStatus,
+  statusAfterFailure,
+  type TaskRunStatus,
+} from "@taskloom/core";
 import type { SqliteDatabase } from "./open-sqlite-database.ts";
-import type { TaskRunTransitions } from "./task-run-transitions.ts";
+import { movableRow, type TaskRunTransitions } from "./task-run-transitions.ts";
 
 interface CurrentRow {
   id: number;
@@ -14,10 +20,10 @@ interface CurrentRow {
 
 /**
  * Complete: records a batch of attempt results in one IMMEDIATE transaction. Per result:
- * - the lease is checked: a worker whose lease expired (and was reclaimed) records nothing, so a task run
+ * - the lease is checked: a worker whose lease was lost (and taken back) records nothing, so a task run
  *   has exactly one recorded completion per attempt even though execution is at-least-once;
  * - success stores the output and releases the dependents (readiness counters, same transaction);
- * - a failure with `retryAt` and attempts left goes `retrying`; a final one goes `failed` and blocks every
+ * - a failure goes `retrying` or `failed` as `statusAfterFailure` (core) decides; a final one blocks every
  *   transitive dependent;
  * - then every run touched is finalized if nothing in it can run any more.
  */
@@ -51,12 +57,12 @@ export function prepareCompleteTaskRuns(
         stale.push(result.taskRunId);
         continue;
       }
-      const movable = { id: row.id, runId: row.run_id, taskKey: row.task_key, status: row.status };
+      const movable = movableRow(row, row.status);
       const { outcome } = result;
       touchedRuns.add(row.run_id);
       if (outcome.status === "succeeded") {
         storeOutput.run(outcome.outputText, outcome.outputJson, outcome.exitCode, row.id);
-        transitions.move(movable, "succeeded", now, { attempt: row.attempt, exitCode: outcome.exitCode });
+        transitions.move(movable, "succeeded", now, { exitCode: outcome.exitCode });
         finishAttempt.run("succeeded", now, outcome.exitCode, null, null, row.id, row.attempt);
         const succeeded = succeededByRun.get(row.run_id);
         if (succeeded) succeeded.push(row.id);
@@ -64,21 +70,19 @@ export function prepareCompleteTaskRuns(
       } else if (outcome.status === "cancelled") {
         const error = outcome.error ?? "cancelled";
         transitions.move(movable, "cancelled", now, {
-          attempt: row.attempt,
           reason: "cancelled",
           error,
           exitCode: outcome.exitCode,
         });
         finishAttempt.run("cancelled", now, outcome.exitCode, error, "cancelled", row.id, row.attempt);
       } else {
-        const retry = outcome.retryAt !== null && row.attempt < row.max_attempts;
-        const fields = {
+        const fields = { reason: outcome.reason, error: outcome.error, exitCode: outcome.exitCode };
+        const to = statusAfterFailure({
+          retryAt: outcome.retryAt,
           attempt: row.attempt,
-          reason: outcome.reason,
-          error: outcome.error,
-          exitCode: outcome.exitCode,
-        };
-        if (retry) {
+          maxAttempts: row.max_attempts,
+        });
+        if (to === "retrying") {
           transitions.move(movable, "retrying", now, { ...fields, data: { retryAt: outcome.retryAt } });
           scheduleRetry.run(outcome.retryAt, row.id);
         } else {

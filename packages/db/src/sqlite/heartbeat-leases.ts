@@ -2,7 +2,8 @@ import type { SqliteDatabase } from "./open-sqlite-database.ts";
 
 /**
  * Heartbeat: one UPDATE extends every lease a worker still holds. The ids it did not extend are returned:
- * their lease expired and was taken back, so the worker must stop treating them as its own.
+ * their lease was lost (expired, or taken back from a worker found dead), so the worker must stop treating them
+ * as its own.
  */
 export function prepareHeartbeatLeases(
   db: SqliteDatabase,

@@ -1,9 +1,10 @@
 import type { SqliteDatabase } from "./open-sqlite-database.ts";
-import type { TaskRunTransitions } from "./task-run-transitions.ts";
+import { movableRow, type TaskRunTransitions } from "./task-run-transitions.ts";
 
 /**
- * Release: a worker that stops gives its unfinished claims back. The attempt it had started is not counted
- * (the attempt number goes back and its attempt row is removed), because the task never got a fair try.
+ * Release: a worker that stops gives its unfinished claims back (`running → ready`). The attempt it had
+ * started is not counted (the attempt number goes back and its attempt row is removed), because the task
+ * never got a fair try.
  */
 export function prepareReleaseTaskRuns(
   db: SqliteDatabase,
@@ -16,19 +17,13 @@ export function prepareReleaseTaskRuns(
     `SELECT id, run_id, task_key, attempt FROM task_runs
       WHERE id IN (SELECT value FROM json_each(?)) AND status = 'running' AND lease_owner = ?`,
   );
-  const uncount = db.prepare("UPDATE task_runs SET attempt = attempt - 1 WHERE id = ?");
   const dropAttempt = db.prepare("DELETE FROM task_attempts WHERE task_run_id = ? AND attempt = ?");
   const release = db.transaction((workerId: string, taskRunIds: number[], now: number) => {
     for (const row of held.all(JSON.stringify(taskRunIds), workerId)) {
-      transitions.move(
-        { id: row.id, runId: row.run_id, taskKey: row.task_key, status: "running" },
-        "ready",
-        now,
-        {
-          data: { released: true, workerId },
-        },
-      );
-      uncount.run(row.id);
+      transitions.move(movableRow(row, "running"), "ready", now, {
+        uncount: true,
+        data: { released: true, workerId },
+      });
       dropAttempt.run(row.id, row.attempt);
     }
   });

@@ -1,7 +1,7 @@
 import { isTerminalRunStatus, NotFoundError, type RunStatus, type TaskRunStatus } from "@taskloom/core";
 import { prepareEventWriter } from "./event-writer.ts";
 import type { SqliteDatabase } from "./open-sqlite-database.ts";
-import type { TaskRunTransitions } from "./task-run-transitions.ts";
+import { movableRow, type TaskRunTransitions } from "./task-run-transitions.ts";
 
 /**
  * Cancel: records the request on the run, cancels every task run that is not executing, and ends the run at
@@ -17,8 +17,9 @@ export function prepareRequestCancel(
     "SELECT status, cancel_requested_at FROM runs WHERE id = ?",
   );
   const markRequested = db.prepare("UPDATE runs SET cancel_requested_at = ? WHERE id = ?");
-  const idle = db.prepare<[string], { id: number; task_key: string; status: TaskRunStatus }>(
-    "SELECT id, task_key, status FROM task_runs WHERE run_id = ? AND status IN ('pending','ready','retrying')",
+  const idle = db.prepare<[string], { id: number; task_key: string; status: TaskRunStatus; attempt: number }>(
+    `SELECT id, task_key, status, attempt FROM task_runs
+      WHERE run_id = ? AND status IN ('pending','ready','retrying')`,
   );
 
   const cancel = db.transaction((runId: string, now: number): { status: RunStatus } => {
@@ -30,7 +31,7 @@ export function prepareRequestCancel(
       writeEvent({ type: "run.cancel_requested", runId, at: now });
     }
     for (const row of idle.all(runId)) {
-      transitions.move({ id: row.id, runId, taskKey: row.task_key, status: row.status }, "cancelled", now, {
+      transitions.move(movableRow({ ...row, run_id: runId }, row.status), "cancelled", now, {
         reason: "cancelled",
         error: "run cancelled",
       });

@@ -2,14 +2,16 @@ import {
   IllegalTransitionError,
   NotFoundError,
   type RunStatus,
+  renewedMaxAttempts,
   type TaskDefinition,
   type TaskRunStatus,
 } from "@taskloom/core";
 import type { SqliteDatabase } from "./open-sqlite-database.ts";
-import type { TaskRunTransitions } from "./task-run-transitions.ts";
+import { movableRow, type TaskRunTransitions } from "./task-run-transitions.ts";
 
 /**
- * Operator retry of a failed task run: it goes back to `ready` with a fresh retry budget, the dependents it
+ * Operator retry of a failed task run: it goes back to `ready` with a fresh retry budget
+ * (`renewedMaxAttempts` in core), the dependents it
  * had blocked go back to `pending`, and a failed run re-opens. Dependents that are still cut off by another
  * failed task are blocked again by that task, so the run can always finish.
  */
@@ -22,14 +24,13 @@ export function prepareRetryTaskRun(
     [string, string],
     { id: number; status: TaskRunStatus; attempt: number; spec_json: string }
   >("SELECT id, status, attempt, spec_json FROM task_runs WHERE run_id = ? AND task_key = ?");
-  const renewBudget = db.prepare("UPDATE task_runs SET max_attempts = ? WHERE id = ?");
-  const blockedDownstream = db.prepare<[number], { id: number; task_key: string }>(
+  const blockedDownstream = db.prepare<[number], { id: number; task_key: string; attempt: number }>(
     `WITH RECURSIVE downstream(id) AS (
         SELECT to_id FROM task_run_dependencies WHERE from_id = ?
         UNION
         SELECT d.to_id FROM task_run_dependencies d JOIN downstream ON d.from_id = downstream.id
       )
-      SELECT id, task_key FROM task_runs WHERE id IN (SELECT id FROM downstream) AND status = 'blocked'`,
+      SELECT id, task_key, attempt FROM task_runs WHERE id IN (SELECT id FROM downstream) AND status = 'blocked'`,
   );
   const otherFailures = db.prepare<[string, number], { id: number; task_key: string }>(
     "SELECT id, task_key FROM task_runs WHERE run_id = ? AND status = 'failed' AND id <> ?",
@@ -47,22 +48,17 @@ export function prepareRetryTaskRun(
       throw new IllegalTransitionError("run", run.status, "running", "a cancelled run cannot be resumed");
     }
     const definition = JSON.parse(row.spec_json) as TaskDefinition;
-    renewBudget.run(row.attempt + definition.retry.max + 1, row.id);
-    transitions.move({ id: row.id, runId, taskKey, status: "failed" }, "ready", now, {
+    transitions.move({ id: row.id, runId, taskKey, status: "failed", attempt: row.attempt }, "ready", now, {
       reason: null,
       error: null,
+      maxAttempts: renewedMaxAttempts(row.attempt, definition.retry),
       data: { operator: "retry" },
     });
     for (const blocked of blockedDownstream.all(row.id)) {
-      transitions.move(
-        { id: blocked.id, runId, taskKey: blocked.task_key, status: "blocked" },
-        "pending",
-        now,
-        {
-          reason: null,
-          error: null,
-        },
-      );
+      transitions.move(movableRow({ ...blocked, run_id: runId }, "blocked"), "pending", now, {
+        reason: null,
+        error: null,
+      });
     }
     for (const failed of otherFailures.all(runId, row.id)) {
       transitions.blockDependents(runId, failed.id, failed.task_key, now);

@@ -29,7 +29,7 @@ import { type NewId, prepareImportPlan } from "./import-plan.ts";
 import type { SqliteDatabase } from "./open-sqlite-database.ts";
 import { prepareQueueSettings } from "./queue-settings.ts";
 import { prepareReadEvents } from "./read-events.ts";
-import { prepareReclaimExpiredLeases } from "./reclaim-expired-leases.ts";
+import { prepareReclaimExpiredLeases, type ReclaimOptions } from "./reclaim-expired-leases.ts";
 import { prepareReleaseTaskRuns } from "./release-task-runs.ts";
 import { prepareRequestCancel } from "./request-cancel.ts";
 import { prepareRetryTaskRun } from "./retry-task-run.ts";
@@ -77,7 +77,7 @@ export class SqliteStore implements SchedulerStore, RunStore, EventStore, QueueS
     this.#claim = prepareClaimTaskRuns(db, transitions);
     this.#complete = prepareCompleteTaskRuns(db, transitions);
     this.#heartbeat = prepareHeartbeatLeases(db);
-    this.#reclaim = prepareReclaimExpiredLeases(db, this.#complete);
+    this.#reclaim = prepareReclaimExpiredLeases(db, transitions);
     this.#release = prepareReleaseTaskRuns(db, transitions);
     this.#appendLogs = prepareAppendLogChunks(db);
     this.#workers = prepareWorkerRegistry(db);
@@ -140,10 +140,7 @@ export class SqliteStore implements SchedulerStore, RunStore, EventStore, QueueS
     return this.#heartbeat(workerId, taskRunIds, leaseMs, now);
   }
 
-  async reclaimExpiredLeases(
-    now: number,
-    opts?: { runId?: string; deadWorkerIds?: string[] },
-  ): Promise<number> {
+  async reclaimExpiredLeases(now: number, opts?: ReclaimOptions): Promise<number> {
     const count = this.#reclaim(now, opts);
     if (count > 0) this.#changed();
     return count;
@@ -183,7 +180,7 @@ export class SqliteStore implements SchedulerStore, RunStore, EventStore, QueueS
   async findDeadWorkers(input: {
     staleBefore: number;
     host: string;
-    isPidAlive(pid: number): boolean;
+    isPidAlive(pid: number, since: number): boolean;
   }): Promise<string[]> {
     return this.#workers.findDead(input);
   }

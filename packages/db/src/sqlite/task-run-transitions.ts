@@ -1,17 +1,24 @@
 import {
   assertRunTransition,
   assertTaskRunTransition,
+  FAILING_TASK_RUN_STATUSES,
   type FailureReason,
+  finalRunStatus,
+  isTerminalRunStatus,
+  isTerminalTaskRunStatus,
+  OPEN_TASK_RUN_STATUSES,
   type RunStatus,
+  runStepsToFinish,
   type TaskRunStatus,
 } from "@taskloom/core";
 import { prepareEventWriter } from "./event-writer.ts";
 import type { SqliteDatabase } from "./open-sqlite-database.ts";
 
 /**
- * The status changes that several hot-path operations share (completion, lease recovery, cancel, operator
- * retry). Each function must run inside the caller's transaction; each writes its events itself.
- * Statements are prepared once per database, graphile-worker style.
+ * The status changes that every operation shares (claim, completion, lease recovery, release, cancel,
+ * operator retry). Each function must run inside the caller's transaction; each checks the move against the
+ * core transition table and writes its event through the one event writer. Statements are prepared once per
+ * database, graphile-worker style.
  */
 export interface TaskRunTransitions {
   /**
@@ -37,17 +44,32 @@ export interface MovableRow {
   runId: string;
   taskKey: string;
   status: TaskRunStatus;
+  /** The row's attempt count before the move; the event reports the count after it. */
+  attempt: number;
+}
+
+/** The row as `move` needs it, from the snake_case columns every operation selects. */
+export function movableRow(
+  row: { id: number; run_id: string; task_key: string; attempt: number },
+  status: TaskRunStatus,
+): MovableRow {
+  return { id: row.id, runId: row.run_id, taskKey: row.task_key, status, attempt: row.attempt };
 }
 
 export interface MoveFields {
   reason?: FailureReason | null;
   error?: string | null;
   exitCode?: number | null;
-  attempt?: number;
+  /** Required for `→ running` (the claim): the new lease. The attempt count goes up by one. */
+  lease?: { owner: string; expiresAt: number };
+  /** `running → ready` of a shutdown release: the attempt that was started is not counted. */
+  uncount?: boolean;
+  /** A new retry budget (operator retry, lost lease). */
+  maxAttempts?: number;
   data?: Record<string, unknown>;
 }
 
-const OPEN_STATUSES_SQL = "('pending','ready','running','retrying')";
+const sqlList = (statuses: readonly string[]) => `(${statuses.map((s) => `'${s}'`).join(",")})`;
 
 export function prepareTaskRunTransitions(db: SqliteDatabase): TaskRunTransitions {
   const writeEvent = prepareEventWriter(db);
@@ -57,7 +79,10 @@ export function prepareTaskRunTransitions(db: SqliteDatabase): TaskRunTransition
   // is rewritten once per batch instead of once per finished upstream.
   // `+status`: without it SQLite drives the UPDATE from a status index and visits every pending task run of
   // every run in the database, instead of the few dependents found through the primary key.
-  const decrementDependents = db.prepare<[number, string], { id: number; task_key: string; status: string }>(
+  const decrementDependents = db.prepare<
+    [number, string],
+    { id: number; task_key: string; status: string; attempt: number }
+  >(
     `UPDATE task_runs
         SET pending_deps = pending_deps - d.n,
             status = CASE WHEN status = 'pending' AND pending_deps = d.n THEN 'ready' ELSE status END,
@@ -65,9 +90,12 @@ export function prepareTaskRunTransitions(db: SqliteDatabase): TaskRunTransition
        FROM (SELECT to_id, count(*) AS n FROM task_run_dependencies
               WHERE from_id IN (SELECT value FROM json_each(?)) GROUP BY to_id) AS d
       WHERE task_runs.id = d.to_id AND +task_runs.status IN ('pending', 'blocked')
-      RETURNING id, task_key, status`,
+      RETURNING id, task_key, status, attempt`,
   );
-  const blockDownstream = db.prepare<[number, string, number], { id: number; task_key: string }>(
+  const blockDownstream = db.prepare<
+    [number, string, number],
+    { id: number; task_key: string; attempt: number }
+  >(
     `WITH RECURSIVE downstream(id) AS (
         SELECT to_id FROM task_run_dependencies WHERE from_id = ?
         UNION
@@ -75,25 +103,28 @@ export function prepareTaskRunTransitions(db: SqliteDatabase): TaskRunTransition
       )
       UPDATE task_runs SET status = 'blocked', reason = 'upstream_failed', error = ?, finished_at = ?
        WHERE id IN (SELECT id FROM downstream) AND +status = 'pending'
-      RETURNING id, task_key`,
+      RETURNING id, task_key, attempt`,
   );
   const guardedMove = db.prepare(
     `UPDATE task_runs
         SET status = @to,
+            attempt = attempt + @attemptDelta,
+            max_attempts = CASE WHEN @setMaxAttempts THEN @maxAttempts ELSE max_attempts END,
             reason = CASE WHEN @setReason THEN @reason ELSE reason END,
             error = CASE WHEN @setError THEN @error ELSE error END,
             exit_code = CASE WHEN @setExitCode THEN @exitCode ELSE exit_code END,
-            finished_at = CASE WHEN @terminal THEN @now ELSE finished_at END,
-            lease_owner = CASE WHEN @to = 'running' THEN lease_owner ELSE NULL END,
-            lease_expires_at = CASE WHEN @to = 'running' THEN lease_expires_at ELSE NULL END,
+            started_at = CASE WHEN @to = 'running' THEN coalesce(started_at, @now) ELSE started_at END,
+            finished_at = CASE WHEN @terminal THEN @now WHEN @to = 'running' THEN NULL ELSE finished_at END,
+            lease_owner = @leaseOwner,
+            lease_expires_at = @leaseExpiresAt,
             available_at = CASE WHEN @to = 'ready' THEN @now ELSE available_at END
       WHERE id = @id AND status = @from`,
   );
   const anyOpen = db.prepare<[string], { one: number }>(
-    `SELECT 1 AS one FROM task_runs WHERE run_id = ? AND status IN ${OPEN_STATUSES_SQL} LIMIT 1`,
+    `SELECT 1 AS one FROM task_runs WHERE run_id = ? AND status IN ${sqlList(OPEN_TASK_RUN_STATUSES)} LIMIT 1`,
   );
-  const anyFailed = db.prepare<[string], { one: number }>(
-    "SELECT 1 AS one FROM task_runs WHERE run_id = ? AND status IN ('failed','blocked') LIMIT 1",
+  const anyFailing = db.prepare<[string], { one: number }>(
+    `SELECT 1 AS one FROM task_runs WHERE run_id = ? AND status IN ${sqlList(FAILING_TASK_RUN_STATUSES)} LIMIT 1`,
   );
   const runState = db.prepare<[string], { status: RunStatus; cancel_requested_at: number | null }>(
     "SELECT status, cancel_requested_at FROM runs WHERE id = ?",
@@ -108,7 +139,7 @@ export function prepareTaskRunTransitions(db: SqliteDatabase): TaskRunTransition
   /** The event of a row that a set-based UPDATE moved out of `pending`. */
   function writeBulkEvent(
     runId: string,
-    row: { id: number; task_key: string },
+    row: { id: number; task_key: string; attempt: number },
     to: TaskRunStatus,
     now: number,
     data?: Record<string, unknown>,
@@ -121,7 +152,7 @@ export function prepareTaskRunTransitions(db: SqliteDatabase): TaskRunTransition
       taskKey: row.task_key,
       from: "pending",
       to,
-      data: data ?? null,
+      data: { attempt: row.attempt, ...data },
       at: now,
     });
   }
@@ -134,7 +165,7 @@ export function prepareTaskRunTransitions(db: SqliteDatabase): TaskRunTransition
     data?: Record<string, unknown>,
   ) {
     assertRunTransition(from, to);
-    const terminal = to === "succeeded" || to === "failed" || to === "cancelled" ? 1 : 0;
+    const terminal = isTerminalRunStatus(to) ? 1 : 0;
     const changed = updateRun.run({ id: runId, from, to, now, terminal }).changes;
     if (changed === 0) return;
     writeEvent({ type: "run.status", runId, from, to, data: data ?? null, at: now });
@@ -158,19 +189,27 @@ export function prepareTaskRunTransitions(db: SqliteDatabase): TaskRunTransition
 
     move(row, to, now, fields = {}) {
       assertTaskRunTransition(row.status, to);
-      const terminal = to === "succeeded" || to === "failed" || to === "cancelled" || to === "blocked";
+      if ((to === "running") !== (fields.lease !== undefined)) {
+        throw new Error(`a move to running needs a lease, and only it may set one (${row.status} -> ${to})`);
+      }
+      const attemptDelta = to === "running" ? 1 : fields.uncount ? -1 : 0;
       const changed = guardedMove.run({
         id: row.id,
         from: row.status,
         to,
         now,
-        terminal: terminal ? 1 : 0,
+        attemptDelta,
+        terminal: isTerminalTaskRunStatus(to) ? 1 : 0,
+        setMaxAttempts: fields.maxAttempts !== undefined ? 1 : 0,
+        maxAttempts: fields.maxAttempts ?? null,
         setReason: fields.reason !== undefined ? 1 : 0,
         reason: fields.reason ?? null,
         setError: fields.error !== undefined ? 1 : 0,
         error: fields.error ?? null,
         setExitCode: fields.exitCode !== undefined ? 1 : 0,
         exitCode: fields.exitCode ?? null,
+        leaseOwner: fields.lease?.owner ?? null,
+        leaseExpiresAt: fields.lease?.expiresAt ?? null,
       }).changes;
       if (changed === 0) return false;
       writeEvent({
@@ -181,7 +220,8 @@ export function prepareTaskRunTransitions(db: SqliteDatabase): TaskRunTransition
         from: row.status,
         to,
         data: {
-          ...(fields.attempt !== undefined ? { attempt: fields.attempt } : {}),
+          attempt: row.attempt + attemptDelta,
+          ...(fields.lease ? { workerId: fields.lease.owner } : {}),
           ...(fields.reason ? { reason: fields.reason } : {}),
           ...(fields.error ? { error: fields.error } : {}),
           ...fields.data,
@@ -192,15 +232,18 @@ export function prepareTaskRunTransitions(db: SqliteDatabase): TaskRunTransition
     },
 
     finalizeRunIfDone(runId, now) {
+      // Checked first and alone: on the hot path almost every call finds an open task run and stops here.
       if (anyOpen.get(runId)) return null;
       const run = runState.get(runId);
-      if (!run || run.status === "succeeded" || run.status === "failed" || run.status === "cancelled")
-        return null;
-      const to: RunStatus =
-        run.cancel_requested_at !== null ? "cancelled" : anyFailed.get(runId) ? "failed" : "succeeded";
-      // A run that never had a task claimed (all cancelled, or no tasks) passes through `running`.
-      if (run.status === "queued" && to !== "cancelled") moveRun(runId, "queued", "running", now);
-      moveRun(runId, run.status === "queued" && to !== "cancelled" ? "running" : run.status, to, now);
+      if (!run) return null;
+      const to = finalRunStatus({
+        status: run.status,
+        anyOpen: false,
+        anyFailing: anyFailing.get(runId) !== undefined,
+        cancelRequested: run.cancel_requested_at !== null,
+      });
+      if (to === null) return null;
+      for (const [from, next] of runStepsToFinish(run.status, to)) moveRun(runId, from, next, now);
       return to;
     },
 

@@ -1,11 +1,15 @@
-import type { WorkerRegistration } from "@taskloom/core";
+import { isWorkerDead, type WorkerRegistration } from "@taskloom/core";
 import type { SqliteDatabase } from "./open-sqlite-database.ts";
 
 export interface WorkerRegistry {
   register(worker: WorkerRegistration): void;
   heartbeat(workerId: string, now: number): void;
   stop(workerId: string, now: number): void;
-  findDead(input: { staleBefore: number; host: string; isPidAlive(pid: number): boolean }): string[];
+  findDead(input: {
+    staleBefore: number;
+    host: string;
+    isPidAlive(pid: number, since: number): boolean;
+  }): string[];
 }
 
 export function prepareWorkerRegistry(db: SqliteDatabase): WorkerRegistry {
@@ -16,8 +20,11 @@ export function prepareWorkerRegistry(db: SqliteDatabase): WorkerRegistry {
   );
   const beat = db.prepare("UPDATE workers SET heartbeat_at = ? WHERE id = ?");
   const stop = db.prepare("UPDATE workers SET stopped_at = ?, heartbeat_at = ? WHERE id = ?");
-  const live = db.prepare<[], { id: string; host: string; pid: number; heartbeat_at: number }>(
-    `SELECT w.id, w.host, w.pid, w.heartbeat_at FROM workers w
+  const holdingLeases = db.prepare<
+    [],
+    { id: string; host: string; pid: number; started_at: number; heartbeat_at: number }
+  >(
+    `SELECT w.id, w.host, w.pid, w.started_at, w.heartbeat_at FROM workers w
       WHERE EXISTS (SELECT 1 FROM task_runs t WHERE t.status = 'running' AND t.lease_owner = w.id)`,
   );
   return {
@@ -37,12 +44,17 @@ export function prepareWorkerRegistry(db: SqliteDatabase): WorkerRegistry {
     stop(workerId, now) {
       stop.run(now, now, workerId);
     },
-    findDead({ staleBefore, host, isPidAlive }) {
+    findDead(here) {
       // Only workers that still hold leases matter. One on this host whose process is gone is dead now,
       // without waiting for its leases to expire: that is what makes `run --resume` right after kill -9 fast.
-      return live
+      return holdingLeases
         .all()
-        .filter((w) => w.heartbeat_at < staleBefore || (w.host === host && !isPidAlive(w.pid)))
+        .filter((w) =>
+          isWorkerDead(
+            { id: w.id, host: w.host, pid: w.pid, startedAt: w.started_at, heartbeatAt: w.heartbeat_at },
+            here,
+          ),
+        )
         .map((w) => w.id);
     },
   };

@@ -1,0 +1,435 @@
+import {
+  type AttemptOutcome,
+  type ClaimedTaskRun,
+  type EventRecord,
+  type EventStore,
+  IllegalTransitionError,
+  NotFoundError,
+  parsePlanObject,
+  type QueueStore,
+  type RunStore,
+  type SchedulerStore,
+  type TaskRunStatus,
+} from "@taskloom/core";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+
+/**
+ * The store contract: what every implementation of the storage ports must do, run against each of them
+ * through a factory (`sqlite.test.ts` runs it on SQLite; a PostgreSQL store only needs its own factory).
+ * Everything is observed through the ports themselves, state through the event log, so the suite also
+ * proves that every transition writes its event. Times are explicit epoch ms: nothing waits.
+ */
+
+export type ContractStore = SchedulerStore & RunStore & QueueStore & EventStore;
+
+export interface StoreUnderTest {
+  store: ContractStore;
+  /** A second, independent connection to the same database (another worker's). */
+  connectAgain(): Promise<ContractStore>;
+  close(): Promise<void>;
+}
+
+const LEASE = 1_000;
+const ok: AttemptOutcome = { status: "succeeded", exitCode: 0, outputText: "done", outputJson: null };
+const final = (error = "boom"): AttemptOutcome => ({
+  status: "failed",
+  exitCode: 1,
+  error,
+  reason: "exit_code",
+  retryAt: null,
+});
+
+export function describeStoreContract(name: string, open: () => Promise<StoreUnderTest>): void {
+  describe(`store contract: ${name}`, () => {
+    let subject: StoreUnderTest;
+    let store: ContractStore;
+    beforeEach(async () => {
+      subject = await open();
+      store = subject.store;
+    });
+    afterEach(async () => {
+      await subject.close();
+    });
+
+    async function startRun(tasks: Record<string, unknown>, slug = "p"): Promise<string> {
+      await store.importPlan(parsePlanObject({ plan: slug, tasks }), { baseDir: null, now: 0 });
+      return (await store.createRun({ planSlug: slug, trigger: "api", params: {}, now: 0 })).runId;
+    }
+    const claim = (workerId: string, now: number, limit = 10, on: ContractStore = store) =>
+      on.claimTaskRuns({ workerId, limit, leaseMs: LEASE, now });
+    const complete = (task: ClaimedTaskRun | undefined, workerId: string, now: number, outcome = ok) =>
+      store.completeTaskRuns(
+        [{ taskRunId: task?.id ?? -1, attempt: task?.attempt ?? -1, workerId, outcome }],
+        now,
+      );
+    const events = (runId: string): Promise<EventRecord[]> =>
+      store.readEvents({ afterId: 0, runId, limit: 100_000 });
+    /** Each task's status and reason, as a client following the event log would see them. */
+    async function statuses(runId: string): Promise<Record<string, [TaskRunStatus, unknown]>> {
+      const seen: Record<string, [TaskRunStatus, unknown]> = {};
+      for (const e of await events(runId)) {
+        if (e.type === "task_run.status" && e.taskKey) {
+          seen[e.taskKey] = [e.toStatus as TaskRunStatus, e.data?.reason ?? null];
+        }
+      }
+      return seen;
+    }
+
+    describe("claim and complete", () => {
+      it("claims ready rows by priority, then plan order, and only the ready ones", async () => {
+        await startRun({
+          a: { kind: "noop" },
+          b: { kind: "noop", priority: 3 },
+          c: { kind: "noop", requires: ["a"] },
+          d: { kind: "noop" },
+        });
+        const claimed = await claim("w1", 1);
+        expect(claimed.map((t) => t.taskKey)).toEqual(["b", "a", "d"]);
+        expect(claimed.every((t) => t.attempt === 1 && t.leaseExpiresAt === 1 + LEASE)).toBe(true);
+        expect(await claim("w2", 2)).toEqual([]);
+      });
+
+      it("releases a dependent only when its last upstream succeeds, passing outputs along", async () => {
+        await startRun({
+          a: { kind: "noop" },
+          b: { kind: "noop" },
+          c: { kind: "noop", requires: ["a", "b"] },
+        });
+        const [a, b] = await claim("w", 1);
+        await complete(a, "w", 2);
+        expect(await claim("w", 3)).toEqual([]);
+        await complete(b, "w", 4);
+        const [c] = await claim("w", 5);
+        expect(c?.taskKey).toBe("c");
+        expect(c?.upstream).toEqual({ a: { output: "done", json: null }, b: { output: "done", json: null } });
+      });
+
+      it("fails for good without retries, blocking every transitive dependent, and fails the run", async () => {
+        const runId = await startRun({
+          a: { kind: "noop" },
+          b: { kind: "noop", requires: ["a"] },
+          c: { kind: "noop", requires: ["b"] },
+          side: { kind: "noop" },
+        });
+        const [a, side] = await claim("w", 1);
+        await complete(a, "w", 2, final());
+        expect(await store.getRunStatus(runId)).toBe("running");
+        const done = await complete(side, "w", 3);
+        expect(done.finishedRuns).toEqual([{ runId, status: "failed" }]);
+        expect(await statuses(runId)).toEqual({
+          a: ["failed", "exit_code"],
+          b: ["blocked", "upstream_failed"],
+          c: ["blocked", "upstream_failed"],
+          side: ["succeeded", null],
+        });
+      });
+
+      it("schedules a retry at retryAt and claims it only then, as the next attempt", async () => {
+        await startRun({ a: { kind: "noop", retries: { max: 1 } } });
+        const [first] = await claim("w", 0);
+        expect(first?.maxAttempts).toBe(2);
+        await complete(first, "w", 1, { ...final(), retryAt: 500 } as AttemptOutcome);
+        expect(await store.nextAvailableAt(1)).toBe(500);
+        expect(await claim("w", 499)).toEqual([]);
+        const [second] = await claim("w", 500);
+        expect(second?.attempt).toBe(2);
+        expect(await store.nextAvailableAt(501)).toBeNull();
+      });
+
+      it("writes one event per transition, carrying the task key, the statuses and the attempt", async () => {
+        const runId = await startRun({ a: { kind: "noop" }, b: { kind: "noop", requires: ["a"] } });
+        const [a] = await claim("w", 1);
+        await complete(a, "w", 2);
+        const [b] = await claim("w", 3);
+        await complete(b, "w", 4);
+        const log = await events(runId);
+        expect(
+          log.map((e) => `${e.type}:${e.taskKey ?? ""}:${e.fromStatus ?? ""}>${e.toStatus ?? ""}`),
+        ).toEqual([
+          "run.created::>queued",
+          "task_run.status:a:ready>running",
+          "run.status::queued>running",
+          "task_run.status:a:running>succeeded",
+          "task_run.status:b:pending>ready",
+          "task_run.status:b:ready>running",
+          "task_run.status:b:running>succeeded",
+          "run.status::running>succeeded",
+        ]);
+        const taskEvents = log.filter((e) => e.type === "task_run.status");
+        expect(taskEvents.map((e) => e.data?.attempt)).toEqual([1, 1, 0, 1, 1]);
+        expect(taskEvents.every((e) => e.runId === runId && e.taskRunId !== null)).toBe(true);
+        expect(log.map((e) => e.id)).toEqual([...log.map((e) => e.id)].sort((x, y) => x - y));
+        expect(await store.lastEventId()).toBe(log.at(-1)?.id);
+      });
+
+      it("never gives one task run to two workers claiming at the same time", async () => {
+        const tasks: Record<string, unknown> = {};
+        for (let i = 0; i < 60; i++) tasks[`t${i}`] = { kind: "noop" };
+        await startRun(tasks);
+        const other = await subject.connectAgain();
+        const rounds = await Promise.all(
+          Array.from({ length: 12 }, (_, i) => claim(`w${i % 2}`, 1, 7, i % 2 === 0 ? store : other)),
+        );
+        const ids = rounds.flat().map((t) => t.id);
+        expect(ids).toHaveLength(60);
+        expect(new Set(ids).size).toBe(60);
+      });
+    });
+
+    describe("leases", () => {
+      it("extends held leases on heartbeat and reports the ones that were lost", async () => {
+        await startRun({ a: { kind: "noop" }, b: { kind: "noop" } });
+        const [a, b] = await claim("w1", 0);
+        expect(await store.heartbeat("w1", [a?.id ?? 0], LEASE, 900)).toEqual([]);
+        // a's lease now runs to 1900; b's expired at 1000 and is taken back.
+        expect(await store.reclaimExpiredLeases(LEASE + 1)).toBe(1);
+        expect(await store.heartbeat("w1", [a?.id ?? 0, b?.id ?? 0], LEASE, LEASE + 2)).toEqual([b?.id]);
+      });
+
+      it("requeues a lost lease without using a retry, and ignores the old worker's late result", async () => {
+        const runId = await startRun({ a: { kind: "noop" } });
+        const [first] = await claim("w1", 0);
+        expect(first?.maxAttempts).toBe(1);
+        expect(await store.reclaimExpiredLeases(LEASE + 1)).toBe(1);
+        expect(await statuses(runId)).toEqual({ a: ["ready", "lost"] });
+        const [second] = await claim("w2", LEASE + 2);
+        // A task with no retries gets its one real attempt again.
+        expect(second).toMatchObject({ attempt: 2, maxAttempts: 2 });
+        const late = await complete(first, "w1", LEASE + 3);
+        expect(late).toMatchObject({ recorded: [], stale: [first?.id] });
+        const fresh = await complete(second, "w2", LEASE + 4);
+        expect(fresh.finishedRuns).toEqual([{ runId, status: "succeeded" }]);
+      });
+
+      it("takes back a dead worker's leases before they expire", async () => {
+        const runId = await startRun({ a: { kind: "noop" } });
+        await store.registerWorker({ id: "w1", host: "h", pid: 4242, queues: [], concurrency: 1, now: 0 });
+        await claim("w1", 1);
+        const dead = (alive: boolean, host: string) =>
+          store.findDeadWorkers({ staleBefore: -1, host, isPidAlive: () => alive });
+        expect(await dead(true, "h")).toEqual([]);
+        expect(await dead(false, "elsewhere")).toEqual([]);
+        expect(await dead(false, "h")).toEqual(["w1"]);
+        expect(await store.findDeadWorkers({ staleBefore: 1, host: "x", isPidAlive: () => true })).toEqual([
+          "w1",
+        ]);
+        expect(await store.reclaimExpiredLeases(2)).toBe(0);
+        expect(await store.reclaimExpiredLeases(2, { deadWorkerIds: ["w1"] })).toBe(1);
+        const lost = (await events(runId)).filter((e) => e.data?.reason === "lost");
+        expect(lost.map((e) => [e.fromStatus, e.toStatus, e.data?.workerId, e.data?.attempt])).toEqual([
+          ["running", "ready", "w1", 1],
+        ]);
+        // A worker without leases is of no interest.
+        expect(await dead(false, "h")).toEqual([]);
+      });
+
+      it("fails a task run that lost its lease maxLostLeases times in a row, with reason lost", async () => {
+        const runId = await startRun({
+          a: { kind: "noop", retries: { max: 5 } },
+          b: { kind: "noop", requires: ["a"] },
+        });
+        let now = 0;
+        for (let lost = 1; lost <= 3; lost++) {
+          const [a] = await claim(`w${lost}`, now);
+          expect(a?.attempt).toBe(lost);
+          now += LEASE + 1;
+          await store.reclaimExpiredLeases(now);
+          now++;
+        }
+        expect(await store.getRunStatus(runId)).toBe("failed");
+        expect(await statuses(runId)).toEqual({ a: ["failed", "lost"], b: ["blocked", "upstream_failed"] });
+      });
+
+      it("counts only lost leases in a row, and takes the cap as an option", async () => {
+        const runId = await startRun({ a: { kind: "noop", retries: { max: 5 } } });
+        const [first] = await claim("w", 0);
+        await store.reclaimExpiredLeases(LEASE + 1, { maxLostLeases: 2 });
+        const [second] = await claim("w", 2_000);
+        // A real failure in between ends the streak.
+        await complete(second, "w", 2_001, { ...final(), retryAt: 2_001 } as AttemptOutcome);
+        const [third] = await claim("w", 2_002);
+        await store.reclaimExpiredLeases(2_002 + LEASE + 1, { maxLostLeases: 2 });
+        expect((await statuses(runId)).a).toEqual(["ready", "lost"]);
+        const [fourth] = await claim("w", 5_000);
+        await store.reclaimExpiredLeases(5_000 + LEASE + 1, { maxLostLeases: 2 });
+        expect((await statuses(runId)).a).toEqual(["failed", "lost"]);
+        expect([first, second, third, fourth].map((t) => t?.attempt)).toEqual([1, 2, 3, 4]);
+      });
+
+      it("gives claims back on shutdown without counting the attempt", async () => {
+        await startRun({ a: { kind: "noop" } });
+        const [a] = await claim("w1", 0);
+        await store.releaseTaskRuns("w2", [a?.id ?? 0], 1);
+        expect(await claim("w2", 1)).toEqual([]);
+        await store.releaseTaskRuns("w1", [a?.id ?? 0], 1);
+        const [again] = await claim("w2", 2);
+        expect(again?.attempt).toBe(1);
+      });
+    });
+
+    describe("operator moves", () => {
+      it("retries a failed task with a renewed budget; its blocked dependents then run", async () => {
+        const runId = await startRun({
+          a: { kind: "noop", retries: { max: 1 } },
+          b: { kind: "noop", requires: ["a"] },
+        });
+        const [a1] = await claim("w", 0);
+        await complete(a1, "w", 1, { ...final(), retryAt: 1 } as AttemptOutcome);
+        const [a2] = await claim("w", 2);
+        await complete(a2, "w", 3, final());
+        expect(await store.getRunStatus(runId)).toBe("failed");
+        await store.retryTaskRun(runId, "a", 4);
+        expect(await store.getRunStatus(runId)).toBe("running");
+        expect((await statuses(runId)).b).toEqual(["pending", null]);
+        const [a3] = await claim("w", 5);
+        expect(a3).toMatchObject({ attempt: 3, maxAttempts: 4 });
+        await complete(a3, "w", 6);
+        const [b] = await claim("w", 7);
+        await complete(b, "w", 8);
+        expect(await store.getRunStatus(runId)).toBe("succeeded");
+      });
+
+      it("runs a join task after a retry even when its other upstream finished while it was blocked", async () => {
+        const runId = await startRun({
+          a: { kind: "noop" },
+          b: { kind: "noop" },
+          d: { kind: "noop", requires: ["a", "b"] },
+        });
+        const [a, b] = await claim("w", 1);
+        await complete(b, "w", 2, final());
+        await complete(a, "w", 3);
+        expect(await store.getRunStatus(runId)).toBe("failed");
+        await store.retryTaskRun(runId, "b", 4);
+        const [retried] = await claim("w", 5);
+        await complete(retried, "w", 6);
+        const [d] = await claim("w", 7);
+        expect(d?.taskKey).toBe("d");
+        await complete(d, "w", 8);
+        expect(await store.getRunStatus(runId)).toBe("succeeded");
+      });
+
+      it("refuses to retry what did not fail, and names what does not exist", async () => {
+        const runId = await startRun({ a: { kind: "noop" } });
+        await expect(store.retryTaskRun(runId, "a", 1)).rejects.toBeInstanceOf(IllegalTransitionError);
+        await expect(store.retryTaskRun(runId, "nope", 1)).rejects.toBeInstanceOf(NotFoundError);
+        await expect(store.retryTaskRun("run_nope", "a", 1)).rejects.toBeInstanceOf(NotFoundError);
+        await expect(store.getRunStatus("run_nope")).rejects.toBeInstanceOf(NotFoundError);
+      });
+
+      it("cancels idle task runs at once and running ones through their worker; idempotent", async () => {
+        const runId = await startRun({ a: { kind: "noop" }, b: { kind: "noop", requires: ["a"] } });
+        const [a] = await claim("w", 1);
+        expect(await store.requestCancel(runId, 2)).toEqual({ status: "running" });
+        expect(await store.cancelRequested([a?.id ?? 0])).toEqual([a?.id]);
+        expect((await statuses(runId)).b).toEqual(["cancelled", "cancelled"]);
+        const done = await store.completeTaskRuns(
+          [
+            {
+              taskRunId: a?.id ?? 0,
+              attempt: 1,
+              workerId: "w",
+              outcome: { status: "cancelled", exitCode: null, error: "run cancelled" },
+            },
+          ],
+          3,
+        );
+        expect(done.finishedRuns).toEqual([{ runId, status: "cancelled" }]);
+        expect(await store.requestCancel(runId, 4)).toEqual({ status: "cancelled" });
+        await expect(store.retryTaskRun(runId, "a", 5)).rejects.toBeInstanceOf(IllegalTransitionError);
+      });
+
+      it("ends a run with nothing running as soon as it is cancelled", async () => {
+        const runId = await startRun({ a: { kind: "noop" } });
+        expect(await store.requestCancel(runId, 1)).toEqual({ status: "cancelled" });
+        expect(await claim("w", 2)).toEqual([]);
+      });
+    });
+
+    describe("queues", () => {
+      it("respects a queue's limit across workers and a paused queue, while others run", async () => {
+        await startRun({
+          g1: { kind: "noop", queue: "gpu" },
+          g2: { kind: "noop", queue: "gpu" },
+          s1: { kind: "noop", queue: "slow" },
+          c1: { kind: "noop" },
+        });
+        expect(await store.configureQueue("gpu", { concurrency: 1 })).toEqual({
+          name: "gpu",
+          concurrency: 1,
+          paused: false,
+        });
+        await store.configureQueue("slow", { paused: true });
+        const first = await claim("w1", 1, 1);
+        const second = await claim("w2", 1);
+        expect([...first, ...second].map((t) => t.taskKey).sort()).toEqual(["c1", "g1"]);
+        const listed = await store.listQueues();
+        expect(listed.map((q) => [q.name, q.concurrency, q.paused, q.ready, q.running])).toEqual([
+          ["default", null, false, 0, 1],
+          ["gpu", 1, false, 1, 1],
+          ["slow", null, true, 1, 0],
+        ]);
+        await store.configureQueue("slow", { paused: false });
+        expect((await claim("w2", 2)).map((t) => t.taskKey)).toEqual(["s1"]);
+      });
+
+      it("claims only from the queues a worker serves", async () => {
+        await startRun({ a: { kind: "noop", queue: "io" }, b: { kind: "noop" } });
+        const claimed = await store.claimTaskRuns({
+          workerId: "w",
+          limit: 5,
+          leaseMs: LEASE,
+          now: 1,
+          queues: ["io"],
+        });
+        expect(claimed.map((t) => t.taskKey)).toEqual(["a"]);
+      });
+    });
+
+    describe("plans and runs", () => {
+      it("versions a plan only when its definition changes, and keeps positions apart", async () => {
+        const definition = parsePlanObject({ plan: "v", tasks: { a: { kind: "noop" } } });
+        expect(await store.importPlan(definition, { baseDir: "/x", now: 0 })).toMatchObject({
+          version: 1,
+          changed: true,
+        });
+        expect(await store.importPlan(definition, { baseDir: "/x", now: 1 })).toMatchObject({
+          version: 1,
+          changed: false,
+        });
+        const changed = parsePlanObject({ plan: "v", tasks: { a: { kind: "noop" }, b: { kind: "noop" } } });
+        expect(await store.importPlan(changed, { baseDir: "/x", now: 2 })).toMatchObject({
+          version: 2,
+          changed: true,
+        });
+        expect(await store.getPlanDefinition("v")).toMatchObject({
+          baseDir: "/x",
+          version: 2,
+          definition: changed,
+        });
+        await store.setTaskPositions("v", [{ key: "a", x: 1, y: 2 }]);
+        expect(await store.getTaskPositions("v")).toEqual({ a: { x: 1, y: 2 } });
+        expect((await store.getPlanDefinition("v")).version).toBe(2);
+        await expect(store.getPlanDefinition("nope")).rejects.toBeInstanceOf(NotFoundError);
+      });
+
+      it("creates a queued run whose tasks carry the run's params", async () => {
+        const definition = parsePlanObject({
+          plan: "params",
+          params: { who: "world" },
+          tasks: { a: { kind: "noop" } },
+        });
+        await store.importPlan(definition, { baseDir: null, now: 0 });
+        const created = await store.createRun({
+          planSlug: "params",
+          trigger: "cli",
+          params: { who: "you" },
+          now: 0,
+        });
+        expect(created).toMatchObject({ planSlug: "params", planVersion: 1, taskCount: 1 });
+        expect(await store.getRunStatus(created.runId)).toBe("queued");
+        const [a] = await claim("w", 1);
+        expect(a?.params).toEqual({ who: "you" });
+      });
+    });
+  });
+}
