@@ -10,7 +10,7 @@ export function registerListTasksCommand(program: Command, context: CliContext):
     .option("--json", "print JSON")
     .action((flags: { plan?: string; json?: boolean }) =>
       runCommand(context, async () => {
-        const taskloom = context.open();
+        const taskloom = await context.open();
         try {
           const tasks = await taskloom.queries.listTasks(flags.plan);
           if (flags.json) {

@@ -14,7 +14,7 @@ export function registerLogsCommand(program: Command, context: CliContext): void
     .option("-f, --follow", "keep printing new output until the task finishes")
     .action((runIdOrPrefix: string, taskKey: string, flags: { follow?: boolean }) =>
       runCommand(context, async () => {
-        const taskloom = context.open();
+        const taskloom = await context.open();
         try {
           const runId = await taskloom.queries.resolveRunId(runIdOrPrefix);
           let afterSeq = 0;

@@ -7,7 +7,7 @@ export function registerMigrateCommand(program: Command, context: CliContext): v
     .description("create or upgrade the database (every command also does this on its own)")
     .action(() =>
       runCommand(context, async () => {
-        const taskloom = context.open();
+        const taskloom = await context.open();
         try {
           const { appliedMigrations, location } = taskloom.database;
           context.stdout.write(

@@ -9,7 +9,7 @@ export function registerPlanCommand(program: Command, context: CliContext): void
     .argument("<file>", "plan file (YAML or JSON)")
     .action((file: string) =>
       runCommand(context, async () => {
-        const taskloom = context.open();
+        const taskloom = await context.open();
         try {
           const imported = await taskloom.importPlanFile(file);
           const what = imported.changed
@@ -32,7 +32,7 @@ export function registerPlanCommand(program: Command, context: CliContext): void
         if (flags.format !== "yaml" && flags.format !== "json") {
           throw new Error(`--format must be yaml or json, got ${flags.format}`);
         }
-        const taskloom = context.open();
+        const taskloom = await context.open();
         try {
           const text = await taskloom.exportPlan(slug, flags.format);
           context.stdout.write(text.endsWith("\n") ? text : `${text}\n`);

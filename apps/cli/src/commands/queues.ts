@@ -26,7 +26,7 @@ export function registerQueuesCommand(program: Command, context: CliContext): vo
     .option("--json", "print JSON")
     .action((flags: { json?: boolean }) =>
       runCommand(context, async () => {
-        const taskloom = context.open();
+        const taskloom = await context.open();
         try {
           const list = await taskloom.store.listQueues();
           if (flags.json) {
@@ -64,7 +64,7 @@ export function registerQueuesCommand(program: Command, context: CliContext): vo
         if (flags.concurrency === undefined && !flags.pause && !flags.resume) {
           throw new BadInputError("nothing to change: give --concurrency, --pause or --resume");
         }
-        const taskloom = context.open();
+        const taskloom = await context.open();
         try {
           const settings = await taskloom.store.configureQueue(name, {
             ...(flags.concurrency !== undefined ? { concurrency: parseConcurrency(flags.concurrency) } : {}),

@@ -43,7 +43,7 @@ export function registerRunCommand(program: Command, context: CliContext): void 
 async function run(context: CliContext, file: string | undefined, flags: RunFlags): Promise<number> {
   if (!file && !flags.resume) throw new BadInputError("give a plan file, or --resume RUN_ID");
   if (file && flags.resume) throw new BadInputError("give either a plan file or --resume, not both");
-  const taskloom = context.open();
+  const taskloom = await context.open();
   try {
     let runId: string;
     if (flags.resume) {

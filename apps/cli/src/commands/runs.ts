@@ -16,7 +16,7 @@ export function registerRunsCommand(program: Command, context: CliContext): void
     .option("--json", "print JSON")
     .action((flags: { plan?: string; limit?: number; json?: boolean }) =>
       runCommand(context, async () => {
-        const taskloom = context.open();
+        const taskloom = await context.open();
         try {
           const list = await taskloom.queries.listRuns({
             ...(flags.plan ? { planSlug: flags.plan } : {}),
@@ -41,7 +41,7 @@ export function registerRunsCommand(program: Command, context: CliContext): void
       runCommand(context, async () => {
         // `runs show ID --json`: commander hands a flag the parent also defines to the parent.
         const json = flags.json || runs.opts<{ json?: boolean }>().json;
-        const taskloom = context.open();
+        const taskloom = await context.open();
         try {
           const run = await taskloom.queries.getRun(runId);
           context.stdout.write(

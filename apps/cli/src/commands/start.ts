@@ -45,7 +45,7 @@ async function start(
       `the dashboard is not built (${WEB_APP_DIR}/.next): run \`pnpm start\`, which builds it first`,
     );
   }
-  const taskloom = context.open();
+  const taskloom = await context.open();
   const location = taskloom.database.location;
   await seedIfEmpty(context, taskloom);
   const worker = flags.worker

@@ -14,7 +14,7 @@ export function registerWorkerCommand(program: Command, context: CliContext): vo
     .option("--queue <name...>", "only these queues (default: all)")
     .action((flags: { concurrency?: number; queue?: string[] }) =>
       runCommand(context, async () => {
-        const taskloom = context.open();
+        const taskloom = await context.open();
         const concurrency = flags.concurrency ?? context.env.TASKLOOM_WORKER_CONCURRENCY ?? 4;
         const worker = taskloom.createWorker({
           concurrency,
