@@ -5,6 +5,7 @@ import {
   NotFoundError,
   type PlanDefinition,
 } from "@taskloom/core";
+import { prepareBatchedInsert } from "./batched-insert.ts";
 import { prepareEventWriter } from "./event-writer.ts";
 import type { NewId } from "./import-plan.ts";
 import type { SqliteDatabase } from "./open-sqlite-database.ts";
@@ -30,14 +31,17 @@ export function prepareCreateRun(
     `INSERT INTO runs (id, plan_id, plan_version, graph_json, status, trigger, params_json, base_dir, created_at)
      VALUES (?, ?, ?, ?, 'queued', ?, ?, ?, ?)`,
   );
-  const insertTaskRun = db.prepare<unknown[], { id: number }>(
-    `INSERT INTO task_runs (run_id, task_key, kind, spec_json, params_json, status, pending_deps, priority, queue,
-                            attempt, max_attempts, available_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?) RETURNING id`,
-  );
-  const insertDependency = db.prepare(
-    "INSERT INTO task_run_dependencies (run_id, from_id, to_id) VALUES (?, ?, ?)",
-  );
+  const insertTaskRuns = prepareBatchedInsert(db, {
+    into: `INSERT INTO task_runs (run_id, task_key, kind, spec_json, params_json, status, pending_deps, priority,
+                                  queue, attempt, max_attempts, available_at)`,
+    row: "(?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)",
+    // RETURNING's row order is not specified, so the key comes back with each id.
+    suffix: "RETURNING id, task_key",
+  });
+  const insertDependencies = prepareBatchedInsert(db, {
+    into: "INSERT INTO task_run_dependencies (run_id, from_id, to_id)",
+    row: "(?, ?, ?)",
+  });
 
   const createRun = db.transaction((input: CreateRunInput): CreatedRun => {
     const plan = findPlan.get(input.planSlug);
@@ -54,9 +58,8 @@ export function prepareCreateRun(
       plan.base_dir,
       input.now,
     );
-    const ids = new Map<string, number>();
-    for (const task of definition.tasks) {
-      const row = insertTaskRun.get(
+    const inserted = insertTaskRuns.all<{ id: number; task_key: string }>(
+      definition.tasks.map((task) => [
         runId,
         task.key,
         task.kind,
@@ -68,16 +71,18 @@ export function prepareCreateRun(
         task.queue,
         task.retry.max + 1,
         input.now,
-      );
-      if (row) ids.set(task.key, row.id);
-    }
+      ]),
+    );
+    const ids = new Map(inserted.map((row) => [row.task_key, row.id]));
+    const dependencies: [string, number, number][] = [];
     for (const task of definition.tasks) {
       const to = ids.get(task.key);
       for (const upstream of task.requires) {
         const from = ids.get(upstream);
-        if (from !== undefined && to !== undefined) insertDependency.run(runId, from, to);
+        if (from !== undefined && to !== undefined) dependencies.push([runId, from, to]);
       }
     }
+    insertDependencies.run(dependencies);
     writeEvent({
       type: "run.created",
       runId,
