@@ -19,6 +19,9 @@ function bundleIsFresh() {
 if (process.env.TASKLOOM_CLI_SOURCE !== "1" && bundleIsFresh()) {
   await import(new URL("taskloom.js", dist).href);
 } else {
+  if (process.argv.includes("--verbose")) {
+    process.stderr.write("taskloom: running from the sources (the bundle is missing or older than them)\n");
+  }
   const { register } = await import("tsx/esm/api");
   register();
   await import("../src/main.ts");

@@ -3,7 +3,12 @@ import type { RunDetail } from "@taskloom/db";
 import type { Command } from "commander";
 import { type CliContext, runCommand } from "../cli-context.ts";
 import { formatElapsed, iso, palette } from "../format.ts";
-import { type ProgressRenderer, plainRenderer, ttyRenderer } from "../progress/progress-renderer.ts";
+import {
+  type ProgressRenderer,
+  plainRenderer,
+  summarize,
+  ttyRenderer,
+} from "../progress/progress-renderer.ts";
 import { RunProgress } from "../progress/run-progress.ts";
 import { collectParam, parsePositiveInt } from "./option-parsers.ts";
 
@@ -145,9 +150,10 @@ function printSummary(
   for (const task of progress.tasks.values()) {
     if (task.status === "failed") out.write(`${colors.red("failed")}  ${task.key}: ${task.error ?? ""}\n`);
   }
-  const counts = [...progress.counts.entries()].map(([name, n]) => `${n} ${name}`).join(", ");
   const shown = status === "succeeded" ? colors.green(status) : colors.red(status);
-  out.write(`run ${runId} ${shown} in ${formatElapsed(Date.now() - progress.startedAt)} (${counts})\n`);
+  out.write(
+    `run ${runId} ${shown} in ${formatElapsed(Date.now() - progress.startedAt)} (${summarize(progress)})\n`,
+  );
 }
 
 /** The `--json` document: exactly one, on stdout, tasks in plan-file order. */

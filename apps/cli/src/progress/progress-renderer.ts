@@ -47,8 +47,8 @@ function describe(task: TaskProgress, event: EventRecord, colors: Palette): stri
   return `${task.key} ${status}${detail.length ? colors.dim(` (${detail.join("; ")})`) : ""}`;
 }
 
-/** `4936 succeeded, 64 running, 2 failed`: every status with task runs, in state-machine order. */
-function summarize(progress: RunProgress): string {
+/** `64 running, 4936 succeeded, 2 failed`: every status with task runs, in state-machine order. */
+export function summarize(progress: RunProgress): string {
   const parts: string[] = [];
   for (const status of TASK_RUN_STATUSES) {
     const count = progress.counts.get(status);
