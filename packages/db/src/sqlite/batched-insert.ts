@@ -8,10 +8,10 @@ export interface BatchedInsertSql {
 }
 
 export interface BatchedInsert {
-  /** Inserts every row (each an array of the row's `?` values, in order). */
-  run(rows: readonly (readonly unknown[])[]): void;
-  /** Inserts every row and returns the RETURNING rows of all statements. */
-  all<T>(rows: readonly (readonly unknown[])[]): T[];
+  /** Inserts one row per item; `toRow` gives the row's `?` values in order. */
+  run<T>(items: readonly T[], toRow: (item: T, index: number) => readonly unknown[]): void;
+  /** The same, returning the RETURNING rows of all statements. */
+  all<T, R>(items: readonly T[], toRow: (item: T, index: number) => readonly unknown[]): R[];
 }
 
 /**
@@ -36,23 +36,27 @@ export function prepareBatchedInsert(db: SqliteDatabase, sql: BatchedInsertSql):
     }
     return statement;
   };
-  const each = (
-    rows: readonly (readonly unknown[])[],
+  // Rows are built one statement's worth at a time, so a 20,000-task import never holds all of them at once.
+  const each = <T>(
+    items: readonly T[],
+    toRow: (item: T, index: number) => readonly unknown[],
     body: (statement: ReturnType<typeof statementFor>, values: unknown[]) => void,
   ) => {
-    for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
-      const chunk = rows.slice(start, start + ROWS_PER_STATEMENT);
-      body(statementFor(chunk.length), chunk.flat());
+    for (let start = 0; start < items.length; start += ROWS_PER_STATEMENT) {
+      const end = Math.min(items.length, start + ROWS_PER_STATEMENT);
+      const values: unknown[] = [];
+      for (let i = start; i < end; i++) values.push(...toRow(items[i] as T, i));
+      body(statementFor(end - start), values);
     }
   };
   return {
-    run(rows) {
-      each(rows, (statement, values) => statement.run(values));
+    run(items, toRow) {
+      each(items, toRow, (statement, values) => statement.run(values));
     },
-    all<T>(rows: readonly (readonly unknown[])[]): T[] {
-      const out: T[] = [];
-      each(rows, (statement, values) => {
-        for (const row of statement.all(values)) out.push(row as T);
+    all<T, R>(items: readonly T[], toRow: (item: T, index: number) => readonly unknown[]): R[] {
+      const out: R[] = [];
+      each(items, toRow, (statement, values) => {
+        for (const row of statement.all(values)) out.push(row as R);
       });
       return out;
     },

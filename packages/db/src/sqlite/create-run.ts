@@ -4,6 +4,7 @@ import {
   effectiveParams,
   NotFoundError,
   type PlanDefinition,
+  type TaskDefinition,
 } from "@taskloom/core";
 import { prepareBatchedInsert } from "./batched-insert.ts";
 import { prepareEventWriter } from "./event-writer.ts";
@@ -58,8 +59,9 @@ export function prepareCreateRun(
       plan.base_dir,
       input.now,
     );
-    const inserted = insertTaskRuns.all<{ id: number; task_key: string }>(
-      definition.tasks.map((task) => [
+    const inserted = insertTaskRuns.all<TaskDefinition, { id: number; task_key: string }>(
+      definition.tasks,
+      (task) => [
         runId,
         task.key,
         task.kind,
@@ -71,7 +73,7 @@ export function prepareCreateRun(
         task.queue,
         task.retry.max + 1,
         input.now,
-      ]),
+      ],
     );
     const ids = new Map(inserted.map((row) => [row.task_key, row.id]));
     const dependencies: [string, number, number][] = [];
@@ -82,7 +84,7 @@ export function prepareCreateRun(
         if (from !== undefined && to !== undefined) dependencies.push([runId, from, to]);
       }
     }
-    insertDependencies.run(dependencies);
+    insertDependencies.run(dependencies, (dependency) => dependency);
     writeEvent({
       type: "run.created",
       runId,

@@ -89,28 +89,26 @@ export function prepareImportPlan(
       // One random id per import, suffixed by position: unique, and 20,000 tasks do not draw 20,000 times
       // from the CSPRNG. A task that already exists keeps its id (the upsert does not touch it).
       const idBase = newId("task");
-      upsertTasks.run(
-        definition.tasks.map((task, position) => [
-          `${idBase}_${position.toString(36)}`,
-          planId,
-          task.key,
-          task.name,
-          task.kind,
-          position,
-          JSON.stringify(task),
-          task.priority,
-          task.queue,
-          JSON.stringify(task.retry),
-          task.timeoutMs,
-        ]),
-      );
+      upsertTasks.run(definition.tasks, (task, position) => [
+        `${idBase}_${position.toString(36)}`,
+        planId,
+        task.key,
+        task.name,
+        task.kind,
+        position,
+        JSON.stringify(task),
+        task.priority,
+        task.queue,
+        JSON.stringify(task.retry),
+        task.timeoutMs,
+      ]);
       deleteLinks.run(planId);
       const links: [string, string, string, string][] = [];
       for (const task of definition.tasks) {
         for (const from of task.requires) links.push([planId, from, task.key, "requires"]);
         for (const from of task.refers) links.push([planId, from, task.key, "refers"]);
       }
-      insertLinks.run(links);
+      insertLinks.run(links, (link) => link);
       for (const [key, at] of Object.entries(positions)) place.run(at.x, at.y, planId, key);
       const version = existing ? existing.version + 1 : 1;
       writeEvent({
