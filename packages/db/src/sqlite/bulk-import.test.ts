@@ -117,4 +117,41 @@ describe("bulk import and createRun", () => {
     const expected = smaller.tasks.reduce((n, task) => n + task.requires.length + task.refers.length, 0);
     expect(linkCount).toBe(expected);
   });
+
+  it("gives each task run its effective params: the run's over the task's over the plan's", async () => {
+    const definition = parsePlanObject({
+      plan: "params",
+      params: { day: "plan-day", region: "eu" },
+      tasks: {
+        own: { kind: "noop", params: { day: "task-day" } },
+        plain: { kind: "noop" },
+        other: { kind: "noop" },
+      },
+    });
+    await database.store.importPlan(definition, { baseDir: dir, now: 1 });
+    const paramsOf = async (params: Record<string, string>) => {
+      const { runId } = await database.store.createRun({
+        planSlug: "params",
+        trigger: "api",
+        params,
+        now: 2,
+      });
+      const rows = database.store.db
+        .prepare<[string], { task_key: string; params_json: string }>(
+          "SELECT task_key, params_json FROM task_runs WHERE run_id = ? ORDER BY id",
+        )
+        .all(runId);
+      return Object.fromEntries(rows.map((row) => [row.task_key, JSON.parse(row.params_json) as unknown]));
+    };
+    expect(await paramsOf({})).toEqual({
+      own: { day: "task-day", region: "eu" },
+      plain: { day: "plan-day", region: "eu" },
+      other: { day: "plan-day", region: "eu" },
+    });
+    expect(await paramsOf({ region: "us" })).toEqual({
+      own: { day: "task-day", region: "us" },
+      plain: { day: "plan-day", region: "us" },
+      other: { day: "plan-day", region: "us" },
+    });
+  });
 });

@@ -59,6 +59,14 @@ export function prepareCreateRun(
       plan.base_dir,
       input.now,
     );
+    // Most tasks set no params of their own: they share one serialization of the plan's and the run's.
+    let sharedParams: string | undefined;
+    const paramsJson = (task: TaskDefinition) => {
+      if (Object.keys(task.params).length > 0)
+        return JSON.stringify(effectiveParams(definition, task, input.params));
+      sharedParams ??= JSON.stringify(effectiveParams(definition, task, input.params));
+      return sharedParams;
+    };
     const inserted = insertTaskRuns.all<TaskDefinition, { id: number; task_key: string }>(
       definition.tasks,
       (task) => [
@@ -66,7 +74,7 @@ export function prepareCreateRun(
         task.key,
         task.kind,
         JSON.stringify(task),
-        JSON.stringify(effectiveParams(definition, task, input.params)),
+        paramsJson(task),
         task.requires.length === 0 ? "ready" : "pending",
         task.requires.length,
         task.priority,
