@@ -1,4 +1,11 @@
 import os from "node:os";
+import {
+  type BigImportResult,
+  measureBigImport,
+  measureRawInsert,
+  type RawInsertResult,
+} from "./big-import.ts";
+import { buildCli, type CliEndToEnd, measureCliEndToEnd } from "./cli-end-to-end.ts";
 import { measureEventLatency } from "./event-latency.ts";
 import { measureReference, type ReferenceResult } from "./reference.ts";
 import { formatNumber, formatOps, formatTable, percentile, type Row } from "./report.ts";
@@ -21,6 +28,12 @@ const CHAIN_CONCURRENCY = 4;
 const CHAIN_REPEATS = 3;
 const FAN_WIDTH = 10_000;
 const FAN_REPEATS = 2;
+/** The CLI end to end runs the flat plan at this concurrency and compares with the engine's figure for it. */
+const CLI_CONCURRENCY = 64;
+const CLI_REPEATS = 2;
+const IMPORT_SIZES = [20_000, 40_000];
+const IMPORT_REPEATS = 2;
+const RAW_INSERT_ROWS = 40_000;
 
 const TARGETS = {
   flatRatio: 0.25,
@@ -28,6 +41,11 @@ const TARGETS = {
   hopP99Ms: 3,
   fanMakespanMs: 1000,
   eventP95Ms: 250,
+  cliRatio: 1.3,
+  cliRssMb: 256,
+  importRowsPerSecond: 100_000,
+  /** 40k-task time / 20k-task time: 2 is linear. */
+  importLinearity: 2.4,
 };
 
 function log(message: string): void {
@@ -76,6 +94,28 @@ async function main(): Promise<void> {
     fans.push(await runFanOut(FAN_WIDTH, best.concurrency, {}));
   }
   const fan = fans.reduce((a, b) => (b.makespanMs < a.makespanMs ? b : a));
+
+  log("building the CLI bundle…");
+  buildCli();
+  const clis: CliEndToEnd[] = [];
+  for (let repeat = 1; repeat <= CLI_REPEATS; repeat++) {
+    log(
+      `CLI: taskloom run / worker -c ${CLI_CONCURRENCY}, flat ${formatNumber(FLAT_TASKS)} (${repeat}/${CLI_REPEATS})…`,
+    );
+    clis.push(await measureCliEndToEnd(FLAT_TASKS, CLI_CONCURRENCY));
+  }
+
+  const imports: BigImportResult[] = [];
+  const raws: RawInsertResult[] = [];
+  for (let repeat = 1; repeat <= IMPORT_REPEATS; repeat++) {
+    log(
+      `import + createRun of ${IMPORT_SIZES.map((n) => formatNumber(n)).join(" and ")} tasks (${repeat}/${IMPORT_REPEATS})…`,
+    );
+    for (const tasks of IMPORT_SIZES) imports.push(await measureBigImport(tasks));
+    raws.push(measureRawInsert(RAW_INSERT_ROWS));
+  }
+
+  // bench/shell-overhead.ts (the shell-task attempt against a raw spawn chain) is measured here when present.
 
   log("event stream latency across processes…");
   const events = await measureEventLatency();
@@ -173,6 +213,8 @@ async function main(): Promise<void> {
       pass: events.p95Ms <= TARGETS.eventP95Ms,
       note: `max ${ms(events.maxMs)}; the stream polls every 100 ms for other processes' commits`,
     },
+    ...cliRows(clis, bestFlat(CLI_CONCURRENCY)),
+    ...importRows(imports, raws),
   ];
 
   console.log(`\n${formatTable(rows)}\n`);
@@ -206,6 +248,78 @@ async function main(): Promise<void> {
   console.log(
     `\n${failed === 0 ? "all targets met" : `${failed} target(s) missed`} — bench took ${formatNumber((performance.now() - benchStart) / 1000, 1)} s`,
   );
+}
+
+/** `taskloom run` and `taskloom worker` as ratios of the engine's best flat run at the same concurrency. */
+function cliRows(clis: CliEndToEnd[], engine: FlatResult): Row[] {
+  const rows: Row[] = [];
+  for (const mode of ["run", "worker"] as const) {
+    const best = clis.map((c) => c[mode]).reduce((a, b) => (b.runSeconds < a.runSeconds ? b : a));
+    const ratio = best.runSeconds / engine.seconds;
+    const peak = Math.max(...clis.map((c) => c[mode].peakRssMb));
+    rows.push(
+      {
+        scenario: "cli",
+        metric: `taskloom ${mode} -c ${CLI_CONCURRENCY}, flat ${formatNumber(FLAT_TASKS)}: run time / engine's`,
+        value: `${formatNumber(ratio, 2)}×`,
+        target: `≤ ${formatNumber(TARGETS.cliRatio, 1)}×`,
+        pass: ratio <= TARGETS.cliRatio,
+        note: `${clis.map((c) => formatNumber(c[mode].runSeconds, 2)).join(", ")} s vs engine ${formatNumber(engine.seconds, 2)} s; process ${clis.map((c) => formatNumber(c[mode].wallSeconds, 1)).join(", ")} s with start-up${mode === "run" ? ", parse, import" : ""}; ${best.stdoutLines} stdout lines`,
+      },
+      {
+        scenario: "cli",
+        metric: `taskloom ${mode}: peak RSS`,
+        value: `${formatNumber(peak)} MB`,
+        target: `≤ ${TARGETS.cliRssMb} MB`,
+        pass: peak <= TARGETS.cliRssMb,
+        note: `${clis.map((c) => formatNumber(c[mode].peakRssMb)).join(", ")} MB (${best.rssSource})`,
+      },
+    );
+  }
+  return rows;
+}
+
+/** Bulk import + createRun in rows/s beside the raw batched insert, and how the cost grows with size. */
+function importRows(imports: BigImportResult[], raws: RawInsertResult[]): Row[] {
+  const raw = raws.reduce((a, b) => (b.rowsPerSecond > a.rowsPerSecond ? b : a));
+  const bestOf = (tasks: number) =>
+    imports.filter((i) => i.tasks === tasks).reduce((a, b) => (b.rowsPerSecond > a.rowsPerSecond ? b : a));
+  const rows: Row[] = [
+    {
+      scenario: "import",
+      metric: `reference: raw batched INSERT, ${formatNumber(RAW_INSERT_ROWS)} rows in one transaction`,
+      value: `${formatNumber(raw.rowsPerSecond)} rows/s`,
+      note: raws.map((r) => formatNumber(r.rowsPerSecond)).join(", "),
+    },
+  ];
+  for (const tasks of IMPORT_SIZES) {
+    const best = bestOf(tasks);
+    rows.push({
+      scenario: "import",
+      metric: `importPlan + createRun, ${formatNumber(tasks)} tasks (tree: tasks + links + task runs + deps)`,
+      value: `${formatNumber(best.rowsPerSecond)} rows/s`,
+      target: `≥ ${formatNumber(TARGETS.importRowsPerSecond)}`,
+      pass: best.rowsPerSecond >= TARGETS.importRowsPerSecond,
+      note: `${pct(best.rowsPerSecond / raw.rowsPerSecond)} of raw; import ${formatNumber(best.importMs)} ms + createRun ${formatNumber(best.createRunMs)} ms (parse ${formatNumber(best.parseMs)} ms apart); all ${imports
+        .filter((i) => i.tasks === tasks)
+        .map((i) => formatNumber(i.rowsPerSecond))
+        .join(", ")}`,
+    });
+  }
+  const [small, large] = IMPORT_SIZES.map(bestOf);
+  if (small && large) {
+    const time = (i: BigImportResult) => i.importMs + i.createRunMs;
+    const growth = time(large) / time(small);
+    rows.push({
+      scenario: "import",
+      metric: `time ${formatNumber(large.tasks)} / time ${formatNumber(small.tasks)} tasks`,
+      value: formatNumber(growth, 2),
+      target: `≈ 2 (≤ ${formatNumber(TARGETS.importLinearity, 1)}), linear`,
+      pass: growth <= TARGETS.importLinearity,
+      note: `${formatNumber(time(small))} ms → ${formatNumber(time(large))} ms`,
+    });
+  }
+  return rows;
 }
 
 main().catch((error: unknown) => {

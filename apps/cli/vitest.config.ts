@@ -1,4 +1,6 @@
 import { defineConfig } from "vitest/config";
 
-// CLI tests start real processes (and tsx compiles the sources on first start), so they get time.
-export default defineConfig({ test: { testTimeout: 60_000, hookTimeout: 60_000 } });
+// CLI tests start real processes, so they get time. The bundle is built once before them.
+export default defineConfig({
+  test: { testTimeout: 60_000, hookTimeout: 60_000, globalSetup: ["./test/global-setup.ts"] },
+});

@@ -1,6 +1,5 @@
+import type { Taskloom } from "@taskloom/engine";
 import { formatPlanIssue, PlanValidationError, TaskloomError } from "@taskloom/core";
-import { Taskloom } from "@taskloom/engine";
-import { pino } from "pino";
 import { type CliEnv, taskEnvironment, webEnvironment } from "./env.ts";
 
 export interface GlobalOptions {
@@ -14,6 +13,7 @@ export interface CliContext {
   stdout: NodeJS.WriteStream;
   stderr: NodeJS.WriteStream;
   globals(): GlobalOptions;
+  /** Loads the engine on first use, so commands that need no database (validate, --help) start faster. */
   open(): Promise<Taskloom>;
   /** The environment a child web server starts with. */
   webEnvironment(): Record<string, string | undefined>;
@@ -26,7 +26,9 @@ export function createCliContext(env: CliEnv, globals: () => GlobalOptions): Cli
     stderr: process.stderr,
     globals,
     webEnvironment,
-    open() {
+    async open() {
+      // Loaded here, not at the top: the engine, Prisma and SQLite cost ~0.1 s to load.
+      const [{ Taskloom }, { default: pino }] = await Promise.all([import("@taskloom/engine"), import("pino")]);
       const options = globals();
       const level = options.verbose ? "debug" : (env.TASKLOOM_LOG_LEVEL ?? "silent");
       const databaseUrl = options.db ?? env.TASKLOOM_DATABASE_URL;

@@ -1,4 +1,5 @@
 import { Command } from "commander";
+import packageJson from "../package.json" with { type: "json" };
 import { createCliContext, type GlobalOptions } from "./cli-context.ts";
 import { registerListTasksCommand } from "./commands/list-tasks.ts";
 import { registerLogsCommand } from "./commands/logs.ts";
@@ -14,6 +15,7 @@ import { readEnv } from "./env.ts";
 
 const program = new Command("taskloom")
   .description("Taskloom: run graphs of tasks that know their dependencies and their context")
+  .version(packageJson.version, "-V, --version", "print the version and exit")
   .option(
     "--db <url>",
     "database (file:PATH or PATH); default TASKLOOM_DATABASE_URL or file:.taskloom/taskloom.db",

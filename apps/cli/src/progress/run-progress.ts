@@ -6,25 +6,41 @@ export interface TaskProgress {
   attempt: number;
   /** When the current attempt started (epoch ms), while running. */
   runningSince: number | null;
+  /** Why the last attempt failed, from its event; null until one did. */
+  error: string | null;
 }
 
-const DONE: readonly TaskRunStatus[] = ["succeeded", "failed", "cancelled", "blocked", "skipped"];
+const DONE: ReadonlySet<TaskRunStatus> = new Set(["succeeded", "failed", "cancelled", "blocked", "skipped"]);
 
-/** The run's state as the event stream tells it; both progress renderers read it. */
+/**
+ * The run's state as the event stream tells it; both progress renderers read it. Counts are kept as events
+ * arrive, so applying an event and reading `done`, `counts` or `running()` cost O(1) per event (a 20,000-task
+ * run sends 40,000 events; a scan per event made progress quadratic).
+ */
 export class RunProgress {
   readonly tasks = new Map<string, TaskProgress>();
   readonly startedAt: number;
+  /** Task runs per status, statuses with none left out. */
+  readonly counts = new Map<TaskRunStatus, number>();
+  readonly #running = new Map<string, TaskProgress>();
+  #done = 0;
 
   /** `initial`: the run's task runs in plan order with their current status (a resumed run is part done). */
-  constructor(initial: { key: string; status: TaskRunStatus; attempts: number }[], startedAt: number) {
+  constructor(
+    initial: { key: string; status: TaskRunStatus; attempts: number; error?: string | null }[],
+    startedAt: number,
+  ) {
     this.startedAt = startedAt;
     for (const task of initial) {
-      this.tasks.set(task.key, {
+      const progress: TaskProgress = {
         key: task.key,
         status: task.status,
         attempt: task.attempts,
         runningSince: null,
-      });
+        error: task.error ?? null,
+      };
+      this.tasks.set(task.key, progress);
+      this.#count(progress, 1);
     }
   }
 
@@ -33,11 +49,26 @@ export class RunProgress {
     if (event.type !== "task_run.status" || !event.taskKey || !event.toStatus) return null;
     const task = this.tasks.get(event.taskKey);
     if (!task) return null;
+    this.#count(task, -1);
     task.status = event.toStatus as TaskRunStatus;
     const attempt = event.data?.attempt;
     if (typeof attempt === "number") task.attempt = attempt;
     task.runningSince = task.status === "running" ? event.createdAt : null;
+    const error = event.data?.error;
+    if (typeof error === "string") task.error = error;
+    this.#count(task, 1);
     return task;
+  }
+
+  #count(task: TaskProgress, delta: 1 | -1): void {
+    const next = (this.counts.get(task.status) ?? 0) + delta;
+    if (next === 0) this.counts.delete(task.status);
+    else this.counts.set(task.status, next);
+    if (DONE.has(task.status)) this.#done += delta;
+    if (task.status === "running") {
+      if (delta > 0) this.#running.set(task.key, task);
+      else this.#running.delete(task.key);
+    }
   }
 
   get total(): number {
@@ -45,12 +76,15 @@ export class RunProgress {
   }
 
   get done(): number {
-    let count = 0;
-    for (const task of this.tasks.values()) if (DONE.includes(task.status)) count++;
-    return count;
+    return this.#done;
   }
 
+  /** The running tasks, longest-running first (in the order they started). */
   running(): TaskProgress[] {
-    return [...this.tasks.values()].filter((task) => task.status === "running");
+    return [...this.#running.values()];
+  }
+
+  get runningCount(): number {
+    return this.#running.size;
   }
 }

@@ -8,6 +8,7 @@ import {
   LineCounter,
   type Node,
   parseDocument,
+  visit,
 } from "yaml";
 import type { DocPath, Locate } from "./issues.ts";
 
@@ -94,6 +95,26 @@ function pathAt(doc: Document, offset: number): (string | number)[] {
   return path;
 }
 
+/**
+ * Offsets of mapping keys equal to an earlier key of the same mapping, in document order. yaml's own
+ * `uniqueKeys` check compares each key with every earlier one, which made a 20,000-task plan take seconds to
+ * read; one set per mapping keeps it linear. Same equality as yaml's: scalar keys with the same value.
+ */
+function duplicateKeyOffsets(doc: Document): number[] {
+  const offsets: number[] = [];
+  visit(doc, {
+    Map(_, map) {
+      const seen = new Set<unknown>();
+      for (const { key } of map.items) {
+        if (!isScalar(key)) continue;
+        if (seen.has(key.value)) offsets.push(key.range?.[0] ?? map.range?.[0] ?? 0);
+        else seen.add(key.value);
+      }
+    },
+  });
+  return offsets;
+}
+
 function cleanMessage(message: string): string {
   const firstLine = message.split("\n", 1)[0] ?? message;
   return firstLine.replace(/ at line \d+, column \d+:?$/, "").trim() || "invalid YAML";
@@ -108,7 +129,7 @@ export function readSource(text: string): SourceDocument {
   };
   let doc: Document;
   try {
-    doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: true, logLevel: "error" });
+    doc = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: true, logLevel: "error" });
   } catch (error) {
     return {
       value: undefined,
@@ -126,8 +147,16 @@ export function readSource(text: string): SourceDocument {
 
   const errors: SourceDocument["errors"] = [];
   let fatal = false;
-  for (const error of doc.errors) {
-    const offset = error.pos[0];
+  const problems = [
+    ...doc.errors.map((error) => ({
+      code: error.code as string,
+      offset: error.pos[0],
+      message: error.message,
+    })),
+    ...duplicateKeyOffsets(doc).map((offset) => ({ code: "DUPLICATE_KEY", offset, message: "" })),
+  ].sort((a, b) => a.offset - b.offset);
+  for (const error of problems) {
+    const { offset } = error;
     const path = pathAt(doc, offset);
     const { line, column } = positionOf(offset);
     if (error.code === "DUPLICATE_KEY") {

@@ -5,6 +5,7 @@ import {
   type ImportPlanResult,
   type PlanDefinition,
 } from "@taskloom/core";
+import { prepareBatchedInsert } from "./batched-insert.ts";
 import { prepareEventWriter } from "./event-writer.ts";
 import type { SqliteDatabase } from "./open-sqlite-database.ts";
 
@@ -37,18 +38,19 @@ export function prepareImportPlan(
   const deleteTasks = db.prepare(
     "DELETE FROM tasks WHERE plan_id = ? AND key NOT IN (SELECT value FROM json_each(?))",
   );
-  const upsertTask = db.prepare(
-    `INSERT INTO tasks (id, plan_id, key, name, kind, position, spec_json, priority, queue, retry_json, timeout_ms)
-     VALUES (@id, @planId, @key, @name, @kind, @position, @spec, @priority, @queue, @retry, @timeoutMs)
-     ON CONFLICT(plan_id, key) DO UPDATE SET name = excluded.name, kind = excluded.kind,
+  const upsertTasks = prepareBatchedInsert(db, {
+    into: "INSERT INTO tasks (id, plan_id, key, name, kind, position, spec_json, priority, queue, retry_json, timeout_ms)",
+    row: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    suffix: `ON CONFLICT(plan_id, key) DO UPDATE SET name = excluded.name, kind = excluded.kind,
         position = excluded.position, spec_json = excluded.spec_json, priority = excluded.priority,
         queue = excluded.queue, retry_json = excluded.retry_json, timeout_ms = excluded.timeout_ms`,
-  );
+  });
   const deleteLinks = db.prepare("DELETE FROM task_links WHERE plan_id = ?");
   const place = db.prepare("UPDATE tasks SET position_x = ?, position_y = ? WHERE plan_id = ? AND key = ?");
-  const insertLink = db.prepare(
-    "INSERT INTO task_links (plan_id, from_key, to_key, kind) VALUES (?, ?, ?, ?)",
-  );
+  const insertLinks = prepareBatchedInsert(db, {
+    into: "INSERT INTO task_links (plan_id, from_key, to_key, kind)",
+    row: "(?, ?, ?, ?)",
+  });
 
   const importPlan = db.transaction(
     (
@@ -84,26 +86,29 @@ export function prepareImportPlan(
       else insertPlan.run(row);
 
       deleteTasks.run(planId, JSON.stringify(definition.tasks.map((task) => task.key)));
-      definition.tasks.forEach((task, position) => {
-        upsertTask.run({
-          id: newId("task"),
-          planId,
-          key: task.key,
-          name: task.name,
-          kind: task.kind,
-          position,
-          spec: JSON.stringify(task),
-          priority: task.priority,
-          queue: task.queue,
-          retry: JSON.stringify(task.retry),
-          timeoutMs: task.timeoutMs,
-        });
-      });
+      // One random id per import, suffixed by position: unique, and 20,000 tasks do not draw 20,000 times
+      // from the CSPRNG. A task that already exists keeps its id (the upsert does not touch it).
+      const idBase = newId("task");
+      upsertTasks.run(definition.tasks, (task, position) => [
+        `${idBase}_${position.toString(36)}`,
+        planId,
+        task.key,
+        task.name,
+        task.kind,
+        position,
+        JSON.stringify(task),
+        task.priority,
+        task.queue,
+        JSON.stringify(task.retry),
+        task.timeoutMs,
+      ]);
       deleteLinks.run(planId);
+      const links: [string, string, string, string][] = [];
       for (const task of definition.tasks) {
-        for (const from of task.requires) insertLink.run(planId, from, task.key, "requires");
-        for (const from of task.refers) insertLink.run(planId, from, task.key, "refers");
+        for (const from of task.requires) links.push([planId, from, task.key, "requires"]);
+        for (const from of task.refers) links.push([planId, from, task.key, "refers"]);
       }
+      insertLinks.run(links, (link) => link);
       for (const [key, at] of Object.entries(positions)) place.run(at.x, at.y, planId, key);
       const version = existing ? existing.version + 1 : 1;
       writeEvent({
