@@ -1,0 +1,11 @@
+export {
+  FAKE_EMBEDDING_DIMENSIONS,
+  type FakeChatReply,
+  type FakeErrorReply,
+  type FakeHangUpReply,
+  type FakeOpenAIServer,
+  type FakeReply,
+  fakeEmbedding,
+  type RecordedRequest,
+  startFakeOpenAIServer,
+} from "./fake-openai-server.ts";
