@@ -1,0 +1,362 @@
+import type { Tokenizer } from "@taskloom/core";
+import { type Candidate, gatherCandidates } from "./candidates.ts";
+import { type ScoredText, scoreText, summarize } from "./extractive-summary.ts";
+import { canonicalHash, sha256 } from "./hash.ts";
+import { RetrievalIndex } from "./retrieval.ts";
+import {
+  CONTEXT_HEADING,
+  DEFAULT_SYSTEM_PROMPT,
+  renderContext,
+  renderItem,
+  renderTaskSection,
+  TEMPLATE_VERSION,
+} from "./template.ts";
+import type {
+  BuildDependencies,
+  BundleItem,
+  ContentCache,
+  ContextBundle,
+  ContextCandidates,
+  ContextTarget,
+  Decision,
+} from "./types.ts";
+import { entersPrompt, tierRank } from "./types.ts";
+
+/** Used when the target gives no context window. */
+export const DEFAULT_CONTEXT_WINDOW = 8192;
+/** Output tokens kept free for the answer when the task sets no `maxTokens`. */
+export const DEFAULT_OUTPUT_RESERVE = 1024;
+/** Tokens the chat format adds around the two messages (role markers, reply priming). */
+export const CHAT_OVERHEAD_TOKENS = 11;
+/**
+ * In the first pass an item of the requires, refers, retrieval, sibling or note tiers takes at most this
+ * share of the budget (never less than `ESSENTIAL_MIN_TOKENS`), so that the essentials of lower tiers are
+ * not crowded out by the filler of higher ones. The second pass gives what is left back, tier by tier.
+ */
+const ESSENTIAL_SHARE = 0.35;
+const ESSENTIAL_MIN_TOKENS = 160;
+/** A first-pass summary keeps units scoring at least this share of the item's best unit. */
+const ESSENTIAL_RELEVANCE = 0.3;
+/** A shortened item whose body would get fewer tokens than this is dropped instead. */
+const MIN_BODY_TOKENS = 16;
+/** When no sentence of a high-tier item matches the query, its opening of this size is kept (trimmed). */
+const LEAD_TOKENS = 120;
+
+const TRIM_MARK = "\n[… trimmed]";
+
+interface Slot {
+  candidate: Candidate;
+  decision: Decision;
+  body: string;
+  /** Tokens in the prompt, framing included. */
+  cost: number;
+  fullCost: number;
+  how?: "extractive" | "llm";
+}
+
+/**
+ * Builds the bundle a task gets now: gathers candidates by tier, allocates the budget and records each
+ * decision. Deterministic: equal inputs give byte-identical bundles and the same hash.
+ */
+export async function buildContextBundle(
+  input: ContextCandidates,
+  target: ContextTarget,
+  deps: BuildDependencies,
+): Promise<ContextBundle> {
+  const { tokenizer } = deps;
+  const cache = deps.cache ?? memoryCache();
+  const index = deps.retrievalIndex ?? RetrievalIndex.fromCandidates(input);
+  const { candidates, excluded } = await gatherCandidates(input, target, deps, index, cache);
+
+  const system = target.system?.trim() ? target.system : DEFAULT_SYSTEM_PROMPT;
+  const promptTokens =
+    tokenizer.count(system) + tokenizer.count(renderTaskSection(target)) + CHAT_OVERHEAD_TOKENS;
+  const window = target.contextWindow ?? DEFAULT_CONTEXT_WINDOW;
+  const reserve = target.maxTokens ?? DEFAULT_OUTPUT_RESERVE;
+  const budget = Math.max(0, Math.floor(target.policy.budget ?? window - promptTokens - reserve));
+
+  const allocator = new Allocator(tokenizer, target, deps, cache, budget);
+  const slots = await allocator.allocate(candidates);
+  const contextText = allocator.fit(slots);
+
+  const items: BundleItem[] = [...slots.map(toItem), ...excluded.map(excludedItem)].sort(
+    (a, b) => a.tierRank - b.tierRank || order(a, slots) - order(b, slots),
+  );
+  const promptHash = sha256(`${system}\n\n${target.prompt}`);
+  const usedTokens = contextText === "" ? 0 : tokenizer.count(contextText);
+  const hash = canonicalHash({ v: TEMPLATE_VERSION, task: target.key, budget, promptHash, items });
+  return { task: target.key, hash, budget, usedTokens, promptTokens, items, contextText, promptHash };
+}
+
+/** Items of one tier keep the order gathering gave them; excluded items follow the entered ones of their tier. */
+function order(item: BundleItem, slots: Slot[]): number {
+  const index = slots.findIndex((slot) => slot.candidate.ref === item.ref);
+  return index === -1 ? Number.MAX_SAFE_INTEGER : index;
+}
+
+class Allocator {
+  readonly #tokenizer: Tokenizer;
+  readonly #target: ContextTarget;
+  readonly #deps: BuildDependencies;
+  readonly #cache: ContentCache;
+  readonly #budget: number;
+  readonly #query: string;
+  readonly #scored = new Map<string, ScoredText>();
+
+  constructor(
+    tokenizer: Tokenizer,
+    target: ContextTarget,
+    deps: BuildDependencies,
+    cache: ContentCache,
+    budget: number,
+  ) {
+    this.#tokenizer = tokenizer;
+    this.#target = target;
+    this.#deps = deps;
+    this.#cache = cache;
+    this.#budget = budget;
+    this.#query = target.prompt;
+  }
+
+  async allocate(candidates: Candidate[]): Promise<Slot[]> {
+    const slots: Slot[] = candidates.map((candidate) => ({
+      candidate,
+      decision: "dropped",
+      body: "",
+      cost: 0,
+      fullCost: candidate.unavailable ? 0 : this.#cost(candidate, "full", candidate.body),
+    }));
+    // The section heading is paid once, whatever enters.
+    let remaining = this.#budget - this.#tokenizer.count(CONTEXT_HEADING);
+
+    // Pass 1, by tier then order: whole when it fits within its share, else its essentials.
+    for (const slot of slots) {
+      if (slot.candidate.unavailable || remaining <= 0) continue;
+      const { tier } = slot.candidate;
+      const uncapped = tier === "pinned" || tier === "index";
+      const cap = uncapped
+        ? remaining
+        : Math.min(remaining, Math.max(ESSENTIAL_MIN_TOKENS, Math.floor(this.#budget * ESSENTIAL_SHARE)));
+      if (slot.fullCost <= cap) {
+        this.#set(slot, "full", slot.candidate.body);
+      } else {
+        await this.#shorten(slot, cap, ESSENTIAL_RELEVANCE, true);
+      }
+      remaining -= slot.cost;
+    }
+
+    // Pass 2, same order: what is left grows shortened items back toward their full text.
+    for (const slot of slots) {
+      if (remaining <= 0) break;
+      if (slot.decision !== "summarized" && slot.decision !== "trimmed") continue;
+      if (slot.fullCost - slot.cost <= remaining) {
+        remaining -= slot.fullCost - slot.cost;
+        this.#set(slot, "full", slot.candidate.body);
+        continue;
+      }
+      if (slot.how === "llm") continue;
+      const before = slot.cost;
+      const previous = { decision: slot.decision, body: slot.body, cost: slot.cost, how: slot.how };
+      await this.#shorten(slot, before + remaining, 0, false);
+      if (slot.cost <= before) Object.assign(slot, previous);
+      remaining -= slot.cost - before;
+    }
+    return slots;
+  }
+
+  /**
+   * Renders the Context section and makes sure it fits: token counts of parts need not add up exactly to
+   * the count of the whole, so the last entered items are shortened or dropped until the whole fits.
+   */
+  fit(slots: Slot[]): string {
+    for (;;) {
+      const entered = slots.filter((slot) => entersPrompt(slot.decision));
+      if (entered.length === 0) return "";
+      const text = renderContext(
+        entered.map((slot) => ({ item: slot.candidate, decision: slot.decision, body: slot.body })),
+      );
+      const over = this.#tokenizer.count(text) - this.#budget;
+      if (over <= 0) return text;
+      const last = entered[entered.length - 1];
+      if (!last) return "";
+      const target = last.cost - over - 1;
+      this.#trim(last, target);
+      if (last.cost > target) this.#drop(last);
+    }
+  }
+
+  async #shorten(slot: Slot, maxCost: number, minRelative: number, firstPass: boolean): Promise<void> {
+    const { candidate } = slot;
+    const mode = this.#target.policy.summarize;
+    if (mode === "off") {
+      this.#trim(slot, maxCost);
+      return;
+    }
+    const header = this.#cost(candidate, "summarized", "");
+    const bodyTokens = maxCost - header;
+    if (bodyTokens < MIN_BODY_TOKENS) {
+      this.#drop(slot);
+      return;
+    }
+    if (mode === "llm" && this.#deps.summarizer) {
+      const summary = await this.#llmSummary(candidate, bodyTokens);
+      this.#set(slot, "summarized", this.#tokenizer.truncate(summary, bodyTokens), "llm");
+      if (slot.cost > maxCost) this.#trim(slot, maxCost);
+      return;
+    }
+    const scored = this.#scoredText(candidate);
+    const summary = summarize(scored, { maxTokens: bodyTokens, minRelative }, this.#tokenizer);
+    if (summary !== "") {
+      this.#set(slot, "summarized", summary, "extractive");
+      if (slot.cost > maxCost) this.#trim(slot, maxCost);
+      return;
+    }
+    // Nothing matches the query. High tiers keep their opening (a person or a link asked for them); in the
+    // first pass only a lead, so that a lower tier's matching passage is not crowded out.
+    const high =
+      candidate.tier === "pinned" ||
+      candidate.tier === "index" ||
+      candidate.tier === "requires" ||
+      candidate.tier === "refers";
+    if (high || !firstPass) this.#trim(slot, firstPass ? Math.min(maxCost, header + LEAD_TOKENS) : maxCost);
+    else this.#drop(slot);
+  }
+
+  /** The head of the item that fits in `maxCost`, marked as trimmed; dropped when too little would remain. */
+  #trim(slot: Slot, maxCost: number): void {
+    const header = this.#cost(slot.candidate, "trimmed", "");
+    const markTokens = this.#tokenizer.count(TRIM_MARK);
+    const bodyTokens = maxCost - header - markTokens;
+    if (bodyTokens < MIN_BODY_TOKENS) {
+      this.#drop(slot);
+      return;
+    }
+    const source = slot.decision === "summarized" ? slot.body : slot.candidate.body;
+    const head = this.#tokenizer.truncate(source, bodyTokens).trimEnd();
+    this.#set(slot, "trimmed", head + TRIM_MARK);
+    // Re-rendering can cost a token more than the parts; shave until it fits.
+    let cut = bodyTokens;
+    while (slot.cost > maxCost && cut > MIN_BODY_TOKENS) {
+      cut -= Math.max(1, slot.cost - maxCost);
+      this.#set(slot, "trimmed", this.#tokenizer.truncate(source, cut).trimEnd() + TRIM_MARK);
+    }
+    if (slot.cost > maxCost) this.#drop(slot);
+  }
+
+  #drop(slot: Slot): void {
+    slot.decision = "dropped";
+    slot.body = "";
+    slot.cost = 0;
+    slot.how = undefined;
+  }
+
+  #set(slot: Slot, decision: Decision, body: string, how?: Slot["how"]): void {
+    slot.decision = decision;
+    slot.body = body;
+    slot.cost = this.#cost(slot.candidate, decision, body);
+    slot.how = how;
+  }
+
+  #cost(candidate: Candidate, decision: Decision, body: string): number {
+    return this.#tokenizer.count(renderItem(candidate, decision, body));
+  }
+
+  #scoredText(candidate: Candidate): ScoredText {
+    let scored = this.#scored.get(candidate.ref);
+    if (!scored) {
+      scored = scoreText(candidate.body, this.#query, this.#tokenizer);
+      this.#scored.set(candidate.ref, scored);
+    }
+    return scored;
+  }
+
+  async #llmSummary(candidate: Candidate, maxTokens: number): Promise<string> {
+    const summarizer = this.#deps.summarizer;
+    if (!summarizer) return "";
+    const key = `summary:${summarizer.id}:${candidate.contentHash}:${sha256(this.#query)}:${maxTokens}`;
+    const cached = await this.#cache.get(key);
+    if (cached !== undefined) return cached;
+    const summary = await summarizer.summarize(candidate.body, { query: this.#query, maxTokens });
+    await this.#cache.set(key, summary);
+    return summary;
+  }
+}
+
+function toItem(slot: Slot): BundleItem {
+  const { candidate, decision } = slot;
+  return {
+    ref: candidate.ref,
+    tier: candidate.tier,
+    tierRank: tierRank(candidate.tier),
+    type: candidate.type,
+    title: candidate.title,
+    source: candidate.source,
+    decision,
+    reason: reasonOf(slot),
+    tokens: entersPrompt(decision) ? slot.cost : 0,
+    fullTokens: slot.fullCost,
+    text: entersPrompt(decision) ? slot.body : "",
+    contentHash: candidate.contentHash,
+  };
+}
+
+function excludedItem(candidate: Candidate): BundleItem {
+  return {
+    ref: candidate.ref,
+    tier: candidate.tier,
+    tierRank: tierRank(candidate.tier),
+    type: candidate.type,
+    title: candidate.title,
+    source: candidate.source,
+    decision: "excluded",
+    reason: "excluded by user",
+    tokens: 0,
+    fullTokens: 0,
+    text: "",
+    contentHash: candidate.contentHash,
+  };
+}
+
+const WHY: Record<Candidate["tier"], string> = {
+  pinned: "pinned",
+  index: "included: INDEX is always included",
+  requires: "included: output of a direct requires upstream",
+  refers: "included: refers target",
+  retrieval: "included: retrieval hit",
+  sibling: "included: plan sibling, short form",
+  note: "included: plan note",
+};
+
+function reasonOf(slot: Slot): string {
+  const { candidate, decision } = slot;
+  if (candidate.unavailable) return candidate.unavailable;
+  const why =
+    candidate.tier === "retrieval" && candidate.detail
+      ? `included: ${candidate.detail}`
+      : candidate.source === "relates_to"
+        ? "included: relates_to target"
+        : WHY[candidate.tier];
+  const pinned = candidate.tier === "pinned" ? "pinned; " : "";
+  const sizes = `${slot.fullCost} → ${slot.cost} tokens to fit the budget`;
+  switch (decision) {
+    case "full":
+      return why;
+    case "summarized":
+      return `${pinned}summarized: ${sizes} (${slot.how === "llm" ? "LLM summary" : "query-focused extractive"})`;
+    case "trimmed":
+      return `${pinned}trimmed: ${sizes}`;
+    default:
+      return "dropped: over budget";
+  }
+}
+
+/** A cache that lives for one call, used when the caller passes none. */
+export function memoryCache(): ContentCache {
+  const map = new Map<string, string>();
+  return {
+    get: async (key) => map.get(key),
+    set: async (key, value) => {
+      map.set(key, value);
+    },
+  };
+}
