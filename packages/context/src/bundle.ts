@@ -283,37 +283,43 @@ class Allocator {
 }
 
 function toItem(slot: Slot): BundleItem {
-  const { candidate, decision } = slot;
-  return {
-    ref: candidate.ref,
-    tier: candidate.tier,
-    tierRank: tierRank(candidate.tier),
-    type: candidate.type,
-    title: candidate.title,
-    source: candidate.source,
-    decision,
-    reason: reasonOf(slot),
-    tokens: entersPrompt(decision) ? slot.cost : 0,
-    fullTokens: slot.fullCost,
-    text: entersPrompt(decision) ? slot.body : "",
-    contentHash: candidate.contentHash,
-  };
+  const enters = entersPrompt(slot.decision);
+  return item(
+    slot.candidate,
+    slot.decision,
+    reasonOf(slot),
+    enters ? slot.cost : 0,
+    slot.fullCost,
+    enters ? slot.body : "",
+  );
 }
 
 function excludedItem(candidate: Candidate): BundleItem {
+  return item(candidate, "excluded", "excluded by user", 0, 0, "");
+}
+
+function item(
+  c: Candidate,
+  decision: Decision,
+  reason: string,
+  tokens: number,
+  fullTokens: number,
+  text: string,
+): BundleItem {
+  const { ref, tier, type, title, source, contentHash } = c;
   return {
-    ref: candidate.ref,
-    tier: candidate.tier,
-    tierRank: tierRank(candidate.tier),
-    type: candidate.type,
-    title: candidate.title,
-    source: candidate.source,
-    decision: "excluded",
-    reason: "excluded by user",
-    tokens: 0,
-    fullTokens: 0,
-    text: "",
-    contentHash: candidate.contentHash,
+    ref,
+    tier,
+    tierRank: tierRank(tier),
+    type,
+    title,
+    source,
+    decision,
+    reason,
+    tokens,
+    fullTokens,
+    text,
+    contentHash,
   };
 }
 
