@@ -89,10 +89,11 @@ export class RetrievalIndex {
     const docs = [...this.#docs.values()].filter((doc) => options.accept(doc.ref));
     const semantic = await rankByEmbedding(query, docs, options.embedder, options.cache);
     const fused = new Map<string, number>();
-    const add = (refs: string[]) =>
-      refs
-        .slice(0, FUSION_DEPTH)
-        .forEach((ref, i) => fused.set(ref, (fused.get(ref) ?? 0) + 1 / (RRF_K + i + 1)));
+    const add = (refs: string[]) => {
+      for (const [i, ref] of refs.slice(0, FUSION_DEPTH).entries()) {
+        fused.set(ref, (fused.get(ref) ?? 0) + 1 / (RRF_K + i + 1));
+      }
+    };
     add(lexical);
     add(semantic);
     return [...fused.entries()]
