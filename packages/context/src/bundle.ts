@@ -1,6 +1,15 @@
 import type { Tokenizer } from "@taskloom/core";
 import { type Candidate, gatherCandidates } from "./candidates.ts";
-import { type ScoredText, scoreText, summarize } from "./extractive-summary.ts";
+import {
+  addCost,
+  addUnit,
+  fitChosen,
+  type ScoredText,
+  scoreUnits,
+  selectUnits,
+  splitUnits,
+  termStats,
+} from "./extractive-summary.ts";
 import { canonicalHash, sha256 } from "./hash.ts";
 import { RetrievalIndex } from "./retrieval.ts";
 import {
@@ -11,6 +20,7 @@ import {
   renderTaskSection,
   TEMPLATE_VERSION,
 } from "./template.ts";
+import { termsOf } from "./terms.ts";
 import type {
   BuildDependencies,
   BundleItem,
@@ -29,18 +39,24 @@ export const DEFAULT_OUTPUT_RESERVE = 1024;
 /** Tokens the chat format adds around the two messages (role markers, reply priming). */
 export const CHAT_OVERHEAD_TOKENS = 11;
 /**
- * In the first pass an item of the requires, refers, retrieval, sibling or note tiers takes at most this
- * share of the budget (never less than `ESSENTIAL_MIN_TOKENS`), so that the essentials of lower tiers are
- * not crowded out by the filler of higher ones. The second pass gives what is left back, tier by tier.
+ * In the first pass a shortened item of the requires, refers, retrieval, sibling or note tiers takes at
+ * most this share of the budget (never less than `ESSENTIAL_MIN_TOKENS`): its best units only, so that the
+ * essentials of lower tiers are not crowded out by the filler of higher ones. The second pass spends what
+ * is left on the best remaining units of all items.
  */
-const ESSENTIAL_SHARE = 0.35;
-const ESSENTIAL_MIN_TOKENS = 160;
+const ESSENTIAL_SHARE = 0.12;
+const ESSENTIAL_MIN_TOKENS = 80;
+/** In the first pass an item enters whole when it takes at most this share of the budget (or the minimum). */
+const WHOLE_SHARE = 0.2;
+const WHOLE_MIN_TOKENS = 120;
 /** A first-pass summary keeps units scoring at least this share of the item's best unit. */
-const ESSENTIAL_RELEVANCE = 0.3;
+const ESSENTIAL_RELEVANCE = 0.5;
+/** In the second pass a unit's score is raised by this much per tier above the lowest. */
+const TIER_WEIGHT = 0.05;
 /** A shortened item whose body would get fewer tokens than this is dropped instead. */
 const MIN_BODY_TOKENS = 16;
 /** When no sentence of a high-tier item matches the query, its opening of this size is kept (trimmed). */
-const LEAD_TOKENS = 120;
+const LEAD_TOKENS = 60;
 
 const TRIM_MARK = "\n[… trimmed]";
 
@@ -52,6 +68,8 @@ interface Slot {
   cost: number;
   fullCost: number;
   how?: "extractive" | "llm";
+  /** For extractive summaries: the units kept. */
+  chosen?: Set<number>;
 }
 
 /**
@@ -126,42 +144,99 @@ class Allocator {
       cost: 0,
       fullCost: candidate.unavailable ? 0 : this.#cost(candidate, "full", candidate.body),
     }));
+    this.#scoreAll(slots);
     // The section heading is paid once, whatever enters.
     let remaining = this.#budget - this.#tokenizer.count(CONTEXT_HEADING);
+    const essentialCap = Math.max(ESSENTIAL_MIN_TOKENS, Math.floor(this.#budget * ESSENTIAL_SHARE));
+    const wholeCap = Math.max(WHOLE_MIN_TOKENS, Math.floor(this.#budget * WHOLE_SHARE));
 
-    // Pass 1, by tier then order: whole when it fits within its share, else its essentials.
+    // Pass 1, by tier then order: whole when small, else its essentials (its best units only).
     for (const slot of slots) {
       if (slot.candidate.unavailable || remaining <= 0) continue;
       const { tier } = slot.candidate;
-      const uncapped = tier === "pinned" || tier === "index";
-      const cap = uncapped
-        ? remaining
-        : Math.min(remaining, Math.max(ESSENTIAL_MIN_TOKENS, Math.floor(this.#budget * ESSENTIAL_SHARE)));
-      if (slot.fullCost <= cap) {
+      const wanted = tier === "pinned" || tier === "index";
+      if (slot.fullCost <= Math.min(remaining, wanted ? remaining : wholeCap)) {
         this.#set(slot, "full", slot.candidate.body);
+      } else if (wanted) {
+        await this.#shorten(slot, remaining, 0, true);
       } else {
-        await this.#shorten(slot, cap, ESSENTIAL_RELEVANCE, true);
+        await this.#shorten(slot, Math.min(remaining, essentialCap), ESSENTIAL_RELEVANCE, true);
       }
       remaining -= slot.cost;
     }
 
-    // Pass 2, same order: what is left grows shortened items back toward their full text.
+    // Pass 2, across items: the best units not yet in, whatever item they are from (a higher tier weighs
+    // a little more), until the budget is spent. Scores share one set of statistics, so they compare.
+    remaining -= this.#growSummaries(slots, remaining);
+
+    // Pass 3, by tier: items that now fit whole become whole; trimmed items get longer.
     for (const slot of slots) {
       if (remaining <= 0) break;
       if (slot.decision !== "summarized" && slot.decision !== "trimmed") continue;
       if (slot.fullCost - slot.cost <= remaining) {
         remaining -= slot.fullCost - slot.cost;
         this.#set(slot, "full", slot.candidate.body);
-        continue;
+      } else if (slot.decision === "trimmed") {
+        const before = slot.cost;
+        const previous = { ...slot };
+        this.#trim(slot, before + remaining);
+        if (slot.cost <= before) Object.assign(slot, previous);
+        remaining -= slot.cost - before;
       }
-      if (slot.how === "llm") continue;
-      const before = slot.cost;
-      const previous = { decision: slot.decision, body: slot.body, cost: slot.cost, how: slot.how };
-      await this.#shorten(slot, before + remaining, 0, false);
-      if (slot.cost <= before) Object.assign(slot, previous);
-      remaining -= slot.cost - before;
     }
     return slots;
+  }
+
+  /** Pass 2. Returns the tokens it used. */
+  #growSummaries(slots: Slot[], available: number): number {
+    const pool: Array<{ slot: Slot; index: number; weight: number }> = [];
+    for (const slot of slots) {
+      if (slot.decision !== "summarized" || slot.how !== "extractive" || !slot.chosen) continue;
+      const scored = this.#scored.get(slot.candidate.ref);
+      if (!scored) continue;
+      const tierWeight = 1 + TIER_WEIGHT * (7 - tierRank(slot.candidate.tier));
+      for (const [index, unit] of scored.units.entries()) {
+        if (unit.score > 0 && !slot.chosen.has(index))
+          pool.push({ slot, index, weight: unit.score * tierWeight });
+      }
+    }
+    pool.sort(
+      (a, b) => b.weight - a.weight || slots.indexOf(a.slot) - slots.indexOf(b.slot) || a.index - b.index,
+    );
+    let left = available;
+    const grown = new Map<Slot, number>();
+    for (const { slot, index } of pool) {
+      const units = this.#scored.get(slot.candidate.ref)?.units ?? [];
+      const chosen = slot.chosen;
+      if (!chosen) continue;
+      const cost = addCost(units, chosen, index);
+      if (cost === 0 || cost > left) continue;
+      addUnit(units, chosen, index);
+      left -= cost;
+      grown.set(slot, (grown.get(slot) ?? 0) + cost);
+    }
+    // Render the grown items for real; the estimate per join may be off, so fit each to what it claimed.
+    let used = 0;
+    for (const [slot, added] of grown) {
+      const units = this.#scored.get(slot.candidate.ref)?.units ?? [];
+      const chosen = slot.chosen ?? new Set<number>();
+      const before = slot.cost;
+      const header = this.#cost(slot.candidate, "summarized", "");
+      const claimed = before + added;
+      const body = fitChosen(units, chosen, Math.max(0, claimed - header), this.#tokenizer);
+      this.#set(slot, "summarized", body, "extractive", chosen);
+      used += slot.cost - before;
+    }
+    return used;
+  }
+
+  #scoreAll(slots: Slot[]): void {
+    const queryTerms = new Set(termsOf(this.#query));
+    const split = slots
+      .filter((slot) => !slot.candidate.unavailable)
+      .map((slot) => ({ ref: slot.candidate.ref, units: splitUnits(slot.candidate.body, this.#tokenizer) }));
+    const stats = termStats(split.map((entry) => entry.units));
+    for (const { ref, units } of split) this.#scored.set(ref, scoreUnits(units, queryTerms, stats));
   }
 
   /**
@@ -204,10 +279,13 @@ class Allocator {
       if (slot.cost > maxCost) this.#trim(slot, maxCost);
       return;
     }
-    const scored = this.#scoredText(candidate);
-    const summary = summarize(scored, { maxTokens: bodyTokens, minRelative }, this.#tokenizer);
+    const scored = this.#scored.get(candidate.ref);
+    const chosen = scored
+      ? selectUnits(scored, { maxTokens: bodyTokens, minRelative }, new Set())
+      : new Set<number>();
+    const summary = scored ? fitChosen(scored.units, chosen, bodyTokens, this.#tokenizer) : "";
     if (summary !== "") {
-      this.#set(slot, "summarized", summary, "extractive");
+      this.#set(slot, "summarized", summary, "extractive", chosen);
       if (slot.cost > maxCost) this.#trim(slot, maxCost);
       return;
     }
@@ -248,26 +326,19 @@ class Allocator {
     slot.body = "";
     slot.cost = 0;
     slot.how = undefined;
+    slot.chosen = undefined;
   }
 
-  #set(slot: Slot, decision: Decision, body: string, how?: Slot["how"]): void {
+  #set(slot: Slot, decision: Decision, body: string, how?: Slot["how"], chosen?: Set<number>): void {
     slot.decision = decision;
     slot.body = body;
     slot.cost = this.#cost(slot.candidate, decision, body);
     slot.how = how;
+    slot.chosen = chosen;
   }
 
   #cost(candidate: Candidate, decision: Decision, body: string): number {
     return this.#tokenizer.count(renderItem(candidate, decision, body));
-  }
-
-  #scoredText(candidate: Candidate): ScoredText {
-    let scored = this.#scored.get(candidate.ref);
-    if (!scored) {
-      scored = scoreText(candidate.body, this.#query, this.#tokenizer);
-      this.#scored.set(candidate.ref, scored);
-    }
-    return scored;
   }
 
   async #llmSummary(candidate: Candidate, maxTokens: number): Promise<string> {

@@ -18,6 +18,8 @@ export interface TextUnit {
   /** Index of the heading unit this unit sits under, or -1. */
   section: number;
   tokens: number;
+  /** Index terms of the unit (see terms.ts). */
+  terms: string[];
   score: number;
 }
 
@@ -34,6 +36,9 @@ const BM25_B = 0.75;
 const COVERAGE_BONUS = 0.5;
 const NUMBER_BONUS = 0.3;
 const ENTITY_BONUS = 0.15;
+/** A unit made only of terms that occur in at most `RARE_DF` units of the corpus scores this much more. */
+const SPECIFICITY_BONUS = 1;
+const RARE_DF = 2;
 /** Share of its heading's score a unit inherits, and of its best neighbour's. */
 const SECTION_SHARE = 0.3;
 const NEIGHBOUR_SHARE = 0.2;
@@ -46,34 +51,60 @@ const NUMBER = /\d/;
 /** A capitalised word that does not open its sentence, or an acronym: a cheap named-entity signal. */
 const ENTITY = /(?<=[\p{Ll}\p{N},;:]\s)\p{Lu}[\p{L}\p{N}-]+|\b\p{Lu}{2,}\b/u;
 
+/** Document frequencies of terms over a set of units: one text's, or every candidate's of a bundle. */
+export interface TermStats {
+  units: number;
+  df: Map<string, number>;
+}
+
+export function termStats(unitLists: TextUnit[][]): TermStats {
+  const df = new Map<string, number>();
+  let units = 0;
+  for (const list of unitLists) {
+    for (const unit of list) {
+      units++;
+      for (const term of new Set(unit.terms)) df.set(term, (df.get(term) ?? 0) + 1);
+    }
+  }
+  return { units, df };
+}
+
+/** Splits and scores one text against a query, with the text's own statistics. */
 export function scoreText(text: string, query: string, tokenizer: Tokenizer): ScoredText {
   const units = splitUnits(text, tokenizer);
-  const queryTerms = new Set(termsOf(query));
-  if (units.length === 0 || queryTerms.size === 0) return { units, top: 0 };
-  const unitTerms = units.map((unit) => termsOf(unit.text));
-  const df = new Map<string, number>();
-  for (const terms of unitTerms)
-    for (const term of new Set(terms)) if (queryTerms.has(term)) df.set(term, (df.get(term) ?? 0) + 1);
-  const avgLength = unitTerms.reduce((sum, terms) => sum + terms.length, 0) / units.length || 1;
-  const n = units.length;
+  return scoreUnits(units, new Set(termsOf(query)), termStats([units]));
+}
 
-  const base = unitTerms.map((terms, i) => {
+/**
+ * Scores units in place. With the statistics of all candidates of a bundle, scores are comparable across
+ * items, which the allocator's global pass relies on.
+ */
+export function scoreUnits(units: TextUnit[], queryTerms: Set<string>, stats: TermStats): ScoredText {
+  if (units.length === 0 || queryTerms.size === 0) return { units, top: 0 };
+  const n = Math.max(stats.units, 1);
+  const avgLength = units.reduce((sum, unit) => sum + unit.terms.length, 0) / units.length || 1;
+  const idf = (term: string) => {
+    const d = stats.df.get(term) ?? 0;
+    return Math.log(1 + (n - d + 0.5) / (d + 0.5));
+  };
+
+  const base = units.map((unit) => {
     const tf = new Map<string, number>();
-    for (const term of terms) if (queryTerms.has(term)) tf.set(term, (tf.get(term) ?? 0) + 1);
+    for (const term of unit.terms) if (queryTerms.has(term)) tf.set(term, (tf.get(term) ?? 0) + 1);
     if (tf.size === 0) return 0;
     let score = 0;
     for (const [term, count] of tf) {
-      const d = df.get(term) ?? 0;
-      const idf = Math.log(1 + (n - d + 0.5) / (d + 0.5));
       score +=
-        (idf * count * (BM25_K1 + 1)) /
-        (count + BM25_K1 * (1 - BM25_B + (BM25_B * terms.length) / avgLength));
+        (idf(term) * count * (BM25_K1 + 1)) /
+        (count + BM25_K1 * (1 - BM25_B + (BM25_B * unit.terms.length) / avgLength));
     }
     score *= 1 + COVERAGE_BONUS * (tf.size - 1);
-    const unit = units[i];
-    if (unit && !unit.heading) {
+    if (!unit.heading) {
       if (NUMBER.test(unit.text)) score *= 1 + NUMBER_BONUS;
       if (ENTITY.test(unit.text)) score *= 1 + ENTITY_BONUS;
+      // Specific wording (terms rare in the corpus) carries information; boilerplate repeats itself.
+      const rare = unit.terms.filter((term) => (stats.df.get(term) ?? 0) <= RARE_DF).length;
+      if (unit.terms.length > 0) score *= 1 + SPECIFICITY_BONUS * (rare / unit.terms.length);
     }
     return score;
   });
@@ -106,39 +137,88 @@ export interface SummaryOptions {
  * out. Empty when no unit matches the query.
  */
 export function summarize(scored: ScoredText, options: SummaryOptions, tokenizer: Tokenizer): string {
+  const chosen = selectUnits(scored, options, new Set());
+  return fitChosen(scored.units, chosen, options.maxTokens, tokenizer);
+}
+
+/**
+ * Adds the best units not yet in `chosen` (each with its section heading) while the estimate stays
+ * within `maxTokens`. Returns the grown set (a new set; `chosen` is not changed).
+ */
+export function selectUnits(
+  scored: ScoredText,
+  options: SummaryOptions,
+  chosen: ReadonlySet<number>,
+): Set<number> {
   const { units, top } = scored;
-  if (top <= 0 || options.maxTokens <= 0) return "";
+  const result = new Set(chosen);
+  if (top <= 0 || options.maxTokens <= 0) return result;
   const floor = top * options.minRelative;
   const ranked = units
     .map((unit, index) => ({ unit, index }))
-    .filter(({ unit }) => unit.score > 0 && unit.score >= floor)
+    .filter(({ unit, index }) => unit.score > 0 && unit.score >= floor && !result.has(index))
     .sort((a, b) => b.unit.score - a.unit.score || a.index - b.index);
-
-  const chosen = new Set<number>();
-  let used = 0;
-  for (const { unit, index } of ranked) {
-    const needsHeading = unit.section >= 0 && !chosen.has(unit.section);
-    const headingCost = needsHeading ? (units[unit.section]?.tokens ?? 0) + SEPARATOR_TOKENS : 0;
-    const cost = unit.tokens + SEPARATOR_TOKENS + headingCost;
+  let used = estimateTokens(units, result);
+  for (const { index } of ranked) {
+    const cost = addCost(units, result, index);
     if (used + cost > options.maxTokens) continue;
-    chosen.add(index);
-    if (needsHeading) chosen.add(unit.section);
+    addUnit(units, result, index);
     used += cost;
   }
-  // The estimate can be off by a token or two per join: drop the weakest units until the text truly fits.
-  let text = join(units, chosen);
-  while (chosen.size > 0 && tokenizer.count(text) > options.maxTokens) {
+  return result;
+}
+
+/** Estimated tokens a unit adds to a summary: itself, a separator, and its heading when not yet in. */
+export function addCost(units: TextUnit[], chosen: ReadonlySet<number>, index: number): number {
+  const unit = units[index];
+  if (!unit || chosen.has(index)) return 0;
+  const needsHeading = unit.section >= 0 && !chosen.has(unit.section);
+  return (
+    unit.tokens +
+    SEPARATOR_TOKENS +
+    (needsHeading ? (units[unit.section]?.tokens ?? 0) + SEPARATOR_TOKENS : 0)
+  );
+}
+
+export function addUnit(units: TextUnit[], chosen: Set<number>, index: number): void {
+  chosen.add(index);
+  const section = units[index]?.section ?? -1;
+  if (section >= 0) chosen.add(section);
+}
+
+function estimateTokens(units: TextUnit[], chosen: ReadonlySet<number>): number {
+  let total = 0;
+  for (const index of chosen) total += (units[index]?.tokens ?? 0) + SEPARATOR_TOKENS;
+  return total;
+}
+
+/**
+ * The chosen units rendered, within `maxTokens` for real: the estimate can be off by a token or two per
+ * join, so the weakest units are dropped until the text fits. Changes `chosen` accordingly.
+ */
+export function fitChosen(
+  units: TextUnit[],
+  chosen: Set<number>,
+  maxTokens: number,
+  tokenizer: Tokenizer,
+): string {
+  let text = renderUnits(units, chosen);
+  while (chosen.size > 0 && tokenizer.count(text) > maxTokens) {
     const weakest = [...chosen]
       .filter((i) => !units[i]?.heading || chosen.size === 1)
       .sort((a, b) => (units[a]?.score ?? 0) - (units[b]?.score ?? 0) || b - a)[0];
     if (weakest === undefined) break;
     chosen.delete(weakest);
-    text = join(units, chosen);
+    // A heading left alone says nothing.
+    for (const i of [...chosen])
+      if (units[i]?.heading && ![...chosen].some((j) => units[j]?.section === i)) chosen.delete(i);
+    text = renderUnits(units, chosen);
   }
   return text;
 }
 
-function join(units: TextUnit[], chosen: Set<number>): string {
+/** Chosen units in source order; "…" marks every gap. */
+export function renderUnits(units: TextUnit[], chosen: ReadonlySet<number>): string {
   const indexes = [...chosen].sort((a, b) => a - b);
   let text = "";
   let previous = -2;
@@ -169,21 +249,18 @@ export function splitUnits(text: string, tokenizer: Tokenizer): TextUnit[] {
     if (trimmed === "" || words(trimmed).length === 0) continue;
     if (HEADING.test(trimmed) && trimmed.length <= 80) {
       section = units.length;
-      units.push({
-        text: trimmed,
-        line,
-        heading: true,
-        section: -1,
-        tokens: tokenizer.count(trimmed),
-        score: 0,
-      });
+      units.push(unit(trimmed, line, true, -1, tokenizer));
       continue;
     }
     for (const sentence of trimmed.split(SENTENCE_END)) {
       const piece = sentence.trim();
       if (piece === "") continue;
-      units.push({ text: piece, line, heading: false, section, tokens: tokenizer.count(piece), score: 0 });
+      units.push(unit(piece, line, false, section, tokenizer));
     }
   }
   return units;
+}
+
+function unit(text: string, line: number, heading: boolean, section: number, tokenizer: Tokenizer): TextUnit {
+  return { text, line, heading, section, tokens: tokenizer.count(text), terms: termsOf(text), score: 0 };
 }

@@ -1,7 +1,9 @@
+import { stemmer } from "stemmer";
+
 /**
  * Words → index terms, shared by retrieval (minisearch) and the extractive summarizer so that both agree
- * on what "a query term occurs in this text" means: lowercased, stop words and prompt verbs removed, and a
- * light suffix stemmer so `churned`, `churning` and `churn` meet.
+ * on what "a query term occurs in this text" means: lowercased, stop words and prompt verbs removed, and
+ * Porter-stemmed so `enrolled`, `enrolment` and `enrol` meet.
  */
 
 /** English function words, plus the instruction words prompts are made of ("write a brief that lists…"). */
@@ -34,7 +36,7 @@ export function termOf(word: string): string | null {
   const lower = word.toLowerCase().replace(/[’']s$/, "");
   if (lower.length === 0 || STOP_WORDS.has(lower)) return null;
   if (/\d/.test(lower)) return lower;
-  return stem(lower);
+  return stemmer(lower);
 }
 
 export function termsOf(text: string): string[] {
@@ -45,31 +47,3 @@ export function termsOf(text: string): string[] {
   }
   return out;
 }
-
-/** A few English suffixes only: enough to join inflections, too little to merge unrelated words. */
-function stem(word: string): string {
-  if (word.length <= 4)
-    return word.endsWith("s") && !word.endsWith("ss") && word.length > 3 ? word.slice(0, -1) : word;
-  for (const [suffix, replacement] of SUFFIXES) {
-    if (word.endsWith(suffix) && word.length - suffix.length >= 3)
-      return word.slice(0, -suffix.length) + replacement;
-  }
-  return word;
-}
-
-const SUFFIXES: ReadonlyArray<readonly [string, string]> = [
-  ["ational", "ate"],
-  ["ization", "ize"],
-  ["isation", "ize"],
-  ["ies", "y"],
-  ["ied", "y"],
-  ["ings", ""],
-  ["ing", ""],
-  ["edly", ""],
-  ["ed", ""],
-  ["ly", ""],
-  ["ments", "ment"],
-  ["sses", "ss"],
-  ["es", "e"],
-  ["s", ""],
-];
