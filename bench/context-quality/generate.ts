@@ -133,7 +133,7 @@ function filler(nouns: string[], random: () => number): string {
 }
 
 /** mulberry32: a small deterministic generator, so the texts are the same on every run. */
-function seeded(seed: number): () => number {
+export function seeded(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;

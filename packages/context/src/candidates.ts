@@ -118,8 +118,12 @@ export async function gatherCandidates(
   for (const key of self?.relatesTo ?? []) add(loose(key), "refers", "relates_to", order++);
 
   const accept = (ref: string) => !seen.has(ref) && !excludes.has(ref);
-  const lexical = index.bm25(query, (ref) => ref !== selfRef && !excludes.has(ref));
-  if (target.policy.include.retrieval && target.policy.k > 0) {
+  const wantsRetrieval = target.policy.include.retrieval && target.policy.k > 0;
+  const lexical =
+    wantsRetrieval || target.policy.include.siblings
+      ? index.bm25(query, (ref) => ref !== selfRef && !excludes.has(ref))
+      : [];
+  if (wantsRetrieval) {
     const hits = await index.search(query, {
       limit: target.policy.k,
       accept,
@@ -128,33 +132,16 @@ export async function gatherCandidates(
       lexical,
     });
     const how = deps.embedder ? "BM25 + embeddings" : "BM25";
-    for (const hit of hits)
+    for (const hit of hits) {
       add(hit.ref, "retrieval", `retrieval #${hit.rank}`, hit.rank, {
         detail: `retrieval hit #${hit.rank} for the task's prompt (${how})`,
       });
+    }
   }
 
   if (target.policy.include.siblings) {
-    const lexicalRank = new Map(lexical.map((ref, i) => [ref, i]));
-    const planOrder = new Map(input.tasks.map((task, i) => [task.key, i]));
-    const close = (task: ContextTaskInput) =>
-      (self?.parent != null && task.parent === self.parent) ||
-      (task.requires ?? []).some((key) => self?.requires?.includes(key));
-    const siblings = input.tasks
-      .filter((task) => task.key !== target.key && accept(`task:${task.key}`))
-      .map((task) => ({
-        task,
-        close: close(task) ? 0 : 1,
-        rank: lexicalRank.get(`task:${task.key}`) ?? Number.MAX_SAFE_INTEGER,
-      }))
-      .sort(
-        (a, b) =>
-          a.close - b.close ||
-          a.rank - b.rank ||
-          (planOrder.get(a.task.key) ?? 0) - (planOrder.get(b.task.key) ?? 0),
-      )
-      .slice(0, deps.siblingLimit ?? DEFAULT_SIBLING_LIMIT);
-    for (const [i, { task }] of siblings.entries()) {
+    const limit = deps.siblingLimit ?? DEFAULT_SIBLING_LIMIT;
+    for (const [i, task] of pickSiblings(input.tasks, tasks, self, lexical, accept, limit).entries()) {
       add(`task:${task.key}`, "sibling", "sibling", i, {
         type: "task-summary",
         body: siblingShortForm(task, query, deps),
@@ -181,6 +168,54 @@ export async function gatherCandidates(
   const byTier = (a: Candidate, b: Candidate) =>
     tierRank(a.tier) - tierRank(b.tier) || a.order - b.order || compare(a.ref, b.ref);
   return { candidates: candidates.sort(byTier), excluded: excluded.sort(byTier) };
+}
+
+/**
+ * Siblings in this order: tasks that share an upstream or the parent with the target (in plan order),
+ * then the others by BM25 rank for the task's prompt, then in plan order; `limit` at most. Linear in the
+ * plan's size: no sort over all tasks.
+ */
+function pickSiblings(
+  tasks: ContextTaskInput[],
+  byKey: Map<string, ContextTaskInput>,
+  self: ContextTaskInput | undefined,
+  lexical: string[],
+  accept: (ref: string) => boolean,
+  limit: number,
+): ContextTaskInput[] {
+  const picked: ContextTaskInput[] = [];
+  const taken = new Set<string>();
+  const take = (task: ContextTaskInput | undefined) => {
+    if (
+      !task ||
+      picked.length >= limit ||
+      taken.has(task.key) ||
+      task.key === self?.key ||
+      !accept(`task:${task.key}`)
+    )
+      return;
+    picked.push(task);
+    taken.add(task.key);
+  };
+  const upstreams = new Set(self?.requires ?? []);
+  const parent = self?.parent ?? null;
+  for (const task of tasks) {
+    if (picked.length >= limit) break;
+    if (
+      (parent !== null && task.parent === parent) ||
+      (task.requires ?? []).some((key) => upstreams.has(key))
+    )
+      take(task);
+  }
+  for (const ref of lexical) {
+    if (picked.length >= limit) break;
+    if (ref.startsWith("task:")) take(byKey.get(ref.slice(5)));
+  }
+  for (const task of tasks) {
+    if (picked.length >= limit) break;
+    take(task);
+  }
+  return picked;
 }
 
 function item(ref: string, type: ItemType, title: string, body: string, unavailable: string | undefined) {

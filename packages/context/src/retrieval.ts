@@ -22,6 +22,14 @@ export interface RetrievalHit {
   rank: number;
 }
 
+/**
+ * In a corpus of at least this many documents, query terms found in more than `COMMON_SHARE` of them are
+ * left out of the search: their BM25 weight is near zero, and scanning their postings is what a search
+ * over a big plan spends its time on.
+ */
+const COMMON_MIN_DOCS = 200;
+const COMMON_SHARE = 0.5;
+
 /** How far down each ranking the fusion looks. */
 const FUSION_DEPTH = 50;
 const RRF_K = 60;
@@ -29,13 +37,21 @@ const RRF_K = 60;
 export class RetrievalIndex {
   readonly #search: MiniSearch<RetrievalDoc>;
   readonly #docs = new Map<string, RetrievalDoc>();
+  /** Document frequency of each term, and each document's distinct terms (to undo on delete). */
+  readonly #df = new Map<string, number>();
+  readonly #docTerms = new Map<string, string[]>();
+  #collecting: Set<string> | null = null;
 
   constructor(docs: Iterable<RetrievalDoc> = []) {
     this.#search = new MiniSearch<RetrievalDoc>({
       idField: "ref",
       fields: ["title", "text"],
       tokenize: words,
-      processTerm: (term) => termOf(term) ?? false,
+      processTerm: (word) => {
+        const term = termOf(word);
+        if (term !== null) this.#collecting?.add(term);
+        return term ?? false;
+      },
       searchOptions: { boost: { title: 2 }, combineWith: "OR" },
     });
     for (const doc of docs) this.set(doc);
@@ -48,14 +64,28 @@ export class RetrievalIndex {
 
   /** Adds or replaces one document. */
   set(doc: RetrievalDoc): void {
-    if (this.#docs.has(doc.ref)) this.#search.discard(doc.ref);
+    this.delete(doc.ref);
     this.#docs.set(doc.ref, doc);
-    this.#search.add(doc);
+    this.#collecting = new Set();
+    try {
+      this.#search.add(doc);
+    } finally {
+      const terms = [...this.#collecting];
+      this.#collecting = null;
+      this.#docTerms.set(doc.ref, terms);
+      for (const term of terms) this.#df.set(term, (this.#df.get(term) ?? 0) + 1);
+    }
   }
 
   delete(ref: string): void {
     if (!this.#docs.delete(ref)) return;
     this.#search.discard(ref);
+    for (const term of this.#docTerms.get(ref) ?? []) {
+      const left = (this.#df.get(term) ?? 1) - 1;
+      if (left > 0) this.#df.set(term, left);
+      else this.#df.delete(term);
+    }
+    this.#docTerms.delete(ref);
   }
 
   get size(): number {
@@ -64,8 +94,23 @@ export class RetrievalIndex {
 
   /** Documents matching the query, best first; ties broken by ref so the order never depends on insertion. */
   bm25(query: string, accept: (ref: string) => boolean): string[] {
+    const size = this.#docs.size;
+    const terms = [
+      ...new Set(
+        words(query)
+          .map(termOf)
+          .filter((t): t is string => t !== null),
+      ),
+    ];
+    const common = (term: string) =>
+      size >= COMMON_MIN_DOCS && (this.#df.get(term) ?? 0) > size * COMMON_SHARE;
+    const selective = terms.filter((term) => !common(term));
+    // Terms are already index terms: the search must not stem them again.
     return this.#search
-      .search(query)
+      .search((selective.length > 0 ? selective : terms).join(" "), {
+        tokenize: (text) => text.split(" "),
+        processTerm: (t) => t,
+      })
       .filter((result) => accept(String(result.id)))
       .sort((a, b) => b.score - a.score || compare(String(a.id), String(b.id)))
       .map((result) => String(result.id));

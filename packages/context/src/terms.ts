@@ -31,8 +31,21 @@ export function words(text: string): string[] {
   return text.match(WORD) ?? [];
 }
 
+/** Stemming is the hot spot of indexing; words repeat, so their terms are remembered (bounded). */
+const TERM_CACHE_LIMIT = 200_000;
+const termCache = new Map<string, string | null>();
+
 /** The index term of one word, or null for a stop word. Numbers are kept as written (`4.2%`, `2026`). */
 export function termOf(word: string): string | null {
+  const cached = termCache.get(word);
+  if (cached !== undefined) return cached;
+  const term = computeTerm(word);
+  if (termCache.size >= TERM_CACHE_LIMIT) termCache.clear();
+  termCache.set(word, term);
+  return term;
+}
+
+function computeTerm(word: string): string | null {
   const lower = word.toLowerCase().replace(/[’']s$/, "");
   if (lower.length === 0 || STOP_WORDS.has(lower)) return null;
   if (/\d/.test(lower)) return lower;
