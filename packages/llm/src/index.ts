@@ -1,4 +1,5 @@
 export type { Tokenizer } from "@taskloom/core";
+export { llmSummarizer, providerEmbedder } from "./context-adapters.ts";
 export { DRY_RUN_LABEL, DRY_RUN_MODEL, DryRunProvider, renderDryRun } from "./dry-run-provider.ts";
 export {
   LlmAbortedError,
