@@ -221,6 +221,22 @@ describe("buildContextBundle tiers", () => {
     expect(calls.filter((text) => text.includes("4.7%"))).toHaveLength(1);
   });
 
+  it("falls back to extractive summaries when the LLM summarizer fails, and says so", async () => {
+    const summarizer: LlmSummarizer = {
+      id: "broken",
+      summarize: async () => {
+        throw new Error("server down");
+      },
+    };
+    const policy = resolveContextPolicy({ budget: 420, summarize: "llm" });
+    const bundle = await buildContextBundle(plan(), target({ policy }), { tokenizer, summarizer });
+    const analyse = byRef(bundle).get("task:analyse");
+    expect(analyse?.text).toContain("4.7%");
+    expect(analyse?.reason).toContain(
+      "query-focused extractive; LLM summary failed (server down), extractive instead",
+    );
+  });
+
   it("renders the documented template: context by priority, instructions, then the task", async () => {
     const t = target({ system: "You are precise." });
     const bundle = await buildContextBundle(plan(), t, { tokenizer });

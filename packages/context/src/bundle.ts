@@ -70,6 +70,8 @@ interface Slot {
   how?: "extractive" | "llm";
   /** For extractive summaries: the units kept. */
   chosen?: Set<number>;
+  /** Added to the reason, e.g. why an LLM summary was not used. */
+  note?: string;
 }
 
 /**
@@ -273,11 +275,20 @@ class Allocator {
       this.#drop(slot);
       return;
     }
-    if (mode === "llm" && this.#deps.summarizer) {
-      const summary = await this.#llmSummary(candidate, bodyTokens);
-      this.#set(slot, "summarized", this.#tokenizer.truncate(summary, bodyTokens), "llm");
-      if (slot.cost > maxCost) this.#trim(slot, maxCost);
-      return;
+    if (mode === "llm") {
+      // A summarizer that is missing or fails must not fail the task: the extractive summary stands in.
+      const summary = this.#deps.summarizer
+        ? await this.#llmSummary(candidate, bodyTokens).catch((error: unknown) => {
+            slot.note = `LLM summary failed (${error instanceof Error ? error.message : String(error)}), extractive instead`;
+            return "";
+          })
+        : "";
+      if (!this.#deps.summarizer) slot.note = "no LLM summarizer configured, extractive instead";
+      if (summary.trim() !== "") {
+        this.#set(slot, "summarized", this.#tokenizer.truncate(summary, bodyTokens), "llm");
+        if (slot.cost > maxCost) this.#trim(slot, maxCost);
+        return;
+      }
     }
     const scored = this.#scored.get(candidate.ref);
     const chosen = scored
@@ -418,8 +429,10 @@ function reasonOf(slot: Slot): string {
   switch (decision) {
     case "full":
       return why;
-    case "summarized":
-      return `${pinned}summarized: ${sizes} (${slot.how === "llm" ? "LLM summary" : "query-focused extractive"})`;
+    case "summarized": {
+      const how = slot.how === "llm" ? "LLM summary" : "query-focused extractive";
+      return `${pinned}summarized: ${sizes} (${how}${slot.note ? `; ${slot.note}` : ""})`;
+    }
     case "trimmed":
       return `${pinned}trimmed: ${sizes}`;
     default:

@@ -11,12 +11,18 @@ const tokenizer = tokenizerForModel("gpt-4o-mini");
 const plan: ContextCandidates = {
   index: "",
   tasks: [
-    { key: "churn", name: "Churn study", output: "Churn in the enterprise segment fell to 2.1% after onboarding changes." },
+    {
+      key: "churn",
+      name: "Churn study",
+      output: "Churn in the enterprise segment fell to 2.1% after onboarding changes.",
+    },
     { key: "pricing", name: "Pricing", output: "The Pro plan costs $49 per seat." },
     { key: "hiring", name: "Hiring", output: "We hire 18 engineers next year." },
     { key: "brief", output: null },
   ],
-  documents: [{ key: "faq", title: "Churn FAQ", text: "Churn counts accounts that cancel within the month." }],
+  documents: [
+    { key: "faq", title: "Churn FAQ", text: "Churn counts accounts that cancel within the month." },
+  ],
 };
 
 describe("retrieval", () => {
@@ -46,7 +52,11 @@ describe("retrieval", () => {
       },
     };
     const cache = memoryCache();
-    const target = { key: "brief", prompt: "How much does a seat on the Pro plan cost?", policy: resolveContextPolicy({ budget: 2000, k: 2 }) };
+    const target = {
+      key: "brief",
+      prompt: "How much does a seat on the Pro plan cost?",
+      policy: resolveContextPolicy({ budget: 2000, k: 2 }),
+    };
     const first = await buildContextBundle(plan, target, { tokenizer, embedder, cache });
     const hits = first.items.filter((item) => item.tier === "retrieval");
     expect(hits[0]?.ref).toBe("task:pricing");

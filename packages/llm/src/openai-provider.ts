@@ -270,7 +270,8 @@ function classify(
   }
   if (error instanceof APIError) {
     const status = error.status ?? 0;
-    const detail = `HTTP ${status}: ${serverMessage(error)}`;
+    const tries = attempts > 1 ? `, ${attempts} attempts` : "";
+    const detail = `HTTP ${status}: ${serverMessage(error)}${tries}`;
     const init = { status, attempts, cause: error };
     if (status === 401 || status === 403)
       return new LlmAuthError(`LLM server refused the API key (${detail})`, init);
