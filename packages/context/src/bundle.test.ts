@@ -185,6 +185,19 @@ describe("buildContextBundle tiers", () => {
     expect(bundle.budget).toBe(3000 - 500 - bundle.promptTokens);
     const prompt = compilePrompt(bundle, t);
     expect(tokenizer.count(prompt.system) + tokenizer.count(prompt.user)).toBeLessThanOrEqual(3000 - 500);
+    // An explicit budget stands, except past what a known window leaves.
+    const capped = await buildContextBundle(
+      plan(),
+      { ...t, policy: resolveContextPolicy({ budget: 100_000 }) },
+      { tokenizer },
+    );
+    expect(capped.budget).toBe(bundle.budget);
+    const free = await buildContextBundle(
+      plan(),
+      target({ policy: resolveContextPolicy({ budget: 100_000 }) }),
+      { tokenizer },
+    );
+    expect(free.budget).toBe(100_000);
   });
 
   it("trims instead of summarizing when summaries are off", async () => {

@@ -93,7 +93,13 @@ export async function buildContextBundle(
     tokenizer.count(system) + tokenizer.count(renderTaskSection(target)) + CHAT_OVERHEAD_TOKENS;
   const window = target.contextWindow ?? DEFAULT_CONTEXT_WINDOW;
   const reserve = target.maxTokens ?? DEFAULT_OUTPUT_RESERVE;
-  const budget = Math.max(0, Math.floor(target.policy.budget ?? window - promptTokens - reserve));
+  // An explicit budget is kept, but never past what a known window leaves: the request would be refused.
+  const derived = window - promptTokens - reserve;
+  const explicit = target.policy.budget;
+  const budget = Math.max(
+    0,
+    Math.floor(explicit === null ? derived : target.contextWindow ? Math.min(explicit, derived) : explicit),
+  );
 
   const allocator = new Allocator(tokenizer, target, deps, cache, budget);
   const slots = await allocator.allocate(candidates);
@@ -121,7 +127,9 @@ class Allocator {
   readonly #cache: ContentCache;
   readonly #budget: number;
   readonly #query: string;
-  readonly #scored = new Map<string, ScoredText>();
+  /** Units and scores of every available candidate, computed on first need (not when all fits whole). */
+  #scored: Map<string, ScoredText> | null = null;
+  #slots: Slot[] = [];
 
   constructor(
     tokenizer: Tokenizer,
@@ -146,7 +154,7 @@ class Allocator {
       cost: 0,
       fullCost: candidate.unavailable ? 0 : this.#cost(candidate, "full", candidate.body),
     }));
-    this.#scoreAll(slots);
+    this.#slots = slots;
     // The section heading is paid once, whatever enters.
     let remaining = this.#budget - this.#tokenizer.count(CONTEXT_HEADING);
     const essentialCap = Math.max(ESSENTIAL_MIN_TOKENS, Math.floor(this.#budget * ESSENTIAL_SHARE));
@@ -194,7 +202,7 @@ class Allocator {
     const pool: Array<{ slot: Slot; index: number; weight: number }> = [];
     for (const slot of slots) {
       if (slot.decision !== "summarized" || slot.how !== "extractive" || !slot.chosen) continue;
-      const scored = this.#scored.get(slot.candidate.ref);
+      const scored = this.#scoredFor(slot.candidate.ref);
       if (!scored) continue;
       const tierWeight = 1 + TIER_WEIGHT * (7 - tierRank(slot.candidate.tier));
       for (const [index, unit] of scored.units.entries()) {
@@ -202,13 +210,13 @@ class Allocator {
           pool.push({ slot, index, weight: unit.score * tierWeight });
       }
     }
-    pool.sort(
-      (a, b) => b.weight - a.weight || slots.indexOf(a.slot) - slots.indexOf(b.slot) || a.index - b.index,
-    );
+    const position = new Map(slots.map((slot, i) => [slot, i]));
+    const at = (slot: Slot) => position.get(slot) ?? 0;
+    pool.sort((a, b) => b.weight - a.weight || at(a.slot) - at(b.slot) || a.index - b.index);
     let left = available;
     const grown = new Map<Slot, number>();
     for (const { slot, index } of pool) {
-      const units = this.#scored.get(slot.candidate.ref)?.units ?? [];
+      const units = this.#scoredFor(slot.candidate.ref)?.units ?? [];
       const chosen = slot.chosen;
       if (!chosen) continue;
       const cost = addCost(units, chosen, index);
@@ -220,7 +228,7 @@ class Allocator {
     // Render the grown items for real; the estimate per join may be off, so fit each to what it claimed.
     let used = 0;
     for (const [slot, added] of grown) {
-      const units = this.#scored.get(slot.candidate.ref)?.units ?? [];
+      const units = this.#scoredFor(slot.candidate.ref)?.units ?? [];
       const chosen = slot.chosen ?? new Set<number>();
       const before = slot.cost;
       const header = this.#cost(slot.candidate, "summarized", "");
@@ -232,13 +240,19 @@ class Allocator {
     return used;
   }
 
-  #scoreAll(slots: Slot[]): void {
-    const queryTerms = new Set(termsOf(this.#query));
-    const split = slots
-      .filter((slot) => !slot.candidate.unavailable)
-      .map((slot) => ({ ref: slot.candidate.ref, units: splitUnits(slot.candidate.body, this.#tokenizer) }));
-    const stats = termStats(split.map((entry) => entry.units));
-    for (const { ref, units } of split) this.#scored.set(ref, scoreUnits(units, queryTerms, stats));
+  #scoredFor(ref: string): ScoredText | undefined {
+    if (!this.#scored) {
+      const queryTerms = new Set(termsOf(this.#query));
+      const split = this.#slots
+        .filter((slot) => !slot.candidate.unavailable)
+        .map((slot) => ({
+          ref: slot.candidate.ref,
+          units: splitUnits(slot.candidate.body, this.#tokenizer),
+        }));
+      const stats = termStats(split.map((entry) => entry.units));
+      this.#scored = new Map(split.map(({ ref, units }) => [ref, scoreUnits(units, queryTerms, stats)]));
+    }
+    return this.#scored.get(ref);
   }
 
   /**
@@ -290,7 +304,7 @@ class Allocator {
         return;
       }
     }
-    const scored = this.#scored.get(candidate.ref);
+    const scored = this.#scoredFor(candidate.ref);
     const chosen = scored
       ? selectUnits(scored, { maxTokens: bodyTokens, minRelative }, new Set())
       : new Set<number>();
