@@ -17,7 +17,11 @@ export {
 export { canonicalHash, sha256 } from "./hash.ts";
 export { type RetrievalDoc, type RetrievalHit, RetrievalIndex, retrievalDocs } from "./retrieval.ts";
 export {
+  type ApprovalCheck,
+  type ContextPreview,
   type ContextSnapshot,
+  checkApproval,
+  contextPreview,
   diffSnapshots,
   type SnapshotChange,
   type SnapshotDiff,

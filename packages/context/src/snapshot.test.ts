@@ -2,7 +2,8 @@ import { resolveContextPolicy } from "@taskloom/core";
 import { tokenizerForModel } from "@taskloom/llm";
 import { describe, expect, it } from "vitest";
 import { buildContextBundle } from "./bundle.ts";
-import { diffSnapshots, toSnapshot } from "./snapshot.ts";
+import { checkApproval, contextPreview, diffSnapshots, toSnapshot } from "./snapshot.ts";
+import { compilePrompt } from "./template.ts";
 import type { ContextCandidates } from "./types.ts";
 
 const tokenizer = tokenizerForModel("gpt-4o-mini");
@@ -55,5 +56,39 @@ describe("snapshots", () => {
     expect(analyse?.tokenDelta).toBeGreaterThan(0);
     expect(diff.usedTokens.delta).toBe(b.usedTokens - a.usedTokens);
     expect(diffSnapshots(a, a)).toMatchObject({ identical: true, added: [], removed: [], changed: [] });
+  });
+
+  it("an approval stays current until an input changes, even of a dropped item", async () => {
+    const tight = { ...target(), policy: resolveContextPolicy({ budget: 60 }) };
+    const approved = toSnapshot(await buildContextBundle(plan("Market grew 8%."), tight, { tokenizer }));
+    const same = await buildContextBundle(plan("Market grew 8%."), tight, { tokenizer });
+    expect(checkApproval(approved, same).upToDate).toBe(true);
+    expect(same.items.find((item) => item.ref === "task:extra")?.decision).toBe("dropped");
+    const input = plan("Market grew 8%.");
+    const extra = input.tasks.find((task) => task.key === "extra");
+    if (extra) extra.output = "Extra material, revised.";
+    const changed = await buildContextBundle(input, tight, { tokenizer });
+    expect(checkApproval(approved, changed).upToDate).toBe(false);
+  });
+
+  it("previews in the CLI's JSON shape", async () => {
+    const t = target();
+    const bundle = await buildContextBundle(plan("Market grew 8%."), t, { tokenizer });
+    const prompt = compilePrompt(bundle, t).text;
+    const preview = contextPreview(bundle, "market", prompt);
+    expect(preview).toMatchObject({ task: "study", plan: "market", hash: bundle.hash, budget: 2000, prompt });
+    expect(preview.items[0]).toEqual({
+      ref: "index",
+      tier: "index",
+      type: "index",
+      title: "INDEX",
+      source: "index",
+      tokens: bundle.items[0]?.tokens,
+      fullTokens: bundle.items[0]?.fullTokens,
+      decision: "full",
+      reason: "included: INDEX is always included",
+      text: "INDEX: market study.",
+    });
+    expect(JSON.parse(JSON.stringify(preview))).toEqual(preview);
   });
 });

@@ -127,3 +127,64 @@ export function diffSnapshots(
     promptChanged: a.promptHash !== b.promptHash,
   };
 }
+
+export interface ApprovalCheck {
+  /** True when the bundle built now is exactly the approved one: the run may use the approved snapshot. */
+  upToDate: boolean;
+  /** What changed since the approval (empty when up to date), for the monitor to show. */
+  diff: SnapshotDiff;
+}
+
+/**
+ * Compares an approved snapshot with the bundle its task would get now. The hash covers every
+ * candidate's content hash, the budget and the prompt, so any change of input shows, even of an item
+ * that was dropped.
+ */
+export function checkApproval(approved: ContextSnapshot, current: ContextBundle): ApprovalCheck {
+  const diff = diffSnapshots(approved, toSnapshot(current));
+  return { upToDate: approved.hash === current.hash, diff };
+}
+
+/** The document `taskloom context TASK --json` prints (and the API's preview returns). */
+export interface ContextPreview {
+  task: string;
+  plan: string;
+  hash: string;
+  budget: number;
+  usedTokens: number;
+  promptTokens: number;
+  items: Array<
+    Pick<
+      BundleItem,
+      "ref" | "tier" | "type" | "title" | "source" | "tokens" | "fullTokens" | "decision" | "reason" | "text"
+    >
+  >;
+  /** The whole compiled prompt (`compilePrompt(...).text`). */
+  prompt: string;
+}
+
+export function contextPreview(bundle: ContextBundle, plan: string, prompt: string): ContextPreview {
+  return {
+    task: bundle.task,
+    plan,
+    hash: bundle.hash,
+    budget: bundle.budget,
+    usedTokens: bundle.usedTokens,
+    promptTokens: bundle.promptTokens,
+    items: bundle.items.map(
+      ({ ref, tier, type, title, source, tokens, fullTokens, decision, reason, text }) => ({
+        ref,
+        tier,
+        type,
+        title,
+        source,
+        tokens,
+        fullTokens,
+        decision,
+        reason,
+        text,
+      }),
+    ),
+    prompt,
+  };
+}

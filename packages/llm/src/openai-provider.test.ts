@@ -318,3 +318,19 @@ describe("OpenAICompatibleProvider, embeddings", () => {
     );
   });
 });
+
+describe("fake server default reply", () => {
+  it("answers unscripted requests with the configured reply", async () => {
+    const custom = await startFakeOpenAIServer({
+      defaultReply: (request) => ({ type: "chat", content: `model ${String(request.body?.model)} says hi` }),
+    });
+    try {
+      const result = await new OpenAICompatibleProvider({ baseURL: custom.baseURL, model: "m1" }).complete({
+        messages: ask,
+      });
+      expect(result.text).toBe("model m1 says hi");
+    } finally {
+      await custom.close();
+    }
+  });
+});

@@ -77,7 +77,15 @@ export function fakeEmbedding(text: string): number[] {
   return vector.map((x) => x / norm);
 }
 
-export async function startFakeOpenAIServer(): Promise<FakeOpenAIServer> {
+export interface FakeServerOptions {
+  /**
+   * Answers chat requests when no reply is queued. Default: `echo: <last user message>`. A function gets
+   * the recorded request (e2e tests use it to stream a known answer slowly).
+   */
+  defaultReply?: FakeChatReply | ((request: RecordedRequest) => FakeChatReply);
+}
+
+export async function startFakeOpenAIServer(options: FakeServerOptions = {}): Promise<FakeOpenAIServer> {
   const queue: FakeReply[] = [];
   const requests: RecordedRequest[] = [];
   const abortWaiters: Array<(request: RecordedRequest) => void> = [];
@@ -100,7 +108,7 @@ export async function startFakeOpenAIServer(): Promise<FakeOpenAIServer> {
         record.clientAborted = true;
         for (const resolve of abortWaiters.splice(0)) resolve(record);
       });
-      void respond(record, queue.shift(), res);
+      void respond(record, queue.shift(), res, options.defaultReply);
     });
   });
   server.on("connection", (socket) => {
@@ -135,7 +143,12 @@ function parseBody(text: string): Record<string, unknown> | null {
   }
 }
 
-async function respond(request: RecordedRequest, scripted: FakeReply | undefined, res: http.ServerResponse) {
+async function respond(
+  request: RecordedRequest,
+  scripted: FakeReply | undefined,
+  res: http.ServerResponse,
+  defaultReply: FakeServerOptions["defaultReply"],
+) {
   if (scripted?.type === "hang-up") {
     res.socket?.destroy();
     return;
@@ -162,7 +175,8 @@ async function respond(request: RecordedRequest, scripted: FakeReply | undefined
     res.end(JSON.stringify({ error: { message: `no route ${request.path}` } }));
     return;
   }
-  const reply = scripted ?? { type: "chat", content: `echo: ${lastUserMessage(request.body)}` };
+  const fallback = typeof defaultReply === "function" ? defaultReply(request) : defaultReply;
+  const reply = scripted ?? fallback ?? { type: "chat", content: `echo: ${lastUserMessage(request.body)}` };
   if (request.body?.stream === true) await streamChat(reply, request, res);
   else sendJson(res, chatCompletion(reply, request));
 }

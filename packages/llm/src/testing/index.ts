@@ -5,6 +5,7 @@ export {
   type FakeHangUpReply,
   type FakeOpenAIServer,
   type FakeReply,
+  type FakeServerOptions,
   fakeEmbedding,
   type RecordedRequest,
   startFakeOpenAIServer,
