@@ -179,6 +179,25 @@ describe("buildContextBundle tiers", () => {
     expect(tokenizer.count(bundle.contextText)).toBe(bundle.usedTokens);
   });
 
+  it("summarizes a pinned item too long for the budget without crowding out the upstreams' facts", async () => {
+    const input = plan();
+    input.documents?.push({
+      key: "manual",
+      title: "Pricing manual",
+      text: `${filler("pricing", 200)}\nThe price change took effect on 3 March.`,
+    });
+    const bundle = await buildContextBundle(
+      input,
+      target({ pins: ["doc:manual"], policy: resolveContextPolicy({ budget: 700 }) }),
+      { tokenizer },
+    );
+    const items = byRef(bundle);
+    expect(items.get("doc:manual")).toMatchObject({ tier: "pinned", decision: "summarized" });
+    expect(items.get("doc:manual")?.reason).toMatch(/^pinned; summarized: /);
+    expect(bundle.contextText).toContain("4.7%");
+    expect(bundle.usedTokens).toBeLessThanOrEqual(700);
+  });
+
   it("derives the budget from the window, the prompt and the output reserve", async () => {
     const t = target({ policy: resolveContextPolicy(), contextWindow: 3000, maxTokens: 500 });
     const bundle = await buildContextBundle(plan(), t, { tokenizer });

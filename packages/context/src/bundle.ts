@@ -49,6 +49,11 @@ const ESSENTIAL_MIN_TOKENS = 80;
 /** In the first pass an item enters whole when it takes at most this share of the budget (or the minimum). */
 const WHOLE_SHARE = 0.2;
 const WHOLE_MIN_TOKENS = 120;
+/**
+ * Pinned items and the INDEX enter whole whenever they fit; when they do not, their first-pass summary
+ * may take up to this share of the budget (the later passes can grow it further).
+ */
+const WANTED_SHARE = 0.5;
 /** A first-pass summary keeps units scoring at least this share of the item's best unit. */
 const ESSENTIAL_RELEVANCE = 0.5;
 /** In the second pass a unit's score is raised by this much per tier above the lowest. */
@@ -168,7 +173,12 @@ class Allocator {
       if (slot.fullCost <= Math.min(remaining, wanted ? remaining : wholeCap)) {
         this.#set(slot, "full", slot.candidate.body);
       } else if (wanted) {
-        await this.#shorten(slot, remaining, 0, true);
+        await this.#shorten(
+          slot,
+          Math.min(remaining, Math.max(essentialCap, Math.floor(this.#budget * WANTED_SHARE))),
+          0,
+          true,
+        );
       } else {
         await this.#shorten(slot, Math.min(remaining, essentialCap), ESSENTIAL_RELEVANCE, true);
       }
