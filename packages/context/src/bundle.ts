@@ -108,13 +108,12 @@ export async function buildContextBundle(
 
   const allocator = new Allocator(tokenizer, target, deps, cache, budget);
   const slots = await allocator.allocate(candidates);
-  const contextText = allocator.fit(slots);
+  const { text: contextText, tokens: usedTokens } = allocator.fit(slots);
 
   const items: BundleItem[] = [...slots.map(toItem), ...excluded.map(excludedItem)].sort(
     (a, b) => a.tierRank - b.tierRank || order(a, slots) - order(b, slots),
   );
   const promptHash = sha256(`${system}\n\n${target.prompt}`);
-  const usedTokens = contextText === "" ? 0 : tokenizer.count(contextText);
   const hash = canonicalHash({ v: TEMPLATE_VERSION, task: target.key, budget, promptHash, items });
   return { task: target.key, hash, budget, usedTokens, promptTokens, items, contextText, promptHash };
 }
@@ -269,17 +268,18 @@ class Allocator {
    * Renders the Context section and makes sure it fits: token counts of parts need not add up exactly to
    * the count of the whole, so the last entered items are shortened or dropped until the whole fits.
    */
-  fit(slots: Slot[]): string {
+  fit(slots: Slot[]): { text: string; tokens: number } {
     for (;;) {
       const entered = slots.filter((slot) => entersPrompt(slot.decision));
-      if (entered.length === 0) return "";
+      if (entered.length === 0) return { text: "", tokens: 0 };
       const text = renderContext(
         entered.map((slot) => ({ item: slot.candidate, decision: slot.decision, body: slot.body })),
       );
-      const over = this.#tokenizer.count(text) - this.#budget;
-      if (over <= 0) return text;
+      const tokens = this.#tokenizer.count(text);
+      const over = tokens - this.#budget;
+      if (over <= 0) return { text, tokens };
       const last = entered[entered.length - 1];
-      if (!last) return "";
+      if (!last) return { text: "", tokens: 0 };
       const target = last.cost - over - 1;
       this.#trim(last, target);
       if (last.cost > target) this.#drop(last);
