@@ -1,4 +1,5 @@
 import type { ContextPolicy, Tokenizer } from "@taskloom/core";
+import type { RetrievalIndex } from "./retrieval.ts";
 
 /**
  * Glossary (context engine; see also the glossary in `@taskloom/core`'s context-types)
@@ -127,7 +128,7 @@ export interface BuildDependencies {
    * A retrieval index built from the same candidates (`RetrievalIndex.fromCandidates`), reused across
    * bundles of one plan state. Default: built for this call.
    */
-  retrievalIndex?: import("./retrieval.ts").RetrievalIndex;
+  retrievalIndex?: RetrievalIndex;
   /** Most siblings listed (tier 6). Default 8. */
   siblingLimit?: number;
 }

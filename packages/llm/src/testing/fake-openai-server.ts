@@ -1,5 +1,5 @@
 import http from "node:http";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
 
 /**
  * A real HTTP server on loopback that speaks enough of the OpenAI protocol for tests: `POST
@@ -89,7 +89,7 @@ export async function startFakeOpenAIServer(options: FakeServerOptions = {}): Pr
   const queue: FakeReply[] = [];
   const requests: RecordedRequest[] = [];
   const abortWaiters: Array<(request: RecordedRequest) => void> = [];
-  const sockets = new Set<import("node:net").Socket>();
+  const sockets = new Set<Socket>();
 
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
