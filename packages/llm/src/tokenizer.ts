@@ -1,0 +1,120 @@
+import type { Tokenizer } from "@taskloom/core";
+import * as cl100k from "gpt-tokenizer/encoding/cl100k_base";
+import * as o200k from "gpt-tokenizer/encoding/o200k_base";
+
+export type EncodingName = "o200k_base" | "cl100k_base";
+
+/**
+ * The encoding a model family uses. o200k_base: gpt-4o, gpt-4.1, gpt-4.5, gpt-5, o1/o3/o4, gpt-oss,
+ * chatgpt-4o. cl100k_base: gpt-4, gpt-3.5, the ada-002 and text-embedding-3 models, and the documented
+ * fallback for every other model (llama, mistral, qwen, …): their own tokenizers are not on npm, and
+ * cl100k counts within roughly ±15 % of them on English text, so budgets keep a safety margin (see
+ * `DEFAULT_OUTPUT_RESERVE` in the context engine and `contextWindowFor`).
+ */
+export function encodingForModel(model: string): EncodingName {
+  const name = baseModelName(model);
+  if (/^(gpt-4o|gpt-4\.1|gpt-4\.5|gpt-5|o[1-9]|gpt-oss|chatgpt-4o|codex)/.test(name)) return "o200k_base";
+  return "cl100k_base";
+}
+
+/** `openai/gpt-4o-mini` or `gpt-4o:latest` → `gpt-4o-mini` / `gpt-4o`, lowercased. */
+function baseModelName(model: string): string {
+  const lower = model.trim().toLowerCase();
+  const slash = lower.lastIndexOf("/");
+  return slash >= 0 ? lower.slice(slash + 1) : lower;
+}
+
+/** Special-token strings in user text are ordinary text: counting must never throw on them. */
+const PLAIN_TEXT = { disallowedSpecial: new Set<string>() };
+
+const ENCODINGS = { o200k_base: o200k, cl100k_base: cl100k } as const;
+const cache = new Map<EncodingName, Tokenizer>();
+
+/** A tokenizer for one encoding. Instances are shared: gpt-tokenizer keeps a merge cache per encoding. */
+export function tokenizerForEncoding(encoding: EncodingName): Tokenizer {
+  const cached = cache.get(encoding);
+  if (cached) return cached;
+  const api = ENCODINGS[encoding];
+  const tokenizer: Tokenizer = {
+    count: (text) => (text === "" ? 0 : api.countTokens(text, PLAIN_TEXT)),
+    truncate: (text, maxTokens) => {
+      if (maxTokens <= 0) return "";
+      // Cheap exit: a text within the limit is returned as is, without decoding.
+      if (api.isWithinTokenLimit(text, maxTokens, PLAIN_TEXT) !== false) return text;
+      // Tokens can end inside a character; keep only what the decoded tokens share with the text, whole.
+      const decoded = api.decode(api.encode(text, PLAIN_TEXT).slice(0, maxTokens));
+      let shared = 0;
+      while (shared < decoded.length && decoded.charCodeAt(shared) === text.charCodeAt(shared)) shared++;
+      if (shared > 0 && isHighSurrogate(text.charCodeAt(shared - 1))) shared--;
+      let prefix = text.slice(0, shared);
+      // Re-encoding a decoded prefix can merge differently; shorten until it truly fits.
+      while (prefix.length > 0 && api.countTokens(prefix, PLAIN_TEXT) > maxTokens)
+        prefix = prefix.slice(0, -1);
+      return prefix;
+    },
+  };
+  cache.set(encoding, tokenizer);
+  return tokenizer;
+}
+
+function isHighSurrogate(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdbff;
+}
+
+/** The tokenizer of a model (see `encodingForModel` for the families and the fallback). */
+export function tokenizerForModel(model: string): Tokenizer {
+  return tokenizerForEncoding(encodingForModel(model));
+}
+
+/** Used for models this table does not know: small enough to be safe with llama-class local models. */
+export const DEFAULT_CONTEXT_WINDOW = 8192;
+
+/** Context windows by model-name prefix, longest prefix first wins. Tokens, input and output together. */
+const CONTEXT_WINDOWS: ReadonlyArray<readonly [string, number]> = [
+  ["gpt-5", 400_000],
+  ["gpt-4.1", 1_047_576],
+  ["gpt-4.5", 128_000],
+  ["gpt-4o", 128_000],
+  ["chatgpt-4o", 128_000],
+  ["gpt-4-turbo", 128_000],
+  ["gpt-4-1106", 128_000],
+  ["gpt-4-0125", 128_000],
+  ["gpt-4-32k", 32_768],
+  ["gpt-4", 8_192],
+  ["gpt-3.5-turbo-instruct", 4_096],
+  ["gpt-3.5", 16_385],
+  ["o1-mini", 128_000],
+  ["o1", 200_000],
+  ["o3", 200_000],
+  ["o4", 200_000],
+  ["gpt-oss", 131_072],
+  ["llama3.1", 131_072],
+  ["llama3.2", 131_072],
+  ["llama3.3", 131_072],
+  ["llama-3.1", 131_072],
+  ["llama-3.2", 131_072],
+  ["llama-3.3", 131_072],
+  ["llama3", 8_192],
+  ["qwen2.5", 32_768],
+  ["qwen3", 32_768],
+  ["mistral-nemo", 128_000],
+  ["mistral", 32_768],
+  ["gemma3", 131_072],
+  ["gemma2", 8_192],
+  ["phi4", 16_384],
+  ["phi3", 4_096],
+];
+
+/**
+ * The context window of a model in tokens; `DEFAULT_CONTEXT_WINDOW` (8192) when unknown. Local servers
+ * often run a model with a smaller window than it supports (Ollama's default `num_ctx` is lower): a plan
+ * sets `context.budget` explicitly for those.
+ */
+export function contextWindowFor(model: string): number {
+  const name = baseModelName(model).replace(/:.*$/, "");
+  let best: readonly [string, number] | undefined;
+  for (const entry of CONTEXT_WINDOWS) {
+    if (name.startsWith(entry[0]) && (!best || entry[0].length > best[0].length)) best = entry;
+  }
+  return best ? best[1] : DEFAULT_CONTEXT_WINDOW;
+}
