@@ -1,5 +1,5 @@
-import type { Taskloom } from "@taskloom/engine";
 import { formatPlanIssue, PlanValidationError, TaskloomError } from "@taskloom/core";
+import type { Taskloom } from "@taskloom/engine";
 import { type CliEnv, taskEnvironment, webEnvironment } from "./env.ts";
 
 export interface GlobalOptions {
@@ -28,7 +28,10 @@ export function createCliContext(env: CliEnv, globals: () => GlobalOptions): Cli
     webEnvironment,
     async open() {
       // Loaded here, not at the top: the engine, Prisma and SQLite cost ~0.1 s to load.
-      const [{ Taskloom }, { default: pino }] = await Promise.all([import("@taskloom/engine"), import("pino")]);
+      const [{ Taskloom }, { default: pino }] = await Promise.all([
+        import("@taskloom/engine"),
+        import("pino"),
+      ]);
       const options = globals();
       const level = options.verbose ? "debug" : (env.TASKLOOM_LOG_LEVEL ?? "silent");
       const databaseUrl = options.db ?? env.TASKLOOM_DATABASE_URL;
