@@ -3,13 +3,13 @@ import os from "node:os";
 import path from "node:path";
 import { parsePlanObject } from "@taskloom/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { openTaskloomDatabase, type TaskloomDatabase } from "../open-database.ts";
+import { openSqliteTaskloomDatabase, type SqliteTaskloomDatabase } from "../open-database.ts";
 
 let dir: string;
-let database: TaskloomDatabase;
+let database: SqliteTaskloomDatabase;
 beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "taskloom-bulk-"));
-  database = openTaskloomDatabase({ url: `file:${path.join(dir, "t.db")}`, cwd: dir });
+  database = openSqliteTaskloomDatabase({ url: `file:${path.join(dir, "t.db")}`, cwd: dir });
 });
 afterEach(async () => {
   await database.close();
