@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { mkdtemp, realpath, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -32,32 +32,36 @@ const pidsIn = (file: string) =>
 // Records the shell's pid, a background job's and a pipeline member's, then waits.
 const LONG_COMMAND = 'echo $$ >> "$PIDS"; sleep 30 & echo $! >> "$PIDS"; sleep 31 | cat; wait';
 
+/** Runs one shell attempt in a separate Node process, as a worker would: the process to kill. */
+async function startRunner(command: string, env: Record<string, string>) {
+  const runner = join(scratch, `runner-${Math.random().toString(36).slice(2)}.mjs`);
+  const source = new URL("./shell-executor.ts", import.meta.url).pathname;
+  await writeFile(
+    runner,
+    `import { executeShell } from ${JSON.stringify(source)};
+     await executeShell({ runId: "r", planSlug: "p", taskKey: "t", attempt: 1, params: {}, upstream: {},
+       baseDir: null, definition: { key: "t", name: "t", kind: "shell", params: {}, requires: [], refers: [],
+       priority: 0, queue: "default", timeoutMs: null, output: "text",
+       retry: { max: 0, backoff: "fixed", delayMs: 0, maxDelayMs: 0, jitter: 0 },
+       spec: { kind: "shell", run: ${JSON.stringify(command)}, env: ${JSON.stringify(env)}, cwd: null } } });`,
+  );
+  return spawn(process.execPath, ["--import", "tsx", runner], {
+    cwd: new URL("..", import.meta.url).pathname,
+    stdio: "ignore",
+  });
+}
+
 describe("attempt supervisor", () => {
   it("ends the whole attempt when the process running it is killed with SIGKILL", async () => {
     const pids = join(scratch, "killed.pids");
-    const runner = join(scratch, "runner.mjs");
-    const source = new URL("./shell-executor.ts", import.meta.url).pathname;
-    await writeFile(
-      runner,
-      `import { executeShell } from ${JSON.stringify(source)};
-       await executeShell({ runId: "r", planSlug: "p", taskKey: "t", attempt: 1, params: {}, upstream: {},
-         baseDir: null, definition: { key: "t", name: "t", kind: "shell", params: {}, requires: [], refers: [],
-         priority: 0, queue: "default", timeoutMs: null, output: "text",
-         retry: { max: 0, backoff: "fixed", delayMs: 0, maxDelayMs: 0, jitter: 0 },
-         spec: { kind: "shell", run: ${JSON.stringify(LONG_COMMAND)}, env: { PIDS: ${JSON.stringify(pids)} },
-           cwd: null } } });`,
-    );
-    const worker = spawn(process.execPath, ["--import", "tsx", runner], {
-      cwd: new URL("..", import.meta.url).pathname,
-      stdio: "ignore",
-    });
+    const worker = await startRunner(LONG_COMMAND, { PIDS: pids });
     await eventually(() => pidsIn(pids).length >= 2);
     await sleep(100); // let the pipeline start too
     const started = pidsIn(pids);
     expect(started.every(isProcessAlive)).toBe(true);
 
     worker.kill("SIGKILL");
-    // Nothing of the attempt survives its worker: not the shell, not the `&` job, not the pipeline.
+    // Nothing of the attempt survives its worker: not the supervisor, not the `&` job.
     await eventually(() => started.every((pid) => !isProcessAlive(pid)), 5_000);
   });
 
@@ -74,6 +78,20 @@ describe("attempt supervisor", () => {
     const result = await attempt;
     expect(result).toMatchObject({ status: "failed", error: "killed by signal SIGKILL" });
     for (const pid of pidsIn(pids)) expect(isProcessAlive(pid)).toBe(false);
+  });
+
+  it("removes the inputs directory a killed process left behind, when another process starts attempts", async () => {
+    const pids = join(scratch, "sweep.pids");
+    const killed = await startRunner(LONG_COMMAND, { PIDS: pids });
+    await eventually(() => pidsIn(pids).length >= 2);
+    const leftover = readdirSync(tmpdir()).filter((e) => e.startsWith(`taskloom-inputs-${killed.pid}-`));
+    expect(leftover).toHaveLength(1);
+    killed.kill("SIGKILL");
+    await new Promise((resolve) => killed.once("close", resolve));
+    expect(existsSync(join(tmpdir(), leftover[0] ?? ""))).toBe(true);
+    const next = await startRunner("true", {});
+    await new Promise((resolve) => next.once("close", resolve));
+    expect(existsSync(join(tmpdir(), leftover[0] ?? ""))).toBe(false);
   });
 
   it("keeps `$@` empty and `$!`/wait private to the command", async () => {

@@ -1,5 +1,5 @@
 import { rmSync } from "node:fs";
-import { mkdtemp, unlink, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, rm, unlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { UpstreamOutput } from "@taskloom/core";
@@ -83,17 +83,49 @@ export async function writeInputsFile(upstream: Record<string, UpstreamOutput>):
 let directory: Promise<string> | null = null;
 let fileCount = 0;
 
+/** `taskloom-inputs-<pid>-<random>`: the pid lets a later process remove what a killed one left behind. */
+const DIRECTORY_PATTERN = /^taskloom-inputs-(\d+)-/;
+
 function inputsDirectory(): Promise<string> {
   if (directory === null) {
-    const made = mkdtemp(join(tmpdir(), "taskloom-inputs-"));
+    const made = mkdtemp(join(tmpdir(), `taskloom-inputs-${process.pid}-`));
     directory = made;
-    // The directory is empty once every attempt has removed its file; leave nothing behind on exit.
     void made.then(
-      (dir) => process.once("exit", () => rmSync(dir, { recursive: true, force: true })),
+      (dir) => {
+        // The directory is empty once every attempt has removed its file; leave nothing behind on exit.
+        process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
+        void removeLeftovers();
+      },
       () => {
         directory = null;
       },
     );
   }
   return directory;
+}
+
+/**
+ * A process killed with SIGKILL never runs its exit handler, so its directory stays. The first attempt of
+ * each process removes the directories of processes that no longer exist; best effort, never throws.
+ */
+async function removeLeftovers(): Promise<void> {
+  try {
+    for (const entry of await readdir(tmpdir())) {
+      const pid = Number(DIRECTORY_PATTERN.exec(entry)?.[1]);
+      if (!Number.isInteger(pid) || pid === process.pid || processExists(pid)) continue;
+      // Another user's directory cannot be removed: not ours to worry about.
+      await rm(join(tmpdir(), entry), { recursive: true, force: true }).catch(() => {});
+    }
+  } catch {
+    // A temp dir we cannot list: nothing to clean.
+  }
+}
+
+function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
 }

@@ -162,6 +162,20 @@ export function describeStoreContract(name: string, open: () => Promise<StoreUnd
         expect(await store.lastEventId()).toBe(log.at(-1)?.id);
       });
 
+      it("reads events after an id, in pages, for one run or all", async () => {
+        const first = await startRun({ a: { kind: "noop" } }, "one");
+        const second = await startRun({ b: { kind: "noop" } }, "two");
+        const all = await store.readEvents({ afterId: 0, limit: 1_000 });
+        expect(new Set(all.map((e) => e.runId))).toEqual(new Set([null, first, second]));
+        const page = await store.readEvents({ afterId: all[0]?.id ?? 0, limit: 2 });
+        expect(page.map((e) => e.id)).toEqual(all.slice(1, 3).map((e) => e.id));
+        const ofSecond = await store.readEvents({ afterId: 0, runId: second, limit: 1_000 });
+        expect(ofSecond.length).toBeGreaterThan(0);
+        expect(ofSecond.every((e) => e.runId === second)).toBe(true);
+        expect(await store.readEvents({ afterId: await store.lastEventId(), limit: 10 })).toEqual([]);
+        expect(await store.cancelRequested([])).toEqual([]);
+      });
+
       it("never gives one task run to two workers claiming at the same time", async () => {
         const tasks: Record<string, unknown> = {};
         for (let i = 0; i < 60; i++) tasks[`t${i}`] = { kind: "noop" };
