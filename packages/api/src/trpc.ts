@@ -1,5 +1,5 @@
 import { CycleError, PlanValidationError, TaskloomError, type TaskloomErrorCode } from "@taskloom/core";
-import type { PlanEditor, Taskloom } from "@taskloom/engine";
+import { type PlanEditor, StalePlanVersionError, type Taskloom } from "@taskloom/engine";
 import { initTRPC, TRPCError } from "@trpc/server";
 import { ZodError } from "zod";
 
@@ -52,6 +52,10 @@ const t = initTRPC.context<TRPCContext>().create({
         ...data,
         planIssues: cause instanceof PlanValidationError ? cause.issues : null,
         cycle: cause instanceof CycleError ? cause.cycle : null,
+        staleVersion:
+          cause instanceof StalePlanVersionError
+            ? { base: cause.baseVersion, current: cause.currentVersion }
+            : null,
       },
     };
   },

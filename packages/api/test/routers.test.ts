@@ -40,11 +40,19 @@ async function errorOf(promise: Promise<unknown>) {
   try {
     await promise;
   } catch (error) {
-    const trpc = error as { code: string; message: string; cause?: { issues?: unknown; cycle?: unknown } };
+    const trpc = error as {
+      code: string;
+      message: string;
+      cause?: { issues?: unknown; cycle?: unknown; currentVersion?: unknown };
+    };
     return {
       code: trpc.code,
       message: trpc.message,
-      data: { planIssues: trpc.cause?.issues, cycle: trpc.cause?.cycle },
+      data: {
+        planIssues: trpc.cause?.issues,
+        cycle: trpc.cause?.cycle,
+        currentVersion: trpc.cause?.currentVersion,
+      },
     };
   }
   throw new Error("expected the call to fail");
@@ -254,6 +262,7 @@ describe("tasks and links routers", () => {
       expect(refused.message).toBe(
         `the plan changed since you opened it: v${opened} → v${opened + 1}; reload to see the change`,
       );
+      expect(refused.data.currentVersion).toBe(opened + 1);
     }
     const plan = await api.plans.get({ slug: "demo" });
     expect(plan.version).toBe(opened + 1);

@@ -52,6 +52,20 @@ export interface EditResult {
   version: number;
 }
 
+/** An edit started from a version the plan has since left: someone else's change would be overwritten. */
+export class StalePlanVersionError extends ConflictError {
+  readonly baseVersion: number;
+  readonly currentVersion: number;
+  constructor(baseVersion: number, currentVersion: number) {
+    super(
+      `the plan changed since you opened it: v${baseVersion} → v${currentVersion}; reload to see the change`,
+    );
+    this.name = "StalePlanVersionError";
+    this.baseVersion = baseVersion;
+    this.currentVersion = currentVersion;
+  }
+}
+
 type LinkInput = EditBase & { planSlug: string; from: string; to: string; kind: LinkKind };
 
 /** Every `{{tasks.KEY.output}}` inside any string of `value`, renamed. */
@@ -306,9 +320,7 @@ export class PlanEditor {
   ): Promise<EditResult> {
     const { definition, baseDir, version } = await this.#store.getPlanDefinition(slug);
     if (baseVersion !== undefined && baseVersion !== version) {
-      throw new ConflictError(
-        `the plan changed since you opened it: v${baseVersion} → v${version}; reload to see the change`,
-      );
+      throw new StalePlanVersionError(baseVersion, version);
     }
     const doc = planToDocument(definition) as PlanDocument;
     mutate(doc, definition);

@@ -9,18 +9,24 @@ import { toast } from "../../components/ui/toaster.tsx";
 import { MarkdownView } from "../../markdown/markdown-view.tsx";
 import { errorMessage } from "../../trpc/errors.ts";
 import { useTRPC } from "../../trpc/react.tsx";
+import { usePlanVersion } from "./plan-version.ts";
 
 /** The plan's INDEX document: the conventions every task follows (and, later, LLM tasks' first context). */
 export function IndexEditor({ planSlug, index }: { planSlug: string; index: string }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
+  const version = usePlanVersion(planSlug);
   const [text, setText] = useState(index);
+  // The version this text was loaded from: saving over a newer one is refused (someone else changed it).
+  const [baseVersion, setBaseVersion] = useState(version.current);
   const [mode, setMode] = useState<"write" | "preview">(index === "" ? "write" : "preview");
   const dirty = text !== index;
 
   const save = useMutation(
     trpc.plans.update.mutationOptions({
-      onSuccess: async () => {
+      onSuccess: async (saved) => {
+        version.saved(saved);
+        setBaseVersion(saved.version);
         await queryClient.invalidateQueries({ queryKey: trpc.plans.get.queryKey({ slug: planSlug }) });
         toast.success("INDEX saved");
       },
@@ -47,7 +53,7 @@ export function IndexEditor({ planSlug, index }: { planSlug: string; index: stri
             variant="primary"
             disabled={!dirty}
             busy={save.isPending}
-            onClick={() => save.mutate({ slug: planSlug, index: text })}
+            onClick={() => save.mutate({ slug: planSlug, index: text, baseVersion })}
           >
             Save
           </Button>
@@ -66,7 +72,7 @@ export function IndexEditor({ planSlug, index }: { planSlug: string; index: stri
             onKeyDown={(event) => {
               if ((event.metaKey || event.ctrlKey) && event.key === "s") {
                 event.preventDefault();
-                if (dirty) save.mutate({ slug: planSlug, index: text });
+                if (dirty) save.mutate({ slug: planSlug, index: text, baseVersion });
               }
             }}
             spellCheck

@@ -45,6 +45,7 @@ import { IndexEditor } from "./index-editor.tsx";
 import { PlanRunsList } from "./plan-runs-list.tsx";
 import { PlanSettingsForm } from "./plan-settings-form.tsx";
 import { RunPlanControl } from "./run-with-params-dialog.tsx";
+import { StaleEditBanner } from "./stale-edit-banner.tsx";
 import { TaskForm } from "./task-form.tsx";
 import { TaskList } from "./task-list.tsx";
 import { usePlanGraph } from "./use-plan-graph.ts";
@@ -190,6 +191,7 @@ function PlanEditor({ plan }: { plan: PlanView }) {
   return (
     <TaskStatusProvider store={statusStore}>
       <div className="flex min-h-0 flex-1 flex-col">
+        <StaleEditBanner />
         <div className="flex h-12 shrink-0 items-center gap-3 border-b border-slate-200 bg-white px-4">
           <Link href="/plans" className="flex items-center gap-1 text-sm text-slate-500 hover:text-slate-800">
             <ChevronLeftIcon size={14} />

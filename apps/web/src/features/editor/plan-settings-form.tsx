@@ -9,15 +9,21 @@ import { toast } from "../../components/ui/toaster.tsx";
 import { errorMessage } from "../../trpc/errors.ts";
 import { useTRPC } from "../../trpc/react.tsx";
 import type { PlanView } from "../../trpc/types.ts";
+import { usePlanVersion } from "./plan-version.ts";
 
 export function PlanSettingsForm({ plan }: { plan: PlanView }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [name, setName] = useState(plan.name);
   const [goal, setGoal] = useState(plan.goal);
+  const version = usePlanVersion(plan.slug);
+  // The version the form was filled from: saving over a newer one is refused.
+  const [baseVersion, setBaseVersion] = useState(plan.version);
   const update = useMutation(
     trpc.plans.update.mutationOptions({
-      onSuccess: async () => {
+      onSuccess: async (saved) => {
+        version.saved(saved);
+        setBaseVersion(saved.version);
         await Promise.all([
           queryClient.invalidateQueries({ queryKey: trpc.plans.get.queryKey({ slug: plan.slug }) }),
           queryClient.invalidateQueries({ queryKey: trpc.plans.list.queryKey() }),
@@ -32,7 +38,7 @@ export function PlanSettingsForm({ plan }: { plan: PlanView }) {
   function submit(event: FormEvent) {
     event.preventDefault();
     if (nameProblem) return;
-    update.mutate({ slug: plan.slug, name: name.trim(), goal });
+    update.mutate({ slug: plan.slug, name: name.trim(), goal, baseVersion });
   }
 
   const params = Object.entries(plan.params);

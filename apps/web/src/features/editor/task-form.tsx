@@ -23,6 +23,7 @@ import {
 import { errorMessage, planIssuesOf } from "../../trpc/errors.ts";
 import { useTRPC } from "../../trpc/react.tsx";
 import { KeyValueEditor } from "./key-value-editor.tsx";
+import { usePlanVersion } from "./plan-version.ts";
 
 const KIND_HINTS: Record<TaskKind, string> = {
   shell: "Runs a command in its own process group",
@@ -74,6 +75,9 @@ export function TaskForm({
   const validation = useMemo(() => validateDraft(draft, context), [draft, context]);
 
   const upsert = useMutation(trpc.tasks.upsert.mutationOptions());
+  const version = usePlanVersion(planSlug);
+  // The version the draft was filled from: saving over a newer one is refused (someone else changed it).
+  const [baseVersion, setBaseVersion] = useState(version.current);
 
   function change<K extends keyof TaskDraft>(field: K, value: TaskDraft[K]) {
     setDraft((current) => ({ ...current, [field]: value }));
@@ -97,13 +101,16 @@ export function TaskForm({
     if (!validation.ok) return;
     const key = draft.key.trim();
     try {
-      await upsert.mutateAsync({
+      const saved = await upsert.mutateAsync({
         planSlug,
         key,
         ...(originalKey !== undefined ? { originalKey } : {}),
         ...(creating && placeNewTask ? { position: placeNewTask() } : {}),
         task: validation.task,
+        baseVersion,
       });
+      version.saved(saved);
+      setBaseVersion(saved.version);
       await onSaved(key, creating);
     } catch (error) {
       const planIssues = planIssuesOf(error);
