@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { createServer } from "node:http";
+import { parseArgs } from "node:util";
 import next from "next";
 import { bindProblem } from "./src/server/exposure.ts";
 import { createGate } from "./src/server/gate.ts";
@@ -10,9 +11,18 @@ import { readWebEnv } from "./src/server/read-env.ts";
  * behind a gate that judges every peer by its socket address. Without a token it binds and answers loopback
  * only; a non-loopback bind without a token is refused before anything listens.
  *
- *   node --import tsx server.ts [--dev]
+ *   node bin/taskloom-web.js [--dev] [--hostname HOST] [--port PORT]
+ *
+ * `--hostname` and `--port` override TASKLOOM_HOST and TASKLOOM_PORT (the flags `next start` takes).
  */
-const dev = process.argv.includes("--dev");
+const { values: flags } = parseArgs({
+  options: {
+    dev: { type: "boolean", default: false },
+    hostname: { type: "string" },
+    port: { type: "string" },
+  },
+});
+const dev = flags.dev === true;
 
 function fail(message: string): never {
   process.stderr.write(`taskloom web: ${message}\n`);
@@ -21,7 +31,14 @@ function fail(message: string): never {
 
 let env: ReturnType<typeof readWebEnv>;
 try {
-  env = readWebEnv(process.env, process.cwd());
+  env = readWebEnv(
+    {
+      ...process.env,
+      ...(flags.hostname !== undefined ? { TASKLOOM_HOST: flags.hostname } : {}),
+      ...(flags.port !== undefined ? { TASKLOOM_PORT: flags.port } : {}),
+    },
+    process.cwd(),
+  );
 } catch (error) {
   fail(error instanceof Error ? error.message : String(error));
 }
@@ -31,12 +48,16 @@ if (problem !== undefined) fail(problem);
 // The app reads it back (env.ts) to know that requests come through this gate: without it, it refuses them.
 const entrySecret = randomBytes(24).toString("base64url");
 process.env.TASKLOOM_ENTRY_SECRET = entrySecret;
+// The app reads host and port from the environment too (the Host check): the flags must win there as well.
+process.env.TASKLOOM_HOST = env.host;
+process.env.TASKLOOM_PORT = String(env.port);
 
 const app = next({ dev, dir: import.meta.dirname, hostname: env.host, port: env.port });
 await app.prepare();
 const gate = createGate({
   authToken: env.authToken,
   entrySecret,
+  trustProxy: env.trustProxy,
   handle: app.getRequestHandler(),
   upgrade: app.getUpgradeHandler(),
 });

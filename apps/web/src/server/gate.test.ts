@@ -15,13 +15,15 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function serve(authToken: string | undefined, host: string): Promise<number> {
+async function serve(authToken: string | undefined, host: string, trustProxy = false): Promise<number> {
   const gate = createGate({
     authToken,
     entrySecret: "entry-secret",
+    trustProxy,
     handle: (req, res) => {
       const headers = new Headers(req.headers as Record<string, string>);
-      res.end(`served peer=${vouchedPeer(headers, "entry-secret")}`);
+      const proto = headers.get("x-forwarded-proto") ?? "-";
+      res.end(`served peer=${vouchedPeer(headers, "entry-secret")}${proto === "-" ? "" : ` proto=${proto}`}`);
     },
   });
   const listening = http.createServer(gate.request);
@@ -50,6 +52,18 @@ describe("the server gate", () => {
     const port = await serve(undefined, "127.0.0.1");
     const forged = await get("127.0.0.1", port, { [PEER_HEADER]: "entry-secret 10.9.9.9" });
     expect(forged).toEqual({ status: 200, body: "served peer=127.0.0.1" });
+  });
+
+  it("drops a client's X-Forwarded-Proto unless a proxy is trusted", async () => {
+    const port = await serve(undefined, "127.0.0.1");
+    expect((await get("127.0.0.1", port, { "x-forwarded-proto": "https" })).body).toBe(
+      "served peer=127.0.0.1",
+    );
+    await new Promise((resolve) => server?.close(resolve));
+    const trusted = await serve(undefined, "127.0.0.1", true);
+    expect((await get("127.0.0.1", trusted, { "x-forwarded-proto": "https" })).body).toBe(
+      "served peer=127.0.0.1 proto=https",
+    );
   });
 
   it.skipIf(lanAddress === undefined)(
