@@ -10,23 +10,30 @@ import { MarkdownView } from "../../markdown/markdown-view.tsx";
 import { errorMessage } from "../../trpc/errors.ts";
 import { useTRPC } from "../../trpc/react.tsx";
 import { usePlanVersion } from "./plan-version.ts";
+import { useEditBase } from "./use-edit-base.ts";
 
 /** The plan's INDEX document: the conventions every task follows (and, later, LLM tasks' first context). */
-export function IndexEditor({ planSlug, index }: { planSlug: string; index: string }) {
+export function IndexEditor({
+  planSlug,
+  index,
+  planVersion,
+}: {
+  planSlug: string;
+  index: string;
+  planVersion: number;
+}) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const version = usePlanVersion(planSlug);
-  const [text, setText] = useState(index);
-  // The version this text was loaded from: saving over a newer one is refused (someone else changed it).
-  const [baseVersion, setBaseVersion] = useState(version.current);
+  const edit = useEditBase(index, planVersion);
+  const { value: text, setValue: setText, dirty, baseVersion } = edit;
   const [mode, setMode] = useState<"write" | "preview">(index === "" ? "write" : "preview");
-  const dirty = text !== index;
 
   const save = useMutation(
     trpc.plans.update.mutationOptions({
-      onSuccess: async (saved) => {
+      onSuccess: async (saved, input) => {
         version.saved(saved);
-        setBaseVersion(saved.version);
+        edit.saved(saved.version, input.index);
         await queryClient.invalidateQueries({ queryKey: trpc.plans.get.queryKey({ slug: planSlug }) });
         toast.success("INDEX saved");
       },
@@ -45,7 +52,7 @@ export function IndexEditor({ planSlug, index }: { planSlug: string; index: stri
         />
         <div className="flex items-center gap-2">
           {dirty && <span className="text-xs text-amber-700">Unsaved changes</span>}
-          <Button size="sm" onClick={() => setText(index)} disabled={!dirty}>
+          <Button size="sm" onClick={edit.revert} disabled={!dirty}>
             Revert
           </Button>
           <Button

@@ -327,8 +327,9 @@ function PlanEditor({ plan }: { plan: PlanView }) {
                       New task
                     </h2>
                     <TaskForm
-                      key={`new@${plan.version}`}
+                      key="new"
                       planSlug={plan.slug}
+                      planVersion={plan.version}
                       planParams={plan.params}
                       otherKeys={taskKeys}
                       initial={emptyDraft("shell", suggestKey(taskKeys))}
@@ -348,8 +349,9 @@ function PlanEditor({ plan }: { plan: PlanView }) {
                       </span>
                     </div>
                     <TaskForm
-                      key={`${selectedTask.key}@${plan.version}`}
+                      key={selectedTask.key}
                       planSlug={plan.slug}
+                      planVersion={plan.version}
                       planParams={plan.params}
                       otherKeys={taskKeys.filter((key) => key !== selectedTask.key)}
                       initial={draftFromDefinition(selectedTask)}
@@ -375,12 +377,12 @@ function PlanEditor({ plan }: { plan: PlanView }) {
                   </div>
                 ))}
               {tab === "index" && (
-                <IndexEditor key={`index@${plan.version}`} planSlug={plan.slug} index={plan.index} />
+                <IndexEditor planSlug={plan.slug} index={plan.index} planVersion={plan.version} />
               )}
               {tab === "runs" && (
                 <PlanRunsList planSlug={plan.slug} overlayRunId={overlayRunId} onOverlay={setOverlayRunId} />
               )}
-              {tab === "plan" && <PlanSettingsForm key={`plan@${plan.version}`} plan={plan} />}
+              {tab === "plan" && <PlanSettingsForm plan={plan} />}
             </div>
           </aside>
         </div>

@@ -1,7 +1,7 @@
 "use client";
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { type FormEvent, useState } from "react";
+import type { FormEvent } from "react";
 import { Button } from "../../components/ui/button.tsx";
 import { Field, Input, Textarea } from "../../components/ui/field.tsx";
 import { Callout } from "../../components/ui/states.tsx";
@@ -10,20 +10,24 @@ import { errorMessage } from "../../trpc/errors.ts";
 import { useTRPC } from "../../trpc/react.tsx";
 import type { PlanView } from "../../trpc/types.ts";
 import { usePlanVersion } from "./plan-version.ts";
+import { useEditBase } from "./use-edit-base.ts";
+
+const sameSettings = (a: { name: string; goal: string }, b: { name: string; goal: string }) =>
+  a.name === b.name && a.goal === b.goal;
 
 export function PlanSettingsForm({ plan }: { plan: PlanView }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const [name, setName] = useState(plan.name);
-  const [goal, setGoal] = useState(plan.goal);
   const version = usePlanVersion(plan.slug);
-  // The version the form was filled from: saving over a newer one is refused.
-  const [baseVersion, setBaseVersion] = useState(plan.version);
+  const edit = useEditBase({ name: plan.name, goal: plan.goal }, plan.version, sameSettings);
+  const { name, goal } = edit.value;
+  const setName = (next: string) => edit.setValue((current) => ({ ...current, name: next }));
+  const setGoal = (next: string) => edit.setValue((current) => ({ ...current, goal: next }));
   const update = useMutation(
     trpc.plans.update.mutationOptions({
-      onSuccess: async (saved) => {
+      onSuccess: async (saved, input) => {
         version.saved(saved);
-        setBaseVersion(saved.version);
+        edit.saved(saved.version, { name: input.name ?? name, goal: input.goal ?? goal });
         await Promise.all([
           queryClient.invalidateQueries({ queryKey: trpc.plans.get.queryKey({ slug: plan.slug }) }),
           queryClient.invalidateQueries({ queryKey: trpc.plans.list.queryKey() }),
@@ -32,7 +36,7 @@ export function PlanSettingsForm({ plan }: { plan: PlanView }) {
       },
     }),
   );
-  const dirty = name !== plan.name || goal !== plan.goal;
+  const { dirty, baseVersion } = edit;
   const nameProblem = name.trim() === "" ? "a name is required" : null;
 
   function submit(event: FormEvent) {

@@ -5,6 +5,12 @@ import { useMemo, useRef } from "react";
 import { useTRPC } from "../../trpc/react.tsx";
 
 /**
+ * The version each plan's last edit from this tab produced. Kept beside the query cache, not in it: a
+ * cached plan whose version moved without its content would show the old content as the new version.
+ */
+const savedVersions = new Map<string, number>();
+
+/**
  * Which plan version an edit starts from. Every edit sends it (`baseVersion`); the server refuses an edit
  * on a version the plan has left, so two tabs cannot silently overwrite each other.
  */
@@ -14,11 +20,11 @@ export function usePlanVersion(planSlug: string) {
   const queue = useRef<Promise<unknown>>(Promise.resolve());
   return useMemo(() => {
     const queryKey = trpc.plans.get.queryKey({ slug: planSlug });
-    const current = (): number => queryClient.getQueryData(queryKey)?.version ?? 1;
+    // The newer of what the cache shows and what this tab's last edit produced (the refetch may lag).
+    const current = (): number =>
+      Math.max(queryClient.getQueryData(queryKey)?.version ?? 1, savedVersions.get(planSlug) ?? 0);
     const saved = ({ version }: { version: number }): void => {
-      queryClient.setQueryData(queryKey, (cached) =>
-        cached !== undefined && cached.version < version ? { ...cached, version } : cached,
-      );
+      savedVersions.set(planSlug, Math.max(version, savedVersions.get(planSlug) ?? 0));
     };
     return {
       /** The version this tab shows now (what an instant edit such as a link drag starts from). */

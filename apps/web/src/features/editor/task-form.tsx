@@ -24,6 +24,7 @@ import { errorMessage, planIssuesOf } from "../../trpc/errors.ts";
 import { useTRPC } from "../../trpc/react.tsx";
 import { KeyValueEditor } from "./key-value-editor.tsx";
 import { usePlanVersion } from "./plan-version.ts";
+import { useEditBase } from "./use-edit-base.ts";
 
 const KIND_HINTS: Record<TaskKind, string> = {
   shell: "Runs a command in its own process group",
@@ -37,6 +38,8 @@ interface TaskFormProps {
   /** Keys of the plan's other tasks. */
   otherKeys: readonly string[];
   initial: TaskDraft;
+  /** The plan version `initial` comes from. */
+  planVersion: number;
   /** Set when editing a stored task: its key before any rename. */
   originalKey?: string;
   onSaved: (key: string, created: boolean) => void | Promise<void>;
@@ -55,6 +58,7 @@ export function TaskForm({
   planParams,
   otherKeys,
   initial,
+  planVersion,
   originalKey,
   onSaved,
   placeNewTask,
@@ -62,7 +66,8 @@ export function TaskForm({
   onDelete,
 }: TaskFormProps) {
   const trpc = useTRPC();
-  const [draft, setDraft] = useState(initial);
+  const edit = useEditBase(initial, planVersion);
+  const { value: draft, setValue: setDraft, baseVersion } = edit;
   const [touched, setTouched] = useState<ReadonlySet<TaskField>>(new Set());
   const [submitted, setSubmitted] = useState(false);
   const [serverIssues, setServerIssues] = useState<FieldIssues>({});
@@ -76,8 +81,6 @@ export function TaskForm({
 
   const upsert = useMutation(trpc.tasks.upsert.mutationOptions());
   const version = usePlanVersion(planSlug);
-  // The version the draft was filled from: saving over a newer one is refused (someone else changed it).
-  const [baseVersion, setBaseVersion] = useState(version.current);
 
   function change<K extends keyof TaskDraft>(field: K, value: TaskDraft[K]) {
     setDraft((current) => ({ ...current, [field]: value }));
@@ -110,7 +113,7 @@ export function TaskForm({
         baseVersion,
       });
       version.saved(saved);
-      setBaseVersion(saved.version);
+      edit.saved(saved.version);
       await onSaved(key, creating);
     } catch (error) {
       const planIssues = planIssuesOf(error);
