@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  authTokenFromFile,
   authTokenProblem,
   authTokenSchema,
   MIN_AUTH_TOKEN_LENGTH,
@@ -23,5 +24,14 @@ describe("auth token rule", () => {
     expect(authTokenProblem(`${"x".repeat(20)}\u0007`)).toBe("must not contain control characters");
     expect(authTokenSchema.safeParse("short").success).toBe(false);
     expect(authTokenSchema.parse(" a-long-enough-token ")).toBe("a-long-enough-token");
+  });
+
+  it("reads a token file's first line with the same rule", () => {
+    expect(authTokenFromFile("a-long-enough-token\n")).toEqual({ token: "a-long-enough-token" });
+    expect(authTokenFromFile("a-long-enough-token\nignored")).toEqual({ token: "a-long-enough-token" });
+    expect(authTokenFromFile("\n")).toEqual({ problem: "the file is empty" });
+    expect(authTokenFromFile("short\n")).toEqual({
+      problem: `use at least ${MIN_AUTH_TOKEN_LENGTH} characters`,
+    });
   });
 });

@@ -41,3 +41,14 @@ export const authTokenSchema = z.preprocess(
     })
     .optional(),
 );
+
+/**
+ * The token held by a token file's text (`TASKLOOM_AUTH_TOKEN_FILE`): its first line, trimmed, checked with
+ * the same rule. The caller reads the file (this package does no I/O).
+ */
+export function authTokenFromFile(text: string): { token: string } | { problem: string } {
+  const token = normaliseAuthToken(text.split("\n", 1)[0]);
+  if (token === undefined) return { problem: "the file is empty" };
+  const problem = authTokenProblem(token);
+  return problem === undefined ? { token } : { problem };
+}

@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { authTokenSchema, normaliseAuthToken } from "@taskloom/core";
+import { authTokenFromFile, authTokenSchema } from "@taskloom/core";
 import { z } from "zod";
 
 /**
@@ -53,17 +53,13 @@ function readTokenFile(file: string): string {
     const reason = error instanceof Error && "code" in error ? String(error.code) : String(error);
     throw new Error(`invalid environment: TASKLOOM_AUTH_TOKEN_FILE: cannot read ${file} (${reason})`);
   }
-  const token = normaliseAuthToken(text.split("\n", 1)[0]);
-  const parsed = authTokenSchema.safeParse(token);
-  if (!parsed.success || parsed.data === undefined) {
-    const problem = parsed.success ? "the file is empty" : (parsed.error.issues[0]?.message ?? "invalid");
-    throw new Error(`invalid environment: TASKLOOM_AUTH_TOKEN_FILE: ${problem}`);
-  }
-  return parsed.data;
+  const read = authTokenFromFile(text);
+  if ("problem" in read) throw new Error(`invalid environment: TASKLOOM_AUTH_TOKEN_FILE: ${read.problem}`);
+  return read.token;
 }
 
 /** Parses `source` (the process environment); throws one line naming every problem. */
-export function readWebEnv(source: NodeJS.ProcessEnv, cwd: string): WebEnv {
+export function readWebEnv(source: Readonly<Record<string, string | undefined>>, cwd: string): WebEnv {
   const parsed = schema.safeParse(source);
   if (!parsed.success) {
     const problems = parsed.error.issues
