@@ -463,6 +463,19 @@ describe("over HTTP (the fetch adapter the web app mounts)", () => {
     expect(body.error.data.code).toBe("BAD_REQUEST");
   });
 
+  it("says in the error data which versions a stale edit was between", async () => {
+    await taskloom.importPlanSource(threeTasks);
+    await taskloom.importPlanSource(threeTasks.replace("echo c", "echo c2"));
+    const response = await handle("/api/trpc/tasks.delete", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ planSlug: "demo", key: "c", baseVersion: 1 }),
+    });
+    expect(response.status).toBe(409);
+    const body = (await response.json()) as { error: { data: { staleVersion: unknown; code: string } } };
+    expect(body.error.data).toMatchObject({ code: "CONFLICT", staleVersion: { base: 1, current: 2 } });
+  });
+
   it("streams server-sent events with ids, and resumes from lastEventId", async () => {
     await taskloom.importPlanSource(threeTasks);
     const { runId } = await taskloom.startRun("demo");
