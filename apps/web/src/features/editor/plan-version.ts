@@ -1,7 +1,7 @@
 "use client";
 
 import { useQueryClient } from "@tanstack/react-query";
-import { useMemo, useRef } from "react";
+import { useMemo } from "react";
 import { useTRPC } from "../../trpc/react.tsx";
 
 /**
@@ -9,6 +9,8 @@ import { useTRPC } from "../../trpc/react.tsx";
  * cached plan whose version moved without its content would show the old content as the new version.
  */
 const savedVersions = new Map<string, number>();
+/** Each plan's last instant edit in flight from this tab, whichever component made it. */
+const editQueues = new Map<string, Promise<unknown>>();
 
 /**
  * Which plan version an edit starts from. Every edit sends it (`baseVersion`); the server refuses an edit
@@ -17,7 +19,6 @@ const savedVersions = new Map<string, number>();
 export function usePlanVersion(planSlug: string) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const queue = useRef<Promise<unknown>>(Promise.resolve());
   return useMemo(() => {
     const queryKey = trpc.plans.get.queryKey({ slug: planSlug });
     // The newer of what the cache shows and what this tab's last edit produced (the refetch may lag).
@@ -36,11 +37,14 @@ export function usePlanVersion(planSlug: string) {
        * version they left: quick successive edits of one person are not conflicts with each other.
        */
       edit<T extends { version: number }>(run: (baseVersion: number) => Promise<T>): Promise<T> {
-        const next = queue.current.then(
+        const next = (editQueues.get(planSlug) ?? Promise.resolve()).then(
           () => run(current()),
           () => run(current()),
         );
-        queue.current = next.then(saved, () => undefined);
+        editQueues.set(
+          planSlug,
+          next.then(saved, () => undefined),
+        );
         return next;
       },
     };
