@@ -6,7 +6,7 @@ import { defineConfig, devices } from "@playwright/test";
 
 /**
  * End-to-end tests of the BUILT dashboard (`apps/web/.next`), served the way a user starts it:
- * `taskloom start` (migrate, seed the demo plan, worker in-process, `next start`) on a fresh temporary
+ * `taskloom start` (migrate, seed the demo plan, worker in-process, the dashboard's server entry) on a fresh temporary
  * database per test run. Build first: `pnpm turbo run e2e` does (the task depends on `@taskloom/web#build`).
  *
  * The config file is evaluated in the runner and again in every worker process: the port and the temporary

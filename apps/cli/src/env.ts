@@ -1,3 +1,5 @@
+import fs from "node:fs";
+import { authTokenFromFile, authTokenSchema } from "@taskloom/core";
 import { z } from "zod";
 
 /**
@@ -19,12 +21,21 @@ const schema = z.object({
   TASKLOOM_HOST: z.string().min(1).optional(),
   /** Dashboard port. Default 3000. */
   TASKLOOM_PORT: z.coerce.number().int().min(1).max(65535).optional(),
-  /** Required to bind anything but loopback; every page and API call then needs it. */
-  TASKLOOM_AUTH_TOKEN: z.string().min(16, "use at least 16 characters").optional(),
+  /**
+   * Required to bind anything but loopback; every page and API call then needs it. At least 16 characters;
+   * empty means unset. Prefer `TASKLOOM_AUTH_TOKEN_FILE`: a variable is readable by task processes through
+   * `/proc/<pid>/environ` of the process that runs them.
+   */
+  TASKLOOM_AUTH_TOKEN: authTokenSchema,
+  /** A file whose first line is the token (instead of `TASKLOOM_AUTH_TOKEN`; not both). */
+  TASKLOOM_AUTH_TOKEN_FILE: z.preprocess((v) => (v === "" ? undefined : v), z.string().optional()),
   NO_COLOR: z.string().optional(),
 });
 
-export type CliEnv = z.infer<typeof schema>;
+export type CliEnv = z.infer<typeof schema> & {
+  /** The access token, from `TASKLOOM_AUTH_TOKEN` or read from `TASKLOOM_AUTH_TOKEN_FILE`; none when unset. */
+  authToken?: string;
+};
 
 export function readEnv(source: NodeJS.ProcessEnv = process.env): CliEnv {
   const parsed = schema.safeParse(source);
@@ -34,7 +45,25 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): CliEnv {
       .join("; ");
     throw new Error(`invalid environment: ${problems}`);
   }
-  return parsed.data;
+  const env = parsed.data;
+  const file = env.TASKLOOM_AUTH_TOKEN_FILE;
+  if (file === undefined)
+    return { ...env, ...(env.TASKLOOM_AUTH_TOKEN ? { authToken: env.TASKLOOM_AUTH_TOKEN } : {}) };
+  if (env.TASKLOOM_AUTH_TOKEN !== undefined) {
+    throw new Error("invalid environment: set TASKLOOM_AUTH_TOKEN or TASKLOOM_AUTH_TOKEN_FILE, not both");
+  }
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (error) {
+    throw new Error(
+      `invalid environment: TASKLOOM_AUTH_TOKEN_FILE: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+    );
+  }
+  const read = authTokenFromFile(text);
+  if ("problem" in read)
+    throw new Error(`invalid environment: TASKLOOM_AUTH_TOKEN_FILE ${file}: ${read.problem}`);
+  return { ...env, authToken: read.token };
 }
 
 /** Variables that configure Taskloom itself; task processes do not inherit them (they may hold secrets). */

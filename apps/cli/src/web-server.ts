@@ -1,6 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import fs from "node:fs";
-import { createRequire } from "node:module";
 import path from "node:path";
 
 /** Where the dashboard app lives in this checkout. */
@@ -11,17 +10,17 @@ export function webBuildExists(): boolean {
 }
 
 /**
- * Starts `next start` for the built dashboard as a child process. The web process reads the same database;
- * the worker stays in the launching process, and the event stream carries its commits across.
+ * Starts the dashboard's server entry (`apps/web/bin/taskloom-web.js`: Next behind the check that admits only
+ * loopback peers without a token) as a child process. The web process reads the same database; the worker
+ * stays in the launching process, and the event stream carries its commits across.
  */
 export function startWebServer(input: {
   host: string;
   port: number;
   env: Record<string, string | undefined>;
 }): ChildProcess {
-  const require = createRequire(path.join(WEB_APP_DIR, "package.json"));
-  const nextBin = require.resolve("next/dist/bin/next");
-  return spawn(process.execPath, [nextBin, "start", "--hostname", input.host, "--port", String(input.port)], {
+  const entry = path.join(WEB_APP_DIR, "bin", "taskloom-web.js");
+  return spawn(process.execPath, [entry, "--hostname", input.host, "--port", String(input.port)], {
     cwd: WEB_APP_DIR,
     env: { ...input.env, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" },
     stdio: ["ignore", "pipe", "pipe"],

@@ -1,6 +1,7 @@
 import { type NextRequest, NextResponse } from "next/server";
 import { webEnv } from "./env.ts";
 import { isAllowedHost, isAuthorized } from "./server/auth.ts";
+import { vouchedPeer } from "./server/exposure.ts";
 
 /** Paths reachable without the token: the login page and the form it posts to. */
 const PUBLIC_PATHS = new Set(["/login", "/api/login", "/api/health"]);
@@ -12,6 +13,14 @@ const PUBLIC_PATHS = new Set(["/login", "/api/login", "/api/health"]);
  */
 export function proxy(request: NextRequest): NextResponse {
   const env = webEnv();
+  // The peer check happens in the server entry, on the socket; a request that did not pass it (plain
+  // `next start`, or a forged header) is not served at all.
+  if (vouchedPeer(request.headers, env.entrySecret) === null) {
+    return new NextResponse(
+      "Start the Taskloom dashboard with its server entry (`taskloom start`, or `pnpm --filter @taskloom/web start`), not `next start`.",
+      { status: 503 },
+    );
+  }
   if (!isAllowedHost(request.headers, env.host, env.authToken)) {
     return new NextResponse("Unknown host. Open Taskloom through 127.0.0.1 or localhost.", { status: 421 });
   }

@@ -1,6 +1,7 @@
 import { CycleError, PlanValidationError, TaskloomError, type TaskloomErrorCode } from "@taskloom/core";
-import type { PlanEditor, Taskloom } from "@taskloom/engine";
+import { type PlanEditor, StalePlanVersionError, type Taskloom } from "@taskloom/engine";
 import { initTRPC, TRPCError } from "@trpc/server";
+import { ZodError } from "zod";
 
 /** What every procedure gets: the engine, the plan editor, and whether the caller may use the API. */
 export interface TRPCContext {
@@ -13,20 +14,48 @@ export function createTRPCContext(input: { taskloom: Taskloom; authorized: boole
   return { taskloom: input.taskloom, editor: input.taskloom.editor, authorized: input.authorized };
 }
 
+/** The whole message of an unexpected server error, as a client gets it. */
+export const INTERNAL_ERROR_MESSAGE = "internal server error: the server log has the details";
+
+/** A refused input in one line, `invalid input: from: too big; cursor: invalid cursor` (zod's is JSON). */
+function inputMessage(error: ZodError): string {
+  const problems = error.issues.map((issue) => {
+    const where = issue.path.map(String).join(".");
+    return where === "" ? issue.message : `${where}: ${issue.message}`;
+  });
+  return `invalid input: ${problems.join("; ")}`;
+}
+
 const t = initTRPC.context<TRPCContext>().create({
   sse: {
     // Keeps proxies from closing an idle stream, and lets the client notice a dead one and reconnect.
     ping: { enabled: true, intervalMs: 5_000 },
     client: { reconnectAfterInactivityMs: 15_000 },
   },
+  /**
+   * What a client sees of an error. An unexpected failure (INTERNAL_SERVER_ERROR) says only that: its text
+   * can carry a query, a file path or a stack, which the server logs (see the route's `onError`) but never
+   * sends. The stack is never sent either, in development or not.
+   */
   errorFormatter({ shape, error }) {
     const cause = error.cause;
+    const internal = error.code === "INTERNAL_SERVER_ERROR";
+    const { stack: _stack, ...data } = shape.data;
     return {
       ...shape,
+      message: internal
+        ? INTERNAL_ERROR_MESSAGE
+        : cause instanceof ZodError
+          ? inputMessage(cause)
+          : shape.message,
       data: {
-        ...shape.data,
+        ...data,
         planIssues: cause instanceof PlanValidationError ? cause.issues : null,
         cycle: cause instanceof CycleError ? cause.cycle : null,
+        staleVersion:
+          cause instanceof StalePlanVersionError
+            ? { base: cause.baseVersion, current: cause.currentVersion }
+            : null,
       },
     };
   },

@@ -5,7 +5,7 @@ import type { EventRecord } from "@taskloom/core";
 import { Taskloom } from "@taskloom/engine";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { appRouter, createCallerFactory, createTRPCContext } from "../src/index.ts";
+import { appRouter, createCallerFactory, createTRPCContext, INTERNAL_ERROR_MESSAGE } from "../src/index.ts";
 
 let dir: string;
 let taskloom: Taskloom;
@@ -30,16 +30,29 @@ tasks:
   c: { run: echo c, requires: [b] }
 `;
 
+/** The current version of the demo plan: what the editor shows and sends back with an edit. */
+async function version(slug = "demo"): Promise<number> {
+  return (await api.plans.get({ slug })).version;
+}
+
 /** The tRPC error a call failed with, and what the error formatter puts in `data` for clients. */
 async function errorOf(promise: Promise<unknown>) {
   try {
     await promise;
   } catch (error) {
-    const trpc = error as { code: string; message: string; cause?: { issues?: unknown; cycle?: unknown } };
+    const trpc = error as {
+      code: string;
+      message: string;
+      cause?: { issues?: unknown; cycle?: unknown; currentVersion?: unknown };
+    };
     return {
       code: trpc.code,
       message: trpc.message,
-      data: { planIssues: trpc.cause?.issues, cycle: trpc.cause?.cycle },
+      data: {
+        planIssues: trpc.cause?.issues,
+        cycle: trpc.cause?.cycle,
+        currentVersion: trpc.cause?.currentVersion,
+      },
     };
   }
   throw new Error("expected the call to fail");
@@ -76,7 +89,7 @@ describe("plans router", () => {
 
   it("updates the INDEX document and bumps the version", async () => {
     await api.plans.import({ text: threeTasks });
-    await api.plans.update({ slug: "demo", index: "# Rules\nBe nice." });
+    await api.plans.update({ slug: "demo", baseVersion: await version(), index: "# Rules\nBe nice." });
     const plan = await api.plans.get({ slug: "demo" });
     expect(plan.index).toBe("# Rules\nBe nice.");
     expect(plan.version).toBe(2);
@@ -91,18 +104,25 @@ describe("tasks and links routers", () => {
   it("adds, edits, renames and deletes tasks with the plan-file rules", async () => {
     await api.tasks.upsert({
       planSlug: "demo",
+      baseVersion: await version(),
       key: "d",
       task: { run: "echo {{tasks.c.output}}", requires: ["c"] },
     });
     const withD = await api.plans.get({ slug: "demo" });
     expect(withD.tasks.map((t) => t.key)).toEqual(["a", "b", "c", "d"]);
     const invalid = await errorOf(
-      api.tasks.upsert({ planSlug: "demo", key: "e", task: { run: "x", timeout: "later" } }),
+      api.tasks.upsert({
+        planSlug: "demo",
+        baseVersion: await version(),
+        key: "e",
+        task: { run: "x", timeout: "later" },
+      }),
     );
     expect(invalid.data.planIssues).toEqual([expect.objectContaining({ path: "tasks.e.timeout" })]);
 
     await api.tasks.upsert({
       planSlug: "demo",
+      baseVersion: await version(),
       key: "see",
       originalKey: "c",
       task: { run: "echo c2", requires: ["b"] },
@@ -112,7 +132,7 @@ describe("tasks and links routers", () => {
     expect(d?.requires).toEqual(["see"]);
     expect(d?.spec).toMatchObject({ run: "echo {{tasks.see.output}}" });
 
-    await api.tasks.delete({ planSlug: "demo", key: "b" });
+    await api.tasks.delete({ planSlug: "demo", baseVersion: await version(), key: "b" });
     const afterDelete = await api.plans.get({ slug: "demo" });
     expect(afterDelete.tasks.map((t) => t.key)).toEqual(["a", "see", "d"]);
     expect(afterDelete.links).toEqual([{ from: "see", to: "d", kind: "requires" }]);
@@ -120,7 +140,13 @@ describe("tasks and links routers", () => {
 
   it("refuses a link that would close a cycle and names it", async () => {
     const refused = await errorOf(
-      api.links.create({ planSlug: "demo", from: "c", to: "a", kind: "requires" }),
+      api.links.create({
+        planSlug: "demo",
+        baseVersion: await version(),
+        from: "c",
+        to: "a",
+        kind: "requires",
+      }),
     );
     expect(refused.code).toBe("BAD_REQUEST");
     expect(refused.data.cycle).toEqual(["c", "a", "b", "c"]);
@@ -129,9 +155,27 @@ describe("tasks and links routers", () => {
   });
 
   it("creates, switches and deletes links; a refers link may point backwards", async () => {
-    await api.links.create({ planSlug: "demo", from: "a", to: "c", kind: "requires" });
-    await api.links.setKind({ planSlug: "demo", from: "a", to: "c", kind: "refers" });
-    await api.links.create({ planSlug: "demo", from: "c", to: "a", kind: "refers" });
+    await api.links.create({
+      planSlug: "demo",
+      baseVersion: await version(),
+      from: "a",
+      to: "c",
+      kind: "requires",
+    });
+    await api.links.setKind({
+      planSlug: "demo",
+      baseVersion: await version(),
+      from: "a",
+      to: "c",
+      kind: "refers",
+    });
+    await api.links.create({
+      planSlug: "demo",
+      baseVersion: await version(),
+      from: "c",
+      to: "a",
+      kind: "refers",
+    });
     let plan = await api.plans.get({ slug: "demo" });
     expect(plan.links).toEqual(
       expect.arrayContaining([
@@ -140,20 +184,43 @@ describe("tasks and links routers", () => {
       ]),
     );
     const backwards = await errorOf(
-      api.links.setKind({ planSlug: "demo", from: "c", to: "a", kind: "requires" }),
+      api.links.setKind({
+        planSlug: "demo",
+        baseVersion: await version(),
+        from: "c",
+        to: "a",
+        kind: "requires",
+      }),
     );
     expect(backwards.data.cycle).toEqual(["c", "a", "b", "c"]);
-    await api.links.delete({ planSlug: "demo", from: "a", to: "b", kind: "requires" });
+    await api.links.delete({
+      planSlug: "demo",
+      baseVersion: await version(),
+      from: "a",
+      to: "b",
+      kind: "requires",
+    });
     plan = await api.plans.get({ slug: "demo" });
     expect(plan.links.some((l) => l.from === "a" && l.to === "b")).toBe(false);
     expect(
-      (await errorOf(api.links.delete({ planSlug: "demo", from: "a", to: "b", kind: "requires" }))).code,
+      (
+        await errorOf(
+          api.links.delete({
+            planSlug: "demo",
+            baseVersion: await version(),
+            from: "a",
+            to: "b",
+            kind: "requires",
+          }),
+        )
+      ).code,
     ).toBe("NOT_FOUND");
   });
 
   it("saves a new task and its position in one change, and a renamed task keeps its position", async () => {
     await api.tasks.upsert({
       planSlug: "demo",
+      baseVersion: await version(),
       key: "d",
       task: { kind: "noop" },
       position: { x: 300, y: 40 },
@@ -162,11 +229,55 @@ describe("tasks and links routers", () => {
       x: 300,
       y: 40,
     });
-    await api.tasks.upsert({ planSlug: "demo", key: "e", originalKey: "d", task: { kind: "noop" } });
+    await api.tasks.upsert({
+      planSlug: "demo",
+      baseVersion: await version(),
+      key: "e",
+      originalKey: "d",
+      task: { kind: "noop" },
+    });
     expect((await api.plans.get({ slug: "demo" })).tasks.find((t) => t.key === "e")?.position).toEqual({
       x: 300,
       y: 40,
     });
+  });
+
+  it("refuses an edit made on a stale version with CONFLICT, and returns the new version of each edit", async () => {
+    const opened = await version();
+    const saved = await api.tasks.upsert({
+      planSlug: "demo",
+      key: "d",
+      task: { kind: "noop" },
+      baseVersion: opened,
+    });
+    expect(saved.version).toBe(opened + 1);
+    // A second tab still shows the version it opened.
+    for (const stale of [
+      api.tasks.delete({ planSlug: "demo", key: "a", baseVersion: opened }),
+      api.plans.update({ slug: "demo", goal: "other", baseVersion: opened }),
+      api.links.create({ planSlug: "demo", from: "a", to: "c", kind: "refers", baseVersion: opened }),
+    ]) {
+      const refused = await errorOf(stale);
+      expect(refused.code).toBe("CONFLICT");
+      expect(refused.message).toBe(
+        `the plan changed since you opened it: v${opened} → v${opened + 1}; reload to see the change`,
+      );
+      expect(refused.data.currentVersion).toBe(opened + 1);
+    }
+    const plan = await api.plans.get({ slug: "demo" });
+    expect(plan.version).toBe(opened + 1);
+    expect(plan.tasks.map((t) => t.key)).toEqual(["a", "b", "c", "d"]);
+    expect(plan.goal).toBe("");
+  });
+
+  it("lets only one of two concurrent edits from the same version through", async () => {
+    const opened = await version();
+    const outcomes = await Promise.allSettled([
+      api.tasks.upsert({ planSlug: "demo", key: "x", task: { kind: "noop" }, baseVersion: opened }),
+      api.tasks.upsert({ planSlug: "demo", key: "y", task: { kind: "noop" }, baseVersion: opened }),
+    ]);
+    expect(outcomes.map((outcome) => outcome.status).sort()).toEqual(["fulfilled", "rejected"]);
+    expect((await api.plans.get({ slug: "demo" })).tasks).toHaveLength(4);
   });
 
   it("stores positions without a new version", async () => {
@@ -295,12 +406,51 @@ describe("over HTTP (the fetch adapter the web app mounts)", () => {
     expect(denied.status).toBe(401);
   });
 
+  it("refuses times a date cannot hold and malformed cursors with a 400 that says why", async () => {
+    const list = (input: Record<string, unknown>) =>
+      handle(`/api/trpc/runs.list?input=${encodeURIComponent(JSON.stringify(input))}`);
+    for (const [input, problem] of [
+      [{ from: 8_640_000_000_000_001 }, "from: must be a time in ms since 1970 that a date can hold"],
+      [{ to: 1e300 }, "to: "],
+      [{ cursor: "1e300:x" }, "cursor: invalid cursor"],
+      [{ cursor: "99999999999999999:x" }, "cursor: invalid cursor"],
+    ] as const) {
+      const response = await list(input);
+      expect(response.status).toBe(400);
+      const body = (await response.json()) as { error: { message: string } };
+      expect(body.error.message).toContain(`invalid input: ${problem}`);
+      expect(body.error.message).not.toMatch(/prisma|invocation/i);
+    }
+    expect((await list({ from: 0, to: 8_640_000_000_000_000, cursor: "1:x" })).status).toBe(200);
+  });
+
+  it("never sends the text of an unexpected error, only a generic message", async () => {
+    const broken = {
+      ...taskloom,
+      queries: {
+        listPlans: () =>
+          Promise.reject(new Error("SQLITE_CORRUPT at /secret/path/t.db: SELECT * FROM plans")),
+      },
+    } as unknown as Taskloom;
+    const response = await fetchRequestHandler({
+      endpoint: "/api/trpc",
+      req: new Request("http://127.0.0.1/api/trpc/plans.list"),
+      router: appRouter,
+      createContext: () => createTRPCContext({ taskloom: broken, authorized: true }),
+      onError: () => {},
+    });
+    expect(response.status).toBe(500);
+    const text = await response.text();
+    expect(text).toContain(INTERNAL_ERROR_MESSAGE);
+    expect(text).not.toMatch(/SQLITE|secret|SELECT|stack/);
+  });
+
   it("puts the cycle and the plan issues in the error data clients read", async () => {
     await taskloom.importPlanSource(threeTasks);
     const response = await handle("/api/trpc/links.create", {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ planSlug: "demo", from: "c", to: "a", kind: "requires" }),
+      body: JSON.stringify({ planSlug: "demo", from: "c", to: "a", kind: "requires", baseVersion: 1 }),
     });
     expect(response.status).toBe(400);
     const body = (await response.json()) as {
@@ -308,6 +458,19 @@ describe("over HTTP (the fetch adapter the web app mounts)", () => {
     };
     expect(body.error.data.cycle).toEqual(["c", "a", "b", "c"]);
     expect(body.error.data.code).toBe("BAD_REQUEST");
+  });
+
+  it("says in the error data which versions a stale edit was between", async () => {
+    await taskloom.importPlanSource(threeTasks);
+    await taskloom.importPlanSource(threeTasks.replace("echo c", "echo c2"));
+    const response = await handle("/api/trpc/tasks.delete", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ planSlug: "demo", key: "c", baseVersion: 1 }),
+    });
+    expect(response.status).toBe(409);
+    const body = (await response.json()) as { error: { data: { staleVersion: unknown; code: string } } };
+    expect(body.error.data).toMatchObject({ code: "CONFLICT", staleVersion: { base: 1, current: 2 } });
   });
 
   it("streams server-sent events in batches tracked by their last id, and resumes from lastEventId", async () => {

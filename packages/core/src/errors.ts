@@ -20,9 +20,49 @@ export class TaskloomError extends Error {
   }
 }
 
+/**
+ * What kind of problem a plan issue is, for programs (the web form routes issues to its fields by it):
+ * - `syntax`: the text is not readable YAML/JSON; `duplicate_key`: a mapping repeats a key.
+ * - `unknown_field`: a field the format does not have; `field_not_allowed`: a real field in the wrong place
+ *   (a shell field on an http task, a task-only field in `defaults`).
+ * - `required`: a required field is missing (`fieldPath` ends with the missing field).
+ * - `invalid_type`, `invalid_value`, `too_small`, `too_big`: a field's value is of the wrong type, not one of
+ *   the allowed values, or out of range; `invalid_duration`: not a duration such as `30s`; `invalid_url`.
+ * - `invalid_key`: a task key, param, env or header name that breaks the naming rule; `reserved`: `__proto__`.
+ * - `unknown_task`, `self_reference`, `duplicate_link`: a `requires`/`refers` entry that names no task, the task
+ *   itself, or a task already listed; `cycle`: `requires` links that close a cycle.
+ * - `template`: a `{{…}}` reference that cannot resolve; `too_deep`: a value nested deeper than
+ *   `MAX_NESTING_DEPTH` (or an alias that refers to itself); `empty`: an empty document; `invalid`: anything else.
+ */
+export type PlanIssueCode =
+  | "syntax"
+  | "duplicate_key"
+  | "unknown_field"
+  | "field_not_allowed"
+  | "required"
+  | "invalid_type"
+  | "invalid_value"
+  | "too_small"
+  | "too_big"
+  | "invalid_duration"
+  | "invalid_url"
+  | "invalid_key"
+  | "reserved"
+  | "unknown_task"
+  | "self_reference"
+  | "duplicate_link"
+  | "cycle"
+  | "template"
+  | "too_deep"
+  | "empty"
+  | "invalid";
+
 /** One problem found in a plan document. `path` is the YAML/JSON path (`tasks.fetch.requires[0]`). */
 export interface PlanIssue {
   path: string;
+  /** The same path as segments (`["tasks", "fetch", "requires", 0]`); for `required`, the missing field's. */
+  fieldPath: (string | number)[];
+  code: PlanIssueCode;
   message: string;
   /** 1-based line in the source text, when known. */
   line?: number;

@@ -1,3 +1,4 @@
+export * from "./auth-token.ts";
 export * from "./backoff.ts";
 export * from "./context-types.ts";
 export * from "./errors.ts";

@@ -1,6 +1,12 @@
 export type { EventFilter, EventSubscription } from "./services/event-follower.ts";
 export { checkHealth, type HealthReport } from "./services/health.ts";
-export { PlanEditor, type PlanView } from "./services/plan-editor.ts";
+export {
+  type EditBase,
+  type EditResult,
+  PlanEditor,
+  type PlanView,
+  StalePlanVersionError,
+} from "./services/plan-editor.ts";
 export {
   type ImportedPlan,
   type RunOptions,

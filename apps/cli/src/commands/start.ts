@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import path from "node:path";
 import { BadInputError } from "@taskloom/core";
 import type { Taskloom } from "@taskloom/engine";
@@ -35,7 +36,7 @@ async function start(
 ): Promise<number> {
   const host = flags.host ?? context.env.TASKLOOM_HOST ?? "127.0.0.1";
   const port = flags.port ?? context.env.TASKLOOM_PORT ?? 3000;
-  if (!LOOPBACK.has(host) && !context.env.TASKLOOM_AUTH_TOKEN) {
+  if (!LOOPBACK.has(host) && !context.env.authToken) {
     throw new BadInputError(
       `refusing to listen on ${host} without TASKLOOM_AUTH_TOKEN: anyone who can reach it could run commands on this machine. Set a token, or bind 127.0.0.1.`,
     );
@@ -61,16 +62,16 @@ async function start(
     : null;
   await worker?.start();
 
-  const web = startWebServer({
-    host,
-    port,
-    env: {
-      ...context.webEnvironment(),
-      TASKLOOM_DATABASE_URL: `file:${location}`,
-      TASKLOOM_HOST: host,
-      TASKLOOM_PORT: String(port),
-    },
-  });
+  const tokenFile = handTokenToWebServer(context, location);
+  const webEnv: Record<string, string | undefined> = {
+    ...context.webEnvironment(),
+    TASKLOOM_DATABASE_URL: `file:${location}`,
+    TASKLOOM_HOST: host,
+    TASKLOOM_PORT: String(port),
+  };
+  delete webEnv.TASKLOOM_AUTH_TOKEN;
+  if (tokenFile) webEnv.TASKLOOM_AUTH_TOKEN_FILE = tokenFile.path;
+  const web = startWebServer({ host, port, env: webEnv });
   web.stderr?.on("data", (chunk: Buffer) => context.stderr.write(chunk));
   const url = `http://${host.includes(":") && !host.startsWith("[") ? `[${host}]` : host}:${port}`;
   const stopped = new Promise<number>((resolve) => {
@@ -83,6 +84,7 @@ async function start(
       );
       await worker?.stop();
       web.kill("SIGTERM");
+      tokenFile?.remove();
       await taskloom.close();
       resolve(code);
     };
@@ -97,6 +99,7 @@ async function start(
     await waitUntilServing(`${url}/api/health`, web, 60_000);
   } catch (error) {
     web.kill("SIGTERM");
+    tokenFile?.remove();
     await worker?.stop({ graceMs: 0 });
     await taskloom.close();
     throw error;
@@ -105,6 +108,25 @@ async function start(
     `Taskloom is running at ${url}\n  database  ${location}\n  worker    ${worker ? worker.id : "none (--no-worker)"}\nPress Ctrl-C to stop.\n`,
   );
   return stopped;
+}
+
+/**
+ * The web server gets the token as a file, never in its environment: task processes can read the
+ * environment of the processes around them (`/proc/<pid>/environ`), but not a 0600 file they are not told
+ * of. A token that came as a file is passed on as it is; one that came in a variable is written beside the
+ * database and removed on stop.
+ */
+function handTokenToWebServer(
+  context: CliContext,
+  databaseLocation: string,
+): { path: string; remove(): void } | null {
+  const { authToken, TASKLOOM_AUTH_TOKEN_FILE: given } = context.env;
+  if (given) return { path: path.resolve(given), remove() {} };
+  if (!authToken) return null;
+  const file = path.join(path.dirname(databaseLocation), "web-auth-token");
+  fs.rmSync(file, { force: true });
+  fs.writeFileSync(file, `${authToken}\n`, { mode: 0o600 });
+  return { path: file, remove: () => fs.rmSync(file, { force: true }) };
 }
 
 async function seedIfEmpty(context: CliContext, taskloom: Taskloom): Promise<void> {

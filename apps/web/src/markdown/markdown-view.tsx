@@ -1,116 +1,80 @@
-import { type ReactNode, useMemo } from "react";
-import { type Block, type Inline, parseMarkdown } from "./parse-markdown.ts";
+import type { ReactNode } from "react";
+import Markdown, { type Components } from "react-markdown";
+import { isExternalHref, safeHref } from "./safe-url.ts";
 
 const HEADING_CLASSES = {
-  1: "text-xl font-semibold",
-  2: "text-lg font-semibold",
-  3: "text-base font-semibold",
-  4: "text-sm font-semibold",
-  5: "text-sm font-semibold",
-  6: "text-sm font-semibold text-slate-600",
+  h1: "text-xl font-semibold",
+  h2: "text-lg font-semibold",
+  h3: "text-base font-semibold",
+  h4: "text-sm font-semibold",
+  h5: "text-sm font-semibold",
+  h6: "text-sm font-semibold text-slate-600",
 } as const;
 
-// Nodes have no identity beyond their place in the document, which a render never reorders: the index is
-// the key.
-function renderInline(nodes: readonly Inline[]): ReactNode[] {
-  return nodes.map((node, index) => renderInlineNode(node, index));
-}
-
-function renderInlineNode(node: Inline, key: number): ReactNode {
-  switch (node.type) {
-    case "text":
-      return node.text;
-    case "code":
-      return (
-        <code key={key} className="rounded bg-slate-100 px-1 py-0.5 font-mono text-[0.85em]">
-          {node.text}
-        </code>
-      );
-    case "strong":
-      return <strong key={key}>{renderInline(node.children)}</strong>;
-    case "em":
-      return <em key={key}>{renderInline(node.children)}</em>;
-    case "link":
-      return (
-        <a
-          key={key}
-          href={node.href}
-          className="text-indigo-700 underline underline-offset-2"
-          rel="noopener noreferrer"
-          target={node.href.startsWith("/") || node.href.startsWith("#") ? undefined : "_blank"}
-        >
-          {renderInline(node.children)}
-        </a>
-      );
-  }
-}
-
-function renderBlocks(blocks: readonly Block[]): ReactNode[] {
-  return blocks.map((block, index) => renderBlock(block, index));
-}
-
-function renderBlock(block: Block, key: number): ReactNode {
-  switch (block.type) {
-    case "heading": {
-      const Tag = `h${block.level}` as const;
-      return (
-        <Tag key={key} className={HEADING_CLASSES[block.level]}>
-          {renderInline(block.children)}
-        </Tag>
-      );
-    }
-    case "paragraph":
-      return (
-        <p key={key} className="whitespace-pre-line">
-          {renderInline(block.children)}
-        </p>
-      );
-    case "code":
-      return (
-        <pre
-          key={key}
-          className="overflow-x-auto rounded-md bg-slate-900 p-3 font-mono text-xs text-slate-100"
-        >
-          <code>{block.text}</code>
-        </pre>
-      );
-    case "quote":
-      return (
-        <blockquote key={key} className="flex flex-col gap-2 border-l-4 border-slate-200 pl-3 text-slate-600">
-          {renderBlocks(block.children)}
-        </blockquote>
-      );
-    case "list": {
-      const items = block.items.map((item, itemIndex) => (
-        // biome-ignore lint/suspicious/noArrayIndexKey: list items are positional
-        <li key={itemIndex} className="[&>p]:inline">
-          {renderBlocks(item)}
-        </li>
-      ));
-      return block.ordered ? (
-        <ol key={key} start={block.start} className="flex list-decimal flex-col gap-1 pl-5">
-          {items}
-        </ol>
-      ) : (
-        <ul key={key} className="flex list-disc flex-col gap-1 pl-5">
-          {items}
-        </ul>
-      );
-    }
-    case "rule":
-      return <hr key={key} className="border-slate-200" />;
-  }
-}
+const COMPONENTS: Components = {
+  ...Object.fromEntries(
+    Object.entries(HEADING_CLASSES).map(([Tag, className]) => [
+      Tag,
+      ({ children }: { children?: ReactNode }) => {
+        const Heading = Tag as keyof typeof HEADING_CLASSES;
+        return <Heading className={className}>{children}</Heading>;
+      },
+    ]),
+  ),
+  p: ({ children }) => <p className="whitespace-pre-line">{children}</p>,
+  a: ({ href, children }) =>
+    href === undefined ? (
+      // A refused URL (see safeHref): the text stays, the link goes.
+      <span className="text-indigo-700">{children}</span>
+    ) : (
+      <a
+        href={href}
+        className="text-indigo-700 underline underline-offset-2"
+        rel="noopener noreferrer"
+        target={isExternalHref(href) ? "_blank" : undefined}
+      >
+        {children}
+      </a>
+    ),
+  // Images would load from anywhere the document names (and tell that server who reads it): alt text only.
+  img: ({ alt }) => <span className="text-slate-500">{alt ? `[image: ${alt}]` : "[image]"}</span>,
+  code: ({ children, className }) =>
+    className === undefined ? (
+      <code className="rounded bg-slate-100 px-1 py-0.5 font-mono text-[0.85em]">{children}</code>
+    ) : (
+      <code className={className}>{children}</code>
+    ),
+  pre: ({ children }) => (
+    <pre className="overflow-x-auto rounded-md bg-slate-900 p-3 font-mono text-xs text-slate-100 [&_code]:bg-transparent [&_code]:p-0">
+      {children}
+    </pre>
+  ),
+  blockquote: ({ children }) => (
+    <blockquote className="flex flex-col gap-2 border-l-4 border-slate-200 pl-3 text-slate-600">
+      {children}
+    </blockquote>
+  ),
+  ul: ({ children }) => <ul className="flex list-disc flex-col gap-1 pl-5">{children}</ul>,
+  ol: ({ children, start }) => (
+    <ol start={start} className="flex list-decimal flex-col gap-1 pl-5">
+      {children}
+    </ol>
+  ),
+  li: ({ children }) => <li className="[&>p]:inline">{children}</li>,
+  hr: () => <hr className="border-slate-200" />,
+};
 
 /**
- * Markdown rendered as React elements from a parsed tree: React escapes every text node, so a document
- * containing `<script>` or `<img onerror>` shows them as text. No HTML string is ever injected.
+ * Markdown (CommonMark, by react-markdown: a linear-time parser) rendered as React elements: React escapes
+ * every text node, raw HTML in the document is dropped, and every URL goes through `safeHref`. No HTML string
+ * is ever injected.
  */
 export function MarkdownView({ source, className }: { source: string; className?: string }) {
-  const blocks = useMemo(() => parseMarkdown(source), [source]);
   return (
     <div className={className ?? "flex flex-col gap-3 text-sm leading-6 text-slate-800"}>
-      {renderBlocks(blocks)}
+      <Markdown skipHtml components={COMPONENTS} urlTransform={(url) => safeHref(url)}>
+        {source}
+      </Markdown>
     </div>
   );
 }

@@ -20,9 +20,21 @@ export interface LiveRun {
 export interface LiveTaskRun {
   key: string;
   status: TaskRunStatus;
+  /** Attempts so far: events carry the attempt number in `data.attempt`. */
+  attempts: number;
   startedAt: number | null;
   finishedAt: number | null;
+  error: string | null;
+  reason: string | null;
 }
+
+/** Event types of a run whose whole meaning this module knows (anything else makes the run refetch). */
+const KNOWN_RUN_EVENTS: ReadonlySet<string> = new Set([
+  "task_run.status",
+  "run.status",
+  "run.created",
+  "run.cancel_requested",
+]);
 
 const taskStatuses: ReadonlySet<string> = new Set(TASK_RUN_STATUSES);
 const runStatuses: ReadonlySet<string> = new Set(RUN_STATUSES);
@@ -46,10 +58,21 @@ export function taskStatusChanges(events: readonly EventRecord[]): TaskStatusCha
   return changes;
 }
 
+function numberIn(data: Record<string, unknown> | null, field: string): number | undefined {
+  const value = data?.[field];
+  return typeof value === "number" && Number.isSafeInteger(value) ? value : undefined;
+}
+
+function textIn(data: Record<string, unknown> | null, field: string): string | undefined {
+  const value = data?.[field];
+  return typeof value === "string" ? value : undefined;
+}
+
 /**
  * Applies a batch of events to a cached run (react-query data), returning a new object when something
- * changed and the same one otherwise. Times come from the events, so the timeline moves without a refetch;
- * attempts, outputs and exit codes come from the refetch that finished tasks trigger.
+ * changed and the same one otherwise. Statuses, times, attempt numbers, errors and reasons come from the
+ * events, so the graph and the timeline move without a refetch; outputs, exit codes and the attempt history
+ * do not travel in events (see `detailsChangedBy`). Applying an event twice changes nothing more.
  */
 export function applyRunEvents<T extends LiveRun>(run: T, runId: string, events: readonly EventRecord[]): T {
   let status = run.status;
@@ -79,6 +102,12 @@ export function applyRunEvents<T extends LiveRun>(run: T, runId: string, events:
       const task = at === undefined ? undefined : tasks[at];
       if (at === undefined || task === undefined) continue;
       const next: LiveTaskRun = { ...task, status: event.toStatus };
+      const attempt = numberIn(event.data, "attempt");
+      if (attempt !== undefined) next.attempts = Math.max(task.attempts, attempt);
+      const error = textIn(event.data, "error");
+      if (error !== undefined) next.error = error;
+      const reason = textIn(event.data, "reason");
+      if (reason !== undefined) next.reason = reason;
       if (event.toStatus === "running") {
         next.startedAt = task.startedAt ?? event.createdAt;
         next.finishedAt = null;
@@ -113,16 +142,37 @@ export function countStatuses(
 }
 
 /**
- * Whether a batch holds news that the cached run cannot show from the events alone (attempt history,
- * outputs, exit codes, a run created or retried): then the run is refetched, at most once per batch.
+ * Whether a batch holds an event of this run that `applyRunEvents` cannot apply to `run`: a task the cached
+ * run does not have, a status it does not know, an event type it does not know. Only then is the whole run
+ * refetched (and when the stream reconnects, having missed events).
  */
-export function needsRefetch(events: readonly EventRecord[]): boolean {
-  return events.some(
-    (event) =>
-      (event.type === "task_run.status" &&
-        isTaskRunStatus(event.toStatus) &&
-        (isFinishedTaskStatus(event.toStatus) || event.toStatus === "retrying")) ||
-      event.type === "run.status" ||
-      event.type === "run.cancel_requested",
-  );
+export function cannotApply(run: LiveRun, runId: string, events: readonly EventRecord[]): boolean {
+  let keys: Set<string> | null = null;
+  for (const event of events) {
+    if (event.runId !== runId) continue;
+    if (!KNOWN_RUN_EVENTS.has(event.type)) return true;
+    if (event.type === "run.status" && !isRunStatus(event.toStatus)) return true;
+    if (event.type !== "task_run.status") continue;
+    if (event.taskKey === null || !isTaskRunStatus(event.toStatus)) return true;
+    keys ??= new Set(run.tasks.map((task) => task.key));
+    if (!keys.has(event.taskKey)) return true;
+  }
+  return false;
+}
+
+/**
+ * The tasks of this run whose outputs, exit code or attempt history changed in a batch (they started,
+ * finished or are retrying): events do not carry those, so the details panel fetches them when it shows
+ * one of these tasks, instead of the monitor refetching the run for every finished task.
+ */
+export function detailsChangedBy(runId: string, events: readonly EventRecord[]): Map<string, number> {
+  const changed = new Map<string, number>();
+  for (const event of events) {
+    if (event.runId !== runId || event.type !== "task_run.status" || event.taskKey === null) continue;
+    const to = event.toStatus;
+    if (to === "running" || to === "retrying" || (isTaskRunStatus(to) && isFinishedTaskStatus(to))) {
+      changed.set(event.taskKey, event.id);
+    }
+  }
+  return changed;
 }

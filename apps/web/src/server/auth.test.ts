@@ -1,9 +1,8 @@
 import { describe, expect, it, vi } from "vitest";
 
 vi.mock("server-only", () => ({}));
-const { isAllowedHost, isAuthorized, isCrossSiteRequest, presentedToken, safeNextPath } = await import(
-  "./auth.ts"
-);
+const { isAllowedHost, isAuthorized, isCrossSiteRequest, isHttpsRequest, presentedToken, safeNextPath } =
+  await import("./auth.ts");
 
 const headers = (init: Record<string, string>) => new Headers(init);
 
@@ -40,5 +39,44 @@ describe("auth", () => {
     expect(safeNextPath("//evil.example")).toBe("/plans");
     expect(safeNextPath("https://evil.example")).toBe("/plans");
     expect(safeNextPath(null)).toBe("/plans");
+    expect(safeNextPath("/plans/demo#task-a")).toBe("/plans/demo#task-a");
+  });
+
+  it("refuses `next` values a browser would turn into another site", () => {
+    // Browsers strip tabs and newlines and read `\` as `/`: each of these would land on evil.example.
+    for (const next of [
+      "/\t/evil.example",
+      "/\n/evil.example",
+      "/\r\n/evil.example",
+      "/\\evil.example",
+      "/\\/evil.example",
+      "\\\\evil.example",
+      "/%09/evil.example".replace("%09", "\t"),
+      "//evil.example/plans",
+      "/\u0000/evil.example",
+      "https://evil.example/",
+      "javascript:alert(1)",
+    ]) {
+      expect(safeNextPath(next), JSON.stringify(next)).toBe("/plans");
+    }
+    // Decoded the way the login page gets it from `?next=%2F%09%2Fevil.example`.
+    expect(safeNextPath(new URLSearchParams("next=%2F%09%2Fevil.example").get("next"))).toBe("/plans");
+    // Percent-encoded characters stay inside the path.
+    expect(safeNextPath("/runs?search=%2F%2Fx")).toBe("/runs?search=%2F%2Fx");
+  });
+
+  it("marks the cookie secure over https, and trusts X-Forwarded-Proto only from a trusted proxy", () => {
+    const forwarded = {
+      url: "http://127.0.0.1:3000/api/login",
+      headers: headers({ "x-forwarded-proto": "https" }),
+    };
+    expect(isHttpsRequest({ url: "https://taskloom.example/api/login", headers: headers({}) }, false)).toBe(
+      true,
+    );
+    expect(isHttpsRequest(forwarded, false)).toBe(false);
+    expect(isHttpsRequest(forwarded, true)).toBe(true);
+    expect(
+      isHttpsRequest({ ...forwarded, headers: headers({ "x-forwarded-proto": "http, https" }) }, true),
+    ).toBe(false);
   });
 });

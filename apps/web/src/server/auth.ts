@@ -72,8 +72,37 @@ export function isAllowedHost(headers: Headers, configuredHost: string, token: s
   return name === configuredHost || configuredHost === "0.0.0.0" || configuredHost === "::";
 }
 
-/** A same-site path to go back to after login; anything else (`//evil`, `https://…`) goes home. */
+const HOME = "/plans";
+/** Any origin will do: `next` is resolved against it only to see whether it stays there. */
+const PROBE_ORIGIN = "http://taskloom.invalid";
+
+/**
+ * A same-origin path to go back to after login; anything else goes home. Browsers drop tabs and newlines
+ * from URLs and read `\` as `/`, so `/\t/evil.example` would become `//evil.example`: a `next` holding any
+ * control character or backslash is refused outright, and what is left must resolve to this origin.
+ */
 export function safeNextPath(next: string | null | undefined): string {
-  if (!next?.startsWith("/") || next.startsWith("//") || next.startsWith("/\\")) return "/plans";
-  return next;
+  if (!next?.startsWith("/") || next.startsWith("//")) return HOME;
+  for (const character of next) {
+    const code = character.charCodeAt(0);
+    if (code < 0x20 || code === 0x7f || character === "\\") return HOME;
+  }
+  let url: URL;
+  try {
+    url = new URL(next, PROBE_ORIGIN);
+  } catch {
+    return HOME;
+  }
+  if (url.origin !== PROBE_ORIGIN) return HOME;
+  return `${url.pathname}${url.search}${url.hash}`;
+}
+
+/**
+ * Whether the browser reached us over HTTPS: the request URL says so, or, only when a proxy is trusted
+ * (`TASKLOOM_TRUST_PROXY`), the first `X-Forwarded-Proto` it set.
+ */
+export function isHttpsRequest(request: { url: string; headers: Headers }, trustProxy: boolean): boolean {
+  if (new URL(request.url).protocol === "https:") return true;
+  if (!trustProxy) return false;
+  return request.headers.get("x-forwarded-proto")?.split(",")[0]?.trim().toLowerCase() === "https";
 }

@@ -91,11 +91,23 @@ describe("draftFromDefinition", () => {
   });
 });
 
-it("maps issue paths to fields", () => {
-  expect(fieldOfIssue("tasks.a.retries.delay", "x", "a")).toBe("retriesDelay");
-  expect(fieldOfIssue('tasks.a.env["a.b"]', "x", "a")).toBe("env");
-  expect(fieldOfIssue("tasks.a", "missing required field `url` (for kind http)", "a")).toBe("url");
-  expect(fieldOfIssue("tasks.b.run", "x", "a")).toBe("general");
+it("maps issues to fields by path and code, not by their wording", () => {
+  const at = (code: string, ...fieldPath: (string | number)[]) => ({ code, fieldPath });
+  expect(fieldOfIssue(at("invalid_duration", "tasks", "a", "retries", "delay"), "a")).toBe("retriesDelay");
+  expect(fieldOfIssue(at("invalid_key", "tasks", "a", "env", "a.b"), "a")).toBe("env");
+  expect(fieldOfIssue(at("required", "tasks", "a", "url"), "a")).toBe("url");
+  expect(fieldOfIssue(at("invalid_key", "tasks", "A!"), "A!")).toBe("key");
+  expect(fieldOfIssue(at("unknown_task", "tasks", "a", "requires", 0), "a")).toBe("links");
+  expect(fieldOfIssue(at("invalid_type", "tasks", "b", "run"), "a")).toBe("general");
+  expect(fieldOfIssue(at("unknown_field", "tasks", "a", "colour"), "a")).toBe("general");
+});
+
+it("puts the issues the core reports on the fields they are about", () => {
+  const draft = { ...emptyDraft("http", "call"), url: "", timeout: "soon", retriesDelay: "fast" };
+  const { issues } = validateDraft(draft, context);
+  expect(issues.url).toEqual(["must not be empty"]);
+  expect(issues.timeout?.[0]).toContain("invalid duration `soon`");
+  expect(issues.retriesDelay?.[0]).toContain("invalid duration `fast`");
 });
 
 it("suggests free keys", () => {

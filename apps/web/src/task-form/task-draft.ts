@@ -262,13 +262,6 @@ export interface ValidationContext {
   otherKeys: readonly string[];
 }
 
-// The same segment rule as the core's issue paths (`tasks.fetch.run`, `tasks["Bad key"]`), so that issues
-// can be matched back to the form's fields.
-const PLAIN_SEGMENT = /^[A-Za-z0-9_-]+$/;
-function taskPathPrefix(key: string): string {
-  return PLAIN_SEGMENT.test(key) ? `tasks.${key}` : `tasks[${JSON.stringify(key)}]`;
-}
-
 const FIELD_OF_SEGMENT: Readonly<Record<string, TaskField>> = {
   name: "name",
   kind: "kind",
@@ -289,28 +282,29 @@ const FIELD_OF_SEGMENT: Readonly<Record<string, TaskField>> = {
   params: "general",
 };
 
-/** The form field a plan-file issue path (`tasks.fetch.retries.delay`) belongs to. */
-export function fieldOfIssue(path: string, message: string, key: string): TaskField {
-  const prefix = taskPathPrefix(key);
-  if (path === prefix) {
-    if (message.includes("`run`")) return "run";
-    if (message.includes("`url`")) return "url";
-    if (message.includes("task key")) return "key";
-    return "general";
-  }
-  if (!path.startsWith(prefix)) return "general";
-  const rest = path.slice(prefix.length);
-  if (rest.startsWith(".retries")) {
-    if (rest.startsWith(".retries.delay")) return "retriesDelay";
-    if (rest.startsWith(".retries.backoff")) return "backoff";
+/** What the form needs of a plan issue to place it: its machine-readable code and path segments. */
+export interface RoutableIssue {
+  code: string;
+  fieldPath: readonly (string | number)[];
+  message: string;
+}
+
+/**
+ * The form field a plan issue belongs to, by its path segments (`["tasks", "a", "retries", "delay"]`) and
+ * code, never by its wording. A missing required field's path names the field (`["tasks", "a", "url"]`).
+ */
+export function fieldOfIssue(issue: Omit<RoutableIssue, "message">, key: string): TaskField {
+  const [root, taskKey, field, detail] = issue.fieldPath;
+  if (root !== "tasks" || taskKey !== key) return "general";
+  if (field === undefined)
+    return issue.code === "invalid_key" || issue.code === "reserved" ? "key" : "general";
+  if (field === "retries") {
+    if (detail === "delay") return "retriesDelay";
+    if (detail === "backoff") return "backoff";
     return "retriesMax";
   }
-  const segment = /^\.([A-Za-z]+)|^\[/.exec(rest)?.[1];
-  if (segment === undefined) return "general";
-  const field = FIELD_OF_SEGMENT[segment];
-  if (field !== undefined) return field;
   // An unknown field names itself; it can only come from a bug in this form, so show it at the top.
-  return "general";
+  return typeof field === "string" ? (FIELD_OF_SEGMENT[field] ?? "general") : "general";
 }
 
 /**
@@ -334,20 +328,14 @@ export function validateDraft(
   tasks[checkedKey] = task;
   const outcome = validatePlanObject({ plan: context.planSlug, params: context.params, tasks });
   if (!outcome.ok) {
-    for (const issue of outcome.issues) {
-      addIssue(issues, fieldOfIssue(issue.path, issue.message, checkedKey), issue.message);
-    }
+    for (const issue of outcome.issues) addIssue(issues, fieldOfIssue(issue, checkedKey), issue.message);
   }
   return { task, issues, ok: Object.keys(issues).length === 0 };
 }
 
 /** Server-side plan issues (`error.data.planIssues`) mapped onto the form the same way. */
-export function issuesFromServer(
-  planIssues: readonly { path: string; message: string }[],
-  key: string,
-): FieldIssues {
+export function issuesFromServer(planIssues: readonly RoutableIssue[], key: string): FieldIssues {
   const issues: FieldIssues = {};
-  for (const issue of planIssues)
-    addIssue(issues, fieldOfIssue(issue.path, issue.message, key), issue.message);
+  for (const issue of planIssues) addIssue(issues, fieldOfIssue(issue, key), issue.message);
   return issues;
 }

@@ -2,6 +2,10 @@ import { TRPCClientError } from "@trpc/client";
 
 export interface PlanIssueData {
   path: string;
+  /** Segments of the path (`["tasks", "a", "timeout"]`); for a missing field, that field's. */
+  fieldPath: (string | number)[];
+  /** What kind of problem (`unknown_field`, `required`, `invalid_duration`, …): see `PlanIssueCode`. */
+  code: string;
   message: string;
   line?: number;
   column?: number;
@@ -12,6 +16,13 @@ interface ErrorData {
   httpStatus?: number;
   planIssues?: PlanIssueData[] | null;
   cycle?: string[] | null;
+  staleVersion?: StaleVersion | null;
+}
+
+/** An edit refused because the plan moved on: the version it started from and the current one. */
+export interface StaleVersion {
+  base: number;
+  current: number;
 }
 
 function dataOf(error: unknown): ErrorData | null {
@@ -30,6 +41,12 @@ export function planIssuesOf(error: unknown): PlanIssueData[] | null {
 export function cycleOf(error: unknown): string[] | null {
   const cycle = dataOf(error)?.cycle;
   return Array.isArray(cycle) && cycle.length > 0 ? cycle : null;
+}
+
+/** Set when an edit was refused because the plan changed since this tab loaded it. */
+export function staleVersionOf(error: unknown): StaleVersion | null {
+  const stale = dataOf(error)?.staleVersion;
+  return stale && typeof stale.base === "number" && typeof stale.current === "number" ? stale : null;
 }
 
 export function errorCodeOf(error: unknown): string | null {

@@ -1,11 +1,12 @@
 "use client";
 
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { MutationCache, QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import type { AppRouter } from "@taskloom/api";
 import { createTRPCClient, httpBatchStreamLink, httpSubscriptionLink, splitLink } from "@trpc/client";
 import { createTRPCContext } from "@trpc/tanstack-react-query";
 import { type ReactNode, useState } from "react";
-import { isClientError } from "./errors.ts";
+import { useStaleEdit } from "../features/editor/stale-edit.ts";
+import { isClientError, staleVersionOf } from "./errors.ts";
 
 export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRouter>();
 
@@ -13,6 +14,13 @@ const ENDPOINT = "/api/trpc";
 
 function makeQueryClient(): QueryClient {
   return new QueryClient({
+    // An edit refused because the plan moved on is shown once, wherever it came from, with a reload.
+    mutationCache: new MutationCache({
+      onError: (error) => {
+        const stale = staleVersionOf(error);
+        if (stale) useStaleEdit.getState().report(stale);
+      },
+    }),
     defaultOptions: {
       queries: {
         // Live data arrives through the event stream and explicit invalidation, not through refetch timers.

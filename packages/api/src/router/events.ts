@@ -11,9 +11,12 @@ export const eventsRouter = createTRPCRouter({
   subscribe: protectedProcedure
     .input(
       z.object({
-        runId: z.string().min(1).optional(),
-        planSlug: z.string().min(1).optional(),
-        lastEventId: z.string().regex(/^\d+$/).nullish(),
+        runId: z.string().min(1).max(128).optional(),
+        planSlug: z.string().min(1).max(64).optional(),
+        lastEventId: z
+          .string()
+          .regex(/^\d{1,15}$/)
+          .nullish(),
       }),
     )
     .subscription(async function* ({ ctx, input, signal }) {

@@ -1,13 +1,15 @@
 import { z } from "zod";
 import { createTRPCRouter, protectedProcedure } from "../trpc.ts";
+import { baseVersion, planSlug, taskKey } from "./inputs.ts";
 
 const link = z.object({
-  planSlug: z.string().min(1),
+  planSlug,
   /** The upstream task. */
-  from: z.string().min(1),
+  from: taskKey,
   /** The dependent task. */
-  to: z.string().min(1),
+  to: taskKey,
   kind: z.enum(["requires", "refers"]),
+  baseVersion,
 });
 
 export const linksRouter = createTRPCRouter({

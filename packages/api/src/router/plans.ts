@@ -1,7 +1,6 @@
 import { z } from "zod";
 import { createTRPCRouter, protectedProcedure } from "../trpc.ts";
-
-const slug = z.string().min(1).max(64);
+import { baseVersion, planSlug as slug } from "./inputs.ts";
 
 export const plansRouter = createTRPCRouter({
   list: protectedProcedure.query(({ ctx }) => ctx.taskloom.queries.listPlans()),
@@ -16,6 +15,7 @@ export const plansRouter = createTRPCRouter({
         name: z.string().max(200).optional(),
         goal: z.string().max(10_000).optional(),
         index: z.string().max(1_000_000).optional(),
+        baseVersion,
       }),
     )
     .mutation(({ ctx, input }) => ctx.editor.update(input)),

@@ -1,12 +1,18 @@
 import { RUN_STATUSES, RUN_TRIGGERS } from "@taskloom/core";
 import { z } from "zod";
 import { createTRPCRouter, protectedProcedure } from "../trpc.ts";
+import { planSlug, runCursor, taskKey, timestamp } from "./inputs.ts";
 
-const runId = z.string().min(1);
+const runId = z.string().min(1).max(128);
 
 export const runsRouter = createTRPCRouter({
   start: protectedProcedure
-    .input(z.object({ planSlug: z.string().min(1), params: z.record(z.string(), z.string()).optional() }))
+    .input(
+      z.object({
+        planSlug,
+        params: z.record(z.string().max(256), z.string().max(100_000)).optional(),
+      }),
+    )
     .mutation(async ({ ctx, input }) => {
       const created = await ctx.taskloom.startRun(input.planSlug, {
         trigger: "manual",
@@ -18,7 +24,7 @@ export const runsRouter = createTRPCRouter({
     .input(z.object({ runId }))
     .mutation(async ({ ctx, input }) => ({ status: await ctx.taskloom.cancelRun(input.runId) })),
   retryTask: protectedProcedure
-    .input(z.object({ runId, taskKey: z.string().min(1) }))
+    .input(z.object({ runId, taskKey }))
     .mutation(({ ctx, input }) => ctx.taskloom.retryTask(input.runId, input.taskKey)),
   get: protectedProcedure
     .input(z.object({ runId }))
@@ -26,13 +32,13 @@ export const runsRouter = createTRPCRouter({
   list: protectedProcedure
     .input(
       z.object({
-        planSlug: z.string().min(1).optional(),
+        planSlug: planSlug.optional(),
         status: z.enum(RUN_STATUSES).optional(),
         trigger: z.enum(RUN_TRIGGERS).optional(),
-        from: z.number().int().nonnegative().optional(),
-        to: z.number().int().nonnegative().optional(),
+        from: timestamp.optional(),
+        to: timestamp.optional(),
         search: z.string().min(1).max(200).optional(),
-        cursor: z.string().optional(),
+        cursor: runCursor.optional(),
         limit: z.number().int().min(1).max(200).optional(),
       }),
     )

@@ -1,8 +1,6 @@
 import { z } from "zod";
 import { createTRPCRouter, protectedProcedure } from "../trpc.ts";
-
-const planSlug = z.string().min(1);
-const key = z.string().min(1).max(128);
+import { baseVersion, taskKey as key, planSlug } from "./inputs.ts";
 
 export const tasksRouter = createTRPCRouter({
   /** `task` is a plan-file task object; the editor validates it with the plan-file rules. */
@@ -14,11 +12,12 @@ export const tasksRouter = createTRPCRouter({
         originalKey: key.optional(),
         task: z.record(z.string(), z.unknown()),
         position: z.object({ x: z.number().finite(), y: z.number().finite() }).optional(),
+        baseVersion,
       }),
     )
     .mutation(({ ctx, input }) => ctx.editor.upsertTask(input)),
   delete: protectedProcedure
-    .input(z.object({ planSlug, key }))
+    .input(z.object({ planSlug, key, baseVersion }))
     .mutation(({ ctx, input }) => ctx.editor.deleteTask(input)),
   setPositions: protectedProcedure
     .input(

@@ -55,7 +55,7 @@ export const stringListCheck = fromZod(z.array(z.string()));
 export const paramValueCheck: Check<ParamValue> = (value, path, issues) => {
   if (typeof value === "string" || typeof value === "boolean") return value;
   if (typeof value === "number" && Number.isFinite(value)) return normaliseZero(value);
-  issues.add(path, `expected a string, number or boolean, got ${describeValue(value)}`);
+  issues.add(path, `expected a string, number or boolean, got ${describeValue(value)}`, "invalid_type");
   return undefined;
 };
 
@@ -64,19 +64,19 @@ export const textValueCheck: Check<string> = (value, path, issues) => {
   if (typeof value === "string") return value;
   if ((typeof value === "number" && Number.isFinite(value)) || typeof value === "boolean")
     return String(value);
-  issues.add(path, `expected a string, got ${describeValue(value)}`);
+  issues.add(path, `expected a string, got ${describeValue(value)}`, "invalid_type");
   return undefined;
 };
 
 export const durationCheck: Check<number> = (value, path, issues) => {
   if (typeof value !== "string" && typeof value !== "number") {
-    issues.add(path, `expected a duration such as 30s, got ${describeValue(value)}`);
+    issues.add(path, `expected a duration such as 30s, got ${describeValue(value)}`, "invalid_duration");
     return undefined;
   }
   try {
     return parseDuration(value);
   } catch (error) {
-    issues.add(path, error instanceof Error ? error.message : String(error));
+    issues.add(path, error instanceof Error ? error.message : String(error), "invalid_duration");
     return undefined;
   }
 };
@@ -86,7 +86,7 @@ export const timeoutCheck: Check<number | null> = (value, path, issues) => {
   if (value === null) return null;
   const ms = durationCheck(value, path, issues);
   if (ms === 0) {
-    issues.add(path, "timeout must be at least 1ms (use null for no timeout)");
+    issues.add(path, "timeout must be at least 1ms (use null for no timeout)", "too_small");
     return undefined;
   }
   return ms;
@@ -99,14 +99,14 @@ export function recordCheck<T>(
 ): Check<Record<string, T>> {
   return (value, path, issues) => {
     if (!isPlainObject(value)) {
-      issues.add(path, `expected a mapping, got ${describeValue(value)}`);
+      issues.add(path, `expected a mapping, got ${describeValue(value)}`, "invalid_type");
       return undefined;
     }
     const entries: [string, T][] = [];
     for (const key of Object.keys(value)) {
       const problem = keyProblem(key);
       if (problem !== undefined) {
-        issues.add([...path, key], problem);
+        issues.add([...path, key], problem, isReservedName(key) ? "reserved" : "invalid_key");
         continue;
       }
       const parsed = valueCheck(value[key], [...path, key], issues);

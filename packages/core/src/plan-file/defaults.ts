@@ -14,3 +14,10 @@ export const DEFAULT_QUEUE = "default";
 
 /** Longest plan slug. */
 export const MAX_SLUG_LENGTH = 64;
+
+/**
+ * Deepest nesting of mappings and lists a plan document may have (the top-level mapping is level 1, so a
+ * noop `result` can nest about 60 levels). Deeper values, and YAML aliases that refer to themselves, are
+ * refused: every later step (storing, exporting, rendering) walks values recursively.
+ */
+export const MAX_NESTING_DEPTH = 64;

@@ -1,5 +1,5 @@
 export { canonicalJson } from "./canonical-json.ts";
-export { DEFAULT_QUEUE, DEFAULT_RETRY_POLICY } from "./defaults.ts";
+export { DEFAULT_QUEUE, DEFAULT_RETRY_POLICY, MAX_NESTING_DEPTH } from "./defaults.ts";
 export { formatDuration, parseDuration } from "./duration.ts";
 export { effectiveParams, resolveRunParams } from "./params.ts";
 export { planToDocument, serializePlan, taskToDocument } from "./serialize.ts";

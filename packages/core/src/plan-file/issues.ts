@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import type { PlanIssue } from "../errors.ts";
+import type { PlanIssue, PlanIssueCode } from "../errors.ts";
 
 /** A path into the plan document: mapping keys and sequence indices. */
 export type DocPath = readonly (string | number)[];
@@ -56,48 +56,59 @@ const EXPECTED: Record<string, string> = {
 };
 
 /** One zod issue as plan issues (an unrecognized-keys issue becomes one per key). */
-function fromZodIssue(issue: z.core.$ZodIssue): { path: DocPath; message: string }[] {
+function fromZodIssue(issue: z.core.$ZodIssue): { path: DocPath; message: string; code: PlanIssueCode }[] {
   const path = issue.path.filter((segment) => typeof segment !== "symbol") as (string | number)[];
   switch (issue.code) {
     case "unrecognized_keys":
-      return issue.keys.map((key) => ({ path: [...path, key], message: `unknown field \`${key}\`` }));
+      return issue.keys.map((key) => ({
+        path: [...path, key],
+        message: `unknown field \`${key}\``,
+        code: "unknown_field" as const,
+      }));
     case "invalid_type": {
       const expected = EXPECTED[issue.expected] ?? issue.expected;
       const got = "input" in issue ? describeValue(issue.input) : undefined;
       return [
-        { path, message: got === undefined ? `expected ${expected}` : `expected ${expected}, got ${got}` },
+        {
+          path,
+          message: got === undefined ? `expected ${expected}` : `expected ${expected}, got ${got}`,
+          code: "invalid_type",
+        },
       ];
     }
     case "invalid_value": {
       const options = issue.values.map(String).join(", ");
       const got = "input" in issue ? ` (got \`${String(issue.input)}\`)` : "";
-      return [{ path, message: `expected one of: ${options}${got}` }];
+      return [{ path, message: `expected one of: ${options}${got}`, code: "invalid_value" }];
     }
     case "too_small": {
       const minimum = String(issue.minimum);
+      const code = "too_small";
       if (issue.origin === "string") {
-        return [
-          { path, message: minimum === "1" ? "must not be empty" : `must be at least ${minimum} characters` },
-        ];
+        const message = minimum === "1" ? "must not be empty" : `must be at least ${minimum} characters`;
+        return [{ path, message, code }];
       }
       if (issue.origin === "array") {
-        return [
-          { path, message: minimum === "1" ? "must not be empty" : `must have at least ${minimum} items` },
-        ];
+        const message = minimum === "1" ? "must not be empty" : `must have at least ${minimum} items`;
+        return [{ path, message, code }];
       }
-      return [{ path, message: `must be at least ${minimum}` }];
+      return [{ path, message: `must be at least ${minimum}`, code }];
     }
     case "too_big": {
       const maximum = String(issue.maximum);
-      if (issue.origin === "string") return [{ path, message: `must be at most ${maximum} characters` }];
-      if (issue.origin === "array") return [{ path, message: `must have at most ${maximum} items` }];
+      const code = "too_big";
+      if (issue.origin === "string")
+        return [{ path, message: `must be at most ${maximum} characters`, code }];
+      if (issue.origin === "array") return [{ path, message: `must have at most ${maximum} items`, code }];
       if (issue.origin === "int" || issue.origin === "number") {
-        return [{ path, message: `must be at most ${maximum}` }];
+        return [{ path, message: `must be at most ${maximum}`, code }];
       }
-      return [{ path, message: issue.message }];
+      return [{ path, message: issue.message, code }];
     }
+    case "invalid_format":
+      return [{ path, message: issue.message || "invalid value", code: "invalid_value" }];
     default:
-      return [{ path, message: issue.message || "invalid value" }];
+      return [{ path, message: issue.message || "invalid value", code: "invalid" }];
   }
 }
 
@@ -114,8 +125,10 @@ export class IssueCollector {
     return this.issues.length;
   }
 
-  add(path: DocPath, message: string): void {
-    const issue: PlanIssue = { path: formatPath(path), message };
+  /** `field`: for a missing field (`required`), its name: the issue sits on its parent, the fix goes there. */
+  add(path: DocPath, message: string, code: PlanIssueCode, field?: string): void {
+    const fieldPath = field === undefined ? [...path] : [...path, field];
+    const issue: PlanIssue = { path: formatPath(path), fieldPath, code, message };
     const position = this.locate?.(path);
     if (position !== undefined) {
       issue.line = position.line;
@@ -125,13 +138,13 @@ export class IssueCollector {
   }
 
   /** Adds an issue whose position is already known (a syntax error). */
-  push(path: DocPath, message: string, line: number, column: number): void {
-    this.issues.push({ path: formatPath(path), message, line, column });
+  push(path: DocPath, message: string, code: PlanIssueCode, line: number, column: number): void {
+    this.issues.push({ path: formatPath(path), fieldPath: [...path], code, message, line, column });
   }
 
   addZod(error: z.ZodError, base: DocPath): void {
     for (const issue of error.issues) {
-      for (const { path, message } of fromZodIssue(issue)) this.add([...base, ...path], message);
+      for (const { path, message, code } of fromZodIssue(issue)) this.add([...base, ...path], message, code);
     }
   }
 

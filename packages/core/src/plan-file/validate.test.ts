@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { type PlanIssue, PlanValidationError } from "../errors.ts";
 import type { PlanDefinition } from "../types.ts";
+import { MAX_NESTING_DEPTH } from "./defaults.ts";
 import { parsePlanObject, parsePlanText, validatePlanObject, validatePlanText } from "./index.ts";
 
 function issuesOf(text: string): PlanIssue[] {
@@ -180,7 +181,14 @@ describe("validatePlanText: problems", () => {
   it("reports an unknown field with its line", () => {
     const issues = issuesOf("plan: p\ntasks:\n  a:\n    run: x\n    colour: blue\n");
     expect(issues).toEqual([
-      { path: "tasks.a.colour", message: "unknown field `colour`", line: 5, column: 5 },
+      {
+        path: "tasks.a.colour",
+        fieldPath: ["tasks", "a", "colour"],
+        code: "unknown_field",
+        message: "unknown field `colour`",
+        line: 5,
+        column: 5,
+      },
     ]);
   });
 
@@ -216,6 +224,8 @@ describe("validatePlanText: problems", () => {
     expect(issues).toEqual([
       {
         path: "tasks.a.kind",
+        fieldPath: ["tasks", "a", "kind"],
+        code: "invalid_value",
         message: "expected one of: shell, http, noop (got `python`)",
         line: 4,
         column: 5,
@@ -233,12 +243,24 @@ describe("validatePlanText: problems", () => {
       ["tasks.a", "missing required field `run` (for kind shell)", 3],
       ["tasks.b", "missing required field `url` (for kind http)", 4],
     ]);
+    // The issue sits on the task; the path a program routes it by names the missing field.
+    expect(issues.map((issue) => [issue.code, issue.fieldPath])).toEqual([
+      ["required", ["tasks", "a", "run"]],
+      ["required", ["tasks", "b", "url"]],
+    ]);
   });
 
   it("reports an unknown dependency", () => {
     const issues = issuesOf("plan: p\ntasks:\n  a:\n    run: x\n    requires: [b, nope]\n  b: { run: x }\n");
     expect(issues).toEqual([
-      { path: "tasks.a.requires[1]", message: "unknown task `nope` in requires", line: 5, column: 19 },
+      {
+        path: "tasks.a.requires[1]",
+        fieldPath: ["tasks", "a", "requires", 1],
+        code: "unknown_task",
+        message: "unknown task `nope` in requires",
+        line: 5,
+        column: 19,
+      },
     ]);
     expect(issuesOf("plan: p\ntasks:\n  a: { run: x, refers: [zz] }\n")[0]?.message).toBe(
       "unknown task `zz` in refers",
@@ -270,14 +292,30 @@ tasks:
     requires: [b]
 `);
     expect(issues).toEqual([
-      { path: "tasks.a.requires", message: "cycle: a -> b -> c -> a", line: 5, column: 5 },
+      {
+        path: "tasks.a.requires",
+        fieldPath: ["tasks", "a", "requires"],
+        code: "cycle",
+        message: "cycle: a -> b -> c -> a",
+        line: 5,
+        column: 5,
+      },
     ]);
   });
 
   it("reports a 2-cycle", () => {
     expect(
       issuesOf("plan: p\ntasks:\n  x: { run: x, requires: [y] }\n  y: { run: x, requires: [x] }\n"),
-    ).toEqual([{ path: "tasks.x.requires", message: "cycle: x -> y -> x", line: 3, column: 16 }]);
+    ).toEqual([
+      {
+        path: "tasks.x.requires",
+        fieldPath: ["tasks", "x", "requires"],
+        code: "cycle",
+        message: "cycle: x -> y -> x",
+        line: 3,
+        column: 16,
+      },
+    ]);
   });
 
   it("reports bad durations", () => {
@@ -486,7 +524,14 @@ describe("parsePlanText / validatePlanObject / parsePlanObject", () => {
       if (!(error instanceof PlanValidationError)) return;
       expect(error.code).toBe("PLAN_INVALID");
       expect(error.issues).toEqual([
-        { path: "tasks.a.requires[0]", message: "unknown task `b` in requires", line: 3, column: 27 },
+        {
+          path: "tasks.a.requires[0]",
+          fieldPath: ["tasks", "a", "requires", 0],
+          code: "unknown_task",
+          message: "unknown task `b` in requires",
+          line: 3,
+          column: 27,
+        },
       ]);
       expect(error.message).toContain("tasks.a.requires[0] (line 3): unknown task `b` in requires");
     }
@@ -496,7 +541,14 @@ describe("parsePlanText / validatePlanObject / parsePlanObject", () => {
     const outcome = validatePlanObject({ plan: "o", tasks: { a: { run: "x", requires: ["b"] } } });
     expect(outcome).toEqual({
       ok: false,
-      issues: [{ path: "tasks.a.requires[0]", message: "unknown task `b` in requires" }],
+      issues: [
+        {
+          path: "tasks.a.requires[0]",
+          fieldPath: ["tasks", "a", "requires", 0],
+          code: "unknown_task",
+          message: "unknown task `b` in requires",
+        },
+      ],
     });
     expect(parsePlanObject({ plan: "o", tasks: { a: { run: ["echo", "hi"] } } }).tasks[0]?.spec).toEqual({
       kind: "shell",
@@ -521,5 +573,83 @@ describe("parsePlanText / validatePlanObject / parsePlanObject", () => {
       "`__proto__` is reserved",
       "task key `__proto__` is reserved",
     ]);
+  });
+
+  it("gives every kind of problem its machine-readable code", () => {
+    const issues = issuesOf(`plan: Bad Slug
+extra: 1
+defaults: { requires: [a] }
+tasks:
+  A!: { run: x }
+  a: { run: x, url: "http://x.test", timeout: soon, priority: 1.5, requires: [a, zz], retries: { max: -1 } }
+  b: { kind: http, url: "ftp://x", headers: { "bad header": x } }
+  c: { run: "echo {{tasks.a.output}} {{nope}}" }
+  d: { kind: noop, requires: [e] }
+  e: { kind: noop, requires: [d] }
+`);
+    const codes = issues.map((issue) => [issue.path, issue.code]);
+    expect(codes).toEqual(
+      expect.arrayContaining([
+        ["plan", "invalid_value"],
+        ["extra", "unknown_field"],
+        ["defaults.requires", "field_not_allowed"],
+        ['tasks["A!"]', "invalid_key"],
+        ["tasks.a.url", "field_not_allowed"],
+        ["tasks.a.timeout", "invalid_duration"],
+        ["tasks.a.priority", "invalid_type"],
+        ["tasks.a.requires[0]", "self_reference"],
+        ["tasks.a.requires[1]", "unknown_task"],
+        ["tasks.a.retries.max", "too_small"],
+        ["tasks.b.url", "invalid_url"],
+        ['tasks.b.headers["bad header"]', "invalid_key"],
+        ["tasks.c.run", "template"],
+        ["tasks.d.requires", "cycle"],
+      ]),
+    );
+    expect(issuesOf("plan: p\ntasks: {a: {run: x}, a: {run: y}}\n")[0]?.code).toBe("duplicate_key");
+    expect(issuesOf("plan: [unclosed\n")[0]?.code).toBe("syntax");
+    expect(issuesOf("")[0]?.code).toBe("empty");
+  });
+});
+
+describe("nesting limit", () => {
+  const nested = (depth: number): unknown => {
+    let value: unknown = "leaf";
+    for (let level = 0; level < depth; level++) value = level % 2 === 0 ? [value] : { deeper: value };
+    return value;
+  };
+
+  it(`accepts a noop result up to the limit and refuses one level more (${MAX_NESTING_DEPTH} levels)`, () => {
+    // The document, `tasks` and the task are three levels: the result gets the rest.
+    const fits = validatePlanObject({
+      plan: "o",
+      tasks: { a: { kind: "noop", result: nested(MAX_NESTING_DEPTH - 3) } },
+    });
+    expect(fits.ok).toBe(true);
+    const deep = validatePlanObject({
+      plan: "o",
+      tasks: { a: { kind: "noop", result: nested(MAX_NESTING_DEPTH - 2) } },
+    });
+    expect(deep.ok ? [] : deep.issues.map((issue) => [issue.path, issue.code])).toEqual([
+      ["tasks.a.result", "too_deep"],
+    ]);
+  });
+
+  it("refuses JSON nested thousands deep without overflowing the stack", () => {
+    const text = `{"plan": "o", "tasks": {"a": {"kind": "noop", "result": ${"[".repeat(5000)}1${"]".repeat(5000)}}}}`;
+    expect(issuesOf(text).map((issue) => [issue.path, issue.code])).toEqual([["tasks.a.result", "too_deep"]]);
+    const outcome = validatePlanObject(JSON.parse(text) as unknown);
+    expect(outcome.ok ? [] : outcome.issues.map((issue) => issue.code)).toEqual(["too_deep"]);
+  });
+
+  it("refuses a YAML alias that refers to itself, with a validation issue", () => {
+    for (const text of [
+      "plan: o\ntasks:\n  a: { kind: noop, result: &r [ *r ] }\n",
+      "plan: o\ntasks:\n  a: &t { kind: noop, result: { again: *t } }\n",
+    ]) {
+      const issues = issuesOf(text);
+      expect(issues.map((issue) => [issue.path, issue.code])).toEqual([["tasks.a.result", "too_deep"]]);
+      expect(() => parsePlanText(text)).toThrow(PlanValidationError);
+    }
   });
 });

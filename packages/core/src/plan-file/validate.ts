@@ -32,8 +32,9 @@ import {
   TASK_KEY_PATTERN,
   timeoutCheck,
 } from "./checks.ts";
-import { DEFAULT_QUEUE, DEFAULT_RETRY_POLICY, MAX_SLUG_LENGTH } from "./defaults.ts";
+import { DEFAULT_QUEUE, DEFAULT_RETRY_POLICY, MAX_NESTING_DEPTH, MAX_SLUG_LENGTH } from "./defaults.ts";
 import { type DocPath, describeValue, IssueCollector, isPlainObject } from "./issues.ts";
+import { tooDeepAt } from "./nesting.ts";
 import { readSource } from "./yaml-source.ts";
 
 export type PlanValidationResult = { ok: true; plan: PlanDefinition } | { ok: false; issues: PlanIssue[] };
@@ -118,22 +119,26 @@ const retriesCheck: Check<RetryOverrides> = (value, path, issues) => {
 const runCheck: Check<string | string[]> = (value, path, issues) => {
   if (typeof value === "string") {
     if (value.trim() !== "") return value;
-    issues.add(path, "must not be empty");
+    issues.add(path, "must not be empty", "too_small");
     return undefined;
   }
   if (!Array.isArray(value)) {
-    issues.add(path, `expected a command string or a list of strings (argv), got ${describeValue(value)}`);
+    issues.add(
+      path,
+      `expected a command string or a list of strings (argv), got ${describeValue(value)}`,
+      "invalid_type",
+    );
     return undefined;
   }
   const before = issues.count;
-  if (value.length === 0) issues.add(path, "must not be empty");
+  if (value.length === 0) issues.add(path, "must not be empty", "too_small");
   const argv: string[] = [];
   value.forEach((item: unknown, index) => {
     if (typeof item === "string") argv.push(item);
-    else issues.add([...path, index], `expected a string, got ${describeValue(item)}`);
+    else issues.add([...path, index], `expected a string, got ${describeValue(item)}`, "invalid_type");
   });
   if (typeof value[0] === "string" && value[0] === "")
-    issues.add([...path, 0], "the program must not be empty");
+    issues.add([...path, 0], "the program must not be empty", "too_small");
   return issues.count === before ? argv : undefined;
 };
 
@@ -142,10 +147,18 @@ const bodyCheck: Check<string | null> = (value, path, issues) => {
   if (value === null || typeof value === "string") return value;
   if (Array.isArray(value) || isPlainObject(value)) {
     if (isJsonValue(value)) return JSON.stringify(value);
-    issues.add(path, "the body must be JSON-compatible (no special numbers or non-plain values)");
+    issues.add(
+      path,
+      "the body must be JSON-compatible (no special numbers or non-plain values)",
+      "invalid_value",
+    );
     return undefined;
   }
-  issues.add(path, `expected a string, or a mapping or list sent as JSON, got ${describeValue(value)}`);
+  issues.add(
+    path,
+    `expected a string, or a mapping or list sent as JSON, got ${describeValue(value)}`,
+    "invalid_type",
+  );
   return undefined;
 };
 
@@ -159,13 +172,17 @@ const urlCheck: Check<string> = (value, path, issues) => {
     protocol = undefined;
   }
   if (protocol === "http:" || protocol === "https:") return url;
-  issues.add(path, `invalid URL \`${url}\` (expected an http:// or https:// URL)`);
+  issues.add(path, `invalid URL \`${url}\` (expected an http:// or https:// URL)`, "invalid_url");
   return undefined;
 };
 
 const resultCheck: Check<unknown> = (value, path, issues) => {
   if (isJsonValue(value)) return JSON.parse(JSON.stringify(value)) as unknown;
-  issues.add(path, "`result` must be a JSON value (null, boolean, number, string, list or mapping)");
+  issues.add(
+    path,
+    "`result` must be a JSON value (null, boolean, number, string, list or mapping)",
+    "invalid_value",
+  );
   return undefined;
 };
 
@@ -229,17 +246,17 @@ function readDefaults(value: unknown, issues: IssueCollector): DefaultsDraft {
   if (value === undefined) return draft;
   const path = ["defaults"];
   if (!isPlainObject(value)) {
-    issues.add(path, `expected a mapping, got ${describeValue(value)}`);
+    issues.add(path, `expected a mapping, got ${describeValue(value)}`, "invalid_type");
     return draft;
   }
   for (const field of Object.keys(value)) {
     if ((DEFAULTS_FIELDS as readonly string[]).includes(field)) continue;
-    issues.add(
-      [...path, field],
-      ALL_TASK_FIELDS.has(field)
-        ? `field \`${field}\` is not valid in defaults (allowed: ${DEFAULTS_FIELDS.join(", ")})`
-        : unknownFieldMessage(field),
-    );
+    if (ALL_TASK_FIELDS.has(field)) {
+      const message = `field \`${field}\` is not valid in defaults (allowed: ${DEFAULTS_FIELDS.join(", ")})`;
+      issues.add([...path, field], message, "field_not_allowed");
+    } else {
+      issues.add([...path, field], unknownFieldMessage(field), "unknown_field");
+    }
   }
   draft.retries = readField(value, "retries", path, retriesCheck, issues) ?? {};
   const timeout = own(value, "timeout");
@@ -256,12 +273,16 @@ function readDefaults(value: unknown, issues: IssueCollector): DefaultsDraft {
 function readTask(key: string, value: unknown, issues: IssueCollector): TaskDraft | undefined {
   const path = ["tasks", key];
   if (isReservedName(key)) {
-    issues.add(path, `task key \`${key}\` is reserved`);
+    issues.add(path, `task key \`${key}\` is reserved`, "reserved");
   } else if (!TASK_KEY_PATTERN.test(key)) {
-    issues.add(path, `invalid task key \`${key}\`: use lowercase letters, digits, \`_\` and \`-\``);
+    issues.add(
+      path,
+      `invalid task key \`${key}\`: use lowercase letters, digits, \`_\` and \`-\``,
+      "invalid_key",
+    );
   }
   if (!isPlainObject(value)) {
-    issues.add(path, `a task must be a mapping, got ${describeValue(value)}`);
+    issues.add(path, `a task must be a mapping, got ${describeValue(value)}`, "invalid_type");
     return undefined;
   }
 
@@ -272,9 +293,9 @@ function readTask(key: string, value: unknown, issues: IssueCollector): TaskDraf
   for (const field of Object.keys(value)) {
     if ((COMMON_TASK_FIELDS as readonly string[]).includes(field)) continue;
     const owner = TASK_KINDS.find((candidate) => KIND_FIELDS[candidate].includes(field));
-    if (owner === undefined) issues.add([...path, field], unknownFieldMessage(field));
+    if (owner === undefined) issues.add([...path, field], unknownFieldMessage(field), "unknown_field");
     else if (kind !== undefined && owner !== kind) {
-      issues.add([...path, field], `field \`${field}\` is not valid for kind ${kind}`);
+      issues.add([...path, field], `field \`${field}\` is not valid for kind ${kind}`, "field_not_allowed");
     }
   }
 
@@ -311,7 +332,9 @@ function readTask(key: string, value: unknown, issues: IssueCollector): TaskDraf
 
   switch (kind) {
     case "shell":
-      if (own(value, "run") === undefined) issues.add(path, "missing required field `run` (for kind shell)");
+      if (own(value, "run") === undefined) {
+        issues.add(path, "missing required field `run` (for kind shell)", "required", "run");
+      }
       draft.run = readField(value, "run", path, runCheck, issues);
       draft.env = readField(value, "env", path, envCheck, issues);
       draft.hasCwd = rawCwd !== undefined;
@@ -320,7 +343,9 @@ function readTask(key: string, value: unknown, issues: IssueCollector): TaskDraf
       }
       break;
     case "http":
-      if (own(value, "url") === undefined) issues.add(path, "missing required field `url` (for kind http)");
+      if (own(value, "url") === undefined) {
+        issues.add(path, "missing required field `url` (for kind http)", "required", "url");
+      }
       draft.method = readField(value, "method", path, methodCheck, issues);
       draft.url = readField(value, "url", path, urlCheck, issues);
       draft.headers = readField(value, "headers", path, headersCheck, issues);
@@ -351,11 +376,12 @@ function checkLinks(task: TaskDraft, taskKeys: Set<string>, issues: IssueCollect
           linkKind === "requires"
             ? `task \`${task.key}\` requires itself`
             : `task \`${task.key}\` refers to itself`,
+          "self_reference",
         );
       } else if (!taskKeys.has(upstream)) {
-        issues.add(path, `unknown task \`${upstream}\` in ${linkKind}`);
+        issues.add(path, `unknown task \`${upstream}\` in ${linkKind}`, "unknown_task");
       } else if (seen.has(upstream)) {
-        issues.add(path, `duplicate task \`${upstream}\` in ${linkKind}`);
+        issues.add(path, `duplicate task \`${upstream}\` in ${linkKind}`, "duplicate_link");
       }
       seen.add(upstream);
     });
@@ -419,7 +445,7 @@ function checkTemplates(
   for (const field of templatedFields(task, defaults)) {
     const report = (message: string): void => {
       if (!field.inherited) {
-        issues.add(field.path, message);
+        issues.add(field.path, message, "template");
         return;
       }
       const id = JSON.stringify([field.path, message]);
@@ -455,7 +481,7 @@ function checkTemplates(
 function reportInherited(inherited: InheritedProblems, issues: IssueCollector): void {
   for (const { path, message, tasks } of inherited.values()) {
     const names = tasks.map((key) => `\`${key}\``).join(", ");
-    issues.add(path, `${message} (inherited by task${tasks.length === 1 ? "" : "s"} ${names})`);
+    issues.add(path, `${message} (inherited by task${tasks.length === 1 ? "" : "s"} ${names})`, "template");
   }
 }
 
@@ -505,18 +531,36 @@ function validateDocument(
   taskOrder: readonly string[] | undefined,
 ): PlanDefinition | undefined {
   if (value === null || value === undefined) {
-    issues.add([], "the plan file is empty");
+    issues.add([], "the plan file is empty", "empty");
+    return undefined;
+  }
+  const deep = tooDeepAt(value, MAX_NESTING_DEPTH);
+  if (deep !== undefined) {
+    // Where the deep value starts (`tasks.a.result`), not the 64 segments down to where it passes the limit.
+    issues.add(
+      deep.slice(0, 3),
+      `nested more than ${MAX_NESTING_DEPTH} levels deep (the plan-file limit), or an alias that contains itself`,
+      "too_deep",
+    );
     return undefined;
   }
   if (!isPlainObject(value)) {
-    issues.add([], `the plan file must be a mapping at the top level, got ${describeValue(value)}`);
+    issues.add(
+      [],
+      `the plan file must be a mapping at the top level, got ${describeValue(value)}`,
+      "invalid_type",
+    );
     return undefined;
   }
   for (const field of Object.keys(value)) {
-    if (!(ROOT_FIELDS as readonly string[]).includes(field)) issues.add([field], unknownFieldMessage(field));
+    if (!(ROOT_FIELDS as readonly string[]).includes(field)) {
+      issues.add([field], unknownFieldMessage(field), "unknown_field");
+    }
   }
 
-  if (own(value, "plan") === undefined) issues.add([], "missing required field `plan` (the plan's slug)");
+  if (own(value, "plan") === undefined) {
+    issues.add([], "missing required field `plan` (the plan's slug)", "required", "plan");
+  }
   const slug = readField(value, "plan", [], slugCheck, issues);
   const name = readField(value, "name", [], nonEmptyStringCheck, issues);
   const goal = readField(value, "goal", [], stringCheck, issues);
@@ -527,11 +571,15 @@ function validateDocument(
 
   const rawTasks = own(value, "tasks");
   if (rawTasks === undefined) {
-    issues.add([], "missing required field `tasks`");
+    issues.add([], "missing required field `tasks`", "required", "tasks");
     return undefined;
   }
   if (!isPlainObject(rawTasks)) {
-    issues.add(["tasks"], `expected a mapping of task keys to tasks, got ${describeValue(rawTasks)}`);
+    issues.add(
+      ["tasks"],
+      `expected a mapping of task keys to tasks, got ${describeValue(rawTasks)}`,
+      "invalid_type",
+    );
     return undefined;
   }
 
@@ -564,7 +612,7 @@ function validateDocument(
   const cycle = findCycle(keys, edges);
   const first = cycle?.[0];
   if (cycle !== null && first !== undefined)
-    issues.add(["tasks", first, "requires"], `cycle: ${cycle.join(" -> ")}`);
+    issues.add(["tasks", first, "requires"], `cycle: ${cycle.join(" -> ")}`, "cycle");
 
   if (issues.count > 0 || slug === undefined) return undefined;
   const tasks: TaskDefinition[] = [];
@@ -584,7 +632,7 @@ function validateDocument(
 
 function result(plan: PlanDefinition | undefined, issues: IssueCollector): PlanValidationResult {
   if (plan !== undefined && issues.count === 0) return { ok: true, plan };
-  if (issues.count === 0) issues.add([], "the plan is invalid");
+  if (issues.count === 0) issues.add([], "the plan is invalid", "invalid");
   return { ok: false, issues: issues.sorted() };
 }
 
@@ -614,7 +662,9 @@ export function validatePlanText(text: string, options: PlanTextOptions = {}): P
     if (parsed !== undefined) return validatePlanObject(parsed);
   }
   const issues = new IssueCollector(source.locate);
-  for (const error of source.errors) issues.push(error.path, error.message, error.line, error.column);
+  for (const error of source.errors) {
+    issues.push(error.path, error.message, error.code, error.line, error.column);
+  }
   const plan = source.fatal ? undefined : validateDocument(source.value, issues, source.taskOrder);
   return result(plan, issues);
 }

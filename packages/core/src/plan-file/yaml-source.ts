@@ -10,6 +10,7 @@ import {
   parseDocument,
   visit,
 } from "yaml";
+import type { PlanIssueCode } from "../errors.ts";
 import type { DocPath, Locate } from "./issues.ts";
 
 /** A plan document read from text: its value, its problems, and a way back from paths to lines. */
@@ -17,7 +18,7 @@ export interface SourceDocument {
   /** The document as plain JS values (undefined when it could not be read). */
   value: unknown;
   /** Syntax problems (duplicate keys included), with paths when they can be placed. */
-  errors: { path: DocPath; message: string; line: number; column: number }[];
+  errors: { path: DocPath; message: string; code: PlanIssueCode; line: number; column: number }[];
   /** Whether the errors leave the document unusable (anything besides duplicate keys). */
   fatal: boolean;
   locate: Locate;
@@ -115,6 +116,18 @@ function duplicateKeyOffsets(doc: Document): number[] {
   return offsets;
 }
 
+/** A stack overflow while reading means the text nests too deep (or an alias contains itself). */
+function readFailure(error: unknown): { message: string; code: PlanIssueCode } {
+  if (error instanceof RangeError) {
+    return {
+      message: "the document nests too deep to read (see the plan-file nesting limit)",
+      code: "too_deep",
+    };
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return { message: `cannot read the document: ${cleanMessage(message)}`, code: "syntax" };
+}
+
 function cleanMessage(message: string): string {
   const firstLine = message.split("\n", 1)[0] ?? message;
   return firstLine.replace(/ at line \d+, column \d+:?$/, "").trim() || "invalid YAML";
@@ -133,7 +146,7 @@ export function readSource(text: string): SourceDocument {
   } catch (error) {
     return {
       value: undefined,
-      errors: [{ path: [], message: `cannot read the document: ${String(error)}`, line: 1, column: 1 }],
+      errors: [{ path: [], ...readFailure(error), line: 1, column: 1 }],
       fatal: true,
       locate: () => undefined,
       taskOrder: undefined,
@@ -164,12 +177,19 @@ export function readSource(text: string): SourceDocument {
       errors.push({
         path,
         message: key === undefined ? "duplicate key" : `duplicate key \`${key}\``,
+        code: "duplicate_key",
         line,
         column,
       });
     } else {
       fatal = true;
-      errors.push({ path, message: cleanMessage(error.message), line, column });
+      // The parser reports its own stack overflow on deeply nested text as an error of the document.
+      const tooDeep = error.message.includes("Maximum call stack size exceeded");
+      errors.push(
+        tooDeep
+          ? { path: path.slice(0, 3), ...readFailure(new RangeError()), line, column }
+          : { path, message: cleanMessage(error.message), code: "syntax", line, column },
+      );
     }
   }
 
@@ -178,13 +198,7 @@ export function readSource(text: string): SourceDocument {
     value = fatal ? undefined : doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (error) {
     fatal = true;
-    const message = error instanceof Error ? error.message : String(error);
-    errors.push({
-      path: [],
-      message: `cannot read the document: ${cleanMessage(message)}`,
-      line: 1,
-      column: 1,
-    });
+    errors.push({ path: [], ...readFailure(error), line: 1, column: 1 });
   }
 
   let taskOrder: string[] | undefined;

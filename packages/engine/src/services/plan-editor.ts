@@ -38,6 +38,36 @@ interface PlanDocument {
 
 const linkField = (kind: LinkKind) => (kind === "requires" ? "requires" : "refers");
 
+/**
+ * What every edit may say about where it started: the plan version the editor showed. When set and the plan
+ * has moved on since, the edit is refused (`ConflictError`) instead of silently overwriting the other change.
+ * Default: unset, no check (a script that means "apply this to whatever is there").
+ */
+export interface EditBase {
+  baseVersion?: number;
+}
+
+/** What an edit leaves: the plan's version after it, for the next edit's `baseVersion`. */
+export interface EditResult {
+  version: number;
+}
+
+/** An edit started from a version the plan has since left: someone else's change would be overwritten. */
+export class StalePlanVersionError extends ConflictError {
+  readonly baseVersion: number;
+  readonly currentVersion: number;
+  constructor(baseVersion: number, currentVersion: number) {
+    super(
+      `the plan changed since you opened it: v${baseVersion} → v${currentVersion}; reload to see the change`,
+    );
+    this.name = "StalePlanVersionError";
+    this.baseVersion = baseVersion;
+    this.currentVersion = currentVersion;
+  }
+}
+
+type LinkInput = EditBase & { planSlug: string; from: string; to: string; kind: LinkKind };
+
 /** Every `{{tasks.KEY.output}}` inside any string of `value`, renamed. */
 function renameTemplateRefs(value: unknown, from: string, to: string): unknown {
   if (typeof value === "string") {
@@ -64,6 +94,8 @@ function listOf(task: Record<string, unknown>, field: "requires" | "refers"): st
 export class PlanEditor {
   readonly #store: RunStore;
   readonly #clock: Clock;
+  /** The last edit of each plan in flight: edits of one plan run one after another (read, check, write). */
+  readonly #editing = new Map<string, Promise<unknown>>();
 
   constructor(store: RunStore, clock: Clock) {
     this.#store = store;
@@ -105,8 +137,10 @@ export class PlanEditor {
     return { slug: definition.slug };
   }
 
-  async update(input: { slug: string; name?: string; goal?: string; index?: string }): Promise<void> {
-    await this.#edit(input.slug, {}, (doc) => {
+  async update(
+    input: EditBase & { slug: string; name?: string; goal?: string; index?: string },
+  ): Promise<EditResult> {
+    return this.#edit(input.slug, input.baseVersion, {}, (doc) => {
       if (input.name !== undefined) doc.name = input.name;
       if (input.goal !== undefined) doc.goal = input.goal;
       if (input.index !== undefined) doc.index = input.index;
@@ -117,14 +151,16 @@ export class PlanEditor {
    * Adds a task, or replaces one (`originalKey` set). `task` is a plan-file task object, exactly what the
    * task would look like in YAML. Renaming a task carries its links, template references and position along.
    */
-  async upsertTask(input: {
-    planSlug: string;
-    key: string;
-    originalKey?: string;
-    task: unknown;
-    /** Where the editor puts the task; default: where it was (a new task is laid out by the client). */
-    position?: { x: number; y: number };
-  }): Promise<void> {
+  async upsertTask(
+    input: EditBase & {
+      planSlug: string;
+      key: string;
+      originalKey?: string;
+      task: unknown;
+      /** Where the editor puts the task; default: where it was (a new task is laid out by the client). */
+      position?: { x: number; y: number };
+    },
+  ): Promise<EditResult> {
     if (input.task === null || typeof input.task !== "object" || Array.isArray(input.task)) {
       throw new BadInputError("task must be a mapping of plan-file task fields");
     }
@@ -132,7 +168,8 @@ export class PlanEditor {
     const positions = await this.#store.getTaskPositions(input.planSlug);
     const carried = input.originalKey !== undefined ? positions[input.originalKey] : undefined;
     const position = input.position ?? carried;
-    await this.#edit(input.planSlug, position ? { [input.key]: position } : {}, (doc) => {
+    const moved = position ? { [input.key]: position } : {};
+    return this.#edit(input.planSlug, input.baseVersion, moved, (doc) => {
       const original = input.originalKey;
       if (original === undefined) {
         if (doc.tasks[input.key]) throw new ConflictError(`task \`${input.key}\` already exists`);
@@ -164,8 +201,8 @@ export class PlanEditor {
   }
 
   /** Removes a task and every link to or from it. A task whose templates read its output must change first. */
-  async deleteTask(input: { planSlug: string; key: string }): Promise<void> {
-    await this.#edit(input.planSlug, {}, (doc) => {
+  async deleteTask(input: EditBase & { planSlug: string; key: string }): Promise<EditResult> {
+    return this.#edit(input.planSlug, input.baseVersion, {}, (doc) => {
       if (!doc.tasks[input.key]) throw new NotFoundError("task", `${input.planSlug}/${input.key}`);
       delete doc.tasks[input.key];
       for (const task of Object.values(doc.tasks)) {
@@ -187,8 +224,8 @@ export class PlanEditor {
    * Links `from` (upstream) to `to` (dependent). A `requires` link that would close a cycle is refused with
    * the cycle it would make, `from → to → … → from`.
    */
-  async createLink(input: { planSlug: string; from: string; to: string; kind: LinkKind }): Promise<void> {
-    await this.#edit(input.planSlug, {}, (doc, definition) => {
+  async createLink(input: LinkInput): Promise<EditResult> {
+    return this.#edit(input.planSlug, input.baseVersion, {}, (doc, definition) => {
       const target = this.#linkEnds(doc, input);
       const field = linkField(input.kind);
       if (listOf(target, field).includes(input.from)) {
@@ -199,8 +236,8 @@ export class PlanEditor {
     });
   }
 
-  async deleteLink(input: { planSlug: string; from: string; to: string; kind: LinkKind }): Promise<void> {
-    await this.#edit(input.planSlug, {}, (doc) => {
+  async deleteLink(input: LinkInput): Promise<EditResult> {
+    return this.#edit(input.planSlug, input.baseVersion, {}, (doc) => {
       const target = this.#linkEnds(doc, input);
       const field = linkField(input.kind);
       if (!listOf(target, field).includes(input.from)) {
@@ -211,9 +248,9 @@ export class PlanEditor {
   }
 
   /** Switches a link between `requires` and `refers` (becoming `requires` is checked for cycles). */
-  async setLinkKind(input: { planSlug: string; from: string; to: string; kind: LinkKind }): Promise<void> {
+  async setLinkKind(input: LinkInput): Promise<EditResult> {
     const other: LinkKind = input.kind === "requires" ? "refers" : "requires";
-    await this.#edit(input.planSlug, {}, (doc, definition) => {
+    return this.#edit(input.planSlug, input.baseVersion, {}, (doc, definition) => {
       const target = this.#linkEnds(doc, input);
       const oldField = linkField(other);
       const newField = linkField(input.kind);
@@ -251,16 +288,49 @@ export class PlanEditor {
     return result.plan;
   }
 
-  /** Load, change the plan-file document, re-validate, save as a new version (with `positions`, atomically). */
+  /**
+   * Load, check the base version, change the plan-file document, re-validate, save as a new version (with
+   * `positions`, atomically). Edits of one plan are serialised in this process, so two tabs' edits cannot both
+   * pass the version check and then both be written.
+   */
   async #edit(
     slug: string,
+    baseVersion: number | undefined,
     positions: Record<string, { x: number; y: number }>,
     mutate: (doc: PlanDocument, definition: PlanDefinition) => void,
-  ): Promise<void> {
-    const { definition, baseDir } = await this.#store.getPlanDefinition(slug);
+  ): Promise<EditResult> {
+    const previous = this.#editing.get(slug) ?? Promise.resolve();
+    const edit = previous.then(
+      () => this.#apply(slug, baseVersion, positions, mutate),
+      () => this.#apply(slug, baseVersion, positions, mutate),
+    );
+    this.#editing.set(slug, edit);
+    try {
+      return await edit;
+    } finally {
+      if (this.#editing.get(slug) === edit) this.#editing.delete(slug);
+    }
+  }
+
+  async #apply(
+    slug: string,
+    baseVersion: number | undefined,
+    positions: Record<string, { x: number; y: number }>,
+    mutate: (doc: PlanDocument, definition: PlanDefinition) => void,
+  ): Promise<EditResult> {
+    const { definition, baseDir, version } = await this.#store.getPlanDefinition(slug);
+    if (baseVersion !== undefined && baseVersion !== version) {
+      throw new StalePlanVersionError(baseVersion, version);
+    }
     const doc = planToDocument(definition) as PlanDocument;
     mutate(doc, definition);
     const next = this.#validate(doc);
-    await this.#store.importPlan(next, { baseDir, now: this.#clock.now(), reason: "edit", positions });
+    const saved = await this.#store.importPlan(next, {
+      baseDir,
+      now: this.#clock.now(),
+      reason: "edit",
+      positions,
+    });
+    return { version: saved.version };
   }
 }

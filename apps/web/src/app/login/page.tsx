@@ -9,7 +9,7 @@ export const metadata: Metadata = { title: "Sign in" };
 export const dynamic = "force-dynamic";
 
 interface Props {
-  searchParams: Promise<{ next?: string | string[]; error?: string | string[] }>;
+  searchParams: Promise<{ next?: string | string[]; error?: string | string[]; retry?: string | string[] }>;
 }
 
 export default async function LoginPage({ searchParams }: Props) {
@@ -17,6 +17,11 @@ export default async function LoginPage({ searchParams }: Props) {
   const next = safeNextPath(typeof params.next === "string" ? params.next : null);
   if (webEnv().authToken === undefined) redirect(next);
   const failed = params.error !== undefined;
+  const retrySeconds = typeof params.retry === "string" ? Number.parseInt(params.retry, 10) : Number.NaN;
+  const problem =
+    params.error === "throttled"
+      ? `Too many wrong tokens from this address: try again in ${Number.isFinite(retrySeconds) ? `${retrySeconds} s` : "a minute"}.`
+      : "That token is not right.";
   return (
     <main className="flex flex-1 items-center justify-center px-4">
       <form
@@ -49,7 +54,7 @@ export default async function LoginPage({ searchParams }: Props) {
           />
           {failed && (
             <p id="token-error" role="alert" className="text-xs text-rose-600">
-              That token is not right.
+              {problem}
             </p>
           )}
         </div>

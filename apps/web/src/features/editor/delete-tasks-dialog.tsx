@@ -6,6 +6,7 @@ import { Dialog } from "../../components/ui/dialog.tsx";
 import { Callout } from "../../components/ui/states.tsx";
 import { errorMessage } from "../../trpc/errors.ts";
 import { useTRPC } from "../../trpc/react.tsx";
+import { usePlanVersion } from "./plan-version.ts";
 
 /** Confirms deleting tasks; their links go with them (the server removes them in the same edit). */
 export function DeleteTasksDialog({
@@ -23,11 +24,14 @@ export function DeleteTasksDialog({
 }) {
   const trpc = useTRPC();
   const remove = useMutation(trpc.tasks.delete.mutationOptions());
+  const version = usePlanVersion(planSlug);
   const open = keys.length > 0;
 
   async function confirm() {
     try {
-      for (const key of keys) await remove.mutateAsync({ planSlug, key });
+      for (const key of keys) {
+        await version.edit((baseVersion) => remove.mutateAsync({ planSlug, key, baseVersion }));
+      }
       await onDeleted();
       onClose();
     } catch {

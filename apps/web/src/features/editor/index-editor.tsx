@@ -9,18 +9,31 @@ import { toast } from "../../components/ui/toaster.tsx";
 import { MarkdownView } from "../../markdown/markdown-view.tsx";
 import { errorMessage } from "../../trpc/errors.ts";
 import { useTRPC } from "../../trpc/react.tsx";
+import { usePlanVersion } from "./plan-version.ts";
+import { useEditBase } from "./use-edit-base.ts";
 
 /** The plan's INDEX document: the conventions every task follows (and, later, LLM tasks' first context). */
-export function IndexEditor({ planSlug, index }: { planSlug: string; index: string }) {
+export function IndexEditor({
+  planSlug,
+  index,
+  planVersion,
+}: {
+  planSlug: string;
+  index: string;
+  planVersion: number;
+}) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const [text, setText] = useState(index);
+  const version = usePlanVersion(planSlug);
+  const edit = useEditBase(index, planVersion);
+  const { value: text, setValue: setText, dirty, baseVersion } = edit;
   const [mode, setMode] = useState<"write" | "preview">(index === "" ? "write" : "preview");
-  const dirty = text !== index;
 
   const save = useMutation(
     trpc.plans.update.mutationOptions({
-      onSuccess: async () => {
+      onSuccess: async (saved, input) => {
+        version.saved(saved);
+        edit.saved(saved.version, input.index);
         await queryClient.invalidateQueries({ queryKey: trpc.plans.get.queryKey({ slug: planSlug }) });
         toast.success("INDEX saved");
       },
@@ -39,7 +52,7 @@ export function IndexEditor({ planSlug, index }: { planSlug: string; index: stri
         />
         <div className="flex items-center gap-2">
           {dirty && <span className="text-xs text-amber-700">Unsaved changes</span>}
-          <Button size="sm" onClick={() => setText(index)} disabled={!dirty}>
+          <Button size="sm" onClick={edit.revert} disabled={!dirty}>
             Revert
           </Button>
           <Button
@@ -47,7 +60,7 @@ export function IndexEditor({ planSlug, index }: { planSlug: string; index: stri
             variant="primary"
             disabled={!dirty}
             busy={save.isPending}
-            onClick={() => save.mutate({ slug: planSlug, index: text })}
+            onClick={() => save.mutate({ slug: planSlug, index: text, baseVersion })}
           >
             Save
           </Button>
@@ -66,7 +79,7 @@ export function IndexEditor({ planSlug, index }: { planSlug: string; index: stri
             onKeyDown={(event) => {
               if ((event.metaKey || event.ctrlKey) && event.key === "s") {
                 event.preventDefault();
-                if (dirty) save.mutate({ slug: planSlug, index: text });
+                if (dirty) save.mutate({ slug: planSlug, index: text, baseVersion });
               }
             }}
             spellCheck

@@ -45,6 +45,7 @@ import { IndexEditor } from "./index-editor.tsx";
 import { PlanRunsList } from "./plan-runs-list.tsx";
 import { PlanSettingsForm } from "./plan-settings-form.tsx";
 import { RunPlanControl } from "./run-with-params-dialog.tsx";
+import { StaleEditBanner } from "./stale-edit-banner.tsx";
 import { TaskForm } from "./task-form.tsx";
 import { TaskList } from "./task-list.tsx";
 import { usePlanGraph } from "./use-plan-graph.ts";
@@ -190,6 +191,7 @@ function PlanEditor({ plan }: { plan: PlanView }) {
   return (
     <TaskStatusProvider store={statusStore}>
       <div className="flex min-h-0 flex-1 flex-col">
+        <StaleEditBanner />
         <div className="flex h-12 shrink-0 items-center gap-3 border-b border-slate-200 bg-white px-4">
           <Link href="/plans" className="flex items-center gap-1 text-sm text-slate-500 hover:text-slate-800">
             <ChevronLeftIcon size={14} />
@@ -325,8 +327,9 @@ function PlanEditor({ plan }: { plan: PlanView }) {
                       New task
                     </h2>
                     <TaskForm
-                      key={`new@${plan.version}`}
+                      key="new"
                       planSlug={plan.slug}
+                      planVersion={plan.version}
                       planParams={plan.params}
                       otherKeys={taskKeys}
                       initial={emptyDraft("shell", suggestKey(taskKeys))}
@@ -346,8 +349,9 @@ function PlanEditor({ plan }: { plan: PlanView }) {
                       </span>
                     </div>
                     <TaskForm
-                      key={`${selectedTask.key}@${plan.version}`}
+                      key={selectedTask.key}
                       planSlug={plan.slug}
+                      planVersion={plan.version}
                       planParams={plan.params}
                       otherKeys={taskKeys.filter((key) => key !== selectedTask.key)}
                       initial={draftFromDefinition(selectedTask)}
@@ -373,12 +377,12 @@ function PlanEditor({ plan }: { plan: PlanView }) {
                   </div>
                 ))}
               {tab === "index" && (
-                <IndexEditor key={`index@${plan.version}`} planSlug={plan.slug} index={plan.index} />
+                <IndexEditor planSlug={plan.slug} index={plan.index} planVersion={plan.version} />
               )}
               {tab === "runs" && (
                 <PlanRunsList planSlug={plan.slug} overlayRunId={overlayRunId} onOverlay={setOverlayRunId} />
               )}
-              {tab === "plan" && <PlanSettingsForm key={`plan@${plan.version}`} plan={plan} />}
+              {tab === "plan" && <PlanSettingsForm plan={plan} />}
             </div>
           </aside>
         </div>

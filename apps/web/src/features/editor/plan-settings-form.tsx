@@ -1,7 +1,7 @@
 "use client";
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { type FormEvent, useState } from "react";
+import type { FormEvent } from "react";
 import { Button } from "../../components/ui/button.tsx";
 import { Field, Input, Textarea } from "../../components/ui/field.tsx";
 import { Callout } from "../../components/ui/states.tsx";
@@ -9,15 +9,25 @@ import { toast } from "../../components/ui/toaster.tsx";
 import { errorMessage } from "../../trpc/errors.ts";
 import { useTRPC } from "../../trpc/react.tsx";
 import type { PlanView } from "../../trpc/types.ts";
+import { usePlanVersion } from "./plan-version.ts";
+import { useEditBase } from "./use-edit-base.ts";
+
+const sameSettings = (a: { name: string; goal: string }, b: { name: string; goal: string }) =>
+  a.name === b.name && a.goal === b.goal;
 
 export function PlanSettingsForm({ plan }: { plan: PlanView }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const [name, setName] = useState(plan.name);
-  const [goal, setGoal] = useState(plan.goal);
+  const version = usePlanVersion(plan.slug);
+  const edit = useEditBase({ name: plan.name, goal: plan.goal }, plan.version, sameSettings);
+  const { name, goal } = edit.value;
+  const setName = (next: string) => edit.setValue((current) => ({ ...current, name: next }));
+  const setGoal = (next: string) => edit.setValue((current) => ({ ...current, goal: next }));
   const update = useMutation(
     trpc.plans.update.mutationOptions({
-      onSuccess: async () => {
+      onSuccess: async (saved, input) => {
+        version.saved(saved);
+        edit.saved(saved.version, { name: input.name ?? name, goal: input.goal ?? goal });
         await Promise.all([
           queryClient.invalidateQueries({ queryKey: trpc.plans.get.queryKey({ slug: plan.slug }) }),
           queryClient.invalidateQueries({ queryKey: trpc.plans.list.queryKey() }),
@@ -26,13 +36,13 @@ export function PlanSettingsForm({ plan }: { plan: PlanView }) {
       },
     }),
   );
-  const dirty = name !== plan.name || goal !== plan.goal;
+  const { dirty, baseVersion } = edit;
   const nameProblem = name.trim() === "" ? "a name is required" : null;
 
   function submit(event: FormEvent) {
     event.preventDefault();
     if (nameProblem) return;
-    update.mutate({ slug: plan.slug, name: name.trim(), goal });
+    update.mutate({ slug: plan.slug, name: name.trim(), goal, baseVersion });
   }
 
   const params = Object.entries(plan.params);

@@ -23,6 +23,8 @@ import {
 import { errorMessage, planIssuesOf } from "../../trpc/errors.ts";
 import { useTRPC } from "../../trpc/react.tsx";
 import { KeyValueEditor } from "./key-value-editor.tsx";
+import { usePlanVersion } from "./plan-version.ts";
+import { useEditBase } from "./use-edit-base.ts";
 
 const KIND_HINTS: Record<TaskKind, string> = {
   shell: "Runs a command in its own process group",
@@ -36,6 +38,8 @@ interface TaskFormProps {
   /** Keys of the plan's other tasks. */
   otherKeys: readonly string[];
   initial: TaskDraft;
+  /** The plan version `initial` comes from. */
+  planVersion: number;
   /** Set when editing a stored task: its key before any rename. */
   originalKey?: string;
   onSaved: (key: string, created: boolean) => void | Promise<void>;
@@ -54,6 +58,7 @@ export function TaskForm({
   planParams,
   otherKeys,
   initial,
+  planVersion,
   originalKey,
   onSaved,
   placeNewTask,
@@ -61,7 +66,8 @@ export function TaskForm({
   onDelete,
 }: TaskFormProps) {
   const trpc = useTRPC();
-  const [draft, setDraft] = useState(initial);
+  const edit = useEditBase(initial, planVersion);
+  const { value: draft, setValue: setDraft, baseVersion } = edit;
   const [touched, setTouched] = useState<ReadonlySet<TaskField>>(new Set());
   const [submitted, setSubmitted] = useState(false);
   const [serverIssues, setServerIssues] = useState<FieldIssues>({});
@@ -74,6 +80,7 @@ export function TaskForm({
   const validation = useMemo(() => validateDraft(draft, context), [draft, context]);
 
   const upsert = useMutation(trpc.tasks.upsert.mutationOptions());
+  const version = usePlanVersion(planSlug);
 
   function change<K extends keyof TaskDraft>(field: K, value: TaskDraft[K]) {
     setDraft((current) => ({ ...current, [field]: value }));
@@ -97,13 +104,16 @@ export function TaskForm({
     if (!validation.ok) return;
     const key = draft.key.trim();
     try {
-      await upsert.mutateAsync({
+      const saved = await upsert.mutateAsync({
         planSlug,
         key,
         ...(originalKey !== undefined ? { originalKey } : {}),
         ...(creating && placeNewTask ? { position: placeNewTask() } : {}),
         task: validation.task,
+        baseVersion,
       });
+      version.saved(saved);
+      edit.saved(saved.version);
       await onSaved(key, creating);
     } catch (error) {
       const planIssues = planIssuesOf(error);

@@ -33,6 +33,7 @@ import { cycleOf, errorMessage } from "../../trpc/errors.ts";
 import { useTRPC } from "../../trpc/react.tsx";
 import type { PlanView } from "../../trpc/types.ts";
 import { FIT_VIEW_OPTIONS } from "../graph-canvas/graph-canvas.tsx";
+import { usePlanVersion } from "./plan-version.ts";
 
 const FIT_VIEW = { ...FIT_VIEW_OPTIONS, duration: 250 } as const;
 /** Keyboard nudges arrive one per key press: wait for a pause before saving the positions. */
@@ -57,6 +58,7 @@ export function usePlanGraph(plan: PlanView, onDeleteTasks: (keys: string[]) => 
   const [linkError, setLinkError] = useState<string | null>(null);
 
   const planSlug = plan.slug;
+  const version = usePlanVersion(planSlug);
   const planKey = useMemo(() => trpc.plans.get.queryKey({ slug: planSlug }), [trpc, planSlug]);
   const taskKeys = useMemo(() => plan.tasks.map((task) => task.key), [plan.tasks]);
   const links = useMemo(() => edges.map(linkOfEdge), [edges]);
@@ -185,19 +187,16 @@ export function usePlanGraph(plan: PlanView, onDeleteTasks: (keys: string[]) => 
       }
       setLinkError(null);
       setEdges((current) => [...current, ...toLinkEdges([link])]);
-      createLink.mutate(
-        { planSlug, ...link },
-        {
-          onError: (error) => {
-            setEdges((current) => current.filter((edge) => edge.id !== edgeId(link)));
-            const cycle = cycleOf(error);
-            refuse(cycle ? cycleMessage(cycle) : `The link was not saved: ${errorMessage(error)}`);
-          },
-          onSettled: () => void invalidatePlan(),
-        },
-      );
+      version
+        .edit((baseVersion) => createLink.mutateAsync({ planSlug, ...link, baseVersion }))
+        .catch((error: unknown) => {
+          setEdges((current) => current.filter((edge) => edge.id !== edgeId(link)));
+          const cycle = cycleOf(error);
+          refuse(cycle ? cycleMessage(cycle) : `The link was not saved: ${errorMessage(error)}`);
+        })
+        .finally(() => void invalidatePlan());
     },
-    [taskKeys, links, refuse, setEdges, createLink, planSlug, invalidatePlan],
+    [taskKeys, links, refuse, setEdges, createLink, planSlug, invalidatePlan, version],
   );
 
   const isValidConnection = useCallback(
@@ -224,17 +223,15 @@ export function usePlanGraph(plan: PlanView, onDeleteTasks: (keys: string[]) => 
   const deleteLinksRemote = useCallback(
     (removed: readonly GraphLink[]) => {
       for (const link of removed) {
-        deleteLink.mutate(
-          { planSlug, ...link },
-          {
-            onError: (error) =>
-              toast.error(`Link ${link.from} → ${link.to} not deleted`, errorMessage(error)),
-            onSettled: () => void invalidatePlan(),
-          },
-        );
+        version
+          .edit((baseVersion) => deleteLink.mutateAsync({ planSlug, ...link, baseVersion }))
+          .catch((error: unknown) =>
+            toast.error(`Link ${link.from} → ${link.to} not deleted`, errorMessage(error)),
+          )
+          .finally(() => void invalidatePlan());
       }
     },
-    [deleteLink, planSlug, invalidatePlan],
+    [deleteLink, planSlug, invalidatePlan, version],
   );
 
   const removeLink = useCallback(
@@ -261,18 +258,15 @@ export function usePlanGraph(plan: PlanView, onDeleteTasks: (keys: string[]) => 
             : edge,
         ),
       );
-      setKindMutation.mutate(
-        { planSlug, ...switched },
-        {
-          onError: (error) => {
-            const cycle = cycleOf(error);
-            refuse(cycle ? cycleMessage(cycle) : `The link was not changed: ${errorMessage(error)}`);
-          },
-          onSettled: () => void invalidatePlan(),
-        },
-      );
+      version
+        .edit((baseVersion) => setKindMutation.mutateAsync({ planSlug, ...switched, baseVersion }))
+        .catch((error: unknown) => {
+          const cycle = cycleOf(error);
+          refuse(cycle ? cycleMessage(cycle) : `The link was not changed: ${errorMessage(error)}`);
+        })
+        .finally(() => void invalidatePlan());
     },
-    [taskKeys, links, refuse, setEdges, setKindMutation, planSlug, invalidatePlan],
+    [taskKeys, links, refuse, setEdges, setKindMutation, planSlug, invalidatePlan, version],
   );
 
   /** Delete key: links go at once; tasks ask first (their links go with them). */

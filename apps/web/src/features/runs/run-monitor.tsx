@@ -224,10 +224,12 @@ function RunMonitor({
   run,
   stream,
   refetchRun,
+  needDetails,
 }: {
   run: RunDetail;
   stream: StreamState;
   refetchRun: () => void;
+  needDetails: (taskKey: string) => void;
 }) {
   const [statusStore] = useState(() => createTaskStatusStore());
   const [selectedKey, setSelectedKey] = useState<string | null>(null);
@@ -266,6 +268,11 @@ function RunMonitor({
   );
 
   const selected = selectedKey === null ? undefined : run.tasks.find((task) => task.key === selectedKey);
+  // The shown task's outputs and exit code are fetched when it is opened or moves on, not for every task.
+  const selectedStatus = selected?.status;
+  useEffect(() => {
+    if (selectedKey !== null && selectedStatus !== undefined) needDetails(selectedKey);
+  }, [selectedKey, selectedStatus, needDetails]);
 
   return (
     <TaskStatusProvider store={statusStore}>
@@ -363,7 +370,7 @@ function RunMonitor({
 }
 
 function LiveRunMonitor({ runId }: { runId: string }) {
-  const { run, live, stream, refetchRun } = useLiveRun(runId);
+  const { run, live, stream, refetchRun, needDetails } = useLiveRun(runId);
   if (run.isPending) return <PageSkeleton label="Loading the run…" header={["h-4 w-56", "h-3 w-44"]} />;
   if (run.isError || live === undefined) {
     if (errorCodeOf(run.error) === "NOT_FOUND") {
@@ -383,7 +390,7 @@ function LiveRunMonitor({ runId }: { runId: string }) {
     }
     return <ErrorState title="Could not load the run" error={run.error} onRetry={() => void run.refetch()} />;
   }
-  return <RunMonitor run={live} stream={stream} refetchRun={refetchRun} />;
+  return <RunMonitor run={live} stream={stream} refetchRun={refetchRun} needDetails={needDetails} />;
 }
 
 export function RunMonitorPage({ runId }: { runId: string }) {

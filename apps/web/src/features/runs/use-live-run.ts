@@ -2,41 +2,51 @@
 
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import type { EventRecord } from "@taskloom/core";
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { applyRunEvents, needsRefetch } from "../../runs/run-events.ts";
+import { useCallback, useEffect, useMemo, useRef } from "react";
+import { applyRunEvents, cannotApply, detailsChangedBy } from "../../runs/run-events.ts";
 import { useTRPC } from "../../trpc/react.tsx";
 import { type StreamState, useEventStream } from "../live/use-event-stream.ts";
 
 /** Refetches of the run's details are spaced at least this far apart, however busy the run is. */
 const REFETCH_AFTER_MS = 400;
-/** If refetches keep failing, the oldest unconfirmed events go past this many. */
-const MAX_PENDING = 20_000;
 
 /**
- * A run kept live from its event stream, without polling: the last fetched run (`runs.get`) with the events
- * received since that fetch started applied on top. Events that carry details the stream does not
- * (attempts, outputs, exit codes) trigger a refetch; once it lands, the events it already reflects are
- * dropped. So the view is never behind the stream, and never loses an event that raced a fetch.
+ * A run kept live from its event stream, without polling: the cached run (`runs.get`) with every event
+ * applied to it as it arrives (statuses, times, attempts, errors). The whole run is refetched only when the
+ * stream (re)connects, having missed events, or when an event cannot be applied; the outputs and exit code
+ * of a task that finished are fetched when the details panel shows it (`needDetails`). Events that arrive
+ * while a refetch is in flight are applied again on top of its answer, so none is lost to the race.
  */
 export function useLiveRun(runId: string) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const queryKey = useMemo(() => trpc.runs.get.queryKey({ runId }), [trpc, runId]);
-  const run = useQuery(trpc.runs.get.queryOptions({ runId }));
-  const [pending, setPending] = useState<EventRecord[]>([]);
+  const options = useMemo(() => trpc.runs.get.queryOptions({ runId }), [trpc, runId]);
+  const queryKey = options.queryKey;
+  const run = useQuery(options);
   const lastDelivered = useRef(0);
+  /** Events delivered since the refetch in flight started (null when none is). */
+  const inFlight = useRef<EventRecord[] | null>(null);
+  /** Tasks whose outputs, exit code or attempt history the cache lacks, with the event that said so. */
+  const staleDetails = useRef(new Map<string, number>());
   const refetchTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
-  const refetchSeq = useRef(0);
 
   const refetchRun = useCallback(async () => {
-    // Everything delivered before this point was committed before the read below: the fetch reflects it.
+    // Everything delivered before this point was committed before the read below: the answer reflects it.
     const cutoff = lastDelivered.current;
-    const seq = ++refetchSeq.current;
-    await queryClient.refetchQueries({ queryKey, exact: true });
-    const state = queryClient.getQueryState(queryKey);
-    if (seq !== refetchSeq.current || state?.status !== "success") return;
-    setPending((events) => (events.length === 0 ? events : events.filter((event) => event.id > cutoff)));
-  }, [queryClient, queryKey]);
+    const since: EventRecord[] = [];
+    inFlight.current = since;
+    try {
+      const fresh = await queryClient.fetchQuery({ ...options, staleTime: 0 });
+      queryClient.setQueryData(queryKey, applyRunEvents(fresh, runId, since));
+      for (const [key, eventId] of staleDetails.current) {
+        if (eventId <= cutoff) staleDetails.current.delete(key);
+      }
+    } catch {
+      // The query shows its error; the events applied so far stay.
+    } finally {
+      if (inFlight.current === since) inFlight.current = null;
+    }
+  }, [queryClient, options, queryKey, runId]);
 
   const scheduleRefetch = useCallback(() => {
     if (refetchTimer.current !== null) return;
@@ -56,11 +66,22 @@ export function useLiveRun(runId: string) {
   const onEvents = useCallback(
     (events: EventRecord[]) => {
       for (const event of events) lastDelivered.current = Math.max(lastDelivered.current, event.id);
-      setPending((current) => {
-        const next = current.concat(events);
-        return next.length > MAX_PENDING ? next.slice(next.length - MAX_PENDING) : next;
-      });
-      if (needsRefetch(events)) scheduleRefetch();
+      inFlight.current?.push(...events);
+      for (const [key, eventId] of detailsChangedBy(runId, events)) staleDetails.current.set(key, eventId);
+      const cached = queryClient.getQueryData(queryKey);
+      if (cached === undefined || cannotApply(cached, runId, events)) {
+        scheduleRefetch();
+        return;
+      }
+      queryClient.setQueryData(queryKey, applyRunEvents(cached, runId, events));
+    },
+    [queryClient, queryKey, runId, scheduleRefetch],
+  );
+
+  /** The details panel shows `taskKey`: fetch its outputs and exit code if an event made them stale. */
+  const needDetails = useCallback(
+    (taskKey: string) => {
+      if (staleDetails.current.has(taskKey)) scheduleRefetch();
     },
     [scheduleRefetch],
   );
@@ -68,10 +89,5 @@ export function useLiveRun(runId: string) {
   // On (re)connect the stream starts at "now": refetch, to catch up on what happened before it.
   const stream: StreamState = useEventStream({ runId }, onEvents, scheduleRefetch);
 
-  const live = useMemo(
-    () => (run.data === undefined ? undefined : applyRunEvents(run.data, runId, pending)),
-    [run.data, runId, pending],
-  );
-
-  return { run, live, stream, refetchRun: scheduleRefetch };
+  return { run, live: run.data, stream, refetchRun: scheduleRefetch, needDetails };
 }
