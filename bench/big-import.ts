@@ -2,7 +2,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parsePlanObject } from "@taskloom/core";
-import { openSqliteDatabase, openTaskloomDatabase } from "@taskloom/db";
+import { openSqliteDatabase } from "@taskloom/db";
+import { withEngine } from "./bench-engine.ts";
 
 export interface BigImportResult {
   tasks: number;
@@ -34,22 +35,15 @@ function treePlan(tasks: number): unknown {
 }
 
 /** importPlan + createRun of one `tasks`-task plan into a fresh database opened as the CLI opens it. */
-export async function measureBigImport(tasks: number): Promise<BigImportResult> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "taskloom-bench-import-"));
-  const database = openTaskloomDatabase({ url: `file:${path.join(dir, "taskloom.db")}`, cwd: dir });
-  try {
+export function measureBigImport(tasks: number): Promise<BigImportResult> {
+  return withEngine("import", async ({ store, dir }) => {
     const plan = treePlan(tasks);
     const parseStart = performance.now();
     const definition = parsePlanObject(plan);
     const importStart = performance.now();
-    await database.store.importPlan(definition, { baseDir: dir, now: Date.now() });
+    await store.importPlan(definition, { baseDir: dir, now: Date.now() });
     const createStart = performance.now();
-    await database.store.createRun({
-      planSlug: definition.slug,
-      trigger: "api",
-      params: {},
-      now: Date.now(),
-    });
+    await store.createRun({ planSlug: definition.slug, trigger: "api", params: {}, now: Date.now() });
     const end = performance.now();
     const links = tasks - 1;
     const importMs = createStart - importStart;
@@ -63,10 +57,7 @@ export async function measureBigImport(tasks: number): Promise<BigImportResult> 
       createRunMs,
       rowsPerSecond: (4 * tasks - 2) / ((importMs + createRunMs) / 1000),
     };
-  } finally {
-    await database.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 /**

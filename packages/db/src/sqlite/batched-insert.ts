@@ -1,6 +1,6 @@
 import type { SqliteDatabase } from "./open-sqlite-database.ts";
 
-/** A bulk INSERT: `INTO …`, the `(?, ?, …)` of one row, and what follows the VALUES (ON CONFLICT, RETURNING). */
+/** A bulk INSERT: `INTO …`, the `(?, ?, …)` of one row, and what follows the VALUES (ON CONFLICT …). */
 export interface BatchedInsertSql {
   into: string;
   row: string;
@@ -10,8 +10,6 @@ export interface BatchedInsertSql {
 export interface BatchedInsert {
   /** Inserts one row per item; `toRow` gives the row's `?` values in order. */
   run<T>(items: readonly T[], toRow: (item: T, index: number) => readonly unknown[]): void;
-  /** The same, returning the RETURNING rows of all statements. */
-  all<T, R>(items: readonly T[], toRow: (item: T, index: number) => readonly unknown[]): R[];
 }
 
 /**
@@ -22,7 +20,7 @@ export interface BatchedInsert {
 const ROWS_PER_STATEMENT = 100;
 
 /**
- * Multi-row INSERTs over prepared statements, for the bulk writes of import and createRun: full chunks reuse
+ * Multi-row INSERTs over prepared statements, for the bulk writes of plan import: full chunks reuse
  * one statement, the last partial chunk gets its own (prepared once per size). Call it inside a transaction.
  */
 export function prepareBatchedInsert(db: SqliteDatabase, sql: BatchedInsertSql): BatchedInsert {
@@ -36,29 +34,15 @@ export function prepareBatchedInsert(db: SqliteDatabase, sql: BatchedInsertSql):
     }
     return statement;
   };
-  // Rows are built one statement's worth at a time, so a 20,000-task import never holds all of them at once.
-  const each = <T>(
-    items: readonly T[],
-    toRow: (item: T, index: number) => readonly unknown[],
-    body: (statement: ReturnType<typeof statementFor>, values: unknown[]) => void,
-  ) => {
-    for (let start = 0; start < items.length; start += ROWS_PER_STATEMENT) {
-      const end = Math.min(items.length, start + ROWS_PER_STATEMENT);
-      const values: unknown[] = [];
-      for (let i = start; i < end; i++) values.push(...toRow(items[i] as T, i));
-      body(statementFor(end - start), values);
-    }
-  };
   return {
     run(items, toRow) {
-      each(items, toRow, (statement, values) => statement.run(values));
-    },
-    all<T, R>(items: readonly T[], toRow: (item: T, index: number) => readonly unknown[]): R[] {
-      const out: R[] = [];
-      each(items, toRow, (statement, values) => {
-        for (const row of statement.all(values)) out.push(row as R);
-      });
-      return out;
+      // Rows are built one statement's worth at a time, so a 20,000-task import never holds all of them.
+      for (let start = 0; start < items.length; start += ROWS_PER_STATEMENT) {
+        const end = Math.min(items.length, start + ROWS_PER_STATEMENT);
+        const values: unknown[] = [];
+        for (let i = start; i < end; i++) values.push(...toRow(items[i] as (typeof items)[number], i));
+        statementFor(end - start).run(values);
+      }
     },
   };
 }
