@@ -6,11 +6,14 @@ import {
   type RawInsertResult,
 } from "./big-import.ts";
 import { buildCli, type CliEndToEnd, measureCliEndToEnd } from "./cli-end-to-end.ts";
+import { contextBenchRows } from "./context-quality/index.ts";
 import { measureEventLatency } from "./event-latency.ts";
 import { measureReference, type ReferenceResult } from "./reference.ts";
 import { formatNumber, formatOps, formatTable, percentile, type Row } from "./report.ts";
 import { measureRunsPage } from "./runs-page.ts";
 import { type FanOutResult, type FlatResult, runChain, runFanOut, runFlat } from "./scenarios.ts";
+import { measureShellOverhead } from "./shell-overhead.ts";
+import { measureSseFanout } from "./sse-fanout.ts";
 
 /**
  * `pnpm bench`: engine throughput and latency on SQLite against the raw commit rate of the same machine.
@@ -46,6 +49,9 @@ const TARGETS = {
   importRowsPerSecond: 100_000,
   /** 40k-task time / 20k-task time: 2 is linear. */
   importLinearity: 2.4,
+  shellRatio: 1.15,
+  sseDelayMaxMs: 1000,
+  sseHealthP95Ms: 100,
 };
 
 function log(message: string): void {
@@ -115,7 +121,14 @@ async function main(): Promise<void> {
     raws.push(measureRawInsert(RAW_INSERT_ROWS));
   }
 
-  // bench/shell-overhead.ts (the shell-task attempt against a raw spawn chain) is measured here when present.
+  log("shell chain of 40 against 40 raw spawns…");
+  const shell = await measureShellOverhead();
+
+  log("100 SSE tabs on the built dashboard during a 1,000-task run…");
+  const sse = await measureSseFanout();
+
+  log("context engine: quality against the naive baseline, bundle assembly in a 10,000-task plan…");
+  const context = await contextBenchRows();
 
   log("event stream latency across processes…");
   const events = await measureEventLatency();
@@ -215,9 +228,35 @@ async function main(): Promise<void> {
     },
     ...cliRows(clis, bestFlat(CLI_CONCURRENCY)),
     ...importRows(imports, raws),
+    {
+      scenario: "shell",
+      metric: `chain of ${shell.length} shell tasks ÷ ${shell.length} raw spawns of the same command`,
+      value: `${formatNumber(shell.ratio, 2)}×`,
+      target: `≤ ${formatNumber(TARGETS.shellRatio, 2)}×`,
+      pass: shell.ratio <= TARGETS.shellRatio,
+      note: `engine ${ms(shell.engineMs)}, raw ${ms(shell.rawMs)}; +${formatNumber(shell.extraPerAttemptMs, 1)} ms per attempt`,
+    },
+    {
+      scenario: "sse",
+      metric: `${sse.clients} tabs, ${formatNumber(sse.tasks)}-task run: commit → arrival p50 / p95 / max`,
+      value: `${ms(sse.delayP50Ms)} / ${ms(sse.delayP95Ms)} / ${ms(sse.delayMaxMs)}`,
+      target: `max ≤ ${ms(TARGETS.sseDelayMaxMs)}`,
+      pass: sse.delayMaxMs <= TARGETS.sseDelayMaxMs && sse.completeClients === sse.clients,
+      note: `${sse.completeClients}/${sse.clients} tabs got all ${formatNumber(sse.events)} events in order`,
+    },
+    {
+      scenario: "sse",
+      metric: "/api/health meanwhile, p50 / p95",
+      value: `${ms(sse.healthP50Ms)} / ${ms(sse.healthP95Ms)}`,
+      target: `p95 ≤ ${ms(TARGETS.sseHealthP95Ms)}`,
+      pass: sse.healthP95Ms <= TARGETS.sseHealthP95Ms,
+      note: `${sse.healthRequests} requests, max ${ms(sse.healthMaxMs)}`,
+    },
+    ...context.rows,
   ];
 
   console.log(`\n${formatTable(rows)}\n`);
+  console.log(`${context.qualityTable}\n`);
   // The bench itself keeps about one CPU busy; more load than CPUs means it had to share one.
   const busy = Math.max(loadBefore, loadAfter) > cpus.length;
   console.log(
