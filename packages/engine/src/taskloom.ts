@@ -147,7 +147,6 @@ export class Taskloom {
     this.#logger.debug({ err: error }, "database lost");
     for (const listener of this.#lostListeners) listener(error);
     this.#lostListeners.clear();
-    this.#wakeWaiters();
     for (const worker of this.#workers) await worker.stop({ graceMs: 0 });
   }
 
@@ -286,13 +285,37 @@ export class Taskloom {
     await this.store.retryTaskRun(runId, taskKey, this.#clock.now());
   }
 
-  /** Resolves with the run's final status, whichever process executes it. */
+  /**
+   * Resolves with the run's final status, whichever process executes it. It listens for the run's own
+   * `run.status` events (through the process's one event reader) instead of re-reading the run after every
+   * commit, which cost a query per completion batch on big runs.
+   */
   async waitForRun(runId: string): Promise<RunStatus> {
-    for (;;) {
-      if (this.#lost) throw this.#lost;
+    if (this.#lost) throw this.#lost;
+    let settle: ((status: RunStatus | Error) => void) | null = null;
+    const settled = new Promise<RunStatus | Error>((resolve) => {
+      settle = resolve;
+    });
+    const done = (outcome: RunStatus | Error) => settle?.(outcome);
+    const unsubscribe = this.subscribe(
+      (event) => {
+        const to = event.toStatus as RunStatus | null;
+        if (event.type === "run.status" && to !== null && isTerminalRunStatus(to)) done(to);
+      },
+      { runId },
+    );
+    const offLost = this.onDatabaseLost((error) => done(error));
+    try {
+      // Subscribed first, then read: a run that ended before the subscription is seen here, one that ends
+      // after it by the listener.
       const status = await this.store.getRunStatus(runId);
       if (isTerminalRunStatus(status)) return status;
-      await this.#nextChange();
+      const outcome = await settled;
+      if (outcome instanceof Error) throw outcome;
+      return outcome;
+    } finally {
+      offLost();
+      unsubscribe();
     }
   }
 
@@ -316,27 +339,6 @@ export class Taskloom {
     signal?: AbortSignal,
   ): AsyncGenerator<EventRecord[]> {
     return this.#events.stream(options, signal);
-  }
-
-  readonly #waiters = new Set<() => void>();
-
-  #nextChange(): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, this.#pollMs);
-      const off = this.store.onChange(done);
-      const waiters = this.#waiters;
-      waiters.add(done);
-      function done() {
-        clearTimeout(timer);
-        off();
-        waiters.delete(done);
-        resolve();
-      }
-    });
-  }
-
-  #wakeWaiters(): void {
-    for (const wake of [...this.#waiters]) wake();
   }
 
   async close(): Promise<void> {
