@@ -80,8 +80,6 @@ export interface TaskRunDetail {
 }
 
 export interface RunDetail extends RunSummary {
-  /** The newest event id when this was read: subscribe after it to miss nothing. */
-  lastEventId: number;
   params: Record<string, unknown>;
   /** The plan as it was frozen when the run started. */
   graph: { tasks: TaskDefinition[]; links: { from: string; to: string; kind: "requires" | "refers" }[] };

@@ -170,8 +170,6 @@ export class RunQueries implements RunReads {
 
   async getRun(runId: string): Promise<RunDetail> {
     const id = await this.resolveRunId(runId);
-    // Read first: a client that subscribes after this id and re-applies what follows misses nothing.
-    const lastEventId = (await this.#prisma.event.aggregate({ _max: { id: true } }))._max.id ?? 0;
     const run = await this.#prisma.run.findUnique({
       where: { id },
       include: { plan: { select: { slug: true } }, taskRuns: { orderBy: { id: "asc" } } },
@@ -196,7 +194,6 @@ export class RunQueries implements RunReads {
     }
     return {
       ...toRunSummary(run, counts),
-      lastEventId,
       params: JSON.parse(run.paramsJson) as Record<string, unknown>,
       graph: frozenGraph(JSON.parse(run.graphJson) as PlanDefinition),
       tasks: run.taskRuns.map((task) => ({
