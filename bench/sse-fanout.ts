@@ -31,6 +31,8 @@ export interface SseFanoutResult {
 }
 
 const CLIENTS = 100;
+/** The tabs are spread over this many client processes. */
+const TAB_PROCESSES = 4;
 const TASKS = 1_000;
 const LAYERS = 10;
 const WEB_DIR = path.resolve(import.meta.dirname, "../apps/web");
@@ -80,13 +82,13 @@ async function waitForServer(base: string): Promise<void> {
   throw new Error("the web server did not answer /api/health within 60 s");
 }
 
-interface ClientLog {
+export interface ClientLog {
   ids: number[];
   delays: number[];
 }
 
 /** Reads one SSE subscription until the run's final event, recording each event's commit → arrival delay. */
-async function follow(url: string, signal: AbortSignal): Promise<ClientLog> {
+export async function follow(url: string, signal: AbortSignal): Promise<ClientLog> {
   const log: ClientLog = { ids: [], delays: [] };
   const response = await fetch(url, { signal, headers: { accept: "text/event-stream" } });
   const reader = response.body?.getReader();
@@ -121,6 +123,25 @@ async function follow(url: string, signal: AbortSignal): Promise<ClientLog> {
   }
 }
 
+/** Runs `sse-fanout-process.ts` with `args` and parses what it prints. */
+function childJson<T>(args: string[]): { child: ChildProcess; result: Promise<T> } {
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", path.join(import.meta.dirname, "sse-fanout-process.ts"), ...args],
+    { stdio: ["pipe", "pipe", "inherit"] },
+  );
+  let output = "";
+  child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const result = new Promise<T>((resolve, reject) => {
+    child.on("close", (code) =>
+      code === 0
+        ? resolve(JSON.parse(output) as T)
+        : reject(new Error(`sse-fanout-process ${args[0]} exited ${code}`)),
+    );
+  });
+  return { child, result };
+}
+
 export async function measureSseFanout(): Promise<SseFanoutResult> {
   if (!fs.existsSync(path.join(WEB_DIR, ".next", "BUILD_ID"))) {
     throw new Error("the dashboard is not built: run `pnpm build` first");
@@ -132,7 +153,6 @@ export async function measureSseFanout(): Promise<SseFanoutResult> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const server = startWebServer(port, databaseUrl);
-  const controller = new AbortController();
   try {
     const perLayer = TASKS / LAYERS;
     const tasks = Object.fromEntries(
@@ -149,18 +169,12 @@ export async function measureSseFanout(): Promise<SseFanoutResult> {
     const startId = await taskloom.store.lastEventId();
     const input = encodeURIComponent(JSON.stringify({ runId, lastEventId: String(startId) }));
     const url = `${base}/api/trpc/events.subscribe?input=${input}`;
-    const clients = Array.from({ length: CLIENTS }, () => follow(url, controller.signal));
-
-    const health: number[] = [];
-    let probing = true;
-    const probe = (async () => {
-      while (probing) {
-        const started = performance.now();
-        await fetch(`${base}/api/health`).then((r) => r.arrayBuffer());
-        health.push(performance.now() - started);
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-    })();
+    const tabs = Array.from({ length: TAB_PROCESSES }, () =>
+      childJson<ClientLog[]>(["tabs", url, String(CLIENTS / TAB_PROCESSES)]),
+    );
+    const probe = childJson<number[]>(["probe", base]);
+    // Every tab has connected (and the probe is running) before the run starts.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
 
     const worker = spawn(
       process.execPath,
@@ -168,11 +182,10 @@ export async function measureSseFanout(): Promise<SseFanoutResult> {
       { stdio: ["ignore", "ignore", "inherit"] },
     );
     const workerDone = new Promise((resolve) => worker.on("close", resolve));
-    const timeout = setTimeout(() => controller.abort(), 120_000);
-    const logs = await Promise.all(clients);
-    clearTimeout(timeout);
-    probing = false;
-    await Promise.all([probe, workerDone]);
+    const logs = (await Promise.all(tabs.map((t) => t.result))).flat();
+    probe.child.stdin?.end();
+    const health = await probe.result;
+    await workerDone;
 
     const events = await taskloom.store.readEvents({ afterId: startId, runId, limit: 100_000 });
     const expected = events.map((e) => e.id).join(",");
@@ -191,7 +204,6 @@ export async function measureSseFanout(): Promise<SseFanoutResult> {
       healthMaxMs: health.reduce((a, b) => Math.max(a, b), 0),
     };
   } finally {
-    controller.abort();
     if (server.pid) {
       try {
         process.kill(-server.pid, "SIGTERM");
