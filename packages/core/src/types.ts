@@ -1,3 +1,5 @@
+import type { ContextPolicy } from "./context-types.ts";
+
 /**
  * Glossary
  * --------
@@ -18,10 +20,12 @@
  *   injected clock, never from `Date.now()` directly.
  */
 
-export const TASK_KINDS = ["shell", "http", "noop"] as const;
+export const TASK_KINDS = ["shell", "http", "noop", "llm"] as const;
 export type TaskKind = (typeof TASK_KINDS)[number];
 
 export const LINK_KINDS = ["requires", "refers"] as const;
+/** Links that only feed context: stored on the task (`duplicates`, `relatesTo`), never gate execution. */
+export const CONTEXT_ONLY_LINK_KINDS = ["duplicates", "relates_to"] as const;
 export type LinkKind = (typeof LINK_KINDS)[number];
 
 export const TASK_RUN_STATUSES = [
@@ -98,7 +102,28 @@ export interface NoopSpec {
   output: unknown;
 }
 
-export type TaskSpec = ShellSpec | HttpSpec | NoopSpec;
+/** A call to a language model; its prompt is assembled by the context engine (`llm-task.ts`). */
+export interface LlmSpec {
+  kind: "llm";
+  /** The task's instruction (templated like other kinds' fields). */
+  prompt: string;
+  /** The system message (templated). Default null: the context engine's default system prompt. */
+  system: string | null;
+  /** Default null: the engine's configured model (`TASKLOOM_LLM_MODEL`). */
+  model: string | null;
+  /** Default null: the server's default. */
+  temperature: number | null;
+  /** Most tokens of the answer. Default null: the context engine reserves 1024 and the server decides. */
+  maxTokens: number | null;
+  /** Every default applied (`resolveContextPolicy`). */
+  context: ContextPolicy;
+  /** Item refs always put first in the bundle, in order. Default `[]`. */
+  pin: string[];
+  /** Item refs that never enter the bundle. Default `[]`. */
+  exclude: string[];
+}
+
+export type TaskSpec = ShellSpec | HttpSpec | NoopSpec | LlmSpec;
 
 /** One task of a plan definition, with every default applied. */
 export interface TaskDefinition {
@@ -113,6 +138,10 @@ export interface TaskDefinition {
   requires: string[];
   /** Upstream keys whose outputs are context only. Default `[]`. */
   refers: string[];
+  /** Tasks whose output this task's output repeats (context only). Absent means `[]`. */
+  duplicates?: string[];
+  /** Related tasks, read like `refers` (context only, link kind `relates_to`). Absent means `[]`. */
+  relatesTo?: string[];
   /** Higher runs first among ready tasks. Default 0. */
   priority: number;
   /** Default `default`. */
@@ -137,6 +166,21 @@ export interface PlanDefinition {
   params: Record<string, ParamValue>;
   /** Tasks in file order. */
   tasks: TaskDefinition[];
+  /**
+   * Plan-scoped documents by key, with their text (a `path` in the file is read at import). Absent means
+   * none; absent rather than empty so plans without documents keep their definition hash.
+   */
+  documents?: PlanDocument[];
+  /** Plan-scoped key/value memory. Absent means none. */
+  notes?: Record<string, string>;
+}
+
+/** A plan document: a `doc:<key>` context item. */
+export interface PlanDocument {
+  key: string;
+  /** Default: the key. */
+  title: string;
+  text: string;
 }
 
 /** What a task run reads from each of its `requires` upstreams. */

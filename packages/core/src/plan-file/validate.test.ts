@@ -216,7 +216,7 @@ describe("validatePlanText: problems", () => {
     expect(issues).toEqual([
       {
         path: "tasks.a.kind",
-        message: "expected one of: shell, http, noop (got `python`)",
+        message: "expected one of: shell, http, noop, llm (got `python`)",
         line: 4,
         column: 5,
       },
