@@ -1,4 +1,5 @@
 export * from "./backoff.ts";
+export * from "./context-store.ts";
 export * from "./context-types.ts";
 export * from "./errors.ts";
 export * from "./execution.ts";

@@ -1,8 +1,16 @@
+export {
+  type BuiltContext,
+  ContextService,
+  DEFAULT_LLM_MODEL,
+  describeDiff,
+  type StoredSnapshotBody,
+} from "./services/context-service.ts";
 export type { EventFilter, EventSubscription } from "./services/event-follower.ts";
 export { checkHealth, type HealthReport } from "./services/health.ts";
 export { PlanEditor, type PlanView } from "./services/plan-editor.ts";
 export {
   type ImportedPlan,
+  type LlmOptions,
   type RunOptions,
   type RunOutcome,
   Taskloom,
