@@ -21,6 +21,12 @@ const schema = z.object({
   TASKLOOM_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   /** Required to bind anything but loopback; every page and API call then needs it. */
   TASKLOOM_AUTH_TOKEN: z.string().min(16, "use at least 16 characters").optional(),
+  /** OpenAI-compatible API root for `kind: llm` tasks. Default none: LLM tasks run in dry-run mode. */
+  TASKLOOM_LLM_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** API key sent to that server. Default none (local servers need none). */
+  TASKLOOM_LLM_API_KEY: z.string().min(1).optional(),
+  /** Model of LLM tasks that name none. Default gpt-4o-mini. */
+  TASKLOOM_LLM_MODEL: z.string().min(1).optional(),
   NO_COLOR: z.string().optional(),
 });
 

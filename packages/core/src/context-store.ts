@@ -85,8 +85,8 @@ export interface ContextStore {
   getSnapshot(hash: string): Promise<StoredContextSnapshot | null>;
   /** Writes snapshot hash, model and usage on the attempt row of `runId`/`taskKey`/`attempt`. */
   recordLlmAttempt(record: LlmAttemptRecord): Promise<void>;
-  /** The plan's newest run, or null when it has none. */
-  latestRunId(planSlug: string): Promise<string | null>;
+  /** Each task's latest successful output over all the plan's runs (by finish time). */
+  latestOutputs(planSlug: string): Promise<SuccessfulOutput[]>;
   /** The latest output of every task run of `runId` that succeeded. */
   successfulOutputs(runId: string): Promise<SuccessfulOutput[]>;
   /** The snapshot hash each attempt of one task in one run used, in attempt order (nulls left out). */

@@ -181,14 +181,15 @@ export class PrismaContextStore implements ContextStore {
     });
   }
 
-  async latestRunId(planSlug: string): Promise<string | null> {
+  async latestOutputs(planSlug: string): Promise<SuccessfulOutput[]> {
     const planId = await this.#planId(planSlug);
-    const run = await this.#prisma().run.findFirst({
-      where: { planId },
-      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-      select: { id: true },
+    const rows = await this.#prisma().taskRun.findMany({
+      where: { run: { planId }, status: "succeeded" },
+      orderBy: [{ finishedAt: "desc" }, { id: "desc" }],
+      distinct: ["taskKey"],
+      select: { taskKey: true, outputText: true },
     });
-    return run?.id ?? null;
+    return rows.map((row) => ({ taskKey: row.taskKey, outputText: row.outputText }));
   }
 
   async successfulOutputs(runId: string): Promise<SuccessfulOutput[]> {

@@ -90,7 +90,10 @@ export class ContextService {
   }
 
   async #build(planSlug: string, input: BuildInput): Promise<BuiltContext> {
-    const { plan, task, outputs } = input;
+    const { plan, task } = input;
+    // A task never sees outputs derived from its own: those of its `requires` descendants are left out.
+    const downstream = descendantsOf(plan, task.key);
+    const outputs = new Map([...input.outputs].filter(([key]) => !downstream.has(key)));
     const [documents, notes, overrides] = await Promise.all([
       this.#context.listDocuments(planSlug),
       this.#context.listNotes(planSlug),
@@ -143,23 +146,18 @@ export class ContextService {
   }
 
   /**
-   * The bundle `taskKey` would get now: outputs from the plan's latest run, the prompt rendered with the
+   * The bundle `taskKey` would get now: each task's latest successful output, the prompt rendered with the
    * plan's default params (left as written where a template cannot render yet).
    */
   async preview(planSlug: string, taskKey: string): Promise<BuiltContext> {
     const { plan, task } = await this.#llmTask(planSlug, taskKey);
-    const runId = await this.#context.latestRunId(planSlug);
-    const outputs = new Map<string, string | null>();
-    if (runId !== null) {
-      for (const row of await this.#context.successfulOutputs(runId))
-        outputs.set(row.taskKey, row.outputText);
-    }
+    const outputs = await this.#outputs(planSlug, null);
     const upstream: Record<string, UpstreamOutput> = {};
     for (const key of task.requires) upstream[key] = { output: outputs.get(key) ?? null, json: null };
     const context = {
       params: effectiveParams(plan, task, {}),
       tasks: upstream,
-      run: { id: runId ?? "" },
+      run: { id: "" },
       plan: { slug: planSlug },
     };
     const render = (text: string) => {
@@ -187,9 +185,7 @@ export class ContextService {
   async prepareAttempt(request: LlmPrepareRequest): Promise<LlmPrepared> {
     const { request: req, spec } = request;
     const { definition: plan } = await this.#store.getPlanDefinition(req.planSlug);
-    const outputs = new Map<string, string | null>();
-    for (const row of await this.#context.successfulOutputs(req.runId))
-      outputs.set(row.taskKey, row.outputText);
+    const outputs = await this.#outputs(req.planSlug, req.runId);
     const task = { ...req.definition, spec } as TaskDefinition & { spec: LlmSpec };
     const built = await this.#build(req.planSlug, {
       plan,
@@ -225,6 +221,21 @@ export class ContextService {
       model: built.model,
     });
     return { messages, snapshotHash: built.bundle.hash, model: built.model };
+  }
+
+  /**
+   * Outputs by task key: each task's latest successful one over the plan's runs, overlaid with `runId`'s
+   * (so `requires` upstreams are always this run's). Tasks that have not run yet in this run show their
+   * previous output, as the preview does: that is what lets an approval hold from one run to the next.
+   */
+  async #outputs(planSlug: string, runId: string | null): Promise<Map<string, string | null>> {
+    const outputs = new Map<string, string | null>();
+    for (const row of await this.#context.latestOutputs(planSlug)) outputs.set(row.taskKey, row.outputText);
+    if (runId !== null) {
+      for (const row of await this.#context.successfulOutputs(runId))
+        outputs.set(row.taskKey, row.outputText);
+    }
+    return outputs;
   }
 
   /** The llm executor's `recordUsage`. */
@@ -318,6 +329,21 @@ export class ContextService {
     }
     return normalized;
   }
+}
+
+/** Keys of every task that requires `key`, directly or through others. */
+function descendantsOf(plan: PlanDefinition, key: string): Set<string> {
+  const found = new Set<string>();
+  const queue = [key];
+  for (let next = queue.pop(); next !== undefined; next = queue.pop()) {
+    for (const task of plan.tasks) {
+      if (task.requires.includes(next) && !found.has(task.key)) {
+        found.add(task.key);
+        queue.push(task.key);
+      }
+    }
+  }
+  return found;
 }
 
 function unique(refs: string[]): string[] {
