@@ -45,7 +45,7 @@ describe("taskloom context and snapshots (research-brief example, dry-run provid
     const detail = JSON.parse(show.stdout) as {
       tasks: {
         key: string;
-        outputText: string | null;
+        output: string | null;
         attemptHistory: { llm?: Record<string, unknown> }[];
       }[];
     };
