@@ -1,5 +1,4 @@
 import { randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -28,6 +27,7 @@ import { createExecutor, createLlmExecutor, endAttemptsOf } from "@taskloom/exec
 import { DryRunProvider, type LlmProvider, OpenAICompatibleProvider } from "@taskloom/llm";
 import { type ExecuteAttempt, isProcessAlive, Worker, type WorkerOptions } from "@taskloom/scheduler";
 import { ContextService } from "./services/context-service.ts";
+import { documentReader } from "./services/document-reader.ts";
 import { EventFollower, type EventSubscription } from "./services/event-follower.ts";
 import { PlanEditor } from "./services/plan-editor.ts";
 import { withWarnings } from "./services/warning-logger.ts";
@@ -409,18 +409,4 @@ function providerOf(options: LlmOptions | undefined): LlmProvider {
     ...(options.apiKey ? { apiKey: options.apiKey } : {}),
     ...(options.model ? { model: options.model } : {}),
   });
-}
-
-/** Reads plan documents relative to the plan file's folder; the message names the path that failed. */
-function documentReader(baseDir: string): (relativePath: string) => string {
-  return (relativePath) => {
-    try {
-      return readFileSync(path.resolve(baseDir, relativePath), "utf8");
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === "ENOENT") throw new Error(`no such file (looked in ${baseDir})`);
-      if (code === "EISDIR") throw new Error("it is a directory");
-      throw error;
-    }
-  };
 }
