@@ -89,6 +89,9 @@ export interface ContextStore {
   latestOutputs(planSlug: string): Promise<SuccessfulOutput[]>;
   /** The latest output of every task run of `runId` that succeeded. */
   successfulOutputs(runId: string): Promise<SuccessfulOutput[]>;
+  /** A cached LLM summary (or embedding) by content-hash key; undefined when absent. */
+  getCached(key: string): Promise<string | undefined>;
+  setCached(key: string, value: string, now: number): Promise<void>;
   /** The snapshot hash each attempt of one task in one run used, in attempt order (nulls left out). */
   attemptSnapshots(runId: string, taskKey: string): Promise<{ attempt: number; snapshotHash: string }[]>;
 }

@@ -145,6 +145,7 @@ export class Taskloom {
       store: database.store,
       context: database.context,
       clock: this.#clock,
+      provider: this.llm,
       ...(options.llm?.model ? { defaultModel: options.llm.model } : {}),
     });
     const context = this.context;

@@ -35,7 +35,7 @@ afterEach(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-function writePlan(extra = "", summarize = ""): string {
+function writePlan(extra = ""): string {
   const file = path.join(dir, "brief.yaml");
   fs.writeFileSync(
     file,
@@ -55,7 +55,7 @@ tasks:
     kind: llm
     prompt: "Write a brief on {{params.topic}} for the audience."
     requires: [collect]
-${summarize}${extra}`,
+${extra}`,
   );
   return file;
 }
@@ -253,6 +253,42 @@ describe("kind: llm through the engine, on SQLite, against an OpenAI-compatible 
     );
     const used = (await taskloom.queries.getRun(stale.runId)).tasks.find((t) => t.key === "summarize");
     expect(used?.attemptHistory[0]?.llm?.snapshotHash).not.toBe(approved);
+  });
+
+  it("summarize: llm asks the model for a summary once; later bundles reuse it from the store", async () => {
+    const taskloom = await engine(withServer());
+    const file = path.join(dir, "long.yaml");
+    fs.writeFileSync(
+      file,
+      `plan: long
+tasks:
+  collect:
+    run: |
+      for i in $(seq 1 300); do echo "Line $i of the survey, nothing about prices here."; done
+  summarize:
+    kind: llm
+    prompt: "What is the price?"
+    requires: [collect]
+    context: { budget: 300, summarize: llm, include: { siblings: false, retrieval: false } }
+`,
+    );
+    await taskloom.importPlanFile(file);
+    server.reply(
+      { type: "chat", content: "SUMMARY: the survey says nothing about prices." },
+      { type: "chat", content: "No price." },
+    );
+    const first = await taskloom.run("long");
+    expect(first.status).toBe("succeeded");
+    const chats = () => server.requests.filter((r) => r.path.endsWith("/chat/completions"));
+    expect(chats()).toHaveLength(2);
+    expect(JSON.stringify(chats()[0]?.body?.messages)).toContain("Question: What is the price?");
+    expect(JSON.stringify(chats()[1]?.body?.messages)).toContain(
+      "SUMMARY: the survey says nothing about prices.",
+    );
+    server.reply({ type: "chat", content: "No price, again." });
+    await taskloom.run("long");
+    expect(chats()).toHaveLength(3);
+    expect(chats()[2]?.body?.messages).toEqual(chats()[1]?.body?.messages);
   });
 
   it("imports notes without deleting the keys the file does not give", async () => {

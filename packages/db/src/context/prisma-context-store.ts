@@ -201,6 +201,20 @@ export class PrismaContextStore implements ContextStore {
     return rows.map((row) => ({ taskKey: row.taskKey, outputText: row.outputText }));
   }
 
+  async getCached(key: string): Promise<string | undefined> {
+    const row = await this.#prisma().contextCache.findUnique({ where: { key } });
+    return row?.value;
+  }
+
+  async setCached(key: string, value: string, now: number): Promise<void> {
+    // The key is a content hash: a row that exists already holds the same value.
+    await this.#prisma().contextCache.upsert({
+      where: { key },
+      create: { key, value, createdAt: new Date(now) },
+      update: {},
+    });
+  }
+
   async attemptSnapshots(
     runId: string,
     taskKey: string,

@@ -11,6 +11,7 @@ import { MigrationError, runSqliteMigrations, sqliteMigrationsDir } from "./inde
 
 const EXPECTED_TABLES = [
   "context_approvals",
+  "context_cache",
   "context_overrides",
   "context_snapshots",
   "documents",

@@ -29,7 +29,13 @@ import {
   type UpstreamOutput,
 } from "@taskloom/core";
 import type { LlmPrepared, LlmPrepareRequest, LlmUsageRecord } from "@taskloom/executor";
-import { type ChatMessage, contextWindowFor, tokenizerForModel } from "@taskloom/llm";
+import {
+  type ChatMessage,
+  contextWindowFor,
+  type LlmProvider,
+  llmSummarizer,
+  tokenizerForModel,
+} from "@taskloom/llm";
 
 /** The model when neither the task nor the engine names one. */
 export const DEFAULT_LLM_MODEL = "gpt-4o-mini";
@@ -55,6 +61,11 @@ export interface ContextServiceOptions {
   clock: Clock;
   /** The engine's model (`TASKLOOM_LLM_MODEL`). Default `DEFAULT_LLM_MODEL`. */
   defaultModel?: string;
+  /**
+   * Writes the summaries of `context.summarize: llm` (cached by content hash in the store). Default none,
+   * and the dry-run provider counts as none: such items get extractive summaries.
+   */
+  provider?: LlmProvider;
 }
 
 interface BuildInput {
@@ -76,12 +87,14 @@ export class ContextService {
   readonly #context: ContextStore;
   readonly #clock: Clock;
   readonly #defaultModel: string;
+  readonly #provider: LlmProvider | undefined;
 
   constructor(options: ContextServiceOptions) {
     this.#store = options.store;
     this.#context = options.context;
     this.#clock = options.clock;
     this.#defaultModel = options.defaultModel ?? DEFAULT_LLM_MODEL;
+    this.#provider = options.provider?.dryRun ? undefined : options.provider;
   }
 
   /** The model a task asks: its own, else the engine's. */
@@ -129,7 +142,16 @@ export class ContextService {
         contextWindow: contextWindowFor(model),
         maxTokens: task.spec.maxTokens,
       },
-      { tokenizer: tokenizerForModel(model) },
+      {
+        tokenizer: tokenizerForModel(model),
+        cache: {
+          get: (key) => this.#context.getCached(key),
+          set: (key, value) => this.#context.setCached(key, value, this.#clock.now()),
+        },
+        ...(task.spec.context.summarize === "llm" && this.#provider
+          ? { summarizer: llmSummarizer(this.#provider, model) }
+          : {}),
+      },
     );
     const compiled = compilePrompt(bundle, { key: task.key, prompt: input.prompt, system: input.system });
     return { bundle, messages: compiled.messages, promptText: compiled.text, model };

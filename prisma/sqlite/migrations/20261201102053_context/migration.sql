@@ -55,6 +55,13 @@ CREATE TABLE "context_snapshots" (
     "created_at" DATETIME NOT NULL
 );
 
+-- CreateTable
+CREATE TABLE "context_cache" (
+    "key" TEXT NOT NULL PRIMARY KEY,
+    "value" TEXT NOT NULL,
+    "created_at" DATETIME NOT NULL
+);
+
 -- CreateIndex
 CREATE UNIQUE INDEX "documents_plan_id_key_key" ON "documents"("plan_id", "key");
 
