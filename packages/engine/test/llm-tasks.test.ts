@@ -152,6 +152,29 @@ describe("kind: llm through the engine, on SQLite, against an OpenAI-compatible 
     expect(aborted.clientAborted).toBe(true);
   });
 
+  it("cancelling the run aborts a streaming answer: the attempt is cancelled, the server sees it", async () => {
+    const taskloom = await engine(withServer());
+    await taskloom.importPlanFile(writePlan());
+    server.reply({ type: "chat", chunks: ["first ", "second ", "third"], chunkDelayMs: 400 });
+    const cancel = new AbortController();
+    const run = taskloom.run("brief", { signal: cancel.signal });
+    const aborted = server.waitForClientAbort();
+    // Cancel once the answer has started to arrive in the log.
+    for (;;) {
+      const runs = await taskloom.queries.listRuns({ planSlug: "brief" });
+      const runId = runs[0]?.id;
+      if (runId && (await logText(taskloom, runId, "summarize", "stdout")).startsWith("first")) break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    cancel.abort();
+    const { runId, status } = await run;
+    expect(status).toBe("cancelled");
+    expect((await aborted).clientAborted).toBe(true);
+    const task = (await taskloom.queries.getRun(runId)).tasks.find((t) => t.key === "summarize");
+    expect(task?.status).toBe("cancelled");
+    expect(await logText(taskloom, runId, "summarize", "stdout")).not.toContain("third");
+  });
+
   it("repairs a JSON answer once with the parse error", async () => {
     const taskloom = await engine(withServer());
     await taskloom.importPlanFile(writePlan("    output: json\n"));
