@@ -7,7 +7,8 @@ import type { ContextPolicy } from "./context-types.ts";
  * - **plan definition**: the canonical, fully-defaulted form of a plan file (`PlanDefinition`). Import,
  *   export, run snapshots and hashing all work on it, never on the raw YAML.
  * - **task**: one step of a plan, identified by its `key` (unique in the plan).
- * - **link**: a typed edge `from -> to`. Only `requires` gates execution; `refers` feeds context.
+ * - **link**: a typed edge `from -> to`. Only `requires` gates execution; `refers`, `duplicates` and
+ *   `relates_to` (the task fields `duplicates`, `relatesTo`) feed context only.
  * - **run**: one execution of a plan. It freezes the plan definition it started from.
  * - **task run**: the attempt series of one task inside one run. It has one status (see `TaskRunStatus`).
  * - **attempt**: one try of a task run; `attempt` counts from 1.
@@ -24,8 +25,6 @@ export const TASK_KINDS = ["shell", "http", "noop", "llm"] as const;
 export type TaskKind = (typeof TASK_KINDS)[number];
 
 export const LINK_KINDS = ["requires", "refers"] as const;
-/** Links that only feed context: stored on the task (`duplicates`, `relatesTo`), never gate execution. */
-export const CONTEXT_ONLY_LINK_KINDS = ["duplicates", "relates_to"] as const;
 export type LinkKind = (typeof LINK_KINDS)[number];
 
 export const TASK_RUN_STATUSES = [
