@@ -1,4 +1,5 @@
 import path from "node:path";
+import { startFakeOpenAIServer } from "@taskloom/llm/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CliSandbox, REPO } from "./cli-harness.ts";
 
@@ -127,5 +128,46 @@ describe("taskloom context and snapshots (research-brief example, dry-run provid
     expect(text.stdout).toContain("- task:interviews");
     const missing = await sandbox.run(["snapshots", "diff", second, third, "--task", "raw-notes"]);
     expect(missing.code).toBe(2);
+  });
+});
+
+describe("taskloom run against an OpenAI-compatible server (TASKLOOM_LLM_* environment)", () => {
+  it("sends the key, streams the answer into the log, and keeps the settings away from task processes", async () => {
+    const server = await startFakeOpenAIServer();
+    const own = new CliSandbox();
+    try {
+      server.reply({ type: "chat", chunks: ["Team ", "costs ", "42 euros."], model: "llama3.2" });
+      const file = own.write(
+        "ask.yaml",
+        `plan: ask
+tasks:
+  probe:
+    run: env | grep TASKLOOM_LLM || echo "no llm settings"
+  answer:
+    kind: llm
+    prompt: "What does Team cost? {{tasks.probe.output}}"
+    requires: [probe]
+`,
+      );
+      const env = {
+        TASKLOOM_LLM_BASE_URL: server.baseURL,
+        TASKLOOM_LLM_API_KEY: "secret-key-123",
+        TASKLOOM_LLM_MODEL: "llama3.2",
+      };
+      const result = await own.run(["run", file, "--json"], env);
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stderr).not.toContain("dry-run");
+      const runId = (JSON.parse(result.stdout) as { run: { id: string } }).run.id;
+      const chat = server.requests.find((r) => r.path.endsWith("/chat/completions"));
+      expect(chat?.headers.authorization).toBe("Bearer secret-key-123");
+      expect(chat?.body?.model).toBe("llama3.2");
+      expect(JSON.stringify(chat?.body?.messages)).toContain("no llm settings");
+      const logs = await own.run(["logs", runId, "answer"]);
+      expect(logs.stdout).toBe("Team costs 42 euros.");
+      expect(logs.stderr).toMatch(/asking llama3\.2 via openai-compatible/);
+    } finally {
+      own.cleanup();
+      await server.close();
+    }
   });
 });
