@@ -1,6 +1,7 @@
 import { Command } from "commander";
 import packageJson from "../package.json" with { type: "json" };
 import { createCliContext, type GlobalOptions } from "./cli-context.ts";
+import { registerContextCommand } from "./commands/context.ts";
 import { registerListTasksCommand } from "./commands/list-tasks.ts";
 import { registerLogsCommand } from "./commands/logs.ts";
 import { registerMigrateCommand } from "./commands/migrate.ts";
@@ -8,6 +9,7 @@ import { registerPlanCommand } from "./commands/plan.ts";
 import { registerQueuesCommand } from "./commands/queues.ts";
 import { registerRunCommand } from "./commands/run.ts";
 import { registerRunsCommand } from "./commands/runs.ts";
+import { registerSnapshotsCommand } from "./commands/snapshots.ts";
 import { registerStartCommand } from "./commands/start.ts";
 import { registerValidateCommand } from "./commands/validate.ts";
 import { registerWorkerCommand } from "./commands/worker.ts";
@@ -43,6 +45,8 @@ registerWorkerCommand(program, context);
 registerQueuesCommand(program, context);
 registerMigrateCommand(program, context);
 registerStartCommand(program, context);
+registerContextCommand(program, context);
+registerSnapshotsCommand(program, context);
 
 program.exitOverride((error) => {
   // Usage errors (unknown option, missing argument) exit 2; --help and --version exit 0.

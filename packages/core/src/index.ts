@@ -1,5 +1,6 @@
 export * from "./auth-token.ts";
 export * from "./backoff.ts";
+export * from "./context-store.ts";
 export * from "./context-types.ts";
 export * from "./errors.ts";
 export * from "./execution.ts";

@@ -61,6 +61,16 @@ export interface AttemptDetail {
   exitCode: number | null;
   error: string | null;
   reason: string | null;
+  /** LLM attempts only: what the model saw and what it cost. */
+  llm?: LlmAttemptInfo;
+}
+
+/** What an LLM attempt recorded: its context snapshot (see `ContextStore`), the model and token usage. */
+export interface LlmAttemptInfo {
+  snapshotHash: string | null;
+  model: string | null;
+  promptTokens: number | null;
+  completionTokens: number | null;
 }
 
 export interface TaskRunDetail {

@@ -1,3 +1,5 @@
+import type { ContextPolicy } from "./context-types.ts";
+
 /**
  * Glossary
  * --------
@@ -5,7 +7,8 @@
  * - **plan definition**: the canonical, fully-defaulted form of a plan file (`PlanDefinition`). Import,
  *   export, run snapshots and hashing all work on it, never on the raw YAML.
  * - **task**: one step of a plan, identified by its `key` (unique in the plan).
- * - **link**: a typed edge `from -> to`. Only `requires` gates execution; `refers` feeds context.
+ * - **link**: a typed edge `from -> to`. Only `requires` gates execution; `refers`, `duplicates` and
+ *   `relates_to` (the task fields `duplicates`, `relatesTo`) feed context only.
  * - **run**: one execution of a plan. It freezes the plan definition it started from.
  * - **task run**: the attempt series of one task inside one run. It has one status (see `TaskRunStatus`).
  * - **attempt**: one try of a task run; `attempt` counts from 1.
@@ -18,7 +21,7 @@
  *   injected clock, never from `Date.now()` directly.
  */
 
-export const TASK_KINDS = ["shell", "http", "noop"] as const;
+export const TASK_KINDS = ["shell", "http", "noop", "llm"] as const;
 export type TaskKind = (typeof TASK_KINDS)[number];
 
 export const LINK_KINDS = ["requires", "refers"] as const;
@@ -98,7 +101,28 @@ export interface NoopSpec {
   output: unknown;
 }
 
-export type TaskSpec = ShellSpec | HttpSpec | NoopSpec;
+/** A call to a language model; its prompt is assembled by the context engine (`llm-task.ts`). */
+export interface LlmSpec {
+  kind: "llm";
+  /** The task's instruction (templated like other kinds' fields). */
+  prompt: string;
+  /** The system message (templated). Default null: the context engine's default system prompt. */
+  system: string | null;
+  /** Default null: the engine's configured model (`TASKLOOM_LLM_MODEL`). */
+  model: string | null;
+  /** Default null: the server's default. */
+  temperature: number | null;
+  /** Most tokens of the answer. Default null: the context engine reserves 1024 and the server decides. */
+  maxTokens: number | null;
+  /** Every default applied (`resolveContextPolicy`). */
+  context: ContextPolicy;
+  /** Item refs always put first in the bundle, in order. Default `[]`. */
+  pin: string[];
+  /** Item refs that never enter the bundle. Default `[]`. */
+  exclude: string[];
+}
+
+export type TaskSpec = ShellSpec | HttpSpec | NoopSpec | LlmSpec;
 
 /** One task of a plan definition, with every default applied. */
 export interface TaskDefinition {
@@ -113,6 +137,10 @@ export interface TaskDefinition {
   requires: string[];
   /** Upstream keys whose outputs are context only. Default `[]`. */
   refers: string[];
+  /** Tasks whose output this task's output repeats (context only). Absent means `[]`. */
+  duplicates?: string[];
+  /** Related tasks, read like `refers` (context only, link kind `relates_to`). Absent means `[]`. */
+  relatesTo?: string[];
   /** Higher runs first among ready tasks. Default 0. */
   priority: number;
   /** Default `default`. */
@@ -137,6 +165,21 @@ export interface PlanDefinition {
   params: Record<string, ParamValue>;
   /** Tasks in file order. */
   tasks: TaskDefinition[];
+  /**
+   * Plan-scoped documents by key, with their text (a `path` in the file is read at import). Absent means
+   * none; absent rather than empty so plans without documents keep their definition hash.
+   */
+  documents?: PlanDocument[];
+  /** Plan-scoped key/value memory. Absent means none. */
+  notes?: Record<string, string>;
+}
+
+/** A plan document: a `doc:<key>` context item. */
+export interface PlanDocument {
+  key: string;
+  /** Default: the key. */
+  title: string;
+  text: string;
 }
 
 /** What a task run reads from each of its `requires` upstreams. */

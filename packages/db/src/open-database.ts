@@ -1,4 +1,11 @@
-import { BadInputError, type ReadModel, type TaskloomError, type TaskloomStore } from "@taskloom/core";
+import {
+  BadInputError,
+  type ContextStore,
+  type ReadModel,
+  type TaskloomError,
+  type TaskloomStore,
+} from "@taskloom/core";
+import { PrismaContextStore } from "./context/prisma-context-store.ts";
 import { runSqliteMigrations, sqliteMigrationsDir } from "./migrations/index.ts";
 import { createSqlitePrisma, type TaskloomPrisma } from "./queries/prisma-sqlite.ts";
 import { createReadModel } from "./queries/read-model.ts";
@@ -20,6 +27,8 @@ export interface TaskloomDatabase {
   store: TaskloomStore;
   /** The read side (lists and details for the CLI and the dashboard). */
   queries: ReadModel;
+  /** Documents, notes, context overrides, approvals and snapshots (through the Prisma client). */
+  context: ContextStore;
   /** Migrations applied while opening (empty when the database was current). */
   appliedMigrations: string[];
   /**
@@ -94,6 +103,7 @@ export function openSqliteTaskloomDatabase(options: OpenDatabaseOptions): Sqlite
     location,
     store,
     queries: createReadModel({ prisma: connect, provider: "sqlite" }),
+    context: new PrismaContextStore(connect),
     appliedMigrations: applied,
     watchForLoss: (onLost) => watchDatabaseFile(location, onLost),
     async close() {

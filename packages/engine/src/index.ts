@@ -1,3 +1,10 @@
+export {
+  type BuiltContext,
+  ContextService,
+  DEFAULT_LLM_MODEL,
+  describeDiff,
+  type StoredSnapshotBody,
+} from "./services/context-service.ts";
 export type { EventFilter, EventSubscription } from "./services/event-follower.ts";
 export { checkHealth, type HealthReport } from "./services/health.ts";
 export {
@@ -9,6 +16,7 @@ export {
 } from "./services/plan-editor.ts";
 export {
   type ImportedPlan,
+  type LlmOptions,
   type RunOptions,
   type RunOutcome,
   Taskloom,

@@ -23,8 +23,11 @@ import {
   type TaskloomStore,
 } from "@taskloom/core";
 import { openDatabase, type TaskloomDatabase } from "@taskloom/db";
-import { endAttemptsOf, executeTask } from "@taskloom/executor";
+import { createExecutor, createLlmExecutor, endAttemptsOf } from "@taskloom/executor";
+import { DryRunProvider, type LlmProvider, OpenAICompatibleProvider } from "@taskloom/llm";
 import { type ExecuteAttempt, isProcessAlive, Worker, type WorkerOptions } from "@taskloom/scheduler";
+import { ContextService } from "./services/context-service.ts";
+import { documentReader } from "./services/document-reader.ts";
 import { EventFollower, type EventSubscription } from "./services/event-follower.ts";
 import { PlanEditor } from "./services/plan-editor.ts";
 import { withWarnings } from "./services/warning-logger.ts";
@@ -55,6 +58,23 @@ export interface TaskloomOptions {
    * URL, API keys) away from task processes. Default: the executor's default, this process's environment.
    */
   taskEnv?: Record<string, string | undefined>;
+  /**
+   * The OpenAI-compatible server `kind: llm` tasks talk to (OpenAI, Ollama, vLLM, llama.cpp, LM Studio).
+   * Default none: LLM tasks run with the dry-run provider, whose output is the compiled prompt. Never
+   * passed to task processes.
+   */
+  llm?: LlmOptions;
+}
+
+export interface LlmOptions {
+  /** `http://127.0.0.1:11434/v1`; without it the dry-run provider is used. */
+  baseUrl?: string;
+  /** Default none (local servers need none). */
+  apiKey?: string;
+  /** The model of tasks that name none. Default `gpt-4o-mini`. */
+  model?: string;
+  /** Instead of a provider built from `baseUrl` (tests, custom transports). Default none. */
+  provider?: LlmProvider;
 }
 
 export interface ImportedPlan {
@@ -103,6 +123,10 @@ export class Taskloom {
   readonly #events: EventFollower;
   /** Edits stored plans the way the graph editor does. */
   readonly editor: PlanEditor;
+  /** Context bundles of LLM tasks: preview, pins and excludes, approvals, snapshots. */
+  readonly context: ContextService;
+  /** The provider LLM tasks use; `llm.dryRun` is true when no server is configured. */
+  readonly llm: LlmProvider;
   /** Set once the database was lost (its file deleted or replaced): every wait rejects with it. */
   #lost: TaskloomError | null = null;
   readonly #lostListeners = new Set<(error: TaskloomError) => void>();
@@ -116,8 +140,26 @@ export class Taskloom {
     this.#logger = options.onWarning ? withWarnings(logger, options.onWarning, this.#clock) : logger;
     this.#random = options.random ?? Math.random;
     this.#pollMs = options.pollMs ?? 200;
+    this.llm = options.llm?.provider ?? providerOf(options.llm);
+    this.context = new ContextService({
+      store: database.store,
+      context: database.context,
+      clock: this.#clock,
+      provider: this.llm,
+      ...(options.llm?.model ? { defaultModel: options.llm.model } : {}),
+    });
+    const context = this.context;
+    const executor = createExecutor({
+      llm: createLlmExecutor({
+        provider: this.llm,
+        prepare: (request) => context.prepareAttempt(request),
+        recordUsage: (usage) => context.recordUsage(usage),
+      }),
+    });
     const { taskEnv } = options;
-    this.#execute = taskEnv ? (request) => executeTask({ ...request, baseEnv: taskEnv }) : executeTask;
+    this.#execute = taskEnv
+      ? (request) => executor.execute({ ...request, baseEnv: taskEnv })
+      : (request) => executor.execute(request);
     this.#events = new EventFollower({
       store: database.store,
       planOfRun: (runId) => database.queries.planOfRun(runId),
@@ -178,11 +220,17 @@ export class Taskloom {
     return this.database.queries;
   }
 
-  /** Imports a plan file (YAML or JSON). Relative task `cwd`s resolve against the file's folder. */
+  /**
+   * Imports a plan file (YAML or JSON). Relative task `cwd`s and document `path`s resolve against the
+   * file's folder.
+   */
   async importPlanFile(file: string): Promise<ImportedPlan> {
     const absolute = path.resolve(this.#cwd, file);
     const text = await fs.readFile(absolute, "utf8");
-    const definition = parsePlanText(text, { format: absolute.endsWith(".json") ? "json" : "yaml" });
+    const definition = parsePlanText(text, {
+      format: absolute.endsWith(".json") ? "json" : "yaml",
+      readDocument: documentReader(path.dirname(absolute)),
+    });
     return this.importPlan(definition, path.dirname(absolute));
   }
 
@@ -194,6 +242,13 @@ export class Taskloom {
 
   async importPlan(definition: PlanDefinition, baseDir: string | null): Promise<ImportedPlan> {
     const result = await this.store.importPlan(definition, { baseDir, now: this.#clock.now() });
+    if (definition.documents || definition.notes) {
+      await this.database.context.syncPlanContext(
+        result.slug,
+        { documents: definition.documents ?? [], notes: definition.notes ?? {} },
+        this.#clock.now(),
+      );
+    }
     return { slug: result.slug, version: result.version, changed: result.changed, definition };
   }
 
@@ -348,4 +403,13 @@ export class Taskloom {
     this.#workers.clear();
     await this.database.close();
   }
+}
+
+function providerOf(options: LlmOptions | undefined): LlmProvider {
+  if (!options?.baseUrl) return new DryRunProvider();
+  return new OpenAICompatibleProvider({
+    baseURL: options.baseUrl,
+    ...(options.apiKey ? { apiKey: options.apiKey } : {}),
+    ...(options.model ? { model: options.model } : {}),
+  });
 }

@@ -3,6 +3,8 @@
  * cancel. Executors hand it to whatever they wait on, and read `stopReason` afterwards to tell a timeout
  * (a failure, retryable) from a cancel (the run was cancelled) without inspecting error types.
  */
+import { cancelledResult, failedResult } from "./attempt-result.ts";
+import type { ExecutionRequest, ExecutionResult } from "./execution.ts";
 
 export type StopReason = "timeout" | "cancelled";
 
@@ -72,4 +74,17 @@ export function timeoutMessage(timeoutMs: number): string {
 export function formatDuration(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)}ms`;
   return `${Number((ms / 1000).toFixed(1))}s`;
+}
+
+/** The result for an attempt that ended because the attempt was stopped, or null if it was not. */
+export function stoppedResult(
+  req: ExecutionRequest,
+  attempt: AttemptSignal,
+  startedAt: number,
+): ExecutionResult | null {
+  if (attempt.stopReason === "cancelled") return cancelledResult(startedAt);
+  if (attempt.stopReason === "timeout") {
+    return failedResult(startedAt, "timeout", timeoutMessage(req.definition.timeoutMs ?? 0));
+  }
+  return null;
 }

@@ -2,13 +2,12 @@ import type { HttpSpec } from "@taskloom/core";
 import { preflight } from "./attempt-preflight.ts";
 import {
   type AttemptOutput,
-  cancelledResult,
   errorMessage,
   failedResult,
   startTimer,
   succeededResult,
 } from "./attempt-result.ts";
-import { type AttemptSignal, createAttemptSignal, timeoutMessage } from "./attempt-signal.ts";
+import { type AttemptSignal, createAttemptSignal, stoppedResult } from "./attempt-signal.ts";
 import type { ExecutionRequest, ExecutionResult } from "./execution.ts";
 import { parseJsonOutput } from "./json-output.ts";
 import { type LogSink, logSinkOf, systemLine } from "./log-sink.ts";
@@ -142,19 +141,6 @@ async function exchange(
     if (parsed.ok) return succeededResult(startedAt, { ...output, outputJson: parsed.json });
   }
   return succeededResult(startedAt, output);
-}
-
-/** The result for an exchange that ended because the attempt was stopped, or null if it was not. */
-function stoppedResult(
-  req: ExecutionRequest,
-  attempt: AttemptSignal,
-  startedAt: number,
-): ExecutionResult | null {
-  if (attempt.stopReason === "cancelled") return cancelledResult(startedAt);
-  if (attempt.stopReason === "timeout") {
-    return failedResult(startedAt, "timeout", timeoutMessage(req.definition.timeoutMs ?? 0));
-  }
-  return null;
 }
 
 async function readBody(response: Response): Promise<CapturedOutput> {

@@ -13,6 +13,14 @@ export {
   type TaskExecutor,
 } from "./execution.ts";
 export { executeHttp } from "./http-executor.ts";
+export {
+  createLlmExecutor,
+  type LlmExecutorDependencies,
+  type LlmPrepared,
+  type LlmPrepareRequest,
+  type LlmUsageRecord,
+  repairPrompt,
+} from "./llm-executor.ts";
 export { executeNoop } from "./noop-executor.ts";
 export { OUTPUT_LIMIT_BYTES } from "./output-capture.ts";
 export { createExecutor, defaultExecutors, type Executor, executeTask } from "./registry.ts";

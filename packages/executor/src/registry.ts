@@ -2,6 +2,7 @@ import type { TaskKind } from "@taskloom/core";
 import { errorMessage, failedResult, startTimer } from "./attempt-result.ts";
 import type { ExecutionRequest, ExecutionResult, TaskExecutor } from "./execution.ts";
 import { executeHttp } from "./http-executor.ts";
+import { unconfiguredLlmExecutor } from "./llm-executor.ts";
 import { executeNoop } from "./noop-executor.ts";
 import { executeShell } from "./shell-executor.ts";
 
@@ -10,6 +11,8 @@ export const defaultExecutors: Readonly<Record<TaskKind, TaskExecutor>> = Object
   shell: executeShell,
   http: executeHttp,
   noop: executeNoop,
+  // Needs the engine's context service and provider: `createExecutor({ llm: createLlmExecutor(deps) })`.
+  llm: unconfiguredLlmExecutor,
 });
 
 export interface Executor {

@@ -53,11 +53,13 @@ async function run(context: CliContext, file: string | undefined, flags: RunFlag
     let runId: string;
     let planSlug: string;
     let initial: InitialTask[];
+    let hasLlmTasks: boolean;
     if (flags.resume) {
       runId = await taskloom.queries.resolveRunId(flags.resume);
       const before = await taskloom.queries.getRun(runId);
       planSlug = before.planSlug;
       initial = before.tasks;
+      hasLlmTasks = before.tasks.some((task) => task.kind === "llm");
     } else {
       const plan = await taskloom.importPlanFile(file ?? "");
       runId = (await taskloom.startRun(plan.slug, { params: flags.param, trigger: "cli" })).runId;
@@ -70,6 +72,7 @@ async function run(context: CliContext, file: string | undefined, flags: RunFlag
       // A new run's task runs are known without reading them back (20,000 rows through Prisma took ~0.5 s):
       // those with no `requires` start ready, the others pending.
       planSlug = plan.slug;
+      hasLlmTasks = plan.definition.tasks.some((task) => task.kind === "llm");
       initial = plan.definition.tasks.map((task) => ({
         key: task.key,
         status: task.requires.length === 0 ? "ready" : "pending",
@@ -113,6 +116,12 @@ async function run(context: CliContext, file: string | undefined, flags: RunFlag
       process.off("SIGINT", onSigint);
       process.off("SIGTERM", onSigint);
       renderer.finish();
+    }
+    if (hasLlmTasks && taskloom.llm.dryRun) {
+      // stderr, so that --json keeps stdout to one document.
+      context.stderr.write(
+        "note: LLM tasks ran in dry-run mode (TASKLOOM_LLM_BASE_URL is not set): their output is the compiled prompt\n",
+      );
     }
 
     if (flags.json) {

@@ -135,5 +135,15 @@ function runDetailText(run: RunDetail): string {
       task.error ?? "",
     ]);
   }
-  return `${head.join("\n")}\n\n${table(rows)}\n`;
+  const llm = run.tasks.flatMap((task) =>
+    task.attemptHistory.flatMap((a) =>
+      a.llm
+        ? [
+            `${task.key} #${a.attempt}: ${a.llm.model ?? "?"}, ${a.llm.promptTokens ?? "?"} prompt + ${a.llm.completionTokens ?? "?"} completion tokens, context ${a.llm.snapshotHash?.slice(0, 12) ?? "-"}`,
+          ]
+        : [],
+    ),
+  );
+  const llmText = llm.length > 0 ? `\nLLM attempts\n${llm.map((line) => `  ${line}`).join("\n")}\n` : "";
+  return `${head.join("\n")}\n\n${table(rows)}\n${llmText}`;
 }

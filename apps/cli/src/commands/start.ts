@@ -9,7 +9,9 @@ import { parsePositiveInt } from "./option-parsers.ts";
 
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "::1", "[::1]"]);
 /** The plan a new database starts with, so the dashboard is never empty on first start. */
-const DEMO_PLAN = path.resolve(import.meta.dirname, "../../../../examples/etl.yaml");
+const EXAMPLES = path.resolve(import.meta.dirname, "../../../../examples");
+/** Seeded into a new database: a shell ETL plan, and an LLM plan that runs offline (dry-run provider). */
+const DEMO_PLANS = [path.join(EXAMPLES, "etl.yaml"), path.join(EXAMPLES, "research-brief.yaml")];
 
 export function registerStartCommand(program: Command, context: CliContext): void {
   program
@@ -131,6 +133,9 @@ function handTokenToWebServer(
 
 async function seedIfEmpty(context: CliContext, taskloom: Taskloom): Promise<void> {
   if ((await taskloom.queries.listPlans()).length > 0) return;
-  const imported = await taskloom.importPlanFile(DEMO_PLAN);
-  context.stdout.write(`new database: added the demo plan \`${imported.slug}\`\n`);
+  const slugs: string[] = [];
+  for (const file of DEMO_PLANS) slugs.push((await taskloom.importPlanFile(file)).slug);
+  context.stdout.write(
+    `new database: added the demo plans ${slugs.map((slug) => `\`${slug}\``).join(" and ")}\n`,
+  );
 }

@@ -1,5 +1,7 @@
 import fs from "node:fs/promises";
+import path from "node:path";
 import { formatPlanIssue, validatePlanText } from "@taskloom/core";
+import { documentReader } from "@taskloom/engine/document-reader";
 import type { Command } from "commander";
 import { type CliContext, EXIT_INVALID, runCommand } from "../cli-context.ts";
 
@@ -11,7 +13,10 @@ export function registerValidateCommand(program: Command, context: CliContext): 
     .action((file: string) =>
       runCommand(context, async () => {
         const text = await fs.readFile(file, "utf8");
-        const result = validatePlanText(text, { format: file.endsWith(".json") ? "json" : "yaml" });
+        const result = validatePlanText(text, {
+          format: file.endsWith(".json") ? "json" : "yaml",
+          readDocument: documentReader(path.dirname(path.resolve(file))),
+        });
         if (!result.ok) {
           for (const issue of result.issues) context.stderr.write(`${file}: ${formatPlanIssue(issue)}\n`);
           return EXIT_INVALID;

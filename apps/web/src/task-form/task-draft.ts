@@ -3,6 +3,7 @@ import {
   DEFAULT_RETRY_POLICY,
   formatDuration,
   type HttpSpec,
+  type LlmSpec,
   type ParamValue,
   type ShellSpec,
   type TaskDefinition,
@@ -115,7 +116,7 @@ const rows = (record: Record<string, string>): KeyValueRow[] =>
 
 /** A stored task as it arrives over the wire (JSON drops a noop's `undefined` output). */
 export type StoredTask = Omit<TaskDefinition, "spec"> & {
-  spec: ShellSpec | HttpSpec | { kind: "noop"; output?: unknown };
+  spec: ShellSpec | HttpSpec | { kind: "noop"; output?: unknown } | LlmSpec;
 };
 
 /** The form state of a stored task; fields equal to their defaults stay empty so placeholders show them. */
@@ -156,6 +157,9 @@ export function draftFromDefinition(task: StoredTask): TaskDraft {
     case "noop":
       draft.result =
         spec.output === null || spec.output === undefined ? "" : JSON.stringify(spec.output, null, 2);
+      break;
+    case "llm":
+      // The form has no llm fields yet (the dashboard's Context work); the plan file edits them.
       break;
   }
   return draft;

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { serializePlan, validatePlanText } from "./index.ts";
 import { readExamples } from "./test-examples.ts";
@@ -5,6 +6,9 @@ import { readExamples } from "./test-examples.ts";
 const examples = readExamples();
 const valid = examples.filter(({ file }) => !file.startsWith("broken-"));
 const broken = examples.filter(({ file }) => file.startsWith("broken-"));
+/** Documents given by `path` resolve against the examples folder, as `importPlanFile` does. */
+const readDocument = (file: string) =>
+  readFileSync(new URL(`../../../../examples/${file}`, import.meta.url), "utf8");
 
 describe("examples", () => {
   it("has the expected files", () => {
@@ -15,7 +19,7 @@ describe("examples", () => {
   });
 
   it.each(valid)("$file is valid and round-trips through YAML and JSON", ({ text }) => {
-    const outcome = validatePlanText(text);
+    const outcome = validatePlanText(text, { readDocument });
     if (!outcome.ok) expect.fail(JSON.stringify(outcome.issues, null, 2));
     for (const format of ["yaml", "json"] as const) {
       const again = validatePlanText(serializePlan(outcome.plan, format), { format });

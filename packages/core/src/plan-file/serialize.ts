@@ -2,6 +2,7 @@ import { Document, isMap, isSeq, parse, Scalar, stringify, visit } from "yaml";
 import type { PlanDefinition, RetryPolicy, TaskDefinition, TaskSpec } from "../types.ts";
 import { DEFAULT_QUEUE, DEFAULT_RETRY_POLICY } from "./defaults.ts";
 import { formatDuration } from "./duration.ts";
+import { llmSpecFile } from "./llm-task.ts";
 
 /** Values every task shares, written once under `defaults` instead of in each task. */
 interface SharedDefaults {
@@ -83,6 +84,9 @@ function specFile(spec: TaskSpec, file: Record<string, unknown>): void {
       file.kind = spec.kind;
       if (spec.output !== null && spec.output !== undefined) file.result = spec.output;
       break;
+    case "llm":
+      llmSpecFile(spec, file);
+      break;
   }
 }
 
@@ -93,6 +97,8 @@ function taskFile(task: TaskDefinition, defaults: SharedDefaults): Record<string
   if (!isEmpty(task.params)) file.params = { ...task.params };
   if (task.requires.length > 0) file.requires = [...task.requires];
   if (task.refers.length > 0) file.refers = [...task.refers];
+  if (task.duplicates?.length) file.duplicates = [...task.duplicates];
+  if (task.relatesTo?.length) file.relatesTo = [...task.relatesTo];
   if (defaults.priority === undefined && task.priority !== 0) file.priority = task.priority;
   if (defaults.queue === undefined && task.queue !== DEFAULT_QUEUE) file.queue = task.queue;
   if (defaults.retry === undefined) {
@@ -112,6 +118,7 @@ function planFile(plan: PlanDefinition): Record<string, unknown> {
   if (plan.goal !== "") file.goal = plan.goal;
   if (plan.index !== "") file.index = plan.index;
   if (!isEmpty(plan.params)) file.params = { ...plan.params };
+  contextSections(plan, file);
   const defaults = sharedDefaults(plan.tasks);
   const defaultsFile: Record<string, unknown> = {};
   if (defaults.retry !== undefined) defaultsFile.retries = retryFile(defaults.retry);
@@ -122,6 +129,21 @@ function planFile(plan: PlanDefinition): Record<string, unknown> {
   if (!isEmpty(defaultsFile)) file.defaults = defaultsFile;
   file.tasks = new Map(plan.tasks.map((task) => [task.key, taskFile(task, defaults)]));
   return file;
+}
+
+/**
+ * Documents (always inline `text`: a file read at import is part of the definition) and notes. A Map keeps
+ * integer-like keys in order in the file; `plain` gives a plain object for `validatePlanObject`.
+ */
+function contextSections(plan: PlanDefinition, file: Record<string, unknown>, plain = false): void {
+  if (plan.documents?.length) {
+    const entries = plan.documents.map(
+      (doc) =>
+        [doc.key, doc.title === doc.key ? { text: doc.text } : { title: doc.title, text: doc.text }] as const,
+    );
+    file.documents = plain ? Object.fromEntries(entries) : new Map(entries);
+  }
+  if (plan.notes && !isEmpty(plan.notes)) file.notes = { ...plan.notes };
 }
 
 /** `doubleQuotedAsJSON`: the library's folded double-quoted form mangles some strings ("a\n \n "). */
@@ -159,7 +181,9 @@ function yamlText(file: Record<string, unknown>): string {
         // Short lists and the retry policy read best on one line.
         if (
           (isSeq(field.value) || isMap(field.value)) &&
-          ["requires", "refers", "retries"].includes(String(field.key))
+          ["requires", "refers", "duplicates", "relatesTo", "pin", "exclude", "retries"].includes(
+            String(field.key),
+          )
         ) {
           field.value.flow = true;
         }
@@ -223,6 +247,7 @@ export function planToDocument(plan: PlanDefinition): Record<string, unknown> {
   if (plan.goal !== "") document.goal = plan.goal;
   if (plan.index !== "") document.index = plan.index;
   if (!isEmpty(plan.params)) document.params = { ...plan.params };
+  contextSections(plan, document, true);
   document.tasks = Object.fromEntries(plan.tasks.map((task) => [task.key, taskToDocument(task)]));
   return document;
 }

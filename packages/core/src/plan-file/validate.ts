@@ -4,6 +4,7 @@ import { findCycle } from "../graph/index.ts";
 import { templateReferences } from "../template.ts";
 import {
   type HttpSpec,
+  type LlmSpec,
   type ParamValue,
   type PlanDefinition,
   type RetryPolicy,
@@ -32,8 +33,11 @@ import {
   TASK_KEY_PATTERN,
   timeoutCheck,
 } from "./checks.ts";
+import { checkItemRefs, type DeclaredItems } from "./context-fields.ts";
 import { DEFAULT_QUEUE, DEFAULT_RETRY_POLICY, MAX_NESTING_DEPTH, MAX_SLUG_LENGTH } from "./defaults.ts";
+import { type DocumentReader, readDocuments, readNotes } from "./documents.ts";
 import { type DocPath, describeValue, IssueCollector, isPlainObject } from "./issues.ts";
+import { LLM_TASK_FIELDS, llmTemplatedFields, readLlmSpec } from "./llm-task.ts";
 import { tooDeepAt } from "./nesting.ts";
 import { readSource } from "./yaml-source.ts";
 
@@ -42,9 +46,21 @@ export type PlanValidationResult = { ok: true; plan: PlanDefinition } | { ok: fa
 export interface PlanTextOptions {
   /** What the text is expected to be. Only a hint: YAML reads JSON too. */
   format?: "yaml" | "json";
+  /** Reads a document given by `path` (relative to the plan file). Default none: such documents are issues. */
+  readDocument?: DocumentReader;
 }
 
-const ROOT_FIELDS = ["plan", "name", "goal", "index", "params", "defaults", "tasks"] as const;
+const ROOT_FIELDS = [
+  "plan",
+  "name",
+  "goal",
+  "index",
+  "params",
+  "defaults",
+  "tasks",
+  "documents",
+  "notes",
+] as const;
 const DEFAULTS_FIELDS = ["retries", "timeout", "queue", "priority", "output", "env", "cwd"] as const;
 const COMMON_TASK_FIELDS = [
   "name",
@@ -52,6 +68,8 @@ const COMMON_TASK_FIELDS = [
   "params",
   "requires",
   "refers",
+  "duplicates",
+  "relatesTo",
   "priority",
   "queue",
   "retries",
@@ -62,6 +80,7 @@ const KIND_FIELDS: Readonly<Record<TaskKind, readonly string[]>> = {
   shell: ["run", "env", "cwd"],
   http: ["method", "url", "headers", "body"],
   noop: ["result"],
+  llm: LLM_TASK_FIELDS,
 };
 const ALL_TASK_FIELDS = new Set<string>([...COMMON_TASK_FIELDS, ...Object.values(KIND_FIELDS).flat()]);
 const HTTP_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"] as const;
@@ -207,6 +226,8 @@ interface TaskDraft {
   requires: string[] | undefined;
   requiresValid: boolean;
   refers: string[] | undefined;
+  duplicates: string[] | undefined;
+  relatesTo: string[] | undefined;
   priority: number | undefined;
   queue: string | undefined;
   retries: RetryOverrides | undefined;
@@ -222,6 +243,7 @@ interface TaskDraft {
   headers: Record<string, string> | undefined;
   body: string | null | undefined;
   result: unknown;
+  llm: LlmSpec | undefined;
 }
 
 function unknownFieldMessage(field: string): string {
@@ -313,6 +335,8 @@ function readTask(key: string, value: unknown, issues: IssueCollector): TaskDraf
     requires,
     requiresValid,
     refers: readField(value, "refers", path, stringListCheck, issues),
+    duplicates: readField(value, "duplicates", path, stringListCheck, issues),
+    relatesTo: readField(value, "relatesTo", path, stringListCheck, issues),
     priority: readField(value, "priority", path, integerCheck, issues),
     queue: readField(value, "queue", path, nonEmptyStringCheck, issues),
     retries: readField(value, "retries", path, retriesCheck, issues),
@@ -328,6 +352,7 @@ function readTask(key: string, value: unknown, issues: IssueCollector): TaskDraf
     headers: undefined,
     body: undefined,
     result: null,
+    llm: undefined,
   };
 
   switch (kind) {
@@ -357,6 +382,9 @@ function readTask(key: string, value: unknown, issues: IssueCollector): TaskDraf
         draft.result = resultCheck(own(value, "result"), [...path, "result"], issues);
       }
       break;
+    case "llm":
+      draft.llm = readLlmSpec(value, path, issues);
+      break;
     case undefined:
       break;
   }
@@ -364,7 +392,7 @@ function readTask(key: string, value: unknown, issues: IssueCollector): TaskDraf
 }
 
 function checkLinks(task: TaskDraft, taskKeys: Set<string>, issues: IssueCollector): void {
-  for (const linkKind of ["requires", "refers"] as const) {
+  for (const linkKind of ["requires", "refers", "duplicates", "relatesTo"] as const) {
     const list = task[linkKind];
     if (list === undefined) continue;
     const seen = new Set<string>();
@@ -375,7 +403,9 @@ function checkLinks(task: TaskDraft, taskKeys: Set<string>, issues: IssueCollect
           path,
           linkKind === "requires"
             ? `task \`${task.key}\` requires itself`
-            : `task \`${task.key}\` refers to itself`,
+            : linkKind === "refers"
+              ? `task \`${task.key}\` refers to itself`
+              : `task \`${task.key}\` lists itself in ${linkKind}`,
           "self_reference",
         );
       } else if (!taskKeys.has(upstream)) {
@@ -423,6 +453,9 @@ function templatedFields(task: TaskDraft, defaults: DefaultsDraft): TemplateFiel
       add(["url"], task.url);
       for (const [name, text] of Object.entries(task.headers ?? {})) add(["headers", name], text);
       add(["body"], task.body);
+      break;
+    case "llm":
+      for (const field of task.llm ? llmTemplatedFields(task.llm) : []) add(field.path, field.text);
       break;
     case "noop":
     case undefined:
@@ -504,6 +537,9 @@ function buildSpec(task: TaskDraft, kind: TaskKind, defaults: DefaultsDraft): Ta
       };
     case "noop":
       return { kind, output: task.result ?? null };
+    case "llm":
+      if (task.llm === undefined) throw new Error(`llm task ${task.key} has no spec`);
+      return task.llm;
   }
 }
 
@@ -521,6 +557,8 @@ function buildTask(task: TaskDraft, kind: TaskKind, defaults: DefaultsDraft): Ta
     retry: { ...DEFAULT_RETRY_POLICY, ...defaults.retries, ...task.retries },
     timeoutMs: task.hasTimeout ? (task.timeout ?? null) : (defaults.timeout ?? null),
     output: task.output ?? defaults.output ?? "text",
+    ...(task.duplicates?.length ? { duplicates: [...task.duplicates] } : {}),
+    ...(task.relatesTo?.length ? { relatesTo: [...task.relatesTo] } : {}),
   };
 }
 
@@ -529,6 +567,7 @@ function validateDocument(
   value: unknown,
   issues: IssueCollector,
   taskOrder: readonly string[] | undefined,
+  readDocument?: DocumentReader,
 ): PlanDefinition | undefined {
   if (value === null || value === undefined) {
     issues.add([], "the plan file is empty", "empty");
@@ -568,6 +607,8 @@ function validateDocument(
   const params = readField(value, "params", [], paramsCheck, issues);
   const planParamNames = namesOf(own(value, "params"));
   const defaults = readDefaults(own(value, "defaults"), issues);
+  const documents = readDocuments(own(value, "documents"), issues, readDocument);
+  const notes = readNotes(own(value, "notes"), issues);
 
   const rawTasks = own(value, "tasks");
   if (rawTasks === undefined) {
@@ -602,6 +643,18 @@ function validateDocument(
     checkTemplates(draft, defaults, planParamNames, issues, inherited);
   }
   reportInherited(inherited, issues);
+  const declared: DeclaredItems = {
+    tasks: taskKeys,
+    // Every declared key, even of a document that failed to read: one problem, one issue.
+    documents: namesOf(own(value, "documents")) ?? new Set(),
+    notes: new Set(Object.keys(notes ?? {})),
+  };
+  for (const draft of drafts) {
+    for (const field of ["pin", "exclude"] as const) {
+      const refs = draft.llm?.[field] ?? [];
+      checkItemRefs(refs, ["tasks", draft.key, field], draft.key, declared, issues);
+    }
+  }
 
   const edges: [string, string][] = [];
   for (const draft of drafts) {
@@ -627,6 +680,8 @@ function validateDocument(
     index: index ?? "",
     params: { ...params },
     tasks,
+    ...(documents?.length ? { documents } : {}),
+    ...(notes && Object.keys(notes).length > 0 ? { notes } : {}),
   };
 }
 
@@ -640,9 +695,12 @@ function result(plan: PlanDefinition | undefined, issues: IssueCollector): PlanV
  * Validates an already-parsed plan document (from `JSON.parse`, a form, an API call). Issues carry paths but
  * no line numbers. Never throws.
  */
-export function validatePlanObject(value: unknown): PlanValidationResult {
+export function validatePlanObject(
+  value: unknown,
+  options: Pick<PlanTextOptions, "readDocument"> = {},
+): PlanValidationResult {
   const issues = new IssueCollector();
-  return result(validateDocument(value, issues, undefined), issues);
+  return result(validateDocument(value, issues, undefined, options.readDocument), issues);
 }
 
 /**
@@ -659,13 +717,15 @@ export function validatePlanText(text: string, options: PlanTextOptions = {}): P
     } catch {
       parsed = undefined;
     }
-    if (parsed !== undefined) return validatePlanObject(parsed);
+    if (parsed !== undefined) return validatePlanObject(parsed, options);
   }
   const issues = new IssueCollector(source.locate);
   for (const error of source.errors) {
     issues.push(error.path, error.message, error.code, error.line, error.column);
   }
-  const plan = source.fatal ? undefined : validateDocument(source.value, issues, source.taskOrder);
+  const plan = source.fatal
+    ? undefined
+    : validateDocument(source.value, issues, source.taskOrder, options.readDocument);
   return result(plan, issues);
 }
 

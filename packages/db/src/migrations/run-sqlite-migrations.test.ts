@@ -10,8 +10,14 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { MigrationError, runSqliteMigrations, sqliteMigrationsDir } from "./index.ts";
 
 const EXPECTED_TABLES = [
+  "context_approvals",
+  "context_cache",
+  "context_overrides",
+  "context_snapshots",
+  "documents",
   "events",
   "log_chunks",
+  "notes",
   "plans",
   "queues",
   "runs",

@@ -217,6 +217,16 @@ export class RunQueries implements RunReads {
           exitCode: a.exitCode,
           error: a.error,
           reason: a.reason,
+          ...(a.snapshotHash !== null || a.model !== null
+            ? {
+                llm: {
+                  snapshotHash: a.snapshotHash,
+                  model: a.model,
+                  promptTokens: a.promptTokens,
+                  completionTokens: a.completionTokens,
+                },
+              }
+            : {}),
         })),
       })),
     };

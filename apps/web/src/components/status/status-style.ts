@@ -120,6 +120,7 @@ export const KIND_STYLES: Record<TaskKind, KindStyle> = {
     minimap: "#8b5cf6",
   },
   noop: { label: "No-op", chip: "bg-teal-600 text-white", accent: "before:bg-teal-500", minimap: "#14b8a6" },
+  llm: { label: "LLM", chip: "bg-amber-600 text-white", accent: "before:bg-amber-500", minimap: "#f59e0b" },
 };
 
 export function kindStyle(kind: string): KindStyle {

@@ -30,6 +30,7 @@ const KIND_HINTS: Record<TaskKind, string> = {
   shell: "Runs a command in its own process group",
   http: "Calls a URL; non-2xx fails the attempt",
   noop: "Succeeds at once with a fixed result",
+  llm: "Asks a language model with a context bundle (edit its prompt in the plan file)",
 };
 
 interface TaskFormProps {

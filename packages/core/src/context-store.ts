@@ -1,0 +1,97 @@
+import type { PlanDocument } from "./types.ts";
+
+/**
+ * Glossary (context storage; see `context-types.ts` for items and refs)
+ * -------------------------------------------------------------------
+ * - **override**: a person's `pin` or `exclude` of one ref for one task of a plan (plan-file pins and
+ *   excludes live in the task's spec, not here).
+ * - **stored snapshot**: what an LLM attempt saw, keyed by the bundle's hash; identical inputs share one.
+ * - **approval**: a person locked the bundle of one task at one snapshot hash; runs use that snapshot while
+ *   the bundle built from the current inputs has the same hash.
+ */
+
+export type OverrideAction = "pin" | "exclude";
+
+export interface ContextOverrideRecord {
+  ref: string;
+  action: OverrideAction;
+  /** Epoch ms; pins keep this order. */
+  createdAt: number;
+}
+
+export interface StoredContextSnapshot {
+  hash: string;
+  /** The snapshot and the compiled messages, as canonical JSON text (the engine owns the shape). */
+  json: string;
+  budget: number;
+  usedTokens: number;
+  createdAt: number;
+}
+
+export interface ContextApprovalRecord {
+  snapshotHash: string;
+  approvedAt: number;
+}
+
+/** What an LLM attempt records on its attempt row; absent fields are left as they are. */
+export interface LlmAttemptRecord {
+  runId: string;
+  taskKey: string;
+  attempt: number;
+  snapshotHash?: string;
+  model?: string;
+  promptTokens?: number;
+  completionTokens?: number;
+}
+
+export interface SuccessfulOutput {
+  taskKey: string;
+  outputText: string | null;
+}
+
+/**
+ * The storage the context engine needs: plan documents and notes, overrides, approvals, snapshots, and the
+ * outputs of a run. Implemented with the Prisma client (portable across providers), off the hot path.
+ * Unknown plans reject with `NotFoundError`.
+ */
+export interface ContextStore {
+  /** Upserts the plan file's documents and notes; notes the file does not name are kept. */
+  syncPlanContext(
+    planSlug: string,
+    input: { documents: PlanDocument[]; notes: Record<string, string> },
+    now: number,
+  ): Promise<void>;
+  listDocuments(planSlug: string): Promise<PlanDocument[]>;
+  /** Notes by key, in key order. */
+  listNotes(planSlug: string): Promise<{ key: string; value: string }[]>;
+  setNote(planSlug: string, key: string, value: string, now: number): Promise<void>;
+  /** Oldest first. */
+  listOverrides(planSlug: string, taskKey: string): Promise<ContextOverrideRecord[]>;
+  /** Sets one ref's override (replacing the other action), or removes it when `action` is null. */
+  setOverride(
+    planSlug: string,
+    taskKey: string,
+    ref: string,
+    action: OverrideAction | null,
+    now: number,
+  ): Promise<void>;
+  /** Removes every override and the approval of one task. */
+  clearTask(planSlug: string, taskKey: string): Promise<void>;
+  getApproval(planSlug: string, taskKey: string): Promise<ContextApprovalRecord | null>;
+  /** Stores the snapshot (when new) and records it as the task's approved bundle. */
+  approve(planSlug: string, taskKey: string, snapshot: StoredContextSnapshot, now: number): Promise<void>;
+  /** Stores a snapshot unless one with its hash exists (same hash, same content). */
+  saveSnapshot(snapshot: StoredContextSnapshot): Promise<void>;
+  getSnapshot(hash: string): Promise<StoredContextSnapshot | null>;
+  /** Writes snapshot hash, model and usage on the attempt row of `runId`/`taskKey`/`attempt`. */
+  recordLlmAttempt(record: LlmAttemptRecord): Promise<void>;
+  /** Each task's latest successful output over all the plan's runs (by finish time). */
+  latestOutputs(planSlug: string): Promise<SuccessfulOutput[]>;
+  /** The latest output of every task run of `runId` that succeeded. */
+  successfulOutputs(runId: string): Promise<SuccessfulOutput[]>;
+  /** A cached LLM summary (or embedding) by content-hash key; undefined when absent. */
+  getCached(key: string): Promise<string | undefined>;
+  setCached(key: string, value: string, now: number): Promise<void>;
+  /** The snapshot hash each attempt of one task in one run used, in attempt order (nulls left out). */
+  attemptSnapshots(runId: string, taskKey: string): Promise<{ attempt: number; snapshotHash: string }[]>;
+}

@@ -1,0 +1,231 @@
+import {
+  type ContextApprovalRecord,
+  type ContextOverrideRecord,
+  type ContextStore,
+  type LlmAttemptRecord,
+  NotFoundError,
+  type OverrideAction,
+  type PlanDocument,
+  type StoredContextSnapshot,
+  type SuccessfulOutput,
+} from "@taskloom/core";
+import type { TaskloomPrisma } from "../queries/prisma-sqlite.ts";
+
+/**
+ * `ContextStore` through the Prisma client: nothing here is on the claim/complete hot path, so it stays
+ * portable (the same code serves PostgreSQL once its client is wired in).
+ */
+export class PrismaContextStore implements ContextStore {
+  readonly #prisma: () => TaskloomPrisma;
+
+  constructor(prisma: () => TaskloomPrisma) {
+    this.#prisma = prisma;
+  }
+
+  async #planId(planSlug: string): Promise<string> {
+    const plan = await this.#prisma().plan.findUnique({ where: { slug: planSlug }, select: { id: true } });
+    if (!plan) throw new NotFoundError("plan", planSlug);
+    return plan.id;
+  }
+
+  async syncPlanContext(
+    planSlug: string,
+    input: { documents: PlanDocument[]; notes: Record<string, string> },
+    now: number,
+  ): Promise<void> {
+    const planId = await this.#planId(planSlug);
+    const at = new Date(now);
+    const prisma = this.#prisma();
+    await prisma.$transaction([
+      ...input.documents.map((doc) =>
+        prisma.document.upsert({
+          where: { planId_key: { planId, key: doc.key } },
+          create: { planId, key: doc.key, title: doc.title, content: doc.text, updatedAt: at },
+          update: { title: doc.title, content: doc.text, updatedAt: at },
+        }),
+      ),
+      ...Object.entries(input.notes).map(([key, value]) =>
+        prisma.note.upsert({
+          where: { planId_key: { planId, key } },
+          create: { planId, key, value, updatedAt: at },
+          update: { value, updatedAt: at },
+        }),
+      ),
+    ]);
+  }
+
+  async listDocuments(planSlug: string): Promise<PlanDocument[]> {
+    const planId = await this.#planId(planSlug);
+    const rows = await this.#prisma().document.findMany({ where: { planId }, orderBy: { key: "asc" } });
+    return rows.map((row) => ({ key: row.key, title: row.title, text: row.content }));
+  }
+
+  async listNotes(planSlug: string): Promise<{ key: string; value: string }[]> {
+    const planId = await this.#planId(planSlug);
+    const rows = await this.#prisma().note.findMany({ where: { planId }, orderBy: { key: "asc" } });
+    return rows.map((row) => ({ key: row.key, value: row.value }));
+  }
+
+  async setNote(planSlug: string, key: string, value: string, now: number): Promise<void> {
+    const planId = await this.#planId(planSlug);
+    const at = new Date(now);
+    await this.#prisma().note.upsert({
+      where: { planId_key: { planId, key } },
+      create: { planId, key, value, updatedAt: at },
+      update: { value, updatedAt: at },
+    });
+  }
+
+  async listOverrides(planSlug: string, taskKey: string): Promise<ContextOverrideRecord[]> {
+    const planId = await this.#planId(planSlug);
+    const rows = await this.#prisma().contextOverride.findMany({
+      where: { planId, taskKey },
+      orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+    });
+    return rows.map((row) => ({
+      ref: row.ref,
+      action: row.action as OverrideAction,
+      createdAt: row.createdAt.getTime(),
+    }));
+  }
+
+  async setOverride(
+    planSlug: string,
+    taskKey: string,
+    ref: string,
+    action: OverrideAction | null,
+    now: number,
+  ): Promise<void> {
+    const planId = await this.#planId(planSlug);
+    const where = { planId_taskKey_ref: { planId, taskKey, ref } };
+    if (action === null) {
+      await this.#prisma().contextOverride.deleteMany({ where: { planId, taskKey, ref } });
+      return;
+    }
+    await this.#prisma().contextOverride.upsert({
+      where,
+      create: { planId, taskKey, ref, action, createdAt: new Date(now) },
+      update: { action },
+    });
+  }
+
+  async clearTask(planSlug: string, taskKey: string): Promise<void> {
+    const planId = await this.#planId(planSlug);
+    const prisma = this.#prisma();
+    await prisma.$transaction([
+      prisma.contextOverride.deleteMany({ where: { planId, taskKey } }),
+      prisma.contextApproval.deleteMany({ where: { planId, taskKey } }),
+    ]);
+  }
+
+  async getApproval(planSlug: string, taskKey: string): Promise<ContextApprovalRecord | null> {
+    const planId = await this.#planId(planSlug);
+    const row = await this.#prisma().contextApproval.findUnique({
+      where: { planId_taskKey: { planId, taskKey } },
+    });
+    return row ? { snapshotHash: row.snapshotHash, approvedAt: row.approvedAt.getTime() } : null;
+  }
+
+  async approve(
+    planSlug: string,
+    taskKey: string,
+    snapshot: StoredContextSnapshot,
+    now: number,
+  ): Promise<void> {
+    const planId = await this.#planId(planSlug);
+    await this.saveSnapshot(snapshot);
+    const at = new Date(now);
+    await this.#prisma().contextApproval.upsert({
+      where: { planId_taskKey: { planId, taskKey } },
+      create: { planId, taskKey, snapshotHash: snapshot.hash, approvedAt: at },
+      update: { snapshotHash: snapshot.hash, approvedAt: at },
+    });
+  }
+
+  async saveSnapshot(snapshot: StoredContextSnapshot): Promise<void> {
+    const { hash, json, budget, usedTokens, createdAt } = snapshot;
+    // Same hash, same content: an existing row is already right, so the update is empty.
+    await this.#prisma().contextSnapshot.upsert({
+      where: { hash },
+      create: { hash, json, budget, usedTokens, createdAt: new Date(createdAt) },
+      update: {},
+    });
+  }
+
+  async getSnapshot(hash: string): Promise<StoredContextSnapshot | null> {
+    const row = await this.#prisma().contextSnapshot.findUnique({ where: { hash } });
+    if (!row) return null;
+    return {
+      hash: row.hash,
+      json: row.json,
+      budget: row.budget,
+      usedTokens: row.usedTokens,
+      createdAt: row.createdAt.getTime(),
+    };
+  }
+
+  async recordLlmAttempt(record: LlmAttemptRecord): Promise<void> {
+    const taskRun = await this.#prisma().taskRun.findUnique({
+      where: { runId_taskKey: { runId: record.runId, taskKey: record.taskKey } },
+      select: { id: true },
+    });
+    if (!taskRun) throw new NotFoundError("task run", `${record.runId}/${record.taskKey}`);
+    await this.#prisma().taskAttempt.updateMany({
+      where: { taskRunId: taskRun.id, attempt: record.attempt },
+      data: {
+        ...(record.snapshotHash !== undefined ? { snapshotHash: record.snapshotHash } : {}),
+        ...(record.model !== undefined ? { model: record.model } : {}),
+        ...(record.promptTokens !== undefined ? { promptTokens: record.promptTokens } : {}),
+        ...(record.completionTokens !== undefined ? { completionTokens: record.completionTokens } : {}),
+      },
+    });
+  }
+
+  async latestOutputs(planSlug: string): Promise<SuccessfulOutput[]> {
+    const planId = await this.#planId(planSlug);
+    const rows = await this.#prisma().taskRun.findMany({
+      where: { run: { planId }, status: "succeeded" },
+      orderBy: [{ finishedAt: "desc" }, { id: "desc" }],
+      distinct: ["taskKey"],
+      select: { taskKey: true, outputText: true },
+    });
+    return rows.map((row) => ({ taskKey: row.taskKey, outputText: row.outputText }));
+  }
+
+  async successfulOutputs(runId: string): Promise<SuccessfulOutput[]> {
+    const rows = await this.#prisma().taskRun.findMany({
+      where: { runId, status: "succeeded" },
+      select: { taskKey: true, outputText: true },
+      orderBy: { id: "asc" },
+    });
+    return rows.map((row) => ({ taskKey: row.taskKey, outputText: row.outputText }));
+  }
+
+  async getCached(key: string): Promise<string | undefined> {
+    const row = await this.#prisma().contextCache.findUnique({ where: { key } });
+    return row?.value;
+  }
+
+  async setCached(key: string, value: string, now: number): Promise<void> {
+    // The key is a content hash: a row that exists already holds the same value.
+    await this.#prisma().contextCache.upsert({
+      where: { key },
+      create: { key, value, createdAt: new Date(now) },
+      update: {},
+    });
+  }
+
+  async attemptSnapshots(
+    runId: string,
+    taskKey: string,
+  ): Promise<{ attempt: number; snapshotHash: string }[]> {
+    const rows = await this.#prisma().taskAttempt.findMany({
+      where: { taskRun: { runId, taskKey }, snapshotHash: { not: null } },
+      select: { attempt: true, snapshotHash: true },
+      orderBy: { attempt: "asc" },
+    });
+    return rows.flatMap((row) =>
+      row.snapshotHash === null ? [] : [{ attempt: row.attempt, snapshotHash: row.snapshotHash }],
+    );
+  }
+}
