@@ -18,6 +18,8 @@
  *   injected clock, never from `Date.now()` directly.
  */
 
+import type { ScheduleDefinition } from "./schedules.ts";
+
 export const TASK_KINDS = ["shell", "http", "noop"] as const;
 export type TaskKind = (typeof TASK_KINDS)[number];
 
@@ -137,6 +139,11 @@ export interface PlanDefinition {
   params: Record<string, ParamValue>;
   /** Tasks in file order. */
   tasks: TaskDefinition[];
+  /**
+   * The plan file's `schedules:`, in file order; absent when there are none. Stored in their own table (see
+   * `ScheduleStore`), not in the plan's definition, so they never change its hash or version.
+   */
+  schedules?: ScheduleDefinition[];
 }
 
 /** What a task run reads from each of its `requires` upstreams. */

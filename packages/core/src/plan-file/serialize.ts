@@ -2,6 +2,7 @@ import { Document, isMap, isSeq, parse, Scalar, stringify, visit } from "yaml";
 import type { PlanDefinition, RetryPolicy, TaskDefinition, TaskSpec } from "../types.ts";
 import { DEFAULT_QUEUE, DEFAULT_RETRY_POLICY } from "./defaults.ts";
 import { formatDuration } from "./duration.ts";
+import { scheduleToDocument } from "./schedules.ts";
 
 /** Values every task shares, written once under `defaults` instead of in each task. */
 interface SharedDefaults {
@@ -121,6 +122,7 @@ function planFile(plan: PlanDefinition): Record<string, unknown> {
   if (defaults.output !== undefined) defaultsFile.output = defaults.output;
   if (!isEmpty(defaultsFile)) file.defaults = defaultsFile;
   file.tasks = new Map(plan.tasks.map((task) => [task.key, taskFile(task, defaults)]));
+  if (plan.schedules && plan.schedules.length > 0) file.schedules = plan.schedules.map(scheduleToDocument);
   return file;
 }
 
@@ -224,5 +226,7 @@ export function planToDocument(plan: PlanDefinition): Record<string, unknown> {
   if (plan.index !== "") document.index = plan.index;
   if (!isEmpty(plan.params)) document.params = { ...plan.params };
   document.tasks = Object.fromEntries(plan.tasks.map((task) => [task.key, taskToDocument(task)]));
+  if (plan.schedules && plan.schedules.length > 0)
+    document.schedules = plan.schedules.map(scheduleToDocument);
   return document;
 }

@@ -35,6 +35,7 @@ import {
 import { DEFAULT_QUEUE, DEFAULT_RETRY_POLICY, MAX_NESTING_DEPTH, MAX_SLUG_LENGTH } from "./defaults.ts";
 import { type DocPath, describeValue, IssueCollector, isPlainObject } from "./issues.ts";
 import { tooDeepAt } from "./nesting.ts";
+import { readSchedules } from "./schedules.ts";
 import { readSource } from "./yaml-source.ts";
 
 export type PlanValidationResult = { ok: true; plan: PlanDefinition } | { ok: false; issues: PlanIssue[] };
@@ -44,7 +45,7 @@ export interface PlanTextOptions {
   format?: "yaml" | "json";
 }
 
-const ROOT_FIELDS = ["plan", "name", "goal", "index", "params", "defaults", "tasks"] as const;
+const ROOT_FIELDS = ["plan", "name", "goal", "index", "params", "defaults", "tasks", "schedules"] as const;
 const DEFAULTS_FIELDS = ["retries", "timeout", "queue", "priority", "output", "env", "cwd"] as const;
 const COMMON_TASK_FIELDS = [
   "name",
@@ -614,6 +615,12 @@ function validateDocument(
   if (cycle !== null && first !== undefined)
     issues.add(["tasks", first, "requires"], `cycle: ${cycle.join(" -> ")}`, "cycle");
 
+  const schedules = readSchedules(
+    own(value, "schedules"),
+    declaredParamNames(planParamNames, drafts),
+    issues,
+  );
+
   if (issues.count > 0 || slug === undefined) return undefined;
   const tasks: TaskDefinition[] = [];
   for (const draft of drafts) {
@@ -627,7 +634,22 @@ function validateDocument(
     index: index ?? "",
     params: { ...params },
     tasks,
+    ...(schedules !== undefined && schedules.length > 0 ? { schedules } : {}),
   };
+}
+
+/** The params a schedule may set: the plan's and every task's (undefined when some could not be read). */
+function declaredParamNames(
+  planNames: Set<string> | undefined,
+  drafts: TaskDraft[],
+): Set<string> | undefined {
+  if (planNames === undefined) return undefined;
+  const names = new Set(planNames);
+  for (const draft of drafts) {
+    if (draft.paramNames === undefined) return undefined;
+    for (const name of draft.paramNames) names.add(name);
+  }
+  return names;
 }
 
 function result(plan: PlanDefinition | undefined, issues: IssueCollector): PlanValidationResult {
