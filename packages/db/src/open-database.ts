@@ -1,7 +1,14 @@
-import { BadInputError, type ReadModel, type TaskloomError, type TaskloomStore } from "@taskloom/core";
+import {
+  BadInputError,
+  type ReadModel,
+  type ScheduleStore,
+  type TaskloomError,
+  type TaskloomStore,
+} from "@taskloom/core";
 import { runSqliteMigrations, sqliteMigrationsDir } from "./migrations/index.ts";
 import { createSqlitePrisma, type TaskloomPrisma } from "./queries/prisma-sqlite.ts";
 import { createReadModel } from "./queries/read-model.ts";
+import { PrismaScheduleStore } from "./schedules/prisma-schedule-store.ts";
 import { openSqliteDatabase, sqlitePathFromUrl } from "./sqlite/open-sqlite-database.ts";
 import { SqliteStore } from "./sqlite/sqlite-store.ts";
 import { watchDatabaseFile } from "./sqlite/watch-database-file.ts";
@@ -20,6 +27,8 @@ export interface TaskloomDatabase {
   store: TaskloomStore;
   /** The read side (lists and details for the CLI and the dashboard). */
   queries: ReadModel;
+  /** Schedules (off the hot path: through the portable query layer). */
+  schedules: ScheduleStore;
   /** Migrations applied while opening (empty when the database was current). */
   appliedMigrations: string[];
   /**
@@ -94,6 +103,7 @@ export function openSqliteTaskloomDatabase(options: OpenDatabaseOptions): Sqlite
     location,
     store,
     queries: createReadModel({ prisma: connect, provider: "sqlite" }),
+    schedules: new PrismaScheduleStore(connect),
     appliedMigrations: applied,
     watchForLoss: (onLost) => watchDatabaseFile(location, onLost),
     async close() {
