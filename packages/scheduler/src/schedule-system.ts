@@ -131,9 +131,12 @@ export class ScheduleSystem {
     }
   }
 
-  /** One pass over the due schedules at the clock's `now`. Tests call it directly with an injected clock. */
+  /**
+   * One pass over the due schedules at the clock's `now` (after any pass in progress). Tests call it directly
+   * with an injected clock.
+   */
   async tick(): Promise<TickResult> {
-    if (this.#ticking !== null) return this.#ticking;
+    while (this.#ticking !== null) await this.#ticking.catch(() => undefined);
     this.#ticking = this.#tick().finally(() => {
       this.#ticking = null;
     });
