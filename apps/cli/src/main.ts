@@ -8,6 +8,7 @@ import { registerPlanCommand } from "./commands/plan.ts";
 import { registerQueuesCommand } from "./commands/queues.ts";
 import { registerRunCommand } from "./commands/run.ts";
 import { registerRunsCommand } from "./commands/runs.ts";
+import { registerScheduleCommand } from "./commands/schedule.ts";
 import { registerStartCommand } from "./commands/start.ts";
 import { registerValidateCommand } from "./commands/validate.ts";
 import { registerWorkerCommand } from "./commands/worker.ts";
@@ -41,6 +42,7 @@ registerRunsCommand(program, context);
 registerLogsCommand(program, context);
 registerWorkerCommand(program, context);
 registerQueuesCommand(program, context);
+registerScheduleCommand(program, context);
 registerMigrateCommand(program, context);
 registerStartCommand(program, context);
 

@@ -7,9 +7,11 @@ import {
   formatDuration,
   NotFoundError,
   type ParamValue,
+  type PlanDefinition,
   parseScheduleObject,
   type RunStatus,
   reconcileSchedules,
+  resolveRunParams,
   type ScheduleDefinition,
   type ScheduleStore,
   type StoredSchedule,
@@ -51,6 +53,15 @@ export function paramTexts(params: Record<string, ParamValue>): Record<string, s
 }
 
 /**
+ * A schedule in plan-file form, validated against `plan`, its params coerced to the declared types (a CLI
+ * gives `--param n=3` as text) so that a value its run would refuse is refused now, not at the first fire.
+ */
+function checked(document: unknown, plan: PlanDefinition): ScheduleDefinition {
+  const definition = parseScheduleObject(document, plan);
+  return { ...definition, params: resolveRunParams(plan, paramTexts(definition.params)) };
+}
+
+/**
  * Schedules as the CLI, the API and the dashboard use them. Input is the plan file's schedule form
  * (`{ cron | every | at, timezone, params, missed, overlap, enabled, name }`), validated with the same rules
  * as the file, so nothing can store a schedule a file import would reject. A schedule is named by its id or
@@ -87,7 +98,7 @@ export class ScheduleService {
   /** Adds a schedule to a plan (source `api`: plan-file imports leave it alone). */
   async create(planSlug: string, document: unknown): Promise<ScheduleView> {
     const { definition: plan } = await this.#deps.store.getPlanDefinition(planSlug);
-    const definition = parseScheduleObject(document, plan);
+    const definition = checked(document, plan);
     const now = this.#deps.clock.now();
     const created = await this.#deps.schedules.createSchedule({
       planSlug,
@@ -113,7 +124,7 @@ export class ScheduleService {
     }
     const merged = { ...base, ...(isPlainObject(patch) ? patch : {}) };
     const { definition: plan } = await this.#deps.store.getPlanDefinition(current.planSlug);
-    const definition = parseScheduleObject(merged, plan);
+    const definition = checked(merged, plan);
     return this.#apply(current, definition);
   }
 
