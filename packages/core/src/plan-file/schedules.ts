@@ -44,6 +44,8 @@ const SCHEDULE_FIELDS = [
 const RULE_FIELDS = ["cron", "every", "at"] as const;
 /** `every` below one second would out-run the firing loop's tick. */
 const MIN_EVERY_MS = 1000;
+/** A year: longer intervals are better said with `cron` or `at` (and fire times stay far inside `Date`). */
+const MAX_EVERY_MS = 366 * 24 * 3_600_000;
 export const SCHEDULE_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
 const nameCheck = fromZod(
@@ -99,6 +101,10 @@ function readRule(
     if (everyMs === undefined) return undefined;
     if (everyMs < MIN_EVERY_MS) {
       issues.add(rulePath, "`every` must be at least 1s", "too_small");
+      return undefined;
+    }
+    if (everyMs > MAX_EVERY_MS) {
+      issues.add(rulePath, "`every` must be at most 8784h, a year (use `cron` or `at` for rarer runs)", "too_big");
       return undefined;
     }
     return { kind: "every", everyMs };
