@@ -83,8 +83,21 @@ async function readParams(request: Request): Promise<Record<string, string> | Re
   return paramTexts(body.data.params ?? {});
 }
 
+/**
+ * The run monitor's address as the caller reached this server: Next rewrites `request.url`'s host to
+ * `localhost`, so the `Host` header says it (or `X-Forwarded-*`, which the server entry keeps only from a
+ * trusted proxy).
+ */
 function runUrl(request: Request, runId: string): string {
-  return new URL(`/runs/${encodeURIComponent(runId)}`, request.url).toString();
+  const url = new URL(request.url);
+  const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
+  const proto = request.headers.get("x-forwarded-proto");
+  const origin = `${proto ? proto.split(",")[0]?.trim() : url.protocol.replace(/:$/, "")}://${host?.split(",")[0]?.trim() || url.host}`;
+  try {
+    return new URL(`/runs/${encodeURIComponent(runId)}`, origin).toString();
+  } catch {
+    return new URL(`/runs/${encodeURIComponent(runId)}`, request.url).toString();
+  }
 }
 
 /** `POST /api/v1/plans/<slug>/runs` with `{ "params": { … } }`: 201 `{ id, url, status }`. */
