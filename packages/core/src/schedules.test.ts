@@ -117,6 +117,7 @@ describe("parseAtTime", () => {
   it("refuses text that is not an ISO time", () => {
     expect(() => parseAtTime("tomorrow", null)).toThrow(/ISO time/);
     expect(() => parseAtTime("2026-12-01", null)).toThrow(/ISO time/);
+    expect(() => parseAtTime("2026-13-45T99:00:00Z", null)).toThrow(/not a real date/);
   });
 });
 

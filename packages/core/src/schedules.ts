@@ -107,8 +107,11 @@ export function parseAtTime(text: string, timezone: string | null): number {
   if (!ISO_TIME.test(text)) {
     throw new Error(`expected an ISO time such as 2026-12-01T09:30:00Z, got \`${text}\``);
   }
-  if (HAS_OFFSET.test(text)) return Date.parse(text);
-  if (timezone === null) return Date.parse(`${text}Z`);
+  if (HAS_OFFSET.test(text) || timezone === null) {
+    const at = Date.parse(HAS_OFFSET.test(text) ? text : `${text}Z`);
+    if (!Number.isFinite(at)) throw new Error(`\`${text}\` is not a real date and time`);
+    return at;
+  }
   // croner reads an offset-less ISO time in the job's timezone, DST included.
   const next = new Cron(text, { paused: true, timezone }).nextRun(new Date(0));
   if (next === null) throw new Error(`\`${text}\` does not exist in ${timezone}`);

@@ -104,7 +104,11 @@ function readRule(
       return undefined;
     }
     if (everyMs > MAX_EVERY_MS) {
-      issues.add(rulePath, "`every` must be at most 8784h, a year (use `cron` or `at` for rarer runs)", "too_big");
+      issues.add(
+        rulePath,
+        "`every` must be at most 8784h, a year (use `cron` or `at` for rarer runs)",
+        "too_big",
+      );
       return undefined;
     }
     return { kind: "every", everyMs };

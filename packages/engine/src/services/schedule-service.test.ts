@@ -74,6 +74,9 @@ describe("schedules through the engine", () => {
       ["params.nope", "invalid_key"],
     ]);
     await expect(taskloom.schedules.create("missing", { every: "1m" })).rejects.toThrow(/plan not found/);
+    await expect(taskloom.schedules.create("reports", { at: "2020-01-01T00:00:00Z" })).rejects.toThrow(
+      /in the past/,
+    );
   });
 
   it("pauses, resumes, updates, triggers and removes a schedule by id or PLAN/NAME", async () => {

@@ -1,4 +1,5 @@
 import {
+  BadInputError,
   type Clock,
   type CreatedRun,
   changeOf,
@@ -100,12 +101,15 @@ export class ScheduleService {
     const { definition: plan } = await this.#deps.store.getPlanDefinition(planSlug);
     const definition = checked(document, plan);
     const now = this.#deps.clock.now();
+    const nextFireAt = firstFire(definition.rule, now, now);
+    // A plan file may keep a one-shot that has fired; a new one that never can is a mistake.
+    if (nextFireAt === null) throw new BadInputError("`at` is in the past: the schedule would never fire");
     const created = await this.#deps.schedules.createSchedule({
       planSlug,
       definition,
       source: "api",
       position: 0,
-      nextFireAt: firstFire(definition.rule, now, now),
+      nextFireAt,
       now,
     });
     return this.#view(created);
