@@ -106,6 +106,7 @@ describe("POST /api/v1/plans/<slug>/runs and GET /api/v1/runs/<id>", () => {
       ],
       [post("deploy", "target=prod", { "content-type": "application/x-www-form-urlencoded" }), 415, /JSON/],
       [post("deploy", `{"params":{"target":"${"x".repeat(1_100_000)}"}}`), 413, /over/],
+      [post("deploy", "{}", { "content-length": String(2 ** 31) }), 413, /over/],
       [post("deploy", "{}", { authorization: "Bearer wrong" }), 401, /unauthorized/],
       [post("deploy", "{}", { "sec-fetch-site": "cross-site" }), 403, /cross-site/],
       [get("run_unknown"), 404, /run not found: run_unknown/],

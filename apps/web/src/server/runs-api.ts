@@ -56,6 +56,9 @@ function unauthorized(request: Request, deps: RunsApiDeps): Response | null {
 
 /** The params of a start request, or the response that refuses it. */
 async function readParams(request: Request): Promise<Record<string, string> | Response> {
+  const tooLarge = refuse.bind(null, 413, `the body is over ${MAX_BODY_BYTES} bytes`);
+  // Said up front: refused before reading. A body sent without a length is measured once read.
+  if (Number(request.headers.get("content-length") ?? 0) > MAX_BODY_BYTES) return tooLarge();
   const text = await request.text();
   if (Buffer.byteLength(text) > MAX_BODY_BYTES)
     return refuse(413, `the body is over ${MAX_BODY_BYTES} bytes`);
