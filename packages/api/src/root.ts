@@ -3,6 +3,7 @@ import { linksRouter } from "./router/links.ts";
 import { logsRouter } from "./router/logs.ts";
 import { plansRouter } from "./router/plans.ts";
 import { runsRouter } from "./router/runs.ts";
+import { schedulesRouter } from "./router/schedules.ts";
 import { tasksRouter } from "./router/tasks.ts";
 import { createTRPCRouter } from "./trpc.ts";
 
@@ -13,6 +14,7 @@ export const appRouter = createTRPCRouter({
   runs: runsRouter,
   logs: logsRouter,
   events: eventsRouter,
+  schedules: schedulesRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -21,7 +21,7 @@ beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "taskloom-fuzz-"));
   taskloom = await Taskloom.open({ databaseUrl: `file:${path.join(dir, "t.db")}`, cwd: dir, pollMs: 50 });
   await taskloom.importPlanSource(
-    "plan: demo\ntasks:\n  a: { kind: noop }\n  b: { kind: noop, requires: [a] }\n",
+    "plan: demo\ntasks:\n  a: { kind: noop }\n  b: { kind: noop, requires: [a] }\nschedules:\n  - { name: nightly, cron: '0 2 * * *' }\n  - { name: other, every: 1h }\n",
   );
   runId = (await taskloom.startRun("demo")).runId;
 });
@@ -67,6 +67,14 @@ function validInputs(): Record<string, Record<string, unknown> | undefined> {
     },
     "logs.read": { runId, taskKey: "a", afterSeq: 0, limit: 10 },
     "events.subscribe": { runId, lastEventId: "0" },
+    "schedules.list": undefined,
+    "schedules.byPlan": { planSlug: "demo" },
+    "schedules.create": { planSlug: "demo", schedule: { name: "fuzz", every: "1h", params: {} } },
+    "schedules.update": { ref: "demo/nightly", schedule: { cron: "0 3 * * *", timezone: "Europe/Paris" } },
+    "schedules.pause": { ref: "demo/nightly" },
+    "schedules.resume": { ref: "demo/nightly" },
+    "schedules.remove": { ref: "demo/other" },
+    "schedules.trigger": { ref: "demo/nightly" },
   };
 }
 

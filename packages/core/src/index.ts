@@ -12,6 +12,8 @@ export * from "./queue-capacity.ts";
 export * from "./read-model.ts";
 export * from "./retry-policy.ts";
 export * from "./run-finalization.ts";
+export * from "./schedule-reconcile.ts";
+export * from "./schedules.ts";
 export * from "./state-machine.ts";
 export * from "./template.ts";
 export * from "./types.ts";

@@ -1,3 +1,4 @@
+import type { ScheduleDefinition } from "./schedules.ts";
 import type {
   FailureReason,
   ParamValue,
@@ -262,4 +263,90 @@ export interface EventStore {
 export interface TaskloomStore extends SchedulerStore, RunStore, QueueStore, EventStore {
   /** Releases the connection(s). */
   close(): void | Promise<void>;
+}
+
+/** A schedule as stored, with its firing state. Times are epoch ms. */
+export interface StoredSchedule extends ScheduleDefinition {
+  id: string;
+  planSlug: string;
+  /**
+   * `file`: from the plan file's `schedules:`; an import reconciles these (by name, or by index when unnamed).
+   * `api`: added by the CLI, the API or the dashboard; imports leave it alone.
+   */
+  source: "file" | "api";
+  /** Index in the plan file's list (file schedules); 0 for the others. */
+  position: number;
+  /** What an `every` rule counts its intervals from (when it was created or last changed). */
+  anchorAt: number;
+  /** The earliest fire not handled yet; null once a one-shot `at` has fired. */
+  nextFireAt: number | null;
+  lastFireAt: number | null;
+  /** The run the schedule started last (what `overlap` looks at). */
+  lastRunId: string | null;
+  /** Fires waiting for the open run to end (`overlap: queue`), oldest first. */
+  queuedFires: number[];
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface NewSchedule {
+  planSlug: string;
+  definition: ScheduleDefinition;
+  source: StoredSchedule["source"];
+  position: number;
+  nextFireAt: number | null;
+  now: number;
+}
+
+/** Fields a schedule change may set; the others stay. */
+export type ScheduleChange = Partial<ScheduleDefinition> & {
+  nextFireAt?: number | null;
+  anchorAt?: number;
+  position?: number;
+  source?: StoredSchedule["source"];
+};
+
+/** What a fire claim expects to find and what it leaves behind. */
+export interface ScheduleAdvance {
+  expected: { nextFireAt: number | null; queuedFires: number[] };
+  next: { nextFireAt: number | null; queuedFires: number[]; lastFireAt: number | null };
+}
+
+/**
+ * Schedules: off the hot path, so every store implements this port through its portable query layer.
+ * Names are unique per plan (a duplicate is a `ConflictError`); unknown ids are `NotFoundError`s.
+ */
+export interface ScheduleStore {
+  /** Every schedule (of one plan), by plan, then source (file first), then position and creation. */
+  listSchedules(filter?: { planSlug?: string }): Promise<StoredSchedule[]>;
+  getSchedule(id: string): Promise<StoredSchedule>;
+  createSchedule(schedule: NewSchedule): Promise<StoredSchedule>;
+  updateSchedule(id: string, change: ScheduleChange, now: number): Promise<StoredSchedule>;
+  removeSchedule(id: string): Promise<void>;
+  /** Enabled schedules with a fire due at `now`, or with queued fires, soonest first. */
+  dueSchedules(now: number, limit: number): Promise<StoredSchedule[]>;
+  /**
+   * The compare-and-set that claims a schedule's due fires: the change happens only when the schedule still
+   * has `expected`'s next fire and queue. True when this caller won (exactly one caller wins each fire).
+   */
+  advanceSchedule(id: string, advance: ScheduleAdvance, now: number): Promise<boolean>;
+  /**
+   * Records what a fire did as an event (`schedule.fired` with its run, `schedule.skipped`, `schedule.queued`,
+   * `schedule.failed`); a started run also becomes the schedule's `lastRunId`.
+   */
+  recordFire(fire: ScheduleFireRecord): Promise<void>;
+}
+
+export interface ScheduleFireRecord {
+  scheduleId: string;
+  type: "schedule.fired" | "schedule.skipped" | "schedule.queued" | "schedule.failed";
+  /** The run the fire started (`schedule.fired`). */
+  runId: string | null;
+  /** The fire times this record covers. */
+  fireAts: number[];
+  /** Why (skipped: `missed` or `overlap`; failed: the error message); null otherwise. */
+  detail: string | null;
+  /** True for `taskloom schedule trigger` (a run started by hand with the schedule's params). */
+  manual?: boolean;
+  now: number;
 }

@@ -21,6 +21,8 @@ import type { ContextPolicy } from "./context-types.ts";
  *   injected clock, never from `Date.now()` directly.
  */
 
+import type { ScheduleDefinition } from "./schedules.ts";
+
 export const TASK_KINDS = ["shell", "http", "noop", "llm"] as const;
 export type TaskKind = (typeof TASK_KINDS)[number];
 
@@ -172,6 +174,11 @@ export interface PlanDefinition {
   documents?: PlanDocument[];
   /** Plan-scoped key/value memory. Absent means none. */
   notes?: Record<string, string>;
+  /**
+   * The plan file's `schedules:`, in file order; absent when there are none. Stored in their own table (see
+   * `ScheduleStore`), not in the plan's definition, so they never change its hash or version.
+   */
+  schedules?: ScheduleDefinition[];
 }
 
 /** A plan document: a `doc:<key>` context item. */

@@ -2,6 +2,7 @@ import {
   BadInputError,
   type ContextStore,
   type ReadModel,
+  type ScheduleStore,
   type TaskloomError,
   type TaskloomStore,
 } from "@taskloom/core";
@@ -9,6 +10,7 @@ import { PrismaContextStore } from "./context/prisma-context-store.ts";
 import { runSqliteMigrations, sqliteMigrationsDir } from "./migrations/index.ts";
 import { createSqlitePrisma, type TaskloomPrisma } from "./queries/prisma-sqlite.ts";
 import { createReadModel } from "./queries/read-model.ts";
+import { PrismaScheduleStore } from "./schedules/prisma-schedule-store.ts";
 import { openSqliteDatabase, sqlitePathFromUrl } from "./sqlite/open-sqlite-database.ts";
 import { SqliteStore } from "./sqlite/sqlite-store.ts";
 import { watchDatabaseFile } from "./sqlite/watch-database-file.ts";
@@ -29,6 +31,8 @@ export interface TaskloomDatabase {
   queries: ReadModel;
   /** Documents, notes, context overrides, approvals and snapshots (through the Prisma client). */
   context: ContextStore;
+  /** Schedules (off the hot path: through the portable query layer). */
+  schedules: ScheduleStore;
   /** Migrations applied while opening (empty when the database was current). */
   appliedMigrations: string[];
   /**
@@ -104,6 +108,7 @@ export function openSqliteTaskloomDatabase(options: OpenDatabaseOptions): Sqlite
     store,
     queries: createReadModel({ prisma: connect, provider: "sqlite" }),
     context: new PrismaContextStore(connect),
+    schedules: new PrismaScheduleStore(connect),
     appliedMigrations: applied,
     watchForLoss: (onLost) => watchDatabaseFile(location, onLost),
     async close() {

@@ -15,6 +15,12 @@ export {
   StalePlanVersionError,
 } from "./services/plan-editor.ts";
 export {
+  paramTexts,
+  ScheduleService,
+  type ScheduleView,
+  UPCOMING_FIRES,
+} from "./services/schedule-service.ts";
+export {
   type ImportedPlan,
   type LlmOptions,
   type RunOptions,

@@ -8,6 +8,7 @@ import {
   type EventRecord,
   isTerminalRunStatus,
   type Logger,
+  NotFoundError,
   type ParamValue,
   type PlanDefinition,
   parsePlanObject,
@@ -25,11 +26,19 @@ import {
 import { openDatabase, type TaskloomDatabase } from "@taskloom/db";
 import { createExecutor, createLlmExecutor, endAttemptsOf } from "@taskloom/executor";
 import { DryRunProvider, type LlmProvider, OpenAICompatibleProvider } from "@taskloom/llm";
-import { type ExecuteAttempt, isProcessAlive, Worker, type WorkerOptions } from "@taskloom/scheduler";
+import {
+  type ExecuteAttempt,
+  isProcessAlive,
+  ScheduleSystem,
+  type ScheduleSystemOptions,
+  Worker,
+  type WorkerOptions,
+} from "@taskloom/scheduler";
 import { ContextService } from "./services/context-service.ts";
 import { documentReader } from "./services/document-reader.ts";
 import { EventFollower, type EventSubscription } from "./services/event-follower.ts";
 import { PlanEditor } from "./services/plan-editor.ts";
+import { paramTexts, ScheduleService } from "./services/schedule-service.ts";
 import { withWarnings } from "./services/warning-logger.ts";
 
 export interface TaskloomOptions {
@@ -127,6 +136,9 @@ export class Taskloom {
   readonly context: ContextService;
   /** The provider LLM tasks use; `llm.dryRun` is true when no server is configured. */
   readonly llm: LlmProvider;
+  /** Lists and changes schedules (`startSchedules` is what fires them). */
+  readonly schedules: ScheduleService;
+  readonly #scheduleSystems = new Set<ScheduleSystem>();
   /** Set once the database was lost (its file deleted or replaced): every wait rejects with it. */
   #lost: TaskloomError | null = null;
   readonly #lostListeners = new Set<(error: TaskloomError) => void>();
@@ -167,6 +179,12 @@ export class Taskloom {
       logger: this.#logger,
     });
     this.editor = new PlanEditor(database.store, this.#clock);
+    this.schedules = new ScheduleService({
+      schedules: database.schedules,
+      store: database.store,
+      clock: this.#clock,
+      startRun: (planSlug, params) => this.startRun(planSlug, { params, trigger: "schedule" }),
+    });
     this.#stopWatching = database.watchForLoss((error) => void this.#lose(error));
   }
 
@@ -190,6 +208,7 @@ export class Taskloom {
     for (const listener of this.#lostListeners) listener(error);
     this.#lostListeners.clear();
     for (const worker of this.#workers) await worker.stop({ graceMs: 0 });
+    for (const system of this.#scheduleSystems) await system.stop();
   }
 
   /** Opens (creating and migrating when needed) the database the URL names. */
@@ -240,21 +259,29 @@ export class Taskloom {
     return this.importPlan(definition, baseDir);
   }
 
+  /**
+   * Stores the plan, then reconciles its `schedules:` with the stored ones (see `ScheduleService.reconcile`).
+   * Schedules live in their own table, not in the plan's definition: changing only them keeps the version.
+   */
   async importPlan(definition: PlanDefinition, baseDir: string | null): Promise<ImportedPlan> {
-    const result = await this.store.importPlan(definition, { baseDir, now: this.#clock.now() });
-    if (definition.documents || definition.notes) {
+    const { schedules = [], ...plan } = definition;
+    const result = await this.store.importPlan(plan, { baseDir, now: this.#clock.now() });
+    if (plan.documents || plan.notes) {
       await this.database.context.syncPlanContext(
         result.slug,
-        { documents: definition.documents ?? [], notes: definition.notes ?? {} },
+        { documents: plan.documents ?? [], notes: plan.notes ?? {} },
         this.#clock.now(),
       );
     }
+    await this.schedules.reconcile(result.slug, schedules);
     return { slug: result.slug, version: result.version, changed: result.changed, definition };
   }
 
+  /** The plan file of a stored plan, with every schedule of the plan (file and API ones) under `schedules:`. */
   async exportPlan(slug: string, format: "yaml" | "json" = "yaml"): Promise<string> {
     const { definition } = await this.store.getPlanDefinition(slug);
-    return serializePlan(definition, format);
+    const schedules = await this.schedules.definitionsOf(slug);
+    return serializePlan(schedules.length > 0 ? { ...definition, schedules } : definition, format);
   }
 
   /** Creates a run (it starts `queued`; any worker on this database may execute it). */
@@ -328,6 +355,35 @@ export class Taskloom {
     return worker;
   }
 
+  /**
+   * Fires this database's due schedules from this process until `close()` (or the returned system's
+   * `stop()`), alongside any other process doing the same: each fire starts one run. `taskloom worker` and
+   * `taskloom start` call it.
+   */
+  startSchedules(options: ScheduleSystemOptions = {}): ScheduleSystem {
+    const system = new ScheduleSystem(
+      {
+        schedules: this.database.schedules,
+        clock: this.#clock,
+        logger: this.#logger,
+        startRun: (planSlug, params) =>
+          this.startRun(planSlug, { params: paramTexts(params), trigger: "schedule" }),
+        runStatus: async (runId) => {
+          try {
+            return await this.store.getRunStatus(runId);
+          } catch (error) {
+            if (error instanceof NotFoundError) return null;
+            throw error;
+          }
+        },
+      },
+      options,
+    );
+    this.#scheduleSystems.add(system);
+    system.start();
+    return system;
+  }
+
   /** Requests a cancel; attempts running in this process are stopped at once, others at their next heartbeat. */
   async cancelRun(runId: string): Promise<RunStatus> {
     const { status } = await this.store.requestCancel(runId, this.#clock.now());
@@ -399,6 +455,8 @@ export class Taskloom {
   async close(): Promise<void> {
     this.#stopWatching();
     this.#events.close();
+    for (const system of this.#scheduleSystems) await system.stop();
+    this.#scheduleSystems.clear();
     for (const worker of this.#workers) await worker.stop({ graceMs: 0 });
     this.#workers.clear();
     await this.database.close();

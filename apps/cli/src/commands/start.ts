@@ -63,6 +63,8 @@ async function start(
       })
     : null;
   await worker?.start();
+  // The worker process also fires due schedules (`--no-worker`: the workers elsewhere do).
+  if (worker) taskloom.startSchedules();
 
   const tokenFile = handTokenToWebServer(context, location);
   const webEnv: Record<string, string | undefined> = {

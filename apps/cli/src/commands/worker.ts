@@ -12,7 +12,8 @@ export function registerWorkerCommand(program: Command, context: CliContext): vo
       parsePositiveInt,
     )
     .option("--queue <name...>", "only these queues (default: all)")
-    .action((flags: { concurrency?: number; queue?: string[] }) =>
+    .option("--no-schedules", "do not fire due schedules from this worker (default: fire them)")
+    .action((flags: { concurrency?: number; queue?: string[]; schedules: boolean }) =>
       runCommand(context, async () => {
         const taskloom = await context.open();
         const concurrency = flags.concurrency ?? context.env.TASKLOOM_WORKER_CONCURRENCY ?? 4;
@@ -25,6 +26,8 @@ export function registerWorkerCommand(program: Command, context: CliContext): vo
             : {}),
         });
         await worker.start();
+        // Every worker fires due schedules; a compare-and-set per fire keeps it to one run per fire.
+        if (flags.schedules) taskloom.startSchedules();
         context.stderr.write(
           `worker ${worker.id} started on ${taskloom.database.location} (concurrency ${concurrency})\n`,
         );

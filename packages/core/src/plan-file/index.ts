@@ -2,6 +2,12 @@ export { canonicalJson } from "./canonical-json.ts";
 export { DEFAULT_QUEUE, DEFAULT_RETRY_POLICY, MAX_NESTING_DEPTH } from "./defaults.ts";
 export { formatDuration, parseDuration } from "./duration.ts";
 export { effectiveParams, resolveRunParams } from "./params.ts";
+export {
+  declaredParamsOf,
+  parseScheduleObject,
+  SCHEDULE_NAME_PATTERN,
+  scheduleToDocument,
+} from "./schedules.ts";
 export { planToDocument, serializePlan, taskToDocument } from "./serialize.ts";
 export {
   type PlanTextOptions,

@@ -3,6 +3,7 @@ import type { PlanDefinition, RetryPolicy, TaskDefinition, TaskSpec } from "../t
 import { DEFAULT_QUEUE, DEFAULT_RETRY_POLICY } from "./defaults.ts";
 import { formatDuration } from "./duration.ts";
 import { llmSpecFile } from "./llm-task.ts";
+import { scheduleToDocument } from "./schedules.ts";
 
 /** Values every task shares, written once under `defaults` instead of in each task. */
 interface SharedDefaults {
@@ -128,6 +129,7 @@ function planFile(plan: PlanDefinition): Record<string, unknown> {
   if (defaults.output !== undefined) defaultsFile.output = defaults.output;
   if (!isEmpty(defaultsFile)) file.defaults = defaultsFile;
   file.tasks = new Map(plan.tasks.map((task) => [task.key, taskFile(task, defaults)]));
+  if (plan.schedules && plan.schedules.length > 0) file.schedules = plan.schedules.map(scheduleToDocument);
   return file;
 }
 
@@ -249,5 +251,7 @@ export function planToDocument(plan: PlanDefinition): Record<string, unknown> {
   if (!isEmpty(plan.params)) document.params = { ...plan.params };
   contextSections(plan, document, true);
   document.tasks = Object.fromEntries(plan.tasks.map((task) => [task.key, taskToDocument(task)]));
+  if (plan.schedules && plan.schedules.length > 0)
+    document.schedules = plan.schedules.map(scheduleToDocument);
   return document;
 }

@@ -39,6 +39,7 @@ import { type DocumentReader, readDocuments, readNotes } from "./documents.ts";
 import { type DocPath, describeValue, IssueCollector, isPlainObject } from "./issues.ts";
 import { LLM_TASK_FIELDS, llmTemplatedFields, readLlmSpec } from "./llm-task.ts";
 import { tooDeepAt } from "./nesting.ts";
+import { readSchedules } from "./schedules.ts";
 import { readSource } from "./yaml-source.ts";
 
 export type PlanValidationResult = { ok: true; plan: PlanDefinition } | { ok: false; issues: PlanIssue[] };
@@ -60,6 +61,7 @@ const ROOT_FIELDS = [
   "tasks",
   "documents",
   "notes",
+  "schedules",
 ] as const;
 const DEFAULTS_FIELDS = ["retries", "timeout", "queue", "priority", "output", "env", "cwd"] as const;
 const COMMON_TASK_FIELDS = [
@@ -667,6 +669,12 @@ function validateDocument(
   if (cycle !== null && first !== undefined)
     issues.add(["tasks", first, "requires"], `cycle: ${cycle.join(" -> ")}`, "cycle");
 
+  const schedules = readSchedules(
+    own(value, "schedules"),
+    declaredParamNames(planParamNames, drafts),
+    issues,
+  );
+
   if (issues.count > 0 || slug === undefined) return undefined;
   const tasks: TaskDefinition[] = [];
   for (const draft of drafts) {
@@ -682,7 +690,22 @@ function validateDocument(
     tasks,
     ...(documents?.length ? { documents } : {}),
     ...(notes && Object.keys(notes).length > 0 ? { notes } : {}),
+    ...(schedules !== undefined && schedules.length > 0 ? { schedules } : {}),
   };
+}
+
+/** The params a schedule may set: the plan's and every task's (undefined when some could not be read). */
+function declaredParamNames(
+  planNames: Set<string> | undefined,
+  drafts: TaskDraft[],
+): Set<string> | undefined {
+  if (planNames === undefined) return undefined;
+  const names = new Set(planNames);
+  for (const draft of drafts) {
+    if (draft.paramNames === undefined) return undefined;
+    for (const name of draft.paramNames) names.add(name);
+  }
+  return names;
 }
 
 function result(plan: PlanDefinition | undefined, issues: IssueCollector): PlanValidationResult {

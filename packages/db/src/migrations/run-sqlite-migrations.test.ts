@@ -21,6 +21,7 @@ const EXPECTED_TABLES = [
   "plans",
   "queues",
   "runs",
+  "schedules",
   "task_attempts",
   "task_links",
   "task_run_dependencies",

@@ -8,6 +8,7 @@ import { WorkerStatus } from "./worker-status.tsx";
 const NAV = [
   { href: "/plans", label: "Plans" },
   { href: "/runs", label: "Runs" },
+  { href: "/schedules", label: "Schedules" },
 ] as const;
 
 function Logo() {
