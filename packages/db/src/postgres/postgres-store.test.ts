@@ -379,6 +379,83 @@ describePostgres("PostgresStore: the same rows and events as the SQLite store", 
   });
 });
 
+describePostgres("PostgresStore with several processes on one database", () => {
+  useBothStores();
+  let other: PostgresTaskloomDatabase;
+  beforeEach(async () => {
+    // A second process (another host): its own pool and store.
+    other = await openPostgresDatabase({ url: testDb.url, poolSize: 4 });
+  });
+  afterEach(async () => {
+    await other.close();
+  });
+
+  it("imports one new plan once when many processes import it at the same time", async () => {
+    const definition = parsePlanObject(PLAN);
+    const results = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        (i % 2 === 0 ? pgStore : other.store).importPlan(definition, { baseDir: null, now: 1_000 + i }),
+      ),
+    );
+    expect(new Set(results.map((r) => r.planId)).size).toBe(1);
+    expect(results.filter((r) => r.changed)).toHaveLength(1);
+    expect(results.every((r) => r.version === 1)).toBe(true);
+    const events = await pgStore.readEvents({ afterId: 0, limit: 100 });
+    expect(events.map((e) => e.type)).toEqual(["plan.imported"]);
+  });
+
+  it("cancels a run once when two processes cancel it together", async () => {
+    await pgStore.importPlan(parsePlanObject(PLAN), { baseDir: null, now: 1_000 });
+    const { runId } = await pgStore.createRun({ planSlug: "report", trigger: "api", params: {}, now: 2_000 });
+    const results = await Promise.all([
+      pgStore.requestCancel(runId, 3_000),
+      other.store.requestCancel(runId, 3_001),
+    ]);
+    expect(results).toEqual([{ status: "cancelled" }, { status: "cancelled" }]);
+    const events = await pgStore.readEvents({ afterId: 0, runId, limit: 100 });
+    expect(events.filter((e) => e.type === "run.cancel_requested")).toHaveLength(1);
+    expect(events.filter((e) => e.type === "task_run.status")).toHaveLength(4);
+    expect(events.filter((e) => e.type === "run.status").map((e) => e.toStatus)).toEqual(["cancelled"]);
+  });
+
+  it("numbers log chunks of one task run without gaps or repeats when two processes append at once", async () => {
+    await pgStore.importPlan(parsePlanObject(PLAN), { baseDir: null, now: 1_000 });
+    await pgStore.createRun({ planSlug: "report", trigger: "api", params: {}, now: 2_000 });
+    const appends = Array.from({ length: 20 }, (_, i) =>
+      (i % 2 === 0 ? pgStore : other.store).appendLogs([
+        { taskRunId: 1, attempt: 1, stream: "stdout", text: `${i}a`, at: 3_000 },
+        { taskRunId: 2, attempt: 1, stream: "stdout", text: `${i}`, at: 3_000 },
+        { taskRunId: 1, attempt: 1, stream: "stdout", text: `${i}b`, at: 3_000 },
+      ]),
+    );
+    await Promise.all(appends);
+    const { rows } = await pgStore.pool.query<{ task_run_id: number; seqs: number[] }>(
+      "SELECT task_run_id, array_agg(seq ORDER BY seq) AS seqs FROM log_chunks GROUP BY task_run_id ORDER BY task_run_id",
+    );
+    expect(rows).toEqual([
+      { task_run_id: 1, seqs: Array.from({ length: 40 }, (_, i) => i + 1) },
+      { task_run_id: 2, seqs: Array.from({ length: 20 }, (_, i) => i + 1) },
+    ]);
+    // Each append's two chunks of task run 1 stay adjacent and in order.
+    const { rows: texts } = await pgStore.pool.query<{ text: string }>(
+      "SELECT text FROM log_chunks WHERE task_run_id = 1 ORDER BY seq",
+    );
+    for (let i = 0; i < texts.length; i += 2) {
+      expect(texts[i + 1]?.text).toBe(texts[i]?.text.replace("a", "b"));
+    }
+  });
+
+  it("keeps both fields when two processes configure one queue at once", async () => {
+    await Promise.all([
+      pgStore.configureQueue("cpu", { concurrency: 3 }),
+      other.store.configureQueue("cpu", { paused: true }),
+    ]);
+    expect(await pgStore.listQueues()).toEqual([
+      { name: "cpu", concurrency: 3, paused: true, ready: 0, running: 0 },
+    ]);
+  });
+});
+
 describe("PostgreSQL connection settings", () => {
   it("reads the pool size from connection_limit, hides the password, and refuses nonsense", () => {
     const settings = postgresSettingsFromUrl(
