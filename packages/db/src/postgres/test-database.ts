@@ -117,6 +117,16 @@ function testDatabase(serverUrl: string, name: string): TestDatabase {
     name,
     drop: () =>
       withAdmin(serverUrl, async (admin) => {
+        // `pool.end()` resolves before its connections have closed; terminating one of them mid-close makes
+        // pg emit an unhandled 57P01 error. Give them a moment to go on their own, then force what is left.
+        for (let tries = 0; tries < 40; tries += 1) {
+          const { rows } = await admin.query<{ n: number }>(
+            "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1",
+            [name],
+          );
+          if ((rows[0]?.n ?? 0) === 0) break;
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
         await admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
       }),
   };
