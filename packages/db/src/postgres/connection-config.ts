@@ -47,7 +47,8 @@ export function postgresSettingsFromUrl(
     );
   }
   const { connectionString: _dropped, ...fields } = config;
-  return { config: fields, poolSize, location: withoutPassword(url) };
+  // Named in pg_stat_activity, so an operator can tell Taskloom's connections apart (the URL may say otherwise).
+  return { config: { application_name: "taskloom", ...fields }, poolSize, location: withoutPassword(url) };
 }
 
 /** The URL with its password (if any) replaced by `***`, for messages and `TaskloomDatabase.location`. */

@@ -472,6 +472,10 @@ describe("PostgreSQL connection settings", () => {
     expect(settings.location).toBe(
       "postgresql://u:***@db.example:6543/tl?connection_limit=3&sslmode=disable",
     );
+    expect(settings.config.application_name).toBe("taskloom");
+    expect(postgresSettingsFromUrl("postgresql://h/db?application_name=etl").config.application_name).toBe(
+      "etl",
+    );
     expect(postgresSettingsFromUrl("postgresql://h/db", { poolSize: 7 }).poolSize).toBe(7);
     expect(() => postgresSettingsFromUrl("postgresql://h/db?connection_limit=0")).toThrow(BadInputError);
     expect(() => postgresSettingsFromUrl("postgresql://h/db?connection_limit=many")).toThrow(BadInputError);
