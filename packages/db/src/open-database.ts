@@ -60,6 +60,8 @@ export function providerOfUrl(url: string): DatabaseProvider {
 export async function openDatabase(options: OpenDatabaseOptions): Promise<TaskloomDatabase> {
   const url = options.url ?? DEFAULT_DATABASE_URL;
   if (providerOfUrl(url) === "postgresql") {
+    // The PostgreSQL store exists (openPostgresDatabase) but its claim/complete path does not yet: refuse
+    // rather than start workers that fail on their first claim.
     throw new BadInputError(
       "PostgreSQL databases are not supported yet by this version of Taskloom; use a file: URL",
     );

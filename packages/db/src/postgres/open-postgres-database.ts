@@ -1,0 +1,63 @@
+import pg from "pg";
+import { postgresMigrationsDir, runPostgresMigrations } from "../migrations/run-postgres-migrations.ts";
+import type { TaskloomDatabase } from "../open-database.ts";
+import { createPostgresPrisma } from "../queries/prisma-postgres.ts";
+import type { TaskloomPrisma } from "../queries/prisma-sqlite.ts";
+import { createReadModel } from "../queries/read-model.ts";
+import { postgresSettingsFromUrl } from "./connection-config.ts";
+import { PostgresStore } from "./postgres-store.ts";
+
+/** The PostgreSQL database, with its concrete store: for tests that reach the pool. */
+export interface PostgresTaskloomDatabase extends TaskloomDatabase {
+  provider: "postgresql";
+  store: PostgresStore;
+}
+
+export interface OpenPostgresOptions {
+  /** `postgresql://user[:password]@host[:port]/database[?connection_limit=N&sslmode=...]`. */
+  url: string;
+  /** Pool size; overrides the URL's `connection_limit`. Default `DEFAULT_POOL_SIZE` (10). */
+  poolSize?: number;
+  /** Migrations to apply (tests). Default `prisma/postgres/migrations`. */
+  migrationsDir?: string;
+}
+
+/**
+ * Connects a pool, migrates (under Prisma's migration advisory lock, so hosts starting together take turns)
+ * and returns the database. FOR TESTS ONLY until the hot path exists on PostgreSQL: `openDatabase` still
+ * refuses postgresql:// URLs, because the store's claim/complete operations throw.
+ */
+export async function openPostgresDatabase(options: OpenPostgresOptions): Promise<PostgresTaskloomDatabase> {
+  const settings = postgresSettingsFromUrl(options.url, { poolSize: options.poolSize });
+  const pool = new pg.Pool({ ...settings.config, max: settings.poolSize });
+  // An idle connection the server drops (restart, pg_terminate_backend) must not crash the process: the pool
+  // discards it and the next query opens a new one.
+  pool.on("error", () => {});
+  let applied: string[];
+  try {
+    applied = (await runPostgresMigrations(pool, options.migrationsDir ?? postgresMigrationsDir())).applied;
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
+  const store = new PostgresStore(pool);
+  let prisma: TaskloomPrisma | null = null;
+  const connect = () => {
+    prisma ??= createPostgresPrisma(pool);
+    return prisma;
+  };
+  return {
+    provider: "postgresql",
+    location: settings.location,
+    store,
+    queries: createReadModel({ prisma: connect, provider: "postgresql" }),
+    appliedMigrations: applied,
+    // Nothing to watch yet: a PostgreSQL database cannot be deleted from under the process the way a SQLite
+    // file can; a lost connection is the pool's business (reconnect on the next query), handled with the hot path.
+    watchForLoss: () => () => {},
+    async close() {
+      if (prisma) await prisma.$disconnect();
+      await store.close();
+    },
+  };
+}
