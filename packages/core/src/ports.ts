@@ -134,6 +134,15 @@ export interface WorkerRegistration {
   now: number;
 }
 
+export interface ReclaimOptions {
+  /** Only expired leases of this run (a dead worker's leases are taken back whatever their run). Default: all. */
+  runId?: string;
+  /** Workers known to be dead: all their leases are lost, expired or not. Default none. */
+  deadWorkerIds?: string[];
+  /** Lost leases in a row that fail a task run. Default `DEFAULT_MAX_LOST_LEASES` (3). */
+  maxLostLeases?: number;
+}
+
 /** What the scheduler needs from storage. The hot path: claim, complete, heartbeat. */
 export interface SchedulerStore {
   claimTaskRuns(input: ClaimInput): Promise<ClaimedTaskRun[]>;
@@ -147,15 +156,7 @@ export interface SchedulerStore {
    * recorded with reason `lost`), unless it has now lost `maxLostLeases` leases in a row, in which case it
    * fails with reason `lost` and blocks its dependents. Returns how many leases were taken back.
    */
-  reclaimExpiredLeases(
-    now: number,
-    opts?: {
-      runId?: string;
-      deadWorkerIds?: string[];
-      /** Lost leases in a row that fail a task run. Default `DEFAULT_MAX_LOST_LEASES` (3). */
-      maxLostLeases?: number;
-    },
-  ): Promise<number>;
+  reclaimExpiredLeases(now: number, opts?: ReclaimOptions): Promise<number>;
   /**
    * Gives claims back without counting the attempt (`running → ready`): a worker shutting down releases what
    * it could not finish. Only rows this worker still holds change.

@@ -2,10 +2,11 @@ import {
   type CreatedRun,
   type CreateRunInput,
   effectiveParams,
+  initialMaxAttempts,
   NotFoundError,
   type PlanDefinition,
 } from "@taskloom/core";
-import type { NewId } from "../sqlite/import-plan.ts";
+import type { NewId } from "../new-id.ts";
 import { writeEvents } from "./event-writer.ts";
 import { finalizeRunIfDone } from "./task-run-transitions.ts";
 import { at, type Queryable } from "./transaction.ts";
@@ -65,7 +66,7 @@ export async function createRun(client: Queryable, newId: NewId, input: CreateRu
       tasks.map((task) => task.requires.length),
       tasks.map((task) => task.priority),
       tasks.map((task) => task.queue),
-      tasks.map((task) => task.retry.max + 1),
+      tasks.map((task) => initialMaxAttempts(task.retry)),
     ],
   );
   const ids = new Map(inserted.map((row) => [row.task_key, row.id]));

@@ -5,7 +5,7 @@ import {
   type ImportPlanResult,
   type PlanDefinition,
 } from "@taskloom/core";
-import type { NewId } from "../sqlite/import-plan.ts";
+import { type NewId, taskIdsOf } from "../new-id.ts";
 import { writeEvents } from "./event-writer.ts";
 import { at, type Queryable } from "./transaction.ts";
 
@@ -69,6 +69,8 @@ export async function importPlan(
   }
 
   const tasks = definition.tasks;
+  // A task that already exists keeps its id (the upsert does not touch it).
+  const taskId = taskIdsOf(newId);
   await client.query("DELETE FROM tasks WHERE plan_id = $1 AND key <> ALL($2::text[])", [
     planId,
     tasks.map((task) => task.key),
@@ -84,7 +86,7 @@ export async function importPlan(
         queue = excluded.queue, retry_json = excluded.retry_json, timeout_ms = excluded.timeout_ms`,
     [
       planId,
-      tasks.map(() => newId("task")),
+      tasks.map((_, position) => taskId(position)),
       tasks.map((task) => task.key),
       tasks.map((task) => task.name),
       tasks.map((task) => task.kind),

@@ -5,6 +5,7 @@ import { createPostgresPrisma } from "../queries/prisma-postgres.ts";
 import type { TaskloomPrisma } from "../queries/prisma-sqlite.ts";
 import { createReadModel } from "../queries/read-model.ts";
 import { postgresSettingsFromUrl } from "./connection-config.ts";
+import type { LeaseClock } from "./lease-clock.ts";
 import { PostgresStore } from "./postgres-store.ts";
 
 /** The PostgreSQL database, with its concrete store: for tests that reach the pool. */
@@ -20,6 +21,8 @@ export interface OpenPostgresOptions {
   poolSize?: number;
   /** Migrations to apply (tests). Default `prisma/postgres/migrations`. */
   migrationsDir?: string;
+  /** Which clock judges leases (see `lease-clock.ts`). Default `database`. */
+  leaseClock?: LeaseClock;
 }
 
 /**
@@ -40,7 +43,7 @@ export async function openPostgresDatabase(options: OpenPostgresOptions): Promis
     await pool.end();
     throw error;
   }
-  const store = new PostgresStore(pool);
+  const store = new PostgresStore(pool, { leaseClock: options.leaseClock, listen: settings.config });
   let prisma: TaskloomPrisma | null = null;
   const connect = () => {
     prisma ??= createPostgresPrisma(pool);

@@ -13,7 +13,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { openDatabase, openSqliteTaskloomDatabase, type SqliteTaskloomDatabase } from "../open-database.ts";
 import { DEFAULT_POOL_SIZE, postgresSettingsFromUrl, withoutPassword } from "./connection-config.ts";
 import { openPostgresDatabase, type PostgresTaskloomDatabase } from "./open-postgres-database.ts";
-import { NotImplementedOnPostgresError, PostgresStore } from "./postgres-store.ts";
+import { PostgresStore } from "./postgres-store.ts";
 import { createTestDatabase, postgresDescribe, type TestDatabase } from "./test-database.ts";
 
 const describePostgres = await postgresDescribe();
@@ -46,7 +46,8 @@ function useBothStores(): void {
     await pgDatabase.store.pool.query(
       "TRUNCATE plans, tasks, task_links, runs, task_runs, task_run_dependencies, task_attempts, events, log_chunks, queues, workers RESTART IDENTITY",
     );
-    pgStore = new PostgresStore(pgDatabase.store.pool, { newId: counterIds() });
+    // Time is driven through the ports' `now` here, as on SQLite: leases by the caller's clock.
+    pgStore = new PostgresStore(pgDatabase.store.pool, { newId: counterIds(), leaseClock: "caller" });
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "taskloom-pg-store-"));
     sqliteDatabase = openSqliteTaskloomDatabase({ url: `file:${path.join(dir, "t.db")}`, cwd: dir });
     const { SqliteStore } = await import("../sqlite/sqlite-store.ts");
@@ -349,19 +350,82 @@ describePostgres("PostgresStore: the same rows and events as the SQLite store", 
     expect(workers).toEqual(await sqliteDatabase.queries.listWorkers());
   });
 
-  it("refuses the hot path clearly, and openDatabase still refuses postgresql:// URLs", async () => {
-    const calls = [
-      () => pgStore.claimTaskRuns({ workerId: "w", limit: 1, leaseMs: 1, now: 0 }),
-      () => pgStore.completeTaskRuns([], 0),
-      () => pgStore.heartbeat("w", [], 1, 0),
-      () => pgStore.reclaimExpiredLeases(0),
-      () => pgStore.releaseTaskRuns("w", [], 0),
-    ];
-    for (const call of calls) {
-      const error = await call().catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(NotImplementedOnPostgresError);
-      expect((error as Error).message).toMatch(/not implemented on PostgreSQL yet/);
-    }
+  it("runs a plan through the hot path with the same events and read model as SQLite", async () => {
+    const ok = { status: "succeeded", exitCode: 0, outputText: "ok", outputJson: '{"n":1}' } as const;
+    const { result, events } = await sameOnBoth(async (store) => {
+      await store.importPlan(parsePlanObject(PLAN), { baseDir: "/plans", now: 1_000 });
+      const { runId } = await store.createRun({ planSlug: "report", trigger: "api", params: {}, now: 2_000 });
+      const lease = { leaseMs: 1_000, limit: 4 };
+      const [fetch] = await store.claimTaskRuns({ workerId: "w1", now: 3_000, ...lease });
+      // w1 dies: its lease is taken back without using a retry, and w2 runs `fetch` again.
+      const reclaimed = await store.reclaimExpiredLeases(4_500);
+      const [again] = await store.claimTaskRuns({ workerId: "w2", now: 4_600, ...lease });
+      const late = await store.completeTaskRuns(
+        [{ taskRunId: fetch?.id ?? 0, attempt: fetch?.attempt ?? 0, workerId: "w1", outcome: ok }],
+        4_700,
+      );
+      const first = await store.completeTaskRuns(
+        [{ taskRunId: again?.id ?? 0, attempt: again?.attempt ?? 0, workerId: "w2", outcome: ok }],
+        4_800,
+      );
+      const [clean] = await store.claimTaskRuns({ workerId: "w2", now: 4_900, ...lease });
+      const lost = await store.heartbeat("w2", [clean?.id ?? 0, 99], 1_000, 5_000);
+      await store.completeTaskRuns(
+        [{ taskRunId: clean?.id ?? 0, attempt: 1, workerId: "w2", outcome: ok }],
+        5_100,
+      );
+      const [chart] = await store.claimTaskRuns({ workerId: "w2", now: 5_200, ...lease });
+      const failure = {
+        status: "failed",
+        exitCode: 2,
+        error: "no data",
+        reason: "exit_code",
+        retryAt: null,
+      } as const;
+      const failed = await store.completeTaskRuns(
+        [{ taskRunId: chart?.id ?? 0, attempt: 1, workerId: "w2", outcome: failure }],
+        5_300,
+      );
+      await store.retryTaskRun(runId, "chart", 6_000);
+      const [chart2] = await store.claimTaskRuns({ workerId: "w3", now: 6_100, ...lease });
+      await store.releaseTaskRuns("w3", [chart2?.id ?? 0], 6_200);
+      const [chart3] = await store.claimTaskRuns({ workerId: "w3", now: 6_300, ...lease });
+      await store.completeTaskRuns(
+        [{ taskRunId: chart3?.id ?? 0, attempt: chart3?.attempt ?? 0, workerId: "w3", outcome: ok }],
+        6_400,
+      );
+      const [mail] = await store.claimTaskRuns({ workerId: "w3", now: 6_500, ...lease });
+      const retry = { ...failure, retryAt: 7_000 };
+      await store.completeTaskRuns(
+        [{ taskRunId: mail?.id ?? 0, attempt: 1, workerId: "w3", outcome: retry }],
+        6_600,
+      );
+      const next = await store.nextAvailableAt(6_700);
+      const [mail2] = await store.claimTaskRuns({ workerId: "w3", now: 7_000, ...lease });
+      const done = await store.completeTaskRuns(
+        [{ taskRunId: mail2?.id ?? 0, attempt: mail2?.attempt ?? 0, workerId: "w3", outcome: ok }],
+        7_100,
+      );
+      return { runId, reclaimed, again, late, first, lost, failed, chart3, next, mail2, done };
+    });
+    expect(events.filter((e) => e.type === "run.status").map((e) => e.toStatus)).toEqual([
+      "running",
+      "failed",
+      "running",
+      "succeeded",
+    ]);
+    const { runId } = result;
+    expect(result.late.stale).toHaveLength(1);
+    expect(result.lost).toEqual([99]);
+    expect(result.mail2?.attempt).toBe(2);
+    expect(result.done.finishedRuns).toEqual([{ runId, status: "succeeded" }]);
+    expect(await pgDatabase.queries.getRun(runId)).toEqual(await sqliteDatabase.queries.getRun(runId));
+    expect(await pgDatabase.queries.readLogs({ runId, taskKey: "mail" })).toEqual(
+      await sqliteDatabase.queries.readLogs({ runId, taskKey: "mail" }),
+    );
+  });
+
+  it("openDatabase still refuses postgresql:// URLs", async () => {
     await expect(openDatabase({ url: testDb.url, cwd: dir })).rejects.toBeInstanceOf(BadInputError);
   });
 

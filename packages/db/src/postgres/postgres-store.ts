@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import {
   type AttemptResult,
   type ClaimedTaskRun,
@@ -14,87 +15,142 @@ import {
   type PlanDefinition,
   type QueueSettings,
   type QueueStore,
+  type ReclaimOptions,
   type RunStatus,
   type RunStore,
   type SchedulerStore,
-  TaskloomError,
   type WorkerRegistration,
 } from "@taskloom/core";
 import type pg from "pg";
-import type { NewId } from "../sqlite/import-plan.ts";
-import { defaultNewId } from "../sqlite/sqlite-store.ts";
+import { defaultNewId, type NewId } from "../new-id.ts";
 import { appendLogChunks } from "./append-log-chunks.ts";
+import { ChangeListener, notifyChange } from "./change-notifications.ts";
+import { claimTaskRuns } from "./claim-task-runs.ts";
+import { completeTaskRuns } from "./complete-task-runs.ts";
 import { createRun } from "./create-run.ts";
+import { heartbeatLeases } from "./heartbeat-leases.ts";
 import { importPlan, placeTasks } from "./import-plan.ts";
+import type { LeaseClock } from "./lease-clock.ts";
 import { configureQueue, listQueues } from "./queue-settings.ts";
 import { lastEventId, readEvents } from "./read-events.ts";
+import { reclaimExpiredLeases } from "./reclaim-expired-leases.ts";
+import { releaseTaskRuns } from "./release-task-runs.ts";
 import { requestCancel } from "./request-cancel.ts";
 import { retryTaskRun } from "./retry-task-run.ts";
-import { epochMs, withTransaction } from "./transaction.ts";
+import { epochMs, type Queryable, withTransaction } from "./transaction.ts";
 import { findDeadWorkers, heartbeatWorker, registerWorker, stopWorker } from "./worker-registry.ts";
 
-/** Thrown by the hot-path operations until they are written for PostgreSQL. */
-export class NotImplementedOnPostgresError extends TaskloomError {
-  constructor(operation: string) {
-    super("DATABASE", `${operation} is not implemented on PostgreSQL yet; use a file: (SQLite) database`);
-  }
+export interface PostgresStoreOptions {
+  /** Ids of plans, tasks and runs. Default `defaultNewId`. */
+  newId?: NewId;
+  /** Which clock judges leases (see `lease-clock.ts`). Default `database`. */
+  leaseClock?: LeaseClock;
+  /**
+   * Connection settings for the dedicated LISTEN connection that hears other processes' commits. Default none:
+   * `onChange` hears only this process, and other processes' commits are found by polling.
+   */
+  listen?: pg.ClientConfig;
 }
 
 /**
  * The PostgreSQL implementation of the storage ports, over one `pg.Pool` (which it owns: `close()` ends it).
  * Every operation that writes runs in one transaction on one pooled connection (see the one-file-per-operation
- * modules beside this one), with the same rows and the same events as the SQLite store for the same calls.
+ * modules beside this one), with the same transitions and events as the SQLite store for the same calls.
  *
- * Not complete yet: the hot path (claim, complete, lease heartbeat, lease reclaim, release) throws
- * `NotImplementedOnPostgresError`, which is why `openDatabase` still refuses PostgreSQL URLs. `onChange` only
- * hears this process's commits, as on SQLite; other hosts' commits will arrive by LISTEN/NOTIFY with the hot path.
+ * Wake-ups: a transaction that makes work claimable also sends `NOTIFY taskloom` (one per transaction), and
+ * `onChange` listeners hear this process's commits at once and, with `listen` set, other processes' commits
+ * through a dedicated LISTEN connection, opened when the first listener subscribes.
  */
 export class PostgresStore implements SchedulerStore, RunStore, EventStore, QueueStore {
   readonly pool: pg.Pool;
+  readonly leaseClock: LeaseClock;
   readonly #newId: NewId;
   readonly #listeners = new Set<() => void>();
+  /** This store's NOTIFY payload, so that its own notifications are not heard twice. */
+  readonly #source = randomBytes(8).toString("hex");
+  readonly #listenConfig: pg.ClientConfig | null;
+  #listener: ChangeListener | null = null;
+  /** Runs this store saw started (runs never go back to `queued`): their claims need not try to start them. */
+  readonly #startedRuns = new Set<string>();
   #closed = false;
 
-  constructor(pool: pg.Pool, options: { newId?: NewId } = {}) {
+  constructor(pool: pg.Pool, options: PostgresStoreOptions = {}) {
     this.pool = pool;
     this.#newId = options.newId ?? defaultNewId;
+    this.leaseClock = options.leaseClock ?? "database";
+    this.#listenConfig = options.listen ?? null;
   }
 
   #changed(): void {
     for (const listener of this.#listeners) listener();
   }
 
+  /** Runs `work` in a transaction that, when `claimable(result)`, notifies other processes at its commit. */
+  async #write<T>(work: (client: Queryable) => Promise<T>, claimable: (result: T) => boolean = () => true) {
+    const result = await withTransaction(this.pool, async (client) => {
+      const value = await work(client);
+      if (claimable(value)) await notifyChange(client, this.#source);
+      return value;
+    });
+    if (claimable(result)) this.#changed();
+    return result;
+  }
+
   onChange(listener: () => void): () => void {
     this.#listeners.add(listener);
+    if (this.#listenConfig && !this.#listener && !this.#closed) {
+      this.#listener = new ChangeListener({
+        config: this.#listenConfig,
+        source: this.#source,
+        onChange: () => this.#changed(),
+      });
+    }
     return () => this.#listeners.delete(listener);
   }
 
-  async claimTaskRuns(_input: ClaimInput): Promise<ClaimedTaskRun[]> {
-    throw new NotImplementedOnPostgresError("claimTaskRuns");
+  /** Resolves once the LISTEN connection listens (tests that need another process's wake-up wait for it). */
+  async listening(): Promise<void> {
+    await this.#listener?.ready();
   }
 
-  async completeTaskRuns(_results: AttemptResult[], _now: number): Promise<CompletionBatchResult> {
-    throw new NotImplementedOnPostgresError("completeTaskRuns");
+  async claimTaskRuns(input: ClaimInput): Promise<ClaimedTaskRun[]> {
+    const { claimed, startedRuns } = await withTransaction(this.pool, (client) =>
+      claimTaskRuns(client, input, { leaseClock: this.leaseClock, startedRuns: this.#startedRuns }),
+    );
+    // Only after the commit: a rolled-back claim did not start anything.
+    for (const runId of startedRuns) {
+      if (this.#startedRuns.size >= 1024) this.#startedRuns.clear();
+      this.#startedRuns.add(runId);
+    }
+    return claimed;
   }
 
-  async heartbeat(
-    _workerId: string,
-    _taskRunIds: number[],
-    _leaseMs: number,
-    _now: number,
-  ): Promise<number[]> {
-    throw new NotImplementedOnPostgresError("heartbeat");
+  async completeTaskRuns(results: AttemptResult[], now: number): Promise<CompletionBatchResult> {
+    if (results.length === 0) return { recorded: [], stale: [], finishedRuns: [] };
+    return this.#write(
+      (client) => completeTaskRuns(client, results, now),
+      (outcome) => outcome.recorded.length > 0,
+    );
   }
 
-  async reclaimExpiredLeases(
-    _now: number,
-    _opts?: { runId?: string; deadWorkerIds?: string[] },
-  ): Promise<number> {
-    throw new NotImplementedOnPostgresError("reclaimExpiredLeases");
+  async heartbeat(workerId: string, taskRunIds: number[], leaseMs: number, now: number): Promise<number[]> {
+    if (taskRunIds.length === 0) return [];
+    return heartbeatLeases(this.pool, this.leaseClock, { workerId, taskRunIds, leaseMs, now });
   }
 
-  async releaseTaskRuns(_workerId: string, _taskRunIds: number[], _now: number): Promise<void> {
-    throw new NotImplementedOnPostgresError("releaseTaskRuns");
+  async reclaimExpiredLeases(now: number, opts: ReclaimOptions = {}): Promise<number> {
+    return this.#write(
+      (client) => reclaimExpiredLeases(client, this.leaseClock, now, opts),
+      (count) => count > 0,
+    );
+  }
+
+  async releaseTaskRuns(workerId: string, taskRunIds: number[], now: number): Promise<void> {
+    if (taskRunIds.length === 0) return;
+    await this.#write(
+      (client) => releaseTaskRuns(client, workerId, taskRunIds, now),
+      (count) => count > 0,
+    );
   }
 
   async nextAvailableAt(now: number, runId?: string): Promise<number | null> {
@@ -136,17 +192,16 @@ export class PostgresStore implements SchedulerStore, RunStore, EventStore, Queu
   async findDeadWorkers(input: {
     staleBefore: number;
     host: string;
-    isPidAlive(pid: number): boolean;
+    isPidAlive(pid: number, since: number): boolean;
   }): Promise<string[]> {
-    return findDeadWorkers(this.pool, input);
+    return findDeadWorkers(this.pool, this.leaseClock, input);
   }
 
   async importPlan(definition: PlanDefinition, opts: ImportPlanOptions): Promise<ImportPlanResult> {
-    const result = await withTransaction(this.pool, (client) =>
-      importPlan(client, this.#newId, definition, opts),
+    return this.#write(
+      (client) => importPlan(client, this.#newId, definition, opts),
+      (result) => result.changed,
     );
-    if (result.changed) this.#changed();
-    return result;
   }
 
   async getTaskPositions(planSlug: string): Promise<Record<string, { x: number; y: number }>> {
@@ -188,15 +243,11 @@ export class PostgresStore implements SchedulerStore, RunStore, EventStore, Queu
   }
 
   async createRun(input: CreateRunInput): Promise<CreatedRun> {
-    const created = await withTransaction(this.pool, (client) => createRun(client, this.#newId, input));
-    this.#changed();
-    return created;
+    return this.#write((client) => createRun(client, this.#newId, input));
   }
 
   async requestCancel(runId: string, now: number): Promise<{ status: RunStatus }> {
-    const result = await withTransaction(this.pool, (client) => requestCancel(client, runId, now));
-    this.#changed();
-    return result;
+    return this.#write((client) => requestCancel(client, runId, now));
   }
 
   async getRunStatus(runId: string): Promise<RunStatus> {
@@ -209,8 +260,7 @@ export class PostgresStore implements SchedulerStore, RunStore, EventStore, Queu
   }
 
   async retryTaskRun(runId: string, taskKey: string, now: number): Promise<void> {
-    await withTransaction(this.pool, (client) => retryTaskRun(client, runId, taskKey, now));
-    this.#changed();
+    await this.#write((client) => retryTaskRun(client, runId, taskKey, now));
   }
 
   async readEvents(input: { afterId: number; runId?: string; limit: number }): Promise<EventRecord[]> {
@@ -229,16 +279,15 @@ export class PostgresStore implements SchedulerStore, RunStore, EventStore, Queu
     name: string,
     change: { concurrency?: number | null; paused?: boolean },
   ): Promise<QueueSettings> {
-    const settings = await configureQueue(this.pool, name, change);
     // A resumed queue or a raised limit makes work claimable.
-    this.#changed();
-    return settings;
+    return this.#write((client) => configureQueue(client, name, change));
   }
 
   async close(): Promise<void> {
     this.#listeners.clear();
     if (this.#closed) return;
     this.#closed = true;
+    await this.#listener?.close();
     await this.pool.end();
   }
 }

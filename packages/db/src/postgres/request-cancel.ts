@@ -1,6 +1,7 @@
-import { isTerminalRunStatus, NotFoundError, type RunStatus, type TaskRunStatus } from "@taskloom/core";
+import { isTerminalRunStatus, NotFoundError, type RunStatus } from "@taskloom/core";
+import type { TaskRunStateRow } from "../task-run-move.ts";
 import { writeEvents } from "./event-writer.ts";
-import { finalizeRunIfDone, lockRun, moveTaskRuns } from "./task-run-transitions.ts";
+import { finalizeRunIfDone, lockRun, movableRow, moveTaskRuns } from "./task-run-transitions.ts";
 import { at, type Queryable } from "./transaction.ts";
 
 /**
@@ -21,13 +22,13 @@ export async function requestCancel(
     await client.query("UPDATE runs SET cancel_requested_at = $1 WHERE id = $2", [at(now), runId]);
     await writeEvents(client, [{ type: "run.cancel_requested", runId, at: now }]);
   }
-  const { rows } = await client.query<{ id: number; task_key: string; status: TaskRunStatus }>(
-    "SELECT id, task_key, status FROM task_runs WHERE run_id = $1 AND status IN ('pending','ready','retrying') ORDER BY status COLLATE \"C\", priority DESC, id",
+  const { rows } = await client.query<Pick<TaskRunStateRow, "id" | "task_key" | "status" | "attempt">>(
+    "SELECT id, task_key, status, attempt FROM task_runs WHERE run_id = $1 AND status IN ('pending','ready','retrying') ORDER BY status COLLATE \"C\", priority DESC, id",
     [runId],
   );
   await moveTaskRuns(
     client,
-    rows.map((row) => ({ id: row.id, runId, taskKey: row.task_key, status: row.status })),
+    rows.map((row) => movableRow({ ...row, run_id: runId }, row.status)),
     "cancelled",
     now,
     { reason: "cancelled", error: "run cancelled" },

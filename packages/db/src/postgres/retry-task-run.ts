@@ -1,10 +1,11 @@
 import {
   IllegalTransitionError,
   NotFoundError,
+  renewedMaxAttempts,
   type TaskDefinition,
   type TaskRunStatus,
 } from "@taskloom/core";
-import { blockDependents, lockRun, moveRun, moveTaskRuns } from "./task-run-transitions.ts";
+import { blockDependents, lockRun, movableRow, moveRun, moveTaskRuns } from "./task-run-transitions.ts";
 import type { Queryable } from "./transaction.ts";
 
 /**
@@ -39,27 +40,30 @@ export async function retryTaskRun(
     throw new IllegalTransitionError("run", run.status, "running", "a cancelled run cannot be resumed");
   }
   const definition = JSON.parse(row.spec_json) as TaskDefinition;
-  await client.query("UPDATE task_runs SET max_attempts = $1 WHERE id = $2", [
-    row.attempt + definition.retry.max + 1,
-    row.id,
-  ]);
-  await moveTaskRuns(client, [{ id: row.id, runId, taskKey, status: "failed" }], "ready", now, {
-    reason: null,
-    error: null,
-    data: { operator: "retry" },
-  });
-  const { rows: blocked } = await client.query<{ id: number; task_key: string }>(
+  await moveTaskRuns(
+    client,
+    [{ id: row.id, runId, taskKey, status: "failed", attempt: row.attempt }],
+    "ready",
+    now,
+    {
+      reason: null,
+      error: null,
+      maxAttempts: renewedMaxAttempts(row.attempt, definition.retry),
+      data: { operator: "retry" },
+    },
+  );
+  const { rows: blocked } = await client.query<{ id: number; task_key: string; attempt: number }>(
     `WITH RECURSIVE downstream(id) AS (
         SELECT to_id FROM task_run_dependencies WHERE from_id = $1
         UNION
         SELECT d.to_id FROM task_run_dependencies d JOIN downstream ON d.from_id = downstream.id
       )
-      SELECT id, task_key FROM task_runs WHERE id IN (SELECT id FROM downstream) AND status = 'blocked' ORDER BY id`,
+      SELECT id, task_key, attempt FROM task_runs WHERE id IN (SELECT id FROM downstream) AND status = 'blocked' ORDER BY id`,
     [row.id],
   );
   await moveTaskRuns(
     client,
-    blocked.map((b) => ({ id: b.id, runId, taskKey: b.task_key, status: "blocked" as const })),
+    blocked.map((b) => movableRow({ ...b, run_id: runId }, "blocked")),
     "pending",
     now,
     { reason: null, error: null },

@@ -1,33 +1,39 @@
 import {
   assertRunTransition,
-  assertTaskRunTransition,
+  FAILING_TASK_RUN_STATUSES,
+  finalRunStatus,
+  isTerminalRunStatus,
+  isTerminalTaskRunStatus,
+  OPEN_TASK_RUN_STATUSES,
   type RunStatus,
+  runStepsToFinish,
   type TaskRunStatus,
 } from "@taskloom/core";
-import type { MovableRow, MoveFields } from "../sqlite/task-run-transitions.ts";
+import {
+  checkMove,
+  type MovableRow,
+  type MoveFields,
+  movableRow,
+  moveEvent,
+  type TaskRunStateRow,
+  upstreamFailedError,
+} from "../task-run-move.ts";
 import { type EventInput, writeEvents } from "./event-writer.ts";
 import { at, type Queryable } from "./transaction.ts";
 
 /**
- * The status changes the off-hot-path operations share (cancel, operator retry, an empty run's end), the
- * PostgreSQL twin of sqlite/task-run-transitions.ts with the same guards and the same events. Each runs inside
- * the caller's transaction. The readiness counters (`releaseDependents`) and `markRunStarted` belong to the hot
- * path and come with it.
+ * The status changes every PostgreSQL operation shares (the twin of sqlite/task-run-transitions.ts): each move
+ * is checked against the core transition table (`checkMove`) and writes the event `moveEvent` builds, through
+ * the one event writer, in the caller's transaction. Set-based: one UPDATE per batch of rows, not per row.
  *
- * Concurrency: every task run change is guarded by its old status (`WHERE status = from`): under READ
- * COMMITTED a concurrent writer's change is seen and the row is skipped. Run status changes happen with the
- * run row locked (`lockRun`), so two processes cannot both end one run.
+ * Concurrency (READ COMMITTED): every task run change is guarded by its old status (`WHERE status = from`), so
+ * a row another transaction moved meanwhile is re-read and skipped. Rows are locked in id order where one
+ * statement locks several, and run status changes happen with the run row locked (`lockRun`), so two processes
+ * cannot both end one run. The few lock-order cycles that remain (a cancel holding its run while a completion
+ * holds a dependent) end in a deadlock error that `withTransaction` retries.
  */
 
-export type { MovableRow, MoveFields };
-
-const TERMINAL_TASK_RUN: ReadonlySet<TaskRunStatus> = new Set([
-  "succeeded",
-  "failed",
-  "cancelled",
-  "blocked",
-]);
-const TERMINAL_RUN: ReadonlySet<RunStatus> = new Set(["succeeded", "failed", "cancelled"]);
+export { type MovableRow, type MoveFields, movableRow };
 
 /** The run's status and cancel request, with the row locked until the transaction ends. Null when absent. */
 export async function lockRun(
@@ -42,72 +48,111 @@ export async function lockRun(
   return row ? { status: row.status, cancelRequested: row.cancel_requested } : null;
 }
 
-/** The event of one task run status change, with the data sqlite's `move` records. */
-function moveEvent(row: MovableRow, to: TaskRunStatus, now: number, fields: MoveFields): EventInput {
-  return {
-    type: "task_run.status",
-    runId: row.runId,
-    taskRunId: row.id,
-    taskKey: row.taskKey,
-    from: row.status,
-    to,
-    data: {
-      ...(fields.attempt !== undefined ? { attempt: fields.attempt } : {}),
-      ...(fields.reason ? { reason: fields.reason } : {}),
-      ...(fields.error ? { error: fields.error } : {}),
-      ...fields.data,
-    },
-    at: now,
-  };
-}
-
 /**
  * Guarded status changes with their events, in the order given: rows no longer in their `status` are skipped.
- * One UPDATE for the whole set. Returns the rows that moved.
+ * `fields` may differ per row (a function of the row). One UPDATE for the whole set. Returns the rows that
+ * moved. Not for claims (`→ running`), which lease in their own statement (claim-task-runs.ts).
  */
 export async function moveTaskRuns(
   client: Queryable,
-  rows: MovableRow[],
+  rows: readonly MovableRow[],
   to: TaskRunStatus,
   now: number,
-  fields: MoveFields = {},
+  fields: MoveFields | ((row: MovableRow) => MoveFields) = {},
 ): Promise<MovableRow[]> {
   if (rows.length === 0) return [];
-  for (const row of rows) assertTaskRunTransition(row.status, to);
+  if (to === "running") throw new Error("claims lease in claim-task-runs.ts, not through moveTaskRuns");
+  const fieldsOf = typeof fields === "function" ? fields : () => fields;
+  const all = rows.map((row) => ({ row, fields: fieldsOf(row) }));
+  const deltas = all.map(({ row, fields }) => checkMove(row.status, to, fields));
   const { rows: moved } = await client.query<{ id: number }>(
     `UPDATE task_runs t
-        SET status = $3,
-            reason = CASE WHEN $4 THEN $5 ELSE t.reason END,
-            error = CASE WHEN $6 THEN $7 ELSE t.error END,
-            exit_code = CASE WHEN $8 THEN $9::int ELSE t.exit_code END,
-            finished_at = CASE WHEN $10 THEN $11 ELSE t.finished_at END,
-            lease_owner = CASE WHEN $3 = 'running' THEN t.lease_owner ELSE NULL END,
-            lease_expires_at = CASE WHEN $3 = 'running' THEN t.lease_expires_at ELSE NULL END,
-            available_at = CASE WHEN $3 = 'ready' THEN $11 ELSE t.available_at END
-       FROM unnest($1::int[], $2::text[]) AS m(id, from_status)
+        SET status = $1::text,
+            attempt = t.attempt + m.attempt_delta,
+            max_attempts = coalesce(m.max_attempts, t.max_attempts),
+            reason = CASE WHEN m.set_reason THEN m.reason ELSE t.reason END,
+            error = CASE WHEN m.set_error THEN m.error ELSE t.error END,
+            exit_code = CASE WHEN m.set_exit_code THEN m.exit_code ELSE t.exit_code END,
+            finished_at = CASE WHEN $2 THEN $3::timestamptz ELSE t.finished_at END,
+            lease_owner = NULL,
+            lease_expires_at = NULL,
+            available_at = CASE WHEN $1::text = 'ready' THEN $3::timestamptz ELSE t.available_at END
+       FROM unnest($4::int[], $5::text[], $6::int[], $7::int[], $8::bool[], $9::text[], $10::bool[], $11::text[],
+                   $12::bool[], $13::int[])
+            AS m(id, from_status, attempt_delta, max_attempts, set_reason, reason, set_error, error, set_exit_code,
+                 exit_code)
       WHERE t.id = m.id AND t.status = m.from_status
       RETURNING t.id`,
     [
-      rows.map((row) => row.id),
-      rows.map((row) => row.status),
       to,
-      fields.reason !== undefined,
-      fields.reason ?? null,
-      fields.error !== undefined,
-      fields.error ?? null,
-      fields.exitCode !== undefined,
-      fields.exitCode ?? null,
-      TERMINAL_TASK_RUN.has(to),
+      isTerminalTaskRunStatus(to),
       at(now),
+      all.map(({ row }) => row.id),
+      all.map(({ row }) => row.status),
+      deltas,
+      all.map(({ fields }) => fields.maxAttempts ?? null),
+      all.map(({ fields }) => fields.reason !== undefined),
+      all.map(({ fields }) => fields.reason ?? null),
+      all.map(({ fields }) => fields.error !== undefined),
+      all.map(({ fields }) => fields.error ?? null),
+      all.map(({ fields }) => fields.exitCode !== undefined),
+      all.map(({ fields }) => fields.exitCode ?? null),
     ],
   );
   const movedIds = new Set(moved.map((row) => row.id));
-  const done = rows.filter((row) => movedIds.has(row.id));
+  const done = all.filter(({ row }) => movedIds.has(row.id));
   await writeEvents(
     client,
-    done.map((row) => moveEvent(row, to, now, fields)),
+    done.map(({ row, fields }) => moveEvent(row, to, now, fields)),
   );
-  return done;
+  return done.map(({ row }) => row);
+}
+
+/**
+ * These task runs of one run succeeded: decrement their dependents' counters, once per dependent for the
+ * whole batch; pending ones reaching 0 become `ready`. Blocked dependents count down too (see the SQLite
+ * twin). The dependents are locked in id order first, so two completions releasing the same join task take
+ * turns instead of deadlocking, and the second one counts from the first one's result.
+ */
+export async function releaseDependents(
+  client: Queryable,
+  runId: string,
+  fromIds: readonly number[],
+  now: number,
+): Promise<number> {
+  if (fromIds.length === 0) return 0;
+  const { rows } = await client.query<Pick<TaskRunStateRow, "id" | "task_key" | "status" | "attempt">>(
+    `WITH d AS (SELECT to_id, count(*)::int AS n FROM task_run_dependencies
+                 WHERE from_id = ANY($1::int[]) GROUP BY to_id),
+          locked AS (SELECT t.id FROM task_runs t WHERE t.id IN (SELECT to_id FROM d) ORDER BY t.id FOR UPDATE)
+     UPDATE task_runs t
+        SET pending_deps = t.pending_deps - d.n,
+            status = CASE WHEN t.status = 'pending' AND t.pending_deps = d.n THEN 'ready' ELSE t.status END,
+            available_at = CASE WHEN t.status = 'pending' AND t.pending_deps = d.n THEN $2 ELSE t.available_at END
+       FROM d
+      WHERE t.id = d.to_id AND t.id IN (SELECT id FROM locked) AND t.status IN ('pending', 'blocked')
+      RETURNING t.id, t.task_key, t.status, t.attempt`,
+    [fromIds, at(now)],
+  );
+  // Only rows that reached zero changed status; the others just counted down.
+  const released = rows.filter((row) => row.status === "ready").sort((a, b) => a.id - b.id);
+  await writeEvents(
+    client,
+    released.map((row) => bulkEvent(runId, row, "ready", now)),
+  );
+  return released.length;
+}
+
+/** The event of a row that a set-based UPDATE moved out of `pending`. */
+function bulkEvent(
+  runId: string,
+  row: { id: number; task_key: string; attempt: number },
+  to: TaskRunStatus,
+  now: number,
+  data?: Record<string, unknown>,
+): EventInput {
+  checkMove("pending", to, {});
+  return moveEvent(movableRow({ ...row, run_id: runId }, "pending"), to, now, { data });
 }
 
 /** `from` failed for good: every transitive dependent still pending becomes `blocked`. */
@@ -118,8 +163,7 @@ export async function blockDependents(
   fromKey: string,
   now: number,
 ): Promise<void> {
-  const error = `upstream task \`${fromKey}\` failed`;
-  const { rows } = await client.query<{ id: number; task_key: string }>(
+  const { rows } = await client.query<{ id: number; task_key: string; attempt: number }>(
     `WITH RECURSIVE downstream(id) AS (
         SELECT to_id FROM task_run_dependencies WHERE from_id = $1
         UNION
@@ -127,25 +171,25 @@ export async function blockDependents(
       )
       UPDATE task_runs SET status = 'blocked', reason = 'upstream_failed', error = $2, finished_at = $3
        WHERE id IN (SELECT id FROM downstream) AND status = 'pending'
-      RETURNING id, task_key`,
-    [fromId, error, at(now)],
+      RETURNING id, task_key, attempt`,
+    [fromId, upstreamFailedError(fromKey), at(now)],
   );
-  assertTaskRunTransition("pending", "blocked");
   rows.sort((a, b) => a.id - b.id);
   await writeEvents(
     client,
-    rows.map((row) => ({
-      type: "task_run.status",
-      runId,
-      taskRunId: row.id,
-      taskKey: row.task_key,
-      from: "pending",
-      to: "blocked",
-      data: { reason: "upstream_failed", upstream: fromKey },
-      at: now,
-    })),
+    rows.map((row) =>
+      bulkEvent(runId, row, "blocked", now, { reason: "upstream_failed", upstream: fromKey }),
+    ),
   );
 }
+
+const runEvent = (
+  runId: string,
+  from: RunStatus,
+  to: RunStatus,
+  now: number,
+  data?: Record<string, unknown>,
+): EventInput => ({ type: "run.status", runId, from, to, data: data ?? null, at: now });
 
 /** Writes a run status change with its event (guarded by the transition table and the old status). */
 export async function moveRun(
@@ -162,15 +206,35 @@ export async function moveRun(
         started_at = CASE WHEN $3 = 'running' THEN coalesce(started_at, $4) ELSE started_at END,
         finished_at = CASE WHEN $5 THEN $4 ELSE NULL END
       WHERE id = $1 AND status = $2`,
-    [runId, from, to, at(now), TERMINAL_RUN.has(to)],
+    [runId, from, to, at(now), isTerminalRunStatus(to)],
   );
-  if (!rowCount) return;
-  await writeEvents(client, [{ type: "run.status", runId, from, to, data: data ?? null, at: now }]);
+  if (rowCount) await writeEvents(client, [runEvent(runId, from, to, now, data)]);
 }
 
 /**
- * Ends the run when none of its task runs can do anything more. Returns the final status, if it ended.
- * Locks the run row first, so that two processes finishing the last task runs of one run end it once.
+ * `queued → running` for the runs among these that are still queued (their first claim), without writing
+ * the events: the claim writes them in its own order. Returns the started runs' events by run id.
+ */
+export async function startRuns(
+  client: Queryable,
+  runIds: readonly string[],
+  now: number,
+): Promise<Map<string, EventInput>> {
+  assertRunTransition("queued", "running");
+  const { rows } = await client.query<{ id: string }>(
+    `UPDATE runs SET status = 'running', started_at = coalesce(started_at, $2)
+      WHERE id = ANY($1::text[]) AND status = 'queued' RETURNING id`,
+    [runIds, at(now)],
+  );
+  return new Map(rows.map((row) => [row.id, runEvent(row.id, "queued", "running", now)]));
+}
+
+const sqlList = (statuses: readonly string[]) => `(${statuses.map((s) => `'${s}'`).join(",")})`;
+
+/**
+ * Ends the run when none of its task runs can do anything more (`finalRunStatus` in core decides how).
+ * Returns the final status, if it ended. Locks the run row before looking, so that two processes finishing
+ * the last task runs of one run end it once: the second one waits for the first one's commit, then sees it.
  */
 export async function finalizeRunIfDone(
   client: Queryable,
@@ -178,20 +242,19 @@ export async function finalizeRunIfDone(
   now: number,
 ): Promise<RunStatus | null> {
   const run = await lockRun(client, runId);
-  if (!run || TERMINAL_RUN.has(run.status)) return null;
-  const { rows } = await client.query<{ open: boolean; failed: boolean }>(
-    `SELECT EXISTS (SELECT 1 FROM task_runs WHERE run_id = $1 AND status IN ('pending','ready','running','retrying')) AS open,
-            EXISTS (SELECT 1 FROM task_runs WHERE run_id = $1 AND status IN ('failed','blocked')) AS failed`,
+  if (!run || isTerminalRunStatus(run.status)) return null;
+  const { rows } = await client.query<{ open: boolean; failing: boolean }>(
+    `SELECT EXISTS (SELECT 1 FROM task_runs WHERE run_id = $1 AND status IN ${sqlList(OPEN_TASK_RUN_STATUSES)}) AS open,
+            EXISTS (SELECT 1 FROM task_runs WHERE run_id = $1 AND status IN ${sqlList(FAILING_TASK_RUN_STATUSES)}) AS failing`,
     [runId],
   );
-  if (rows[0]?.open) return null;
-  const to: RunStatus = run.cancelRequested ? "cancelled" : rows[0]?.failed ? "failed" : "succeeded";
-  // A run that never had a task claimed (all cancelled, or no tasks) passes through `running`.
-  if (run.status === "queued" && to !== "cancelled") {
-    await moveRun(client, runId, "queued", "running", now);
-    await moveRun(client, runId, "running", to, now);
-  } else {
-    await moveRun(client, runId, run.status, to, now);
-  }
+  const to = finalRunStatus({
+    status: run.status,
+    anyOpen: rows[0]?.open ?? false,
+    anyFailing: rows[0]?.failing ?? false,
+    cancelRequested: run.cancelRequested,
+  });
+  if (to === null) return null;
+  for (const [from, next] of runStepsToFinish(run.status, to)) await moveRun(client, runId, from, next, now);
   return to;
 }

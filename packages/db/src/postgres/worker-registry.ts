@@ -1,4 +1,5 @@
-import type { WorkerRegistration } from "@taskloom/core";
+import { isWorkerDead, type WorkerRegistration } from "@taskloom/core";
+import type { LeaseClock } from "./lease-clock.ts";
 import { at, epochMs, type Queryable } from "./transaction.ts";
 
 /** The worker registry (the PostgreSQL twin of sqlite/worker-registry.ts): for lease recovery and the dashboard. */
@@ -23,22 +24,40 @@ export async function stopWorker(client: Queryable, workerId: string, now: numbe
 }
 
 /**
- * Workers that still hold leases and are dead: their heartbeat is older than `staleBefore`, or they ran on
- * `host` with a pid that is gone (found without waiting for their leases to expire).
+ * Workers that still hold leases and are dead by core's `isWorkerDead`: on `host` with their process gone
+ * (found without waiting for their leases to expire), or stale. With the `caller` lease clock a worker is stale
+ * when its heartbeat is older than `staleBefore`, as on SQLite; with the `database` clock, when it holds a
+ * lease that has expired by the database clock (heartbeats are stamped by each host's own clock, so comparing
+ * them with this host's `staleBefore` would let a host whose clock runs ahead declare live workers dead).
  */
 export async function findDeadWorkers(
   client: Queryable,
-  input: { staleBefore: number; host: string; isPidAlive(pid: number): boolean },
+  leaseClock: LeaseClock,
+  input: { staleBefore: number; host: string; isPidAlive(pid: number, since: number): boolean },
 ): Promise<string[]> {
-  const { rows } = await client.query<{ id: string; host: string; pid: number; heartbeat_at: Date }>(
-    `SELECT w.id, w.host, w.pid, w.heartbeat_at FROM workers w
+  const { rows } = await client.query<{
+    id: string;
+    host: string;
+    pid: number;
+    started_at: Date;
+    heartbeat_at: Date;
+    expired: boolean;
+  }>(
+    `SELECT w.id, w.host, w.pid, w.started_at, w.heartbeat_at,
+            EXISTS (SELECT 1 FROM task_runs t WHERE t.status = 'running' AND t.lease_owner = w.id
+                       AND t.lease_expires_at < clock_timestamp()) AS expired
+       FROM workers w
       WHERE EXISTS (SELECT 1 FROM task_runs t WHERE t.status = 'running' AND t.lease_owner = w.id)
       ORDER BY w.id COLLATE "C"`,
   );
   return rows
-    .filter(
-      (w) =>
-        epochMs(w.heartbeat_at) < input.staleBefore || (w.host === input.host && !input.isPidAlive(w.pid)),
-    )
+    .filter((w) => {
+      const heartbeatAt = epochMs(w.heartbeat_at);
+      const stale = leaseClock === "database" ? w.expired : heartbeatAt < input.staleBefore;
+      return isWorkerDead(
+        { id: w.id, host: w.host, pid: w.pid, startedAt: epochMs(w.started_at), heartbeatAt },
+        { ...input, staleBefore: stale ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY },
+      );
+    })
     .map((w) => w.id);
 }
