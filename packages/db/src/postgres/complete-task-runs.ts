@@ -48,7 +48,7 @@ export async function completeTaskRuns(
 ): Promise<CompletionBatchResult> {
   const { rows } = await client.query<CurrentRow>(
     `SELECT id, run_id, task_key, status, attempt, max_attempts, lease_owner FROM task_runs
-      WHERE id = ANY($1::int[]) ORDER BY id FOR UPDATE`,
+      WHERE id = ANY($1::int[]) ORDER BY id FOR NO KEY UPDATE`,
     [results.map((result) => result.taskRunId)],
   );
   const current = new Map(rows.map((row) => [row.id, row]));

@@ -14,7 +14,13 @@
  */
 export type LeaseClock = "database" | "caller";
 
-/** The SQL of "now" for lease decisions: the database clock, or the caller's `now` bound as `param`. */
+/**
+ * The SQL of "now" for lease decisions: the database clock, or the caller's `now` bound as `param`. The
+ * database form still names the parameter (`coalesce` never reaches it: `clock_timestamp()` is never null),
+ * so one statement binds the same parameters under either clock and PostgreSQL can type every one of them.
+ */
 export function leaseNow(clock: LeaseClock, param: string): string {
-  return clock === "database" ? "clock_timestamp()" : `${param}::timestamptz`;
+  return clock === "database"
+    ? `coalesce(clock_timestamp(), ${param}::timestamptz)`
+    : `${param}::timestamptz`;
 }

@@ -14,7 +14,7 @@ export async function releaseTaskRuns(
 ): Promise<number> {
   const { rows } = await client.query<{ id: number; run_id: string; task_key: string; attempt: number }>(
     `SELECT id, run_id, task_key, attempt FROM task_runs
-      WHERE id = ANY($1::int[]) AND status = 'running' AND lease_owner = $2 ORDER BY id FOR UPDATE`,
+      WHERE id = ANY($1::int[]) AND status = 'running' AND lease_owner = $2 ORDER BY id FOR NO KEY UPDATE`,
     [taskRunIds, workerId],
   );
   const released = await moveTaskRuns(

@@ -35,13 +35,18 @@ import { at, type Queryable } from "./transaction.ts";
 
 export { type MovableRow, type MoveFields, movableRow };
 
-/** The run's status and cancel request, with the row locked until the transaction ends. Null when absent. */
+/**
+ * The run's status and cancel request, with the row locked until the transaction ends. Null when absent.
+ * `FOR NO KEY UPDATE`, not `FOR UPDATE`: a transaction that updates a task run twice re-checks its foreign key
+ * to the run, which takes `FOR KEY SHARE` on the run row; `FOR UPDATE` would wait for that, so a completion
+ * holding dependents and a completion finishing the run would deadlock. Lockers of a run still take turns.
+ */
 export async function lockRun(
   client: Queryable,
   runId: string,
 ): Promise<{ status: RunStatus; cancelRequested: boolean } | null> {
   const { rows } = await client.query<{ status: RunStatus; cancel_requested: boolean }>(
-    "SELECT status, cancel_requested_at IS NOT NULL AS cancel_requested FROM runs WHERE id = $1 FOR UPDATE",
+    "SELECT status, cancel_requested_at IS NOT NULL AS cancel_requested FROM runs WHERE id = $1 FOR NO KEY UPDATE",
     [runId],
   );
   const row = rows[0];
@@ -124,7 +129,7 @@ export async function releaseDependents(
   const { rows } = await client.query<Pick<TaskRunStateRow, "id" | "task_key" | "status" | "attempt">>(
     `WITH d AS (SELECT to_id, count(*)::int AS n FROM task_run_dependencies
                  WHERE from_id = ANY($1::int[]) GROUP BY to_id),
-          locked AS (SELECT t.id FROM task_runs t WHERE t.id IN (SELECT to_id FROM d) ORDER BY t.id FOR UPDATE)
+          locked AS (SELECT t.id FROM task_runs t WHERE t.id IN (SELECT to_id FROM d) ORDER BY t.id FOR NO KEY UPDATE)
      UPDATE task_runs t
         SET pending_deps = t.pending_deps - d.n,
             status = CASE WHEN t.status = 'pending' AND t.pending_deps = d.n THEN 'ready' ELSE t.status END,

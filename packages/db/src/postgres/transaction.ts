@@ -10,7 +10,7 @@ const MAX_TRIES = 5;
 /**
  * Runs `work` in one transaction on one pooled connection (READ COMMITTED, PostgreSQL's default): COMMIT on
  * return, ROLLBACK on a throw. Operations that must not interleave with another writer of the same rows say
- * so with row locks (`FOR UPDATE`) or transaction-level advisory locks, as each operation's file explains.
+ * so with row locks (`FOR NO KEY UPDATE`, or `FOR UPDATE SKIP LOCKED` in claims) or transaction-level advisory locks, as each operation's file explains.
  * A deadlock (two transactions locking the same rows in different orders, which PostgreSQL breaks by aborting
  * one) is not an error of the operation: the aborted one rolled back completely, so it runs again.
  */
