@@ -10,5 +10,6 @@ export {
 } from "./open-database.ts";
 export { openSqliteDatabase, type SqliteDatabase, sqlitePathFromUrl } from "./sqlite/open-sqlite-database.ts";
 export { defaultNewId, SqliteStore } from "./sqlite/sqlite-store.ts";
-// PostgreSQL lives behind the "@taskloom/db/postgres" entry until its hot path lands (openDatabase refuses
-// postgresql:// URLs until then), so that `pg` stays out of the runtime graph of the CLI and the web app.
+// `openDatabase` opens postgresql:// URLs through a dynamic import; the PostgreSQL store's own API (the concrete
+// store, pool settings) lives behind the "@taskloom/db/postgres" entry, so that `pg` stays out of the runtime
+// graph of the CLI and the web app until a PostgreSQL URL is used.

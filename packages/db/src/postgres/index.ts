@@ -1,5 +1,5 @@
-// The PostgreSQL store, for tests only until its hot path lands: `openDatabase` refuses postgresql:// URLs until
-// then. Test support (a fresh database per test file) is the separate "@taskloom/db/postgres-test-database".
+// The PostgreSQL store and its settings (`openDatabase` picks it for postgresql:// URLs). Test support (a fresh
+// database per test file) is the separate "@taskloom/db/postgres-test-database".
 export { DEFAULT_POOL_SIZE, postgresSettingsFromUrl, withoutPassword } from "./connection-config.ts";
 export type { LeaseClock } from "./lease-clock.ts";
 export {

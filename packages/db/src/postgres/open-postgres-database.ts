@@ -27,8 +27,8 @@ export interface OpenPostgresOptions {
 
 /**
  * Connects a pool, migrates (under Prisma's migration advisory lock, so hosts starting together take turns)
- * and returns the database. FOR TESTS ONLY until the hot path exists on PostgreSQL: `openDatabase` still
- * refuses postgresql:// URLs, because the store's claim/complete operations throw.
+ * and returns the database; what `openDatabase` does for a postgresql:// URL. The store listens for other
+ * processes' commits (LISTEN/NOTIFY) on one more connection of its own, beside the pool.
  */
 export async function openPostgresDatabase(options: OpenPostgresOptions): Promise<PostgresTaskloomDatabase> {
   const settings = postgresSettingsFromUrl(options.url, { poolSize: options.poolSize });
@@ -55,8 +55,9 @@ export async function openPostgresDatabase(options: OpenPostgresOptions): Promis
     store,
     queries: createReadModel({ prisma: connect, provider: "postgresql" }),
     appliedMigrations: applied,
-    // Nothing to watch yet: a PostgreSQL database cannot be deleted from under the process the way a SQLite
-    // file can; a lost connection is the pool's business (reconnect on the next query), handled with the hot path.
+    // Nothing to watch: a PostgreSQL database cannot be deleted from under the process the way a SQLite file
+    // can. A lost connection is the pool's business: the operation that met it fails (and is retried by the
+    // worker), and the next one opens a new connection.
     watchForLoss: () => () => {},
     async close() {
       if (prisma) await prisma.$disconnect();

@@ -425,8 +425,16 @@ describePostgres("PostgresStore: the same rows and events as the SQLite store", 
     );
   });
 
-  it("openDatabase still refuses postgresql:// URLs", async () => {
-    await expect(openDatabase({ url: testDb.url, cwd: dir })).rejects.toBeInstanceOf(BadInputError);
+  it("is what openDatabase opens for a postgresql:// URL", async () => {
+    const database = await openDatabase({ url: testDb.url, cwd: dir });
+    try {
+      expect(database.provider).toBe("postgresql");
+      expect(database.store).toBeInstanceOf(PostgresStore);
+      expect((database.store as PostgresStore).leaseClock).toBe("database");
+      expect(database.appliedMigrations).toEqual([]);
+    } finally {
+      await database.close();
+    }
   });
 
   it("opens, reports where it is without a password, and is already migrated the second time", async () => {
