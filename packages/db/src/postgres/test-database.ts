@@ -109,12 +109,22 @@ export interface TestDatabase {
   name: string;
   /** Drops the database (`WITH (FORCE)`: connections a failed test left open do not keep it alive). */
   drop(): Promise<void>;
+  /** Terminates every backend connected to the database (a server restart, as its clients see it); how many. */
+  terminateConnections(): Promise<number>;
 }
 
 function testDatabase(serverUrl: string, name: string): TestDatabase {
   return {
     url: urlForDatabase(serverUrl, name),
     name,
+    terminateConnections: () =>
+      withAdmin(serverUrl, async (admin) => {
+        const { rowCount } = await admin.query(
+          "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()",
+          [name],
+        );
+        return rowCount ?? 0;
+      }),
     drop: () =>
       withAdmin(serverUrl, async (admin) => {
         // `pool.end()` resolves before its connections have closed; terminating one of them mid-close makes

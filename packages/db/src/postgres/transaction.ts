@@ -19,6 +19,13 @@ export async function withTransaction<T>(pool: pg.Pool, work: (client: Queryable
     const client = await pool.connect();
     // A connection that cannot even roll back is broken: destroy it rather than hand it to the next caller.
     let broken = false;
+    // The pool listens for errors of idle connections only: one lost between two statements of this
+    // transaction (a terminated backend) would otherwise be an uncaught error that ends the process. The
+    // next statement fails instead, and the transaction with it.
+    const onError = () => {
+      broken = true;
+    };
+    client.on("error", onError);
     try {
       await client.query("BEGIN");
       const result = await work(client);
@@ -31,6 +38,7 @@ export async function withTransaction<T>(pool: pg.Pool, work: (client: Queryable
       const code = (error as { code?: unknown }).code;
       if (attempt >= MAX_TRIES || typeof code !== "string" || !RETRYABLE.has(code)) throw error;
     } finally {
+      client.off("error", onError);
       client.release(broken);
     }
   }
