@@ -10,7 +10,8 @@ import { at, type Queryable } from "./transaction.ts";
 /** Claims that may start a queue with a concurrency limit take turns on this transaction-level lock. */
 const LIMITED_QUEUES_LOCK = 0x7471_6c6d; // "tqlm"
 
-type PgClaimedRow = ClaimedRow & { priority: number };
+/** `upstream`: `[task key, output text, output JSON text]` per `requires` upstream. */
+type PgClaimedRow = ClaimedRow & { priority: number; upstream: [string, string | null, string | null][] };
 
 export interface ClaimContext {
   leaseClock: LeaseClock;
@@ -30,7 +31,7 @@ export interface ClaimContext {
  *    running`, attempt + 1, lease expiry from the lease clock) and inserts their attempt rows;
  * 4. the runs among them that were still queued start, and the events are written through the one writer, in
  *    the order SQLite writes them: each claim, then its run's start after the run's first claim.
- * The executor's inputs (frozen spec, params, upstream outputs) are read in the same transaction.
+ * The executor's inputs (frozen spec, params, upstream outputs) come back from the claiming statement itself.
  */
 export async function claimTaskRuns(
   client: Queryable,
@@ -85,7 +86,12 @@ export async function claimTaskRuns(
         INSERT INTO task_attempts (task_run_id, attempt, worker_id, status, started_at)
         SELECT id, attempt, $8, 'running', $9 FROM claimed
       )
-      SELECT * FROM claimed ORDER BY priority DESC, id`,
+      -- The upstream outputs ride along (the upstream rows are not changed by this statement).
+      SELECT c.*,
+             (SELECT coalesce(json_agg(json_build_array(u.task_key, u.output_text, u.output_json)), '[]'::json)
+                FROM task_run_dependencies d JOIN task_runs u ON u.id = d.from_id
+               WHERE d.to_id = c.id) AS upstream
+        FROM claimed c ORDER BY c.priority DESC, c.id`,
     [
       runId,
       input.queues ?? null,
@@ -116,12 +122,10 @@ export async function claimTaskRuns(
     }
   }
   await writeEvents(client, events);
-  const upstream = await upstreamOutputs(
-    client,
-    rows.map((row) => row.id),
-  );
+  const upstreamOf = (row: PgClaimedRow): UpstreamRow[] =>
+    row.upstream.map(([task_key, output_text, output_json]) => ({ task_key, output_text, output_json }));
   return {
-    claimed: rows.map((row) => toClaimed(row, lease.expiresAt, upstream.get(row.id) ?? [])),
+    claimed: rows.map((row) => toClaimed(row, lease.expiresAt, upstreamOf(row))),
     startedRuns: unseen,
   };
 }
@@ -146,16 +150,4 @@ async function roomPerQueue(client: Queryable): Promise<Map<string, number>> {
     for (const row of rows) running.set(row.queue, row.n);
   }
   return queueRoom(settings, (name) => running.get(name) ?? 0);
-}
-
-async function upstreamOutputs(client: Queryable, taskRunIds: number[]): Promise<Map<number, UpstreamRow[]>> {
-  const { rows } = await client.query<UpstreamRow & { to_id: number }>(
-    `SELECT d.to_id, t.task_key, t.output_text, t.output_json
-       FROM task_run_dependencies d JOIN task_runs t ON t.id = d.from_id
-      WHERE d.to_id = ANY($1::int[])`,
-    [taskRunIds],
-  );
-  const byTaskRun = new Map<number, UpstreamRow[]>();
-  for (const up of rows) byTaskRun.set(up.to_id, [...(byTaskRun.get(up.to_id) ?? []), up]);
-  return byTaskRun;
 }
