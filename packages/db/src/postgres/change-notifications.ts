@@ -1,18 +1,17 @@
 import pg from "pg";
-import type { Queryable } from "./transaction.ts";
 
 /** The channel every Taskloom process on one database listens on. */
 export const CHANGE_CHANNEL = "taskloom";
 
 /**
- * Inside a transaction that makes work claimable (a run created, tasks released, a lease taken back, a queue
- * resumed): `NOTIFY taskloom`, delivered to every listening process when the transaction commits and not at
- * all when it rolls back. PostgreSQL folds identical notifications of one transaction into one, so a batch
- * costs one notification however many statements asked. The payload names the sending store, so that the
- * sender, which already told its own listeners, ignores its echo.
+ * The notification (`pg_notify` arguments) that a transaction making work claimable sends (a run created,
+ * tasks released, a lease taken back, a queue resumed): delivered to every listening process when the
+ * transaction commits and not at all when it rolls back, once per transaction (PostgreSQL folds identical
+ * notifications of one transaction into one). The payload names the sending store, so that the sender, which
+ * already told its own listeners, ignores its echo. `flushEvents` sends it with the transaction's events.
  */
-export async function notifyChange(client: Queryable, source: string): Promise<void> {
-  await client.query("SELECT pg_notify($1, $2)", [CHANGE_CHANNEL, source]);
+export function changeNotification(source: string): [string, string] {
+  return [CHANGE_CHANNEL, source];
 }
 
 export interface ChangeListenerOptions {

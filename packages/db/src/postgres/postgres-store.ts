@@ -24,10 +24,11 @@ import {
 import type pg from "pg";
 import { defaultNewId, type NewId } from "../new-id.ts";
 import { appendLogChunks } from "./append-log-chunks.ts";
-import { ChangeListener, notifyChange } from "./change-notifications.ts";
+import { ChangeListener, changeNotification } from "./change-notifications.ts";
 import { claimTaskRuns } from "./claim-task-runs.ts";
 import { completeTaskRuns } from "./complete-task-runs.ts";
 import { createRun } from "./create-run.ts";
+import { bufferEvents, flushEvents } from "./event-writer.ts";
 import { heartbeatLeases } from "./heartbeat-leases.ts";
 import { importPlan, placeTasks } from "./import-plan.ts";
 import type { LeaseClock } from "./lease-clock.ts";
@@ -85,11 +86,15 @@ export class PostgresStore implements SchedulerStore, RunStore, EventStore, Queu
     for (const listener of this.#listeners) listener();
   }
 
-  /** Runs `work` in a transaction that, when `claimable(result)`, notifies other processes at its commit. */
+  /**
+   * Runs `work` in a transaction whose events are inserted in one statement at its end, with a notification of
+   * other processes when `claimable(result)`; this process's listeners hear it after the commit.
+   */
   async #write<T>(work: (client: Queryable) => Promise<T>, claimable: (result: T) => boolean = () => true) {
     const result = await withTransaction(this.pool, async (client) => {
-      const value = await work(client);
-      if (claimable(value)) await notifyChange(client, this.#source);
+      const buffer = bufferEvents(client);
+      const value = await work(buffer);
+      await flushEvents(buffer, claimable(value) ? changeNotification(this.#source) : null);
       return value;
     });
     if (claimable(result)) this.#changed();
@@ -114,8 +119,11 @@ export class PostgresStore implements SchedulerStore, RunStore, EventStore, Queu
   }
 
   async claimTaskRuns(input: ClaimInput): Promise<ClaimedTaskRun[]> {
-    const { claimed, startedRuns } = await withTransaction(this.pool, (client) =>
-      claimTaskRuns(client, input, { leaseClock: this.leaseClock, startedRuns: this.#startedRuns }),
+    // A claim makes nothing claimable: no notification.
+    const { claimed, startedRuns } = await this.#write(
+      (client) =>
+        claimTaskRuns(client, input, { leaseClock: this.leaseClock, startedRuns: this.#startedRuns }),
+      () => false,
     );
     // Only after the commit: a rolled-back claim did not start anything.
     for (const runId of startedRuns) {
