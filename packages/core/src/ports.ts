@@ -10,10 +10,12 @@ import type {
 } from "./types.ts";
 
 /**
- * Storage ports. `core` declares them; `packages/db` implements them for SQLite (and later PostgreSQL);
+ * Storage ports. `core` declares them; `packages/db` implements them for SQLite and PostgreSQL;
  * the engines receive an implementation as an argument and never import a database library.
  * Every method that changes a status writes its Event rows in the same transaction.
- * All times are epoch ms passed in by the caller (the engine's injected clock).
+ * All times are epoch ms passed in by the caller (the engine's injected clock). One exception: a store shared
+ * by many hosts may judge leases by its database's clock instead, so that clock skew between hosts cannot take
+ * a live lease (PostgreSQL does by default; `leaseExpiresAt` is still reported in the caller's frame).
  */
 
 export interface ImportPlanResult {
@@ -182,7 +184,8 @@ export interface SchedulerStore {
   /**
    * Calls `listener` after this process committed something that may make work claimable (a run created,
    * a task released, a cancel). A store may call it synchronously inside the operation or later; listeners
-   * must only schedule work (the worker coalesces wake-ups). Other processes' commits are found by polling.
+   * must only schedule work (the worker coalesces wake-ups). Other processes' commits are found by polling, and
+   * on PostgreSQL also heard through LISTEN/NOTIFY.
    * Returns an unsubscribe.
    */
   onChange(listener: () => void): () => void;
