@@ -50,7 +50,9 @@ export interface OpenDatabaseOptions {
 export function providerOfUrl(url: string): DatabaseProvider {
   if (/^postgres(ql)?:\/\//i.test(url)) return "postgresql";
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url) && !/^(file|sqlite):/i.test(url)) {
-    throw new BadInputError(`unsupported database URL: ${url} (expected file:PATH)`);
+    throw new BadInputError(
+      `unsupported database URL: ${url} (expected file:PATH or postgresql://USER@HOST:PORT/DATABASE)`,
+    );
   }
   return "sqlite";
 }
