@@ -3,7 +3,8 @@
  * in, so `bin/taskloom.js` starts without compiling anything (tsx at every start cost about a second).
  *
  * - Native and heavy packages stay external and load from `node_modules` at run time: better-sqlite3 (a
- *   native addon), Prisma's runtime (it carries a multi-megabyte WebAssembly query compiler) and its adapter.
+ *   native addon), Prisma's runtime (it carries a multi-megabyte WebAssembly query compiler) and its adapters,
+ *   and `pg` (loaded only for a postgresql:// database, through a dynamic import).
  * - `import.meta.url` and `import.meta.dirname` in workspace sources are rewritten to the location of the
  *   *source* file, computed relative to the bundle at run time, so code that finds files beside itself (the
  *   migrations folder, the demo plan, the web app) finds the same files from `dist/` as from `src/`, and the
@@ -20,7 +21,13 @@ const REPO = path.resolve(CLI_DIR, "../..");
 const OUT_DIR = path.join(CLI_DIR, "dist");
 
 /** Loaded from node_modules at run time (each is a dependency of this package, so it resolves from dist/). */
-const EXTERNAL = ["better-sqlite3", "@prisma/client", "@prisma/adapter-better-sqlite3"];
+const EXTERNAL = [
+  "better-sqlite3",
+  "@prisma/client",
+  "@prisma/adapter-better-sqlite3",
+  "pg",
+  "@prisma/adapter-pg",
+];
 
 const toPosix = (file: string) => file.split(path.sep).join("/");
 

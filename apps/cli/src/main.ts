@@ -21,7 +21,7 @@ const program = new Command("taskloom")
   .version(packageJson.version, "-V, --version", "print the version and exit")
   .option(
     "--db <url>",
-    "database (file:PATH or PATH); default TASKLOOM_DATABASE_URL or file:.taskloom/taskloom.db",
+    "database (file:PATH, PATH or postgresql://USER@HOST:PORT/DB); default TASKLOOM_DATABASE_URL or file:.taskloom/taskloom.db",
   )
   .option("--verbose", "log engine internals to stderr and print stack traces")
   .showHelpAfterError()

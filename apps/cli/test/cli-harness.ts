@@ -12,10 +12,17 @@ export interface CliResult {
   stderr: string;
 }
 
-/** A temp directory with its own database; every command runs as a child process, as a user would run it. */
+/**
+ * A temp directory with its own database (a SQLite file in it, unless another database URL is given); every
+ * command runs as a child process, as a user would run it.
+ */
 export class CliSandbox {
   readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), "taskloom-cli-"));
-  readonly db = `file:${path.join(this.dir, "taskloom.db")}`;
+  readonly db: string;
+
+  constructor(databaseUrl?: string) {
+    this.db = databaseUrl ?? `file:${path.join(this.dir, "taskloom.db")}`;
+  }
 
   write(name: string, text: string): string {
     const file = path.join(this.dir, name);

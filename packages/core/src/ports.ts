@@ -11,10 +11,12 @@ import type {
 } from "./types.ts";
 
 /**
- * Storage ports. `core` declares them; `packages/db` implements them for SQLite (and later PostgreSQL);
+ * Storage ports. `core` declares them; `packages/db` implements them for SQLite and PostgreSQL;
  * the engines receive an implementation as an argument and never import a database library.
  * Every method that changes a status writes its Event rows in the same transaction.
- * All times are epoch ms passed in by the caller (the engine's injected clock).
+ * All times are epoch ms passed in by the caller (the engine's injected clock). One exception: a store shared
+ * by many hosts may judge leases by its database's clock instead, so that clock skew between hosts cannot take
+ * a live lease (PostgreSQL does by default; `leaseExpiresAt` is still reported in the caller's frame).
  */
 
 export interface ImportPlanResult {
@@ -135,6 +137,15 @@ export interface WorkerRegistration {
   now: number;
 }
 
+export interface ReclaimOptions {
+  /** Only expired leases of this run (a dead worker's leases are taken back whatever their run). Default: all. */
+  runId?: string;
+  /** Workers known to be dead: all their leases are lost, expired or not. Default none. */
+  deadWorkerIds?: string[];
+  /** Lost leases in a row that fail a task run. Default `DEFAULT_MAX_LOST_LEASES` (3). */
+  maxLostLeases?: number;
+}
+
 /** What the scheduler needs from storage. The hot path: claim, complete, heartbeat. */
 export interface SchedulerStore {
   claimTaskRuns(input: ClaimInput): Promise<ClaimedTaskRun[]>;
@@ -148,15 +159,7 @@ export interface SchedulerStore {
    * recorded with reason `lost`), unless it has now lost `maxLostLeases` leases in a row, in which case it
    * fails with reason `lost` and blocks its dependents. Returns how many leases were taken back.
    */
-  reclaimExpiredLeases(
-    now: number,
-    opts?: {
-      runId?: string;
-      deadWorkerIds?: string[];
-      /** Lost leases in a row that fail a task run. Default `DEFAULT_MAX_LOST_LEASES` (3). */
-      maxLostLeases?: number;
-    },
-  ): Promise<number>;
+  reclaimExpiredLeases(now: number, opts?: ReclaimOptions): Promise<number>;
   /**
    * Gives claims back without counting the attempt (`running → ready`): a worker shutting down releases what
    * it could not finish. Only rows this worker still holds change.
@@ -182,7 +185,8 @@ export interface SchedulerStore {
   /**
    * Calls `listener` after this process committed something that may make work claimable (a run created,
    * a task released, a cancel). A store may call it synchronously inside the operation or later; listeners
-   * must only schedule work (the worker coalesces wake-ups). Other processes' commits are found by polling.
+   * must only schedule work (the worker coalesces wake-ups). Other processes' commits are found by polling, and
+   * on PostgreSQL also heard through LISTEN/NOTIFY.
    * Returns an unsubscribe.
    */
   onChange(listener: () => void): () => void;

@@ -50,7 +50,10 @@ export interface SqliteTaskloomDatabase extends TaskloomDatabase {
 }
 
 export interface OpenDatabaseOptions {
-  /** `file:path.db` (relative to `cwd`), `sqlite:path.db` or a bare path. Default `DEFAULT_DATABASE_URL`. */
+  /**
+   * `file:path.db` (relative to `cwd`), `sqlite:path.db` or a bare path: the embedded SQLite store;
+   * `postgresql://user@host:port/database` (or `postgres://`): the PostgreSQL store. Default `DEFAULT_DATABASE_URL`.
+   */
   url?: string;
   /** Directory a relative path resolves against. */
   cwd: string;
@@ -60,7 +63,9 @@ export interface OpenDatabaseOptions {
 export function providerOfUrl(url: string): DatabaseProvider {
   if (/^postgres(ql)?:\/\//i.test(url)) return "postgresql";
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url) && !/^(file|sqlite):/i.test(url)) {
-    throw new BadInputError(`unsupported database URL: ${url} (expected file:PATH)`);
+    throw new BadInputError(
+      `unsupported database URL: ${url} (expected file:PATH or postgresql://USER@HOST:PORT/DATABASE)`,
+    );
   }
   return "sqlite";
 }
@@ -73,9 +78,10 @@ export function providerOfUrl(url: string): DatabaseProvider {
 export async function openDatabase(options: OpenDatabaseOptions): Promise<TaskloomDatabase> {
   const url = options.url ?? DEFAULT_DATABASE_URL;
   if (providerOfUrl(url) === "postgresql") {
-    throw new BadInputError(
-      "PostgreSQL databases are not supported yet by this version of Taskloom; use a file: URL",
-    );
+    // Loaded only for a PostgreSQL URL, so that `pg` and its Prisma adapter stay out of the embedded
+    // (SQLite) runtime: the CLI's start-up and the web app's server bundle do not pay for them.
+    const { openPostgresDatabase } = await import("./postgres/open-postgres-database.ts");
+    return openPostgresDatabase({ url });
   }
   return openSqliteTaskloomDatabase(options);
 }

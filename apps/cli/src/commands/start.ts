@@ -69,7 +69,12 @@ async function start(
   const tokenFile = handTokenToWebServer(context, location);
   const webEnv: Record<string, string | undefined> = {
     ...context.webEnvironment(),
-    TASKLOOM_DATABASE_URL: `file:${location}`,
+    // The resolved file for SQLite (the web server runs in another directory); a PostgreSQL URL as given,
+    // password included (`location` hides it).
+    TASKLOOM_DATABASE_URL:
+      taskloom.database.provider === "sqlite"
+        ? `file:${location}`
+        : (context.globals().db ?? context.env.TASKLOOM_DATABASE_URL),
     TASKLOOM_HOST: host,
     TASKLOOM_PORT: String(port),
   };

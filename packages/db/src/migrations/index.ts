@@ -4,7 +4,12 @@ export {
   MigrationError,
   type MigrationErrorKind,
   type MigrationFile,
-  readSqliteMigrations,
-  runSqliteMigrations,
-  sqliteMigrationsDir,
-} from "./run-sqlite-migrations.ts";
+  readMigrationFiles,
+} from "./migration-files.ts";
+export {
+  type PostgresMigrationOptions,
+  PRISMA_MIGRATION_LOCK_KEY,
+  postgresMigrationsDir,
+  runPostgresMigrations,
+} from "./run-postgres-migrations.ts";
+export { readSqliteMigrations, runSqliteMigrations, sqliteMigrationsDir } from "./run-sqlite-migrations.ts";

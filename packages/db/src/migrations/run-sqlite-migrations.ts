@@ -3,12 +3,21 @@
  * Prisma CLI and no native schema engine. The bookkeeping is Prisma's own `_prisma_migrations` table, byte for
  * byte, so that `prisma migrate status|deploy` (native or wasm engine) agree with what this runner did.
  */
-import { createHash, randomUUID } from "node:crypto";
-import { type Dirent, readdirSync, readFileSync } from "node:fs";
+import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { TaskloomError } from "@taskloom/core";
 import type Database from "better-sqlite3";
+import {
+  applyFailed,
+  MigrationError,
+  type MigrationFile,
+  type MigrationRow,
+  pendingMigrations,
+  prismaTimestamp,
+  readMigrationFiles,
+} from "./migration-files.ts";
+
+export { MigrationError, type MigrationErrorKind, type MigrationFile } from "./migration-files.ts";
 
 /**
  * Prisma's DDL for the table on SQLite, as its schema engine writes it (whitespace included), so that the
@@ -25,53 +34,6 @@ const CREATE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS "_prisma_migrations"
     "applied_steps_count"   INTEGER UNSIGNED NOT NULL DEFAULT 0
 )`;
 
-export type MigrationErrorKind =
-  /** A migration recorded as applied no longer matches its file. */
-  | "CHECKSUM_MISMATCH"
-  /** A migration was recorded as started but never finished (it failed under another tool). */
-  | "FAILED_MIGRATION"
-  /** The database has a migration this build does not know: it was migrated by a newer Taskloom. */
-  | "UNKNOWN_MIGRATION"
-  /** A migration script failed; the database was left as it was before that migration. */
-  | "APPLY_FAILED"
-  /** The migrations folder is missing or malformed. */
-  | "BAD_MIGRATIONS_DIR"
-  /** Another connection kept the write lock longer than this connection's busy timeout. */
-  | "DATABASE_BUSY";
-
-/** Why migrating failed; `migration` names the offending `<ts>_<name>` folder when there is one. */
-export class MigrationError extends TaskloomError {
-  readonly kind: MigrationErrorKind;
-  readonly migration: string | undefined;
-  constructor(
-    kind: MigrationErrorKind,
-    message: string,
-    options: { migration?: string; cause?: unknown } = {},
-  ) {
-    super("DATABASE", message, { cause: options.cause });
-    this.kind = kind;
-    this.migration = options.migration;
-  }
-}
-
-export interface MigrationFile {
-  /** The folder name, `<YYYYMMDDHHMMSS>_<name>`. */
-  name: string;
-  script: string;
-  /** sha256 hex of the file's bytes, as Prisma computes it. */
-  checksum: string;
-  /** Same, with CRLF turned into LF: see `checksumMatches`. */
-  checksumLf: string;
-}
-
-interface MigrationRow {
-  id: string;
-  checksum: string;
-  finished_at: string | null;
-  migration_name: string;
-  rolled_back_at: string | null;
-}
-
 /** `<repo>/prisma/sqlite/migrations`, found from this source file (packages/db/src/migrations/). */
 export function sqliteMigrationsDir(): string {
   // Not `new URL(relative, import.meta.url)`: bundlers (Turbopack in the web app) treat that form as an asset
@@ -79,86 +41,8 @@ export function sqliteMigrationsDir(): string {
   return path.join(path.dirname(fileURLToPath(import.meta.url)), "../../../../prisma/sqlite/migrations/");
 }
 
-const sha256 = (data: Buffer | string): string => createHash("sha256").update(data).digest("hex");
-
-// Plain code-unit order, not localeCompare: it must be the same lexical order as Prisma's on every machine.
-const byName = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-
-/** Reads the migration folders in the order they apply. */
-export function readSqliteMigrations(migrationsDir: string): MigrationFile[] {
-  let entries: Dirent[];
-  try {
-    entries = readdirSync(migrationsDir, { withFileTypes: true });
-  } catch (error) {
-    throw new MigrationError("BAD_MIGRATIONS_DIR", `cannot read the migrations folder ${migrationsDir}`, {
-      cause: error,
-    });
-  }
-  return entries
-    .filter((entry) => entry.isDirectory())
-    .map((entry) => entry.name)
-    .sort(byName)
-    .map((name) => {
-      let bytes: Buffer;
-      try {
-        bytes = readFileSync(path.join(migrationsDir, name, "migration.sql"));
-      } catch (error) {
-        throw new MigrationError("BAD_MIGRATIONS_DIR", `migration ${name} has no readable migration.sql`, {
-          migration: name,
-          cause: error,
-        });
-      }
-      const script = bytes.toString("utf8");
-      return { name, script, checksum: sha256(bytes), checksumLf: sha256(script.replaceAll("\r\n", "\n")) };
-    });
-}
-
-/**
- * A checkout with CRLF line endings (git autocrlf on Windows) changes the file's bytes but not the migration;
- * Prisma tolerates that too, so either checksum counts as a match.
- */
-function checksumMatches(file: MigrationFile, recorded: string): boolean {
-  return recorded === file.checksum || recorded === file.checksumLf;
-}
-
-/** Prisma's engine writes timestamps as RFC 3339 text with milliseconds and an explicit UTC offset. */
-const prismaTimestamp = (): string => new Date().toISOString().replace("Z", "+00:00");
-
-/**
- * Refuses the states Prisma itself refuses, and returns the files that still have to be applied. Rolled-back
- * rows are history only (Prisma ignores them too).
- */
-function pendingMigrations(rows: MigrationRow[], files: MigrationFile[]): MigrationFile[] {
-  const filesByName = new Map(files.map((file) => [file.name, file]));
-  const applied = new Set<string>();
-  for (const row of rows) {
-    if (row.rolled_back_at !== null) continue;
-    const file = filesByName.get(row.migration_name);
-    if (!file) {
-      throw new MigrationError(
-        "UNKNOWN_MIGRATION",
-        `the database has migration ${row.migration_name}, which this Taskloom does not know: the database is newer than this Taskloom (upgrade Taskloom, or use another database)`,
-        { migration: row.migration_name },
-      );
-    }
-    if (row.finished_at === null) {
-      throw new MigrationError(
-        "FAILED_MIGRATION",
-        `migration ${row.migration_name} was started but never finished on this database; repair the database by hand and mark it rolled back (prisma migrate resolve --rolled-back ${row.migration_name}) before starting again`,
-        { migration: row.migration_name },
-      );
-    }
-    if (!checksumMatches(file, row.checksum)) {
-      throw new MigrationError(
-        "CHECKSUM_MISMATCH",
-        `migration ${row.migration_name} was modified after it was applied to this database (checksum ${row.checksum} recorded, ${file.checksum} on disk); restore the original migration.sql`,
-        { migration: row.migration_name },
-      );
-    }
-    applied.add(row.migration_name);
-  }
-  return files.filter((file) => !applied.has(file.name));
-}
+/** Reads the migration folders in the order they apply (kept under its SQLite name for existing callers). */
+export const readSqliteMigrations = readMigrationFiles;
 
 /**
  * Applies the migrations of `migrationsDir` that `db` has not recorded yet, in lexical order, each in its own
@@ -169,7 +53,7 @@ function pendingMigrations(rows: MigrationRow[], files: MigrationFile[]): Migrat
  * done. Refuses a database whose history does not match the files (see `MigrationError`).
  */
 export function runSqliteMigrations(db: Database.Database, migrationsDir: string): { applied: string[] } {
-  const files = readSqliteMigrations(migrationsDir);
+  const files = readMigrationFiles(migrationsDir);
   const applied: string[] = [];
   // Prisma's SQLite migrations redefine tables (create new_x, copy, DROP x, rename) between
   // `PRAGMA foreign_keys=OFF/ON`. Those pragmas are no-ops inside a transaction, and with foreign keys on,
@@ -227,15 +111,7 @@ function applyNextMigration(db: Database.Database, files: MigrationFile[]): stri
         throw new Error("the script must not contain BEGIN, COMMIT or ROLLBACK");
       }
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      throw new MigrationError(
-        "APPLY_FAILED",
-        `migration ${next.name} failed and was not applied: ${reason}`,
-        {
-          migration: next.name,
-          cause: error,
-        },
-      );
+      throw applyFailed(next.name, error);
     }
     const violations = db.pragma("foreign_key_check") as unknown[];
     if (violations.length > 0) {

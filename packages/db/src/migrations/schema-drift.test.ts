@@ -9,8 +9,12 @@ import {
   applyMigrationsWithEngine,
   diagnoseMigrationHistory,
   diffMigrationsToSchema,
-  readSqliteSchemaFiles,
+  PROVIDER_FOLDERS,
+  readSchemaFiles,
 } from "./schema-engine.ts";
+
+const SQLITE = { provider: "sqlite" } as const;
+const readSqliteSchemaFiles = () => readSchemaFiles(PROVIDER_FOLDERS.sqlite.prismaDir);
 
 // Loading the 5 MB wasm module and replaying migrations on shadow databases takes a few seconds.
 const ENGINE_TIMEOUT = 60_000;
@@ -28,7 +32,7 @@ describe("schema drift", () => {
     "the committed migrations produce exactly prisma/sqlite/schema.prisma + models.prisma",
     async () => {
       const schema = await readSqliteSchemaFiles();
-      const diff = await diffMigrationsToSchema(sqliteMigrationsDir(), schema);
+      const diff = await diffMigrationsToSchema(SQLITE, sqliteMigrationsDir(), schema);
       // A failure here means models.prisma changed without a migration: run `pnpm db:migration --name <change>`.
       expect(diff).toBe("");
     },
@@ -46,7 +50,7 @@ describe("schema drift", () => {
             : file,
         ),
       };
-      const diff = await diffMigrationsToSchema(sqliteMigrationsDir(), changed);
+      const diff = await diffMigrationsToSchema(SQLITE, sqliteMigrationsDir(), changed);
       expect(diff).toContain('CREATE TABLE "DriftProbe"');
     },
     ENGINE_TIMEOUT,
@@ -62,13 +66,17 @@ describe("bookkeeping shared with Prisma", () => {
       runSqliteMigrations(db, sqliteMigrationsDir());
       db.close();
 
-      expect(await diagnoseMigrationHistory(dbPath, sqliteMigrationsDir())).toEqual({
+      expect(
+        await diagnoseMigrationHistory({ ...SQLITE, mainDatabasePath: dbPath }, sqliteMigrationsDir()),
+      ).toEqual({
         editedMigrationNames: [],
         failedMigrationNames: [],
         hasMigrationsTable: true,
         history: null,
       });
-      expect(await applyMigrationsWithEngine(dbPath, sqliteMigrationsDir())).toEqual([]);
+      expect(
+        await applyMigrationsWithEngine({ ...SQLITE, mainDatabasePath: dbPath }, sqliteMigrationsDir()),
+      ).toEqual([]);
     },
     ENGINE_TIMEOUT,
   );
@@ -86,7 +94,7 @@ describe("bookkeeping shared with Prisma", () => {
       if (!first) throw new Error("no committed migration");
       await writeFile(path.join(dir, first.name, "migration.sql"), "-- edited\n", { flag: "a" });
 
-      const diagnostic = await diagnoseMigrationHistory(dbPath, dir);
+      const diagnostic = await diagnoseMigrationHistory({ ...SQLITE, mainDatabasePath: dbPath }, dir);
       expect(diagnostic.editedMigrationNames).toEqual([first.name]);
     },
     ENGINE_TIMEOUT,
@@ -96,7 +104,10 @@ describe("bookkeeping shared with Prisma", () => {
     "the runner accepts a database migrated by Prisma and builds the same schema",
     async () => {
       const prismaPath = path.join(tempDir, "prisma.db");
-      const applied = await applyMigrationsWithEngine(prismaPath, sqliteMigrationsDir());
+      const applied = await applyMigrationsWithEngine(
+        { ...SQLITE, mainDatabasePath: prismaPath },
+        sqliteMigrationsDir(),
+      );
       expect(applied.length).toBeGreaterThan(0);
 
       const byPrisma = new Database(prismaPath);

@@ -1,12 +1,5 @@
-import {
-  type ClaimedTaskRun,
-  type ClaimInput,
-  type ParamValue,
-  pickClaimable,
-  queueRoom,
-  type TaskDefinition,
-  type UpstreamOutput,
-} from "@taskloom/core";
+import { type ClaimedTaskRun, type ClaimInput, pickClaimable, queueRoom } from "@taskloom/core";
+import { type ClaimedRow, toClaimed, type UpstreamRow } from "../claimed-task-run.ts";
 import type { SqliteDatabase } from "./open-sqlite-database.ts";
 import { movableRow, type TaskRunTransitions } from "./task-run-transitions.ts";
 
@@ -16,18 +9,6 @@ interface CandidateRow {
   task_key: string;
   queue: string;
   attempt: number;
-}
-
-interface ClaimedRow {
-  id: number;
-  run_id: string;
-  task_key: string;
-  attempt: number;
-  max_attempts: number;
-  spec_json: string;
-  params_json: string;
-  plan_slug: string;
-  base_dir: string | null;
 }
 
 interface QueueRow {
@@ -97,10 +78,7 @@ export function prepareClaimTaskRuns(
     }
     return details;
   }
-  const upstreamOutputs = db.prepare<
-    [number],
-    { task_key: string; output_text: string | null; output_json: string | null }
-  >(
+  const upstreamOutputs = db.prepare<[number], UpstreamRow>(
     `SELECT t.task_key, t.output_text, t.output_json
        FROM task_run_dependencies d JOIN task_runs t ON t.id = d.from_id
       WHERE d.to_id = ?`,
@@ -157,32 +135,5 @@ export function prepareClaimTaskRuns(
       startedRunIds.add(runId);
     }
     return claimed;
-  };
-}
-
-function toClaimed(
-  row: ClaimedRow,
-  leaseExpiresAt: number,
-  upstreamRows: { task_key: string; output_text: string | null; output_json: string | null }[],
-): ClaimedTaskRun {
-  const upstream: Record<string, UpstreamOutput> = {};
-  for (const up of upstreamRows) {
-    upstream[up.task_key] = {
-      output: up.output_text,
-      json: up.output_json === null ? null : JSON.parse(up.output_json),
-    };
-  }
-  return {
-    id: row.id,
-    runId: row.run_id,
-    planSlug: row.plan_slug,
-    baseDir: row.base_dir,
-    taskKey: row.task_key,
-    attempt: row.attempt,
-    maxAttempts: row.max_attempts,
-    definition: JSON.parse(row.spec_json) as TaskDefinition,
-    params: JSON.parse(row.params_json) as Record<string, ParamValue>,
-    upstream,
-    leaseExpiresAt,
   };
 }

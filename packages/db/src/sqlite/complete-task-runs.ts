@@ -3,20 +3,12 @@ import {
   type CompletionBatchResult,
   type RunStatus,
   statusAfterFailure,
-  type TaskRunStatus,
 } from "@taskloom/core";
+import { holdsLease, type TaskRunStateRow } from "../task-run-move.ts";
 import type { SqliteDatabase } from "./open-sqlite-database.ts";
 import { movableRow, type TaskRunTransitions } from "./task-run-transitions.ts";
 
-interface CurrentRow {
-  id: number;
-  run_id: string;
-  task_key: string;
-  status: TaskRunStatus;
-  attempt: number;
-  max_attempts: number;
-  lease_owner: string | null;
-}
+type CurrentRow = TaskRunStateRow;
 
 /**
  * Complete: records a batch of attempt results in one IMMEDIATE transaction. Per result:
@@ -51,9 +43,7 @@ export function prepareCompleteTaskRuns(
     const succeededByRun = new Map<string, number[]>();
     for (const result of results) {
       const row = current.get(result.taskRunId);
-      const stillOwned =
-        row?.status === "running" && row.attempt === result.attempt && row.lease_owner === result.workerId;
-      if (!row || !stillOwned) {
+      if (!holdsLease(row, result)) {
         stale.push(result.taskRunId);
         continue;
       }

@@ -5,11 +5,12 @@ import {
   type ImportPlanResult,
   type PlanDefinition,
 } from "@taskloom/core";
+import { type NewId, taskIdsOf } from "../new-id.ts";
 import { prepareBatchedInsert } from "./batched-insert.ts";
 import { prepareEventWriter } from "./event-writer.ts";
 import type { SqliteDatabase } from "./open-sqlite-database.ts";
 
-export type NewId = (prefix: string) => string;
+export type { NewId };
 
 /**
  * Import: upserts a plan, its tasks and links by slug and key. The version bumps only when the canonical
@@ -86,11 +87,10 @@ export function prepareImportPlan(
       else insertPlan.run(row);
 
       deleteTasks.run(planId, JSON.stringify(definition.tasks.map((task) => task.key)));
-      // One random id per import, suffixed by position: unique, and 20,000 tasks do not draw 20,000 times
-      // from the CSPRNG. A task that already exists keeps its id (the upsert does not touch it).
-      const idBase = newId("task");
+      // A task that already exists keeps its id (the upsert does not touch it).
+      const taskId = taskIdsOf(newId);
       upsertTasks.run(definition.tasks, (task, position) => [
-        `${idBase}_${position.toString(36)}`,
+        taskId(position),
         planId,
         task.key,
         task.name,

@@ -3,26 +3,13 @@ import {
   DEFAULT_MAX_LOST_LEASES,
   decideLostLease,
   maxAttemptsAfterLostLease,
-  type TaskRunStatus,
+  type ReclaimOptions,
 } from "@taskloom/core";
+import { lostLeaseError, type TaskRunStateRow } from "../task-run-move.ts";
 import type { SqliteDatabase } from "./open-sqlite-database.ts";
 import { movableRow, type TaskRunTransitions } from "./task-run-transitions.ts";
 
-interface LeasedRow {
-  id: number;
-  run_id: string;
-  task_key: string;
-  status: TaskRunStatus;
-  attempt: number;
-  max_attempts: number;
-  lease_owner: string;
-}
-
-export interface ReclaimOptions {
-  runId?: string;
-  deadWorkerIds?: string[];
-  maxLostLeases?: number;
-}
+type LeasedRow = TaskRunStateRow & { lease_owner: string };
 
 /**
  * Lease recovery: a running task run whose lease expired, or whose owner is known to be dead, lost its lease.
@@ -68,7 +55,7 @@ export function prepareReclaimExpiredLeases(
       const reasons = earlierReasons.all(row.id, row.attempt, maxLostLeases).map((r) => r.reason);
       const decision = decideLostLease({ lostBefore: consecutiveLostLeases(reasons), maxLostLeases });
       const movable = movableRow(row, row.status);
-      const lostError = `lost its lease: worker ${row.lease_owner} died or stopped responding`;
+      const lostError = lostLeaseError(row.lease_owner);
       const data = { workerId: row.lease_owner, lostInARow: decision.lostInARow };
       if (decision.to === "ready") {
         transitions.move(movable, "ready", now, {

@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import {
   type AttemptResult,
   type ClaimedTaskRun,
@@ -15,30 +14,30 @@ import {
   type PlanDefinition,
   type QueueSettings,
   type QueueStore,
+  type ReclaimOptions,
   type RunStatus,
   type RunStore,
   type SchedulerStore,
   type WorkerRegistration,
 } from "@taskloom/core";
+import { defaultNewId, type NewId } from "../new-id.ts";
 import { prepareAppendLogChunks } from "./append-log-chunks.ts";
 import { prepareClaimTaskRuns } from "./claim-task-runs.ts";
 import { prepareCompleteTaskRuns } from "./complete-task-runs.ts";
 import { prepareCreateRun } from "./create-run.ts";
 import { prepareHeartbeatLeases } from "./heartbeat-leases.ts";
-import { type NewId, prepareImportPlan } from "./import-plan.ts";
+import { prepareImportPlan } from "./import-plan.ts";
 import type { SqliteDatabase } from "./open-sqlite-database.ts";
 import { prepareQueueSettings } from "./queue-settings.ts";
 import { prepareReadEvents } from "./read-events.ts";
-import { prepareReclaimExpiredLeases, type ReclaimOptions } from "./reclaim-expired-leases.ts";
+import { prepareReclaimExpiredLeases } from "./reclaim-expired-leases.ts";
 import { prepareReleaseTaskRuns } from "./release-task-runs.ts";
 import { prepareRequestCancel } from "./request-cancel.ts";
 import { prepareRetryTaskRun } from "./retry-task-run.ts";
 import { prepareTaskRunTransitions } from "./task-run-transitions.ts";
 import { prepareWorkerRegistry } from "./worker-registry.ts";
 
-/** Sortable, unguessable ids: `run_<time base36><12 hex>`. */
-export const defaultNewId: NewId = (prefix) =>
-  `${prefix}_${Date.now().toString(36)}${randomBytes(6).toString("hex")}`;
+export { defaultNewId };
 
 /**
  * The SQLite implementation of the storage ports. Every operation is synchronous better-sqlite3 work inside

@@ -1,8 +1,6 @@
 import {
   assertRunTransition,
-  assertTaskRunTransition,
   FAILING_TASK_RUN_STATUSES,
-  type FailureReason,
   finalRunStatus,
   isTerminalRunStatus,
   isTerminalTaskRunStatus,
@@ -11,6 +9,14 @@ import {
   runStepsToFinish,
   type TaskRunStatus,
 } from "@taskloom/core";
+import {
+  checkMove,
+  type MovableRow,
+  type MoveFields,
+  movableRow,
+  moveEvent,
+  upstreamFailedError,
+} from "../task-run-move.ts";
 import { prepareEventWriter } from "./event-writer.ts";
 import type { SqliteDatabase } from "./open-sqlite-database.ts";
 
@@ -39,35 +45,7 @@ export interface TaskRunTransitions {
   moveRun(runId: string, from: RunStatus, to: RunStatus, now: number, data?: Record<string, unknown>): void;
 }
 
-export interface MovableRow {
-  id: number;
-  runId: string;
-  taskKey: string;
-  status: TaskRunStatus;
-  /** The row's attempt count before the move; the event reports the count after it. */
-  attempt: number;
-}
-
-/** The row as `move` needs it, from the snake_case columns every operation selects. */
-export function movableRow(
-  row: { id: number; run_id: string; task_key: string; attempt: number },
-  status: TaskRunStatus,
-): MovableRow {
-  return { id: row.id, runId: row.run_id, taskKey: row.task_key, status, attempt: row.attempt };
-}
-
-export interface MoveFields {
-  reason?: FailureReason | null;
-  error?: string | null;
-  exitCode?: number | null;
-  /** Required for `→ running` (the claim): the new lease. The attempt count goes up by one. */
-  lease?: { owner: string; expiresAt: number };
-  /** `running → ready` of a shutdown release: the attempt that was started is not counted. */
-  uncount?: boolean;
-  /** A new retry budget (operator retry, lost lease). */
-  maxAttempts?: number;
-  data?: Record<string, unknown>;
-}
+export { type MovableRow, type MoveFields, movableRow };
 
 const sqlList = (statuses: readonly string[]) => `(${statuses.map((s) => `'${s}'`).join(",")})`;
 
@@ -144,17 +122,8 @@ export function prepareTaskRunTransitions(db: SqliteDatabase): TaskRunTransition
     now: number,
     data?: Record<string, unknown>,
   ) {
-    assertTaskRunTransition("pending", to);
-    writeEvent({
-      type: "task_run.status",
-      runId,
-      taskRunId: row.id,
-      taskKey: row.task_key,
-      from: "pending",
-      to,
-      data: { attempt: row.attempt, ...data },
-      at: now,
-    });
+    checkMove("pending", to, {});
+    writeEvent(moveEvent(movableRow({ ...row, run_id: runId }, "pending"), to, now, { data }));
   }
 
   function moveRun(
@@ -181,18 +150,14 @@ export function prepareTaskRunTransitions(db: SqliteDatabase): TaskRunTransition
     },
 
     blockDependents(runId, fromId, fromKey, now) {
-      const error = `upstream task \`${fromKey}\` failed`;
+      const error = upstreamFailedError(fromKey);
       for (const row of blockDownstream.all(fromId, error, now)) {
         writeBulkEvent(runId, row, "blocked", now, { reason: "upstream_failed", upstream: fromKey });
       }
     },
 
     move(row, to, now, fields = {}) {
-      assertTaskRunTransition(row.status, to);
-      if ((to === "running") !== (fields.lease !== undefined)) {
-        throw new Error(`a move to running needs a lease, and only it may set one (${row.status} -> ${to})`);
-      }
-      const attemptDelta = to === "running" ? 1 : fields.uncount ? -1 : 0;
+      const attemptDelta = checkMove(row.status, to, fields);
       const changed = guardedMove.run({
         id: row.id,
         from: row.status,
@@ -212,22 +177,7 @@ export function prepareTaskRunTransitions(db: SqliteDatabase): TaskRunTransition
         leaseExpiresAt: fields.lease?.expiresAt ?? null,
       }).changes;
       if (changed === 0) return false;
-      writeEvent({
-        type: "task_run.status",
-        runId: row.runId,
-        taskRunId: row.id,
-        taskKey: row.taskKey,
-        from: row.status,
-        to,
-        data: {
-          attempt: row.attempt + attemptDelta,
-          ...(fields.lease ? { workerId: fields.lease.owner } : {}),
-          ...(fields.reason ? { reason: fields.reason } : {}),
-          ...(fields.error ? { error: fields.error } : {}),
-          ...fields.data,
-        },
-        at: now,
-      });
+      writeEvent(moveEvent(row, to, now, fields));
       return true;
     },
 

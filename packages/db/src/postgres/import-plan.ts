@@ -1,0 +1,148 @@
+import { createHash } from "node:crypto";
+import {
+  canonicalJson,
+  type ImportPlanOptions,
+  type ImportPlanResult,
+  type PlanDefinition,
+} from "@taskloom/core";
+import { type NewId, taskIdsOf } from "../new-id.ts";
+import { writeEvents } from "./event-writer.ts";
+import { at, type Queryable } from "./transaction.ts";
+
+/**
+ * Import: upserts a plan, its tasks and links by slug and key (the PostgreSQL twin of sqlite/import-plan.ts).
+ * The version bumps only when the canonical definition (or its base directory) changed, so re-importing the
+ * same file is a no-op. Editor positions of tasks that still exist are kept.
+ *
+ * Two processes importing the same slug at once take turns on a transaction-level advisory lock keyed by the
+ * slug (a plan that does not exist yet has no row to lock): the second one sees the first one's plan.
+ */
+export async function importPlan(
+  client: Queryable,
+  newId: NewId,
+  definition: PlanDefinition,
+  opts: ImportPlanOptions,
+): Promise<ImportPlanResult> {
+  const baseDir = opts.baseDir;
+  const now = at(opts.now);
+  await client.query("SELECT pg_advisory_xact_lock(hashtextextended('taskloom.plan:' || $1, 0))", [
+    definition.slug,
+  ]);
+  const definitionJson = canonicalJson(definition);
+  const hash = createHash("sha256")
+    .update(definitionJson)
+    .update(`\0${baseDir ?? ""}`)
+    .digest("hex");
+  const { rows } = await client.query<{ id: string; version: number; definition_hash: string }>(
+    "SELECT id, version, definition_hash FROM plans WHERE slug = $1",
+    [definition.slug],
+  );
+  const existing = rows[0];
+  if (existing && existing.definition_hash === hash) {
+    return { planId: existing.id, slug: definition.slug, version: existing.version, changed: false };
+  }
+  const planId = existing?.id ?? newId("plan");
+  const fields = [
+    definition.name,
+    definition.goal,
+    definition.index,
+    JSON.stringify(definition.params),
+    definitionJson,
+    hash,
+    baseDir,
+    now,
+  ];
+  if (existing) {
+    await client.query(
+      `UPDATE plans SET name = $2, goal = $3, index_doc = $4, params_json = $5, definition_json = $6,
+              definition_hash = $7, base_dir = $8, version = version + 1, updated_at = $9
+        WHERE id = $1`,
+      [planId, ...fields],
+    );
+  } else {
+    await client.query(
+      `INSERT INTO plans (id, slug, name, goal, index_doc, params_json, definition_json, definition_hash, base_dir,
+                          version, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1, $10, $10)`,
+      [planId, definition.slug, ...fields],
+    );
+  }
+
+  const tasks = definition.tasks;
+  // A task that already exists keeps its id (the upsert does not touch it).
+  const taskId = taskIdsOf(newId);
+  await client.query("DELETE FROM tasks WHERE plan_id = $1 AND key <> ALL($2::text[])", [
+    planId,
+    tasks.map((task) => task.key),
+  ]);
+  await client.query(
+    `INSERT INTO tasks (id, plan_id, key, name, kind, position, spec_json, priority, queue, retry_json, timeout_ms)
+     SELECT t.id, $1, t.key, t.name, t.kind, t.position, t.spec, t.priority, t.queue, t.retry, t.timeout_ms
+       FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::text[], $8::int[], $9::text[],
+                   $10::text[], $11::int[])
+            AS t(id, key, name, kind, position, spec, priority, queue, retry, timeout_ms)
+     ON CONFLICT (plan_id, key) DO UPDATE SET name = excluded.name, kind = excluded.kind,
+        position = excluded.position, spec_json = excluded.spec_json, priority = excluded.priority,
+        queue = excluded.queue, retry_json = excluded.retry_json, timeout_ms = excluded.timeout_ms`,
+    [
+      planId,
+      tasks.map((_, position) => taskId(position)),
+      tasks.map((task) => task.key),
+      tasks.map((task) => task.name),
+      tasks.map((task) => task.kind),
+      tasks.map((_, position) => position),
+      tasks.map((task) => JSON.stringify(task)),
+      tasks.map((task) => task.priority),
+      tasks.map((task) => task.queue),
+      tasks.map((task) => JSON.stringify(task.retry)),
+      tasks.map((task) => task.timeoutMs),
+    ],
+  );
+
+  await client.query("DELETE FROM task_links WHERE plan_id = $1", [planId]);
+  const links = tasks.flatMap((task) => [
+    ...task.requires.map((from) => ({ from, to: task.key, kind: "requires" })),
+    ...task.refers.map((from) => ({ from, to: task.key, kind: "refers" })),
+  ]);
+  if (links.length > 0) {
+    await client.query(
+      `INSERT INTO task_links (plan_id, from_key, to_key, kind)
+       SELECT $1, l.from_key, l.to_key, l.kind
+         FROM unnest($2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS l(from_key, to_key, kind, ord)
+        ORDER BY l.ord`,
+      [planId, links.map((link) => link.from), links.map((link) => link.to), links.map((link) => link.kind)],
+    );
+  }
+  await placeTasks(
+    client,
+    planId,
+    Object.entries(opts.positions ?? {}).map(([key, p]) => ({ key, ...p })),
+  );
+  const version = existing ? existing.version + 1 : 1;
+  await writeEvents(client, [
+    {
+      type: opts.reason === "edit" ? "plan.updated" : "plan.imported",
+      runId: null,
+      data: { slug: definition.slug, version, tasks: tasks.length },
+      at: opts.now,
+    },
+  ]);
+  return { planId, slug: definition.slug, version, changed: true };
+}
+
+/** Stores editor positions of a plan's tasks (unknown keys are ignored; the last position of a key wins). */
+export async function placeTasks(
+  client: Queryable,
+  planId: string,
+  positions: { key: string; x: number; y: number }[],
+): Promise<void> {
+  if (positions.length === 0) return;
+  const last = new Map(positions.map((p) => [p.key, p]));
+  const unique = [...last.values()];
+  await client.query(
+    `UPDATE tasks t SET position_x = p.x, position_y = p.y
+       FROM unnest($2::text[], $3::float8[], $4::float8[]) AS p(key, x, y)
+      WHERE t.plan_id = $1 AND t.key = p.key`,
+    [planId, unique.map((p) => p.key), unique.map((p) => p.x), unique.map((p) => p.y)],
+  );
+}

@@ -1,0 +1,71 @@
+import pg from "pg";
+import { PrismaContextStore } from "../context/prisma-context-store.ts";
+import { postgresMigrationsDir, runPostgresMigrations } from "../migrations/run-postgres-migrations.ts";
+import type { TaskloomDatabase } from "../open-database.ts";
+import { createPostgresPrisma } from "../queries/prisma-postgres.ts";
+import type { TaskloomPrisma } from "../queries/prisma-sqlite.ts";
+import { createReadModel } from "../queries/read-model.ts";
+import { PrismaScheduleStore } from "../schedules/prisma-schedule-store.ts";
+import { postgresSettingsFromUrl } from "./connection-config.ts";
+import type { LeaseClock } from "./lease-clock.ts";
+import { PostgresStore } from "./postgres-store.ts";
+
+/** The PostgreSQL database, with its concrete store: for tests that reach the pool. */
+export interface PostgresTaskloomDatabase extends TaskloomDatabase {
+  provider: "postgresql";
+  store: PostgresStore;
+}
+
+export interface OpenPostgresOptions {
+  /** `postgresql://user[:password]@host[:port]/database[?connection_limit=N&sslmode=...]`. */
+  url: string;
+  /** Pool size; overrides the URL's `connection_limit`. Default `DEFAULT_POOL_SIZE` (10). */
+  poolSize?: number;
+  /** Migrations to apply (tests). Default `prisma/postgres/migrations`. */
+  migrationsDir?: string;
+  /** Which clock judges leases (see `lease-clock.ts`). Default `database`. */
+  leaseClock?: LeaseClock;
+}
+
+/**
+ * Connects a pool, migrates (under Prisma's migration advisory lock, so hosts starting together take turns)
+ * and returns the database; what `openDatabase` does for a postgresql:// URL. The store listens for other
+ * processes' commits (LISTEN/NOTIFY) on one more connection of its own, beside the pool.
+ */
+export async function openPostgresDatabase(options: OpenPostgresOptions): Promise<PostgresTaskloomDatabase> {
+  const settings = postgresSettingsFromUrl(options.url, { poolSize: options.poolSize });
+  const pool = new pg.Pool({ ...settings.config, max: settings.poolSize });
+  // An idle connection the server drops (restart, pg_terminate_backend) must not crash the process: the pool
+  // discards it and the next query opens a new one.
+  pool.on("error", () => {});
+  let applied: string[];
+  try {
+    applied = (await runPostgresMigrations(pool, options.migrationsDir ?? postgresMigrationsDir())).applied;
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
+  const store = new PostgresStore(pool, { leaseClock: options.leaseClock, listen: settings.config });
+  let prisma: TaskloomPrisma | null = null;
+  const connect = () => {
+    prisma ??= createPostgresPrisma(pool);
+    return prisma;
+  };
+  return {
+    provider: "postgresql",
+    location: settings.location,
+    store,
+    queries: createReadModel({ prisma: connect, provider: "postgresql" }),
+    context: new PrismaContextStore(connect),
+    schedules: new PrismaScheduleStore(connect),
+    appliedMigrations: applied,
+    // Nothing to watch: a PostgreSQL database cannot be deleted from under the process the way a SQLite file
+    // can. A lost connection is the pool's business: the operation that met it fails (and is retried by the
+    // worker), and the next one opens a new connection.
+    watchForLoss: () => () => {},
+    async close() {
+      if (prisma) await prisma.$disconnect();
+      await store.close();
+    },
+  };
+}

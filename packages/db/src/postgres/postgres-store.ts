@@ -1,0 +1,301 @@
+import { randomBytes } from "node:crypto";
+import {
+  type AttemptResult,
+  type ClaimedTaskRun,
+  type ClaimInput,
+  type CompletionBatchResult,
+  type CreatedRun,
+  type CreateRunInput,
+  type EventRecord,
+  type EventStore,
+  type ImportPlanOptions,
+  type ImportPlanResult,
+  type LogChunkInput,
+  NotFoundError,
+  type PlanDefinition,
+  type QueueSettings,
+  type QueueStore,
+  type ReclaimOptions,
+  type RunStatus,
+  type RunStore,
+  type SchedulerStore,
+  type WorkerRegistration,
+} from "@taskloom/core";
+import type pg from "pg";
+import { defaultNewId, type NewId } from "../new-id.ts";
+import { appendLogChunks } from "./append-log-chunks.ts";
+import { ChangeListener, changeNotification } from "./change-notifications.ts";
+import { claimTaskRuns } from "./claim-task-runs.ts";
+import { completeTaskRuns } from "./complete-task-runs.ts";
+import { createRun } from "./create-run.ts";
+import { bufferEvents, flushEvents } from "./event-writer.ts";
+import { heartbeatLeases } from "./heartbeat-leases.ts";
+import { importPlan, placeTasks } from "./import-plan.ts";
+import type { LeaseClock } from "./lease-clock.ts";
+import { configureQueue, listQueues } from "./queue-settings.ts";
+import { lastEventId, readEvents } from "./read-events.ts";
+import { reclaimExpiredLeases } from "./reclaim-expired-leases.ts";
+import { releaseTaskRuns } from "./release-task-runs.ts";
+import { requestCancel } from "./request-cancel.ts";
+import { retryTaskRun } from "./retry-task-run.ts";
+import { epochMs, type Queryable, withTransaction } from "./transaction.ts";
+import { findDeadWorkers, heartbeatWorker, registerWorker, stopWorker } from "./worker-registry.ts";
+
+export interface PostgresStoreOptions {
+  /** Ids of plans, tasks and runs. Default `defaultNewId`. */
+  newId?: NewId;
+  /** Which clock judges leases (see `lease-clock.ts`). Default `database`. */
+  leaseClock?: LeaseClock;
+  /**
+   * Connection settings for the dedicated LISTEN connection that hears other processes' commits. Default none:
+   * `onChange` hears only this process, and other processes' commits are found by polling.
+   */
+  listen?: pg.ClientConfig;
+}
+
+/**
+ * The PostgreSQL implementation of the storage ports, over one `pg.Pool` (which it owns: `close()` ends it).
+ * Every operation that writes runs in one transaction on one pooled connection (see the one-file-per-operation
+ * modules beside this one), with the same transitions and events as the SQLite store for the same calls.
+ *
+ * Wake-ups: a transaction that makes work claimable also sends `NOTIFY taskloom` (one per transaction), and
+ * `onChange` listeners hear this process's commits at once and, with `listen` set, other processes' commits
+ * through a dedicated LISTEN connection, opened when the first listener subscribes.
+ */
+export class PostgresStore implements SchedulerStore, RunStore, EventStore, QueueStore {
+  readonly pool: pg.Pool;
+  readonly leaseClock: LeaseClock;
+  readonly #newId: NewId;
+  readonly #listeners = new Set<() => void>();
+  /** This store's NOTIFY payload, so that its own notifications are not heard twice. */
+  readonly #source = randomBytes(8).toString("hex");
+  readonly #listenConfig: pg.ClientConfig | null;
+  #listener: ChangeListener | null = null;
+  /** Runs this store saw started (runs never go back to `queued`): their claims need not try to start them. */
+  readonly #startedRuns = new Set<string>();
+  #closed = false;
+
+  constructor(pool: pg.Pool, options: PostgresStoreOptions = {}) {
+    this.pool = pool;
+    this.#newId = options.newId ?? defaultNewId;
+    this.leaseClock = options.leaseClock ?? "database";
+    this.#listenConfig = options.listen ?? null;
+  }
+
+  #changed(): void {
+    for (const listener of this.#listeners) listener();
+  }
+
+  /**
+   * Runs `work` in a transaction whose events are inserted in one statement at its end, with a notification of
+   * other processes when `claimable(result)`; this process's listeners hear it after the commit.
+   */
+  async #write<T>(work: (client: Queryable) => Promise<T>, claimable: (result: T) => boolean = () => true) {
+    const result = await withTransaction(this.pool, async (client) => {
+      const buffer = bufferEvents(client);
+      const value = await work(buffer);
+      await flushEvents(buffer, claimable(value) ? changeNotification(this.#source) : null);
+      return value;
+    });
+    if (claimable(result)) this.#changed();
+    return result;
+  }
+
+  onChange(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    if (this.#listenConfig && !this.#listener && !this.#closed) {
+      this.#listener = new ChangeListener({
+        config: this.#listenConfig,
+        source: this.#source,
+        onChange: () => this.#changed(),
+      });
+    }
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Resolves once the LISTEN connection listens (tests that need another process's wake-up wait for it). */
+  async listening(): Promise<void> {
+    await this.#listener?.ready();
+  }
+
+  async claimTaskRuns(input: ClaimInput): Promise<ClaimedTaskRun[]> {
+    // A claim makes nothing claimable: no notification.
+    const { claimed, startedRuns } = await this.#write(
+      (client) =>
+        claimTaskRuns(client, input, { leaseClock: this.leaseClock, startedRuns: this.#startedRuns }),
+      () => false,
+    );
+    // Only after the commit: a rolled-back claim did not start anything.
+    for (const runId of startedRuns) {
+      if (this.#startedRuns.size >= 1024) this.#startedRuns.clear();
+      this.#startedRuns.add(runId);
+    }
+    return claimed;
+  }
+
+  async completeTaskRuns(results: AttemptResult[], now: number): Promise<CompletionBatchResult> {
+    if (results.length === 0) return { recorded: [], stale: [], finishedRuns: [] };
+    return this.#write(
+      (client) => completeTaskRuns(client, results, now),
+      (outcome) => outcome.recorded.length > 0,
+    );
+  }
+
+  async heartbeat(workerId: string, taskRunIds: number[], leaseMs: number, now: number): Promise<number[]> {
+    if (taskRunIds.length === 0) return [];
+    return heartbeatLeases(this.pool, this.leaseClock, { workerId, taskRunIds, leaseMs, now });
+  }
+
+  async reclaimExpiredLeases(now: number, opts: ReclaimOptions = {}): Promise<number> {
+    return this.#write(
+      (client) => reclaimExpiredLeases(client, this.leaseClock, now, opts),
+      (count) => count > 0,
+    );
+  }
+
+  async releaseTaskRuns(workerId: string, taskRunIds: number[], now: number): Promise<void> {
+    if (taskRunIds.length === 0) return;
+    await this.#write(
+      (client) => releaseTaskRuns(client, workerId, taskRunIds, now),
+      (count) => count > 0,
+    );
+  }
+
+  async nextAvailableAt(now: number, runId?: string): Promise<number | null> {
+    const { rows } = await this.pool.query<{ at: Date | null }>(
+      `SELECT min(available_at) AS at FROM task_runs
+        WHERE status = 'retrying' AND available_at > $1 AND ($2::text IS NULL OR run_id = $2)`,
+      [new Date(now), runId ?? null],
+    );
+    const next = rows[0]?.at;
+    return next ? epochMs(next) : null;
+  }
+
+  async cancelRequested(taskRunIds: number[]): Promise<number[]> {
+    if (taskRunIds.length === 0) return [];
+    const { rows } = await this.pool.query<{ id: number }>(
+      `SELECT t.id FROM task_runs t JOIN runs r ON r.id = t.run_id
+        WHERE t.id = ANY($1::int[]) AND r.cancel_requested_at IS NOT NULL ORDER BY t.id`,
+      [taskRunIds],
+    );
+    return rows.map((row) => row.id);
+  }
+
+  async appendLogs(chunks: LogChunkInput[]): Promise<void> {
+    if (chunks.length > 0) await withTransaction(this.pool, (client) => appendLogChunks(client, chunks));
+  }
+
+  async registerWorker(worker: WorkerRegistration): Promise<void> {
+    await registerWorker(this.pool, worker);
+  }
+
+  async heartbeatWorker(workerId: string, now: number): Promise<void> {
+    await heartbeatWorker(this.pool, workerId, now);
+  }
+
+  async stopWorker(workerId: string, now: number): Promise<void> {
+    await stopWorker(this.pool, workerId, now);
+  }
+
+  async findDeadWorkers(input: {
+    staleBefore: number;
+    host: string;
+    isPidAlive(pid: number, since: number): boolean;
+  }): Promise<string[]> {
+    return findDeadWorkers(this.pool, this.leaseClock, input);
+  }
+
+  async importPlan(definition: PlanDefinition, opts: ImportPlanOptions): Promise<ImportPlanResult> {
+    return this.#write(
+      (client) => importPlan(client, this.#newId, definition, opts),
+      (result) => result.changed,
+    );
+  }
+
+  async getTaskPositions(planSlug: string): Promise<Record<string, { x: number; y: number }>> {
+    const { rows } = await this.pool.query<{ key: string; position_x: number; position_y: number }>(
+      `SELECT t.key, t.position_x, t.position_y FROM tasks t JOIN plans p ON p.id = t.plan_id
+        WHERE p.slug = $1 AND t.position_x IS NOT NULL AND t.position_y IS NOT NULL ORDER BY t.position`,
+      [planSlug],
+    );
+    return Object.fromEntries(rows.map((row) => [row.key, { x: row.position_x, y: row.position_y }]));
+  }
+
+  async setTaskPositions(
+    planSlug: string,
+    positions: { key: string; x: number; y: number }[],
+  ): Promise<void> {
+    await withTransaction(this.pool, async (client) => {
+      const { rows } = await client.query<{ id: string }>("SELECT id FROM plans WHERE slug = $1", [planSlug]);
+      const plan = rows[0];
+      if (!plan) throw new NotFoundError("plan", planSlug);
+      await placeTasks(client, plan.id, positions);
+    });
+  }
+
+  async getPlanDefinition(
+    slug: string,
+  ): Promise<{ definition: PlanDefinition; baseDir: string | null; version: number }> {
+    const { rows } = await this.pool.query<{
+      definition_json: string;
+      base_dir: string | null;
+      version: number;
+    }>("SELECT definition_json, base_dir, version FROM plans WHERE slug = $1", [slug]);
+    const row = rows[0];
+    if (!row) throw new NotFoundError("plan", slug);
+    return {
+      definition: JSON.parse(row.definition_json) as PlanDefinition,
+      baseDir: row.base_dir,
+      version: row.version,
+    };
+  }
+
+  async createRun(input: CreateRunInput): Promise<CreatedRun> {
+    return this.#write((client) => createRun(client, this.#newId, input));
+  }
+
+  async requestCancel(runId: string, now: number): Promise<{ status: RunStatus }> {
+    return this.#write((client) => requestCancel(client, runId, now));
+  }
+
+  async getRunStatus(runId: string): Promise<RunStatus> {
+    const { rows } = await this.pool.query<{ status: RunStatus }>("SELECT status FROM runs WHERE id = $1", [
+      runId,
+    ]);
+    const row = rows[0];
+    if (!row) throw new NotFoundError("run", runId);
+    return row.status;
+  }
+
+  async retryTaskRun(runId: string, taskKey: string, now: number): Promise<void> {
+    await this.#write((client) => retryTaskRun(client, runId, taskKey, now));
+  }
+
+  async readEvents(input: { afterId: number; runId?: string; limit: number }): Promise<EventRecord[]> {
+    return readEvents(this.pool, input);
+  }
+
+  async lastEventId(): Promise<number> {
+    return lastEventId(this.pool);
+  }
+
+  async listQueues(): Promise<(QueueSettings & { ready: number; running: number })[]> {
+    return listQueues(this.pool);
+  }
+
+  async configureQueue(
+    name: string,
+    change: { concurrency?: number | null; paused?: boolean },
+  ): Promise<QueueSettings> {
+    // A resumed queue or a raised limit makes work claimable.
+    return this.#write((client) => configureQueue(client, name, change));
+  }
+
+  async close(): Promise<void> {
+    this.#listeners.clear();
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#listener?.close();
+    await this.pool.end();
+  }
+}

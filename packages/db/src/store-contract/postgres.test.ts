@@ -1,0 +1,29 @@
+import { openPostgresDatabase, type PostgresTaskloomDatabase } from "../postgres/open-postgres-database.ts";
+import { createTestDatabase, postgresDescribe } from "../postgres/test-database.ts";
+import { describeStoreContract } from "./store-contract.ts";
+
+const describePostgres = await postgresDescribe();
+
+describePostgres("PostgreSQL", () => {
+  // The suite drives time through the ports' `now`, so leases are judged by the caller's clock here; the
+  // database clock (the default) has its own tests in postgres/lease-clock.test.ts.
+  describeStoreContract("PostgreSQL", async () => {
+    const testDb = await createTestDatabase();
+    const open = () => openPostgresDatabase({ url: testDb.url, poolSize: 4, leaseClock: "caller" });
+    const database = await open();
+    const others: PostgresTaskloomDatabase[] = [];
+    return {
+      store: database.store,
+      async connectAgain() {
+        const other = await open();
+        others.push(other);
+        return other.store;
+      },
+      async close() {
+        for (const other of others) await other.close();
+        await database.close();
+        await testDb.drop();
+      },
+    };
+  });
+});
