@@ -14,7 +14,7 @@ const blank = (value: unknown) => (value === "" ? undefined : value);
 const schema = z.object({
   /** Directory a relative database URL resolves against. Default: the server's working directory. */
   TASKLOOM_HOME: z.preprocess(blank, z.string().optional()),
-  /** `file:PATH` (relative to TASKLOOM_HOME). Default `file:.taskloom/taskloom.db`. */
+  /** `file:PATH` (relative to TASKLOOM_HOME) or `postgresql://…`. Default `file:.taskloom/taskloom.db`. */
   TASKLOOM_DATABASE_URL: z.preprocess(blank, z.string().default("file:.taskloom/taskloom.db")),
   /** Address to bind. Default 127.0.0.1; anything but loopback needs a token. */
   TASKLOOM_HOST: z.preprocess(blank, z.string().default("127.0.0.1")),
