@@ -26,7 +26,8 @@ test("a one-shot `at` a few seconds ahead fires once with the start worker runni
   page,
 }) => {
   const slug = uniqueSlug("at-once");
-  const at = new Date(Date.now() + 4000).toISOString();
+  // Far enough ahead that importing and listing it (two CLI processes, slow on a loaded machine) happen first.
+  const at = new Date(Date.now() + 12_000).toISOString();
   await importPlan(`plan: ${slug}
 tasks:
   hello: { run: echo hello from the schedule }
@@ -42,7 +43,7 @@ schedules:
   await expect(row).toContainText(slug);
   await expect(row).toContainText(`at ${at}`);
   // The worker of `taskloom start` fires it; the page shows the run it started once that run succeeded.
-  await expect(row.locator('[data-status="succeeded"]')).toBeVisible({ timeout: 30_000 });
+  await expect(row.locator('[data-status="succeeded"]')).toBeVisible({ timeout: 45_000 });
   await expect(row).toContainText("Done");
 
   const runs = await scheduledRuns(slug);
@@ -75,7 +76,7 @@ schedules:
   await expect(row).toContainText("Active");
 
   await row.getByRole("button", { name: "Trigger nightly now" }).click();
-  await expect(row.locator('[data-status="succeeded"]')).toBeVisible({ timeout: 30_000 });
+  await expect(row.locator('[data-status="succeeded"]')).toBeVisible({ timeout: 45_000 });
   expect(await scheduledRuns(slug)).toHaveLength(1);
 });
 
