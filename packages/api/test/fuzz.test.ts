@@ -55,6 +55,7 @@ function validInputs(): Record<string, Record<string, unknown> | undefined> {
     "runs.start": { planSlug: "demo", params: {} },
     "runs.cancel": { runId },
     "runs.retryTask": { runId, taskKey: "a" },
+    "runs.definitionChange": { runId, taskKey: "a" },
     "runs.get": { runId },
     "runs.list": {
       planSlug: "demo",

@@ -336,6 +336,36 @@ describe("runs, logs and events routers", () => {
     expect(await api.runs.cancel({ runId })).toEqual({ status: "cancelled" });
   });
 
+  it("retries a failed task with the plan's fix, says what changed, and keeps the frozen copy on request", async () => {
+    const plan = (run: string) =>
+      `plan: fixme\ntasks:\n  x: { run: "${run}" }\n  y: { run: echo y, requires: [x] }\n`;
+    await api.plans.import({ text: plan("exit 3") });
+    const failed = await runToEnd("fixme");
+    await api.plans.import({ text: plan("echo fixed") });
+    expect(await api.runs.definitionChange({ runId: failed.runId, taskKey: "x" })).toMatchObject({
+      changed: true,
+      ranVersion: 1,
+      latestVersion: 2,
+    });
+    await api.runs.retryTask({ runId: failed.runId, taskKey: "x", definition: "frozen" });
+    expect((await taskloom.executeRun(failed.runId, { pollMs: 20 })).status).toBe("failed");
+    await api.runs.retryTask({ runId: failed.runId, taskKey: "x" });
+    expect((await taskloom.executeRun(failed.runId, { pollMs: 20 })).status).toBe("succeeded");
+    const x = (await api.runs.get({ runId: failed.runId })).tasks.find((task) => task.key === "x");
+    expect(x?.attemptHistory.map((a) => [a.status, a.definitionVersion])).toEqual([
+      ["failed", 1],
+      ["failed", 1],
+      ["succeeded", 2],
+    ]);
+    expect(
+      (
+        await errorOf(
+          api.runs.retryTask({ runId: failed.runId, taskKey: "x", definition: "newest" as never }),
+        )
+      ).code,
+    ).toBe("BAD_REQUEST");
+  });
+
   it("reads logs as a tail, after an offset and before one", async () => {
     await api.plans.import({
       text: "plan: chatty\ntasks:\n  talk:\n    run: for i in 1 2 3; do echo line$i; sleep 0.15; done\n",

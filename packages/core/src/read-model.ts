@@ -61,6 +61,10 @@ export interface AttemptDetail {
   exitCode: number | null;
   error: string | null;
   reason: string | null;
+  /** The plan version of the definition this attempt ran. */
+  definitionVersion: number;
+  /** The definition this attempt ran; null when it is its task run's `definition`. */
+  definition: TaskDefinition | null;
 }
 
 export interface TaskRunDetail {
@@ -76,7 +80,25 @@ export interface TaskRunDetail {
   outputJson: unknown;
   error: string | null;
   reason: string | null;
+  /** The plan version of the definition the task run holds (an operator retry may have taken a newer one). */
+  definitionVersion: number;
+  /** The definition the task run holds; null when it is the frozen one in the run's `graph`. */
+  definition: TaskDefinition | null;
   attemptHistory: AttemptDetail[];
+}
+
+/** What a retry of a task run would run, compared with what it ran (see `RetryDefinition`). */
+export interface DefinitionChange {
+  /** The plan version of the definition the task run holds now (that of its last attempt). */
+  ranVersion: number;
+  /** The plan's version now. */
+  latestVersion: number;
+  /** The plan's current definition of the task; null when the task is no longer in the plan. */
+  current: TaskDefinition | null;
+  /** The definition the task run holds now. */
+  ran: TaskDefinition;
+  /** `current` differs from `ran`: a retry with the current definition runs something else. */
+  changed: boolean;
 }
 
 export interface RunDetail extends RunSummary {
@@ -146,6 +168,8 @@ export interface RunReads {
   searchRuns(filter: RunFilter): Promise<{ items: RunSummary[]; nextCursor: string | null }>;
   /** A run by id or unique id prefix, with every task run and attempt. */
   getRun(runId: string): Promise<RunDetail>;
+  /** A task run's definition against the plan's current one (what the retry control offers). */
+  definitionChange(runId: string, taskKey: string): Promise<DefinitionChange>;
   /** The full id of a run given by id or unique prefix; `NotFoundError` when none or ambiguous. */
   resolveRunId(idOrPrefix: string): Promise<string>;
   /** The slug of the plan a run belongs to (null when the run is unknown). */

@@ -78,4 +78,61 @@ describe("the read model", () => {
     expect(await queries.planOfRun(runId)).toBe("a");
     expect(await queries.planOfRun("run_unknown")).toBeNull();
   });
+
+  it("shows each attempt's definition and what a retry would run", async () => {
+    const { store, queries } = database;
+    const plan = (run: string) =>
+      parsePlanObject({ plan: "fix", tasks: { a: { run }, b: { run: "true", requires: ["a"] } } });
+    const attempt = async (now: number, ok: boolean) => {
+      const [claimed] = await store.claimTaskRuns({ workerId: "w", limit: 1, leaseMs: 1000, now });
+      if (!claimed) throw new Error("nothing claimed");
+      const outcome = ok
+        ? { status: "succeeded" as const, exitCode: 0, outputText: "", outputJson: null }
+        : {
+            status: "failed" as const,
+            exitCode: 3,
+            error: "exit 3",
+            reason: "exit_code" as const,
+            retryAt: null,
+          };
+      await store.completeTaskRuns(
+        [{ taskRunId: claimed.id, attempt: claimed.attempt, workerId: "w", outcome }],
+        now,
+      );
+    };
+    await store.importPlan(plan("exit 3"), { baseDir: null, now: 1 });
+    const { runId } = await store.createRun({ planSlug: "fix", trigger: "api", params: {}, now: 1 });
+    await attempt(2, false);
+    expect(await queries.definitionChange(runId, "a")).toMatchObject({
+      changed: false,
+      ranVersion: 1,
+      latestVersion: 1,
+    });
+    await store.importPlan(plan("echo fixed"), { baseDir: null, now: 3 });
+    expect(await queries.definitionChange(runId, "a")).toMatchObject({
+      changed: true,
+      ranVersion: 1,
+      latestVersion: 2,
+      ran: { spec: { run: "exit 3" } },
+      current: { spec: { run: "echo fixed" } },
+    });
+    await store.retryTaskRun(runId, "a", 4);
+    await attempt(5, true);
+    const run = await queries.getRun(runId);
+    const a = run.tasks.find((task) => task.key === "a");
+    expect(a).toMatchObject({
+      status: "succeeded",
+      definitionVersion: 2,
+      definition: { spec: { run: "echo fixed" } },
+    });
+    expect(a?.attemptHistory.map((x) => [x.status, x.definitionVersion, x.definition?.spec])).toEqual([
+      ["failed", 1, expect.objectContaining({ run: "exit 3" })],
+      ["succeeded", 2, undefined],
+    ]);
+    expect(run.tasks.find((task) => task.key === "b")).toMatchObject({
+      definitionVersion: 1,
+      definition: null,
+    });
+    expect((await queries.definitionChange(runId, "a")).changed).toBe(false);
+  });
 });

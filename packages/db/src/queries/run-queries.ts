@@ -1,5 +1,7 @@
 import {
   BadInputError,
+  canonicalJson,
+  type DefinitionChange,
   NotFoundError,
   type PlanDefinition,
   type RunDetail,
@@ -7,6 +9,7 @@ import {
   type RunReads,
   type RunStatus,
   type RunSummary,
+  type TaskDefinition,
   type TaskRunStatus,
 } from "@taskloom/core";
 import type { TaskloomPrisma } from "./prisma-sqlite.ts";
@@ -31,6 +34,8 @@ function parseCursor(cursor: string): { createdAt: Date; id: string } {
 }
 
 const ms = (date: Date | null): number | null => (date === null ? null : date.getTime());
+const parseDefinition = (json: string | null): TaskDefinition | null =>
+  json === null ? null : (JSON.parse(json) as TaskDefinition);
 
 interface RunRow {
   id: string;
@@ -168,6 +173,28 @@ export class RunQueries implements RunReads {
     throw new NotFoundError("run", matches.length > 1 ? `${idOrPrefix} (ambiguous prefix)` : idOrPrefix);
   }
 
+  async definitionChange(runId: string, taskKey: string): Promise<DefinitionChange> {
+    const id = await this.resolveRunId(runId);
+    const taskRun = await this.#prisma.taskRun.findUnique({
+      where: { runId_taskKey: { runId: id, taskKey } },
+      select: { specJson: true, specVersion: true, run: { select: { planVersion: true, planId: true } } },
+    });
+    if (!taskRun) throw new NotFoundError("task", `${id}/${taskKey}`);
+    const plan = await this.#prisma.plan.findUniqueOrThrow({
+      where: { id: taskRun.run.planId },
+      select: { version: true, tasks: { where: { key: taskKey }, select: { specJson: true } } },
+    });
+    const ran = JSON.parse(taskRun.specJson) as TaskDefinition;
+    const current = parseDefinition(plan.tasks[0]?.specJson ?? null);
+    return {
+      ranVersion: taskRun.specVersion ?? taskRun.run.planVersion,
+      latestVersion: plan.version,
+      current,
+      ran,
+      changed: current !== null && canonicalJson(current) !== canonicalJson(ran),
+    };
+  }
+
   async getRun(runId: string): Promise<RunDetail> {
     const id = await this.resolveRunId(runId);
     // Read first: a client that subscribes after this id and re-applies what follows misses nothing.
@@ -212,6 +239,8 @@ export class RunQueries implements RunReads {
         outputJson: task.outputJson === null ? null : (JSON.parse(task.outputJson) as unknown),
         error: task.error,
         reason: task.reason,
+        definitionVersion: task.specVersion ?? run.planVersion,
+        definition: task.specVersion === null ? null : parseDefinition(task.specJson),
         attemptHistory: (attemptsByTaskRun.get(task.id) ?? []).map((a) => ({
           attempt: a.attempt,
           status: a.status,
@@ -220,6 +249,8 @@ export class RunQueries implements RunReads {
           exitCode: a.exitCode,
           error: a.error,
           reason: a.reason,
+          definitionVersion: a.specVersion ?? task.specVersion ?? run.planVersion,
+          definition: parseDefinition(a.specJson),
         })),
       })),
     };
