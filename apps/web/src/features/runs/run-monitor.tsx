@@ -352,13 +352,7 @@ function RunMonitor({
             className="flex w-[420px] shrink-0 flex-col overflow-y-auto border-l border-slate-200 bg-white p-4"
           >
             {selected ? (
-              <TaskRunDetails
-                key={selected.key}
-                runId={run.id}
-                task={selected}
-                canRetry
-                onRetried={refetchRun}
-              />
+              <TaskRunDetails key={selected.key} run={run} task={selected} canRetry onRetried={refetchRun} />
             ) : (
               <RunSummaryPanel run={run} onOpen={open} />
             )}
