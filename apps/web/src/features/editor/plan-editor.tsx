@@ -23,7 +23,7 @@ import {
 import { MessageText } from "../../components/ui/message-text.tsx";
 import { Spinner } from "../../components/ui/spinner.tsx";
 import { Callout, EmptyState, ErrorState, PageSkeleton } from "../../components/ui/states.tsx";
-import { Tabs, tabPanelProps } from "../../components/ui/tabs.tsx";
+import { Tabs } from "../../components/ui/tabs.tsx";
 import { toast } from "../../components/ui/toaster.tsx";
 import type { LinkEdge, TaskNode } from "../../graph/flow-elements.ts";
 import { freeSpotNear } from "../../graph/free-spot.ts";
@@ -312,14 +312,12 @@ function PlanEditor({ plan }: { plan: PlanView }) {
             className="flex w-[400px] shrink-0 flex-col border-l border-slate-200 bg-white"
           >
             <Tabs
-              idBase="editor-side"
               label="Details"
               items={SIDE_TABS}
               selected={tab}
               onSelect={setTab}
-              className="shrink-0"
-            />
-            <div {...tabPanelProps("editor-side", tab)} className="min-h-0 flex-1 overflow-y-auto p-4">
+              panelClassName="min-h-0 flex-1 overflow-y-auto p-4"
+            >
               {tab === "task" &&
                 (panel.type === "new" ? (
                   <section aria-labelledby="new-task-title" className="flex flex-col gap-3">
@@ -383,7 +381,7 @@ function PlanEditor({ plan }: { plan: PlanView }) {
                 <PlanRunsList planSlug={plan.slug} overlayRunId={overlayRunId} onOverlay={setOverlayRunId} />
               )}
               {tab === "plan" && <PlanSettingsForm plan={plan} />}
-            </div>
+            </Tabs>
           </aside>
         </div>
       </div>

@@ -140,7 +140,7 @@ function CancelRunButton({ runId }: { runId: string }) {
               variant="danger"
               busy={cancel.isPending}
               onClick={() => cancel.mutate({ runId })}
-              autoFocus
+              data-autofocus
             >
               Cancel run
             </Button>
