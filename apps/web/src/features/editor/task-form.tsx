@@ -24,6 +24,7 @@ import { errorMessage, planIssuesOf } from "../../trpc/errors.ts";
 import { useTRPC } from "../../trpc/react.tsx";
 import { KeyValueEditor } from "./key-value-editor.tsx";
 import { usePlanVersion } from "./plan-version.ts";
+import { TaskLinksField } from "./task-links-field.tsx";
 import { useEditBase } from "./use-edit-base.ts";
 
 const KIND_HINTS: Record<TaskKind, string> = {
@@ -172,6 +173,8 @@ export function TaskForm({
               {...bind("key")}
               value={draft.key}
               onChange={(event) => change("key", event.target.value)}
+              // A new task starts with its key: the form opens ready to type.
+              autoFocus={creating}
               className="font-mono"
               autoComplete="off"
               spellCheck={false}
@@ -189,6 +192,23 @@ export function TaskForm({
             />
           )}
         </Field>
+      </div>
+
+      <div className="grid grid-cols-2 gap-3">
+        <TaskLinksField
+          label="Requires"
+          hint="Run after these succeed"
+          options={otherKeys}
+          selected={draft.requires}
+          onChange={(keys) => change("requires", keys)}
+        />
+        <TaskLinksField
+          label="Refers"
+          hint="Their outputs as context only"
+          options={otherKeys}
+          selected={draft.refers}
+          onChange={(keys) => change("refers", keys)}
+        />
       </div>
 
       {draft.kind === "shell" && (
