@@ -33,6 +33,11 @@ const KIND_HINTS: Record<TaskKind, string> = {
   noop: "Succeeds at once with a fixed result",
 };
 
+const LINK_FIELDS = [
+  { field: "requires", label: "Requires", hint: "Run after these succeed" },
+  { field: "refers", label: "Refers", hint: "Their outputs as context only" },
+] as const;
+
 interface TaskFormProps {
   planSlug: string;
   planParams: Record<string, ParamValue>;
@@ -195,20 +200,16 @@ export function TaskForm({
       </div>
 
       <div className="grid grid-cols-2 gap-3">
-        <TaskLinksField
-          label="Requires"
-          hint="Run after these succeed"
-          options={otherKeys}
-          selected={draft.requires}
-          onChange={(keys) => change("requires", keys)}
-        />
-        <TaskLinksField
-          label="Refers"
-          hint="Their outputs as context only"
-          options={otherKeys}
-          selected={draft.refers}
-          onChange={(keys) => change("refers", keys)}
-        />
+        {LINK_FIELDS.map(({ field, label, hint }) => (
+          <TaskLinksField
+            key={field}
+            label={label}
+            hint={hint}
+            options={otherKeys}
+            selected={draft[field]}
+            onChange={(keys) => change(field, keys)}
+          />
+        ))}
       </div>
 
       {draft.kind === "shell" && (
