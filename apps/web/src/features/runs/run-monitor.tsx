@@ -30,16 +30,15 @@ import { shortRunId } from "../../runs/run-id.ts";
 import { errorCodeOf, errorMessage } from "../../trpc/errors.ts";
 import { useTRPC } from "../../trpc/react.tsx";
 import type { RunDetail } from "../../trpc/types.ts";
-import { FIT_VIEW_OPTIONS, GraphCanvas } from "../graph-canvas/graph-canvas.tsx";
+import { GraphCanvas } from "../graph-canvas/graph-canvas.tsx";
 import { TaskStatusProvider } from "../graph-canvas/task-status-context.tsx";
+import { useFitToStart } from "../graph-canvas/use-fit-to-start.ts";
 import type { StreamState } from "../live/use-event-stream.ts";
 import { RunPlanButton } from "../plans/run-plan-button.tsx";
 import { RunProgressHeader } from "./run-progress-header.tsx";
 import { RunTimeline } from "./run-timeline.tsx";
 import { TaskRunDetails } from "./task-run-details.tsx";
 import { useLiveRun } from "./use-live-run.ts";
-
-const FIT_VIEW = FIT_VIEW_OPTIONS;
 
 function StreamBadge({ state, finished }: { state: StreamState; finished: boolean }) {
   if (finished) return null;
@@ -65,7 +64,7 @@ function StreamBadge({ state, finished }: { state: StreamState; finished: boolea
 /** The frozen graph of the run on the canvas, placed like the plan (or laid out when it has no positions). */
 function useRunGraph(run: RunDetail) {
   const trpc = useTRPC();
-  const { fitView } = useReactFlow<TaskNode, LinkEdge>();
+  const fitToStart = useFitToStart();
   const plan = useQuery({ ...trpc.plans.get.queryOptions({ slug: run.planSlug }), retry: false });
   const [nodes, setNodes, onNodesChange] = useNodesState<TaskNode>([]);
   const [edges, setEdges, onEdgesChange] = useEdgesState<LinkEdge>([]);
@@ -83,7 +82,7 @@ function useRunGraph(run: RunDetail) {
     const complete = graphTasks.every((task) => stored[task.key] !== undefined);
     if (complete) {
       setNodes(toTaskNodes(graphTasks, stored));
-      requestAnimationFrame(() => void fitView(FIT_VIEW));
+      requestAnimationFrame(() => fitToStart());
       return;
     }
     // The run's frozen graph differs from the plan's layout (or the plan has none): lay it out, unsaved.
@@ -92,7 +91,7 @@ function useRunGraph(run: RunDetail) {
       .then((positions) => {
         if (cancelled) return;
         setNodes(toTaskNodes(graphTasks, { ...positions, ...stored }));
-        requestAnimationFrame(() => void fitView(FIT_VIEW));
+        requestAnimationFrame(() => fitToStart());
       })
       .catch((error: unknown) => {
         if (!cancelled) {
@@ -106,7 +105,7 @@ function useRunGraph(run: RunDetail) {
     return () => {
       cancelled = true;
     };
-  }, [planSettled, plan.data, tasks, links, setNodes, setEdges, fitView]);
+  }, [planSettled, plan.data, tasks, links, setNodes, setEdges, fitToStart]);
 
   return { nodes, edges, setNodes, onNodesChange, onEdgesChange, layingOut, planName: plan.data?.name };
 }
