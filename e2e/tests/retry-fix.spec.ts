@@ -21,6 +21,11 @@ tasks:
   await expectStatus(page, "check", "failed");
   await expectStatus(page, "publish", "blocked");
   await expect(runStatus(page)).toHaveText("Failed");
+  // Honest statuses: a blocked task is not shown as a failure, and the progress names each outcome.
+  await expect(page.getByTestId("run-progress")).toContainText("1 failed · 2 blocked of 3");
+  await taskNode(page, "publish").click();
+  await expect(page.getByTestId("task-reason")).toContainText("Blocked");
+  await expect(page.getByTestId("task-run-details")).not.toContainText("Failed");
 
   // The fix, in the editor's side panel: the plan goes to version 2.
   await openPlan(page, slug);
@@ -41,6 +46,9 @@ tasks:
 
   for (const key of ["check", "publish", "announce"]) await expectStatus(page, key, "succeeded");
   await expect(runStatus(page)).toHaveText("Succeeded");
+  await expect(page.getByTestId("run-progress")).toContainText("3 succeeded of 3");
+  // The duration is the last attempt's, with the total of both beside it.
+  await expect(details.getByTestId("task-duration")).toContainText("total");
   // Each attempt shows the definition it ran.
   await expect(details.getByTestId("attempt-1").getByTestId("attempt-definition")).toHaveText("v1 exit 3");
   await expect(details.getByTestId("attempt-2").getByTestId("attempt-definition")).toHaveText(
