@@ -10,6 +10,7 @@ import { EmptyState, ErrorState, Skeleton } from "../../components/ui/states.tsx
 import { RelativeTime } from "../../components/ui/time.tsx";
 import { useTRPC } from "../../trpc/react.tsx";
 import type { PlanListItem } from "../../trpc/types.ts";
+import { useLiveLists } from "../live/use-live-lists.ts";
 import { CreatePlanDialog } from "./create-plan-dialog.tsx";
 import { ImportPlanDialog } from "./import-plan-dialog.tsx";
 import { RunPlanButton } from "./run-plan-button.tsx";
@@ -82,6 +83,7 @@ function PlansSkeleton() {
 }
 
 export function PlansPage() {
+  useLiveLists();
   const trpc = useTRPC();
   const plans = useQuery(trpc.plans.list.queryOptions());
   const [dialog, setDialog] = useState<"create" | "import" | null>(null);

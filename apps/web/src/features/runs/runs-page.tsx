@@ -26,6 +26,7 @@ import {
 import { shortRunId } from "../../runs/run-id.ts";
 import { useTRPC } from "../../trpc/react.tsx";
 import type { RunSummary } from "../../trpc/types.ts";
+import { useLiveLists } from "../live/use-live-lists.ts";
 
 const RANGE_LABELS: Record<TimeRange, string> = {
   any: "Any time",
@@ -81,6 +82,7 @@ function RunRow({ run, now, planName }: { run: RunSummary; now: number; planName
 }
 
 export function RunsPage() {
+  useLiveLists();
   const trpc = useTRPC();
   const router = useRouter();
   const pathname = usePathname();
