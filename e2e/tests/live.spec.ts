@@ -1,0 +1,55 @@
+import { execFile } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { promisify } from "node:util";
+import { databaseUrl, e2eDir, e2ePath, uniqueSlug } from "./support/app.ts";
+import { expect, test } from "./support/test.ts";
+
+const run = promisify(execFile);
+const cliBin = path.resolve(import.meta.dirname, "../../apps/cli/bin/taskloom.js");
+
+test("a run started from the CLI appears on the open Runs and Plans pages, and finishes there, without a reload", async ({
+  page,
+  context,
+}) => {
+  const slug = uniqueSlug("from-cli");
+  const gate = e2ePath(`${slug}.go`);
+  const file = path.join(e2eDir, `${slug}.yaml`);
+  fs.writeFileSync(
+    file,
+    `plan: ${slug}\nname: Started from the CLI\ntasks:\n  wait: { run: "while [ ! -f '${gate}' ]; do sleep 0.1; done", timeout: 30s }\n`,
+  );
+  await page.goto("/runs");
+  const plans = await context.newPage();
+  await plans.goto("/plans");
+  await expect(plans.getByTestId("plan-row-etl-demo")).toBeVisible();
+
+  const cli = run(process.execPath, [cliBin, "--db", databaseUrl, "run", file, "--json"], {
+    cwd: e2eDir,
+    timeout: 60_000,
+  });
+  // The row names the plan by its name once the plans list has it, by its slug until then.
+  const row = page.locator('[data-testid^="run-row-"]', {
+    hasText: new RegExp(`${slug}|Started from the CLI`),
+  });
+  await expect(row).toBeVisible();
+  await expect(row.locator("[data-status]").first()).toHaveAttribute("data-status", "running");
+  await expect(plans.getByTestId(`plan-row-${slug}`)).toBeVisible();
+  fs.writeFileSync(gate, "");
+  const summary = JSON.parse((await cli).stdout) as { run: { id: string; status: string } };
+  expect(summary.run.status).toBe("succeeded");
+  await expect(
+    page.getByTestId(`run-row-${summary.run.id}`).locator("[data-status]").first(),
+  ).toHaveAttribute("data-status", "succeeded");
+  await expect(
+    plans.getByTestId(`plan-row-${slug}`).getByRole("link", { name: /Last run.*succeeded/ }),
+  ).toBeVisible();
+});
+
+test("an unknown URL gets a 404 page inside the app shell, with its navigation", async ({ page }) => {
+  const response = await page.goto("/no/such/page");
+  expect(response?.status()).toBe(404);
+  await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
+  await page.getByRole("navigation").getByRole("link", { name: "Runs" }).click();
+  await expect(page).toHaveURL(/\/runs$/);
+});
