@@ -24,7 +24,7 @@ function controlsUnder(toast: Locator): Promise<string[]> {
   return toast.evaluate((element) => {
     const box = element.getBoundingClientRect();
     const controls = document.querySelectorAll<HTMLElement>("button, a[href], input, textarea, select");
-    return [...controls]
+    return Array.from(controls)
       .filter((control) => !element.contains(control))
       .filter((control) => {
         const r = control.getBoundingClientRect();
