@@ -96,6 +96,12 @@ tasks:
   say: { run: "echo {{params.region}} {{params.day}}" }
 `);
   await page.goto("/plans");
+  // The Plans page's Run button asks for the params too.
+  await page.getByRole("button", { name: "Run With params" }).click();
+  await expect(page.getByRole("dialog", { name: "Run With params" }).getByLabel("day")).toBeFocused();
+  await page.keyboard.press("Escape");
+  await expect(page.getByRole("dialog")).toHaveCount(0);
+
   await tabTo(page, page.getByRole("button", { name: "New plan" }));
   await page.keyboard.press("Enter");
   await page.keyboard.type("Never made");

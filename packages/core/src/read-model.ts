@@ -1,4 +1,4 @@
-import type { RunStatus, TaskDefinition, TaskRunStatus } from "./types.ts";
+import type { ParamValue, RunStatus, TaskDefinition, TaskRunStatus } from "./types.ts";
 
 /**
  * The read side: what the CLI and the dashboard list and show. `core` declares it; each store implements it
@@ -13,6 +13,8 @@ export interface PlanSummary {
   version: number;
   taskCount: number;
   updatedAt: number;
+  /** The plan's run parameters with their defaults (a Run button asks for them first). */
+  params: Record<string, ParamValue>;
   lastRun: { id: string; status: RunStatus; createdAt: number } | null;
 }
 

@@ -188,6 +188,12 @@ function PlanEditor({ plan }: { plan: PlanView }) {
     setTab("task");
   };
 
+  const clearLinkErrorUnlessOn = (event: { target: EventTarget }) => {
+    if (graph.linkError === null) return;
+    if (event.target instanceof Element && event.target.closest("[data-testid=link-error]")) return;
+    graph.dismissLinkError();
+  };
+
   return (
     <TaskStatusProvider store={statusStore}>
       <div className="flex min-h-0 flex-1 flex-col">
@@ -250,7 +256,14 @@ function PlanEditor({ plan }: { plan: PlanView }) {
         </div>
 
         <div className="flex min-h-0 flex-1">
-          <div ref={canvasRef} className="relative min-w-0 flex-1" data-testid="plan-canvas">
+          <div
+            ref={canvasRef}
+            className="relative min-w-0 flex-1"
+            data-testid="plan-canvas"
+            // A "Link refused" banner is about the last drop: the next thing done on the canvas clears it.
+            onPointerDownCapture={clearLinkErrorUnlessOn}
+            onKeyDownCapture={clearLinkErrorUnlessOn}
+          >
             <EdgeActionsContext.Provider value={edgeActions}>
               <GraphCanvas
                 editable
