@@ -1,12 +1,7 @@
-import { execFile } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { promisify } from "node:util";
-import { databaseUrl, e2eDir, e2ePath, uniqueSlug } from "./support/app.ts";
+import { e2eDir, e2ePath, runFileWithCli, uniqueSlug } from "./support/app.ts";
 import { expect, test } from "./support/test.ts";
-
-const run = promisify(execFile);
-const cliBin = path.resolve(import.meta.dirname, "../../apps/cli/bin/taskloom.js");
 
 test("a run started from the CLI appears on the open Runs and Plans pages, and finishes there, without a reload", async ({
   page,
@@ -24,10 +19,7 @@ test("a run started from the CLI appears on the open Runs and Plans pages, and f
   await plans.goto("/plans");
   await expect(plans.getByTestId("plan-row-etl-demo")).toBeVisible();
 
-  const cli = run(process.execPath, [cliBin, "--db", databaseUrl, "run", file, "--json"], {
-    cwd: e2eDir,
-    timeout: 60_000,
-  });
+  const cli = runFileWithCli(file);
   // The row names the plan by its name once the plans list has it, by its slug until then.
   const row = page.locator('[data-testid^="run-row-"]', {
     hasText: new RegExp(`${slug}|Started from the CLI`),
@@ -36,11 +28,12 @@ test("a run started from the CLI appears on the open Runs and Plans pages, and f
   await expect(row.locator("[data-status]").first()).toHaveAttribute("data-status", "running");
   await expect(plans.getByTestId(`plan-row-${slug}`)).toBeVisible();
   fs.writeFileSync(gate, "");
-  const summary = JSON.parse((await cli).stdout) as { run: { id: string; status: string } };
-  expect(summary.run.status).toBe("succeeded");
-  await expect(
-    page.getByTestId(`run-row-${summary.run.id}`).locator("[data-status]").first(),
-  ).toHaveAttribute("data-status", "succeeded");
+  const finished = await cli;
+  expect(finished.status).toBe("succeeded");
+  await expect(page.getByTestId(`run-row-${finished.id}`).locator("[data-status]").first()).toHaveAttribute(
+    "data-status",
+    "succeeded",
+  );
   await expect(
     plans.getByTestId(`plan-row-${slug}`).getByRole("link", { name: /Last run.*succeeded/ }),
   ).toBeVisible();

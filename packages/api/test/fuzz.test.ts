@@ -56,6 +56,7 @@ function validInputs(): Record<string, Record<string, unknown> | undefined> {
     "runs.cancel": { runId },
     "runs.retryTask": { runId, taskKey: "a" },
     "runs.definitionChange": { runId, taskKey: "a" },
+    "runs.grid": { planSlug: "demo" },
     "runs.get": { runId },
     "runs.list": {
       planSlug: "demo",

@@ -89,6 +89,31 @@ export interface TaskRunDetail {
   attemptHistory: AttemptDetail[];
 }
 
+/** One task in one run of a plan's history grid. */
+export interface RunGridCell {
+  status: TaskRunStatus;
+  attempts: number;
+  /** The last attempt's duration in ms; null until it has started and finished. */
+  durationMs: number | null;
+}
+
+/**
+ * A plan's last runs against its tasks (Airflow's grid view), with what duration trends need: the runs oldest
+ * first, the tasks in plan order (then keys only older runs had), a cell per task run.
+ */
+export interface RunGrid {
+  runs: {
+    id: string;
+    status: RunStatus;
+    createdAt: number;
+    planVersion: number;
+    durationMs: number | null;
+  }[];
+  tasks: string[];
+  /** `cells[taskKey][runId]`; absent when that run had no such task. */
+  cells: Record<string, Record<string, RunGridCell>>;
+}
+
 /** What a retry of a task run would run, compared with what it ran (see `RetryDefinition`). */
 export interface DefinitionChange {
   /** The plan version of the definition the task run holds now (that of its last attempt). */
@@ -170,6 +195,8 @@ export interface RunReads {
   searchRuns(filter: RunFilter): Promise<{ items: RunSummary[]; nextCursor: string | null }>;
   /** A run by id or unique id prefix, with every task run and attempt. */
   getRun(runId: string): Promise<RunDetail>;
+  /** The last `limit` runs of a plan (default 20, at most 100) against its tasks; see `RunGrid`. */
+  runGrid(planSlug: string, limit?: number): Promise<RunGrid>;
   /** A task run's definition against the plan's current one (what the retry control offers). */
   definitionChange(runId: string, taskKey: string): Promise<DefinitionChange>;
   /** The full id of a run given by id or unique prefix; `NotFoundError` when none or ambiguous. */

@@ -135,4 +135,49 @@ describe("the read model", () => {
     });
     expect((await queries.definitionChange(runId, "a")).changed).toBe(false);
   });
+
+  it("puts a plan's last runs against its tasks, oldest first, with each task run's status and duration", async () => {
+    const { store, queries } = database;
+    const plan = (tasks: Record<string, unknown>) => parsePlanObject({ plan: "grid", tasks });
+    const finishAll = async (now: number, fail: string | null) => {
+      for (const claimed of await store.claimTaskRuns({ workerId: "w", limit: 10, leaseMs: 1000, now })) {
+        const outcome =
+          claimed.taskKey === fail
+            ? {
+                status: "failed" as const,
+                exitCode: 1,
+                error: "x",
+                reason: "exit_code" as const,
+                retryAt: null,
+              }
+            : { status: "succeeded" as const, exitCode: 0, outputText: "", outputJson: null };
+        await store.completeTaskRuns(
+          [{ taskRunId: claimed.id, attempt: claimed.attempt, workerId: "w", outcome }],
+          now + 40,
+        );
+      }
+    };
+    await store.importPlan(plan({ old: { kind: "noop" }, a: { kind: "noop" } }), { baseDir: null, now: 1 });
+    const first = await store.createRun({ planSlug: "grid", trigger: "api", params: {}, now: 10 });
+    await finishAll(10, "old");
+    await store.importPlan(plan({ a: { kind: "noop" }, b: { kind: "noop", requires: ["a"] } }), {
+      baseDir: null,
+      now: 20,
+    });
+    const second = await store.createRun({ planSlug: "grid", trigger: "api", params: {}, now: 30 });
+    await finishAll(30, null);
+    await finishAll(100, null);
+
+    const grid = await queries.runGrid("grid");
+    expect(grid.runs.map((run) => [run.id, run.status, run.planVersion])).toEqual([
+      [first.runId, "failed", 1],
+      [second.runId, "succeeded", 2],
+    ]);
+    expect(grid.tasks).toEqual(["a", "b", "old"]);
+    expect(grid.cells.old?.[first.runId]).toEqual({ status: "failed", attempts: 1, durationMs: 40 });
+    expect(grid.cells.b?.[first.runId]).toBeUndefined();
+    expect(grid.cells.b?.[second.runId]).toMatchObject({ status: "succeeded", durationMs: 40 });
+    expect((await queries.runGrid("grid", 1)).runs.map((run) => run.id)).toEqual([second.runId]);
+    await expect(queries.runGrid("nope")).rejects.toMatchObject({ code: "NOT_FOUND" });
+  });
 });

@@ -6,6 +6,7 @@ import {
   type PlanDefinition,
   type RunDetail,
   type RunFilter,
+  type RunGrid,
   type RunReads,
   type RunStatus,
   type RunSummary,
@@ -34,6 +35,8 @@ function parseCursor(cursor: string): { createdAt: Date; id: string } {
 }
 
 const ms = (date: Date | null): number | null => (date === null ? null : date.getTime());
+const span = (start: Date | null, end: Date | null): number | null =>
+  start === null || end === null ? null : end.getTime() - start.getTime();
 const parseDefinition = (json: string | null): TaskDefinition | null =>
   json === null ? null : (JSON.parse(json) as TaskDefinition);
 
@@ -171,6 +174,59 @@ export class RunQueries implements RunReads {
     });
     if (matches.length === 1 && matches[0]) return matches[0].id;
     throw new NotFoundError("run", matches.length > 1 ? `${idOrPrefix} (ambiguous prefix)` : idOrPrefix);
+  }
+
+  async runGrid(planSlug: string, limit = 20): Promise<RunGrid> {
+    const plan = await this.#prisma.plan.findUnique({
+      where: { slug: planSlug },
+      select: { id: true, tasks: { orderBy: { position: "asc" }, select: { key: true } } },
+    });
+    if (!plan) throw new NotFoundError("plan", planSlug);
+    const runs = (
+      await this.#prisma.run.findMany({
+        where: { planId: plan.id },
+        orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+        take: Math.min(Math.max(limit, 1), 100),
+        select: {
+          id: true,
+          status: true,
+          createdAt: true,
+          startedAt: true,
+          finishedAt: true,
+          planVersion: true,
+        },
+      })
+    ).reverse();
+    const taskRuns = await this.#prisma.taskRun.findMany({
+      where: { runId: { in: runs.map((run) => run.id) } },
+      orderBy: { id: "asc" },
+      select: { runId: true, taskKey: true, status: true, attempt: true, startedAt: true, finishedAt: true },
+    });
+    const tasks = plan.tasks.map((task) => task.key);
+    const known = new Set(tasks);
+    const cells: RunGrid["cells"] = {};
+    for (const row of taskRuns) {
+      if (!known.has(row.taskKey)) {
+        known.add(row.taskKey);
+        tasks.push(row.taskKey);
+      }
+      (cells[row.taskKey] ??= {})[row.runId] = {
+        status: row.status as TaskRunStatus,
+        attempts: row.attempt,
+        durationMs: span(row.startedAt, row.finishedAt),
+      };
+    }
+    return {
+      runs: runs.map((run) => ({
+        id: run.id,
+        status: run.status as RunStatus,
+        createdAt: run.createdAt.getTime(),
+        planVersion: run.planVersion,
+        durationMs: span(run.startedAt, run.finishedAt),
+      })),
+      tasks,
+      cells,
+    };
   }
 
   async definitionChange(runId: string, taskKey: string): Promise<DefinitionChange> {

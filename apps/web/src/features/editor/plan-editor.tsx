@@ -11,13 +11,14 @@ import {
 import Link from "next/link";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { StatusPill } from "../../components/status/status-pill.tsx";
-import { Button } from "../../components/ui/button.tsx";
+import { Button, buttonClass } from "../../components/ui/button.tsx";
 import {
   ChevronLeftIcon,
   CloseIcon,
   DownloadIcon,
   GraphIcon,
   LayoutIcon,
+  ListIcon,
   PlusIcon,
 } from "../../components/ui/icons.tsx";
 import { MessageText } from "../../components/ui/message-text.tsx";
@@ -246,6 +247,9 @@ function PlanEditor({ plan }: { plan: PlanView }) {
             <Button size="sm" icon={<DownloadIcon size={12} />} onClick={() => setExporting(true)}>
               Export
             </Button>
+            <Link href={`/plans/${plan.slug}/history`} className={buttonClass("secondary", "sm")}>
+              <ListIcon size={12} /> History
+            </Link>
             <RunPlanControl
               planSlug={plan.slug}
               planName={plan.name}

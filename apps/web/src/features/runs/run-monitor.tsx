@@ -224,14 +224,16 @@ function RunMonitor({
   stream,
   refetchRun,
   needDetails,
+  initialTask,
 }: {
   run: RunDetail;
   stream: StreamState;
   refetchRun: () => void;
   needDetails: (taskKey: string) => void;
+  initialTask: string | null;
 }) {
   const [statusStore] = useState(() => createTaskStatusStore());
-  const [selectedKey, setSelectedKey] = useState<string | null>(null);
+  const [selectedKey, setSelectedKey] = useState<string | null>(initialTask);
   const graph = useRunGraph(run);
   const { setNodes } = graph;
   const { setCenter } = useReactFlow<TaskNode, LinkEdge>();
@@ -362,7 +364,7 @@ function RunMonitor({
   );
 }
 
-function LiveRunMonitor({ runId }: { runId: string }) {
+function LiveRunMonitor({ runId, initialTask }: { runId: string; initialTask: string | null }) {
   const { run, live, stream, refetchRun, needDetails } = useLiveRun(runId);
   if (run.isPending) return <PageSkeleton label="Loading the run…" header={["h-4 w-56", "h-3 w-44"]} />;
   if (run.isError || live === undefined) {
@@ -383,13 +385,28 @@ function LiveRunMonitor({ runId }: { runId: string }) {
     }
     return <ErrorState title="Could not load the run" error={run.error} onRetry={() => void run.refetch()} />;
   }
-  return <RunMonitor run={live} stream={stream} refetchRun={refetchRun} needDetails={needDetails} />;
+  return (
+    <RunMonitor
+      run={live}
+      stream={stream}
+      refetchRun={refetchRun}
+      needDetails={needDetails}
+      initialTask={initialTask}
+    />
+  );
 }
 
-export function RunMonitorPage({ runId }: { runId: string }) {
+/** `initialTask` (`?task=` in the URL, from the history grid): the task whose details open first. */
+export function RunMonitorPage({
+  runId,
+  initialTask = null,
+}: {
+  runId: string;
+  initialTask?: string | null;
+}) {
   return (
     <ReactFlowProvider>
-      <LiveRunMonitor runId={runId} />
+      <LiveRunMonitor runId={runId} initialTask={initialTask} />
     </ReactFlowProvider>
   );
 }
