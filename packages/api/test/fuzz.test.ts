@@ -57,6 +57,7 @@ function validInputs(): Record<string, Record<string, unknown> | undefined> {
     "runs.retryTask": { runId, taskKey: "a" },
     "runs.definitionChange": { runId, taskKey: "a" },
     "runs.grid": { planSlug: "demo" },
+    "logs.search": { runId, taskKey: "a", query: "x" },
     "runs.get": { runId },
     "runs.list": {
       planSlug: "demo",

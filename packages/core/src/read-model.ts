@@ -176,6 +176,24 @@ export interface LogRange {
   limit?: number;
 }
 
+export interface LogSearch {
+  runId: string;
+  taskKey: string;
+  /** Matched ignoring case, as a plain substring. */
+  query: string;
+  /** Chunks after this sequence number (the `nextSeq` of the previous page). */
+  afterSeq?: number;
+  /** Default 200, at most 1000. */
+  limit?: number;
+}
+
+/** A page of the chunks of a task run's log that contain the query, in order. */
+export interface LogMatches {
+  chunks: LogChunkView[];
+  /** Where the next page starts (pass as `afterSeq`); null after the last match. */
+  nextSeq: number | null;
+}
+
 /** Plans and their tasks. */
 export interface PlanReads {
   /** Every plan by slug, with its task count and last run. */
@@ -212,6 +230,8 @@ export interface LogReads {
    * last `limit` chunks. `firstSeq`/`lastSeq` bound the whole log.
    */
   readLogs(range: LogRange): Promise<LogPage>;
+  /** The chunks of a task run's log that contain `query`, a page at a time (see `LogSearch`). */
+  searchLog(search: LogSearch): Promise<LogMatches>;
 }
 
 /** Registered workers. */

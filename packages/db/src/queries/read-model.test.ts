@@ -180,4 +180,37 @@ describe("the read model", () => {
     expect((await queries.runGrid("grid", 1)).runs.map((run) => run.id)).toEqual([second.runId]);
     await expect(queries.runGrid("nope")).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
+
+  it("searches a task's log ignoring case, a page at a time", async () => {
+    const { store, queries } = database;
+    await store.importPlan(parsePlanObject({ plan: "logs", tasks: { talk: { kind: "noop" } } }), {
+      baseDir: null,
+      now: 1,
+    });
+    const { runId } = await store.createRun({ planSlug: "logs", trigger: "api", params: {}, now: 1 });
+    const [claimed] = await store.claimTaskRuns({ workerId: "w", limit: 1, leaseMs: 1000, now: 1 });
+    if (!claimed) throw new Error("nothing claimed");
+    const lines = ["Error: one\n", "fine\n", "another ERROR\n", "error three\n"];
+    await store.appendLogs(
+      lines.map((text, index) => ({
+        taskRunId: claimed.id,
+        attempt: 1,
+        stream: "stdout" as const,
+        text,
+        at: 2 + index,
+      })),
+    );
+    const first = await queries.searchLog({ runId, taskKey: "talk", query: "error", limit: 2 });
+    expect(first.chunks.map((c) => c.text)).toEqual(["Error: one\n", "another ERROR\n"]);
+    const second = await queries.searchLog({
+      runId,
+      taskKey: "talk",
+      query: "error",
+      afterSeq: first.nextSeq ?? 0,
+    });
+    expect(second).toMatchObject({ chunks: [{ text: "error three\n" }], nextSeq: null });
+    await expect(queries.searchLog({ runId, taskKey: "nope", query: "x" })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
+  });
 });

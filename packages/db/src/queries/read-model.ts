@@ -22,6 +22,7 @@ export function createReadModel(connection: ReadConnection): ReadModel {
     resolveRunId: (idOrPrefix) => runs.resolveRunId(idOrPrefix),
     planOfRun: (runId) => runs.planOfRun(runId),
     readLogs: (range) => logs.readLogs(range),
+    searchLog: (search) => logs.searchLog(search),
     listWorkers: () => workers.listWorkers(),
   };
 }

@@ -1,5 +1,6 @@
 "use client";
 
+import { useState } from "react";
 import { KindChip } from "../../components/status/kind-icon.tsx";
 import { StatusPill } from "../../components/status/status-pill.tsx";
 import { Callout } from "../../components/ui/states.tsx";
@@ -7,6 +8,7 @@ import { formatAbsolute, useNow } from "../../components/ui/time.tsx";
 import { formatElapsed, isFinishedTaskStatus } from "../../graph/run-progress.ts";
 import { attemptDefinition, definitionSummary } from "../../runs/task-definition.ts";
 import type { RunDetail, RunTask } from "../../trpc/types.ts";
+import { LogSearchBar, LogSearchResults } from "./log-search.tsx";
 import { LogTailView } from "./log-tail.tsx";
 import { RetryControl } from "./retry-control.tsx";
 
@@ -56,6 +58,7 @@ export function TaskRunDetails({
   const now = useNow(500, active);
   const attempts = [...task.attemptHistory].reverse();
   const reason = task.reason?.replace(/_/g, " ") ?? null;
+  const [logQuery, setLogQuery] = useState("");
 
   return (
     <section
@@ -166,7 +169,12 @@ export function TaskRunDetails({
           Log
           {active && <span className="font-normal tracking-normal text-blue-700 normal-case">following</span>}
         </h3>
-        <LogTailView runId={runId} taskKey={task.key} following={active} />
+        <LogSearchBar runId={runId} taskKey={task.key} query={logQuery} onQuery={setLogQuery} />
+        {logQuery.trim() === "" ? (
+          <LogTailView runId={runId} taskKey={task.key} following={active} />
+        ) : (
+          <LogSearchResults runId={runId} taskKey={task.key} query={logQuery.trim()} />
+        )}
       </div>
       {task.startedAt !== null && (
         <p className="text-[11px] text-slate-400">
