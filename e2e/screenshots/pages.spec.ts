@@ -69,6 +69,10 @@ test("the main pages at 1280×800", async ({ page }) => {
   await expect(page.getByTestId("plan-changed")).toBeVisible();
   await shoot(page, "retry-with-fix");
 
+  await page.goto("/plans/etl-demo/history");
+  await expect(page.getByTestId("run-grid")).toBeVisible();
+  await shoot(page, "plan-history");
+
   await page.goto("/runs");
   await expect(page.locator('[data-testid^="run-row-"]').first()).toBeVisible();
   await shoot(page, "runs");
