@@ -84,6 +84,10 @@ test("create a plan with the keyboard only: dialog, task form and its requires f
     expect(await controlsUnder(toast)).toEqual([]);
   }
   await expectEdgeDrawn(page, "fetch", "load");
+  // The task that requires another landed to its right.
+  const fetchBox = await taskNode(page, "fetch").boundingBox();
+  const loadBox = await taskNode(page, "load").boundingBox();
+  expect(loadBox && fetchBox && loadBox.x > fetchBox.x + fetchBox.width).toBe(true);
   expect(await storedRequires(slug)).toEqual({ fetch: [], load: ["fetch"] });
 });
 

@@ -27,7 +27,7 @@ import { Callout, EmptyState, ErrorState, PageSkeleton } from "../../components/
 import { Tabs } from "../../components/ui/tabs.tsx";
 import { toast } from "../../components/ui/toaster.tsx";
 import type { LinkEdge, TaskNode } from "../../graph/flow-elements.ts";
-import { freeSpotNear } from "../../graph/free-spot.ts";
+import { freeSpotNear, spotAfter } from "../../graph/free-spot.ts";
 import { NODE_HEIGHT, NODE_WIDTH } from "../../graph/layout.ts";
 import { createTaskStatusStore } from "../../graph/task-status-store.ts";
 import { taskStatusChanges } from "../../runs/run-events.ts";
@@ -145,17 +145,24 @@ function PlanEditor({ plan }: { plan: PlanView }) {
     [graph.nodes, setNodes, setCenter],
   );
 
-  /** A new task appears in the middle of what the person is looking at, clear of the other nodes. */
-  const placeNewTask = useCallback(() => {
-    const rect = canvasRef.current?.getBoundingClientRect();
-    const center = rect
-      ? screenToFlowPosition({ x: rect.left + rect.width / 2, y: rect.top + rect.height / 2 })
-      : { x: 0, y: 0 };
-    return freeSpotNear(
-      { x: center.x - NODE_WIDTH / 2, y: center.y - NODE_HEIGHT / 2 },
-      graph.nodes.map((node) => node.position),
-    );
-  }, [graph.nodes, screenToFlowPosition]);
+  /**
+   * A new task lands to the right of the tasks it requires, or else in the middle of what the person is
+   * looking at; either way clear of the other nodes.
+   */
+  const placeNewTask = useCallback(
+    (requires: readonly string[]) => {
+      const required = graph.nodes.filter((node) => requires.includes(node.id)).map((node) => node.position);
+      const rect = canvasRef.current?.getBoundingClientRect();
+      const center = rect
+        ? screenToFlowPosition({ x: rect.left + rect.width / 2, y: rect.top + rect.height / 2 })
+        : { x: 0, y: 0 };
+      return freeSpotNear(
+        spotAfter(required) ?? { x: center.x - NODE_WIDTH / 2, y: center.y - NODE_HEIGHT / 2 },
+        graph.nodes.map((node) => node.position),
+      );
+    },
+    [graph.nodes, screenToFlowPosition],
+  );
   const onTaskSaved = useCallback(
     async (key: string, created: boolean) => {
       selectAfterSync.current = key;

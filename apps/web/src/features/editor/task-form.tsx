@@ -50,7 +50,7 @@ interface TaskFormProps {
   originalKey?: string;
   onSaved: (key: string, created: boolean) => void | Promise<void>;
   /** Where a new task goes on the canvas; saved with the task so it never appears anywhere else first. */
-  placeNewTask?: () => { x: number; y: number };
+  placeNewTask?: (requires: readonly string[]) => { x: number; y: number };
   onCancel?: () => void;
   onDelete?: () => void;
 }
@@ -114,7 +114,7 @@ export function TaskForm({
         planSlug,
         key,
         ...(originalKey !== undefined ? { originalKey } : {}),
-        ...(creating && placeNewTask ? { position: placeNewTask() } : {}),
+        ...(creating && placeNewTask ? { position: placeNewTask(draft.requires) } : {}),
         task: validation.task,
         baseVersion,
       });
