@@ -46,3 +46,10 @@ test("an unknown URL gets a 404 page inside the app shell, with its navigation",
   await page.getByRole("navigation").getByRole("link", { name: "Runs" }).click();
   await expect(page).toHaveURL(/\/runs$/);
 });
+
+test("a search that matches nothing names the search, not a time range that is not set", async ({ page }) => {
+  await page.goto("/runs?q=no-such-output-anywhere");
+  await expect(page.getByText("No run matches these filters")).toBeVisible();
+  await expect(page.getByText("No task key or output contains “no-such-output-anywhere”.")).toBeVisible();
+  await expect(page.getByText(/wider time range/)).toHaveCount(0);
+});

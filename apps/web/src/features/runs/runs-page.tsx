@@ -14,6 +14,7 @@ import { EmptyState, ErrorState, Skeleton } from "../../components/ui/states.tsx
 import { RelativeTime, useNow } from "../../components/ui/time.tsx";
 import { elapsedMs, formatElapsed, isFinishedRunStatus } from "../../graph/run-progress.ts";
 import {
+  emptyResultHint,
   NO_FILTERS,
   parseRunFilters,
   type RunFilters,
@@ -295,7 +296,7 @@ export function RunsPage() {
               title={filtered ? "No run matches these filters" : "No runs yet"}
             >
               {filtered ? (
-                "Try a wider time range or another status."
+                emptyResultHint(filters)
               ) : (
                 <>
                   Start one from the{" "}
