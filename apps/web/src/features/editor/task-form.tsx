@@ -78,6 +78,9 @@ export function TaskForm({
   const [submitted, setSubmitted] = useState(false);
   const [serverIssues, setServerIssues] = useState<FieldIssues>({});
   const creating = originalKey === undefined;
+  // Open when the task has advanced settings, then as the person leaves it: clearing its last field must not
+  // fold the section away under the cursor.
+  const [advancedOpen, setAdvancedOpen] = useState(() => hasAdvanced(initial));
 
   const context = useMemo(
     () => ({ planSlug, params: planParams, otherKeys }),
@@ -352,7 +355,8 @@ export function TaskForm({
 
       <details
         className="group rounded-md border border-slate-200 bg-slate-50/60 open:bg-white"
-        open={hasAdvanced(draft) || undefined}
+        open={advancedOpen}
+        onToggle={(event) => setAdvancedOpen(event.currentTarget.open)}
       >
         <summary className="cursor-pointer px-3 py-2 text-xs font-medium text-slate-700 select-none">
           Scheduling, retries and output
