@@ -15,3 +15,17 @@ test("clearing the last field of the advanced section keeps it open", async ({ p
   await expect(priority).toBeVisible();
   await expect(form.locator("details")).toHaveAttribute("open", "");
 });
+
+test("an issue shown when a field is left does not move the submit button", async ({ page }) => {
+  const slug = uniqueSlug("form-blur");
+  await importPlan(`plan: ${slug}\nname: Form blur\ntasks:\n  job: { run: echo job }\n`);
+  await openPlan(page, slug);
+  await page.getByRole("button", { name: "Add task" }).first().click();
+  const form = page.getByRole("form", { name: "New task" });
+  const submit = form.getByRole("button", { name: "Add task" });
+  const before = await submit.boundingBox();
+  await form.getByLabel("Key").fill("job");
+  await form.getByLabel("Name").click();
+  await expect(form.getByText(/another task already has the key/)).toBeVisible();
+  expect(await submit.boundingBox()).toEqual(before);
+});

@@ -340,11 +340,11 @@ function PlanEditor({ plan }: { plan: PlanView }) {
               items={SIDE_TABS}
               selected={tab}
               onSelect={setTab}
-              panelClassName="min-h-0 flex-1 overflow-y-auto p-4"
+              panelClassName="flex min-h-0 flex-1 flex-col overflow-y-auto p-4"
             >
               {tab === "task" &&
                 (panel.type === "new" ? (
-                  <section aria-labelledby="new-task-title" className="flex flex-col gap-3">
+                  <section aria-labelledby="new-task-title" className="flex flex-1 flex-col gap-3">
                     <h2 id="new-task-title" className="text-sm font-semibold">
                       New task
                     </h2>
@@ -361,7 +361,7 @@ function PlanEditor({ plan }: { plan: PlanView }) {
                     />
                   </section>
                 ) : selectedTask ? (
-                  <section aria-labelledby="task-title" className="flex flex-col gap-3">
+                  <section aria-labelledby="task-title" className="flex flex-1 flex-col gap-3">
                     <div className="flex items-center justify-between">
                       <h2 id="task-title" className="truncate font-mono text-sm font-semibold">
                         {selectedTask.key}

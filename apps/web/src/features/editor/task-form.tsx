@@ -140,7 +140,7 @@ export function TaskForm({
     <form
       onSubmit={submit}
       noValidate
-      className="flex flex-col gap-4"
+      className="flex flex-1 flex-col gap-4"
       aria-label={creating ? "New task" : `Task ${originalKey}`}
     >
       <fieldset>
@@ -457,7 +457,11 @@ export function TaskForm({
         <Callout title="Not saved">{errorMessage(upsert.error)}</Callout>
       )}
 
-      <div className="flex items-center gap-2 border-t border-slate-200 pt-3">
+      {/* At the bottom of the panel, short form or long: an issue shown on blur never moves it. */}
+      <div
+        className="sticky bottom-0 -mx-4 -mb-4 mt-auto flex items-center gap-2 border-t border-slate-200 bg-white px-4 py-3"
+        data-testid="task-form-actions"
+      >
         <Button variant="primary" type="submit" busy={upsert.isPending}>
           {creating ? "Add task" : "Save"}
         </Button>
