@@ -34,9 +34,15 @@ export async function taskloom(...args: string[]): Promise<string> {
  */
 export async function runFileWithCli(file: string): Promise<{ id: string; status: string }> {
   const args = [cliBin, "--db", databaseUrl, "run", file, "--json"];
+  // A failed run exits non-zero with its summary on stdout; anything else is the CLI's own failure.
   const result = await run(process.execPath, args, { cwd: e2eDir, timeout: 60_000 }).catch(
-    (error: { stdout?: string }) => ({ stdout: error.stdout ?? "" }),
+    (error: { stdout?: string; stderr?: string }) => ({
+      stdout: error.stdout ?? "",
+      stderr: error.stderr ?? "",
+    }),
   );
+  if (result.stdout.trim() === "")
+    throw new Error(`taskloom run ${file} printed no summary:\n${result.stderr}`);
   return (JSON.parse(result.stdout) as { run: { id: string; status: string } }).run;
 }
 
