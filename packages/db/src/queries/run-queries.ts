@@ -210,7 +210,9 @@ export class RunQueries implements RunReads {
         known.add(row.taskKey);
         tasks.push(row.taskKey);
       }
-      (cells[row.taskKey] ??= {})[row.runId] = {
+      const cellsOfTask = cells[row.taskKey] ?? {};
+      cells[row.taskKey] = cellsOfTask;
+      cellsOfTask[row.runId] = {
         status: row.status as TaskRunStatus,
         attempts: row.attempt,
         durationMs: span(row.startedAt, row.finishedAt),
