@@ -40,7 +40,7 @@ tasks:
 
   for (const key of ["first", "second", "third"]) await expectStatus(page, key, "succeeded");
   await expect(runStatus(page)).toHaveText("Succeeded");
-  await expect(page.getByTestId("run-progress")).toContainText("3/3 done");
+  await expect(page.getByTestId("run-progress")).toContainText("3 succeeded of 3");
   await expectSameDocument(page);
 });
 

@@ -28,6 +28,24 @@ export async function taskloom(...args: string[]): Promise<string> {
   return stdout;
 }
 
+/**
+ * `taskloom run <file> --json` on the server's database: imports the plan and runs it to its end in the CLI's
+ * own process (the "started elsewhere" of the live tests). Resolves with the run's id and status, failed or not.
+ */
+export async function runFileWithCli(file: string): Promise<{ id: string; status: string }> {
+  const args = [cliBin, "--db", databaseUrl, "run", file, "--json"];
+  // A failed run exits non-zero with its summary on stdout; anything else is the CLI's own failure.
+  const result = await run(process.execPath, args, { cwd: e2eDir, timeout: 60_000 }).catch(
+    (error: { stdout?: string; stderr?: string }) => ({
+      stdout: error.stdout ?? "",
+      stderr: error.stderr ?? "",
+    }),
+  );
+  if (result.stdout.trim() === "")
+    throw new Error(`taskloom run ${file} printed no summary:\n${result.stderr}`);
+  return (JSON.parse(result.stdout) as { run: { id: string; status: string } }).run;
+}
+
 let counter = 0;
 /** A plan slug no other test (or earlier run of this one) uses: tests share one database. */
 export function uniqueSlug(prefix: string): string {

@@ -72,13 +72,19 @@ export function handle(page: Page, key: string, type: "source" | "target"): Loca
 }
 
 /**
- * Drags a link with the mouse from the source handle of `from` to the target handle of `to`, in small steps
+ * Drags a link with the mouse from the source handle of `from` to the target handle (or the body) of `to`, in small steps
  * as a person does (React Flow follows pointer moves and snaps to a handle within its connection radius).
  */
-export async function dragLink(page: Page, from: string, to: string): Promise<void> {
+export async function dragLink(
+  page: Page,
+  from: string,
+  to: string,
+  onto: "handle" | "body" = "handle",
+): Promise<void> {
   await waitForStableNodes(page, [from, to]);
   const source = handle(page, from, "source");
-  const target = handle(page, to, "target");
+  // `body`: the middle of the node, far from its handles (a drop there connects too).
+  const target = onto === "handle" ? handle(page, to, "target") : taskNode(page, to);
   await source.scrollIntoViewIfNeeded();
   const a = await source.boundingBox();
   const b = await target.boundingBox();

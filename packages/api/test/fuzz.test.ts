@@ -55,6 +55,9 @@ function validInputs(): Record<string, Record<string, unknown> | undefined> {
     "runs.start": { planSlug: "demo", params: {} },
     "runs.cancel": { runId },
     "runs.retryTask": { runId, taskKey: "a" },
+    "runs.definitionChange": { runId, taskKey: "a" },
+    "runs.grid": { planSlug: "demo" },
+    "logs.search": { runId, taskKey: "a", query: "x" },
     "runs.get": { runId },
     "runs.list": {
       planSlug: "demo",

@@ -336,6 +336,36 @@ describe("runs, logs and events routers", () => {
     expect(await api.runs.cancel({ runId })).toEqual({ status: "cancelled" });
   });
 
+  it("retries a failed task with the plan's fix, says what changed, and keeps the frozen copy on request", async () => {
+    const plan = (run: string) =>
+      `plan: fixme\ntasks:\n  x: { run: "${run}" }\n  y: { run: echo y, requires: [x] }\n`;
+    await api.plans.import({ text: plan("exit 3") });
+    const failed = await runToEnd("fixme");
+    await api.plans.import({ text: plan("echo fixed") });
+    expect(await api.runs.definitionChange({ runId: failed.runId, taskKey: "x" })).toMatchObject({
+      changed: true,
+      ranVersion: 1,
+      latestVersion: 2,
+    });
+    await api.runs.retryTask({ runId: failed.runId, taskKey: "x", definition: "frozen" });
+    expect((await taskloom.executeRun(failed.runId, { pollMs: 20 })).status).toBe("failed");
+    await api.runs.retryTask({ runId: failed.runId, taskKey: "x" });
+    expect((await taskloom.executeRun(failed.runId, { pollMs: 20 })).status).toBe("succeeded");
+    const x = (await api.runs.get({ runId: failed.runId })).tasks.find((task) => task.key === "x");
+    expect(x?.attemptHistory.map((a) => [a.status, a.definitionVersion])).toEqual([
+      ["failed", 1],
+      ["failed", 1],
+      ["succeeded", 2],
+    ]);
+    expect(
+      (
+        await errorOf(
+          api.runs.retryTask({ runId: failed.runId, taskKey: "x", definition: "newest" as never }),
+        )
+      ).code,
+    ).toBe("BAD_REQUEST");
+  });
+
   it("reads logs as a tail, after an offset and before one", async () => {
     await api.plans.import({
       text: "plan: chatty\ntasks:\n  talk:\n    run: for i in 1 2 3; do echo line$i; sleep 0.15; done\n",
@@ -473,32 +503,40 @@ describe("over HTTP (the fetch adapter the web app mounts)", () => {
     expect(body.error.data).toMatchObject({ code: "CONFLICT", staleVersion: { base: 1, current: 2 } });
   });
 
-  it("streams server-sent events in batches tracked by their last id, and resumes from lastEventId", async () => {
-    await taskloom.importPlanSource(threeTasks);
-    const { runId } = await taskloom.startRun("demo");
-    await taskloom.executeRun(runId, { pollMs: 20 });
-    const all = await taskloom.store.readEvents({ afterId: 0, runId, limit: 1000 });
-    const from = all[2]?.id ?? 0;
-    const controller = new AbortController();
-    const input = encodeURIComponent(JSON.stringify({ runId, lastEventId: String(from) }));
-    const response = await handle(`/api/trpc/events.subscribe?input=${input}`, { signal: controller.signal });
-    expect(response.headers.get("content-type")).toContain("text/event-stream");
-    const reader = response.body?.getReader();
-    let text = "";
-    const decoder = new TextDecoder();
-    const expected = all.filter((e) => e.id > from).map((e) => e.id);
-    const messages = () =>
-      [...text.matchAll(/^data: (.*)\nid: (\d+)$/gm)].map((m) => ({
-        id: Number(m[2]),
-        events: (JSON.parse(m[1] ?? "{}") as { events: EventRecord[] }).events,
-      }));
-    while (reader && messages().flatMap((m) => m.events).length < expected.length) {
-      const chunk = await reader.read();
-      if (chunk.done) break;
-      text += decoder.decode(chunk.value);
-    }
-    controller.abort();
-    expect(messages().flatMap((m) => m.events.map((e) => e.id))).toEqual(expected);
-    for (const message of messages()) expect(message.id).toBe(message.events.at(-1)?.id);
-  });
+  it.each([
+    ["every event", {}, () => true],
+    ["only run events", { only: ["run"] }, (e: EventRecord) => e.type.startsWith("run.")],
+  ])(
+    "streams server-sent events (%s) in batches tracked by their last id, resuming from lastEventId",
+    async (_name, filter, wanted) => {
+      await taskloom.importPlanSource(threeTasks);
+      const { runId } = await taskloom.startRun("demo");
+      await taskloom.executeRun(runId, { pollMs: 20 });
+      const all = (await taskloom.store.readEvents({ afterId: 0, runId, limit: 1000 })).filter(wanted);
+      const from = all[0]?.id ?? 0;
+      const controller = new AbortController();
+      const input = encodeURIComponent(JSON.stringify({ runId, ...filter, lastEventId: String(from) }));
+      const response = await handle(`/api/trpc/events.subscribe?input=${input}`, {
+        signal: controller.signal,
+      });
+      expect(response.headers.get("content-type")).toContain("text/event-stream");
+      const reader = response.body?.getReader();
+      let text = "";
+      const decoder = new TextDecoder();
+      const expected = all.filter((e) => e.id > from).map((e) => e.id);
+      const messages = () =>
+        [...text.matchAll(/^data: (.*)\nid: (\d+)$/gm)].map((m) => ({
+          id: Number(m[2]),
+          events: (JSON.parse(m[1] ?? "{}") as { events: EventRecord[] }).events,
+        }));
+      while (reader && messages().flatMap((m) => m.events).length < expected.length) {
+        const chunk = await reader.read();
+        if (chunk.done) break;
+        text += decoder.decode(chunk.value);
+      }
+      controller.abort();
+      expect(messages().flatMap((m) => m.events.map((e) => e.id))).toEqual(expected);
+      for (const message of messages()) expect(message.id).toBe(message.events.at(-1)?.id);
+    },
+  );
 });

@@ -10,6 +10,7 @@ export * from "./plan-file/index.ts";
 export * from "./ports.ts";
 export * from "./queue-capacity.ts";
 export * from "./read-model.ts";
+export * from "./retry-definition.ts";
 export * from "./retry-policy.ts";
 export * from "./run-finalization.ts";
 export * from "./schedule-reconcile.ts";

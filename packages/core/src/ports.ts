@@ -213,9 +213,19 @@ export interface RunStore {
   requestCancel(runId: string, now: number): Promise<{ status: RunStatus }>;
   /** `resume`: a run left `running` by a dead process goes on; nothing changes in its state. */
   getRunStatus(runId: string): Promise<RunStatus>;
-  /** Operator move: a failed task run goes back to `ready` (its blocked dependents to `pending`). */
-  retryTaskRun(runId: string, taskKey: string, now: number): Promise<void>;
+  /**
+   * Operator move: a failed task run goes back to `ready` (its blocked dependents to `pending`). `definition`
+   * (default `"current"`) says what it runs next: the plan's current definition of the task (the fix just
+   * saved) or the copy frozen when the run started. The run's graph stays frozen either way.
+   */
+  retryTaskRun(runId: string, taskKey: string, now: number, definition?: RetryDefinition): Promise<void>;
 }
+
+/**
+ * Which definition an operator retry runs: `current` is the plan's definition of the task now (falling back
+ * to the frozen one when the task is no longer in the plan); `frozen` is the copy taken when the run started.
+ */
+export type RetryDefinition = "current" | "frozen";
 
 export interface QueueSettings {
   name: string;

@@ -1,4 +1,4 @@
-import type { RunStatus, TaskDefinition, TaskRunStatus } from "./types.ts";
+import type { ParamValue, RunStatus, TaskDefinition, TaskRunStatus } from "./types.ts";
 
 /**
  * The read side: what the CLI and the dashboard list and show. `core` declares it; each store implements it
@@ -13,6 +13,8 @@ export interface PlanSummary {
   version: number;
   taskCount: number;
   updatedAt: number;
+  /** The plan's run parameters with their defaults (a Run button asks for them first). */
+  params: Record<string, ParamValue>;
   lastRun: { id: string; status: RunStatus; createdAt: number } | null;
 }
 
@@ -61,6 +63,10 @@ export interface AttemptDetail {
   exitCode: number | null;
   error: string | null;
   reason: string | null;
+  /** The plan version of the definition this attempt ran. */
+  definitionVersion: number;
+  /** The definition this attempt ran; null when it is its task run's `definition`. */
+  definition: TaskDefinition | null;
   /** LLM attempts only: what the model saw and what it cost. */
   llm?: LlmAttemptInfo;
 }
@@ -86,7 +92,50 @@ export interface TaskRunDetail {
   outputJson: unknown;
   error: string | null;
   reason: string | null;
+  /** The plan version of the definition the task run holds (an operator retry may have taken a newer one). */
+  definitionVersion: number;
+  /** The definition the task run holds; null when it is the frozen one in the run's `graph`. */
+  definition: TaskDefinition | null;
   attemptHistory: AttemptDetail[];
+}
+
+/** One task in one run of a plan's history grid. */
+export interface RunGridCell {
+  status: TaskRunStatus;
+  attempts: number;
+  /** The last attempt's duration in ms; null until it has started and finished. */
+  durationMs: number | null;
+}
+
+/**
+ * A plan's last runs against its tasks (Airflow's grid view), with what duration trends need: the runs oldest
+ * first, the tasks in plan order (then keys only older runs had), a cell per task run.
+ */
+export interface RunGrid {
+  runs: {
+    id: string;
+    status: RunStatus;
+    createdAt: number;
+    planVersion: number;
+    durationMs: number | null;
+  }[];
+  tasks: string[];
+  /** `cells[taskKey][runId]`; absent when that run had no such task. */
+  cells: Record<string, Record<string, RunGridCell>>;
+}
+
+/** What a retry of a task run would run, compared with what it ran (see `RetryDefinition`). */
+export interface DefinitionChange {
+  /** The plan version of the definition the task run holds now (that of its last attempt). */
+  ranVersion: number;
+  /** The plan's version now. */
+  latestVersion: number;
+  /** The plan's current definition of the task; null when the task is no longer in the plan. */
+  current: TaskDefinition | null;
+  /** The definition the task run holds now. */
+  ran: TaskDefinition;
+  /** `current` differs from `ran`: a retry with the current definition runs something else. */
+  changed: boolean;
 }
 
 export interface RunDetail extends RunSummary {
@@ -135,6 +184,24 @@ export interface LogRange {
   limit?: number;
 }
 
+export interface LogSearch {
+  runId: string;
+  taskKey: string;
+  /** Matched ignoring case, as a plain substring. */
+  query: string;
+  /** Chunks after this sequence number (the `nextSeq` of the previous page). */
+  afterSeq?: number;
+  /** Default 200, at most 1000. */
+  limit?: number;
+}
+
+/** A page of the chunks of a task run's log that contain the query, in order. */
+export interface LogMatches {
+  chunks: LogChunkView[];
+  /** Where the next page starts (pass as `afterSeq`); null after the last match. */
+  nextSeq: number | null;
+}
+
 /** Plans and their tasks. */
 export interface PlanReads {
   /** Every plan by slug, with its task count and last run. */
@@ -154,6 +221,10 @@ export interface RunReads {
   searchRuns(filter: RunFilter): Promise<{ items: RunSummary[]; nextCursor: string | null }>;
   /** A run by id or unique id prefix, with every task run and attempt. */
   getRun(runId: string): Promise<RunDetail>;
+  /** The last `limit` runs of a plan (default 20, at most 100) against its tasks; see `RunGrid`. */
+  runGrid(planSlug: string, limit?: number): Promise<RunGrid>;
+  /** A task run's definition against the plan's current one (what the retry control offers). */
+  definitionChange(runId: string, taskKey: string): Promise<DefinitionChange>;
   /** The full id of a run given by id or unique prefix; `NotFoundError` when none or ambiguous. */
   resolveRunId(idOrPrefix: string): Promise<string>;
   /** The slug of the plan a run belongs to (null when the run is unknown). */
@@ -167,6 +238,8 @@ export interface LogReads {
    * last `limit` chunks. `firstSeq`/`lastSeq` bound the whole log.
    */
   readLogs(range: LogRange): Promise<LogPage>;
+  /** The chunks of a task run's log that contain `query`, a page at a time (see `LogSearch`). */
+  searchLog(search: LogSearch): Promise<LogMatches>;
 }
 
 /** Registered workers. */

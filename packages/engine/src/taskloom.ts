@@ -14,6 +14,7 @@ import {
   parsePlanObject,
   parsePlanText,
   type ReadModel,
+  type RetryDefinition,
   type RunStatus,
   type RunTrigger,
   resolveRunParams,
@@ -391,9 +392,12 @@ export class Taskloom {
     return status;
   }
 
-  /** Operator move: retries a failed task of a run (its blocked dependents run after it). */
-  async retryTask(runId: string, taskKey: string): Promise<void> {
-    await this.store.retryTaskRun(runId, taskKey, this.#clock.now());
+  /**
+   * Operator move: retries a failed task of a run (its blocked dependents run after it), with the plan's
+   * current definition of the task unless `definition` is `"frozen"` (see `RetryDefinition`).
+   */
+  async retryTask(runId: string, taskKey: string, definition: RetryDefinition = "current"): Promise<void> {
+    await this.store.retryTaskRun(runId, taskKey, this.#clock.now(), definition);
   }
 
   /**

@@ -29,3 +29,17 @@ export function freeSpotNear(wanted: Position, taken: readonly Position[], maxRi
   }
   return { x: Math.round(wanted.x), y: Math.round(wanted.y) };
 }
+
+/** Horizontal room between a task and one it requires: the link must stay visible between them. */
+const LINK_ROOM = 80;
+
+/**
+ * Where a new task goes when it requires others: to the right of the rightmost of them, at their average
+ * height (links run left to right), or null when it requires none that is placed.
+ */
+export function spotAfter(required: readonly Position[]): Position | null {
+  if (required.length === 0) return null;
+  const right = Math.max(...required.map((position) => position.x));
+  const y = required.reduce((sum, position) => sum + position.y, 0) / required.length;
+  return { x: right + NODE_WIDTH + LINK_ROOM, y };
+}

@@ -37,6 +37,33 @@ export function runProgress(statuses: Iterable<TaskRunStatus>): RunProgress {
   return { done, total, ratio: total === 0 ? 0 : done / total, counts };
 }
 
+/** The order outcomes are named in a progress summary: finished first, then what is still going on. */
+const SUMMARY_ORDER: readonly TaskRunStatus[] = [
+  "succeeded",
+  "failed",
+  "blocked",
+  "cancelled",
+  "skipped",
+  "running",
+  "retrying",
+  "ready",
+  "pending",
+];
+
+/**
+ * What the tasks of a run came to, by status: "2 succeeded · 1 failed · 1 blocked of 4". A count of finished
+ * tasks ("4/4 done") would call a run whose tasks failed or never ran done.
+ */
+export function progressSummary(progress: Pick<RunProgress, "counts" | "total">): string {
+  const parts = SUMMARY_ORDER.filter((status) => (progress.counts[status] ?? 0) > 0).map(
+    (status) => `${progress.counts[status]} ${status}`,
+  );
+  for (const [status, count] of Object.entries(progress.counts)) {
+    if (!SUMMARY_ORDER.includes(status as TaskRunStatus) && count) parts.push(`${count} ${status}`);
+  }
+  return parts.length === 0 ? "no tasks" : `${parts.join(" · ")} of ${progress.total}`;
+}
+
 /** Elapsed time of a run: from start to finish, or to `now` while it is still going. */
 export function elapsedMs(
   run: { createdAt: number; startedAt: number | null; finishedAt: number | null },

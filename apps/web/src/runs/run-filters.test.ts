@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { NO_FILTERS, parseRunFilters, runFiltersToSearch, runListInput } from "./run-filters.ts";
+import {
+  emptyResultHint,
+  NO_FILTERS,
+  parseRunFilters,
+  runFiltersToSearch,
+  runListInput,
+} from "./run-filters.ts";
 
 describe("run filters", () => {
   it("round-trips through the URL and ignores nonsense", () => {
@@ -21,5 +27,17 @@ describe("run filters", () => {
     expect(custom.from).toBe(new Date(2026, 10, 1).getTime());
     expect(custom.to).toBe(new Date(2026, 10, 3).getTime() - 1);
     expect(runListInput({ ...NO_FILTERS, search: "  fetch " }, now)).toEqual({ limit: 50, search: "fetch" });
+  });
+});
+
+describe("the hint of an empty result", () => {
+  it("names only the filters that are set", () => {
+    expect(emptyResultHint({ ...NO_FILTERS, search: "zzz" })).toBe("No task key or output contains “zzz”.");
+    expect(emptyResultHint({ ...NO_FILTERS, range: "24h", status: "failed" })).toBe(
+      "Try a wider time range, another status.",
+    );
+    expect(emptyResultHint({ ...NO_FILTERS, plan: "etl", search: "x" })).toBe(
+      "No task key or output contains “x” here. Try all plans, or another search.",
+    );
   });
 });

@@ -101,3 +101,20 @@ export function runListInput(filters: RunFilters, now: number) {
 export function roundedNow(now: number): number {
   return Math.floor(now / 60_000) * 60_000;
 }
+
+/**
+ * What to loosen when the filters match no run, naming only the filters that are set (an empty search with no
+ * time range set must not suggest a wider one).
+ */
+export function emptyResultHint(filters: RunFilters): string {
+  const loosen: string[] = [];
+  if (filters.range !== "any") loosen.push("a wider time range");
+  if (filters.status) loosen.push("another status");
+  if (filters.plan) loosen.push("all plans");
+  if (filters.trigger) loosen.push("any trigger");
+  const search = filters.search.trim();
+  const searched = search ? `No task key or output contains “${search}”` : "";
+  if (loosen.length === 0) return searched ? `${searched}.` : "";
+  const tries = `Try ${loosen.join(", ")}${search ? ", or another search" : ""}.`;
+  return searched ? `${searched} here. ${tries}` : tries;
+}

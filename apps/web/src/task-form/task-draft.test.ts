@@ -47,7 +47,7 @@ describe("validateDraft", () => {
     const linked = {
       ...draft,
       url: "https://example.com",
-      preserved: { ...draft.preserved, requires: ["fetch"] },
+      requires: ["fetch"],
     };
     expect(validateDraft(linked, context).issues).toEqual({});
   });

@@ -43,10 +43,11 @@ export interface TaskDraft {
   body: string;
   /** noop: the result as JSON text. */
   result: string;
+  /** Upstream tasks that must succeed first, and those whose outputs are context only (plan order). */
+  requires: string[];
+  refers: string[];
   /** Kept as they are: the form does not edit them, but saving must not drop them. */
   preserved: {
-    requires: string[];
-    refers: string[];
     params: Record<string, ParamValue>;
     maxDelay?: string;
     jitter?: number;
@@ -98,7 +99,9 @@ export function emptyDraft(kind: TaskKind, key = ""): TaskDraft {
     headers: [],
     body: "",
     result: "",
-    preserved: { requires: [], refers: [], params: {} },
+    requires: [],
+    refers: [],
+    preserved: { params: {} },
   };
 }
 
@@ -131,9 +134,9 @@ export function draftFromDefinition(task: StoredTask): TaskDraft {
   draft.backoff = task.retry.backoff;
   draft.timeout = task.timeoutMs === null ? "" : formatDuration(task.timeoutMs);
   draft.output = task.output;
+  draft.requires = [...task.requires];
+  draft.refers = [...task.refers];
   draft.preserved = {
-    requires: [...task.requires],
-    refers: [...task.refers],
     params: { ...task.params },
     ...(task.retry.maxDelayMs !== DEFAULT_RETRY_POLICY.maxDelayMs
       ? { maxDelay: formatDuration(task.retry.maxDelayMs) }
@@ -230,8 +233,8 @@ export function draftToPlanTask(draft: TaskDraft): { task: Record<string, unknow
   }
 
   const { preserved } = draft;
-  if (preserved.requires.length > 0) task.requires = [...preserved.requires];
-  if (preserved.refers.length > 0) task.refers = [...preserved.refers];
+  if (draft.requires.length > 0) task.requires = [...draft.requires];
+  if (draft.refers.length > 0) task.refers = [...draft.refers];
   if (Object.keys(preserved.params).length > 0) task.params = { ...preserved.params };
 
   const priority = draft.priority.trim();

@@ -2,6 +2,9 @@ import { tracked } from "@trpc/server";
 import { z } from "zod";
 import { createTRPCRouter, protectedProcedure } from "../trpc.ts";
 
+/** Kinds of events, by the prefix of their type. */
+const EVENT_KINDS = ["run", "task_run", "plan"] as const;
+
 export const eventsRouter = createTRPCRouter({
   /**
    * Server-sent events, filtered to what the tab shows, in batches (`{ events }`, one message per wake-up).
@@ -13,6 +16,11 @@ export const eventsRouter = createTRPCRouter({
       z.object({
         runId: z.string().min(1).max(128).optional(),
         planSlug: z.string().min(1).max(64).optional(),
+        /**
+         * Only events of these kinds (the part of the type before the dot: `run.created` is a `run` event).
+         * Default: every kind. The Runs and Plans lists follow `run` and `plan` events, not every task's.
+         */
+        only: z.array(z.enum(EVENT_KINDS)).min(1).max(EVENT_KINDS.length).optional(),
         lastEventId: z
           .string()
           .regex(/^\d{1,15}$/)
@@ -28,9 +36,12 @@ export const eventsRouter = createTRPCRouter({
         },
         signal,
       );
+      const kinds = input.only ? new Set<string>(input.only) : null;
       for await (const batch of events) {
-        const last = batch.at(-1);
-        if (last) yield tracked(String(last.id), { events: batch });
+        const wanted = kinds ? batch.filter((event) => kinds.has(event.type.split(".", 1)[0] ?? "")) : batch;
+        // A batch filtered down to nothing is not sent: a resume from the previous id only skips it again.
+        const last = wanted.at(-1);
+        if (last) yield tracked(String(last.id), { events: wanted });
       }
     }),
 });

@@ -24,8 +24,16 @@ export const runsRouter = createTRPCRouter({
     .input(z.object({ runId }))
     .mutation(async ({ ctx, input }) => ({ status: await ctx.taskloom.cancelRun(input.runId) })),
   retryTask: protectedProcedure
+    .input(z.object({ runId, taskKey, definition: z.enum(["current", "frozen"]).default("current") }))
+    .mutation(({ ctx, input }) => ctx.taskloom.retryTask(input.runId, input.taskKey, input.definition)),
+  /** A plan's last runs against its tasks: the grid view and duration trends. */
+  grid: protectedProcedure
+    .input(z.object({ planSlug, limit: z.number().int().min(1).max(100).optional() }))
+    .query(({ ctx, input }) => ctx.taskloom.queries.runGrid(input.planSlug, input.limit)),
+  /** What a retry would run against what the task ran: the retry control's "plan changed since this run". */
+  definitionChange: protectedProcedure
     .input(z.object({ runId, taskKey }))
-    .mutation(({ ctx, input }) => ctx.taskloom.retryTask(input.runId, input.taskKey)),
+    .query(({ ctx, input }) => ctx.taskloom.queries.definitionChange(input.runId, input.taskKey)),
   get: protectedProcedure
     .input(z.object({ runId }))
     .query(({ ctx, input }) => ctx.taskloom.queries.getRun(input.runId)),

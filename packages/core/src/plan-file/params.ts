@@ -58,7 +58,7 @@ export function resolveRunParams(
 
 /** The params a task runs with: the plan's defaults, overridden by the task's, overridden by the run's. */
 export function effectiveParams(
-  plan: PlanDefinition,
+  plan: Pick<PlanDefinition, "params">,
   task: TaskDefinition,
   runParams: Readonly<Record<string, ParamValue>>,
 ): Record<string, ParamValue> {

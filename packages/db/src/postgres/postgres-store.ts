@@ -16,6 +16,7 @@ import {
   type QueueSettings,
   type QueueStore,
   type ReclaimOptions,
+  type RetryDefinition,
   type RunStatus,
   type RunStore,
   type SchedulerStore,
@@ -267,8 +268,13 @@ export class PostgresStore implements SchedulerStore, RunStore, EventStore, Queu
     return row.status;
   }
 
-  async retryTaskRun(runId: string, taskKey: string, now: number): Promise<void> {
-    await this.#write((client) => retryTaskRun(client, runId, taskKey, now));
+  async retryTaskRun(
+    runId: string,
+    taskKey: string,
+    now: number,
+    definition: RetryDefinition = "current",
+  ): Promise<void> {
+    await this.#write((client) => retryTaskRun(client, runId, taskKey, now, definition));
   }
 
   async readEvents(input: { afterId: number; runId?: string; limit: number }): Promise<EventRecord[]> {

@@ -1,6 +1,9 @@
 import {
+  decideRetryDefinition,
   IllegalTransitionError,
   NotFoundError,
+  type ParamValue,
+  type RetryDefinition,
   renewedMaxAttempts,
   type TaskDefinition,
   type TaskRunStatus,
@@ -12,13 +15,15 @@ import type { Queryable } from "./transaction.ts";
  * Operator retry of a failed task run (the PostgreSQL twin of sqlite/retry-task-run.ts): it goes back to
  * `ready` with a fresh retry budget, the dependents it had blocked go back to `pending`, and a failed run
  * re-opens. Dependents still cut off by another failed task are blocked again by that task, so the run can
- * always finish. The run row is locked for the whole change.
+ * always finish. The run row is locked for the whole change. Which definition it runs next is decided by
+ * core's `decideRetryDefinition`, as on SQLite: the plan's current one by default, else the frozen copy.
  */
 export async function retryTaskRun(
   client: Queryable,
   runId: string,
   taskKey: string,
   now: number,
+  choice: RetryDefinition,
 ): Promise<void> {
   const run = await lockRun(client, runId);
   if (!run) throw new NotFoundError("run", runId);
@@ -27,10 +32,11 @@ export async function retryTaskRun(
     status: TaskRunStatus;
     attempt: number;
     spec_json: string;
-  }>("SELECT id, status, attempt, spec_json FROM task_runs WHERE run_id = $1 AND task_key = $2", [
-    runId,
-    taskKey,
-  ]);
+    spec_version: number | null;
+  }>(
+    "SELECT id, status, attempt, spec_json, spec_version FROM task_runs WHERE run_id = $1 AND task_key = $2",
+    [runId, taskKey],
+  );
   const row = rows[0];
   if (!row) throw new NotFoundError("task", `${runId}/${taskKey}`);
   if (row.status !== "failed") {
@@ -39,7 +45,68 @@ export async function retryTaskRun(
   if (run.status === "cancelled") {
     throw new IllegalTransitionError("run", run.status, "running", "a cancelled run cannot be resumed");
   }
-  const definition = JSON.parse(row.spec_json) as TaskDefinition;
+  const { rows: plans } = await client.query<{
+    plan_id: string;
+    plan_version: number;
+    run_params: string;
+    latest_version: number;
+    graph_json: string;
+    current_spec: string | null;
+    current_params: string | null;
+  }>(
+    `SELECT r.plan_id, r.plan_version, r.params_json AS run_params, p.version AS latest_version, r.graph_json,
+            t.spec_json AS current_spec, p.params_json AS current_params
+       FROM runs r JOIN plans p ON p.id = r.plan_id LEFT JOIN tasks t ON t.plan_id = p.id AND t.key = $2
+      WHERE r.id = $1`,
+    [runId, taskKey],
+  );
+  const plan = plans[0];
+  if (!plan) throw new NotFoundError("run", runId);
+  const graph = JSON.parse(plan.graph_json) as {
+    tasks: TaskDefinition[];
+    params: Record<string, ParamValue>;
+  };
+  const frozenTask = graph.tasks.find((task) => task.key === taskKey);
+  // A run's graph always holds its own tasks; a row without one would be a corrupt run.
+  if (!frozenTask) throw new NotFoundError("task definition", `${runId}/${taskKey}`);
+  const decision = decideRetryDefinition({
+    choice,
+    current:
+      plan.current_spec === null
+        ? undefined
+        : {
+            task: JSON.parse(plan.current_spec) as TaskDefinition,
+            planParams: JSON.parse(plan.current_params ?? "{}") as Record<string, ParamValue>,
+            planVersion: plan.latest_version,
+          },
+    frozen: { task: frozenTask, planParams: graph.params },
+    held: {
+      task: JSON.parse(row.spec_json) as TaskDefinition,
+      version: row.spec_version ?? plan.plan_version,
+    },
+    runPlanVersion: plan.plan_version,
+    runParams: JSON.parse(plan.run_params) as Record<string, ParamValue>,
+  });
+  const { definition, change } = decision;
+  if (change) {
+    await client.query(
+      "UPDATE task_attempts SET spec_json = $1, spec_version = $2 WHERE task_run_id = $3 AND spec_json IS NULL",
+      [row.spec_json, change.stampVersion, row.id],
+    );
+    await client.query(
+      `UPDATE task_runs SET kind = $2, spec_json = $3, spec_version = $4, params_json = $5, priority = $6, queue = $7
+        WHERE id = $1`,
+      [
+        row.id,
+        definition.kind,
+        JSON.stringify(definition),
+        change.specVersion,
+        JSON.stringify(change.params),
+        definition.priority,
+        definition.queue,
+      ],
+    );
+  }
   await moveTaskRuns(
     client,
     [{ id: row.id, runId, taskKey, status: "failed", attempt: row.attempt }],
@@ -49,7 +116,12 @@ export async function retryTaskRun(
       reason: null,
       error: null,
       maxAttempts: renewedMaxAttempts(row.attempt, definition.retry),
-      data: { operator: "retry" },
+      data: {
+        operator: "retry",
+        definition: decision.used,
+        fromVersion: decision.fromVersion,
+        toVersion: decision.toVersion,
+      },
     },
   );
   const { rows: blocked } = await client.query<{ id: number; task_key: string; attempt: number }>(

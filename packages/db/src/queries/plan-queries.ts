@@ -1,5 +1,6 @@
 import {
   NotFoundError,
+  type ParamValue,
   type PlanReads,
   type PlanSummary,
   type RunStatus,
@@ -40,6 +41,7 @@ export class PlanQueries implements PlanReads {
         version: plan.version,
         taskCount: plan._count.tasks,
         updatedAt: plan.updatedAt.getTime(),
+        params: JSON.parse(plan.paramsJson) as Record<string, ParamValue>,
         lastRun: last
           ? { id: last.id, status: last.status as RunStatus, createdAt: last.createdAt.getTime() }
           : null,

@@ -17,9 +17,12 @@ export function createReadModel(connection: ReadConnection): ReadModel {
     listRuns: (input) => runs.listRuns(input),
     searchRuns: (filter) => runs.searchRuns(filter),
     getRun: (runId) => runs.getRun(runId),
+    runGrid: (planSlug, limit) => runs.runGrid(planSlug, limit),
+    definitionChange: (runId, taskKey) => runs.definitionChange(runId, taskKey),
     resolveRunId: (idOrPrefix) => runs.resolveRunId(idOrPrefix),
     planOfRun: (runId) => runs.planOfRun(runId),
     readLogs: (range) => logs.readLogs(range),
+    searchLog: (search) => logs.searchLog(search),
     listWorkers: () => workers.listWorkers(),
   };
 }

@@ -1,12 +1,16 @@
 import {
   BadInputError,
+  canonicalJson,
+  type DefinitionChange,
   NotFoundError,
   type PlanDefinition,
   type RunDetail,
   type RunFilter,
+  type RunGrid,
   type RunReads,
   type RunStatus,
   type RunSummary,
+  type TaskDefinition,
   type TaskRunStatus,
 } from "@taskloom/core";
 import type { TaskloomPrisma } from "./prisma-sqlite.ts";
@@ -31,6 +35,10 @@ function parseCursor(cursor: string): { createdAt: Date; id: string } {
 }
 
 const ms = (date: Date | null): number | null => (date === null ? null : date.getTime());
+const span = (start: Date | null, end: Date | null): number | null =>
+  start === null || end === null ? null : end.getTime() - start.getTime();
+const parseDefinition = (json: string | null): TaskDefinition | null =>
+  json === null ? null : (JSON.parse(json) as TaskDefinition);
 
 interface RunRow {
   id: string;
@@ -168,6 +176,83 @@ export class RunQueries implements RunReads {
     throw new NotFoundError("run", matches.length > 1 ? `${idOrPrefix} (ambiguous prefix)` : idOrPrefix);
   }
 
+  async runGrid(planSlug: string, limit = 20): Promise<RunGrid> {
+    const plan = await this.#prisma.plan.findUnique({
+      where: { slug: planSlug },
+      select: { id: true, tasks: { orderBy: { position: "asc" }, select: { key: true } } },
+    });
+    if (!plan) throw new NotFoundError("plan", planSlug);
+    const runs = (
+      await this.#prisma.run.findMany({
+        where: { planId: plan.id },
+        orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+        take: Math.min(Math.max(limit, 1), 100),
+        select: {
+          id: true,
+          status: true,
+          createdAt: true,
+          startedAt: true,
+          finishedAt: true,
+          planVersion: true,
+        },
+      })
+    ).reverse();
+    const taskRuns = await this.#prisma.taskRun.findMany({
+      where: { runId: { in: runs.map((run) => run.id) } },
+      orderBy: { id: "asc" },
+      select: { runId: true, taskKey: true, status: true, attempt: true, startedAt: true, finishedAt: true },
+    });
+    const tasks = plan.tasks.map((task) => task.key);
+    const known = new Set(tasks);
+    const cells: RunGrid["cells"] = {};
+    for (const row of taskRuns) {
+      if (!known.has(row.taskKey)) {
+        known.add(row.taskKey);
+        tasks.push(row.taskKey);
+      }
+      const cellsOfTask = cells[row.taskKey] ?? {};
+      cells[row.taskKey] = cellsOfTask;
+      cellsOfTask[row.runId] = {
+        status: row.status as TaskRunStatus,
+        attempts: row.attempt,
+        durationMs: span(row.startedAt, row.finishedAt),
+      };
+    }
+    return {
+      runs: runs.map((run) => ({
+        id: run.id,
+        status: run.status as RunStatus,
+        createdAt: run.createdAt.getTime(),
+        planVersion: run.planVersion,
+        durationMs: span(run.startedAt, run.finishedAt),
+      })),
+      tasks,
+      cells,
+    };
+  }
+
+  async definitionChange(runId: string, taskKey: string): Promise<DefinitionChange> {
+    const id = await this.resolveRunId(runId);
+    const taskRun = await this.#prisma.taskRun.findUnique({
+      where: { runId_taskKey: { runId: id, taskKey } },
+      select: { specJson: true, specVersion: true, run: { select: { planVersion: true, planId: true } } },
+    });
+    if (!taskRun) throw new NotFoundError("task", `${id}/${taskKey}`);
+    const plan = await this.#prisma.plan.findUniqueOrThrow({
+      where: { id: taskRun.run.planId },
+      select: { version: true, tasks: { where: { key: taskKey }, select: { specJson: true } } },
+    });
+    const ran = JSON.parse(taskRun.specJson) as TaskDefinition;
+    const current = parseDefinition(plan.tasks[0]?.specJson ?? null);
+    return {
+      ranVersion: taskRun.specVersion ?? taskRun.run.planVersion,
+      latestVersion: plan.version,
+      current,
+      ran,
+      changed: current !== null && canonicalJson(current) !== canonicalJson(ran),
+    };
+  }
+
   async getRun(runId: string): Promise<RunDetail> {
     const id = await this.resolveRunId(runId);
     const run = await this.#prisma.run.findUnique({
@@ -209,6 +294,8 @@ export class RunQueries implements RunReads {
         outputJson: task.outputJson === null ? null : (JSON.parse(task.outputJson) as unknown),
         error: task.error,
         reason: task.reason,
+        definitionVersion: task.specVersion ?? run.planVersion,
+        definition: task.specVersion === null ? null : parseDefinition(task.specJson),
         attemptHistory: (attemptsByTaskRun.get(task.id) ?? []).map((a) => ({
           attempt: a.attempt,
           status: a.status,
@@ -217,6 +304,8 @@ export class RunQueries implements RunReads {
           exitCode: a.exitCode,
           error: a.error,
           reason: a.reason,
+          definitionVersion: a.specVersion ?? task.specVersion ?? run.planVersion,
+          definition: parseDefinition(a.specJson),
           ...(a.snapshotHash !== null || a.model !== null
             ? {
                 llm: {

@@ -1,6 +1,9 @@
 import {
+  decideRetryDefinition,
   IllegalTransitionError,
   NotFoundError,
+  type ParamValue,
+  type RetryDefinition,
   type RunStatus,
   renewedMaxAttempts,
   type TaskDefinition,
@@ -9,21 +12,63 @@ import {
 import type { SqliteDatabase } from "./open-sqlite-database.ts";
 import { movableRow, type TaskRunTransitions } from "./task-run-transitions.ts";
 
+/** A task's definition as a retry may take it, with the plan-level params it combines with. */
+interface DefinitionRow {
+  spec_json: string;
+  plan_params: string;
+}
+
 /**
  * Operator retry of a failed task run: it goes back to `ready` with a fresh retry budget
  * (`renewedMaxAttempts` in core), the dependents it
  * had blocked go back to `pending`, and a failed run re-opens. Dependents that are still cut off by another
  * failed task are blocked again by that task, so the run can always finish.
+ *
+ * What it runs next is `definition`'s choice: the plan's current definition of the task (so that a fix saved
+ * after the failure is what runs; the fallback when the task is gone from the plan is the frozen copy), or the
+ * copy frozen in the run's graph. The graph (its `requires` edges) stays frozen. When the definition changes,
+ * the attempts that ran the old one are stamped with it first, so each attempt keeps the definition it ran.
  */
 export function prepareRetryTaskRun(
   db: SqliteDatabase,
   transitions: TaskRunTransitions,
-): (runId: string, taskKey: string, now: number) => void {
-  const findRun = db.prepare<[string], { status: RunStatus }>("SELECT status FROM runs WHERE id = ?");
+): (runId: string, taskKey: string, now: number, definition: RetryDefinition) => void {
+  const findRun = db.prepare<
+    [string],
+    { status: RunStatus; plan_id: string; plan_version: number; params_json: string; latest_version: number }
+  >(
+    `SELECT r.status, r.plan_id, r.plan_version, r.params_json, p.version AS latest_version
+       FROM runs r JOIN plans p ON p.id = r.plan_id WHERE r.id = ?`,
+  );
   const findTaskRun = db.prepare<
     [string, string],
-    { id: number; status: TaskRunStatus; attempt: number; spec_json: string }
-  >("SELECT id, status, attempt, spec_json FROM task_runs WHERE run_id = ? AND task_key = ?");
+    { id: number; status: TaskRunStatus; attempt: number; spec_json: string; spec_version: number | null }
+  >("SELECT id, status, attempt, spec_json, spec_version FROM task_runs WHERE run_id = ? AND task_key = ?");
+  const currentDefinition = db.prepare<[string, string], DefinitionRow>(
+    `SELECT t.spec_json, p.params_json AS plan_params FROM tasks t JOIN plans p ON p.id = t.plan_id
+      WHERE t.plan_id = ? AND t.key = ?`,
+  );
+  const frozenDefinition = db.prepare<[string, string], DefinitionRow>(
+    `SELECT task.value AS spec_json, json_extract(r.graph_json, '$.params') AS plan_params
+       FROM runs r, json_each(r.graph_json, '$.tasks') task
+      WHERE r.id = ? AND json_extract(task.value, '$.key') = ?`,
+  );
+  const stampAttempts = db.prepare<[string, number, number]>(
+    "UPDATE task_attempts SET spec_json = ?, spec_version = ? WHERE task_run_id = ? AND spec_json IS NULL",
+  );
+  const setDefinition = db.prepare<{
+    id: number;
+    kind: string;
+    spec: string;
+    version: number | null;
+    params: string;
+    priority: number;
+    queue: string;
+  }>(
+    `UPDATE task_runs SET kind = @kind, spec_json = @spec, spec_version = @version, params_json = @params,
+            priority = @priority, queue = @queue
+      WHERE id = @id`,
+  );
   const blockedDownstream = db.prepare<[number], { id: number; task_key: string; attempt: number }>(
     `WITH RECURSIVE downstream(id) AS (
         SELECT to_id FROM task_run_dependencies WHERE from_id = ?
@@ -36,7 +81,7 @@ export function prepareRetryTaskRun(
     "SELECT id, task_key FROM task_runs WHERE run_id = ? AND status = 'failed' AND id <> ?",
   );
 
-  const retry = db.transaction((runId: string, taskKey: string, now: number) => {
+  const retry = db.transaction((runId: string, taskKey: string, now: number, choice: RetryDefinition) => {
     const run = findRun.get(runId);
     if (!run) throw new NotFoundError("run", runId);
     const row = findTaskRun.get(runId, taskKey);
@@ -47,12 +92,51 @@ export function prepareRetryTaskRun(
     if (run.status === "cancelled") {
       throw new IllegalTransitionError("run", run.status, "running", "a cancelled run cannot be resumed");
     }
-    const definition = JSON.parse(row.spec_json) as TaskDefinition;
+    const current = choice === "current" ? currentDefinition.get(run.plan_id, taskKey) : undefined;
+    const frozen = frozenDefinition.get(runId, taskKey);
+    // A run's graph always holds its own tasks; a row without one would be a corrupt run.
+    if (!frozen) throw new NotFoundError("task definition", `${runId}/${taskKey}`);
+    const decision = decideRetryDefinition({
+      choice,
+      current: current && {
+        task: JSON.parse(current.spec_json) as TaskDefinition,
+        planParams: JSON.parse(current.plan_params) as Record<string, ParamValue>,
+        planVersion: run.latest_version,
+      },
+      frozen: {
+        task: JSON.parse(frozen.spec_json) as TaskDefinition,
+        planParams: JSON.parse(frozen.plan_params) as Record<string, ParamValue>,
+      },
+      held: {
+        task: JSON.parse(row.spec_json) as TaskDefinition,
+        version: row.spec_version ?? run.plan_version,
+      },
+      runPlanVersion: run.plan_version,
+      runParams: JSON.parse(run.params_json) as Record<string, ParamValue>,
+    });
+    const { definition, change } = decision;
+    if (change) {
+      stampAttempts.run(row.spec_json, change.stampVersion, row.id);
+      setDefinition.run({
+        id: row.id,
+        kind: definition.kind,
+        spec: JSON.stringify(definition),
+        version: change.specVersion,
+        params: JSON.stringify(change.params),
+        priority: definition.priority,
+        queue: definition.queue,
+      });
+    }
     transitions.move({ id: row.id, runId, taskKey, status: "failed", attempt: row.attempt }, "ready", now, {
       reason: null,
       error: null,
       maxAttempts: renewedMaxAttempts(row.attempt, definition.retry),
-      data: { operator: "retry" },
+      data: {
+        operator: "retry",
+        definition: decision.used,
+        fromVersion: decision.fromVersion,
+        toVersion: decision.toVersion,
+      },
     });
     for (const blocked of blockedDownstream.all(row.id)) {
       transitions.move(movableRow({ ...blocked, run_id: runId }, "blocked"), "pending", now, {
@@ -66,5 +150,5 @@ export function prepareRetryTaskRun(
     if (run.status === "failed") transitions.moveRun(runId, "failed", "running", now, { operator: "retry" });
   });
 
-  return (runId, taskKey, now) => retry.immediate(runId, taskKey, now);
+  return (runId, taskKey, now, definition) => retry.immediate(runId, taskKey, now, definition);
 }

@@ -15,6 +15,7 @@ import {
   type QueueSettings,
   type QueueStore,
   type ReclaimOptions,
+  type RetryDefinition,
   type RunStatus,
   type RunStore,
   type SchedulerStore,
@@ -234,8 +235,13 @@ export class SqliteStore implements SchedulerStore, RunStore, EventStore, QueueS
     return row.status;
   }
 
-  async retryTaskRun(runId: string, taskKey: string, now: number): Promise<void> {
-    this.#retryTaskRun(runId, taskKey, now);
+  async retryTaskRun(
+    runId: string,
+    taskKey: string,
+    now: number,
+    definition: RetryDefinition = "current",
+  ): Promise<void> {
+    this.#retryTaskRun(runId, taskKey, now, definition);
     this.#changed();
   }
 

@@ -322,6 +322,50 @@ export function describeStoreContract(name: string, open: () => Promise<StoreUnd
         expect(await store.getRunStatus(runId)).toBe("succeeded");
       });
 
+      it("retries with the plan's current definition of the task by default, the frozen copy on request", async () => {
+        const tasks = (command: string) => ({
+          a: { run: command },
+          b: { kind: "noop", requires: ["a"] },
+        });
+        const runId = await startRun(tasks("exit 3"));
+        const [a1] = await claim("w", 1);
+        await complete(a1, "w", 2, final());
+        await store.importPlan(parsePlanObject({ plan: "p", tasks: tasks("echo fixed") }), {
+          baseDir: null,
+          now: 3,
+        });
+        await store.retryTaskRun(runId, "a", 4);
+        const [a2] = await claim("w", 5);
+        expect(a2?.definition).toMatchObject({ key: "a", spec: { run: "echo fixed" } });
+        await complete(a2, "w", 6, final());
+        await store.retryTaskRun(runId, "a", 7, "frozen");
+        const [a3] = await claim("w", 8);
+        expect(a3?.definition).toMatchObject({ key: "a", spec: { run: "exit 3" } });
+        await complete(a3, "w", 9);
+        const [b] = await claim("w", 10);
+        expect(b?.taskKey).toBe("b");
+        const retries = (await events(runId)).filter(
+          (e) => e.data?.operator === "retry" && e.taskKey === "a",
+        );
+        expect(retries.map((e) => e.data)).toEqual([
+          { attempt: 1, operator: "retry", definition: "current", fromVersion: 1, toVersion: 2 },
+          { attempt: 2, operator: "retry", definition: "frozen", fromVersion: 2, toVersion: 1 },
+        ]);
+      });
+
+      it("retries a task removed from the plan with its frozen copy", async () => {
+        const runId = await startRun({ a: { run: "exit 3" } });
+        const [a1] = await claim("w", 1);
+        await complete(a1, "w", 2, final());
+        await store.importPlan(parsePlanObject({ plan: "p", tasks: { other: { kind: "noop" } } }), {
+          baseDir: null,
+          now: 3,
+        });
+        await store.retryTaskRun(runId, "a", 4);
+        const [a2] = await claim("w", 5);
+        expect(a2?.definition).toMatchObject({ key: "a", spec: { run: "exit 3" } });
+      });
+
       it("refuses to retry what did not fail, and names what does not exist", async () => {
         const runId = await startRun({ a: { kind: "noop" } });
         await expect(store.retryTaskRun(runId, "a", 1)).rejects.toBeInstanceOf(IllegalTransitionError);

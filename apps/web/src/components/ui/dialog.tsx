@@ -1,6 +1,7 @@
 "use client";
 
-import { type ReactNode, useEffect, useId, useRef } from "react";
+import * as RadixDialog from "@radix-ui/react-dialog";
+import { type ReactNode, useLayoutEffect, useRef } from "react";
 import { cx } from "./class-names.ts";
 import { CloseIcon } from "./icons.tsx";
 
@@ -17,74 +18,79 @@ interface DialogProps {
 
 const WIDTHS = { sm: "max-w-md", md: "max-w-xl", lg: "max-w-3xl" } as const;
 
+/** What opening a dialog focuses: its first field, so that typing starts at once (never the × button). */
+const FIRST_FIELD =
+  "input:not([type=hidden]):not([disabled]), textarea:not([disabled]), select:not([disabled]), [data-autofocus]";
+
 /**
- * A modal built on the native `<dialog>`: the browser provides the focus trap, Escape to close, the inert
- * background and the top layer, which no hand-made overlay gets fully right.
+ * A modal on Radix UI's Dialog: focus trap, Escape to cancel, the inert background and focus returned to
+ * what opened it. Opening focuses the first field; a form inside submits on Enter (its submit button may
+ * sit in the footer, tied to it by `form=`).
  */
 export function Dialog({ open, onClose, title, description, children, footer, size = "md" }: DialogProps) {
-  const ref = useRef<HTMLDialogElement>(null);
-  const titleId = useId();
-  const descriptionId = useId();
-
-  useEffect(() => {
-    const dialog = ref.current;
-    if (dialog === null) return;
-    if (open && !dialog.open) dialog.showModal();
-    if (!open && dialog.open) dialog.close();
+  // The dialogs are opened by state, not by a Radix Trigger: remember what had the focus to give it back.
+  const opener = useRef<HTMLElement | null>(null);
+  const content = useRef<HTMLDivElement>(null);
+  useLayoutEffect(() => {
+    if (open) opener.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
   }, [open]);
-
   return (
-    // The backdrop click is a mouse convenience; keyboard users close with Escape (native to <dialog>).
-    // biome-ignore lint/a11y/useKeyWithClickEvents: Escape is handled by the dialog element itself
-    <dialog
-      ref={ref}
-      aria-labelledby={titleId}
-      aria-describedby={description ? descriptionId : undefined}
-      onClose={onClose}
-      onCancel={(event) => {
-        event.preventDefault();
-        onClose();
+    <RadixDialog.Root
+      open={open}
+      onOpenChange={(next) => {
+        if (!next) onClose();
       }}
-      onClick={(event) => {
-        // A click on the backdrop lands on the dialog element itself.
-        if (event.target === event.currentTarget) onClose();
-      }}
-      className={cx(
-        "m-auto w-[calc(100%-2rem)] rounded-xl bg-white p-0 text-slate-900 shadow-2xl",
-        "backdrop:bg-slate-900/40 backdrop:backdrop-blur-[1px]",
-        WIDTHS[size],
-      )}
     >
-      {open && (
-        <div className="flex max-h-[85vh] flex-col">
+      <RadixDialog.Portal>
+        <RadixDialog.Overlay className="fixed inset-0 z-40 bg-slate-900/40 backdrop-blur-[1px]" />
+        <RadixDialog.Content
+          ref={content}
+          {...(description ? {} : { "aria-describedby": undefined })}
+          onOpenAutoFocus={(event) => {
+            const field = (event.currentTarget as HTMLElement | null)?.querySelector<HTMLElement>(
+              FIRST_FIELD,
+            );
+            if (field) {
+              event.preventDefault();
+              field.focus();
+            }
+          }}
+          onCloseAutoFocus={(event) => {
+            if (opener.current?.isConnected) {
+              event.preventDefault();
+              opener.current.focus();
+            }
+          }}
+          className={cx(
+            "fixed top-1/2 left-1/2 z-50 flex max-h-[85vh] w-[calc(100%-2rem)] -translate-x-1/2 -translate-y-1/2 flex-col",
+            "rounded-xl bg-white text-slate-900 shadow-2xl focus:outline-none",
+            WIDTHS[size],
+          )}
+        >
           <header className="flex items-start justify-between gap-4 border-b border-slate-200 px-5 py-4">
             <div>
-              <h2 id={titleId} className="text-base font-semibold">
-                {title}
-              </h2>
+              <RadixDialog.Title className="text-base font-semibold">{title}</RadixDialog.Title>
               {description && (
-                <p id={descriptionId} className="mt-1 text-sm text-slate-500">
+                <RadixDialog.Description className="mt-1 text-sm text-slate-500">
                   {description}
-                </p>
+                </RadixDialog.Description>
               )}
             </div>
-            <button
-              type="button"
-              onClick={onClose}
+            <RadixDialog.Close
               aria-label="Close"
               className="-mr-1 rounded-md p-1 text-slate-400 hover:bg-slate-100 hover:text-slate-700"
             >
               <CloseIcon />
-            </button>
+            </RadixDialog.Close>
           </header>
           <div className="min-h-0 flex-1 overflow-y-auto px-5 py-4">{children}</div>
           {footer && (
-            <footer className="flex justify-end gap-2 border-t border-slate-200 bg-slate-50 px-5 py-3">
+            <footer className="flex justify-end gap-2 rounded-b-xl border-t border-slate-200 bg-slate-50 px-5 py-3">
               {footer}
             </footer>
           )}
-        </div>
-      )}
-    </dialog>
+        </RadixDialog.Content>
+      </RadixDialog.Portal>
+    </RadixDialog.Root>
   );
 }

@@ -1,22 +1,9 @@
+import { LoaderCircle } from "lucide-react";
+
 export function Spinner({ size = 16, label }: { size?: number; label?: string }) {
-  return (
-    <svg
-      width={size}
-      height={size}
-      viewBox="0 0 24 24"
-      className="animate-spin"
-      role={label ? "img" : undefined}
-      aria-label={label}
-      aria-hidden={label ? undefined : true}
-    >
-      <circle cx="12" cy="12" r="9" fill="none" stroke="currentColor" strokeOpacity="0.25" strokeWidth="3" />
-      <path
-        d="M21 12a9 9 0 0 0-9-9"
-        fill="none"
-        stroke="currentColor"
-        strokeWidth="3"
-        strokeLinecap="round"
-      />
-    </svg>
+  return label ? (
+    <LoaderCircle size={size} className="animate-spin" role="img" aria-label={label} />
+  ) : (
+    <LoaderCircle size={size} className="animate-spin" aria-hidden="true" />
   );
 }

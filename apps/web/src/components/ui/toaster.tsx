@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect } from "react";
+import * as RadixToast from "@radix-ui/react-toast";
 import { create } from "zustand";
 import { cx } from "./class-names.ts";
 import { CloseIcon } from "./icons.tsx";
@@ -50,48 +50,49 @@ const TONES = {
 
 function ToastItem({ item }: { item: Toast }) {
   const dismiss = useToasts((state) => state.dismiss);
-  useEffect(() => {
-    // Errors stay longer: they usually need reading.
-    const timer = setTimeout(() => dismiss(item.id), item.tone === "error" ? 9000 : 4000);
-    return () => clearTimeout(timer);
-  }, [dismiss, item.id, item.tone]);
   return (
-    <li
+    <RadixToast.Root
+      // Errors stay longer: they usually need reading (Radix pauses the timer while hovered or focused).
+      duration={item.tone === "error" ? 9000 : 4000}
+      type={item.tone === "error" ? "foreground" : "background"}
+      onOpenChange={(open) => {
+        if (!open) dismiss(item.id);
+      }}
+      data-testid="toast"
       className={cx(
-        "pointer-events-auto relative flex w-96 max-w-[calc(100vw-2rem)] gap-3 overflow-hidden rounded-lg border py-3 pr-3 pl-4 shadow-lg",
+        "relative flex w-80 max-w-[calc(100vw-2rem)] gap-3 overflow-hidden rounded-lg border py-2.5 pr-3 pl-4 shadow-lg",
         "before:absolute before:inset-y-0 before:left-0 before:w-1",
         TONES[item.tone],
       )}
     >
       <div className="min-w-0 flex-1">
-        <p className="text-sm font-medium text-slate-900">{item.title}</p>
-        {item.detail && <p className="mt-0.5 text-sm break-words text-slate-600">{item.detail}</p>}
+        <RadixToast.Title className="text-sm font-medium text-slate-900">{item.title}</RadixToast.Title>
+        {item.detail && (
+          <RadixToast.Description className="mt-0.5 text-sm break-words text-slate-600">
+            {item.detail}
+          </RadixToast.Description>
+        )}
       </div>
-      <button
-        type="button"
-        aria-label="Dismiss"
-        onClick={() => dismiss(item.id)}
-        className="self-start text-slate-400 hover:text-slate-700"
-      >
+      <RadixToast.Close aria-label="Dismiss" className="self-start text-slate-400 hover:text-slate-700">
         <CloseIcon size={14} />
-      </button>
-    </li>
+      </RadixToast.Close>
+    </RadixToast.Root>
   );
 }
 
+/**
+ * Toasts on Radix UI's Toast (announced politely, F8 reaches them, a swipe or × dismisses them). They sit at
+ * the bottom centre of the window: forms and their submit buttons are in the side panels and dialogs, the
+ * canvas controls and minimap in the bottom corners, so the middle of the bottom edge covers no control.
+ */
 export function Toaster() {
   const toasts = useToasts((state) => state.toasts);
   return (
-    <div
-      aria-live="polite"
-      aria-relevant="additions"
-      className="pointer-events-none fixed right-4 bottom-4 z-50"
-    >
-      <ul className="flex flex-col gap-2">
-        {toasts.map((item) => (
-          <ToastItem key={item.id} item={item} />
-        ))}
-      </ul>
-    </div>
+    <RadixToast.Provider swipeDirection="down" label="Notification">
+      {toasts.map((item) => (
+        <ToastItem key={item.id} item={item} />
+      ))}
+      <RadixToast.Viewport className="fixed bottom-3 left-1/2 z-50 flex -translate-x-1/2 flex-col gap-2 outline-none" />
+    </RadixToast.Provider>
   );
 }

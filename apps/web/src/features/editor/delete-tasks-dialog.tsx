@@ -52,7 +52,7 @@ export function DeleteTasksDialog({
       footer={
         <>
           <Button onClick={onClose}>Cancel</Button>
-          <Button variant="danger" busy={remove.isPending} onClick={() => void confirm()} autoFocus>
+          <Button variant="danger" busy={remove.isPending} onClick={() => void confirm()} data-autofocus>
             Delete
           </Button>
         </>

@@ -11,22 +11,23 @@ import {
 import Link from "next/link";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { StatusPill } from "../../components/status/status-pill.tsx";
-import { Button } from "../../components/ui/button.tsx";
+import { Button, buttonClass } from "../../components/ui/button.tsx";
 import {
   ChevronLeftIcon,
   CloseIcon,
   DownloadIcon,
   GraphIcon,
   LayoutIcon,
+  ListIcon,
   PlusIcon,
 } from "../../components/ui/icons.tsx";
 import { MessageText } from "../../components/ui/message-text.tsx";
 import { Spinner } from "../../components/ui/spinner.tsx";
 import { Callout, EmptyState, ErrorState, PageSkeleton } from "../../components/ui/states.tsx";
-import { Tabs, tabPanelProps } from "../../components/ui/tabs.tsx";
+import { Tabs } from "../../components/ui/tabs.tsx";
 import { toast } from "../../components/ui/toaster.tsx";
 import type { LinkEdge, TaskNode } from "../../graph/flow-elements.ts";
-import { freeSpotNear } from "../../graph/free-spot.ts";
+import { freeSpotNear, spotAfter } from "../../graph/free-spot.ts";
 import { NODE_HEIGHT, NODE_WIDTH } from "../../graph/layout.ts";
 import { createTaskStatusStore } from "../../graph/task-status-store.ts";
 import { taskStatusChanges } from "../../runs/run-events.ts";
@@ -144,17 +145,24 @@ function PlanEditor({ plan }: { plan: PlanView }) {
     [graph.nodes, setNodes, setCenter],
   );
 
-  /** A new task appears in the middle of what the person is looking at, clear of the other nodes. */
-  const placeNewTask = useCallback(() => {
-    const rect = canvasRef.current?.getBoundingClientRect();
-    const center = rect
-      ? screenToFlowPosition({ x: rect.left + rect.width / 2, y: rect.top + rect.height / 2 })
-      : { x: 0, y: 0 };
-    return freeSpotNear(
-      { x: center.x - NODE_WIDTH / 2, y: center.y - NODE_HEIGHT / 2 },
-      graph.nodes.map((node) => node.position),
-    );
-  }, [graph.nodes, screenToFlowPosition]);
+  /**
+   * A new task lands to the right of the tasks it requires, or else in the middle of what the person is
+   * looking at; either way clear of the other nodes.
+   */
+  const placeNewTask = useCallback(
+    (requires: readonly string[]) => {
+      const required = graph.nodes.filter((node) => requires.includes(node.id)).map((node) => node.position);
+      const rect = canvasRef.current?.getBoundingClientRect();
+      const center = rect
+        ? screenToFlowPosition({ x: rect.left + rect.width / 2, y: rect.top + rect.height / 2 })
+        : { x: 0, y: 0 };
+      return freeSpotNear(
+        spotAfter(required) ?? { x: center.x - NODE_WIDTH / 2, y: center.y - NODE_HEIGHT / 2 },
+        graph.nodes.map((node) => node.position),
+      );
+    },
+    [graph.nodes, screenToFlowPosition],
+  );
   const onTaskSaved = useCallback(
     async (key: string, created: boolean) => {
       selectAfterSync.current = key;
@@ -186,6 +194,12 @@ function PlanEditor({ plan }: { plan: PlanView }) {
     setNodes((current) => current.map((node) => (node.selected ? { ...node, selected: false } : node)));
     setPanel({ type: "new" });
     setTab("task");
+  };
+
+  const clearLinkErrorUnlessOn = (event: { target: EventTarget }) => {
+    if (graph.linkError === null) return;
+    if (event.target instanceof Element && event.target.closest("[data-testid=link-error]")) return;
+    graph.dismissLinkError();
   };
 
   return (
@@ -240,6 +254,9 @@ function PlanEditor({ plan }: { plan: PlanView }) {
             <Button size="sm" icon={<DownloadIcon size={12} />} onClick={() => setExporting(true)}>
               Export
             </Button>
+            <Link href={`/plans/${plan.slug}/history`} className={buttonClass("secondary", "sm")}>
+              <ListIcon size={12} /> History
+            </Link>
             <RunPlanControl
               planSlug={plan.slug}
               planName={plan.name}
@@ -250,7 +267,14 @@ function PlanEditor({ plan }: { plan: PlanView }) {
         </div>
 
         <div className="flex min-h-0 flex-1">
-          <div ref={canvasRef} className="relative min-w-0 flex-1" data-testid="plan-canvas">
+          <div
+            ref={canvasRef}
+            className="relative min-w-0 flex-1"
+            data-testid="plan-canvas"
+            // A "Link refused" banner is about the last drop: the next thing done on the canvas clears it.
+            onPointerDownCapture={clearLinkErrorUnlessOn}
+            onKeyDownCapture={clearLinkErrorUnlessOn}
+          >
             <EdgeActionsContext.Provider value={edgeActions}>
               <GraphCanvas
                 editable
@@ -312,17 +336,15 @@ function PlanEditor({ plan }: { plan: PlanView }) {
             className="flex w-[400px] shrink-0 flex-col border-l border-slate-200 bg-white"
           >
             <Tabs
-              idBase="editor-side"
               label="Details"
               items={SIDE_TABS}
               selected={tab}
               onSelect={setTab}
-              className="shrink-0"
-            />
-            <div {...tabPanelProps("editor-side", tab)} className="min-h-0 flex-1 overflow-y-auto p-4">
+              panelClassName="flex min-h-0 flex-1 flex-col overflow-y-auto p-4"
+            >
               {tab === "task" &&
                 (panel.type === "new" ? (
-                  <section aria-labelledby="new-task-title" className="flex flex-col gap-3">
+                  <section aria-labelledby="new-task-title" className="flex flex-1 flex-col gap-3">
                     <h2 id="new-task-title" className="text-sm font-semibold">
                       New task
                     </h2>
@@ -339,7 +361,7 @@ function PlanEditor({ plan }: { plan: PlanView }) {
                     />
                   </section>
                 ) : selectedTask ? (
-                  <section aria-labelledby="task-title" className="flex flex-col gap-3">
+                  <section aria-labelledby="task-title" className="flex flex-1 flex-col gap-3">
                     <div className="flex items-center justify-between">
                       <h2 id="task-title" className="truncate font-mono text-sm font-semibold">
                         {selectedTask.key}
@@ -383,7 +405,7 @@ function PlanEditor({ plan }: { plan: PlanView }) {
                 <PlanRunsList planSlug={plan.slug} overlayRunId={overlayRunId} onOverlay={setOverlayRunId} />
               )}
               {tab === "plan" && <PlanSettingsForm plan={plan} />}
-            </div>
+            </Tabs>
           </aside>
         </div>
       </div>

@@ -22,16 +22,23 @@ export function RunPlanControl({
   planName,
   params,
   disabled,
+  variant = "primary",
+  label,
 }: {
   planSlug: string;
   planName: string;
   params: Record<string, ParamValue>;
   disabled: boolean;
+  /** Default `primary`. */
+  variant?: "primary" | "secondary";
+  /** The button's accessible name. Default: its text, "Run". */
+  label?: string;
 }) {
   const trpc = useTRPC();
   const router = useRouter();
   const queryClient = useQueryClient();
-  const names = Object.keys(params);
+  // In name order, whichever way the params came (plan file order on one page, canonical on another).
+  const names = Object.keys(params).sort();
   const [open, setOpen] = useState(false);
   const [values, setValues] = useState<Record<string, string>>({});
 
@@ -72,9 +79,10 @@ export function RunPlanControl({
   return (
     <>
       <Button
-        variant="primary"
+        variant={variant}
         size="sm"
         icon={<PlayIcon size={12} />}
+        aria-label={label}
         busy={start.isPending && !open}
         disabled={disabled}
         title={disabled ? "Add a task first" : undefined}

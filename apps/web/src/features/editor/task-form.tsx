@@ -24,6 +24,7 @@ import { errorMessage, planIssuesOf } from "../../trpc/errors.ts";
 import { useTRPC } from "../../trpc/react.tsx";
 import { KeyValueEditor } from "./key-value-editor.tsx";
 import { usePlanVersion } from "./plan-version.ts";
+import { TaskLinksField } from "./task-links-field.tsx";
 import { useEditBase } from "./use-edit-base.ts";
 
 const KIND_HINTS: Record<TaskKind, string> = {
@@ -32,6 +33,11 @@ const KIND_HINTS: Record<TaskKind, string> = {
   noop: "Succeeds at once with a fixed result",
   llm: "Asks a language model with a context bundle (edit its prompt in the plan file)",
 };
+
+const LINK_FIELDS = [
+  { field: "requires", label: "Requires", hint: "Run after these succeed" },
+  { field: "refers", label: "Refers", hint: "Their outputs as context only" },
+] as const;
 
 interface TaskFormProps {
   planSlug: string;
@@ -45,7 +51,7 @@ interface TaskFormProps {
   originalKey?: string;
   onSaved: (key: string, created: boolean) => void | Promise<void>;
   /** Where a new task goes on the canvas; saved with the task so it never appears anywhere else first. */
-  placeNewTask?: () => { x: number; y: number };
+  placeNewTask?: (requires: readonly string[]) => { x: number; y: number };
   onCancel?: () => void;
   onDelete?: () => void;
 }
@@ -73,6 +79,9 @@ export function TaskForm({
   const [submitted, setSubmitted] = useState(false);
   const [serverIssues, setServerIssues] = useState<FieldIssues>({});
   const creating = originalKey === undefined;
+  // Open when the task has advanced settings, then as the person leaves it: clearing its last field must not
+  // fold the section away under the cursor.
+  const [advancedOpen, setAdvancedOpen] = useState(() => hasAdvanced(initial));
 
   const context = useMemo(
     () => ({ planSlug, params: planParams, otherKeys }),
@@ -109,7 +118,7 @@ export function TaskForm({
         planSlug,
         key,
         ...(originalKey !== undefined ? { originalKey } : {}),
-        ...(creating && placeNewTask ? { position: placeNewTask() } : {}),
+        ...(creating && placeNewTask ? { position: placeNewTask(draft.requires) } : {}),
         task: validation.task,
         baseVersion,
       });
@@ -132,7 +141,7 @@ export function TaskForm({
     <form
       onSubmit={submit}
       noValidate
-      className="flex flex-col gap-4"
+      className="flex flex-1 flex-col gap-4"
       aria-label={creating ? "New task" : `Task ${originalKey}`}
     >
       <fieldset>
@@ -173,6 +182,8 @@ export function TaskForm({
               {...bind("key")}
               value={draft.key}
               onChange={(event) => change("key", event.target.value)}
+              // A new task starts with its key: the form opens ready to type.
+              autoFocus={creating}
               className="font-mono"
               autoComplete="off"
               spellCheck={false}
@@ -190,6 +201,19 @@ export function TaskForm({
             />
           )}
         </Field>
+      </div>
+
+      <div className="grid grid-cols-2 gap-3">
+        {LINK_FIELDS.map(({ field, label, hint }) => (
+          <TaskLinksField
+            key={field}
+            label={label}
+            hint={hint}
+            options={otherKeys}
+            selected={draft[field]}
+            onChange={(keys) => change(field, keys)}
+          />
+        ))}
       </div>
 
       {draft.kind === "shell" && (
@@ -332,7 +356,8 @@ export function TaskForm({
 
       <details
         className="group rounded-md border border-slate-200 bg-slate-50/60 open:bg-white"
-        open={hasAdvanced(draft) || undefined}
+        open={advancedOpen}
+        onToggle={(event) => setAdvancedOpen(event.currentTarget.open)}
       >
         <summary className="cursor-pointer px-3 py-2 text-xs font-medium text-slate-700 select-none">
           Scheduling, retries and output
@@ -433,7 +458,11 @@ export function TaskForm({
         <Callout title="Not saved">{errorMessage(upsert.error)}</Callout>
       )}
 
-      <div className="flex items-center gap-2 border-t border-slate-200 pt-3">
+      {/* At the bottom of the panel, short form or long: an issue shown on blur never moves it. */}
+      <div
+        className="sticky bottom-0 -mx-4 -mb-4 mt-auto flex items-center gap-2 border-t border-slate-200 bg-white px-4 py-3"
+        data-testid="task-form-actions"
+      >
         <Button variant="primary" type="submit" busy={upsert.isPending}>
           {creating ? "Add task" : "Save"}
         </Button>

@@ -7,7 +7,6 @@ import {
   type OnBeforeDelete,
   useEdgesState,
   useNodesState,
-  useReactFlow,
 } from "@xyflow/react";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { toast } from "../../components/ui/toaster.tsx";
@@ -32,10 +31,10 @@ import { reconcileEdges, reconcileNodes, withPositions } from "../../graph/recon
 import { cycleOf, errorMessage } from "../../trpc/errors.ts";
 import { useTRPC } from "../../trpc/react.tsx";
 import type { PlanView } from "../../trpc/types.ts";
-import { FIT_VIEW_OPTIONS } from "../graph-canvas/graph-canvas.tsx";
+import { useFitToStart } from "../graph-canvas/use-fit-to-start.ts";
 import { usePlanVersion } from "./plan-version.ts";
 
-const FIT_VIEW = { ...FIT_VIEW_OPTIONS, duration: 250 } as const;
+const FIT_DURATION = { duration: 250 } as const;
 /** Keyboard nudges arrive one per key press: wait for a pause before saving the positions. */
 const SAVE_POSITIONS_AFTER_MS = 300;
 
@@ -48,10 +47,18 @@ function sameLink(a: GraphLink, b: GraphLink): boolean {
  * as they change, links created, switched and deleted optimistically (rolled back when the server refuses),
  * and the ELK layout run in a Web Worker.
  */
+/** The id of the canvas node under the pointer where a drag ended, if any. */
+function nodeUnderPointer(event: MouseEvent | TouchEvent): string | null {
+  const point = "changedTouches" in event ? event.changedTouches[0] : event;
+  if (!point) return null;
+  const element = document.elementFromPoint(point.clientX, point.clientY);
+  return element?.closest<HTMLElement>(".react-flow__node")?.dataset.id ?? null;
+}
+
 export function usePlanGraph(plan: PlanView, onDeleteTasks: (keys: string[]) => void) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const { fitView } = useReactFlow<TaskNode, LinkEdge>();
+  const fitToStart = useFitToStart();
   const [nodes, setNodes, onNodesChangeBase] = useNodesState<TaskNode>([]);
   const [edges, setEdges, onEdgesChange] = useEdgesState<LinkEdge>([]);
   const [layingOut, setLayingOut] = useState(false);
@@ -153,14 +160,14 @@ export function usePlanGraph(plan: PlanView, onDeleteTasks: (keys: string[]) => 
         setNodes((current) => withPositions(current, chosen));
         savePositions(chosen);
         // Fit once React Flow has the new positions.
-        requestAnimationFrame(() => void fitView(FIT_VIEW));
+        requestAnimationFrame(() => fitToStart(FIT_DURATION));
       } catch (error) {
         toast.error("Auto-layout failed", errorMessage(error));
       } finally {
         setLayingOut(false);
       }
     },
-    [plan.tasks, plan.links, setNodes, savePositions, fitView],
+    [plan.tasks, plan.links, setNodes, savePositions, fitToStart],
   );
 
   // First open of a plan: tasks without a stored position (an imported plan) get laid out and saved.
@@ -205,18 +212,29 @@ export function usePlanGraph(plan: PlanView, onDeleteTasks: (keys: string[]) => 
     [taskKeys, links],
   );
 
-  /** A drop that `isValidConnection` refused: say why (the cycle, the self link, the duplicate). */
+  /**
+   * The end of a link drag. Dropped on a handle that `isValidConnection` refused: say why (the cycle, the self
+   * link, the duplicate). Dropped on a node's body, away from any handle: connect to that node all the same,
+   * so that a link never needs a pixel-precise drop.
+   */
   const onConnectEnd = useCallback(
-    (_event: MouseEvent | TouchEvent, state: FinalConnectionState) => {
-      if (state.isValid !== false || !state.fromNode || !state.toNode) return;
+    (event: MouseEvent | TouchEvent, state: FinalConnectionState) => {
+      if (!state.fromNode) return;
+      const other = state.toNode?.id ?? (state.isValid === null ? nodeUnderPointer(event) : null);
+      // A drop back on the node it started from is a drag abandoned, not a link to itself.
+      if (other === null || other === state.fromNode.id || (state.isValid === true && state.toNode)) return;
       // Dragging from a node's left (target) handle draws the link the other way round.
       const fromUpstream = state.fromHandle?.type !== "target";
-      const from = fromUpstream ? state.fromNode.id : state.toNode.id;
-      const to = fromUpstream ? state.toNode.id : state.fromNode.id;
-      const check = checkNewLink(taskKeys, links, { from, to, kind: "requires" });
-      if (!check.ok) refuse(check.message);
+      const from = fromUpstream ? state.fromNode.id : other;
+      const to = fromUpstream ? other : state.fromNode.id;
+      if (state.isValid === false) {
+        const check = checkNewLink(taskKeys, links, { from, to, kind: "requires" });
+        if (!check.ok) refuse(check.message);
+        return;
+      }
+      connect(from, to);
     },
-    [taskKeys, links, refuse],
+    [taskKeys, links, refuse, connect],
   );
 
   const deleteLink = useMutation(trpc.links.delete.mutationOptions());

@@ -14,13 +14,14 @@ import { kindStyle } from "../../components/status/status-style.ts";
 import type { LinkEdge, TaskNode } from "../../graph/flow-elements.ts";
 import { LinkEdgeComponent } from "./link-edge.tsx";
 import { TaskNodeComponent } from "./task-node.tsx";
+import { MINIMAP_FROM, OpenAtStart } from "./use-fit-to-start.ts";
 
 // Module constants: React Flow warns (and re-mounts every node) when these objects change identity.
 const NODE_TYPES: NodeTypes = { task: TaskNodeComponent };
 const EDGE_TYPES: EdgeTypes = { link: LinkEdgeComponent };
-// A big plan opens at a readable zoom around its centre rather than shrunk to fit: only the nodes in view
-// are rendered then (onlyRenderVisibleElements), which is what keeps 1,000-task plans smooth.
-export const FIT_VIEW_OPTIONS = { padding: 0.15, maxZoom: 1.25, minZoom: 0.45 } as const;
+// What the Fit button does: the whole plan, however small. A plan opens at `startViewport` instead (readable
+// zoom, its start in view); only the nodes in view render then (onlyRenderVisibleElements).
+export const FIT_VIEW_OPTIONS = { padding: 0.15, maxZoom: 1.25, minZoom: 0.05 } as const;
 
 const minimapColor = (node: TaskNode) => kindStyle(node.data.kind).minimap;
 
@@ -39,8 +40,6 @@ export function GraphCanvas({
       nodeTypes={NODE_TYPES}
       edgeTypes={EDGE_TYPES}
       onlyRenderVisibleElements
-      fitView
-      fitViewOptions={FIT_VIEW_OPTIONS}
       minZoom={0.05}
       maxZoom={2}
       nodesDraggable={editable}
@@ -55,16 +54,19 @@ export function GraphCanvas({
       {...props}
     >
       <Background variant={BackgroundVariant.Dots} gap={18} size={1.2} color="#cbd5e1" />
-      <Controls showInteractive={false} position="bottom-left" />
-      <MiniMap<TaskNode>
-        pannable
-        zoomable
-        nodeColor={minimapColor}
-        nodeStrokeWidth={0}
-        maskColor="rgba(241, 245, 249, 0.7)"
-        position="bottom-right"
-        ariaLabel="Minimap of the plan graph"
-      />
+      <Controls showInteractive={false} position="bottom-left" fitViewOptions={FIT_VIEW_OPTIONS} />
+      <OpenAtStart />
+      {(props.nodes?.length ?? 0) > MINIMAP_FROM && (
+        <MiniMap<TaskNode>
+          pannable
+          zoomable
+          nodeColor={minimapColor}
+          nodeStrokeWidth={0}
+          maskColor="rgba(241, 245, 249, 0.7)"
+          position="bottom-right"
+          ariaLabel="Minimap of the plan graph"
+        />
+      )}
       {children}
     </ReactFlow>
   );

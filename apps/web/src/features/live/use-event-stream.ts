@@ -14,7 +14,7 @@ export type StreamState = "connecting" | "live" | "reconnecting" | "off";
  * nothing) and hands the events over in batches, at most once per animation frame.
  */
 export function useEventStream(
-  filter: { runId: string } | { planSlug: string } | null,
+  filter: { runId: string } | { planSlug: string } | { only: ("run" | "task_run" | "plan")[] } | null,
   onEvents: (events: EventRecord[]) => void,
   /** Called when the stream is (re)connected: what happened while it was not is not in it. */
   onConnected?: () => void,

@@ -78,7 +78,6 @@ export function CreatePlanDialog({ open, onClose }: { open: boolean; onClose: ()
           {(control) => (
             <Input
               {...control}
-              autoFocus
               value={name}
               onChange={(event) => setName(event.target.value)}
               placeholder="Nightly sales ETL"

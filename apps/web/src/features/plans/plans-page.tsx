@@ -10,9 +10,10 @@ import { EmptyState, ErrorState, Skeleton } from "../../components/ui/states.tsx
 import { RelativeTime } from "../../components/ui/time.tsx";
 import { useTRPC } from "../../trpc/react.tsx";
 import type { PlanListItem } from "../../trpc/types.ts";
+import { RunPlanControl } from "../editor/run-with-params-dialog.tsx";
+import { useLiveLists } from "../live/use-live-lists.ts";
 import { CreatePlanDialog } from "./create-plan-dialog.tsx";
 import { ImportPlanDialog } from "./import-plan-dialog.tsx";
-import { RunPlanButton } from "./run-plan-button.tsx";
 
 function PlanRow({ plan }: { plan: PlanListItem }) {
   return (
@@ -52,11 +53,13 @@ function PlanRow({ plan }: { plan: PlanListItem }) {
         )}
       </div>
       <div className="flex justify-end">
-        <RunPlanButton
+        <RunPlanControl
           planSlug={plan.slug}
           planName={plan.name}
+          params={plan.params}
           disabled={plan.taskCount === 0}
           variant="secondary"
+          label={`Run ${plan.name}`}
         />
       </div>
     </li>
@@ -82,6 +85,7 @@ function PlansSkeleton() {
 }
 
 export function PlansPage() {
+  useLiveLists();
   const trpc = useTRPC();
   const plans = useQuery(trpc.plans.list.queryOptions());
   const [dialog, setDialog] = useState<"create" | "import" | null>(null);

@@ -30,16 +30,15 @@ import { shortRunId } from "../../runs/run-id.ts";
 import { errorCodeOf, errorMessage } from "../../trpc/errors.ts";
 import { useTRPC } from "../../trpc/react.tsx";
 import type { RunDetail } from "../../trpc/types.ts";
-import { FIT_VIEW_OPTIONS, GraphCanvas } from "../graph-canvas/graph-canvas.tsx";
+import { GraphCanvas } from "../graph-canvas/graph-canvas.tsx";
 import { TaskStatusProvider } from "../graph-canvas/task-status-context.tsx";
+import { useFitToStart } from "../graph-canvas/use-fit-to-start.ts";
 import type { StreamState } from "../live/use-event-stream.ts";
 import { RunPlanButton } from "../plans/run-plan-button.tsx";
 import { RunProgressHeader } from "./run-progress-header.tsx";
 import { RunTimeline } from "./run-timeline.tsx";
 import { TaskRunDetails } from "./task-run-details.tsx";
 import { useLiveRun } from "./use-live-run.ts";
-
-const FIT_VIEW = FIT_VIEW_OPTIONS;
 
 function StreamBadge({ state, finished }: { state: StreamState; finished: boolean }) {
   if (finished) return null;
@@ -65,7 +64,7 @@ function StreamBadge({ state, finished }: { state: StreamState; finished: boolea
 /** The frozen graph of the run on the canvas, placed like the plan (or laid out when it has no positions). */
 function useRunGraph(run: RunDetail) {
   const trpc = useTRPC();
-  const { fitView } = useReactFlow<TaskNode, LinkEdge>();
+  const fitToStart = useFitToStart();
   const plan = useQuery({ ...trpc.plans.get.queryOptions({ slug: run.planSlug }), retry: false });
   const [nodes, setNodes, onNodesChange] = useNodesState<TaskNode>([]);
   const [edges, setEdges, onEdgesChange] = useEdgesState<LinkEdge>([]);
@@ -83,7 +82,7 @@ function useRunGraph(run: RunDetail) {
     const complete = graphTasks.every((task) => stored[task.key] !== undefined);
     if (complete) {
       setNodes(toTaskNodes(graphTasks, stored));
-      requestAnimationFrame(() => void fitView(FIT_VIEW));
+      requestAnimationFrame(() => fitToStart());
       return;
     }
     // The run's frozen graph differs from the plan's layout (or the plan has none): lay it out, unsaved.
@@ -92,7 +91,7 @@ function useRunGraph(run: RunDetail) {
       .then((positions) => {
         if (cancelled) return;
         setNodes(toTaskNodes(graphTasks, { ...positions, ...stored }));
-        requestAnimationFrame(() => void fitView(FIT_VIEW));
+        requestAnimationFrame(() => fitToStart());
       })
       .catch((error: unknown) => {
         if (!cancelled) {
@@ -106,7 +105,7 @@ function useRunGraph(run: RunDetail) {
     return () => {
       cancelled = true;
     };
-  }, [planSettled, plan.data, tasks, links, setNodes, setEdges, fitView]);
+  }, [planSettled, plan.data, tasks, links, setNodes, setEdges, fitToStart]);
 
   return { nodes, edges, setNodes, onNodesChange, onEdgesChange, layingOut, planName: plan.data?.name };
 }
@@ -140,7 +139,7 @@ function CancelRunButton({ runId }: { runId: string }) {
               variant="danger"
               busy={cancel.isPending}
               onClick={() => cancel.mutate({ runId })}
-              autoFocus
+              data-autofocus
             >
               Cancel run
             </Button>
@@ -225,14 +224,16 @@ function RunMonitor({
   stream,
   refetchRun,
   needDetails,
+  initialTask,
 }: {
   run: RunDetail;
   stream: StreamState;
   refetchRun: () => void;
   needDetails: (taskKey: string) => void;
+  initialTask: string | null;
 }) {
   const [statusStore] = useState(() => createTaskStatusStore());
-  const [selectedKey, setSelectedKey] = useState<string | null>(null);
+  const [selectedKey, setSelectedKey] = useState<string | null>(initialTask);
   const graph = useRunGraph(run);
   const { setNodes } = graph;
   const { setCenter } = useReactFlow<TaskNode, LinkEdge>();
@@ -352,13 +353,7 @@ function RunMonitor({
             className="flex w-[420px] shrink-0 flex-col overflow-y-auto border-l border-slate-200 bg-white p-4"
           >
             {selected ? (
-              <TaskRunDetails
-                key={selected.key}
-                runId={run.id}
-                task={selected}
-                canRetry
-                onRetried={refetchRun}
-              />
+              <TaskRunDetails key={selected.key} run={run} task={selected} canRetry onRetried={refetchRun} />
             ) : (
               <RunSummaryPanel run={run} onOpen={open} />
             )}
@@ -369,7 +364,7 @@ function RunMonitor({
   );
 }
 
-function LiveRunMonitor({ runId }: { runId: string }) {
+function LiveRunMonitor({ runId, initialTask }: { runId: string; initialTask: string | null }) {
   const { run, live, stream, refetchRun, needDetails } = useLiveRun(runId);
   if (run.isPending) return <PageSkeleton label="Loading the run…" header={["h-4 w-56", "h-3 w-44"]} />;
   if (run.isError || live === undefined) {
@@ -390,13 +385,28 @@ function LiveRunMonitor({ runId }: { runId: string }) {
     }
     return <ErrorState title="Could not load the run" error={run.error} onRetry={() => void run.refetch()} />;
   }
-  return <RunMonitor run={live} stream={stream} refetchRun={refetchRun} needDetails={needDetails} />;
+  return (
+    <RunMonitor
+      run={live}
+      stream={stream}
+      refetchRun={refetchRun}
+      needDetails={needDetails}
+      initialTask={initialTask}
+    />
+  );
 }
 
-export function RunMonitorPage({ runId }: { runId: string }) {
+/** `initialTask` (`?task=` in the URL, from the history grid): the task whose details open first. */
+export function RunMonitorPage({
+  runId,
+  initialTask = null,
+}: {
+  runId: string;
+  initialTask?: string | null;
+}) {
   return (
     <ReactFlowProvider>
-      <LiveRunMonitor runId={runId} />
+      <LiveRunMonitor runId={runId} initialTask={initialTask} />
     </ReactFlowProvider>
   );
 }

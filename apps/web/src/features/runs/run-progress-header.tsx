@@ -3,7 +3,13 @@
 import type { TaskRunStatus } from "@taskloom/core";
 import { statusStyle } from "../../components/status/status-style.ts";
 import { useNow } from "../../components/ui/time.tsx";
-import { elapsedMs, formatElapsed, isFinishedRunStatus, runProgress } from "../../graph/run-progress.ts";
+import {
+  elapsedMs,
+  formatElapsed,
+  isFinishedRunStatus,
+  progressSummary,
+  runProgress,
+} from "../../graph/run-progress.ts";
 import type { RunDetail } from "../../trpc/types.ts";
 
 /** Bar segments, in the order they fill the bar. */
@@ -17,7 +23,7 @@ const SEGMENTS: readonly TaskRunStatus[] = [
   "retrying",
 ];
 
-/** Done/total, elapsed time (ticking while the run goes on) and a bar of task outcomes. */
+/** What the tasks came to by status, elapsed time (ticking while the run goes on) and a bar of task outcomes. */
 export function RunProgressHeader({
   run,
 }: {
@@ -27,7 +33,6 @@ export function RunProgressHeader({
   const now = useNow(250, active);
   const progress = runProgress(run.tasks.map((task) => task.status));
   const elapsed = formatElapsed(elapsedMs(run, now));
-  const failed = progress.counts.failed ?? 0;
   return (
     <div
       data-testid="run-progress"
@@ -35,9 +40,7 @@ export function RunProgressHeader({
       data-total={progress.total}
       className="flex items-center gap-3 text-xs text-slate-600"
     >
-      <span className="font-medium text-slate-900 tabular-nums">
-        {progress.done}/{progress.total} done
-      </span>
+      <span className="font-medium text-slate-900 tabular-nums">{progressSummary(progress)}</span>
       <div
         role="progressbar"
         aria-label="Tasks finished"
@@ -62,7 +65,6 @@ export function RunProgressHeader({
       <span className="tabular-nums" title="Elapsed">
         {elapsed}
       </span>
-      {failed > 0 && <span className="font-medium text-rose-700">{failed} failed</span>}
     </div>
   );
 }

@@ -14,6 +14,7 @@ import { EmptyState, ErrorState, Skeleton } from "../../components/ui/states.tsx
 import { RelativeTime, useNow } from "../../components/ui/time.tsx";
 import { elapsedMs, formatElapsed, isFinishedRunStatus } from "../../graph/run-progress.ts";
 import {
+  emptyResultHint,
   NO_FILTERS,
   parseRunFilters,
   type RunFilters,
@@ -26,6 +27,7 @@ import {
 import { shortRunId } from "../../runs/run-id.ts";
 import { useTRPC } from "../../trpc/react.tsx";
 import type { RunSummary } from "../../trpc/types.ts";
+import { useLiveLists } from "../live/use-live-lists.ts";
 
 const RANGE_LABELS: Record<TimeRange, string> = {
   any: "Any time",
@@ -81,6 +83,7 @@ function RunRow({ run, now, planName }: { run: RunSummary; now: number; planName
 }
 
 export function RunsPage() {
+  useLiveLists();
   const trpc = useTRPC();
   const router = useRouter();
   const pathname = usePathname();
@@ -293,7 +296,7 @@ export function RunsPage() {
               title={filtered ? "No run matches these filters" : "No runs yet"}
             >
               {filtered ? (
-                "Try a wider time range or another status."
+                emptyResultHint(filters)
               ) : (
                 <>
                   Start one from the{" "}

@@ -1,18 +1,16 @@
 "use client";
 
-import { useMutation } from "@tanstack/react-query";
+import { useState } from "react";
 import { KindChip } from "../../components/status/kind-icon.tsx";
 import { StatusPill } from "../../components/status/status-pill.tsx";
-import { Button } from "../../components/ui/button.tsx";
-import { RetryIcon } from "../../components/ui/icons.tsx";
 import { Callout } from "../../components/ui/states.tsx";
 import { formatAbsolute, useNow } from "../../components/ui/time.tsx";
-import { toast } from "../../components/ui/toaster.tsx";
 import { formatElapsed, isFinishedTaskStatus } from "../../graph/run-progress.ts";
-import { errorMessage } from "../../trpc/errors.ts";
-import { useTRPC } from "../../trpc/react.tsx";
-import type { RunTask } from "../../trpc/types.ts";
+import { attemptDefinition, definitionSummary } from "../../runs/task-definition.ts";
+import type { RunDetail, RunTask } from "../../trpc/types.ts";
+import { LogSearchBar, LogSearchResults } from "./log-search.tsx";
 import { LogTailView } from "./log-tail.tsx";
+import { RetryControl } from "./retry-control.tsx";
 
 function duration(startedAt: number | null, finishedAt: number | null, now: number): string {
   if (startedAt === null) return "—";
@@ -35,31 +33,32 @@ function OutputView({ task }: { task: RunTask }) {
   );
 }
 
-/** One task of a run: its attempts, exit code, output, and its live log. */
+/** The duration of the last attempt, with the total over every attempt when there were several. */
+function taskDuration(task: RunTask, now: number): string {
+  const last = task.attemptHistory[task.attemptHistory.length - 1];
+  if (!last || task.attemptHistory.length < 2) return duration(task.startedAt, task.finishedAt, now);
+  const total = task.attemptHistory.reduce((sum, a) => sum + ((a.finishedAt ?? now) - a.startedAt), 0);
+  return `${duration(last.startedAt, last.finishedAt, now)} (total ${formatElapsed(total)})`;
+}
+
+/** One task of a run: its attempts and the definition each ran, exit code, output, and its live log. */
 export function TaskRunDetails({
-  runId,
+  run,
   task,
   canRetry,
   onRetried,
 }: {
-  runId: string;
+  run: RunDetail;
   task: RunTask;
   canRetry: boolean;
   onRetried: () => void;
 }) {
-  const trpc = useTRPC();
+  const runId = run.id;
   const active = !isFinishedTaskStatus(task.status);
   const now = useNow(500, active);
-  const retry = useMutation(
-    trpc.runs.retryTask.mutationOptions({
-      onSuccess: () => {
-        toast.success(`Retrying ${task.key}`, "Its blocked dependents will run after it.");
-        onRetried();
-      },
-      onError: (error) => toast.error(`Could not retry ${task.key}`, errorMessage(error)),
-    }),
-  );
   const attempts = [...task.attemptHistory].reverse();
+  const reason = task.reason?.replace(/_/g, " ") ?? null;
+  const [logQuery, setLogQuery] = useState("");
 
   return (
     <section
@@ -75,7 +74,7 @@ export function TaskRunDetails({
           </h2>
           <p className="text-xs text-slate-500">
             {task.attempts} attempt{task.attempts === 1 ? "" : "s"} ·{" "}
-            {duration(task.startedAt, task.finishedAt, now)}
+            <span data-testid="task-duration">{taskDuration(task, now)}</span>
             {task.exitCode !== null && <> · exit code {task.exitCode}</>}
           </p>
         </div>
@@ -83,24 +82,27 @@ export function TaskRunDetails({
       </header>
 
       {task.status === "failed" && canRetry && (
-        <Button
-          variant="primary"
-          size="sm"
-          icon={<RetryIcon size={12} />}
-          busy={retry.isPending}
-          className="self-start"
-          onClick={() => retry.mutate({ runId, taskKey: task.key })}
-        >
-          Retry {task.key}
-        </Button>
+        <RetryControl
+          runId={runId}
+          taskKey={task.key}
+          frozenVersion={run.planVersion}
+          onRetried={onRetried}
+        />
       )}
-      {task.error && (
-        <Callout title={task.reason ? `Failed: ${task.reason.replace(/_/g, " ")}` : "Failed"}>
-          <span className="font-mono text-xs break-words">{task.error}</span>
+      {task.status === "failed" && (task.error || reason) && (
+        <Callout title={reason ? `Failed: ${reason}` : "Failed"}>
+          {/* The exit code is in the header: an error that only repeats it says nothing more. */}
+          {task.error && task.error !== `exit code ${task.exitCode}` && (
+            <span className="font-mono text-xs break-words">{task.error}</span>
+          )}
         </Callout>
       )}
-      {!task.error && task.reason && task.status !== "succeeded" && (
-        <p className="text-xs text-slate-600">Reason: {task.reason.replace(/_/g, " ")}</p>
+      {task.status !== "failed" && task.status !== "succeeded" && (task.error || reason) && (
+        <p className="text-xs text-slate-600" data-testid="task-reason">
+          {task.status === "blocked" ? "Blocked" : task.status === "cancelled" ? "Cancelled" : "Reason"}
+          {reason && reason !== task.status && <>: {reason}</>}
+          {task.error && <> — {task.error}</>}
+        </p>
       )}
 
       {attempts.length > 0 && (
@@ -114,24 +116,44 @@ export function TaskRunDetails({
                 <th className="py-1 font-medium">Started</th>
                 <th className="py-1 font-medium">Took</th>
                 <th className="py-1 font-medium">Exit</th>
+                <th className="py-1 font-medium">Ran</th>
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-100">
-              {attempts.map((attempt) => (
-                <tr key={attempt.attempt} title={attempt.error ?? undefined}>
-                  <td className="py-1.5 tabular-nums">{attempt.attempt}</td>
-                  <td className="py-1.5">
-                    <StatusPill status={attempt.status} size="sm" />
-                  </td>
-                  <td className="py-1.5 text-slate-600">
-                    {new Date(attempt.startedAt).toLocaleTimeString()}
-                  </td>
-                  <td className="py-1.5 tabular-nums">
-                    {duration(attempt.startedAt, attempt.finishedAt, now)}
-                  </td>
-                  <td className="py-1.5 tabular-nums">{attempt.exitCode ?? "—"}</td>
-                </tr>
-              ))}
+              {attempts.map((attempt) => {
+                const definition = attemptDefinition(run, task, attempt);
+                const summary = definition ? definitionSummary(definition) : null;
+                return (
+                  <tr
+                    key={attempt.attempt}
+                    title={attempt.error ?? undefined}
+                    data-testid={`attempt-${attempt.attempt}`}
+                  >
+                    <td className="py-1.5 tabular-nums">{attempt.attempt}</td>
+                    <td className="py-1.5">
+                      <StatusPill status={attempt.status} size="sm" />
+                    </td>
+                    <td className="py-1.5 text-slate-600">
+                      {new Date(attempt.startedAt).toLocaleTimeString()}
+                    </td>
+                    <td className="py-1.5 tabular-nums">
+                      {duration(attempt.startedAt, attempt.finishedAt, now)}
+                    </td>
+                    <td className="py-1.5 tabular-nums">{attempt.exitCode ?? "—"}</td>
+                    <td className="max-w-40 py-1.5" data-testid="attempt-definition">
+                      <span className="text-slate-500">v{attempt.definitionVersion}</span>{" "}
+                      {summary && (
+                        <code
+                          className="font-mono break-all text-slate-700"
+                          title={`${summary.label}: ${summary.text}`}
+                        >
+                          {summary.text}
+                        </code>
+                      )}
+                    </td>
+                  </tr>
+                );
+              })}
             </tbody>
           </table>
         </div>
@@ -147,7 +169,12 @@ export function TaskRunDetails({
           Log
           {active && <span className="font-normal tracking-normal text-blue-700 normal-case">following</span>}
         </h3>
-        <LogTailView runId={runId} taskKey={task.key} following={active} />
+        <LogSearchBar runId={runId} taskKey={task.key} query={logQuery} onQuery={setLogQuery} />
+        {logQuery.trim() === "" ? (
+          <LogTailView runId={runId} taskKey={task.key} following={active} />
+        ) : (
+          <LogSearchResults runId={runId} taskKey={task.key} query={logQuery.trim()} />
+        )}
       </div>
       {task.startedAt !== null && (
         <p className="text-[11px] text-slate-400">

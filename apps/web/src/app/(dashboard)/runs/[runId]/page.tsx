@@ -4,6 +4,7 @@ import { shortRunId } from "../../../../runs/run-id.ts";
 
 interface Props {
   params: Promise<{ runId: string }>;
+  searchParams: Promise<{ task?: string | string[] }>;
 }
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
@@ -11,7 +12,8 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
   return { title: `Run ${shortRunId(runId)}` };
 }
 
-export default async function Page({ params }: Props) {
+export default async function Page({ params, searchParams }: Props) {
   const { runId } = await params;
-  return <RunMonitorPage runId={runId} />;
+  const { task } = await searchParams;
+  return <RunMonitorPage runId={runId} initialTask={typeof task === "string" ? task : null} />;
 }
