@@ -1,5 +1,5 @@
 import fs from "node:fs";
-import { authTokenFromFile, authTokenSchema } from "@taskloom/core";
+import { authTokenSchema, parseEnvironment, resolveAuthToken } from "@taskloom/core";
 import { z } from "zod";
 
 /**
@@ -44,32 +44,12 @@ export type CliEnv = z.infer<typeof schema> & {
 };
 
 export function readEnv(source: NodeJS.ProcessEnv = process.env): CliEnv {
-  const parsed = schema.safeParse(source);
-  if (!parsed.success) {
-    const problems = parsed.error.issues
-      .map((issue) => `${issue.path.join(".")}: ${issue.message}`)
-      .join("; ");
-    throw new Error(`invalid environment: ${problems}`);
-  }
-  const env = parsed.data;
-  const file = env.TASKLOOM_AUTH_TOKEN_FILE;
-  if (file === undefined)
-    return { ...env, ...(env.TASKLOOM_AUTH_TOKEN ? { authToken: env.TASKLOOM_AUTH_TOKEN } : {}) };
-  if (env.TASKLOOM_AUTH_TOKEN !== undefined) {
-    throw new Error("invalid environment: set TASKLOOM_AUTH_TOKEN or TASKLOOM_AUTH_TOKEN_FILE, not both");
-  }
-  let text: string;
-  try {
-    text = fs.readFileSync(file, "utf8");
-  } catch (error) {
-    throw new Error(
-      `invalid environment: TASKLOOM_AUTH_TOKEN_FILE: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
-    );
-  }
-  const read = authTokenFromFile(text);
-  if ("problem" in read)
-    throw new Error(`invalid environment: TASKLOOM_AUTH_TOKEN_FILE ${file}: ${read.problem}`);
-  return { ...env, authToken: read.token };
+  const env = parseEnvironment(schema, source);
+  const authToken = resolveAuthToken(
+    { token: env.TASKLOOM_AUTH_TOKEN, file: env.TASKLOOM_AUTH_TOKEN_FILE },
+    (file) => fs.readFileSync(file, "utf8"),
+  );
+  return { ...env, ...(authToken ? { authToken } : {}) };
 }
 
 /** Variables that configure Taskloom itself; task processes do not inherit them (they may hold secrets). */

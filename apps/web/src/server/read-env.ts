@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { authTokenFromFile, authTokenSchema } from "@taskloom/core";
+import { authTokenSchema, parseEnvironment, resolveAuthToken } from "@taskloom/core";
 import { z } from "zod";
 
 /**
@@ -45,42 +45,23 @@ export interface WebEnv {
   entrySecret: string | undefined;
 }
 
-function readTokenFile(file: string): string {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, "utf8");
-  } catch (error) {
-    const reason = error instanceof Error && "code" in error ? String(error.code) : String(error);
-    throw new Error(`invalid environment: TASKLOOM_AUTH_TOKEN_FILE: cannot read ${file} (${reason})`);
-  }
-  const read = authTokenFromFile(text);
-  if ("problem" in read) throw new Error(`invalid environment: TASKLOOM_AUTH_TOKEN_FILE: ${read.problem}`);
-  return read.token;
-}
-
 /** Parses `source` (the process environment); throws one line naming every problem. */
 export function readWebEnv(source: Readonly<Record<string, string | undefined>>, cwd: string): WebEnv {
-  const parsed = schema.safeParse(source);
-  if (!parsed.success) {
-    const problems = parsed.error.issues
-      .map((issue) => `${issue.path.join(".")}: ${issue.message}`)
-      .join("; ");
-    throw new Error(`invalid environment: ${problems}`);
-  }
-  const env = parsed.data;
-  if (env.TASKLOOM_AUTH_TOKEN !== undefined && env.TASKLOOM_AUTH_TOKEN_FILE !== undefined) {
-    throw new Error("invalid environment: set TASKLOOM_AUTH_TOKEN or TASKLOOM_AUTH_TOKEN_FILE, not both");
-  }
+  const env = parseEnvironment(schema, source);
+  const tokenFile = env.TASKLOOM_AUTH_TOKEN_FILE;
   return {
     databaseUrl: env.TASKLOOM_DATABASE_URL,
     // Not a bundled file path: tell the tracer not to include the whole project for it.
     home: path.resolve(/* turbopackIgnore: true */ env.TASKLOOM_HOME ?? cwd),
     host: env.TASKLOOM_HOST,
     port: env.TASKLOOM_PORT,
-    authToken:
-      env.TASKLOOM_AUTH_TOKEN_FILE === undefined
-        ? env.TASKLOOM_AUTH_TOKEN
-        : readTokenFile(path.resolve(/* turbopackIgnore: true */ cwd, env.TASKLOOM_AUTH_TOKEN_FILE)),
+    authToken: resolveAuthToken(
+      {
+        token: env.TASKLOOM_AUTH_TOKEN,
+        file: tokenFile === undefined ? undefined : path.resolve(/* turbopackIgnore: true */ cwd, tokenFile),
+      },
+      (file) => fs.readFileSync(file, "utf8"),
+    ),
     trustProxy: env.TASKLOOM_TRUST_PROXY === "1" || env.TASKLOOM_TRUST_PROXY === "true",
     entrySecret: env.TASKLOOM_ENTRY_SECRET,
   };

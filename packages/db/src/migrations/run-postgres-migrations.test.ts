@@ -6,30 +6,10 @@ import pg from "pg";
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { postgresSettingsFromUrl } from "../postgres/connection-config.ts";
 import { createEmptyTestDatabase, postgresDescribe, type TestDatabase } from "../postgres/test-database.ts";
+import { EXPECTED_TABLES } from "./expected-tables.ts";
 import { MigrationError, postgresMigrationsDir, runPostgresMigrations } from "./index.ts";
 
 const describePostgres = await postgresDescribe();
-
-const EXPECTED_TABLES = [
-  "context_approvals",
-  "context_cache",
-  "context_overrides",
-  "context_snapshots",
-  "documents",
-  "events",
-  "log_chunks",
-  "notes",
-  "plans",
-  "queues",
-  "runs",
-  "schedules",
-  "task_attempts",
-  "task_links",
-  "task_run_dependencies",
-  "task_runs",
-  "tasks",
-  "workers",
-];
 
 let database: TestDatabase;
 let pools: pg.Pool[];

@@ -7,28 +7,8 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { EXPECTED_TABLES } from "./expected-tables.ts";
 import { MigrationError, runSqliteMigrations, sqliteMigrationsDir } from "./index.ts";
-
-const EXPECTED_TABLES = [
-  "context_approvals",
-  "context_cache",
-  "context_overrides",
-  "context_snapshots",
-  "documents",
-  "events",
-  "log_chunks",
-  "notes",
-  "plans",
-  "queues",
-  "runs",
-  "schedules",
-  "task_attempts",
-  "task_links",
-  "task_run_dependencies",
-  "task_runs",
-  "tasks",
-  "workers",
-];
 
 let tempDir: string;
 beforeEach(async () => {

@@ -1,0 +1,21 @@
+/** The tables every provider's committed migrations create (the migration tests compare with it). */
+export const EXPECTED_TABLES = [
+  "context_approvals",
+  "context_cache",
+  "context_overrides",
+  "context_snapshots",
+  "documents",
+  "events",
+  "log_chunks",
+  "notes",
+  "plans",
+  "queues",
+  "runs",
+  "schedules",
+  "task_attempts",
+  "task_links",
+  "task_run_dependencies",
+  "task_runs",
+  "tasks",
+  "workers",
+];
