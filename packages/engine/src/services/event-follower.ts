@@ -41,7 +41,7 @@ export interface EventSubscription {
 /** Events read per page, for the live feed and for a subscriber's backlog. */
 const PAGE = 1000;
 /** Most events in one streamed batch (one SSE message). */
-const MAX_BATCH = 500;
+const MAX_BATCH = 200;
 /** A stream whose consumer falls this far behind is ended; the client resumes from its last id. */
 const MAX_BUFFERED = 20_000;
 /** Runs whose plan is remembered for plan filters; the cache is cleared when it grows past this. */
@@ -121,6 +121,10 @@ export class EventFollower {
     try {
       while (!signal?.aborted) {
         if (buffer.length > 0) {
+          // One macrotask per batch: a page reaches every tab at once, and each tab's serialization would
+          // otherwise run back to back as microtasks, holding off every other request (a health probe waited
+          // 2 s behind 100 tabs). Between batches the server answers what is waiting.
+          await new Promise<void>((resolve) => setImmediate(resolve));
           const batch = buffer.length <= MAX_BATCH ? buffer : buffer.slice(0, MAX_BATCH);
           buffer = buffer.length <= MAX_BATCH ? [] : buffer.slice(MAX_BATCH);
           yield batch;
