@@ -9,6 +9,7 @@ import { PrismaScheduleStore } from "../schedules/prisma-schedule-store.ts";
 import { postgresSettingsFromUrl } from "./connection-config.ts";
 import type { LeaseClock } from "./lease-clock.ts";
 import { PostgresStore } from "./postgres-store.ts";
+import { databaseIdentity, watchDatabase } from "./watch-database.ts";
 
 /** The PostgreSQL database, with its concrete store: for tests that reach the pool. */
 export interface PostgresTaskloomDatabase extends TaskloomDatabase {
@@ -23,6 +24,8 @@ export interface OpenPostgresOptions {
   poolSize?: number;
   /** Migrations to apply (tests). Default `prisma/postgres/migrations`. */
   migrationsDir?: string;
+  /** How often `watchForLoss` checks that the database is still the one opened, in ms. Default 5000. */
+  watchIntervalMs?: number;
   /** Which clock judges leases (see `lease-clock.ts`). Default `database`. */
   leaseClock?: LeaseClock;
 }
@@ -45,6 +48,7 @@ export async function openPostgresDatabase(options: OpenPostgresOptions): Promis
     await pool.end();
     throw error;
   }
+  const identity = await databaseIdentity(pool);
   const store = new PostgresStore(pool, { leaseClock: options.leaseClock, listen: settings.config });
   let prisma: TaskloomPrisma | null = null;
   const connect = () => {
@@ -59,10 +63,12 @@ export async function openPostgresDatabase(options: OpenPostgresOptions): Promis
     context: new PrismaContextStore(connect),
     schedules: new PrismaScheduleStore(connect),
     appliedMigrations: applied,
-    // Nothing to watch: a PostgreSQL database cannot be deleted from under the process the way a SQLite file
-    // can. A lost connection is the pool's business: the operation that met it fails (and is retried by the
-    // worker), and the next one opens a new connection.
-    watchForLoss: () => () => {},
+    // A dropped (or dropped and re-created) database is a loss; a lost connection is the pool's business: the
+    // operation that met it fails (and is retried by the worker), and the next one opens a new connection.
+    watchForLoss: (onLost) =>
+      watchDatabase(pool, identity, settings.config.database ?? settings.location, onLost, {
+        ...(options.watchIntervalMs ? { intervalMs: options.watchIntervalMs } : {}),
+      }),
     async close() {
       if (prisma) await prisma.$disconnect();
       await store.close();
