@@ -1,4 +1,9 @@
-import { assertTaskRunTransition, type FailureReason, type TaskRunStatus } from "@taskloom/core";
+import {
+  assertTaskRunTransition,
+  type CreateRunInput,
+  type FailureReason,
+  type TaskRunStatus,
+} from "@taskloom/core";
 import type { EventInput } from "./sqlite/event-writer.ts";
 
 /**
@@ -101,3 +106,25 @@ export const upstreamFailedError = (upstreamKey: string): string => `upstream ta
 /** The error recorded on an attempt whose lease was lost and on its requeue event. */
 export const lostLeaseError = (workerId: string | null): string =>
   `lost its lease: worker ${workerId} died or stopped responding`;
+
+/** The `run.created` event, as both stores write it when a run is created. */
+export function runCreatedEvent(
+  runId: string,
+  plan: { slug: string; version: number },
+  input: Pick<CreateRunInput, "trigger" | "params" | "now">,
+  taskCount: number,
+): EventInput {
+  return {
+    type: "run.created",
+    runId,
+    to: "queued",
+    data: {
+      plan: plan.slug,
+      planVersion: plan.version,
+      trigger: input.trigger,
+      params: input.params,
+      tasks: taskCount,
+    },
+    at: input.now,
+  };
+}

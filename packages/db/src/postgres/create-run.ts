@@ -7,6 +7,7 @@ import {
   type PlanDefinition,
 } from "@taskloom/core";
 import type { NewId } from "../new-id.ts";
+import { runCreatedEvent } from "../task-run-move.ts";
 import { writeEvents } from "./event-writer.ts";
 import { finalizeRunIfDone } from "./task-run-transitions.ts";
 import { at, type Queryable } from "./transaction.ts";
@@ -85,21 +86,7 @@ export async function createRun(client: Queryable, newId: NewId, input: CreateRu
       [runId, edges.map((edge) => edge.from), edges.map((edge) => edge.to)],
     );
   }
-  await writeEvents(client, [
-    {
-      type: "run.created",
-      runId,
-      to: "queued",
-      data: {
-        plan: plan.slug,
-        planVersion: plan.version,
-        trigger: input.trigger,
-        params: input.params,
-        tasks: tasks.length,
-      },
-      at: input.now,
-    },
-  ]);
+  await writeEvents(client, [runCreatedEvent(runId, plan, input, tasks.length)]);
   if (tasks.length === 0) await finalizeRunIfDone(client, runId, input.now);
   return { runId, planSlug: plan.slug, planVersion: plan.version, taskCount: tasks.length };
 }

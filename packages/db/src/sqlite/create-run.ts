@@ -7,6 +7,7 @@ import {
   type PlanDefinition,
   type TaskDefinition,
 } from "@taskloom/core";
+import { runCreatedEvent } from "../task-run-move.ts";
 import { prepareEventWriter } from "./event-writer.ts";
 import type { NewId } from "./import-plan.ts";
 import type { SqliteDatabase } from "./open-sqlite-database.ts";
@@ -98,19 +99,7 @@ export function prepareCreateRun(
       setParams.run(paramsOf(JSON.parse(task.params) as Record<string, ParamValue>), runId, task.key);
     }
     copyDependencies.run({ runId, planId: plan.id });
-    writeEvent({
-      type: "run.created",
-      runId,
-      to: "queued",
-      data: {
-        plan: plan.slug,
-        planVersion: plan.version,
-        trigger: input.trigger,
-        params: input.params,
-        tasks: taskCount,
-      },
-      at: input.now,
-    });
+    writeEvent(runCreatedEvent(runId, plan, input, taskCount));
     if (taskCount === 0) transitions.finalizeRunIfDone(runId, input.now);
     return { runId, planSlug: plan.slug, planVersion: plan.version, taskCount };
   });
