@@ -123,6 +123,23 @@ export class ConflictError extends TaskloomError {
   }
 }
 
+/**
+ * A write based on a plan version the plan has since left: someone else's change (an edit in another tab, a
+ * CLI import) would be overwritten.
+ */
+export class StalePlanVersionError extends ConflictError {
+  readonly baseVersion: number;
+  readonly currentVersion: number;
+  constructor(baseVersion: number, currentVersion: number) {
+    super(
+      `the plan changed since you opened it: v${baseVersion} → v${currentVersion}; reload to see the change`,
+    );
+    this.name = "StalePlanVersionError";
+    this.baseVersion = baseVersion;
+    this.currentVersion = currentVersion;
+  }
+}
+
 export class BadInputError extends TaskloomError {
   constructor(message: string) {
     super("BAD_INPUT", message);

@@ -32,6 +32,12 @@ export interface ImportPlanOptions {
   now: number;
   reason?: "import" | "edit";
   positions?: Record<string, { x: number; y: number }>;
+  /**
+   * Refuse the import with `StalePlanVersionError` unless the stored plan is at this version (0: no plan yet).
+   * Checked inside the write transaction, so a read-modify-write (an editor change) cannot overwrite a version
+   * another process saved between its read and its write. Default: unset, no check.
+   */
+  expectedVersion?: number;
 }
 
 export interface CreateRunInput {

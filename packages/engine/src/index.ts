@@ -1,3 +1,5 @@
+// The edit conflict the editor's callers catch; it is thrown by the stores too, so it lives in core.
+export { StalePlanVersionError } from "@taskloom/core";
 export {
   type BuiltContext,
   ContextService,
@@ -12,7 +14,6 @@ export {
   type EditResult,
   PlanEditor,
   type PlanView,
-  StalePlanVersionError,
 } from "./services/plan-editor.ts";
 export {
   paramTexts,

@@ -4,6 +4,7 @@ import {
   type ImportPlanOptions,
   type ImportPlanResult,
   type PlanDefinition,
+  StalePlanVersionError,
 } from "@taskloom/core";
 import { type NewId, taskIdsOf } from "../new-id.ts";
 import { writeEvents } from "./event-writer.ts";
@@ -38,6 +39,11 @@ export async function importPlan(
     [definition.slug],
   );
   const existing = rows[0];
+  // Under the slug lock, so no other import can move the version between this check and the write.
+  const storedVersion = existing?.version ?? 0;
+  if (opts.expectedVersion !== undefined && opts.expectedVersion !== storedVersion) {
+    throw new StalePlanVersionError(opts.expectedVersion, storedVersion);
+  }
   if (existing && existing.definition_hash === hash) {
     return { planId: existing.id, slug: definition.slug, version: existing.version, changed: false };
   }

@@ -4,6 +4,7 @@ import {
   type ImportPlanOptions,
   type ImportPlanResult,
   type PlanDefinition,
+  StalePlanVersionError,
 } from "@taskloom/core";
 import { type NewId, taskIdsOf } from "../new-id.ts";
 import { prepareBatchedInsert } from "./batched-insert.ts";
@@ -60,6 +61,7 @@ export function prepareImportPlan(
       now: number,
       reason: "import" | "edit",
       positions: Record<string, { x: number; y: number }>,
+      expectedVersion: number | undefined,
     ): ImportPlanResult => {
       const definitionJson = canonicalJson(definition);
       const hash = createHash("sha256")
@@ -67,6 +69,10 @@ export function prepareImportPlan(
         .update(`\0${baseDir ?? ""}`)
         .digest("hex");
       const existing = findPlan.get(definition.slug);
+      const storedVersion = existing?.version ?? 0;
+      if (expectedVersion !== undefined && expectedVersion !== storedVersion) {
+        throw new StalePlanVersionError(expectedVersion, storedVersion);
+      }
       if (existing && existing.definition_hash === hash) {
         return { planId: existing.id, slug: definition.slug, version: existing.version, changed: false };
       }
@@ -122,5 +128,12 @@ export function prepareImportPlan(
   );
 
   return (definition, opts) =>
-    importPlan.immediate(definition, opts.baseDir, opts.now, opts.reason ?? "import", opts.positions ?? {});
+    importPlan.immediate(
+      definition,
+      opts.baseDir,
+      opts.now,
+      opts.reason ?? "import",
+      opts.positions ?? {},
+      opts.expectedVersion,
+    );
 }

@@ -9,6 +9,7 @@ import {
   type QueueStore,
   type RunStore,
   type SchedulerStore,
+  StalePlanVersionError,
   type TaskRunStatus,
 } from "@taskloom/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -468,6 +469,31 @@ export function describeStoreContract(name: string, open: () => Promise<StoreUnd
         expect(await store.getTaskPositions("v")).toEqual({ a: { x: 1, y: 2 } });
         expect((await store.getPlanDefinition("v")).version).toBe(2);
         await expect(store.getPlanDefinition("nope")).rejects.toBeInstanceOf(NotFoundError);
+      });
+
+      it("refuses an import based on a version another connection has moved on from, changing nothing", async () => {
+        const v1 = parsePlanObject({ plan: "race", tasks: { a: { kind: "noop" } } });
+        await store.importPlan(v1, { baseDir: null, now: 0, expectedVersion: 0 });
+        const other = await subject.connectAgain();
+        const theirs = parsePlanObject({ plan: "race", tasks: { a: { kind: "noop" }, b: { kind: "noop" } } });
+        await other.importPlan(theirs, { baseDir: null, now: 1 });
+        const mine = parsePlanObject({ plan: "race", tasks: { a: { kind: "noop" }, c: { kind: "noop" } } });
+        const refused = store.importPlan(mine, { baseDir: null, now: 2, expectedVersion: 1 });
+        await expect(refused).rejects.toBeInstanceOf(StalePlanVersionError);
+        await expect(refused).rejects.toMatchObject({ baseVersion: 1, currentVersion: 2 });
+        expect(await store.getPlanDefinition("race")).toMatchObject({ version: 2, definition: theirs });
+        // Based on the version it read, the same write goes through.
+        expect(await store.importPlan(mine, { baseDir: null, now: 3, expectedVersion: 2 })).toMatchObject({
+          version: 3,
+          changed: true,
+        });
+        // A plan that does not exist yet is version 0.
+        const fresh = parsePlanObject({ plan: "fresh", tasks: { a: { kind: "noop" } } });
+        await expect(
+          store.importPlan(fresh, { baseDir: null, now: 4, expectedVersion: 1 }),
+        ).rejects.toMatchObject({
+          currentVersion: 0,
+        });
       });
 
       it("creates a queued run whose tasks carry the run's params", async () => {

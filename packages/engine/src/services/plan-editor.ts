@@ -10,6 +10,7 @@ import {
   PlanValidationError,
   planToDocument,
   type RunStore,
+  StalePlanVersionError,
   type TaskDefinition,
   validatePlanObject,
   wouldCreateCycle,
@@ -52,19 +53,8 @@ export interface EditResult {
   version: number;
 }
 
-/** An edit started from a version the plan has since left: someone else's change would be overwritten. */
-export class StalePlanVersionError extends ConflictError {
-  readonly baseVersion: number;
-  readonly currentVersion: number;
-  constructor(baseVersion: number, currentVersion: number) {
-    super(
-      `the plan changed since you opened it: v${baseVersion} → v${currentVersion}; reload to see the change`,
-    );
-    this.name = "StalePlanVersionError";
-    this.baseVersion = baseVersion;
-    this.currentVersion = currentVersion;
-  }
-}
+/** How often an edit without `baseVersion` is re-applied when other writers keep moving the plan on. */
+const MAX_UNBASED_EDIT_ATTEMPTS = 5;
 
 type LinkInput = EditBase & { planSlug: string; from: string; to: string; kind: LinkKind };
 
@@ -318,19 +308,30 @@ export class PlanEditor {
     positions: Record<string, { x: number; y: number }>,
     mutate: (doc: PlanDocument, definition: PlanDefinition) => void,
   ): Promise<EditResult> {
-    const { definition, baseDir, version } = await this.#store.getPlanDefinition(slug);
-    if (baseVersion !== undefined && baseVersion !== version) {
-      throw new StalePlanVersionError(baseVersion, version);
+    for (let attempt = 1; ; attempt++) {
+      const { definition, baseDir, version } = await this.#store.getPlanDefinition(slug);
+      if (baseVersion !== undefined && baseVersion !== version) {
+        throw new StalePlanVersionError(baseVersion, version);
+      }
+      const doc = planToDocument(definition) as PlanDocument;
+      mutate(doc, definition);
+      const next = this.#validate(doc);
+      try {
+        // `expectedVersion` closes the gap between this read and the write: another process (a CLI import,
+        // a second server) may save a version in between, and its change must not be overwritten.
+        const saved = await this.#store.importPlan(next, {
+          baseDir,
+          now: this.#clock.now(),
+          reason: "edit",
+          positions,
+          expectedVersion: version,
+        });
+        return { version: saved.version };
+      } catch (error) {
+        // An edit without a base means "apply this to whatever is there": apply it again to the new version.
+        const retry = error instanceof StalePlanVersionError && baseVersion === undefined;
+        if (!retry || attempt >= MAX_UNBASED_EDIT_ATTEMPTS) throw error;
+      }
     }
-    const doc = planToDocument(definition) as PlanDocument;
-    mutate(doc, definition);
-    const next = this.#validate(doc);
-    const saved = await this.#store.importPlan(next, {
-      baseDir,
-      now: this.#clock.now(),
-      reason: "edit",
-      positions,
-    });
-    return { version: saved.version };
   }
 }
