@@ -167,8 +167,8 @@ export async function measureSseFanout(): Promise<SseFanoutResult> {
     await waitForServer(base);
 
     const startId = await taskloom.store.lastEventId();
-    const input = encodeURIComponent(JSON.stringify({ runId, lastEventId: String(startId) }));
-    const url = `${base}/api/trpc/events.subscribe?input=${input}`;
+    // The stream the dashboard's run monitor reads (`useEventStream`).
+    const url = `${base}/api/v1/events?${new URLSearchParams({ runId, lastEventId: String(startId) })}`;
     const tabs = Array.from({ length: TAB_PROCESSES }, () =>
       childJson<ClientLog[]>(["tabs", url, String(CLIENTS / TAB_PROCESSES)]),
     );
