@@ -167,8 +167,8 @@ export async function measureSseFanout(): Promise<SseFanoutResult> {
     await waitForServer(base);
 
     const startId = await taskloom.store.lastEventId();
-    const input = encodeURIComponent(JSON.stringify({ runId, lastEventId: String(startId) }));
-    const url = `${base}/api/trpc/events.subscribe?input=${input}`;
+    // The stream the dashboard's run monitor reads (`useEventStream`).
+    const url = `${base}/api/v1/events?${new URLSearchParams({ runId, lastEventId: String(startId) })}`;
     const tabs = Array.from({ length: TAB_PROCESSES }, () =>
       childJson<ClientLog[]>(["tabs", url, String(CLIENTS / TAB_PROCESSES)]),
     );
@@ -214,4 +214,15 @@ export async function measureSseFanout(): Promise<SseFanoutResult> {
     await taskloom.close();
     fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const r = await measureSseFanout();
+  const ms = (x: number) => `${x.toFixed(0)} ms`;
+  process.stdout.write(
+    `${r.clients} tabs, ${r.tasks}-task run (${r.completeClients}/${r.clients} got all ${r.events} events in order): ` +
+      `commit → arrival p50 ${ms(r.delayP50Ms)}, p95 ${ms(r.delayP95Ms)}, max ${ms(r.delayMaxMs)} (target max ≤ 1000 ms); ` +
+      `/api/health p50 ${ms(r.healthP50Ms)}, p95 ${ms(r.healthP95Ms)}, max ${ms(r.healthMaxMs)} over ${r.healthRequests} requests ` +
+      `(target p95 ≤ 100 ms); load average ${os.loadavg()[0]?.toFixed(1)}\n`,
+  );
 }

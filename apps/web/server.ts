@@ -2,8 +2,11 @@ import { randomBytes } from "node:crypto";
 import { createServer } from "node:http";
 import { parseArgs } from "node:util";
 import next from "next";
+import { EventFanout } from "./src/server/event-fanout.ts";
+import { EVENT_STREAM_PATH, handleEventStream } from "./src/server/event-stream-route.ts";
 import { bindProblem } from "./src/server/exposure.ts";
 import { createGate } from "./src/server/gate.ts";
+import { processEngine } from "./src/server/process-engine.ts";
 import { readWebEnv } from "./src/server/read-env.ts";
 
 /**
@@ -54,11 +57,37 @@ process.env.TASKLOOM_PORT = String(env.port);
 
 const app = next({ dev, dir: import.meta.dirname, hostname: env.host, port: env.port });
 await app.prepare();
+const nextHandler = app.getRequestHandler();
+
+// The event stream is answered here, not by Next: one encoded frame per batch for every tab (see
+// src/server/event-fanout.ts). The engine is the one the app's routes use (process-engine.ts).
+let fanout: Promise<EventFanout> | undefined;
+const streamOptions = {
+  authToken: env.authToken,
+  host: env.host,
+  fanout: () => {
+    if (fanout === undefined) {
+      const opening = processEngine(env).then(
+        (engine) => new EventFanout({ feed: (listener, filter) => engine.subscribe(listener, filter) }),
+      );
+      fanout = opening;
+      // A failed open is tried again by the next request.
+      opening.catch(() => {
+        if (fanout === opening) fanout = undefined;
+      });
+    }
+    return fanout;
+  },
+};
+
 const gate = createGate({
   authToken: env.authToken,
   entrySecret,
   trustProxy: env.trustProxy,
-  handle: app.getRequestHandler(),
+  handle: (req, res) =>
+    req.url?.split("?", 1)[0] === EVENT_STREAM_PATH
+      ? handleEventStream(req, res, streamOptions)
+      : nextHandler(req, res),
   upgrade: app.getUpgradeHandler(),
 });
 const server = createServer(gate.request);

@@ -12,9 +12,13 @@ import { isGroupRunning, signalGroup } from "./process-group.ts";
  * (`kill -KILL 0`): the command, its pipelines and `&` jobs. Nothing needs the worker to run any code, and a
  * worker that died before the command even started is covered too (the pipe is already closed).
  *
- * The command runs in a subshell of the supervisor (`( eval ... )`, a fork, no exec), so it keeps its own
- * `$!`/`wait` namespace and the cost over a bare `sh -c` stays at one extra fork per attempt. When it ends,
- * the supervisor stops the watcher, waits for it and exits with the command's status.
+ * The command runs in a subshell of the supervisor (`( ... )`, a fork, no exec), so it keeps its own
+ * `$!`/`wait` namespace. A script is written into the supervisor's own text, inside that subshell, rather
+ * than run with `eval`: the shell then execs the script's last simple command in the subshell instead of
+ * forking once more for it, so a one-command step costs one fork (the watcher) over a bare `sh -c`. The
+ * script is still parsed with the supervisor, as a whole: one with a syntax error runs nothing at all (sh
+ * exits 2 and says why), as `sh -c` would. When the command ends, the supervisor stops the watcher, waits
+ * for it and exits with the command's status.
  *
  * The supervisor's `$0` is `taskloom-attempt:<worker id>`, so a worker on the same host that takes back a
  * dead worker's leases can find and end whatever is left (`endAttemptsOf`) before the task runs again.
@@ -33,8 +37,14 @@ const EPILOGUE =
   "__taskloom_status=$?; kill $__taskloom_watcher 2>/dev/null; wait $__taskloom_watcher 2>/dev/null; " +
   "exit $__taskloom_status";
 
-/** Runs `$1` as a shell script; `$@` is empty inside it, as with `sh -c script`. */
-const SCRIPT_SUPERVISOR = `${PROLOGUE}__taskloom_script=$1; shift; ( eval "$__taskloom_script" ); ${EPILOGUE}`;
+/**
+ * Runs `script` in the supervisor's subshell; `$@` is empty inside it, as with `sh -c script`. The script
+ * starts on the first line, so the shell's messages give its own line numbers; the newline after it ends
+ * its last line (a comment, a here-document's delimiter) before the subshell closes. The braces make the
+ * shell parse everything before it runs anything: a stray `)` in the script cannot close the subshell early
+ * and run half of it.
+ */
+const scriptSupervisor = (script: string) => `{ ${PROLOGUE}( ${script}\n); ${EPILOGUE}; }`;
 /** Runs `"$@"` as an argv, without a shell between the supervisor and the program. */
 const ARGV_SUPERVISOR = `${PROLOGUE}( exec "$@" ); ${EPILOGUE}`;
 
@@ -44,7 +54,7 @@ export type SupervisedCommand = { script: string } | { argv: [string, ...string[
 export function supervisorArgs(command: SupervisedCommand, ownerId: string | undefined): string[] {
   const tag = ownerId === undefined ? SUPERVISOR_TAG : `${SUPERVISOR_TAG}:${ownerId}`;
   return "script" in command
-    ? ["-c", SCRIPT_SUPERVISOR, tag, command.script]
+    ? ["-c", scriptSupervisor(command.script), tag]
     : ["-c", ARGV_SUPERVISOR, tag, ...command.argv];
 }
 

@@ -1,6 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { constants } from "node:fs";
-import { access } from "node:fs/promises";
+import { accessSync, constants } from "node:fs";
 import { delimiter, isAbsolute, join, resolve as resolvePath } from "node:path";
 import { errorMessage } from "./attempt-result.ts";
 import { type SupervisedCommand, supervisorArgs } from "./attempt-supervisor.ts";
@@ -50,7 +49,7 @@ export type ProcessRunOutcome =
 export async function runProcess(options: ProcessRunOptions): Promise<ProcessRunOutcome> {
   // An argv's program is looked up first: under the supervisor a missing one would only be exit code 127.
   if ("argv" in options.command) {
-    const problem = await programProblem(options.command.argv[0], options.cwd, options.env.PATH);
+    const problem = programProblem(options.command.argv[0], options.cwd, options.env.PATH);
     if (problem !== null) return { type: "spawn-error", message: problem };
   }
   return supervise(options);
@@ -170,12 +169,11 @@ function spawnErrorMessage(error: Error): string {
   return `cannot start the attempt supervisor (sh): ${error.message}`;
 }
 
-/** Why `program` cannot be run (as `execvp` would find it), or null when it can. */
-async function programProblem(
-  program: string,
-  cwd: string,
-  path: string | undefined,
-): Promise<string | null> {
+/**
+ * Why `program` cannot be run (as `execvp` would find it), or null when it can. Synchronous: a handful of
+ * `access` calls take microseconds, a thread-pool trip each would add wake-ups to every attempt.
+ */
+function programProblem(program: string, cwd: string, path: string | undefined): string | null {
   const candidates = program.includes("/")
     ? [isAbsolute(program) ? program : resolvePath(cwd, program)]
     : (path ?? "/usr/local/bin:/usr/bin:/bin")
@@ -184,7 +182,7 @@ async function programProblem(
   let found = false;
   for (const candidate of candidates) {
     try {
-      await access(candidate, constants.X_OK);
+      accessSync(candidate, constants.X_OK);
       return null;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === "EACCES") found = true;

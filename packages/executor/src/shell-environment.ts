@@ -1,5 +1,5 @@
-import { rmSync } from "node:fs";
-import { mkdtemp, readdir, rm, unlink, writeFile } from "node:fs/promises";
+import { rmSync, unlinkSync, writeFileSync } from "node:fs";
+import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { UpstreamOutput } from "@taskloom/core";
@@ -44,15 +44,17 @@ export function shellEnvironment(
 export interface InputsFile {
   /** Absolute path of the JSON file, for `TASKLOOM_INPUTS`. */
   path: string;
-  /** Deletes the file and its directory; never throws. */
-  remove(): Promise<void>;
+  /** Deletes the file; never throws. */
+  remove(): void;
 }
 
 /**
  * Writes `{ "<key>": { "output": ..., "json": ... } }` of the upstream outputs to a file of its own in this
  * process's private inputs directory (created once by mkdtemp, mode 0700; each file 0600 and created
  * exclusively), so concurrent attempts never share or race on a file. One directory per process rather than
- * one per attempt: creating and removing a directory cost ~0.7 ms of every shell attempt.
+ * one per attempt: creating and removing a directory cost ~0.7 ms of every shell attempt. The file is
+ * written and removed synchronously: a small file in the temp dir takes microseconds, and the asynchronous
+ * calls (open, write, close, unlink: four trips through libuv's thread pool) added wake-ups to every attempt.
  */
 export async function writeInputsFile(upstream: Record<string, UpstreamOutput>): Promise<InputsFile> {
   const inputs: Record<string, { output: string | null; json: unknown }> = {};
@@ -62,20 +64,22 @@ export async function writeInputsFile(upstream: Record<string, UpstreamOutput>):
   const text = JSON.stringify(inputs);
   let path = join(await inputsDirectory(), `inputs-${++fileCount}.json`);
   try {
-    await writeFile(path, text, { mode: 0o600, flag: "wx" });
+    writeFileSync(path, text, { mode: 0o600, flag: "wx" });
   } catch (error) {
     // A temp cleaner may have removed the directory: make a new one, once.
     if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
     directory = null;
     path = join(await inputsDirectory(), `inputs-${++fileCount}.json`);
-    await writeFile(path, text, { mode: 0o600, flag: "wx" });
+    writeFileSync(path, text, { mode: 0o600, flag: "wx" });
   }
   return {
     path,
-    remove: async () => {
-      await unlink(path).catch(() => {
+    remove: () => {
+      try {
+        unlinkSync(path);
+      } catch {
         // A leftover file in the temp dir is harmless; failing the attempt over it would not be.
-      });
+      }
     },
   };
 }

@@ -63,6 +63,21 @@ describe("shell executor: exit status", () => {
     });
   });
 
+  it("runs nothing of a script with a syntax error, and says what the error is", async () => {
+    const marker = join(scratch, "half-run");
+    const result = await executeShell(shell(`touch '${marker}'\necho done )`));
+    expect(result).toMatchObject({ status: "failed", exitCode: 2, reason: "exit_code" });
+    expect(result.error).toMatch(/^exit code 2: .*: Syntax error: "\)" unexpected/);
+    expect(existsSync(marker)).toBe(false);
+  });
+
+  it("names the script's line in the shell's messages, and keeps comments and here-documents whole", async () => {
+    const failed = await executeShell(shell("true\nno-such-command-here # a comment"));
+    expect(failed.error).toMatch(/^exit code 127: .*: 2: no-such-command-here: not found$/);
+    const heredoc = await executeShell(shell("cat <<EOF\nfrom a here-document\nEOF"));
+    expect(heredoc).toMatchObject({ status: "succeeded", outputText: "from a here-document" });
+  });
+
   it("reports just the exit code when stderr is empty", async () => {
     const result = await executeShell(shell("exit 1"));
     expect(result).toMatchObject({
