@@ -49,7 +49,13 @@ export function describeQueueContract(name: string, open: () => Promise<StoreUnd
         const first = await startRun("p");
         const second = await startRun("p");
         const peeked = await store.peekQueue("default", { limit: 20, now: 1 });
-        expect(peeked.map((run) => [run.runId === first ? 1 : 2, run.taskKey, run.priority])).toEqual([
+        expect(
+          peeked.map((run) => [
+            run.runId === first ? 1 : run.runId === second ? 2 : 0,
+            run.taskKey,
+            run.priority,
+          ]),
+        ).toEqual([
           [1, "urgent", 5],
           [2, "urgent", 5],
           [1, "a", 0],
