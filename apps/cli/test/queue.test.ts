@@ -42,7 +42,9 @@ describe("taskloom queue", () => {
   it("lists queues, and peeks the next task runs in claim order with priorities and keys", async () => {
     await queueRun();
     const listed = await sandbox.run(["queue", "list"]);
-    expect(listed.stdout).toMatch(/^QUEUE\s+CONCURRENCY\s+PAUSED\s+READY\s+RUNNING\ndefault\s+unlimited\s+no\s+2\s+0\n$/);
+    expect(listed.stdout).toMatch(
+      /^QUEUE\s+CONCURRENCY\s+PAUSED\s+READY\s+RUNNING\ndefault\s+unlimited\s+no\s+2\s+0\n$/,
+    );
     const table = await sandbox.run(["queue", "peek", "default"]);
     const lines = table.stdout.trimEnd().split("\n");
     expect(lines[0]).toMatch(/^#\s+ID\s+PLAN\s+TASK\s+RUN\s+PRIORITY\s+NOT BEFORE\s+CONCURRENCY KEY$/);
@@ -85,14 +87,21 @@ describe("taskloom queue", () => {
       [["queue", "reschedule", "default"], /give exactly one of --in DURATION, --at TIME or --now/],
       [["queue", "reschedule", "default", "--at", "tomorrow"], /--at takes an ISO time/],
       [["queue", "reschedule", "default", "--in", "soon"], /--in: /],
-      [["queue", "move", "default", "--to", "x", "--ids", "1,two"], /expected task run ids separated by commas/],
+      [
+        ["queue", "move", "default", "--to", "x", "--ids", "1,two"],
+        /expected task run ids separated by commas/,
+      ],
       [["queue", "move", "default"], /required option '--to <queue>'/],
       [["queue", "peek", "default", "--limit", "0"], /expected a positive integer/],
       [["queue", "peek", "default", "--limit", "501"], /the peek limit must be a whole number from 1 to 500/],
     ];
     for (const [args, message] of cases) {
       const result = await sandbox.run(args);
-      expect([args.join(" "), result.code, result.stderr]).toEqual([args.join(" "), 2, expect.stringMatching(message)]);
+      expect([args.join(" "), result.code, result.stderr]).toEqual([
+        args.join(" "),
+        2,
+        expect.stringMatching(message),
+      ]);
       expect(result.stderr).not.toMatch(/\n\s+at /);
     }
   }, 240_000);
