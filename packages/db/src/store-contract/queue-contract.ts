@@ -249,6 +249,30 @@ export function describeQueueContract(name: string, open: () => Promise<StoreUnd
         expect(keys).toEqual(["p/lint", "p/lint", "p/migrate", "q/migrate"]);
       });
 
+      it("gives a retried task run the key of the plan's current definition", async () => {
+        await importPlan("p", { a: { kind: "noop" } });
+        const runId = await startRun("p");
+        const [first] = await claim("w", 1);
+        if (!first) throw new Error("claimed nothing");
+        const failed: AttemptOutcome = {
+          status: "failed",
+          exitCode: 1,
+          error: "x",
+          reason: "exit_code",
+          retryAt: null,
+        };
+        await store.completeTaskRuns(
+          [{ taskRunId: first.id, attempt: first.attempt, workerId: "w", outcome: failed }],
+          2,
+        );
+        await importPlan("p", {
+          a: { kind: "noop", concurrencyKey: "{{plan.slug}}:{{run.id}}", concurrencyLimit: 4 },
+        });
+        await store.retryTaskRun(runId, "a", 3);
+        const [queued] = await store.peekQueue("default", { limit: 1, now: 4 });
+        expect([queued?.concurrencyKey, queued?.concurrencyLimit]).toEqual([`p:${runId}`, 4]);
+      });
+
       it("holds a queue's limit across two workers claiming at the same time", async () => {
         await importPlan("p", { a: { kind: "noop", queue: "gpu" }, b: { kind: "noop", queue: "gpu" } });
         for (let i = 0; i < 4; i++) await startRun("p");
