@@ -6,6 +6,7 @@ import { registerListTasksCommand } from "./commands/list-tasks.ts";
 import { registerLogsCommand } from "./commands/logs.ts";
 import { registerMigrateCommand } from "./commands/migrate.ts";
 import { registerPlanCommand } from "./commands/plan.ts";
+import { registerQueueCommand } from "./commands/queue.ts";
 import { registerQueuesCommand } from "./commands/queues.ts";
 import { registerRunCommand } from "./commands/run.ts";
 import { registerRunsCommand } from "./commands/runs.ts";
@@ -44,15 +45,19 @@ registerRunsCommand(program, context);
 registerLogsCommand(program, context);
 registerWorkerCommand(program, context);
 registerQueuesCommand(program, context);
+registerQueueCommand(program, context);
 registerScheduleCommand(program, context);
 registerMigrateCommand(program, context);
 registerStartCommand(program, context);
 registerContextCommand(program, context);
 registerSnapshotsCommand(program, context);
 
-program.exitOverride((error) => {
-  // Usage errors (unknown option, missing argument) exit 2; --help and --version exit 0.
-  process.exit(error.exitCode === 0 ? 0 : 2);
-});
+// Usage errors (unknown option, missing argument, an option value its parser refuses) exit 2; --help and
+// --version exit 0. Set on every command: a subcommand reports its own usage errors, and commander copies the
+// setting only into subcommands created after it.
+const allCommands = (command: Command): Command[] => [command, ...command.commands.flatMap(allCommands)];
+for (const command of allCommands(program)) {
+  command.exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2));
+}
 
 await program.parseAsync(process.argv);

@@ -2,6 +2,7 @@ import { eventsRouter } from "./router/events.ts";
 import { linksRouter } from "./router/links.ts";
 import { logsRouter } from "./router/logs.ts";
 import { plansRouter } from "./router/plans.ts";
+import { queuesRouter } from "./router/queues.ts";
 import { runsRouter } from "./router/runs.ts";
 import { schedulesRouter } from "./router/schedules.ts";
 import { tasksRouter } from "./router/tasks.ts";
@@ -15,6 +16,7 @@ export const appRouter = createTRPCRouter({
   logs: logsRouter,
   events: eventsRouter,
   schedules: schedulesRouter,
+  queues: queuesRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -241,6 +241,36 @@ export interface QueueSettings {
   paused: boolean;
 }
 
+/** A queued (`ready`) task run, as the claim sees it. */
+export interface QueuedTaskRun {
+  id: number;
+  runId: string;
+  planSlug: string;
+  taskKey: string;
+  queue: string;
+  priority: number;
+  /** When it became ready (epoch ms). */
+  readyAt: number;
+  /** Not claimable before this time (a reschedule); null means claimable now. */
+  notBefore: number | null;
+  /** The rendered concurrency key and its limit; null for a task without one. */
+  concurrencyKey: string | null;
+  concurrencyLimit: number | null;
+  /** Attempts with `concurrencyKey` running now (null without a key): at the limit, this one waits. */
+  concurrencyRunning: number | null;
+}
+
+/**
+ * Which queued task runs a queue admin action applies to: every given filter must match (and only `ready`
+ * task runs ever match). The engine refuses an empty selection.
+ */
+export interface QueuedSelection {
+  queue?: string;
+  planSlug?: string;
+  runId?: string;
+  taskRunIds?: number[];
+}
+
 /** Queue settings. A queue without a row is unlimited and not paused. */
 export interface QueueStore {
   listQueues(): Promise<(QueueSettings & { ready: number; running: number })[]>;
@@ -249,6 +279,27 @@ export interface QueueStore {
     name: string,
     change: { concurrency?: number | null; paused?: boolean },
   ): Promise<QueueSettings>;
+  /**
+   * The next `limit` queued task runs of `queue` in the order the claim takes them (priority, then id); those
+   * rescheduled past `now` come after the claimable ones, soonest first.
+   */
+  peekQueue(queue: string, opts: { limit: number; now: number }): Promise<QueuedTaskRun[]>;
+  /** Moves the selected queued task runs to `toQueue` (a `task_run.queue_changed` event each). Returns their ids. */
+  moveQueuedTaskRuns(selection: QueuedSelection, toQueue: string, now: number): Promise<number[]>;
+  /**
+   * Makes the selected queued task runs unclaimable before `notBefore` (null: claimable at once again), with
+   * a `task_run.rescheduled` event each. Returns their ids.
+   */
+  rescheduleQueuedTaskRuns(
+    selection: QueuedSelection,
+    notBefore: number | null,
+    now: number,
+  ): Promise<number[]>;
+  /**
+   * Cancels the selected queued task runs (`ready → cancelled`, reason `cancelled`); their pending dependents
+   * are blocked and each touched run ends if nothing else is open. Returns their ids.
+   */
+  cancelQueuedTaskRuns(selection: QueuedSelection, now: number): Promise<number[]>;
 }
 
 /**

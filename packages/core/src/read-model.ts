@@ -92,6 +92,15 @@ export interface TaskRunDetail {
   outputJson: unknown;
   error: string | null;
   reason: string | null;
+  /** The queue it is claimed from (a queue move changes it). */
+  queue: string;
+  /** Higher is claimed first among ready task runs. */
+  priority: number;
+  /** The rendered concurrency key and its limit; null for a task without one. */
+  concurrencyKey: string | null;
+  concurrencyLimit: number | null;
+  /** Not claimable before this time (a queue reschedule); null when not rescheduled. */
+  notBefore: number | null;
   /** The plan version of the definition the task run holds (an operator retry may have taken a newer one). */
   definitionVersion: number;
   /** The definition the task run holds; null when it is the frozen one in the run's `graph`. */

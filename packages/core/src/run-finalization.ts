@@ -2,12 +2,15 @@ import type { RunStatus, TaskRunStatus } from "./types.ts";
 
 /** Statuses in which a task run may still do something, so its run cannot end yet. */
 export const OPEN_TASK_RUN_STATUSES: readonly TaskRunStatus[] = ["pending", "ready", "running", "retrying"];
-/** Statuses that make a run that ended `failed`. */
-export const FAILING_TASK_RUN_STATUSES: readonly TaskRunStatus[] = ["failed", "blocked"];
+/**
+ * Statuses that make a run that ended `failed`. `cancelled` counts when the run itself was not cancelled (a
+ * task run cancelled from its queue): not everything ran, so the run did not succeed.
+ */
+export const FAILING_TASK_RUN_STATUSES: readonly TaskRunStatus[] = ["failed", "blocked", "cancelled"];
 
 /**
  * When a run ends and how: nothing open left → `cancelled` if a cancel was requested, else `failed` if any
- * task run failed or was blocked, else `succeeded`. Null while something can still run, or when the run has
+ * task run failed, was blocked or was cancelled, else `succeeded`. Null while something can still run, or when the run has
  * already ended.
  */
 export function finalRunStatus(input: {

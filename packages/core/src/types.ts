@@ -152,6 +152,21 @@ export interface TaskDefinition {
   timeoutMs: number | null;
   /** `json` parses stdout (or the HTTP body) as JSON and fails the attempt if it does not parse. Default `text`. */
   output: "text" | "json";
+  /**
+   * At most `limit` attempts with the same rendered key run at once, across all runs and workers. Absent (the
+   * default) means no limit beyond the queue's; absent rather than null so older plans keep their hash.
+   */
+  concurrency?: ConcurrencyPolicy;
+}
+
+/** A task's concurrency key (`concurrencyKey`/`concurrencyLimit`, or `exclusive: true` in the plan file). */
+export interface ConcurrencyPolicy {
+  /** A template (`{{params.NAME}}`, `{{run.id}}`, `{{plan.slug}}`), rendered when the task run is created. */
+  key: string;
+  /** Most attempts with the same rendered key running at once; an integer ≥ 1. Default 1. */
+  limit: number;
+  /** Set when the file said `exclusive: true`: the key is then `{{plan.slug}}/<task key>` and the limit 1. */
+  exclusive?: true;
 }
 
 /** A plan with every default applied: what import stores and what a run freezes. */

@@ -16,6 +16,13 @@ export {
   type PlanView,
 } from "./services/plan-editor.ts";
 export {
+  DEFAULT_PEEK,
+  MAX_PEEK,
+  QueueAdmin,
+  type QueueView,
+  type RescheduleTo,
+} from "./services/queue-admin.ts";
+export {
   paramTexts,
   ScheduleService,
   type ScheduleView,

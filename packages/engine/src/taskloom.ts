@@ -39,6 +39,7 @@ import { ContextService } from "./services/context-service.ts";
 import { documentReader } from "./services/document-reader.ts";
 import { EventFollower, type EventSubscription } from "./services/event-follower.ts";
 import { PlanEditor } from "./services/plan-editor.ts";
+import { QueueAdmin } from "./services/queue-admin.ts";
 import { paramTexts, ScheduleService } from "./services/schedule-service.ts";
 import { withWarnings } from "./services/warning-logger.ts";
 
@@ -137,6 +138,8 @@ export class Taskloom {
   readonly context: ContextService;
   /** The provider LLM tasks use; `llm.dryRun` is true when no server is configured. */
   readonly llm: LlmProvider;
+  /** Queue admin: depth, peek in claim order, move, reschedule, cancel, pause and resume. */
+  readonly queues: QueueAdmin;
   /** Lists and changes schedules (`startSchedules` is what fires them). */
   readonly schedules: ScheduleService;
   readonly #scheduleSystems = new Set<ScheduleSystem>();
@@ -180,6 +183,7 @@ export class Taskloom {
       logger: this.#logger,
     });
     this.editor = new PlanEditor(database.store, this.#clock);
+    this.queues = new QueueAdmin(database.store, this.#clock);
     this.schedules = new ScheduleService({
       schedules: database.schedules,
       store: database.store,

@@ -19,37 +19,40 @@ function parseConcurrency(value: string): number | null {
   return parsed;
 }
 
+/** `taskloom queues` and `taskloom queue list`: every queue in use with its settings and load. */
+export function listQueuesAction(context: CliContext, flags: { json?: boolean }): Promise<void> {
+  return runCommand(context, async () => {
+    const taskloom = await context.open();
+    try {
+      const list = await taskloom.queues.list();
+      if (flags.json) {
+        context.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
+        return 0;
+      }
+      const rows = [["QUEUE", "CONCURRENCY", "PAUSED", "READY", "RUNNING"]];
+      for (const q of list) {
+        rows.push([
+          q.name,
+          q.concurrency === null ? "unlimited" : String(q.concurrency),
+          q.paused ? "yes" : "no",
+          String(q.ready),
+          String(q.running),
+        ]);
+      }
+      context.stdout.write(list.length === 0 ? "no queues in use yet\n" : `${table(rows)}\n`);
+      return 0;
+    } finally {
+      await taskloom.close();
+    }
+  });
+}
+
 export function registerQueuesCommand(program: Command, context: CliContext): void {
   const queues = program
     .command("queues")
     .description("queues in use with their limits and load (`queues set NAME …` to change one)")
     .option("--json", "print JSON")
-    .action((flags: { json?: boolean }) =>
-      runCommand(context, async () => {
-        const taskloom = await context.open();
-        try {
-          const list = await taskloom.store.listQueues();
-          if (flags.json) {
-            context.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
-            return 0;
-          }
-          const rows = [["QUEUE", "CONCURRENCY", "PAUSED", "READY", "RUNNING"]];
-          for (const q of list) {
-            rows.push([
-              q.name,
-              q.concurrency === null ? "unlimited" : String(q.concurrency),
-              q.paused ? "yes" : "no",
-              String(q.ready),
-              String(q.running),
-            ]);
-          }
-          context.stdout.write(list.length === 0 ? "no queues in use yet\n" : `${table(rows)}\n`);
-          return 0;
-        } finally {
-          await taskloom.close();
-        }
-      }),
-    );
+    .action((flags: { json?: boolean }) => listQueuesAction(context, flags));
 
   queues
     .command("set")

@@ -80,6 +80,9 @@ describe("draftFromDefinition", () => {
           requires: ["fetch"],
         },
         done: { kind: "noop", result: { ok: true }, priority: 5, queue: "slow" },
+        keyed: { kind: "noop", concurrencyKey: "deploy:{{run.id}}", concurrencyLimit: 3 },
+        single: { kind: "noop", concurrencyKey: "one" },
+        solo: { kind: "noop", exclusive: true },
       },
     });
     for (const task of plan.tasks) {
@@ -96,6 +99,8 @@ it("maps issues to fields by path and code, not by their wording", () => {
   expect(fieldOfIssue(at("invalid_duration", "tasks", "a", "retries", "delay"), "a")).toBe("retriesDelay");
   expect(fieldOfIssue(at("invalid_key", "tasks", "a", "env", "a.b"), "a")).toBe("env");
   expect(fieldOfIssue(at("required", "tasks", "a", "url"), "a")).toBe("url");
+  expect(fieldOfIssue(at("too_small", "tasks", "a", "concurrencyLimit"), "a")).toBe("concurrencyLimit");
+  expect(fieldOfIssue(at("invalid_value", "tasks", "a", "exclusive"), "a")).toBe("concurrencyKey");
   expect(fieldOfIssue(at("invalid_key", "tasks", "A!"), "A!")).toBe("key");
   expect(fieldOfIssue(at("unknown_task", "tasks", "a", "requires", 0), "a")).toBe("links");
   expect(fieldOfIssue(at("invalid_type", "tasks", "b", "run"), "a")).toBe("general");

@@ -26,6 +26,12 @@ export interface TaskDraft {
   kind: TaskKind;
   priority: string;
   queue: string;
+  /** `concurrencyKey` as typed (a template); empty means none. */
+  concurrencyKey: string;
+  /** `concurrencyLimit` as typed; empty means 1. */
+  concurrencyLimit: string;
+  /** `exclusive: true`: one attempt at a time across runs (key and limit are then not written). */
+  exclusive: boolean;
   retriesMax: string;
   retriesDelay: string;
   backoff: "exponential" | "fixed";
@@ -60,6 +66,8 @@ export type TaskField =
   | "kind"
   | "priority"
   | "queue"
+  | "concurrencyKey"
+  | "concurrencyLimit"
   | "retriesMax"
   | "retriesDelay"
   | "backoff"
@@ -85,6 +93,9 @@ export function emptyDraft(kind: TaskKind, key = ""): TaskDraft {
     kind,
     priority: "",
     queue: "",
+    concurrencyKey: "",
+    concurrencyLimit: "",
+    exclusive: false,
     retriesMax: "",
     retriesDelay: "",
     backoff: DEFAULT_RETRY_POLICY.backoff,
@@ -128,6 +139,11 @@ export function draftFromDefinition(task: StoredTask): TaskDraft {
   draft.name = task.name === task.key ? "" : task.name;
   draft.priority = task.priority === 0 ? "" : String(task.priority);
   draft.queue = task.queue === DEFAULT_QUEUE ? "" : task.queue;
+  if (task.concurrency?.exclusive) draft.exclusive = true;
+  else if (task.concurrency !== undefined) {
+    draft.concurrencyKey = task.concurrency.key;
+    draft.concurrencyLimit = task.concurrency.limit === 1 ? "" : String(task.concurrency.limit);
+  }
   draft.retriesMax = task.retry.max === DEFAULT_RETRY_POLICY.max ? "" : String(task.retry.max);
   draft.retriesDelay =
     task.retry.delayMs === DEFAULT_RETRY_POLICY.delayMs ? "" : formatDuration(task.retry.delayMs);
@@ -243,6 +259,15 @@ export function draftToPlanTask(draft: TaskDraft): { task: Record<string, unknow
     else addIssue(issues, "priority", "must be a whole number");
   }
   if (draft.queue.trim() !== "") task.queue = draft.queue.trim();
+  if (draft.exclusive) task.exclusive = true;
+  else {
+    if (draft.concurrencyKey.trim() !== "") task.concurrencyKey = draft.concurrencyKey.trim();
+    const limit = draft.concurrencyLimit.trim();
+    if (limit !== "") {
+      // The plan rules say what a limit must be (a whole number of at least 1, with a key).
+      task.concurrencyLimit = WHOLE_NUMBER.test(limit) ? Number(limit) : limit;
+    }
+  }
 
   const retries: Record<string, unknown> = {};
   const max = draft.retriesMax.trim();
@@ -274,6 +299,9 @@ const FIELD_OF_SEGMENT: Readonly<Record<string, TaskField>> = {
   kind: "kind",
   priority: "priority",
   queue: "queue",
+  concurrencyKey: "concurrencyKey",
+  concurrencyLimit: "concurrencyLimit",
+  exclusive: "concurrencyKey",
   timeout: "timeout",
   output: "output",
   run: "run",

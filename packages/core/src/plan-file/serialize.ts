@@ -1,5 +1,6 @@
 import { Document, isMap, isSeq, parse, Scalar, stringify, visit } from "yaml";
 import type { PlanDefinition, RetryPolicy, TaskDefinition, TaskSpec } from "../types.ts";
+import { concurrencyFile } from "./concurrency.ts";
 import { DEFAULT_QUEUE, DEFAULT_RETRY_POLICY } from "./defaults.ts";
 import { formatDuration } from "./duration.ts";
 import { llmSpecFile } from "./llm-task.ts";
@@ -109,6 +110,7 @@ function taskFile(task: TaskDefinition, defaults: SharedDefaults): Record<string
   if (defaults.timeoutMs === undefined && task.timeoutMs !== null)
     file.timeout = formatDuration(task.timeoutMs);
   if (defaults.output === undefined && task.output !== "text") file.output = task.output;
+  Object.assign(file, concurrencyFile(task.concurrency));
   return file;
 }
 

@@ -3,6 +3,7 @@ import { type PlanIssue, PlanValidationError } from "../errors.ts";
 import { findCycle } from "../graph/index.ts";
 import { templateReferences } from "../template.ts";
 import {
+  type ConcurrencyPolicy,
   type HttpSpec,
   type LlmSpec,
   type ParamValue,
@@ -33,6 +34,7 @@ import {
   TASK_KEY_PATTERN,
   timeoutCheck,
 } from "./checks.ts";
+import { CONCURRENCY_FIELDS, readConcurrency } from "./concurrency.ts";
 import { checkItemRefs, type DeclaredItems } from "./context-fields.ts";
 import { DEFAULT_QUEUE, DEFAULT_RETRY_POLICY, MAX_NESTING_DEPTH, MAX_SLUG_LENGTH } from "./defaults.ts";
 import { type DocumentReader, readDocuments, readNotes } from "./documents.ts";
@@ -77,6 +79,7 @@ const COMMON_TASK_FIELDS = [
   "retries",
   "timeout",
   "output",
+  ...CONCURRENCY_FIELDS,
 ] as const;
 const KIND_FIELDS: Readonly<Record<TaskKind, readonly string[]>> = {
   shell: ["run", "env", "cwd"],
@@ -236,6 +239,7 @@ interface TaskDraft {
   hasTimeout: boolean;
   timeout: number | null | undefined;
   output: "text" | "json" | undefined;
+  concurrency: ConcurrencyPolicy | undefined;
   run: string | string[] | undefined;
   env: Record<string, string> | undefined;
   hasCwd: boolean;
@@ -345,6 +349,7 @@ function readTask(key: string, value: unknown, issues: IssueCollector): TaskDraf
     hasTimeout: rawTimeout !== undefined,
     timeout: rawTimeout === undefined ? undefined : timeoutCheck(rawTimeout, [...path, "timeout"], issues),
     output: readField(value, "output", path, outputModeCheck, issues),
+    concurrency: readConcurrency(value, key, path, issues),
     run: undefined,
     env: undefined,
     hasCwd: false,
@@ -433,6 +438,8 @@ function templatedFields(task: TaskDraft, defaults: DefaultsDraft): TemplateFiel
   const add = (path: DocPath, text: string | null | undefined): void => {
     if (typeof text === "string") fields.push({ path: [...base, ...path], text, inherited: false });
   };
+  if (task.concurrency !== undefined && !task.concurrency.exclusive)
+    add(["concurrencyKey"], task.concurrency.key);
   switch (task.kind) {
     case "shell": {
       if (typeof task.run === "string") add(["run"], task.run);
@@ -561,6 +568,7 @@ function buildTask(task: TaskDraft, kind: TaskKind, defaults: DefaultsDraft): Ta
     output: task.output ?? defaults.output ?? "text",
     ...(task.duplicates?.length ? { duplicates: [...task.duplicates] } : {}),
     ...(task.relatesTo?.length ? { relatesTo: [...task.relatesTo] } : {}),
+    ...(task.concurrency !== undefined ? { concurrency: { ...task.concurrency } } : {}),
   };
 }
 

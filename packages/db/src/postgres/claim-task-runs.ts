@@ -1,4 +1,5 @@
 import { type ClaimedTaskRun, type ClaimInput, queueRoom } from "@taskloom/core";
+import { claimableAt, claimOrder } from "../claim-order.ts";
 import { type ClaimedRow, toClaimed, type UpstreamRow } from "../claimed-task-run.ts";
 import { checkMove, moveEvent } from "../task-run-move.ts";
 import type { EventInput } from "./event-writer.ts";
@@ -7,8 +8,13 @@ import { type LeaseClock, leaseNow } from "./lease-clock.ts";
 import { movableRow, moveTaskRuns, startRuns } from "./task-run-transitions.ts";
 import { at, type Queryable } from "./transaction.ts";
 
-/** Claims that may start a queue with a concurrency limit take turns on this transaction-level lock. */
-const LIMITED_QUEUES_LOCK = 0x7471_6c6d; // "tqlm"
+/**
+ * Namespaces of the two-int advisory locks (a space apart from the one-bigint locks, such as the migrations'):
+ * a claim that may start a limited queue's or a concurrency key's task runs holds the lock of that queue or key
+ * (`hashtext` of its name) until it commits.
+ */
+const QUEUE_LOCKS = 0x7471; // "tq"
+const KEY_LOCKS = 0x746b; // "tk"
 
 /** `upstream`: `[task key, output text, output JSON text]` per `requires` upstream. */
 type PgClaimedRow = ClaimedRow & { priority: number; upstream: [string, string | null, string | null][] };
@@ -22,12 +28,16 @@ export interface ClaimContext {
 /**
  * Claim, the PostgreSQL twin of sqlite/claim-task-runs.ts, in the caller's transaction:
  * 1. retries whose backoff has elapsed go `retrying → ready` (rows another claim holds are skipped);
- * 2. the queue limits: `queueRoom` (core) turns the settings and running counts into the room per queue.
- *    A queue without room is left out; the room of a limited queue is a quota. While any limited queue exists,
- *    claims take turns on one advisory lock before counting, so two workers cannot both fill its last slot
- *    (without limits, claims run side by side: SKIP LOCKED keeps them apart);
- * 3. ONE statement selects ready task runs in claim order (priority DESC, id ASC — ids follow plan-file order)
- *    with `FOR UPDATE SKIP LOCKED`, keeps each limited queue's quota, leases up to `limit` of them (`ready →
+ * 2. the limits (`claimLimits`): one statement reads the queue settings and which queues and concurrency keys
+ *    the first ready rows in claim order belong to. The claim then takes the advisory lock of each limited
+ *    queue and each key among them (in one statement, in lock order), and only after that counts their running
+ *    attempts — a separate statement, so its snapshot sees what the previous holder of a lock committed. Two
+ *    claims that share no limited queue and no key run side by side; those that do take turns, so two workers
+ *    cannot both fill the last slot. `queueRoom` (core) turns settings and counts into a room per queue;
+ * 3. ONE statement selects ready task runs in claim order (`claimOrder`: priority DESC, id ASC — ids follow
+ *    plan-file order) with `FOR UPDATE SKIP LOCKED`, leaving out paused and full queues, limited queues and
+ *    keys it holds no lock for, rows rescheduled past `now` and full keys; keeps each key's room (its limit
+ *    minus its running attempts) and then each limited queue's quota, leases up to `limit` of them (`ready →
  *    running`, attempt + 1, lease expiry from the lease clock) and inserts their attempt rows;
  * 4. the runs among them that were still queued start, and the events are written through the one writer, in
  *    the order SQLite writes them: each claim, then its run's start after the run's first claim.
@@ -53,26 +63,37 @@ export async function claimTaskRuns(
     now,
   );
 
-  const room = await roomPerQueue(client);
-  const full = [...room].filter(([, left]) => left <= 0).map(([name]) => name);
-  const quotas = [...room].filter(([, left]) => left > 0);
-  // Over-fetch a little when some queues are limited, so one full queue does not starve the others.
-  const fetch = quotas.length > 0 || input.queues ? limit * 4 + 16 : limit;
+  const limits = await claimLimits(client, input);
+  const room = [...limits.queueRoom];
+  const full = [...room.filter(([, left]) => left <= 0).map(([name]) => name), ...limits.unlocked];
+  const quotas = room.filter(([, left]) => left > 0);
+  // Over-fetch a little when some queues are limited, so one full queue does not starve the others; the same
+  // when concurrency keys are in play (a key with room for one may have many waiting).
+  const fetch = quotas.length > 0 || input.queues || limits.keys.length > 0 ? limit * 4 + 16 : limit;
   checkMove("ready", "running", { lease: { owner: workerId, expiresAt: now + input.leaseMs } });
   const { rows } = await client.query<PgClaimedRow>(
     `WITH candidates AS (
-        SELECT t.id, t.queue, t.priority FROM task_runs t
+        SELECT t.id, t.queue, t.priority, t.concurrency_key, t.concurrency_limit FROM task_runs t
          WHERE t.status = 'ready' AND ($1::text IS NULL OR t.run_id = $1)
            AND ($2::text[] IS NULL OR t.queue = ANY($2::text[])) AND t.queue <> ALL($3::text[])
-         ORDER BY t.priority DESC, t.id
+           AND (t.concurrency_key IS NULL OR t.concurrency_key = ANY($11::text[]))
+           AND ${claimableAt("$9")}
+         ORDER BY ${claimOrder("t")}
          LIMIT $4
          FOR UPDATE SKIP LOCKED
+      ), keyed AS (
+        SELECT c.*, row_number() OVER (PARTITION BY c.concurrency_key ORDER BY ${claimOrder("c")}) AS nth_key
+          FROM candidates c
+      ), eligible AS (
+        SELECT k.* FROM keyed k LEFT JOIN unnest($11::text[], $12::int[]) AS kr(key, running)
+            ON kr.key = k.concurrency_key
+         WHERE k.concurrency_key IS NULL OR k.nth_key <= k.concurrency_limit - coalesce(kr.running, 0)
       ), ranked AS (
-        SELECT c.id, c.priority, q.room,
-               row_number() OVER (PARTITION BY c.queue ORDER BY c.priority DESC, c.id) AS nth
-          FROM candidates c LEFT JOIN unnest($5::text[], $6::int[]) AS q(name, room) ON q.name = c.queue
+        SELECT e.id, e.priority, q.room,
+               row_number() OVER (PARTITION BY e.queue ORDER BY ${claimOrder("e")}) AS nth
+          FROM eligible e LEFT JOIN unnest($5::text[], $6::int[]) AS q(name, room) ON q.name = e.queue
       ), taken AS (
-        SELECT id FROM ranked WHERE room IS NULL OR nth <= room ORDER BY priority DESC, id LIMIT $7
+        SELECT id FROM ranked WHERE room IS NULL OR nth <= room ORDER BY ${claimOrder()} LIMIT $7
       ), claimed AS (
         UPDATE task_runs t
            SET status = 'running', attempt = t.attempt + 1, lease_owner = $8,
@@ -91,7 +112,7 @@ export async function claimTaskRuns(
              (SELECT coalesce(json_agg(json_build_array(u.task_key, u.output_text, u.output_json)), '[]'::json)
                 FROM task_run_dependencies d JOIN task_runs u ON u.id = d.from_id
                WHERE d.to_id = c.id) AS upstream
-        FROM claimed c ORDER BY c.priority DESC, c.id`,
+        FROM claimed c ORDER BY ${claimOrder("c")}`,
     [
       runId,
       input.queues ?? null,
@@ -103,6 +124,8 @@ export async function claimTaskRuns(
       workerId,
       at(now),
       input.leaseMs,
+      limits.keys,
+      limits.keys.map((key) => limits.keyRunning.get(key) ?? 0),
     ],
   );
   if (rows.length === 0) return { claimed: [], startedRuns: [] };
@@ -130,24 +153,80 @@ export async function claimTaskRuns(
   };
 }
 
-/** Room left per paused or limited queue (core's `queueRoom`), counted under the limited-queues lock. */
-async function roomPerQueue(client: Queryable): Promise<Map<string, number>> {
-  const { rows: settings } = await client.query<{
-    name: string;
-    concurrency: number | null;
-    paused: boolean;
-  }>("SELECT name, concurrency, paused FROM queues WHERE paused OR concurrency IS NOT NULL");
+interface ClaimLimits {
+  /** Room per paused or limited queue that this claim may start (`queueRoom`), counted under their locks. */
+  queueRoom: Map<string, number>;
+  /** Limited queues this claim holds no lock for (none of the first rows was theirs): left out of it. */
+  unlocked: string[];
+  /** Concurrency keys this claim holds the lock of; task runs with any other key are left out of it. */
+  keys: string[];
+  /** Attempts running per locked key, counted under its lock. */
+  keyRunning: Map<string, number>;
+}
+
+/**
+ * The queue settings, and the queues and keys of the first ready rows in claim order (the claim's window, as
+ * wide as the claim's widest fetch), in one statement; then the locks of the limited queues and keys among
+ * them, and their running counts. Without limited queues or keys in the window it takes no lock at all.
+ */
+async function claimLimits(client: Queryable, input: ClaimInput): Promise<ClaimLimits> {
+  const { rows } = await client.query<{
+    settings: { name: string; concurrency: number | null; paused: boolean }[];
+    queues: string[];
+    keys: string[];
+  }>(
+    `WITH settings AS (SELECT name, concurrency, paused FROM queues WHERE paused OR concurrency IS NOT NULL),
+          win AS (
+            SELECT t.queue, t.concurrency_key FROM task_runs t
+             WHERE t.status = 'ready' AND ($1::text IS NULL OR t.run_id = $1)
+               AND ($2::text[] IS NULL OR t.queue = ANY($2::text[]))
+               AND t.queue NOT IN (SELECT name FROM settings WHERE paused)
+               AND ${claimableAt("$3")}
+             ORDER BY ${claimOrder("t")}
+             LIMIT $4
+          )
+     SELECT (SELECT coalesce(json_agg(s), '[]'::json) FROM settings s) AS settings,
+            ARRAY(SELECT DISTINCT queue FROM win) AS queues,
+            ARRAY(SELECT DISTINCT concurrency_key FROM win WHERE concurrency_key IS NOT NULL) AS keys`,
+    [input.runId ?? null, input.queues ?? null, at(input.now), input.limit * 4 + 16],
+  );
+  const settings = rows[0]?.settings ?? [];
+  const inWindow = new Set(rows[0]?.queues ?? []);
+  const keys = rows[0]?.keys ?? [];
   const limited = settings.filter((queue) => !queue.paused && queue.concurrency !== null);
+  const locked = limited.filter((queue) => inWindow.has(queue.name)).map((queue) => queue.name);
+  const unlocked = limited.filter((queue) => !inWindow.has(queue.name)).map((queue) => queue.name);
   const running = new Map<string, number>();
-  if (limited.length > 0) {
-    // A separate statement after the lock: its snapshot sees the claims committed by the previous holder.
-    await client.query("SELECT pg_advisory_xact_lock($1)", [LIMITED_QUEUES_LOCK]);
-    const { rows } = await client.query<{ queue: string; n: number }>(
-      `SELECT queue, count(*)::int AS n FROM task_runs WHERE status = 'running' AND queue = ANY($1::text[])
-        GROUP BY queue`,
-      [limited.map((queue) => queue.name)],
+  const keyRunning = new Map<string, number>();
+  if (locked.length > 0 || keys.length > 0) {
+    // In lock order (a volatile function in the select list is evaluated after the sort), so that claims
+    // locking overlapping sets wait for each other instead of deadlocking; a deadlock through a hash
+    // collision is still safe: withTransaction runs the claim again.
+    await client.query(
+      `SELECT pg_advisory_xact_lock(l.ns, l.h)
+         FROM (SELECT DISTINCT u.ns, hashtext(u.name) AS h FROM unnest($1::int[], $2::text[]) AS u(ns, name)) l
+        ORDER BY l.ns, l.h`,
+      [
+        [...locked.map(() => QUEUE_LOCKS), ...keys.map(() => KEY_LOCKS)],
+        [...locked, ...keys],
+      ],
     );
-    for (const row of rows) running.set(row.queue, row.n);
+    // A separate statement after the locks: its snapshot sees the claims committed by the previous holders.
+    const { rows: counts } = await client.query<{ kind: "queue" | "key"; name: string; n: number }>(
+      `SELECT 'queue' AS kind, queue AS name, count(*)::int AS n FROM task_runs
+        WHERE status = 'running' AND queue = ANY($1::text[]) GROUP BY queue
+       UNION ALL
+       SELECT 'key', concurrency_key, count(*)::int FROM task_runs
+        WHERE status = 'running' AND concurrency_key = ANY($2::text[]) GROUP BY concurrency_key`,
+      [locked, keys],
+    );
+    for (const row of counts) (row.kind === "queue" ? running : keyRunning).set(row.name, row.n);
   }
-  return queueRoom(settings, (name) => running.get(name) ?? 0);
+  const considered = settings.filter((queue) => queue.paused || locked.includes(queue.name));
+  return {
+    queueRoom: queueRoom(considered, (name) => running.get(name) ?? 0),
+    unlocked,
+    keys,
+    keyRunning,
+  };
 }

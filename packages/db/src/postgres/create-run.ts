@@ -5,6 +5,7 @@ import {
   initialMaxAttempts,
   NotFoundError,
   type PlanDefinition,
+  renderConcurrency,
 } from "@taskloom/core";
 import type { NewId } from "../new-id.ts";
 import { runCreatedEvent } from "../task-run-move.ts";
@@ -33,6 +34,11 @@ export async function createRun(client: Queryable, newId: NewId, input: CreateRu
   const tasks = definition.tasks;
   const runId = newId("run");
   const now = at(input.now);
+  const params = tasks.map((task) => effectiveParams(definition, task, input.params));
+  // Each concurrency key is rendered with its task run's params, here, once (the claim compares it).
+  const concurrency = tasks.map((task, index) =>
+    renderConcurrency(task, { params: params[index] ?? {}, run: { id: runId }, plan: { slug: plan.slug } }),
+  );
   await client.query(
     `INSERT INTO runs (id, plan_id, plan_version, graph_json, status, trigger, params_json, base_dir, created_at)
      VALUES ($1, $2, $3, $4, 'queued', $5, $6, $7, $8)`,
@@ -49,11 +55,13 @@ export async function createRun(client: Queryable, newId: NewId, input: CreateRu
   );
   const { rows: inserted } = await client.query<{ id: number; task_key: string }>(
     `INSERT INTO task_runs (run_id, task_key, kind, spec_json, params_json, status, pending_deps, priority, queue,
-                            attempt, max_attempts, available_at)
-     SELECT $1, t.key, t.kind, t.spec, t.params, t.status, t.deps, t.priority, t.queue, 0, t.max_attempts, $2
+                            attempt, max_attempts, available_at, concurrency_key, concurrency_limit)
+     SELECT $1, t.key, t.kind, t.spec, t.params, t.status, t.deps, t.priority, t.queue, 0, t.max_attempts, $2,
+            t.concurrency_key, t.concurrency_limit
        FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int[], $9::int[], $10::text[],
-                   $11::int[])
-            WITH ORDINALITY AS t(key, kind, spec, params, status, deps, priority, queue, max_attempts, ord)
+                   $11::int[], $12::text[], $13::int[])
+            WITH ORDINALITY AS t(key, kind, spec, params, status, deps, priority, queue, max_attempts,
+                                 concurrency_key, concurrency_limit, ord)
       ORDER BY t.ord
      RETURNING id, task_key`,
     [
@@ -62,12 +70,14 @@ export async function createRun(client: Queryable, newId: NewId, input: CreateRu
       tasks.map((task) => task.key),
       tasks.map((task) => task.kind),
       tasks.map((task) => JSON.stringify(task)),
-      tasks.map((task) => JSON.stringify(effectiveParams(definition, task, input.params))),
+      params.map((values) => JSON.stringify(values)),
       tasks.map((task) => (task.requires.length === 0 ? "ready" : "pending")),
       tasks.map((task) => task.requires.length),
       tasks.map((task) => task.priority),
       tasks.map((task) => task.queue),
       tasks.map((task) => initialMaxAttempts(task.retry)),
+      concurrency.map((rendered) => rendered?.key ?? null),
+      concurrency.map((rendered) => rendered?.limit ?? null),
     ],
   );
   const ids = new Map(inserted.map((row) => [row.task_key, row.id]));

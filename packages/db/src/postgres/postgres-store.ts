@@ -13,6 +13,8 @@ import {
   type LogChunkInput,
   NotFoundError,
   type PlanDefinition,
+  type QueuedSelection,
+  type QueuedTaskRun,
   type QueueSettings,
   type QueueStore,
   type ReclaimOptions,
@@ -25,7 +27,9 @@ import {
 import type pg from "pg";
 import { defaultNewId, type NewId } from "../new-id.ts";
 import { appendLogChunks } from "./append-log-chunks.ts";
+import { cancelQueuedTaskRuns } from "./cancel-queued-task-runs.ts";
 import { ChangeListener, changeNotification } from "./change-notifications.ts";
+import { moveQueuedTaskRuns, rescheduleQueuedTaskRuns } from "./change-queued-task-runs.ts";
 import { claimTaskRuns } from "./claim-task-runs.ts";
 import { completeTaskRuns } from "./complete-task-runs.ts";
 import { createRun } from "./create-run.ts";
@@ -33,6 +37,7 @@ import { bufferEvents, flushEvents } from "./event-writer.ts";
 import { heartbeatLeases } from "./heartbeat-leases.ts";
 import { importPlan, placeTasks } from "./import-plan.ts";
 import type { LeaseClock } from "./lease-clock.ts";
+import { peekQueue } from "./peek-queue.ts";
 import { configureQueue, listQueues } from "./queue-settings.ts";
 import { lastEventId, readEvents } from "./read-events.ts";
 import { reclaimExpiredLeases } from "./reclaim-expired-leases.ts";
@@ -163,9 +168,13 @@ export class PostgresStore implements SchedulerStore, RunStore, EventStore, Queu
   }
 
   async nextAvailableAt(now: number, runId?: string): Promise<number | null> {
+    // A retry's backoff, or a rescheduled task run's `not_before` (`task_runs_not_before_idx`).
     const { rows } = await this.pool.query<{ at: Date | null }>(
-      `SELECT min(available_at) AS at FROM task_runs
-        WHERE status = 'retrying' AND available_at > $1 AND ($2::text IS NULL OR run_id = $2)`,
+      `SELECT least(
+         (SELECT min(available_at) FROM task_runs
+           WHERE status = 'retrying' AND available_at > $1 AND ($2::text IS NULL OR run_id = $2)),
+         (SELECT min(not_before) FROM task_runs
+           WHERE not_before > $1 AND status = 'ready' AND ($2::text IS NULL OR run_id = $2))) AS at`,
       [new Date(now), runId ?? null],
     );
     const next = rows[0]?.at;
@@ -295,6 +304,34 @@ export class PostgresStore implements SchedulerStore, RunStore, EventStore, Queu
   ): Promise<QueueSettings> {
     // A resumed queue or a raised limit makes work claimable.
     return this.#write((client) => configureQueue(client, name, change));
+  }
+
+  async peekQueue(queue: string, opts: { limit: number; now: number }): Promise<QueuedTaskRun[]> {
+    return peekQueue(this.pool, queue, opts);
+  }
+
+  async moveQueuedTaskRuns(selection: QueuedSelection, toQueue: string, now: number): Promise<number[]> {
+    // The new queue may have room, or a worker that serves it.
+    return this.#write(
+      (client) => moveQueuedTaskRuns(client, selection, toQueue, now),
+      (moved) => moved.length > 0,
+    );
+  }
+
+  async rescheduleQueuedTaskRuns(
+    selection: QueuedSelection,
+    notBefore: number | null,
+    now: number,
+  ): Promise<number[]> {
+    // Workers recompute their next wake-up (`nextAvailableAt`) when they hear of a change.
+    return this.#write(
+      (client) => rescheduleQueuedTaskRuns(client, selection, notBefore, now),
+      (changed) => changed.length > 0,
+    );
+  }
+
+  async cancelQueuedTaskRuns(selection: QueuedSelection, now: number): Promise<number[]> {
+    return this.#write((client) => cancelQueuedTaskRuns(client, selection, now));
   }
 
   async close(): Promise<void> {

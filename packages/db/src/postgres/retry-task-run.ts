@@ -8,6 +8,7 @@ import {
   type TaskDefinition,
   type TaskRunStatus,
 } from "@taskloom/core";
+import { renderedConcurrency } from "../concurrency-columns.ts";
 import { blockDependents, lockRun, movableRow, moveRun, moveTaskRuns } from "./task-run-transitions.ts";
 import type { Queryable } from "./transaction.ts";
 
@@ -47,6 +48,7 @@ export async function retryTaskRun(
   }
   const { rows: plans } = await client.query<{
     plan_id: string;
+    plan_slug: string;
     plan_version: number;
     run_params: string;
     latest_version: number;
@@ -54,7 +56,8 @@ export async function retryTaskRun(
     current_spec: string | null;
     current_params: string | null;
   }>(
-    `SELECT r.plan_id, r.plan_version, r.params_json AS run_params, p.version AS latest_version, r.graph_json,
+    `SELECT r.plan_id, p.slug AS plan_slug, r.plan_version, r.params_json AS run_params,
+            p.version AS latest_version, r.graph_json,
             t.spec_json AS current_spec, p.params_json AS current_params
        FROM runs r JOIN plans p ON p.id = r.plan_id LEFT JOIN tasks t ON t.plan_id = p.id AND t.key = $2
       WHERE r.id = $1`,
@@ -89,12 +92,14 @@ export async function retryTaskRun(
   });
   const { definition, change } = decision;
   if (change) {
+    const concurrency = renderedConcurrency(definition, change.params, runId, plan.plan_slug);
     await client.query(
       "UPDATE task_attempts SET spec_json = $1, spec_version = $2 WHERE task_run_id = $3 AND spec_json IS NULL",
       [row.spec_json, change.stampVersion, row.id],
     );
     await client.query(
-      `UPDATE task_runs SET kind = $2, spec_json = $3, spec_version = $4, params_json = $5, priority = $6, queue = $7
+      `UPDATE task_runs SET kind = $2, spec_json = $3, spec_version = $4, params_json = $5, priority = $6, queue = $7,
+              concurrency_key = $8, concurrency_limit = $9
         WHERE id = $1`,
       [
         row.id,
@@ -104,6 +109,8 @@ export async function retryTaskRun(
         JSON.stringify(change.params),
         definition.priority,
         definition.queue,
+        concurrency.concurrencyKey,
+        concurrency.concurrencyLimit,
       ],
     );
   }

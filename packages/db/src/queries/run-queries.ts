@@ -294,6 +294,11 @@ export class RunQueries implements RunReads {
         outputJson: task.outputJson === null ? null : (JSON.parse(task.outputJson) as unknown),
         error: task.error,
         reason: task.reason,
+        queue: task.queue,
+        priority: task.priority,
+        concurrencyKey: task.concurrencyKey,
+        concurrencyLimit: task.concurrencyLimit,
+        notBefore: ms(task.notBefore),
         definitionVersion: task.specVersion ?? run.planVersion,
         definition: task.specVersion === null ? null : parseDefinition(task.specJson),
         attemptHistory: (attemptsByTaskRun.get(task.id) ?? []).map((a) => ({

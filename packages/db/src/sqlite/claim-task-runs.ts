@@ -1,4 +1,5 @@
 import { type ClaimedTaskRun, type ClaimInput, pickClaimable, queueRoom } from "@taskloom/core";
+import { claimableAt, claimOrder, keyRunning } from "../claim-order.ts";
 import { type ClaimedRow, toClaimed, type UpstreamRow } from "../claimed-task-run.ts";
 import type { SqliteDatabase } from "./open-sqlite-database.ts";
 import { movableRow, type TaskRunTransitions } from "./task-run-transitions.ts";
@@ -9,6 +10,9 @@ interface CandidateRow {
   task_key: string;
   queue: string;
   attempt: number;
+  concurrency_key: string | null;
+  concurrency_limit: number | null;
+  key_running: number;
 }
 
 interface QueueRow {
@@ -21,8 +25,9 @@ interface QueueRow {
  * Claim: the hot path a worker calls whenever it has free slots.
  * In one IMMEDIATE transaction (SQLite has one writer, so this is the whole locking story):
  * 1. retries whose backoff has elapsed go `retrying → ready`;
- * 2. up to `limit` ready rows are taken in claim order (priority DESC, id ASC — ids follow plan-file order),
- *    skipping paused queues and respecting queue concurrency (`queueRoom` and `pickClaimable` in core);
+ * 2. up to `limit` ready rows are taken in claim order (`claimOrder`: priority DESC, id ASC — ids follow
+ *    plan-file order), skipping rows rescheduled past `now`, paused queues and full concurrency keys, and
+ *    respecting queue concurrency and each key's limit (`queueRoom` and `pickClaimable` in core);
  * 3. each goes `ready → running` through the shared transition (`transitions.move`, which checks the core
  *    table, takes the lease and writes the event), and gets its attempt row.
  * The executor's inputs (frozen spec, params, upstream outputs) are read in the same transaction.
@@ -45,13 +50,16 @@ export function prepareClaimTaskRuns(
   const runningInQueue = db.prepare<[string], { n: number }>(
     "SELECT count(*) AS n FROM task_runs WHERE status = 'running' AND queue = ?",
   );
-  const candidateColumns = "id, run_id, task_key, queue, attempt";
-  const candidates = db.prepare<[number], CandidateRow>(
-    `SELECT ${candidateColumns} FROM task_runs WHERE status = 'ready' ORDER BY priority DESC, id ASC LIMIT ?`,
+  // `key_running`: the attempts of the row's concurrency key running now (0 without a key).
+  const candidateColumns = `id, run_id, task_key, queue, attempt, concurrency_key, concurrency_limit,
+    CASE WHEN concurrency_key IS NULL THEN 0 ELSE ${keyRunning()} END AS key_running`;
+  const candidates = db.prepare<[{ now: number; count: number }], CandidateRow>(
+    `SELECT ${candidateColumns} FROM task_runs t WHERE status = 'ready' AND ${claimableAt("@now")}
+      ORDER BY ${claimOrder()} LIMIT @count`,
   );
-  const candidatesOfRun = db.prepare<[string, number], CandidateRow>(
-    `SELECT ${candidateColumns} FROM task_runs WHERE run_id = ? AND status = 'ready'
-      ORDER BY priority DESC, id ASC LIMIT ?`,
+  const candidatesOfRun = db.prepare<[{ now: number; count: number; runId: string }], CandidateRow>(
+    `SELECT ${candidateColumns} FROM task_runs t WHERE run_id = @runId AND status = 'ready' AND ${claimableAt("@now")}
+      ORDER BY ${claimOrder()} LIMIT @count`,
   );
   const insertAttempt = db.prepare(
     `INSERT INTO task_attempts (task_run_id, attempt, worker_id, status, started_at)
@@ -101,10 +109,27 @@ export function prepareClaimTaskRuns(
 
       const room = queueCapacity();
       const allowedQueues = input.queues ? new Set(input.queues) : null;
-      // Over-fetch a little when some queues are limited, so one full queue does not starve the others.
-      const fetch = room.size > 0 || allowedQueues ? limit * 4 + 16 : limit;
-      const rows = input.runId ? candidatesOfRun.all(input.runId, fetch) : candidates.all(fetch);
-      const taken = pickClaimable(rows, { limit, room, allowedQueues });
+      // Over-fetch a little when some queues are limited, so one full queue does not starve the others; the
+      // same when the candidates carry concurrency keys (a key with room for one may have many waiting).
+      const wide = limit * 4 + 16;
+      const fetchCandidates = (count: number) =>
+        input.runId
+          ? candidatesOfRun.all({ now, count, runId: input.runId })
+          : candidates.all({ now, count });
+      let rows = fetchCandidates(room.size > 0 || allowedQueues ? wide : limit);
+      if (rows.length === limit && rows.some((row) => row.concurrency_key !== null))
+        rows = fetchCandidates(wide);
+      const keyRunningNow = new Map<string, number>();
+      for (const row of rows)
+        if (row.concurrency_key !== null) keyRunningNow.set(row.concurrency_key, row.key_running);
+      const taken = pickClaimable(
+        rows.map((row) => ({
+          ...row,
+          concurrencyKey: row.concurrency_key,
+          concurrencyLimit: row.concurrency_limit,
+        })),
+        { limit, room, allowedQueues, keyRunning: keyRunningNow },
+      );
       if (taken.length === 0) return { claimed: [], startedRuns: new Set<string>() };
 
       const expires = now + input.leaseMs;

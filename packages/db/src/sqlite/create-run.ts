@@ -1,10 +1,12 @@
 import {
+  type ConcurrencyPolicy,
   type CreatedRun,
   type CreateRunInput,
   effectiveParams,
   NotFoundError,
   type ParamValue,
   type PlanDefinition,
+  renderConcurrency,
   type TaskDefinition,
 } from "@taskloom/core";
 import { runCreatedEvent } from "../task-run-move.ts";
@@ -62,6 +64,15 @@ export function prepareCreateRun(
       WHERE plan_id = ? AND json_extract(spec_json, '$.params') != '{}'`,
   );
   const setParams = db.prepare("UPDATE task_runs SET params_json = ? WHERE run_id = ? AND task_key = ?");
+  // Tasks with a concurrency key: it is rendered with the task run's params, here, once (the claim compares it).
+  const tasksWithConcurrency = db.prepare<[string], { key: string; concurrency: string; params: string }>(
+    `SELECT key, json_extract(spec_json, '$.concurrency') AS concurrency,
+            json_extract(spec_json, '$.params') AS params
+       FROM tasks WHERE plan_id = ? AND json_extract(spec_json, '$.concurrency') IS NOT NULL`,
+  );
+  const setConcurrency = db.prepare(
+    "UPDATE task_runs SET concurrency_key = ?, concurrency_limit = ? WHERE run_id = ? AND task_key = ?",
+  );
   const copyDependencies = db.prepare<{ runId: string; planId: string }>(
     `INSERT INTO task_run_dependencies (run_id, from_id, to_id)
      SELECT @runId, f.id, t.id
@@ -97,6 +108,14 @@ export function prepareCreateRun(
     });
     for (const task of tasksWithParams.all(plan.id)) {
       setParams.run(paramsOf(JSON.parse(task.params) as Record<string, ParamValue>), runId, task.key);
+    }
+    for (const task of tasksWithConcurrency.all(plan.id)) {
+      const params = JSON.parse(paramsOf(JSON.parse(task.params) as Record<string, ParamValue>));
+      const rendered = renderConcurrency(
+        { concurrency: JSON.parse(task.concurrency) as ConcurrencyPolicy },
+        { params, run: { id: runId }, plan: { slug: plan.slug } },
+      );
+      if (rendered) setConcurrency.run(rendered.key, rendered.limit, runId, task.key);
     }
     copyDependencies.run({ runId, planId: plan.id });
     writeEvent(runCreatedEvent(runId, plan, input, taskCount));

@@ -8,7 +8,9 @@ export interface EventInput {
     | "run.created"
     | "plan.imported"
     | "plan.updated"
-    | "run.cancel_requested";
+    | "run.cancel_requested"
+    | "task_run.queue_changed"
+    | "task_run.rescheduled";
   runId: string | null;
   taskRunId?: number | null;
   taskKey?: string | null;

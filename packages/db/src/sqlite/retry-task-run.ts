@@ -9,6 +9,7 @@ import {
   type TaskDefinition,
   type TaskRunStatus,
 } from "@taskloom/core";
+import { renderedConcurrency } from "../concurrency-columns.ts";
 import type { SqliteDatabase } from "./open-sqlite-database.ts";
 import { movableRow, type TaskRunTransitions } from "./task-run-transitions.ts";
 
@@ -35,9 +36,16 @@ export function prepareRetryTaskRun(
 ): (runId: string, taskKey: string, now: number, definition: RetryDefinition) => void {
   const findRun = db.prepare<
     [string],
-    { status: RunStatus; plan_id: string; plan_version: number; params_json: string; latest_version: number }
+    {
+      status: RunStatus;
+      plan_id: string;
+      plan_slug: string;
+      plan_version: number;
+      params_json: string;
+      latest_version: number;
+    }
   >(
-    `SELECT r.status, r.plan_id, r.plan_version, r.params_json, p.version AS latest_version
+    `SELECT r.status, r.plan_id, p.slug AS plan_slug, r.plan_version, r.params_json, p.version AS latest_version
        FROM runs r JOIN plans p ON p.id = r.plan_id WHERE r.id = ?`,
   );
   const findTaskRun = db.prepare<
@@ -64,9 +72,12 @@ export function prepareRetryTaskRun(
     params: string;
     priority: number;
     queue: string;
+    concurrencyKey: string | null;
+    concurrencyLimit: number | null;
   }>(
     `UPDATE task_runs SET kind = @kind, spec_json = @spec, spec_version = @version, params_json = @params,
-            priority = @priority, queue = @queue
+            priority = @priority, queue = @queue, concurrency_key = @concurrencyKey,
+            concurrency_limit = @concurrencyLimit
       WHERE id = @id`,
   );
   const blockedDownstream = db.prepare<[number], { id: number; task_key: string; attempt: number }>(
@@ -125,6 +136,7 @@ export function prepareRetryTaskRun(
         params: JSON.stringify(change.params),
         priority: definition.priority,
         queue: definition.queue,
+        ...renderedConcurrency(definition, change.params, runId, run.plan_slug),
       });
     }
     transitions.move({ id: row.id, runId, taskKey, status: "failed", attempt: row.attempt }, "ready", now, {

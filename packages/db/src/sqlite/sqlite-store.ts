@@ -12,6 +12,8 @@ import {
   type LogChunkInput,
   NotFoundError,
   type PlanDefinition,
+  type QueuedSelection,
+  type QueuedTaskRun,
   type QueueSettings,
   type QueueStore,
   type ReclaimOptions,
@@ -23,12 +25,15 @@ import {
 } from "@taskloom/core";
 import { defaultNewId, type NewId } from "../new-id.ts";
 import { prepareAppendLogChunks } from "./append-log-chunks.ts";
+import { prepareCancelQueuedTaskRuns } from "./cancel-queued-task-runs.ts";
+import { prepareChangeQueuedTaskRuns } from "./change-queued-task-runs.ts";
 import { prepareClaimTaskRuns } from "./claim-task-runs.ts";
 import { prepareCompleteTaskRuns } from "./complete-task-runs.ts";
 import { prepareCreateRun } from "./create-run.ts";
 import { prepareHeartbeatLeases } from "./heartbeat-leases.ts";
 import { prepareImportPlan } from "./import-plan.ts";
 import type { SqliteDatabase } from "./open-sqlite-database.ts";
+import { preparePeekQueue } from "./peek-queue.ts";
 import { prepareQueueSettings } from "./queue-settings.ts";
 import { prepareReadEvents } from "./read-events.ts";
 import { prepareReclaimExpiredLeases } from "./reclaim-expired-leases.ts";
@@ -62,6 +67,9 @@ export class SqliteStore implements SchedulerStore, RunStore, EventStore, QueueS
   readonly #retryTaskRun: ReturnType<typeof prepareRetryTaskRun>;
   readonly #events: ReturnType<typeof prepareReadEvents>;
   readonly #queues: ReturnType<typeof prepareQueueSettings>;
+  readonly #peekQueue: ReturnType<typeof preparePeekQueue>;
+  readonly #changeQueued: ReturnType<typeof prepareChangeQueuedTaskRuns>;
+  readonly #cancelQueued: ReturnType<typeof prepareCancelQueuedTaskRuns>;
   readonly #nextAvailable;
   readonly #nextAvailableOfRun;
   readonly #cancelRequested;
@@ -87,11 +95,22 @@ export class SqliteStore implements SchedulerStore, RunStore, EventStore, QueueS
     this.#retryTaskRun = prepareRetryTaskRun(db, transitions);
     this.#events = prepareReadEvents(db);
     this.#queues = prepareQueueSettings(db);
-    this.#nextAvailable = db.prepare<[number], { at: number | null }>(
-      "SELECT min(available_at) AS at FROM task_runs WHERE status = 'retrying' AND available_at > ?",
+    this.#peekQueue = preparePeekQueue(db);
+    this.#changeQueued = prepareChangeQueuedTaskRuns(db);
+    this.#cancelQueued = prepareCancelQueuedTaskRuns(db, transitions);
+    // A retry's backoff, or a rescheduled task run's `not_before` (`task_runs_not_before_idx`).
+    this.#nextAvailable = db.prepare<{ now: number }, { at: number | null }>(
+      `SELECT min(at) AS at FROM (
+         SELECT min(available_at) AS at FROM task_runs WHERE status = 'retrying' AND available_at > @now
+         UNION ALL
+         SELECT min(not_before) FROM task_runs WHERE not_before > @now AND status = 'ready')`,
     );
-    this.#nextAvailableOfRun = db.prepare<[string, number], { at: number | null }>(
-      "SELECT min(available_at) AS at FROM task_runs WHERE run_id = ? AND status = 'retrying' AND available_at > ?",
+    this.#nextAvailableOfRun = db.prepare<{ now: number; runId: string }, { at: number | null }>(
+      `SELECT min(at) AS at FROM (
+         SELECT min(available_at) AS at FROM task_runs
+          WHERE run_id = @runId AND status = 'retrying' AND available_at > @now
+         UNION ALL
+         SELECT min(not_before) FROM task_runs WHERE not_before > @now AND run_id = @runId AND status = 'ready')`,
     );
     this.#cancelRequested = db.prepare<[string], { id: number }>(
       `SELECT t.id FROM task_runs t JOIN runs r ON r.id = t.run_id
@@ -152,7 +171,7 @@ export class SqliteStore implements SchedulerStore, RunStore, EventStore, QueueS
   }
 
   async nextAvailableAt(now: number, runId?: string): Promise<number | null> {
-    const row = runId ? this.#nextAvailableOfRun.get(runId, now) : this.#nextAvailable.get(now);
+    const row = runId ? this.#nextAvailableOfRun.get({ runId, now }) : this.#nextAvailable.get({ now });
     return row?.at ?? null;
   }
 
@@ -265,6 +284,32 @@ export class SqliteStore implements SchedulerStore, RunStore, EventStore, QueueS
     // A resumed queue or a raised limit makes work claimable.
     this.#changed();
     return settings;
+  }
+
+  async peekQueue(queue: string, opts: { limit: number; now: number }): Promise<QueuedTaskRun[]> {
+    return this.#peekQueue(queue, opts);
+  }
+
+  async moveQueuedTaskRuns(selection: QueuedSelection, toQueue: string, now: number): Promise<number[]> {
+    const moved = this.#changeQueued.move(selection, toQueue, now);
+    // The new queue may have room, or a worker that serves it.
+    if (moved.length > 0) this.#changed();
+    return moved;
+  }
+
+  async rescheduleQueuedTaskRuns(
+    selection: QueuedSelection,
+    notBefore: number | null,
+    now: number,
+  ): Promise<number[]> {
+    const changed = this.#changeQueued.reschedule(selection, notBefore, now);
+    // A worker recomputes its next wake-up (`nextAvailableAt`) when it hears of a change.
+    if (changed.length > 0) this.#changed();
+    return changed;
+  }
+
+  async cancelQueuedTaskRuns(selection: QueuedSelection, now: number): Promise<number[]> {
+    return this.#cancelQueued(selection, now);
   }
 
   close(): void {

@@ -1,13 +1,14 @@
 import { openPostgresDatabase, type PostgresTaskloomDatabase } from "../postgres/open-postgres-database.ts";
 import { createTestDatabase, postgresDescribe } from "../postgres/test-database.ts";
-import { describeStoreContract } from "./store-contract.ts";
+import { describeQueueContract } from "./queue-contract.ts";
+import { describeStoreContract, type StoreUnderTest } from "./store-contract.ts";
 
 const describePostgres = await postgresDescribe();
 
 describePostgres("PostgreSQL", () => {
   // The suite drives time through the ports' `now`, so leases are judged by the caller's clock here; the
   // database clock (the default) has its own tests in postgres/lease-clock.test.ts.
-  describeStoreContract("PostgreSQL", async () => {
+  const openPostgresUnderTest = async (): Promise<StoreUnderTest> => {
     const testDb = await createTestDatabase();
     const open = () => openPostgresDatabase({ url: testDb.url, poolSize: 4, leaseClock: "caller" });
     const database = await open();
@@ -25,5 +26,7 @@ describePostgres("PostgreSQL", () => {
         await testDb.drop();
       },
     };
-  });
+  };
+  describeStoreContract("PostgreSQL", openPostgresUnderTest);
+  describeQueueContract("PostgreSQL", openPostgresUnderTest);
 });

@@ -4,9 +4,10 @@ import path from "node:path";
 import { openSqliteTaskloomDatabase } from "../open-database.ts";
 import { openSqliteDatabase } from "../sqlite/open-sqlite-database.ts";
 import { SqliteStore } from "../sqlite/sqlite-store.ts";
-import { describeStoreContract } from "./store-contract.ts";
+import { describeQueueContract } from "./queue-contract.ts";
+import { describeStoreContract, type StoreUnderTest } from "./store-contract.ts";
 
-describeStoreContract("SQLite", async () => {
+async function openSqliteUnderTest(): Promise<StoreUnderTest> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "taskloom-contract-"));
   const file = path.join(dir, "taskloom.db");
   const database = openSqliteTaskloomDatabase({ url: `file:${file}`, cwd: dir });
@@ -24,4 +25,7 @@ describeStoreContract("SQLite", async () => {
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
-});
+}
+
+describeStoreContract("SQLite", openSqliteUnderTest);
+describeQueueContract("SQLite", openSqliteUnderTest);

@@ -386,6 +386,43 @@ export function TaskForm({
               />
             )}
           </Field>
+          <Field
+            label="Concurrency key"
+            errors={issuesOf("concurrencyKey")}
+            hint="At most the limit of attempts with this key run at once; e.g. deploy:{{params.env}}"
+          >
+            {(control) => (
+              <Input
+                {...control}
+                {...bind("concurrencyKey")}
+                value={draft.exclusive ? "" : draft.concurrencyKey}
+                disabled={draft.exclusive}
+                placeholder={draft.exclusive ? "this task" : "none"}
+                onChange={(event) => change("concurrencyKey", event.target.value)}
+              />
+            )}
+          </Field>
+          <Field label="Concurrency limit" errors={issuesOf("concurrencyLimit")}>
+            {(control) => (
+              <Input
+                {...control}
+                {...bind("concurrencyLimit")}
+                inputMode="numeric"
+                value={draft.exclusive ? "" : draft.concurrencyLimit}
+                disabled={draft.exclusive}
+                placeholder="1"
+                onChange={(event) => change("concurrencyLimit", event.target.value)}
+              />
+            )}
+          </Field>
+          <label className="col-span-2 flex items-center gap-2 text-xs text-slate-700">
+            <input
+              type="checkbox"
+              checked={draft.exclusive}
+              onChange={(event) => change("exclusive", event.target.checked)}
+            />
+            Exclusive: one attempt of this task at a time, across all runs
+          </label>
           <Field label="Retries (max)" errors={issuesOf("retriesMax")}>
             {(control) => (
               <Input
@@ -499,6 +536,9 @@ function hasAdvanced(draft: TaskDraft): boolean {
   return (
     draft.priority !== "" ||
     draft.queue !== "" ||
+    draft.concurrencyKey !== "" ||
+    draft.concurrencyLimit !== "" ||
+    draft.exclusive ||
     draft.retriesMax !== "" ||
     draft.retriesDelay !== "" ||
     draft.timeout !== "" ||

@@ -1,5 +1,6 @@
 "use client";
 
+import Link from "next/link";
 import { useState } from "react";
 import { KindChip } from "../../components/status/kind-icon.tsx";
 import { StatusPill } from "../../components/status/status-pill.tsx";
@@ -76,6 +77,26 @@ export function TaskRunDetails({
             {task.attempts} attempt{task.attempts === 1 ? "" : "s"} ·{" "}
             <span data-testid="task-duration">{taskDuration(task, now)}</span>
             {task.exitCode !== null && <> · exit code {task.exitCode}</>}
+          </p>
+          <p className="text-xs text-slate-500" data-testid="task-scheduling">
+            Queue{" "}
+            <Link
+              href={`/queues?queue=${encodeURIComponent(task.queue)}`}
+              className="font-mono hover:underline"
+            >
+              {task.queue}
+            </Link>{" "}
+            · priority <span className="tabular-nums">{task.priority}</span>
+            {task.concurrencyKey !== null && (
+              <>
+                {" "}
+                · concurrency key <code className="font-mono text-slate-700">{task.concurrencyKey}</code>{" "}
+                (limit {task.concurrencyLimit ?? 1})
+              </>
+            )}
+            {task.notBefore !== null && task.status === "ready" && (
+              <> · not before {formatAbsolute(task.notBefore)}</>
+            )}
           </p>
         </div>
         <StatusPill status={task.status} />
