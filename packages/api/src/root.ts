@@ -1,3 +1,4 @@
+import { contextRouter } from "./router/context.ts";
 import { eventsRouter } from "./router/events.ts";
 import { linksRouter } from "./router/links.ts";
 import { logsRouter } from "./router/logs.ts";
@@ -15,6 +16,7 @@ export const appRouter = createTRPCRouter({
   logs: logsRouter,
   events: eventsRouter,
   schedules: schedulesRouter,
+  context: contextRouter,
 });
 
 export type AppRouter = typeof appRouter;

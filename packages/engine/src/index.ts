@@ -1,6 +1,9 @@
+export type { ItemSearchHit, SearchableItemType } from "./services/context-item-search.ts";
 export {
   type BuiltContext,
+  type ContextApprovalState,
   ContextService,
+  type ContextState,
   DEFAULT_LLM_MODEL,
   describeDiff,
   type StoredSnapshotBody,
@@ -10,6 +13,7 @@ export { checkHealth, type HealthReport } from "./services/health.ts";
 export {
   type EditBase,
   type EditResult,
+  type PlanContextChange,
   PlanEditor,
   type PlanView,
   StalePlanVersionError,
