@@ -1,4 +1,5 @@
-import { importPlan, uniqueSlug } from "./support/app.ts";
+import fs from "node:fs";
+import { e2ePath, importPlan, runFileWithCli, uniqueSlug } from "./support/app.ts";
 import { expect, test } from "./support/test.ts";
 import { openPlan, taskNode } from "./support/ui.ts";
 
@@ -40,7 +41,10 @@ test("steer an llm task's context: pin, exclude, add from search, approve, then 
   page,
 }) => {
   const slug = uniqueSlug("context");
-  await importPlan(planWithContext(slug));
+  // One run first, so that the tasks have outputs the bundle and the search draw on.
+  const file = e2ePath(`${slug}.yaml`);
+  fs.writeFileSync(file, planWithContext(slug));
+  expect((await runFileWithCli(file)).status).toBe("succeeded");
   await openPlan(page, slug);
 
   // A non-llm task says where context applies.
@@ -56,28 +60,32 @@ test("steer an llm task's context: pin, exclude, add from search, approve, then 
   const pinned = (ref: string) => panel.locator(`section[data-tier="pinned"] li[data-ref="${ref}"]`);
 
   // Pin a document: it moves to the Pinned tier, included, with the reason.
-  const usedBefore = await used.textContent();
   await panel.getByRole("button", { name: "Pin doc:old-spec" }).click();
   await expect(pinned("doc:old-spec").getByTestId("item-reason")).toHaveText("pinned");
   await expect(pinned("doc:old-spec").getByTestId("item-decision")).toHaveText("included");
   await expect(pinned("doc:old-spec").getByTestId("item-tokens")).not.toHaveText("0 tok");
-  await expect(used).not.toHaveText(usedBefore ?? "");
 
-  // Exclude a note: it stays listed, excluded, taking no tokens.
+  // Exclude a note: it stays listed, excluded, taking no tokens, and the meter goes down.
+  await expect(row("note:audience").getByTestId("item-decision")).toHaveText("included");
+  const usedBefore = await used.textContent();
   await row("note:audience").getByRole("button", { name: "Exclude note:audience" }).click();
   await expect(row("note:audience").getByTestId("item-decision")).toHaveText("excluded");
   await expect(row("note:audience").getByTestId("item-reason")).toContainText("excluded by user");
   await expect(row("note:audience").getByTestId("item-tokens")).toContainText(/^0 /);
+  await expect(used).not.toHaveText(usedBefore ?? "");
   await expect(row("note:audience").getByRole("button", { name: "Unpin note:audience" })).toHaveText(
     "Include again",
   );
 
-  // Add any item from the search box: the scratch task, found by its name.
-  await panel.getByLabel("Add an item").fill("scratch");
+  // Add any item from the search box: the scratch task, found by a word of its output.
+  await panel.getByLabel("Add an item").fill("onboarding");
   const results = panel.getByTestId("context-search-results");
+  await expect(results.locator("li[data-ref]")).toHaveCount(1);
+  await expect(results.locator('li[data-ref="task:scratch"]')).toContainText("onboarding notes");
   await results.getByRole("button", { name: "Add task:scratch" }).click();
-  await expect(pinned("task:scratch")).toBeVisible();
+  await expect(results).toHaveCount(0);
   await expect(pinned("task:scratch").getByTestId("item-reason")).toHaveText("pinned");
+  await expect(pinned("task:scratch").getByTestId("item-decision")).toHaveText("included");
 
   // Approve: the bundle is locked at its hash.
   await panel.getByRole("button", { name: "Approve" }).click();

@@ -116,6 +116,21 @@ it("suggests free keys", () => {
 
 describe("llm tasks in the form", () => {
   const llmContext = { ...context, documentKeys: ["spec"] };
+  const writeTask = {
+    kind: "llm",
+    prompt: "Write about {{params.day}}",
+    system: "Be precise.",
+    model: "gpt-4o-mini",
+    temperature: 0.2,
+    maxTokens: 800,
+    output: "json",
+    requires: ["fetch"],
+    relatesTo: ["clean"],
+    duplicates: ["fetch"],
+    context: { budget: 1500, k: 4, summarize: "off", include: { siblings: false } },
+    pin: ["doc:spec", "note:audience"],
+    exclude: ["task:clean"],
+  };
   const plan = parsePlanObject({
     plan: "demo",
     params: { day: "2026-01-01" },
@@ -123,21 +138,7 @@ describe("llm tasks in the form", () => {
     tasks: {
       fetch: { kind: "noop" },
       clean: { kind: "noop" },
-      write: {
-        kind: "llm",
-        prompt: "Write about {{params.day}}",
-        system: "Be precise.",
-        model: "gpt-4o-mini",
-        temperature: 0.2,
-        maxTokens: 800,
-        output: "json",
-        requires: ["fetch"],
-        relatesTo: ["clean"],
-        duplicates: ["fetch"],
-        context: { budget: 1500, k: 4, summarize: "off", include: { siblings: false } },
-        pin: ["doc:spec", "note:audience"],
-        exclude: ["task:clean"],
-      },
+      write: writeTask,
     },
   });
 
@@ -157,21 +158,7 @@ describe("llm tasks in the form", () => {
     });
     const result = validateDraft(draft, { ...llmContext, otherKeys: ["fetch", "clean"] });
     expect(result.issues).toEqual({});
-    expect(result.task).toEqual({
-      kind: "llm",
-      prompt: "Write about {{params.day}}",
-      system: "Be precise.",
-      model: "gpt-4o-mini",
-      temperature: 0.2,
-      maxTokens: 800,
-      context: { budget: 1500, k: 4, summarize: "off", include: { siblings: false } },
-      pin: ["doc:spec", "note:audience"],
-      exclude: ["task:clean"],
-      requires: ["fetch"],
-      duplicates: ["fetch"],
-      relatesTo: ["clean"],
-      output: "json",
-    });
+    expect(result.task).toEqual(writeTask);
   });
 
   it("puts the plan-file rules' issues next to the llm fields", () => {

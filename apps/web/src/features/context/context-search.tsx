@@ -31,8 +31,21 @@ export function ContextSearch({ planSlug, taskKey }: { planSlug: string; taskKey
   const decisions = decisionsByRef(items.data ?? []);
   const open = (focused || query !== "") && hits.data !== undefined;
 
+  const add = async (ref: string) => {
+    await actions.pin(ref);
+    setQuery("");
+    setFocused(false);
+  };
+
   return (
-    <div className="flex flex-col gap-1.5">
+    <search
+      aria-label={`Search the items ${taskKey} may draw on`}
+      className="flex flex-col gap-1.5"
+      // The list stays open while focus moves between the box and its Pin buttons, and closes when it leaves.
+      onBlur={(event) => {
+        if (!event.currentTarget.contains(event.relatedTarget)) setFocused(false);
+      }}
+    >
       <label htmlFor={`context-search-${taskKey}`} className="text-xs font-medium text-slate-700">
         Add an item
       </label>
@@ -86,7 +99,7 @@ export function ContextSearch({ planSlug, taskKey }: { planSlug: string; taskKey
                     size="sm"
                     disabled={actions.busyRef === hit.ref}
                     aria-label={`Add ${hit.ref}`}
-                    onClick={() => void actions.pin(hit.ref).then(() => setQuery(""))}
+                    onClick={() => void add(hit.ref)}
                   >
                     Pin
                   </Button>
@@ -96,6 +109,6 @@ export function ContextSearch({ planSlug, taskKey }: { planSlug: string; taskKey
           )}
         </ul>
       )}
-    </div>
+    </search>
   );
 }

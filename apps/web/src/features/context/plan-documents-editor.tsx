@@ -3,12 +3,13 @@
 import { type FormEvent, useState } from "react";
 import { Button } from "../../components/ui/button.tsx";
 import { Field, Input, Textarea } from "../../components/ui/field.tsx";
-import { DocumentIcon, PlusIcon, TrashIcon } from "../../components/ui/icons.tsx";
+import { DocumentIcon, PlusIcon } from "../../components/ui/icons.tsx";
 import { Callout } from "../../components/ui/states.tsx";
 import { toast } from "../../components/ui/toaster.tsx";
 import { errorMessage, planIssuesOf } from "../../trpc/errors.ts";
 import type { PlanView } from "../../trpc/types.ts";
 import { useEditBase } from "../editor/use-edit-base.ts";
+import { RemoveButton } from "./remove-button.tsx";
 import { usePlanContextEdits } from "./use-plan-context-edits.ts";
 
 type PlanDocument = PlanView["documents"][number];
@@ -109,14 +110,7 @@ function DocumentRow({
       <Button size="sm" variant="ghost" onClick={onEdit} aria-label={`Edit document ${doc.key}`}>
         Edit
       </Button>
-      <Button
-        size="sm"
-        variant="ghost"
-        className="text-rose-600 hover:bg-rose-50"
-        icon={<TrashIcon size={12} />}
-        onClick={onRemove}
-        aria-label={`Remove document ${doc.key}`}
-      />
+      <RemoveButton label={`Remove document ${doc.key}`} onClick={onRemove} />
     </li>
   );
 }

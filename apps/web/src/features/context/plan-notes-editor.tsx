@@ -3,12 +3,12 @@
 import { type FormEvent, useState } from "react";
 import { Button } from "../../components/ui/button.tsx";
 import { Input } from "../../components/ui/field.tsx";
-import { TrashIcon } from "../../components/ui/icons.tsx";
 import { Callout } from "../../components/ui/states.tsx";
 import { toast } from "../../components/ui/toaster.tsx";
 import { errorMessage, planIssuesOf } from "../../trpc/errors.ts";
 import type { PlanView } from "../../trpc/types.ts";
 import { useEditBase } from "../editor/use-edit-base.ts";
+import { RemoveButton } from "./remove-button.tsx";
 import { usePlanContextEdits } from "./use-plan-context-edits.ts";
 
 /** The plan's notes (`note:<key>`): key/value memory every llm task of the plan may see. */
@@ -81,14 +81,7 @@ function NoteRow({
             Save
           </Button>
         )}
-        <Button
-          size="sm"
-          variant="ghost"
-          className="text-rose-600 hover:bg-rose-50"
-          icon={<TrashIcon size={12} />}
-          onClick={onRemove}
-          aria-label={`Remove note ${noteKey}`}
-        />
+        <RemoveButton label={`Remove note ${noteKey}`} onClick={onRemove} />
       </form>
       {setNote.error && <p className="mt-1 text-xs text-rose-600">{errorMessage(setNote.error)}</p>}
     </li>
