@@ -1,3 +1,4 @@
+import { contextRouter } from "./router/context.ts";
 import { eventsRouter } from "./router/events.ts";
 import { linksRouter } from "./router/links.ts";
 import { logsRouter } from "./router/logs.ts";
@@ -17,6 +18,7 @@ export const appRouter = createTRPCRouter({
   events: eventsRouter,
   schedules: schedulesRouter,
   queues: queuesRouter,
+  context: contextRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -55,10 +55,17 @@ export interface SuccessfulOutput {
  * Unknown plans reject with `NotFoundError`.
  */
 export interface ContextStore {
-  /** Upserts the plan file's documents and notes; notes the file does not name are kept. */
+  /**
+   * Upserts the plan file's documents and notes, and deletes the keys in `removed` (an edit that removed
+   * them; default none). Notes the file does not name are otherwise kept.
+   */
   syncPlanContext(
     planSlug: string,
-    input: { documents: PlanDocument[]; notes: Record<string, string> },
+    input: {
+      documents: PlanDocument[];
+      notes: Record<string, string>;
+      removed?: { documents: string[]; notes: string[] };
+    },
     now: number,
   ): Promise<void>;
   listDocuments(planSlug: string): Promise<PlanDocument[]>;

@@ -1,8 +1,11 @@
 // The edit conflict the editor's callers catch; it is thrown by the stores too, so it lives in core.
 export { StalePlanVersionError } from "@taskloom/core";
+export type { ItemSearchHit, SearchableItemType } from "./services/context-item-search.ts";
 export {
   type BuiltContext,
+  type ContextApprovalState,
   ContextService,
+  type ContextState,
   DEFAULT_LLM_MODEL,
   describeDiff,
   type StoredSnapshotBody,
@@ -12,6 +15,7 @@ export { checkHealth, type HealthReport } from "./services/health.ts";
 export {
   type EditBase,
   type EditResult,
+  type PlanContextChange,
   PlanEditor,
   type PlanView,
 } from "./services/plan-editor.ts";

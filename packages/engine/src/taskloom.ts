@@ -182,7 +182,9 @@ export class Taskloom {
       pollMs: this.#pollMs,
       logger: this.#logger,
     });
-    this.editor = new PlanEditor(database.store, this.#clock);
+    this.editor = new PlanEditor(database.store, this.#clock, {
+      onContextChange: (slug, change) => database.context.syncPlanContext(slug, change, this.#clock.now()),
+    });
     this.queues = new QueueAdmin(database.store, this.#clock);
     this.schedules = new ScheduleService({
       schedules: database.schedules,

@@ -118,3 +118,72 @@ it("puts the issues the core reports on the fields they are about", () => {
 it("suggests free keys", () => {
   expect(suggestKey(["task-1", "task-3"])).toBe("task-2");
 });
+
+describe("llm tasks in the form", () => {
+  const llmContext = { ...context, documentKeys: ["spec"] };
+  const writeTask = {
+    kind: "llm",
+    prompt: "Write about {{params.day}}",
+    system: "Be precise.",
+    model: "gpt-4o-mini",
+    temperature: 0.2,
+    maxTokens: 800,
+    output: "json",
+    requires: ["fetch"],
+    relatesTo: ["clean"],
+    duplicates: ["fetch"],
+    context: { budget: 1500, k: 4, summarize: "off", include: { siblings: false } },
+    pin: ["doc:spec", "note:audience"],
+    exclude: ["task:clean"],
+  };
+  const plan = parsePlanObject({
+    plan: "demo",
+    params: { day: "2026-01-01" },
+    documents: { spec: { text: "the spec" } },
+    tasks: {
+      fetch: { kind: "noop" },
+      clean: { kind: "noop" },
+      write: writeTask,
+    },
+  });
+
+  it("reads every llm field of a stored task and writes the same plan-file object back", () => {
+    const stored = plan.tasks.find((task) => task.key === "write");
+    if (!stored) throw new Error("no task write");
+    const draft = draftFromDefinition(stored);
+    expect(draft).toMatchObject({
+      prompt: "Write about {{params.day}}",
+      temperature: "0.2",
+      contextBudget: "1500",
+      summarize: "off",
+      include: { siblings: false, notes: true, retrieval: true },
+      pin: "doc:spec\nnote:audience",
+      relatesTo: ["clean"],
+      duplicates: ["fetch"],
+    });
+    const result = validateDraft(draft, { ...llmContext, otherKeys: ["fetch", "clean"] });
+    expect(result.issues).toEqual({});
+    expect(result.task).toEqual(writeTask);
+  });
+
+  it("puts the plan-file rules' issues next to the llm fields", () => {
+    const draft = {
+      ...emptyDraft("llm", "write"),
+      temperature: "hot",
+      maxTokens: "-5",
+      contextBudget: "lots",
+      pin: "doc:nope",
+      exclude: "file:x",
+    };
+    const { issues, ok } = validateDraft(draft, llmContext);
+    expect(ok).toBe(false);
+    expect(issues.prompt).toEqual(["must not be empty"]);
+    expect(issues.temperature).toEqual(["must be a number from 0 to 2"]);
+    expect(issues.maxTokens?.length).toBeGreaterThan(0);
+    expect(issues.context).toEqual(["must be a whole number"]);
+    expect(issues.pin?.join(" ")).toMatch(/unknown document `nope`/);
+    expect(issues.exclude?.join(" ")).toMatch(/file:x/);
+    const tooWarm = validateDraft({ ...emptyDraft("llm", "w"), prompt: "p", temperature: "3" }, llmContext);
+    expect(tooWarm.issues.temperature?.length).toBe(1);
+  });
+});

@@ -1,4 +1,5 @@
 import {
+  DEFAULT_CONTEXT_POLICY,
   DEFAULT_QUEUE,
   DEFAULT_RETRY_POLICY,
   formatDuration,
@@ -13,6 +14,13 @@ import {
 
 export const HTTP_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"] as const;
 export type HttpMethod = (typeof HTTP_METHODS)[number];
+
+export const SUMMARIZE_MODES = ["extractive", "llm", "off"] as const;
+export type SummarizeMode = (typeof SUMMARIZE_MODES)[number];
+
+/** The context sources an llm task may leave out (`context.include`); each is on by default. */
+export const INCLUDE_SOURCES = ["siblings", "notes", "retrieval"] as const;
+export type IncludeSource = (typeof INCLUDE_SOURCES)[number];
 
 export interface KeyValueRow {
   name: string;
@@ -49,9 +57,26 @@ export interface TaskDraft {
   body: string;
   /** noop: the result as JSON text. */
   result: string;
+  /** llm: the prompt and system message (templated), model settings as typed. */
+  prompt: string;
+  system: string;
+  model: string;
+  temperature: string;
+  maxTokens: string;
+  /** llm `context:` — budget and k as typed, the summary mode, which sources to include. */
+  contextBudget: string;
+  contextK: string;
+  summarize: SummarizeMode;
+  include: Record<IncludeSource, boolean>;
+  /** llm: item refs pinned and excluded in the plan file, one per line. */
+  pin: string;
+  exclude: string;
   /** Upstream tasks that must succeed first, and those whose outputs are context only (plan order). */
   requires: string[];
   refers: string[];
+  /** Context-only links: tasks whose output this one duplicates, and related tasks (plan order). */
+  duplicates: string[];
+  relatesTo: string[];
   /** Kept as they are: the form does not edit them, but saving must not drop them. */
   preserved: {
     params: Record<string, ParamValue>;
@@ -81,6 +106,14 @@ export type TaskField =
   | "headers"
   | "body"
   | "result"
+  | "prompt"
+  | "system"
+  | "model"
+  | "temperature"
+  | "maxTokens"
+  | "context"
+  | "pin"
+  | "exclude"
   | "links"
   | "general";
 
@@ -110,8 +143,21 @@ export function emptyDraft(kind: TaskKind, key = ""): TaskDraft {
     headers: [],
     body: "",
     result: "",
+    prompt: "",
+    system: "",
+    model: "",
+    temperature: "",
+    maxTokens: "",
+    contextBudget: "",
+    contextK: "",
+    summarize: "extractive",
+    include: { siblings: true, notes: true, retrieval: true },
+    pin: "",
+    exclude: "",
     requires: [],
     refers: [],
+    duplicates: [],
+    relatesTo: [],
     preserved: { params: {} },
   };
 }
@@ -152,6 +198,8 @@ export function draftFromDefinition(task: StoredTask): TaskDraft {
   draft.output = task.output;
   draft.requires = [...task.requires];
   draft.refers = [...task.refers];
+  draft.duplicates = [...(task.duplicates ?? [])];
+  draft.relatesTo = [...(task.relatesTo ?? [])];
   draft.preserved = {
     params: { ...task.params },
     ...(task.retry.maxDelayMs !== DEFAULT_RETRY_POLICY.maxDelayMs
@@ -177,9 +225,20 @@ export function draftFromDefinition(task: StoredTask): TaskDraft {
       draft.result =
         spec.output === null || spec.output === undefined ? "" : JSON.stringify(spec.output, null, 2);
       break;
-    case "llm":
-      // The form has no llm fields yet (the dashboard's Context work); the plan file edits them.
+    case "llm": {
+      draft.prompt = spec.prompt;
+      draft.system = spec.system ?? "";
+      draft.model = spec.model ?? "";
+      draft.temperature = spec.temperature === null ? "" : String(spec.temperature);
+      draft.maxTokens = spec.maxTokens === null ? "" : String(spec.maxTokens);
+      draft.contextBudget = spec.context.budget === null ? "" : String(spec.context.budget);
+      draft.contextK = spec.context.k === DEFAULT_CONTEXT_POLICY.k ? "" : String(spec.context.k);
+      draft.summarize = spec.context.summarize;
+      draft.include = { ...spec.context.include };
+      draft.pin = spec.pin.join("\n");
+      draft.exclude = spec.exclude.join("\n");
       break;
+    }
   }
   return draft;
 }
@@ -237,6 +296,9 @@ export function draftToPlanTask(draft: TaskDraft): { task: Record<string, unknow
       if (draft.body !== "") task.body = draft.body;
       break;
     }
+    case "llm":
+      llmFields(draft, task, issues);
+      break;
     case "noop":
       if (draft.result.trim() !== "") {
         try {
@@ -251,6 +313,8 @@ export function draftToPlanTask(draft: TaskDraft): { task: Record<string, unknow
   const { preserved } = draft;
   if (draft.requires.length > 0) task.requires = [...draft.requires];
   if (draft.refers.length > 0) task.refers = [...draft.refers];
+  if (draft.duplicates.length > 0) task.duplicates = [...draft.duplicates];
+  if (draft.relatesTo.length > 0) task.relatesTo = [...draft.relatesTo];
   if (Object.keys(preserved.params).length > 0) task.params = { ...preserved.params };
 
   const priority = draft.priority.trim();
@@ -286,12 +350,64 @@ export function draftToPlanTask(draft: TaskDraft): { task: Record<string, unknow
   return { task, issues };
 }
 
+const DECIMAL = /^-?\d+(\.\d+)?$/;
+
+/** A whole-number text field: its number, or an issue (and undefined); "" is undefined without one. */
+function wholeNumber(text: string, field: TaskField, issues: FieldIssues): number | undefined {
+  const trimmed = text.trim();
+  if (trimmed === "") return undefined;
+  if (WHOLE_NUMBER.test(trimmed)) return Number(trimmed);
+  addIssue(issues, field, "must be a whole number");
+  return undefined;
+}
+
+const refLines = (text: string) =>
+  text
+    .split("\n")
+    .map((line) => line.trim())
+    .filter((line) => line !== "");
+
+/** The llm fields in plan-file form; fields left at their defaults are left out, as the plan file does. */
+function llmFields(draft: TaskDraft, task: Record<string, unknown>, issues: FieldIssues): void {
+  task.prompt = draft.prompt;
+  if (draft.system.trim() !== "") task.system = draft.system;
+  if (draft.model.trim() !== "") task.model = draft.model.trim();
+  const temperature = draft.temperature.trim();
+  if (temperature !== "") {
+    if (DECIMAL.test(temperature)) task.temperature = Number(temperature);
+    else addIssue(issues, "temperature", "must be a number from 0 to 2");
+  }
+  const maxTokens = wholeNumber(draft.maxTokens, "maxTokens", issues);
+  if (maxTokens !== undefined) task.maxTokens = maxTokens;
+
+  const context: Record<string, unknown> = {};
+  const budget = wholeNumber(draft.contextBudget, "context", issues);
+  if (budget !== undefined) context.budget = budget;
+  const k = wholeNumber(draft.contextK, "context", issues);
+  if (k !== undefined) context.k = k;
+  if (draft.summarize !== DEFAULT_CONTEXT_POLICY.summarize) context.summarize = draft.summarize;
+  const include: Record<string, boolean> = {};
+  for (const source of INCLUDE_SOURCES) {
+    if (draft.include[source] !== DEFAULT_CONTEXT_POLICY.include[source])
+      include[source] = draft.include[source];
+  }
+  if (Object.keys(include).length > 0) context.include = include;
+  if (Object.keys(context).length > 0) task.context = context;
+
+  const pin = refLines(draft.pin);
+  if (pin.length > 0) task.pin = pin;
+  const exclude = refLines(draft.exclude);
+  if (exclude.length > 0) task.exclude = exclude;
+}
+
 /** The context a task is validated in: the plan it belongs to. */
 export interface ValidationContext {
   planSlug: string;
   params: Record<string, ParamValue>;
   /** The other tasks' keys (not the one being edited). */
   otherKeys: readonly string[];
+  /** The plan's document keys, so that `doc:` pins resolve. Default none. */
+  documentKeys?: readonly string[];
 }
 
 const FIELD_OF_SEGMENT: Readonly<Record<string, TaskField>> = {
@@ -312,8 +428,18 @@ const FIELD_OF_SEGMENT: Readonly<Record<string, TaskField>> = {
   headers: "headers",
   body: "body",
   result: "result",
+  prompt: "prompt",
+  system: "system",
+  model: "model",
+  temperature: "temperature",
+  maxTokens: "maxTokens",
+  context: "context",
+  pin: "pin",
+  exclude: "exclude",
   requires: "links",
   refers: "links",
+  duplicates: "links",
+  relatesTo: "links",
   params: "general",
 };
 
@@ -361,7 +487,13 @@ export function validateDraft(
   for (const other of context.otherKeys) if (other !== key) tasks[other] = { kind: "noop" };
   const checkedKey = key === "" ? "task" : key;
   tasks[checkedKey] = task;
-  const outcome = validatePlanObject({ plan: context.planSlug, params: context.params, tasks });
+  const documents = Object.fromEntries((context.documentKeys ?? []).map((doc) => [doc, { text: "" }]));
+  const outcome = validatePlanObject({
+    plan: context.planSlug,
+    params: context.params,
+    ...(Object.keys(documents).length > 0 ? { documents } : {}),
+    tasks,
+  });
   if (!outcome.ok) {
     for (const issue of outcome.issues) addIssue(issues, fieldOfIssue(issue, checkedKey), issue.message);
   }

@@ -30,13 +30,20 @@ export class PrismaContextStore implements ContextStore {
 
   async syncPlanContext(
     planSlug: string,
-    input: { documents: PlanDocument[]; notes: Record<string, string> },
+    input: {
+      documents: PlanDocument[];
+      notes: Record<string, string>;
+      removed?: { documents: string[]; notes: string[] };
+    },
     now: number,
   ): Promise<void> {
     const planId = await this.#planId(planSlug);
     const at = new Date(now);
     const prisma = this.#prisma();
+    const removed = input.removed ?? { documents: [], notes: [] };
     await prisma.$transaction([
+      prisma.document.deleteMany({ where: { planId, key: { in: removed.documents } } }),
+      prisma.note.deleteMany({ where: { planId, key: { in: removed.notes } } }),
       ...input.documents.map((doc) =>
         prisma.document.upsert({
           where: { planId_key: { planId, key: doc.key } },

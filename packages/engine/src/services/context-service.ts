@@ -36,6 +36,7 @@ import {
   llmSummarizer,
   tokenizerForModel,
 } from "@taskloom/llm";
+import { type ItemSearchHit, type SearchableItem, searchItems } from "./context-item-search.ts";
 
 /** The model when neither the task nor the engine names one. */
 export const DEFAULT_LLM_MODEL = "gpt-4o-mini";
@@ -45,6 +46,28 @@ export interface StoredSnapshotBody {
   snapshot: ContextSnapshot;
   messages: ChatMessage[];
   model: string;
+}
+
+/** A task's approval as a person sees it next to the preview. */
+export interface ContextApprovalState {
+  hash: string;
+  /** Epoch ms. */
+  approvedAt: number;
+  /** False when the inputs changed since: the next run uses the current bundle, not the approved one. */
+  upToDate: boolean;
+  /** What changed since the approval, in one line (`describeDiff`); null when up to date. */
+  changes: string | null;
+  /** The same, item by item; null when up to date or when the approved snapshot is missing. */
+  diff: SnapshotDiff | null;
+}
+
+/** What the dashboard's Context tab shows: the preview, who steered it, and the approval. */
+export interface ContextState extends ContextPreview {
+  /** People's pins and excludes, oldest first. */
+  overrides: { ref: string; action: OverrideAction }[];
+  /** Pins and excludes written in the plan file (they cannot be unpinned from the dashboard). */
+  planFile: { pin: string[]; exclude: string[] };
+  approval: ContextApprovalState | null;
 }
 
 /** A built bundle with everything a run or a preview needs. */
@@ -311,6 +334,81 @@ export class ContextService {
     const built = await this.preview(planSlug, taskKey);
     await this.#context.approve(planSlug, taskKey, this.#stored(built, built.messages), this.#clock.now());
     return built.bundle.hash;
+  }
+
+  /** The preview with the task's overrides and its approval, saying whether the approval still holds. */
+  async state(planSlug: string, taskKey: string): Promise<ContextState> {
+    const [{ task }, built, overrides, approval] = await Promise.all([
+      this.#llmTask(planSlug, taskKey),
+      this.preview(planSlug, taskKey),
+      this.#context.listOverrides(planSlug, taskKey),
+      this.#context.getApproval(planSlug, taskKey),
+    ]);
+    return {
+      ...contextPreview(built.bundle, planSlug, built.promptText),
+      overrides: overrides.map(({ ref, action }) => ({ ref, action })),
+      planFile: { pin: [...task.spec.pin], exclude: [...task.spec.exclude] },
+      approval: approval === null ? null : await this.#approvalState(approval, built.bundle),
+    };
+  }
+
+  async #approvalState(
+    approval: { snapshotHash: string; approvedAt: number },
+    current: ContextBundle,
+  ): Promise<ContextApprovalState> {
+    const base = { hash: approval.snapshotHash, approvedAt: approval.approvedAt };
+    const approved = await this.snapshotBody(approval.snapshotHash);
+    if (approved === null) {
+      return { ...base, upToDate: false, changes: "the approved snapshot is missing", diff: null };
+    }
+    const check = checkApproval(approved.snapshot, current);
+    return check.upToDate
+      ? { ...base, upToDate: true, changes: null, diff: null }
+      : { ...base, upToDate: false, changes: describeDiff(check.diff), diff: check.diff };
+  }
+
+  /**
+   * Items a person may add to `taskKey`'s context (the INDEX, documents, notes, other tasks' latest
+   * outputs), matching `query`; see `searchItems`.
+   */
+  async searchItems(
+    planSlug: string,
+    taskKey: string,
+    query: string,
+    limit: number,
+  ): Promise<ItemSearchHit[]> {
+    const { plan } = await this.#llmTask(planSlug, taskKey);
+    const [outputs, documents, notes] = await Promise.all([
+      this.#outputs(planSlug, null),
+      this.#context.listDocuments(planSlug),
+      this.#context.listNotes(planSlug),
+    ]);
+    const items: SearchableItem[] = [
+      ...(plan.index === ""
+        ? []
+        : [{ ref: "index", type: "index" as const, title: "INDEX", text: plan.index }]),
+      ...documents.map((doc) => ({
+        ref: `doc:${doc.key}`,
+        type: "document" as const,
+        title: doc.title,
+        text: doc.text,
+      })),
+      ...notes.map((note) => ({
+        ref: `note:${note.key}`,
+        type: "note" as const,
+        title: note.key,
+        text: note.value,
+      })),
+      ...plan.tasks
+        .filter((t) => t.key !== taskKey)
+        .map((t) => ({
+          ref: `task:${t.key}`,
+          type: "task" as const,
+          title: t.name,
+          text: outputs.get(t.key) ?? "",
+        })),
+    ];
+    return searchItems(items, query, limit);
   }
 
   /** What changed for `taskKey` between the last LLM attempts of two runs. */

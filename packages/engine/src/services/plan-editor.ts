@@ -7,6 +7,7 @@ import {
   NotFoundError,
   type ParamValue,
   type PlanDefinition,
+  type PlanDocument,
   PlanValidationError,
   planToDocument,
   type RunStore,
@@ -24,11 +25,15 @@ export interface PlanView {
   index: string;
   version: number;
   params: Record<string, ParamValue>;
+  /** The plan's documents (`doc:<key>` context items), in file order. */
+  documents: PlanDocument[];
+  /** The plan's notes (`note:<key>`), as the plan file gives them. */
+  notes: Record<string, string>;
   tasks: (TaskDefinition & { position: { x: number; y: number } | null })[];
   links: { from: string; to: string; kind: LinkKind }[];
 }
 
-interface PlanDocument {
+interface PlanFileDocument {
   plan: string;
   name?: string;
   goal?: string;
@@ -38,6 +43,52 @@ interface PlanDocument {
 }
 
 const linkField = (kind: LinkKind) => (kind === "requires" ? "requires" : "refers");
+
+/** Every task field that names other tasks: renames and deletes carry them along. */
+const TASK_REF_FIELDS = ["requires", "refers", "duplicates", "relatesTo"] as const;
+type TaskRefField = (typeof TASK_REF_FIELDS)[number];
+
+/** What an edit changed of the plan's documents and notes, for the context store that mirrors them. */
+export interface PlanContextChange {
+  /** Every document of the plan after the edit. */
+  documents: PlanDocument[];
+  /** Every note of the plan file after the edit. */
+  notes: Record<string, string>;
+  /** Keys the edit removed. */
+  removed: { documents: string[]; notes: string[] };
+}
+
+/**
+ * The documents/notes change between two versions of a plan, or null when the edit left both alone (most
+ * edits: a task, a link, the INDEX).
+ */
+export function planContextChange(before: PlanDefinition, after: PlanDefinition): PlanContextChange | null {
+  const documentsBefore = before.documents ?? [];
+  const documentsAfter = after.documents ?? [];
+  const notesBefore = before.notes ?? {};
+  const notesAfter = after.notes ?? {};
+  const same =
+    JSON.stringify(documentsBefore) === JSON.stringify(documentsAfter) &&
+    JSON.stringify(Object.entries(notesBefore)) === JSON.stringify(Object.entries(notesAfter));
+  if (same) return null;
+  const keptDocuments = new Set(documentsAfter.map((doc) => doc.key));
+  return {
+    documents: documentsAfter,
+    notes: notesAfter,
+    removed: {
+      documents: documentsBefore.map((doc) => doc.key).filter((key) => !keptDocuments.has(key)),
+      notes: Object.keys(notesBefore).filter((key) => !Object.hasOwn(notesAfter, key)),
+    },
+  };
+}
+
+export interface PlanEditorOptions {
+  /**
+   * Called after an edit that changed the plan's documents or notes was saved, so the store the context
+   * engine reads them from follows the plan. Default none.
+   */
+  onContextChange?: (planSlug: string, change: PlanContextChange) => Promise<void>;
+}
 
 /**
  * What every edit may say about where it started: the plan version the editor showed. When set and the plan
@@ -71,9 +122,25 @@ function renameTemplateRefs(value: unknown, from: string, to: string): unknown {
   return value;
 }
 
-function listOf(task: Record<string, unknown>, field: "requires" | "refers"): string[] {
+function listOf(task: Record<string, unknown>, field: TaskRefField): string[] {
   const value = task[field];
   return Array.isArray(value) ? value.filter((item): item is string => typeof item === "string") : [];
+}
+
+const ENTRY_NAMES = { documents: "document", notes: "note" } as const;
+
+/**
+ * The plan-file document's `documents:` or `notes:` mapping, created empty when absent. Entries keep their
+ * plan-file form (`{ title, text }`, or a note's text), so the edit re-validates like a file.
+ */
+function mappingOf(doc: PlanFileDocument, field: "documents" | "notes"): Record<string, unknown> {
+  const value = doc[field];
+  if (value !== null && typeof value === "object" && !Array.isArray(value)) {
+    return value as Record<string, unknown>;
+  }
+  const created: Record<string, unknown> = {};
+  doc[field] = created;
+  return created;
 }
 
 /**
@@ -86,10 +153,12 @@ export class PlanEditor {
   readonly #clock: Clock;
   /** The last edit of each plan in flight: edits of one plan run one after another (read, check, write). */
   readonly #editing = new Map<string, Promise<unknown>>();
+  readonly #onContextChange: PlanEditorOptions["onContextChange"];
 
-  constructor(store: RunStore, clock: Clock) {
+  constructor(store: RunStore, clock: Clock, options: PlanEditorOptions = {}) {
     this.#store = store;
     this.#clock = clock;
+    this.#onContextChange = options.onContextChange;
   }
 
   async get(slug: string): Promise<PlanView> {
@@ -102,6 +171,8 @@ export class PlanEditor {
       index: definition.index,
       version,
       params: definition.params,
+      documents: definition.documents ?? [],
+      notes: definition.notes ?? {},
       tasks: definition.tasks.map((task) => ({ ...task, position: positions[task.key] ?? null })),
       links: definition.tasks.flatMap((task) => [
         ...task.requires.map((from) => ({ from, to: task.key, kind: "requires" as const })),
@@ -181,7 +252,7 @@ export class PlanEditor {
           continue;
         }
         const moved = renameTemplateRefs(task, original, input.key) as Record<string, unknown>;
-        for (const field of ["requires", "refers"] as const) {
+        for (const field of TASK_REF_FIELDS) {
           if (moved[field]) moved[field] = listOf(moved, field).map((k) => (k === original ? input.key : k));
         }
         renamed[key] = moved;
@@ -196,10 +267,63 @@ export class PlanEditor {
       if (!doc.tasks[input.key]) throw new NotFoundError("task", `${input.planSlug}/${input.key}`);
       delete doc.tasks[input.key];
       for (const task of Object.values(doc.tasks)) {
-        for (const field of ["requires", "refers"] as const) {
+        for (const field of TASK_REF_FIELDS) {
           if (task[field]) task[field] = listOf(task, field).filter((k) => k !== input.key);
         }
       }
+    });
+  }
+
+  /**
+   * Adds (`create`) or replaces a plan document, always as inline text. Adding a key that exists, or
+   * replacing one that does not, is refused so two people cannot silently take the same key.
+   */
+  async setDocument(
+    input: EditBase & { planSlug: string; key: string; title: string; text: string; create: boolean },
+  ): Promise<EditResult> {
+    return this.#setEntry(input, "documents", { title: input.title, text: input.text });
+  }
+
+  /** Removes a plan document; a task that pins or excludes it must change first (the plan rules say so). */
+  async deleteDocument(input: EditBase & { planSlug: string; key: string }): Promise<EditResult> {
+    return this.#deleteEntry(input, "documents");
+  }
+
+  /** Adds (`create`) or changes a plan note, refused like `setDocument` when the key says otherwise. */
+  async setNote(
+    input: EditBase & { planSlug: string; key: string; value: string; create: boolean },
+  ): Promise<EditResult> {
+    return this.#setEntry(input, "notes", input.value);
+  }
+
+  async deleteNote(input: EditBase & { planSlug: string; key: string }): Promise<EditResult> {
+    return this.#deleteEntry(input, "notes");
+  }
+
+  #setEntry(
+    input: EditBase & { planSlug: string; key: string; create: boolean },
+    field: "documents" | "notes",
+    value: unknown,
+  ): Promise<EditResult> {
+    return this.#edit(input.planSlug, input.baseVersion, {}, (doc) => {
+      const entries = mappingOf(doc, field);
+      const exists = Object.hasOwn(entries, input.key);
+      const what = ENTRY_NAMES[field];
+      if (input.create && exists) throw new ConflictError(`${what} \`${input.key}\` already exists`);
+      if (!input.create && !exists) throw new NotFoundError(what, `${input.planSlug}/${input.key}`);
+      entries[input.key] = value;
+    });
+  }
+
+  #deleteEntry(
+    input: EditBase & { planSlug: string; key: string },
+    field: "documents" | "notes",
+  ): Promise<EditResult> {
+    return this.#edit(input.planSlug, input.baseVersion, {}, (doc) => {
+      const entries = mappingOf(doc, field);
+      if (!Object.hasOwn(entries, input.key))
+        throw new NotFoundError(ENTRY_NAMES[field], `${input.planSlug}/${input.key}`);
+      delete entries[input.key];
     });
   }
 
@@ -255,7 +379,7 @@ export class PlanEditor {
   }
 
   #linkEnds(
-    doc: PlanDocument,
+    doc: PlanFileDocument,
     input: { planSlug: string; from: string; to: string },
   ): Record<string, unknown> {
     if (!doc.tasks[input.from]) throw new NotFoundError("task", `${input.planSlug}/${input.from}`);
@@ -287,7 +411,7 @@ export class PlanEditor {
     slug: string,
     baseVersion: number | undefined,
     positions: Record<string, { x: number; y: number }>,
-    mutate: (doc: PlanDocument, definition: PlanDefinition) => void,
+    mutate: (doc: PlanFileDocument, definition: PlanDefinition) => void,
   ): Promise<EditResult> {
     const previous = this.#editing.get(slug) ?? Promise.resolve();
     const edit = previous.then(
@@ -306,32 +430,36 @@ export class PlanEditor {
     slug: string,
     baseVersion: number | undefined,
     positions: Record<string, { x: number; y: number }>,
-    mutate: (doc: PlanDocument, definition: PlanDefinition) => void,
+    mutate: (doc: PlanFileDocument, definition: PlanDefinition) => void,
   ): Promise<EditResult> {
     for (let attempt = 1; ; attempt++) {
       const { definition, baseDir, version } = await this.#store.getPlanDefinition(slug);
       if (baseVersion !== undefined && baseVersion !== version) {
         throw new StalePlanVersionError(baseVersion, version);
       }
-      const doc = planToDocument(definition) as PlanDocument;
+      const doc = planToDocument(definition) as PlanFileDocument;
       mutate(doc, definition);
       const next = this.#validate(doc);
+      let saved: { version: number };
       try {
         // `expectedVersion` closes the gap between this read and the write: another process (a CLI import,
         // a second server) may save a version in between, and its change must not be overwritten.
-        const saved = await this.#store.importPlan(next, {
+        saved = await this.#store.importPlan(next, {
           baseDir,
           now: this.#clock.now(),
           reason: "edit",
           positions,
           expectedVersion: version,
         });
-        return { version: saved.version };
       } catch (error) {
         // An edit without a base means "apply this to whatever is there": apply it again to the new version.
         const retry = error instanceof StalePlanVersionError && baseVersion === undefined;
         if (!retry || attempt >= MAX_UNBASED_EDIT_ATTEMPTS) throw error;
+        continue;
       }
+      const change = planContextChange(definition, next);
+      if (change !== null && this.#onContextChange) await this.#onContextChange(slug, change);
+      return { version: saved.version };
     }
   }
 }

@@ -45,7 +45,7 @@ export function Tabs<T extends string>({
             key={item.id}
             value={item.id}
             className={cx(
-              "-mb-px border-b-2 px-3 py-2 text-sm font-medium transition-colors",
+              "-mb-px border-b-2 px-2.5 py-2 text-sm font-medium transition-colors",
               "border-transparent text-slate-500 hover:text-slate-800",
               "data-[state=active]:border-indigo-600 data-[state=active]:text-indigo-700",
             )}

@@ -36,6 +36,10 @@ import { draftFromDefinition, emptyDraft, suggestKey } from "../../task-form/tas
 import { errorCodeOf, errorMessage } from "../../trpc/errors.ts";
 import { useTRPC } from "../../trpc/react.tsx";
 import type { PlanView } from "../../trpc/types.ts";
+import { ContextPanel } from "../context/context-panel.tsx";
+import { PlanDocumentsEditor } from "../context/plan-documents-editor.tsx";
+import { PlanNotesEditor } from "../context/plan-notes-editor.tsx";
+import { useInvalidateContext } from "../context/use-context-preview.ts";
 import { GraphCanvas } from "../graph-canvas/graph-canvas.tsx";
 import { EdgeActionsContext } from "../graph-canvas/link-edge.tsx";
 import { TaskStatusProvider } from "../graph-canvas/task-status-context.tsx";
@@ -51,12 +55,14 @@ import { TaskForm } from "./task-form.tsx";
 import { TaskList } from "./task-list.tsx";
 import { usePlanGraph } from "./use-plan-graph.ts";
 
-type SideTab = "task" | "index" | "runs" | "plan";
+type SideTab = "task" | "context" | "index" | "docs" | "runs" | "plan";
 type TaskPanel = { type: "none" } | { type: "new" } | { type: "task"; key: string };
 
 const SIDE_TABS = [
   { id: "task", label: "Task" },
+  { id: "context", label: "Context" },
   { id: "index", label: "INDEX" },
+  { id: "docs", label: "Docs" },
   { id: "runs", label: "Runs" },
   { id: "plan", label: "Plan" },
 ] as const;
@@ -75,6 +81,7 @@ function PlanEditor({ plan }: { plan: PlanView }) {
   const selectAfterSync = useRef<string | null>(null);
 
   const graph = usePlanGraph(plan, setDeleting);
+  const invalidateContext = useInvalidateContext();
   const { setNodes } = graph;
 
   // Statuses of the run shown on the canvas, if any: loaded once, then kept live by the event stream.
@@ -96,19 +103,25 @@ function PlanEditor({ plan }: { plan: PlanView }) {
 
   const onEvents = useCallback(
     (events: EventRecord[]) => {
-      if (events.some((event) => event.type === "plan.updated" || event.type === "plan.imported")) {
+      const planChanged = events.some(
+        (event) => event.type === "plan.updated" || event.type === "plan.imported",
+      );
+      const runEnded = events.some((event) => event.type === "run.status");
+      if (planChanged) {
         void queryClient.invalidateQueries({ queryKey: trpc.plans.get.queryKey({ slug: plan.slug }) });
       }
       if (events.some((event) => event.type === "run.created" || event.type === "run.status")) {
         void queryClient.invalidateQueries({ queryKey: trpc.runs.list.queryKey() });
       }
+      // Bundles are built from the plan and from the tasks' latest outputs.
+      if (planChanged || runEnded) void invalidateContext();
       if (overlayRunId !== null) {
         statusStore
           .getState()
           .apply(taskStatusChanges(events.filter((event) => event.runId === overlayRunId)));
       }
     },
-    [queryClient, trpc, plan.slug, overlayRunId, statusStore],
+    [queryClient, trpc, plan.slug, overlayRunId, statusStore, invalidateContext],
   );
   useEventStream({ planSlug: plan.slug }, onEvents);
 
@@ -124,7 +137,8 @@ function PlanEditor({ plan }: { plan: PlanView }) {
     const [only] = nodes;
     if (nodes.length === 1 && only && edges.length === 0) {
       setPanel({ type: "task", key: only.id });
-      setTab("task");
+      // A person reading contexts task after task stays on the Context tab.
+      setTab((current) => (current === "context" ? "context" : "task"));
     } else if (nodes.length === 0) {
       setPanel((current) => (current.type === "task" ? { type: "none" } : current));
     }
@@ -143,6 +157,14 @@ function PlanEditor({ plan }: { plan: PlanView }) {
         });
     },
     [graph.nodes, setNodes, setCenter],
+  );
+
+  const openContext = useCallback(
+    (key: string) => {
+      openTask(key);
+      setTab("context");
+    },
+    [openTask],
   );
 
   /**
@@ -185,6 +207,7 @@ function PlanEditor({ plan }: { plan: PlanView }) {
   );
 
   const taskKeys = useMemo(() => plan.tasks.map((task) => task.key), [plan.tasks]);
+  const documentKeys = useMemo(() => plan.documents.map((doc) => doc.key), [plan.documents]);
   const selectedTask = panel.type === "task" ? plan.tasks.find((task) => task.key === panel.key) : undefined;
   const deletingLinks = graph.links.filter(
     (link) => deleting.includes(link.from) || deleting.includes(link.to),
@@ -354,6 +377,7 @@ function PlanEditor({ plan }: { plan: PlanView }) {
                       planVersion={plan.version}
                       planParams={plan.params}
                       otherKeys={taskKeys}
+                      documentKeys={documentKeys}
                       initial={emptyDraft("shell", suggestKey(taskKeys))}
                       onSaved={onTaskSaved}
                       placeNewTask={placeNewTask}
@@ -376,6 +400,7 @@ function PlanEditor({ plan }: { plan: PlanView }) {
                       planVersion={plan.version}
                       planParams={plan.params}
                       otherKeys={taskKeys.filter((key) => key !== selectedTask.key)}
+                      documentKeys={documentKeys}
                       initial={draftFromDefinition(selectedTask)}
                       originalKey={selectedTask.key}
                       onSaved={onTaskSaved}
@@ -398,6 +423,33 @@ function PlanEditor({ plan }: { plan: PlanView }) {
                     {plan.tasks.length > 0 && <TaskList tasks={plan.tasks} onOpen={openTask} />}
                   </div>
                 ))}
+              {tab === "context" &&
+                (selectedTask ? (
+                  <section aria-labelledby="context-title" className="flex flex-col gap-3">
+                    <h2 id="context-title" className="truncate font-mono text-sm font-semibold">
+                      {selectedTask.key}
+                    </h2>
+                    <ContextPanel
+                      key={selectedTask.key}
+                      planSlug={plan.slug}
+                      taskKey={selectedTask.key}
+                      kind={selectedTask.kind}
+                    />
+                  </section>
+                ) : (
+                  <div className="flex flex-col gap-3">
+                    <p className="text-sm text-slate-500">
+                      Select an llm task to see the context bundle it would get now.
+                    </p>
+                    {plan.tasks.length > 0 && <TaskList tasks={plan.tasks} onOpen={openContext} />}
+                  </div>
+                ))}
+              {tab === "docs" && (
+                <div className="flex flex-col gap-6">
+                  <PlanDocumentsEditor plan={plan} />
+                  <PlanNotesEditor plan={plan} />
+                </div>
+              )}
               {tab === "index" && (
                 <IndexEditor planSlug={plan.slug} index={plan.index} planVersion={plan.version} />
               )}

@@ -23,6 +23,7 @@ import {
 import { errorMessage, planIssuesOf } from "../../trpc/errors.ts";
 import { useTRPC } from "../../trpc/react.tsx";
 import { KeyValueEditor } from "./key-value-editor.tsx";
+import { LlmFields } from "./llm-fields.tsx";
 import { usePlanVersion } from "./plan-version.ts";
 import { TaskLinksField } from "./task-links-field.tsx";
 import { useEditBase } from "./use-edit-base.ts";
@@ -31,12 +32,14 @@ const KIND_HINTS: Record<TaskKind, string> = {
   shell: "Runs a command in its own process group",
   http: "Calls a URL; non-2xx fails the attempt",
   noop: "Succeeds at once with a fixed result",
-  llm: "Asks a language model with a context bundle (edit its prompt in the plan file)",
+  llm: "Asks a language model, with a context bundle drawn from the plan within a token budget",
 };
 
 const LINK_FIELDS = [
   { field: "requires", label: "Requires", hint: "Run after these succeed" },
   { field: "refers", label: "Refers", hint: "Their outputs as context only" },
+  { field: "duplicates", label: "Duplicates", hint: "Its output repeats theirs (context only)" },
+  { field: "relatesTo", label: "Relates to", hint: "Related, read like refers (context only)" },
 ] as const;
 
 interface TaskFormProps {
@@ -44,6 +47,8 @@ interface TaskFormProps {
   planParams: Record<string, ParamValue>;
   /** Keys of the plan's other tasks. */
   otherKeys: readonly string[];
+  /** Keys of the plan's documents, for an llm task's `doc:` pins. Default none. */
+  documentKeys?: readonly string[];
   initial: TaskDraft;
   /** The plan version `initial` comes from. */
   planVersion: number;
@@ -64,6 +69,7 @@ export function TaskForm({
   planSlug,
   planParams,
   otherKeys,
+  documentKeys,
   initial,
   planVersion,
   originalKey,
@@ -84,8 +90,8 @@ export function TaskForm({
   const [advancedOpen, setAdvancedOpen] = useState(() => hasAdvanced(initial));
 
   const context = useMemo(
-    () => ({ planSlug, params: planParams, otherKeys }),
-    [planSlug, planParams, otherKeys],
+    () => ({ planSlug, params: planParams, otherKeys, ...(documentKeys ? { documentKeys } : {}) }),
+    [planSlug, planParams, otherKeys, documentKeys],
   );
   const validation = useMemo(() => validateDraft(draft, context), [draft, context]);
 
@@ -354,6 +360,8 @@ export function TaskForm({
         </Field>
       )}
 
+      {draft.kind === "llm" && <LlmFields draft={draft} change={change} issuesOf={issuesOf} bind={bind} />}
+
       <details
         className="group rounded-md border border-slate-200 bg-slate-50/60 open:bg-white"
         open={advancedOpen}
@@ -478,8 +486,12 @@ export function TaskForm({
                 value={draft.output}
                 onChange={(event) => change("output", event.target.value === "json" ? "json" : "text")}
               >
-                <option value="text">Text (stdout, trimmed)</option>
-                <option value="json">JSON (stdout must parse)</option>
+                <option value="text">
+                  {draft.kind === "llm" ? "Text (the answer)" : "Text (stdout, trimmed)"}
+                </option>
+                <option value="json">
+                  {draft.kind === "llm" ? "JSON (must parse; one repair retry)" : "JSON (stdout must parse)"}
+                </option>
               </Select>
             )}
           </Field>
