@@ -40,6 +40,7 @@ import { documentReader } from "./services/document-reader.ts";
 import { EventFollower, type EventSubscription } from "./services/event-follower.ts";
 import { PlanEditor } from "./services/plan-editor.ts";
 import { paramTexts, ScheduleService } from "./services/schedule-service.ts";
+import { SnapshotService } from "./services/snapshot-service.ts";
 import { withWarnings } from "./services/warning-logger.ts";
 
 export interface TaskloomOptions {
@@ -137,6 +138,8 @@ export class Taskloom {
   readonly context: ContextService;
   /** The provider LLM tasks use; `llm.dryRun` is true when no server is configured. */
   readonly llm: LlmProvider;
+  /** LLM attempts' snapshots for the run monitor: views, diffs, replays. */
+  readonly snapshots: SnapshotService;
   /** Lists and changes schedules (`startSchedules` is what fires them). */
   readonly schedules: ScheduleService;
   readonly #scheduleSystems = new Set<ScheduleSystem>();
@@ -180,6 +183,13 @@ export class Taskloom {
       logger: this.#logger,
     });
     this.editor = new PlanEditor(database.store, this.#clock);
+    this.snapshots = new SnapshotService({
+      context: database.context,
+      clock: this.#clock,
+      snapshotBody: (hash) => context.snapshotBody(hash),
+      planOfRun: (runId) => database.queries.planOfRun(runId),
+      startRun: (planSlug) => this.startRun(planSlug, { trigger: "manual" }),
+    });
     this.schedules = new ScheduleService({
       schedules: database.schedules,
       store: database.store,
