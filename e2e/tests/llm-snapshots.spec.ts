@@ -17,8 +17,14 @@ import { expectStatus, openPlan, runFromEditor, runStatus, taskNode } from "./su
 
 const cliBin = path.resolve(import.meta.dirname, "../../apps/cli/bin/taskloom.js");
 const exec = promisify(execFile);
-/** The streamed answer: 24 words, one chunk each, 200 ms apart (about 5 s in all). */
+/** The streamed answer: 24 words, one chunk each, 100 ms apart. */
 const WORDS = Array.from({ length: 24 }, (_, i) => `word${String(i + 1).padStart(2, "0")}`);
+/** Streams hold before this chunk until the test has seen the first ones in the browser. */
+const HOLD_AT = 4;
+let releaseStream: () => void = () => {};
+const streamReleased = new Promise<void>((resolve) => {
+  releaseStream = resolve;
+});
 
 let fake: FakeOpenAIServer;
 let app: ChildProcess | null = null;
@@ -45,7 +51,12 @@ async function cli(...args: string[]): Promise<string> {
 
 test.beforeAll(async () => {
   fake = await startFakeOpenAIServer({
-    defaultReply: () => ({ type: "chat", chunks: WORDS.map((w) => `${w} `), chunkDelayMs: 200 }),
+    defaultReply: () => ({
+      type: "chat",
+      chunks: WORDS.map((w) => `${w} `),
+      chunkDelayMs: 100,
+      beforeChunk: (index) => (index === HOLD_AT ? streamReleased : undefined),
+    }),
   });
   const dir = fs.mkdtempSync(path.join(e2eDir, "llm-"));
   databaseUrl = `file:${path.join(dir, "llm.db")}`;
@@ -100,10 +111,10 @@ async function expectSameDocument(page: Page): Promise<void> {
   expect(marked, "the page was reloaded").toBe(true);
 }
 
-test("an LLM answer streams into the log tail; the attempt's snapshot opens; two runs' snapshots diff", async ({
+test("an LLM answer streams into the log tail; its snapshot opens; runs diff; a stale approval shows; a replay resends", async ({
   browser,
 }) => {
-  test.setTimeout(120_000);
+  test.setTimeout(180_000);
   const context = await browser.newContext({ baseURL: appUrl });
   const page = await context.newPage();
   const slug = uniqueSlug("llm-snap");
@@ -133,9 +144,12 @@ tasks:
   await expectStatus(page, "summarize", "running");
   await taskNode(page, "summarize").click();
   const tail = page.getByTestId("log-tail");
-  await expect(tail).toContainText("word02");
-  await expect(tail).not.toContainText("word24");
+  // The first chunks arrive while the server holds the rest: they were streamed, not read from a finished log.
+  await expect(tail).toContainText("word01 word02 word03 word04");
+  await expect(tail).not.toContainText("word05");
   await expect(taskNode(page, "summarize")).toHaveAttribute("data-status", "running");
+  releaseStream();
+  await expect(tail).toContainText("word12");
   await expect(tail).toContainText("word24");
   await expectStatus(page, "summarize", "succeeded");
   await expect(runStatus(page)).toHaveText("Succeeded");
@@ -158,8 +172,8 @@ tasks:
     "Compare our price with the competitors'.",
   );
   // What the server got is what the dialog shows.
-  const sent = JSON.stringify(fake.requests.at(-1)?.body?.messages ?? []);
-  expect(sent).toContain("Competitor A charges 55 euros per seat.");
+  const firstSent = fake.requests.at(-1)?.body?.messages;
+  expect(JSON.stringify(firstSent)).toContain("Competitor A charges 55 euros per seat.");
   await page.keyboard.press("Escape");
   const firstRunUrl = page.url();
 
@@ -179,5 +193,30 @@ tasks:
   await expect(changed).toContainText(/\+\d+/);
   await expect(compare.getByTestId("snapshot-diff-summary")).toContainText(/changed · \+\d+ tokens/);
   await expect(compare).toContainText(firstHash.slice(0, 12));
+  await page.keyboard.press("Escape");
+
+  // 4. An approved bundle whose input changed: the monitor says the approval was not used, and what changed.
+  await cli("context", "approve", "summarize", "--plan", slug);
+  fs.writeFileSync(facts, "Competitor A now charges 60 euros per seat.\n");
+  await openPlan(page, slug);
+  await runFromEditor(page);
+  await expectStatus(page, "summarize", "succeeded");
+  await taskNode(page, "summarize").click();
+  const stale = page.getByTestId("approval-stale");
+  await expect(stale).toContainText("changed");
+  await expect(stale.getByTestId("diff-changed-task:collect")).toBeVisible();
+
+  // 5. Replay the first run's attempt: the new run sends exactly its stored messages, whatever the inputs now.
+  await page.goto(firstRunUrl);
+  await taskNode(page, "summarize").click();
+  await page.getByTestId("llm-attempt-1").getByRole("button", { name: "Snapshot" }).click();
+  await page.getByRole("button", { name: "Replay with this snapshot" }).click();
+  await expect(page).not.toHaveURL(firstRunUrl);
+  await expect(page).toHaveURL(/\/runs\/[^/]+$/);
+  await expectStatus(page, "summarize", "succeeded");
+  await taskNode(page, "summarize").click();
+  await expect(page.getByTestId("replay-of")).toContainText(firstRunUrl.split("/").at(-1) ?? "");
+  await expect(page.getByTestId("llm-attempt-1")).toContainText(firstHash.slice(0, 12));
+  expect(fake.requests.at(-1)?.body?.messages).toEqual(firstSent);
   await context.close();
 });
