@@ -3,11 +3,18 @@ import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { promisify } from "node:util";
-import type { Page } from "@playwright/test";
 import { type FakeOpenAIServer, startFakeOpenAIServer } from "@taskloom/llm/testing";
 import { e2eDir, uniqueSlug } from "./support/app.ts";
 import { expect, test } from "./support/test.ts";
-import { expectStatus, openPlan, runFromEditor, runStatus, taskNode } from "./support/ui.ts";
+import {
+  expectSameDocument,
+  expectStatus,
+  openPlan,
+  runAndOpenRunningTask,
+  runFromEditor,
+  runStatus,
+  taskNode,
+} from "./support/ui.ts";
 
 /**
  * LLM tasks in the run monitor against a real OpenAI-compatible server (the fake one from `@taskloom/llm/testing`,
@@ -100,17 +107,6 @@ test.afterAll(async () => {
   await fake?.close();
 });
 
-async function markDocument(page: Page): Promise<void> {
-  await page.evaluate(() => {
-    (window as unknown as { __e2eNoReload: boolean }).__e2eNoReload = true;
-  });
-}
-
-async function expectSameDocument(page: Page): Promise<void> {
-  const marked = await page.evaluate(() => (window as unknown as { __e2eNoReload?: boolean }).__e2eNoReload);
-  expect(marked, "the page was reloaded").toBe(true);
-}
-
 test("an LLM answer streams into the log tail; its snapshot opens; runs diff; a stale approval shows; a replay resends", async ({
   browser,
 }) => {
@@ -138,12 +134,7 @@ tasks:
   await cli("plan", "import", planFile);
 
   // 1. The answer streams into the log tail while the task runs, without a reload.
-  await openPlan(page, slug);
-  await markDocument(page);
-  await runFromEditor(page);
-  await expectStatus(page, "summarize", "running");
-  await taskNode(page, "summarize").click();
-  const tail = page.getByTestId("log-tail");
+  const tail = await runAndOpenRunningTask(page, slug, "summarize");
   // The first chunks arrive while the server holds the rest: they were streamed, not read from a finished log.
   await expect(tail).toContainText("word01 word02 word03 word04");
   await expect(tail).not.toContainText("word05");

@@ -11,6 +11,12 @@ import { SnapshotDialog } from "./snapshot-dialog.tsx";
 import { SnapshotChangesView } from "./snapshot-diff-view.tsx";
 import type { AttemptSnapshot } from "./snapshot-types.ts";
 
+/** The buttons of each attempt: the dialog opened on one of its tabs. */
+const OPENERS = [
+  { tab: "snapshot", label: "Snapshot" },
+  { tab: "compare", label: "Diff" },
+] as const;
+
 /** What the last attempt's context was: a dry run, a replay, the approved snapshot, or a stale approval. */
 function ContextNotices({ last }: { last: AttemptSnapshot }) {
   const { approval } = last;
@@ -119,20 +125,16 @@ export function LlmAttemptsPanel({
               {attempt.answeredBy && <> · {attempt.answeredBy}</>}
             </span>
             <span className="ml-auto flex gap-1">
-              <Button
-                size="sm"
-                variant="ghost"
-                onClick={() => setOpen({ attempt: attempt.attempt, tab: "snapshot" })}
-              >
-                Snapshot
-              </Button>
-              <Button
-                size="sm"
-                variant="ghost"
-                onClick={() => setOpen({ attempt: attempt.attempt, tab: "compare" })}
-              >
-                Diff
-              </Button>
+              {OPENERS.map((opener) => (
+                <Button
+                  key={opener.tab}
+                  size="sm"
+                  variant="ghost"
+                  onClick={() => setOpen({ attempt: attempt.attempt, tab: opener.tab })}
+                >
+                  {opener.label}
+                </Button>
+              ))}
             </span>
           </li>
         ))}

@@ -20,6 +20,21 @@ function Delta({ value }: { value: number }) {
   );
 }
 
+/** An item that entered only one of the two prompts: its whole token count is the delta. */
+function EnteredOnce({ item, side }: { item: Changes["added"][number]; side: "added" | "removed" }) {
+  return (
+    <li className="flex items-center gap-2 px-2 py-1.5" data-testid={`diff-${side}-${item.ref}`}>
+      <span className={cx("w-16 font-medium", side === "added" ? "text-emerald-700" : "text-rose-700")}>
+        {side}
+      </span>
+      <code className="min-w-0 flex-1 truncate font-mono">{item.ref}</code>
+      <span className="text-slate-500">{item.tier}</span>
+      <DecisionChip decision={item.decision} />
+      <Delta value={side === "added" ? item.tokens : -item.tokens} />
+    </li>
+  );
+}
+
 /**
  * What changed between two snapshots, from the older (`a`) to the newer (`b`): items that entered only one
  * prompt, items that entered both differently (tier, decision, text, or their source changed), token deltas.
@@ -37,30 +52,10 @@ export function SnapshotChangesView({ diff }: { diff: Changes }) {
       {(diff.added.length > 0 || diff.removed.length > 0 || diff.changed.length > 0) && (
         <ul className="divide-y divide-slate-100 rounded-md border border-slate-200">
           {diff.added.map((item) => (
-            <li
-              key={`+${item.ref}`}
-              className="flex items-center gap-2 px-2 py-1.5"
-              data-testid={`diff-added-${item.ref}`}
-            >
-              <span className="w-16 font-medium text-emerald-700">added</span>
-              <code className="min-w-0 flex-1 truncate font-mono">{item.ref}</code>
-              <span className="text-slate-500">{item.tier}</span>
-              <DecisionChip decision={item.decision} />
-              <Delta value={item.tokens} />
-            </li>
+            <EnteredOnce key={`+${item.ref}`} item={item} side="added" />
           ))}
           {diff.removed.map((item) => (
-            <li
-              key={`-${item.ref}`}
-              className="flex items-center gap-2 px-2 py-1.5"
-              data-testid={`diff-removed-${item.ref}`}
-            >
-              <span className="w-16 font-medium text-rose-700">removed</span>
-              <code className="min-w-0 flex-1 truncate font-mono">{item.ref}</code>
-              <span className="text-slate-500">{item.tier}</span>
-              <DecisionChip decision={item.decision} />
-              <Delta value={-item.tokens} />
-            </li>
+            <EnteredOnce key={`-${item.ref}`} item={item} side="removed" />
           ))}
           {diff.changed.map((item) => (
             <li
