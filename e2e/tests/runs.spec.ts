@@ -1,20 +1,16 @@
 import fs from "node:fs";
-import type { Page } from "@playwright/test";
 import { e2ePath, importPlan, uniqueSlug } from "./support/app.ts";
 import { expect, test } from "./support/test.ts";
-import { expectStatus, openPlan, runFromEditor, runStatus, taskNode } from "./support/ui.ts";
-
-/** Marks the document, so that a test can prove later that the page was never reloaded. */
-async function markDocument(page: Page): Promise<void> {
-  await page.evaluate(() => {
-    (window as unknown as { __e2eNoReload: boolean }).__e2eNoReload = true;
-  });
-}
-
-async function expectSameDocument(page: Page): Promise<void> {
-  const marked = await page.evaluate(() => (window as unknown as { __e2eNoReload?: boolean }).__e2eNoReload);
-  expect(marked, "the page was reloaded").toBe(true);
-}
+import {
+  expectSameDocument,
+  expectStatus,
+  markDocument,
+  openPlan,
+  runAndOpenRunningTask,
+  runFromEditor,
+  runStatus,
+  taskNode,
+} from "./support/ui.ts";
 
 test("run a plan and watch every node reach succeeded without a reload", async ({ page }) => {
   const slug = uniqueSlug("watch");
@@ -57,13 +53,7 @@ tasks:
       echo "and a second line after the gate"
     timeout: 30s
 `);
-  await openPlan(page, slug);
-  await markDocument(page);
-  await runFromEditor(page);
-  await expectStatus(page, "talk", "running");
-
-  await taskNode(page, "talk").click();
-  const tail = page.getByTestId("log-tail");
+  const tail = await runAndOpenRunningTask(page, slug, "talk");
   await expect(tail).toContainText("hello from the first line");
   await expect(tail).not.toContainText("and a second line");
   // Still running: the line above arrived live, not from a finished log.

@@ -129,6 +129,40 @@ describe("taskloom context and snapshots (research-brief example, dry-run provid
     const missing = await sandbox.run(["snapshots", "diff", second, third, "--task", "raw-notes"]);
     expect(missing.code).toBe(2);
   });
+
+  it("snapshots show prints an attempt's snapshot; replay queues a run that sends exactly it again", async () => {
+    const source = (await runExample()).id;
+    const shown = await sandbox.run(["snapshots", "show", source, "--task", "summarize", "--json"]);
+    expect(shown.code).toBe(0);
+    const view = JSON.parse(shown.stdout) as {
+      attempt: number;
+      dryRun: boolean;
+      snapshot: { hash: string; items: { ref: string }[]; messages: { role: string }[] };
+    };
+    expect(view).toMatchObject({ attempt: 1, dryRun: true });
+    expect(view.snapshot.items.map((item) => item.ref)).toContain("task:collect");
+    expect(view.snapshot.messages.map((m) => m.role)).toEqual(["system", "user"]);
+    const text = await sandbox.run(["snapshots", "show", source.slice(0, 10), "--task", "summarize"]);
+    expect(text.stdout).toContain(`snapshot ${view.snapshot.hash} (attempt 1, built for `);
+    expect(text.stdout).toContain("— dry run");
+
+    // The inputs change; the replay still sends the stored snapshot.
+    expect((await sandbox.run(["context", "pin", "summarize", "doc:glossary", ...PLAN])).code).toBe(0);
+    const replay = await sandbox.run(["snapshots", "replay", source, "--task", "summarize"]);
+    expect(replay.code).toBe(0);
+    const replayRun = replay.stdout.split("\n")[0] ?? "";
+    expect(replay.stdout).toContain(`taskloom run --resume ${replayRun}`);
+    expect((await sandbox.run(["run", "--resume", replayRun, "--json"])).code).toBe(0);
+    const replayed = JSON.parse(
+      (await sandbox.run(["snapshots", "show", replayRun, "--task", "summarize", "--json"])).stdout,
+    ) as { snapshot: { hash: string }; replayOf: unknown };
+    expect(replayed.snapshot.hash).toBe(view.snapshot.hash);
+    expect(replayed.replayOf).toEqual({ runId: source, attempt: 1 });
+
+    const unknown = await sandbox.run(["snapshots", "show", source, "--task", "summarize", "--attempt", "9"]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/context snapshot not found: .*attempt 9/);
+  });
 });
 
 describe("taskloom run against an OpenAI-compatible server (TASKLOOM_LLM_* environment)", () => {

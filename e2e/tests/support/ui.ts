@@ -115,3 +115,28 @@ export async function runFromEditor(page: Page): Promise<void> {
   await expect(page).toHaveURL(/\/runs\/[^/]+$/);
   await expect(page.getByTestId("run-canvas").locator(".react-flow__renderer")).toBeVisible();
 }
+
+/** Marks the document, so that a test can prove later that the page was never reloaded. */
+export async function markDocument(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    (window as unknown as { __e2eNoReload: boolean }).__e2eNoReload = true;
+  });
+}
+
+export async function expectSameDocument(page: Page): Promise<void> {
+  const marked = await page.evaluate(() => (window as unknown as { __e2eNoReload?: boolean }).__e2eNoReload);
+  expect(marked, "the page was reloaded").toBe(true);
+}
+
+/**
+ * Opens the plan, marks the document (see `markDocument`), starts a run from the editor, waits for `key` to
+ * run and opens its side panel; returns its log tail.
+ */
+export async function runAndOpenRunningTask(page: Page, slug: string, key: string): Promise<Locator> {
+  await openPlan(page, slug);
+  await markDocument(page);
+  await runFromEditor(page);
+  await expectStatus(page, key, "running");
+  await taskNode(page, key).click();
+  return page.getByTestId("log-tail");
+}

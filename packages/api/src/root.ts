@@ -6,6 +6,7 @@ import { plansRouter } from "./router/plans.ts";
 import { queuesRouter } from "./router/queues.ts";
 import { runsRouter } from "./router/runs.ts";
 import { schedulesRouter } from "./router/schedules.ts";
+import { snapshotsRouter } from "./router/snapshots.ts";
 import { tasksRouter } from "./router/tasks.ts";
 import { createTRPCRouter } from "./trpc.ts";
 
@@ -19,6 +20,7 @@ export const appRouter = createTRPCRouter({
   schedules: schedulesRouter,
   queues: queuesRouter,
   context: contextRouter,
+  snapshots: snapshotsRouter,
 });
 
 export type AppRouter = typeof appRouter;

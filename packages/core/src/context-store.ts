@@ -42,6 +42,45 @@ export interface LlmAttemptRecord {
   model?: string;
   promptTokens?: number;
   completionTokens?: number;
+  /** The task's approved snapshot when the attempt was prepared (whether or not it was still up to date). */
+  approvedSnapshotHash?: string;
+}
+
+/** What one LLM attempt recorded (`recordLlmAttempt`), as read back. */
+export interface LlmAttemptSnapshot {
+  attempt: number;
+  snapshotHash: string;
+  model: string | null;
+  promptTokens: number | null;
+  completionTokens: number | null;
+  approvedSnapshotHash: string | null;
+}
+
+/** One run of a plan in which a task's attempts stored snapshots: the choices of a diff against another run. */
+export interface RunWithSnapshot {
+  runId: string;
+  /** Epoch ms. */
+  createdAt: number;
+  status: string;
+  /** The task's last attempt that stored a snapshot, and that snapshot. */
+  attempt: number;
+  snapshotHash: string;
+}
+
+/**
+ * A request to replay one attempt's snapshot: the next attempt of the task in `runId` sends exactly the
+ * stored messages. `runId` is null until the run started for the replay is bound to it.
+ */
+export interface ContextReplayRecord {
+  id: number;
+  planSlug: string;
+  taskKey: string;
+  snapshotHash: string;
+  sourceRunId: string;
+  sourceAttempt: number;
+  runId: string | null;
+  /** Epoch ms. */
+  requestedAt: number;
 }
 
 export interface SuccessfulOutput {
@@ -101,4 +140,23 @@ export interface ContextStore {
   setCached(key: string, value: string, now: number): Promise<void>;
   /** The snapshot hash each attempt of one task in one run used, in attempt order (nulls left out). */
   attemptSnapshots(runId: string, taskKey: string): Promise<{ attempt: number; snapshotHash: string }[]>;
+  /** What each LLM attempt of one task in one run recorded, in attempt order (attempts without a snapshot left out). */
+  llmAttempts(runId: string, taskKey: string): Promise<LlmAttemptSnapshot[]>;
+  /** Runs of the plan in which `taskKey` stored a snapshot, newest first, at most `limit`. */
+  runsWithSnapshots(planSlug: string, taskKey: string, limit: number): Promise<RunWithSnapshot[]>;
+  /** Records a replay request (unbound: `runId` null); returns its id. */
+  requestReplay(
+    input: Omit<ContextReplayRecord, "id" | "runId" | "requestedAt">,
+    now: number,
+  ): Promise<number>;
+  /** Binds an unbound replay request to the run started for it (no-op once bound). */
+  bindReplay(id: number, runId: string): Promise<void>;
+  /**
+   * The replay the attempt of `taskKey` in `runId` must send: the request bound to that run, else the oldest
+   * unbound request of the task made no later than the run's creation (then bound to it, atomically, so one
+   * request serves one run). Null when there is none.
+   */
+  takeReplay(runId: string, taskKey: string): Promise<ContextReplayRecord | null>;
+  /** The replay request bound to `runId`/`taskKey`, if any (read only). */
+  replayOf(runId: string, taskKey: string): Promise<ContextReplayRecord | null>;
 }

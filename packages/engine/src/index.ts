@@ -33,6 +33,14 @@ export {
   UPCOMING_FIRES,
 } from "./services/schedule-service.ts";
 export {
+  type AttemptApproval,
+  type AttemptSnapshotView,
+  type SnapshotDiffView,
+  type SnapshotRef,
+  SnapshotService,
+  type SnapshotView,
+} from "./services/snapshot-service.ts";
+export {
   type ImportedPlan,
   type LlmOptions,
   type RunOptions,

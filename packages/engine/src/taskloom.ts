@@ -41,6 +41,7 @@ import { EventFollower, type EventSubscription } from "./services/event-follower
 import { PlanEditor } from "./services/plan-editor.ts";
 import { QueueAdmin } from "./services/queue-admin.ts";
 import { paramTexts, ScheduleService } from "./services/schedule-service.ts";
+import { SnapshotService } from "./services/snapshot-service.ts";
 import { withWarnings } from "./services/warning-logger.ts";
 
 export interface TaskloomOptions {
@@ -140,6 +141,8 @@ export class Taskloom {
   readonly llm: LlmProvider;
   /** Queue admin: depth, peek in claim order, move, reschedule, cancel, pause and resume. */
   readonly queues: QueueAdmin;
+  /** LLM attempts' snapshots for the run monitor: views, diffs, replays. */
+  readonly snapshots: SnapshotService;
   /** Lists and changes schedules (`startSchedules` is what fires them). */
   readonly schedules: ScheduleService;
   readonly #scheduleSystems = new Set<ScheduleSystem>();
@@ -186,6 +189,13 @@ export class Taskloom {
       onContextChange: (slug, change) => database.context.syncPlanContext(slug, change, this.#clock.now()),
     });
     this.queues = new QueueAdmin(database.store, this.#clock);
+    this.snapshots = new SnapshotService({
+      context: database.context,
+      clock: this.#clock,
+      snapshotBody: (hash) => context.snapshotBody(hash),
+      planOfRun: (runId) => database.queries.planOfRun(runId),
+      startRun: (planSlug) => this.startRun(planSlug, { trigger: "manual" }),
+    });
     this.schedules = new ScheduleService({
       schedules: database.schedules,
       store: database.store,

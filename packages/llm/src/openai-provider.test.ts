@@ -40,6 +40,39 @@ function provider(options: Partial<OpenAICompatibleOptions> = {}) {
 const ask = [{ role: "user" as const, content: "Say hello" }];
 
 describe("OpenAICompatibleProvider, chat", () => {
+  it("receives the first tokens while the server still holds the rest of the stream", async () => {
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let firstTokens: string[] | null = null;
+    const calls: number[] = [];
+    server.reply({
+      type: "chat",
+      chunks: ["one ", "two ", "three"],
+      beforeChunk: (i) => {
+        calls.push(i);
+        return i === 2 ? held : undefined;
+      },
+    });
+    const tokens: string[] = [];
+    const result = await provider().complete(
+      { messages: ask },
+      {
+        onToken: (text) => {
+          tokens.push(text);
+          if (tokens.length === 2) {
+            firstTokens = [...tokens];
+            release();
+          }
+        },
+      },
+    );
+    expect(firstTokens).toEqual(["one ", "two "]);
+    expect(calls).toEqual([0, 1, 2]);
+    expect(result.text).toBe("one two three");
+  });
+
   it("streams tokens as they arrive and reports the server's usage", async () => {
     server.reply({
       type: "chat",

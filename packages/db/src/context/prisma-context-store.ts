@@ -1,11 +1,14 @@
 import {
   type ContextApprovalRecord,
   type ContextOverrideRecord,
+  type ContextReplayRecord,
   type ContextStore,
   type LlmAttemptRecord,
+  type LlmAttemptSnapshot,
   NotFoundError,
   type OverrideAction,
   type PlanDocument,
+  type RunWithSnapshot,
   type StoredContextSnapshot,
   type SuccessfulOutput,
 } from "@taskloom/core";
@@ -184,6 +187,9 @@ export class PrismaContextStore implements ContextStore {
         ...(record.model !== undefined ? { model: record.model } : {}),
         ...(record.promptTokens !== undefined ? { promptTokens: record.promptTokens } : {}),
         ...(record.completionTokens !== undefined ? { completionTokens: record.completionTokens } : {}),
+        ...(record.approvedSnapshotHash !== undefined
+          ? { approvedSnapshotHash: record.approvedSnapshotHash }
+          : {}),
       },
     });
   }
@@ -234,5 +240,115 @@ export class PrismaContextStore implements ContextStore {
     return rows.flatMap((row) =>
       row.snapshotHash === null ? [] : [{ attempt: row.attempt, snapshotHash: row.snapshotHash }],
     );
+  }
+
+  async llmAttempts(runId: string, taskKey: string): Promise<LlmAttemptSnapshot[]> {
+    const rows = await this.#prisma().taskAttempt.findMany({
+      where: { taskRun: { runId, taskKey }, snapshotHash: { not: null } },
+      select: {
+        attempt: true,
+        snapshotHash: true,
+        model: true,
+        promptTokens: true,
+        completionTokens: true,
+        approvedSnapshotHash: true,
+      },
+      orderBy: { attempt: "asc" },
+    });
+    return rows.flatMap(({ snapshotHash, ...row }) =>
+      snapshotHash === null ? [] : [{ ...row, snapshotHash }],
+    );
+  }
+
+  async runsWithSnapshots(planSlug: string, taskKey: string, limit: number): Promise<RunWithSnapshot[]> {
+    const planId = await this.#planId(planSlug);
+    const rows = await this.#prisma().taskRun.findMany({
+      where: { taskKey, run: { planId }, attempts: { some: { snapshotHash: { not: null } } } },
+      select: {
+        runId: true,
+        run: { select: { createdAt: true, status: true } },
+        attempts: {
+          where: { snapshotHash: { not: null } },
+          select: { attempt: true, snapshotHash: true },
+          orderBy: { attempt: "desc" },
+          take: 1,
+        },
+      },
+      orderBy: [{ run: { createdAt: "desc" } }, { runId: "desc" }],
+      take: limit,
+    });
+    return rows.flatMap((row) => {
+      const last = row.attempts[0];
+      if (!last || last.snapshotHash === null) return [];
+      return [
+        {
+          runId: row.runId,
+          createdAt: row.run.createdAt.getTime(),
+          status: row.run.status,
+          attempt: last.attempt,
+          snapshotHash: last.snapshotHash,
+        },
+      ];
+    });
+  }
+
+  async requestReplay(
+    input: Omit<ContextReplayRecord, "id" | "runId" | "requestedAt">,
+    now: number,
+  ): Promise<number> {
+    const planId = await this.#planId(input.planSlug);
+    const row = await this.#prisma().contextReplay.create({
+      data: {
+        planId,
+        taskKey: input.taskKey,
+        snapshotHash: input.snapshotHash,
+        sourceRunId: input.sourceRunId,
+        sourceAttempt: input.sourceAttempt,
+        requestedAt: new Date(now),
+      },
+      select: { id: true },
+    });
+    return row.id;
+  }
+
+  async bindReplay(id: number, runId: string): Promise<void> {
+    await this.#prisma().contextReplay.updateMany({ where: { id, runId: null }, data: { runId } });
+  }
+
+  async takeReplay(runId: string, taskKey: string): Promise<ContextReplayRecord | null> {
+    const bound = await this.replayOf(runId, taskKey);
+    if (bound) return bound;
+    const run = await this.#prisma().run.findUnique({
+      where: { id: runId },
+      select: { planId: true, createdAt: true },
+    });
+    if (!run) throw new NotFoundError("run", runId);
+    const pending = await this.#prisma().contextReplay.findFirst({
+      where: { planId: run.planId, taskKey, runId: null, requestedAt: { lte: run.createdAt } },
+      orderBy: { id: "asc" },
+      select: { id: true },
+    });
+    if (!pending) return null;
+    // Conditional on still being unbound: of two runs racing for one request, exactly one gets it.
+    await this.bindReplay(pending.id, runId);
+    return this.replayOf(runId, taskKey);
+  }
+
+  async replayOf(runId: string, taskKey: string): Promise<ContextReplayRecord | null> {
+    const row = await this.#prisma().contextReplay.findUnique({
+      where: { runId_taskKey: { runId, taskKey } },
+      include: { plan: { select: { slug: true } } },
+    });
+    if (!row || row.runId === null) return null;
+    return {
+      id: row.id,
+      planSlug: row.plan.slug,
+      taskKey: row.taskKey,
+      snapshotHash: row.snapshotHash,
+      sourceRunId: row.sourceRunId,
+      sourceAttempt: row.sourceAttempt,
+      runId: row.runId,
+      requestedAt: row.requestedAt.getTime(),
+    };
   }
 }

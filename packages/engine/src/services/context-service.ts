@@ -229,6 +229,8 @@ export class ContextService {
    */
   async prepareAttempt(request: LlmPrepareRequest): Promise<LlmPrepared> {
     const { request: req, spec } = request;
+    const replayed = await this.#replayed(request);
+    if (replayed !== null) return replayed;
     const { definition: plan } = await this.#store.getPlanDefinition(req.planSlug);
     const outputs = await this.#outputs(req.planSlug, req.runId);
     const task = { ...req.definition, spec } as TaskDefinition & { spec: LlmSpec };
@@ -240,12 +242,14 @@ export class ContextService {
       system: request.system,
     });
     let messages = built.messages;
+    let approvedSnapshotHash: string | undefined;
     const approval = await this.#context.getApproval(req.planSlug, req.taskKey);
     if (approval !== null) {
       const approved = await this.snapshotBody(approval.snapshotHash);
       if (approved === null) {
         request.log(`approved context ${short(approval.snapshotHash)} is missing; using the current bundle`);
       } else {
+        approvedSnapshotHash = approval.snapshotHash;
         const check = checkApproval(approved.snapshot, built.bundle);
         if (check.upToDate) {
           messages = approved.messages;
@@ -264,8 +268,37 @@ export class ContextService {
       attempt: req.attempt,
       snapshotHash: built.bundle.hash,
       model: built.model,
+      ...(approvedSnapshotHash !== undefined ? { approvedSnapshotHash } : {}),
     });
     return { messages, snapshotHash: built.bundle.hash, model: built.model };
+  }
+
+  /**
+   * A replay (`SnapshotService.replay`) of this task in this run: the stored snapshot's messages and model
+   * exactly, no bundle built. Null when the attempt is not a replay, or its snapshot is gone (then the
+   * attempt says so and builds the bundle as usual).
+   */
+  async #replayed(request: LlmPrepareRequest): Promise<LlmPrepared | null> {
+    const { request: req } = request;
+    const replay = await this.#context.takeReplay(req.runId, req.taskKey);
+    if (replay === null) return null;
+    const stored = await this.snapshotBody(replay.snapshotHash);
+    const source = `run ${replay.sourceRunId} attempt ${replay.sourceAttempt}`;
+    if (stored === null) {
+      request.log(
+        `cannot replay context ${short(replay.snapshotHash)} of ${source}: it is missing; using the current bundle`,
+      );
+      return null;
+    }
+    request.log(`replaying context ${short(replay.snapshotHash)} of ${source}: its stored bundle, exactly`);
+    await this.#context.recordLlmAttempt({
+      runId: req.runId,
+      taskKey: req.taskKey,
+      attempt: req.attempt,
+      snapshotHash: replay.snapshotHash,
+      model: stored.model,
+    });
+    return { messages: stored.messages, snapshotHash: replay.snapshotHash, model: stored.model };
   }
 
   /**

@@ -22,6 +22,11 @@ export interface FakeChatReply {
   usage?: { promptTokens: number; completionTokens: number } | null;
   /** Wait between streamed chunks, ms. Default 0. */
   chunkDelayMs?: number;
+  /**
+   * Awaited before streamed chunk `index` is sent (after `chunkDelayMs`). Default none. Lets a test hold a
+   * stream mid-way until it has seen the first chunks arrive, instead of guessing a delay.
+   */
+  beforeChunk?: (index: number) => Promise<void> | void;
   /** Default `fake-model`. */
   model?: string;
 }
@@ -252,8 +257,9 @@ async function streamChat(reply: FakeChatReply, request: RecordedRequest, res: h
     );
   const pieces = reply.chunks ?? (reply.content ?? "").split(/(?<=\s)/).filter(Boolean);
   send([{ index: 0, delta: { role: "assistant", content: "" }, finish_reason: null }]);
-  for (const piece of pieces) {
+  for (const [index, piece] of pieces.entries()) {
     if (reply.chunkDelayMs) await new Promise((resolve) => setTimeout(resolve, reply.chunkDelayMs));
+    await reply.beforeChunk?.(index);
     if (res.destroyed) return;
     send([{ index: 0, delta: { content: piece }, finish_reason: null }]);
   }

@@ -9,6 +9,7 @@ import { formatAbsolute, useNow } from "../../components/ui/time.tsx";
 import { formatElapsed, isFinishedTaskStatus } from "../../graph/run-progress.ts";
 import { attemptDefinition, definitionSummary } from "../../runs/task-definition.ts";
 import type { RunDetail, RunTask } from "../../trpc/types.ts";
+import { LlmAttemptsPanel } from "../snapshots/llm-attempts-panel.tsx";
 import { LogSearchBar, LogSearchResults } from "./log-search.tsx";
 import { LogTailView } from "./log-tail.tsx";
 import { RetryControl } from "./retry-control.tsx";
@@ -178,6 +179,15 @@ export function TaskRunDetails({
             </tbody>
           </table>
         </div>
+      )}
+
+      {task.kind === "llm" && (
+        <LlmAttemptsPanel
+          runId={runId}
+          taskKey={task.key}
+          status={task.status}
+          attemptCount={task.attempts}
+        />
       )}
 
       <div>

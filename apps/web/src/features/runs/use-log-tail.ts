@@ -9,9 +9,10 @@ const PAGE = 500;
 /**
  * How often the open task's log is read for new lines while it runs. Logs are not on the event stream (one
  * event per output chunk would flood the audit trail), so the tail follows by offset: one indexed read of the
- * chunks after the last seq, for the one task the person is looking at.
+ * chunks after the last seq, for the one task the person is looking at. With the worker's log flush (every
+ * 100 ms) this shows streamed LLM tokens within ~250 ms of their arrival.
  */
-const FOLLOW_EVERY_MS = 400;
+const FOLLOW_EVERY_MS = 150;
 
 export interface LogTail {
   buffer: LogBuffer;
@@ -79,10 +80,19 @@ export function useLogTail(runId: string, taskKey: string, following: boolean): 
       void readNew();
       return;
     }
-    const timer = setInterval(() => void readNew(), FOLLOW_EVERY_MS);
+    // One read in flight at most: the next is timed from the end of the last, so a slow server is not piled on.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const follow = () => {
+      timer = setTimeout(() => {
+        void readNew().then(() => {
+          if (!stopped) follow();
+        });
+      }, FOLLOW_EVERY_MS);
+    };
+    follow();
     return () => {
       stopped = true;
-      clearInterval(timer);
+      clearTimeout(timer);
     };
   }, [client, runId, taskKey, following, loading]);
 
