@@ -16,7 +16,7 @@ test("create a plan with three tasks through the UI", async ({ page }) => {
   for (const key of ["fetch", "transform", "load"]) {
     await page.getByRole("button", { name: "Add task" }).first().click();
     const form = page.getByRole("form", { name: "New task" });
-    await form.getByLabel("Key").fill(key);
+    await form.getByLabel("Key", { exact: true }).fill(key);
     await form.getByLabel("Command").fill(`echo ${key}`);
     await form.getByRole("button", { name: "Add task" }).click();
     await expect(taskNode(page, key), `the new task ${key} shows on the canvas`).toBeVisible();

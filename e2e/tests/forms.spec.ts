@@ -24,7 +24,7 @@ test("an issue shown when a field is left does not move the submit button", asyn
   const form = page.getByRole("form", { name: "New task" });
   const submit = form.getByRole("button", { name: "Add task" });
   const before = await submit.boundingBox();
-  await form.getByLabel("Key").fill("job");
+  await form.getByLabel("Key", { exact: true }).fill("job");
   await form.getByLabel("Name").click();
   await expect(form.getByText(/another task already has the key/)).toBeVisible();
   expect(await submit.boundingBox()).toEqual(before);

@@ -62,7 +62,7 @@ test("create a plan with the keyboard only: dialog, task form and its requires f
     await tabTo(page, page.getByRole("button", { name: "Add task" }).first());
     await page.keyboard.press("Enter");
     const form = page.getByRole("form", { name: "New task" });
-    await expect(form.getByLabel("Key")).toBeFocused();
+    await expect(form.getByLabel("Key", { exact: true })).toBeFocused();
     await retype(page, key);
     await tabTo(page, form.getByLabel("Command"));
     await page.keyboard.type(`echo ${key}`);

@@ -6,6 +6,8 @@ import { expect, test } from "./support/test.ts";
 test("a queued task run moved on the Queues page to a served queue runs, while the rest stays queued", async ({
   page,
 }) => {
+  // Several CLI processes for the preconditions and the check: slow on a loaded 2-core machine.
+  test.setTimeout(150_000);
   const slug = uniqueSlug("queue-move");
   const held = `held-${slug}`;
   // The `taskloom start` worker claims every queue it is not told to skip: pausing `held` keeps both queued.
@@ -34,19 +36,19 @@ tasks:
 
   await page.getByRole("checkbox", { name: /^Select go of / }).check();
   await expect(page.getByTestId("selected-count")).toHaveText("1 selected");
-  await page.getByRole("textbox", { name: "Move to queue" }).fill("default");
+  await page.getByLabel("Move to queue").fill("default");
   await page.getByRole("button", { name: "Move", exact: true }).click();
-  await expect(page.getByText("Moved 1 task run to default")).toBeVisible();
+  await expect(page.getByTestId("toast").getByText("Moved 1 task run to default")).toBeVisible();
 
   // Live: the held queue's depth drops without a reload; `go` ran in `default`, `stay` is still queued.
   await expect(peek.locator("li")).toHaveCount(1);
   await expect(peek.getByTestId("queued-stay")).toBeVisible();
   await expect(page.getByTestId(`queue-${held}-ready`)).toHaveText("1");
+  const [run] = JSON.parse(await taskloom("runs", "--plan", slug, "--json")) as { id: string }[];
   await expect
     .poll(
       async () => {
-        const runs = JSON.parse(await taskloom("runs", "--plan", slug, "--json")) as { id: string }[];
-        const detail = JSON.parse(await taskloom("runs", "show", runs[0]?.id ?? "", "--json")) as {
+        const detail = JSON.parse(await taskloom("runs", "show", run?.id ?? "", "--json")) as {
           tasks: { key: string; status: string }[];
         };
         return detail.tasks.map((task) => `${task.key}:${task.status}`).sort();

@@ -78,6 +78,13 @@ function validInputs(): Record<string, Record<string, unknown> | undefined> {
     "schedules.resume": { ref: "demo/nightly" },
     "schedules.remove": { ref: "demo/other" },
     "schedules.trigger": { ref: "demo/nightly" },
+    "queues.list": undefined,
+    "queues.peek": { queue: "default", limit: 10 },
+    "queues.move": { selection: { queue: "default", runId }, toQueue: "elsewhere" },
+    "queues.reschedule": { selection: { queue: "default", taskRunIds: [1] }, to: { delayMs: 1000 } },
+    "queues.cancel": { selection: { queue: "nothing-here", planSlug: "demo" } },
+    "queues.pause": { queue: "fuzz" },
+    "queues.resume": { queue: "fuzz" },
   };
 }
 

@@ -156,7 +156,7 @@ function ActionBar({
       <form className="flex items-center gap-1.5" onSubmit={submitMove}>
         <Input
           aria-label="Move to queue"
-          placeholder="queue"
+          placeholder="to queue…"
           list="known-queues"
           value={target}
           onChange={(event) => setTarget(event.target.value)}

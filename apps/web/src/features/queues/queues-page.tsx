@@ -84,6 +84,7 @@ function QueueList({ queues, current }: { queues: QueueItem[]; current: string |
             <Link
               href={`/queues?queue=${encodeURIComponent(queue.name)}`}
               aria-current={queue.name === current ? "page" : undefined}
+              title={queue.name}
               className="min-w-0 truncate font-mono text-sm font-semibold text-slate-900 hover:text-indigo-700 hover:underline"
             >
               {queue.name}
