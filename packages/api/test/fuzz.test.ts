@@ -21,7 +21,7 @@ beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "taskloom-fuzz-"));
   taskloom = await Taskloom.open({ databaseUrl: `file:${path.join(dir, "t.db")}`, cwd: dir, pollMs: 50 });
   await taskloom.importPlanSource(
-    "plan: demo\ntasks:\n  a: { kind: noop }\n  b: { kind: noop, requires: [a] }\nschedules:\n  - { name: nightly, cron: '0 2 * * *' }\n  - { name: other, every: 1h }\n",
+    "plan: demo\ntasks:\n  a: { kind: noop }\n  b: { kind: noop, requires: [a] }\n  s: { kind: llm, prompt: Sum up, requires: [a] }\nschedules:\n  - { name: nightly, cron: '0 2 * * *' }\n  - { name: other, every: 1h }\n",
   );
   runId = (await taskloom.startRun("demo")).runId;
 });
@@ -85,6 +85,30 @@ function validInputs(): Record<string, Record<string, unknown> | undefined> {
     "queues.cancel": { selection: { queue: "nothing-here", planSlug: "demo" } },
     "queues.pause": { queue: "fuzz" },
     "queues.resume": { queue: "fuzz" },
+    "context.preview": { planSlug: "demo", taskKey: "s" },
+    "context.search": { planSlug: "demo", taskKey: "s", query: "a", limit: 5 },
+    "context.pin": { planSlug: "demo", taskKey: "s", ref: "task:a" },
+    "context.exclude": { planSlug: "demo", taskKey: "s", ref: "index" },
+    "context.unpin": { planSlug: "demo", taskKey: "s", ref: "task:a" },
+    "context.clear": { planSlug: "demo", taskKey: "s" },
+    "context.approve": { planSlug: "demo", taskKey: "s" },
+    "context.documents.set": {
+      planSlug: "demo",
+      key: "spec",
+      title: "Spec",
+      text: "t",
+      create: true,
+      baseVersion: 1,
+    },
+    "context.documents.delete": { planSlug: "demo", key: "spec", baseVersion: 2 },
+    "context.notes.set": { planSlug: "demo", key: "who", value: "v", create: true, baseVersion: 1 },
+    "context.notes.delete": { planSlug: "demo", key: "who", baseVersion: 2 },
+    "snapshots.attempts": { runId, taskKey: "s" },
+    "snapshots.attempt": { runId, taskKey: "s", attempt: 1 },
+    "snapshots.byHash": { hash: "0".repeat(64) },
+    "snapshots.runs": { runId, taskKey: "s" },
+    "snapshots.diff": { a: { runId, taskKey: "s", attempt: 1 }, b: { hash: "0".repeat(64) } },
+    "snapshots.replay": { runId, taskKey: "s", attempt: 1 },
   };
 }
 
