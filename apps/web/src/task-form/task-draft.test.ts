@@ -79,7 +79,7 @@ describe("draftFromDefinition", () => {
           body: "b",
           requires: ["fetch"],
         },
-        done: { kind: "noop", result: { ok: true }, priority: 5, queue: "slow" },
+        done: { kind: "noop", result: { ok: true }, priority: 5, queue: "slow", parent: "fetch" },
       },
     });
     for (const task of plan.tasks) {

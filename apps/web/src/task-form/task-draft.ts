@@ -51,6 +51,8 @@ export interface TaskDraft {
     params: Record<string, ParamValue>;
     maxDelay?: string;
     jitter?: number;
+    /** The task this one is under (`parent`). */
+    parent?: string;
   };
 }
 
@@ -142,6 +144,7 @@ export function draftFromDefinition(task: StoredTask): TaskDraft {
       ? { maxDelay: formatDuration(task.retry.maxDelayMs) }
       : {}),
     ...(task.retry.jitter !== DEFAULT_RETRY_POLICY.jitter ? { jitter: task.retry.jitter } : {}),
+    ...(task.parent !== undefined ? { parent: task.parent } : {}),
   };
   const { spec } = task;
   switch (spec.kind) {
@@ -236,6 +239,7 @@ export function draftToPlanTask(draft: TaskDraft): { task: Record<string, unknow
   if (draft.requires.length > 0) task.requires = [...draft.requires];
   if (draft.refers.length > 0) task.refers = [...draft.refers];
   if (Object.keys(preserved.params).length > 0) task.params = { ...preserved.params };
+  if (preserved.parent !== undefined) task.parent = preserved.parent;
 
   const priority = draft.priority.trim();
   if (priority !== "") {
