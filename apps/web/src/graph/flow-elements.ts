@@ -43,6 +43,8 @@ export function toTaskNodes(
 /** The handles' size in globals.css (`.react-flow__handle`): 10 px squares centred on the node's sides. */
 const HANDLE_SIZE = 10;
 const handleAt = (type: "source" | "target", x: number): NodeHandle => ({
+  // `null` as on the rendered <Handle> (no id): React Flow finds a handle's element by its id.
+  id: null,
   type,
   position: type === "source" ? Side.Right : Side.Left,
   x: x - HANDLE_SIZE / 2,
