@@ -5,6 +5,7 @@ import {
   measureRawInsert,
   type RawInsertResult,
 } from "./big-import.ts";
+import { browserGraphRows, measureBrowserGraph } from "./browser-graph.ts";
 import { buildCli, type CliEndToEnd, measureCliEndToEnd } from "./cli-end-to-end.ts";
 import { contextBenchRows } from "./context-quality/index.ts";
 import { measureEventLatency } from "./event-latency.ts";
@@ -136,6 +137,9 @@ async function main(): Promise<void> {
   log("runs page with 100,000 task runs…");
   const runsPage = await measureRunsPage();
 
+  log("plan editor in headless Chromium: 10-, 1,000- and 5,000-task plans…");
+  const browser = await measureBrowserGraph();
+
   log("reference (after)…");
   const refAfter = measureReference();
   const loadAfter = load();
@@ -253,6 +257,7 @@ async function main(): Promise<void> {
       note: `${sse.healthRequests} requests, max ${ms(sse.healthMaxMs)}`,
     },
     ...context.rows,
+    ...browserGraphRows(browser),
   ];
 
   console.log(`\n${formatTable(rows)}\n`);

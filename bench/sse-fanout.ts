@@ -35,9 +35,9 @@ const CLIENTS = 100;
 const TAB_PROCESSES = 4;
 const TASKS = 1_000;
 const LAYERS = 10;
-const WEB_DIR = path.resolve(import.meta.dirname, "../apps/web");
+export const WEB_DIR = path.resolve(import.meta.dirname, "../apps/web");
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.listen(0, "127.0.0.1", () => {
@@ -48,7 +48,7 @@ function freePort(): Promise<number> {
 }
 
 /** The web app's own `start` script, so the bench measures the server people run. */
-function startWebServer(port: number, databaseUrl: string): ChildProcess {
+export function startWebServer(port: number, databaseUrl: string): ChildProcess {
   const pkg = JSON.parse(fs.readFileSync(path.join(WEB_DIR, "package.json"), "utf8")) as {
     scripts: { start: string };
   };
@@ -68,8 +68,18 @@ function startWebServer(port: number, databaseUrl: string): ChildProcess {
   });
 }
 
+/** Stops the server started by `startWebServer` (its whole process group). */
+export function stopWebServer(server: ChildProcess): void {
+  if (!server.pid) return;
+  try {
+    process.kill(-server.pid, "SIGTERM");
+  } catch {
+    // already gone
+  }
+}
+
 /** Waits until the server answers, and loads the routes the bench uses (a first request compiles them). */
-async function waitForServer(base: string): Promise<void> {
+export async function waitForServer(base: string): Promise<void> {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     try {
@@ -204,13 +214,7 @@ export async function measureSseFanout(): Promise<SseFanoutResult> {
       healthMaxMs: health.reduce((a, b) => Math.max(a, b), 0),
     };
   } finally {
-    if (server.pid) {
-      try {
-        process.kill(-server.pid, "SIGTERM");
-      } catch {
-        // already gone
-      }
-    }
+    stopWebServer(server);
     await taskloom.close();
     fs.rmSync(dir, { recursive: true, force: true });
   }

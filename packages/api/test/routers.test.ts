@@ -138,6 +138,39 @@ describe("tasks and links routers", () => {
     expect(afterDelete.links).toEqual([{ from: "see", to: "d", kind: "requires" }]);
   });
 
+  it("carries parents along a rename, moves a deleted parent's tasks up, and refuses a parent cycle", async () => {
+    await api.plans.import({
+      text: "plan: groups\ntasks:\n  stage: { kind: noop }\n  build: { kind: noop, parent: stage }\n  compile: { kind: noop, parent: build }\n",
+    });
+    await api.tasks.upsert({
+      planSlug: "groups",
+      baseVersion: await version("groups"),
+      key: "make",
+      originalKey: "build",
+      task: { kind: "noop", parent: "stage" },
+    });
+    const parents = async () =>
+      Object.fromEntries(
+        (await api.plans.get({ slug: "groups" })).tasks.map((t) => [t.key, t.parent ?? null]),
+      );
+    expect(await parents()).toEqual({ stage: null, make: "stage", compile: "make" });
+    await api.tasks.delete({ planSlug: "groups", baseVersion: await version("groups"), key: "make" });
+    expect(await parents()).toEqual({ stage: null, compile: "stage" });
+    const cycle = await errorOf(
+      api.tasks.upsert({
+        planSlug: "groups",
+        baseVersion: await version("groups"),
+        key: "stage",
+        originalKey: "stage",
+        task: { kind: "noop", parent: "compile" },
+      }),
+    );
+    expect(cycle.code).toBe("BAD_REQUEST");
+    expect(cycle.data.planIssues).toEqual([
+      expect.objectContaining({ code: "cycle", message: "parent cycle: stage -> compile -> stage" }),
+    ]);
+  });
+
   it("refuses a link that would close a cycle and names it", async () => {
     const refused = await errorOf(
       api.links.create({

@@ -143,6 +143,12 @@ export interface TaskDefinition {
   duplicates?: string[];
   /** Related tasks, read like `refers` (context only, link kind `relates_to`). Absent means `[]`. */
   relatesTo?: string[];
+  /**
+   * The bigger task this one is part of: the dashboard draws a task with tasks under it as a group that
+   * collapses and expands, and the context engine counts tasks with the same parent as siblings. It does not
+   * order execution (that is `requires`). Absent means none.
+   */
+  parent?: string;
   /** Higher runs first among ready tasks. Default 0. */
   priority: number;
   /** Default `default`. */

@@ -1,6 +1,13 @@
 /// <reference lib="webworker" />
 import ELK from "elkjs/lib/elk.bundled.js";
-import { type LayoutRequest, type LayoutResponse, positionsFromElk, toElkGraph } from "./layout.ts";
+import { layeredLayout } from "./layered-layout.ts";
+import {
+  LAYERED_LAYOUT_FROM,
+  type LayoutRequest,
+  type LayoutResponse,
+  positionsFromElk,
+  toElkGraph,
+} from "./layout.ts";
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -13,8 +20,11 @@ self.onmessage = async (event: MessageEvent<LayoutRequest>) => {
   const { id, input } = event.data;
   let response: LayoutResponse;
   try {
-    const laidOut = await elk.layout(toElkGraph(input));
-    response = { id, positions: positionsFromElk(laidOut) };
+    const positions =
+      input.keys.length >= LAYERED_LAYOUT_FROM
+        ? layeredLayout(input)
+        : positionsFromElk(await elk.layout(toElkGraph(input)));
+    response = { id, positions };
   } catch (error) {
     response = { id, error: error instanceof Error ? error.message : String(error) };
   }

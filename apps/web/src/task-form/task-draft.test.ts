@@ -79,7 +79,7 @@ describe("draftFromDefinition", () => {
           body: "b",
           requires: ["fetch"],
         },
-        done: { kind: "noop", result: { ok: true }, priority: 5, queue: "slow" },
+        done: { kind: "noop", result: { ok: true }, priority: 5, queue: "slow", parent: "fetch" },
         keyed: { kind: "noop", concurrencyKey: "deploy:{{run.id}}", concurrencyLimit: 3 },
         single: { kind: "noop", concurrencyKey: "one" },
         solo: { kind: "noop", exclusive: true },

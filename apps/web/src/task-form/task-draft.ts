@@ -82,6 +82,8 @@ export interface TaskDraft {
     params: Record<string, ParamValue>;
     maxDelay?: string;
     jitter?: number;
+    /** The task this one is under (`parent`). */
+    parent?: string;
   };
 }
 
@@ -206,6 +208,7 @@ export function draftFromDefinition(task: StoredTask): TaskDraft {
       ? { maxDelay: formatDuration(task.retry.maxDelayMs) }
       : {}),
     ...(task.retry.jitter !== DEFAULT_RETRY_POLICY.jitter ? { jitter: task.retry.jitter } : {}),
+    ...(task.parent !== undefined ? { parent: task.parent } : {}),
   };
   const { spec } = task;
   switch (spec.kind) {
@@ -316,6 +319,7 @@ export function draftToPlanTask(draft: TaskDraft): { task: Record<string, unknow
   if (draft.duplicates.length > 0) task.duplicates = [...draft.duplicates];
   if (draft.relatesTo.length > 0) task.relatesTo = [...draft.relatesTo];
   if (Object.keys(preserved.params).length > 0) task.params = { ...preserved.params };
+  if (preserved.parent !== undefined) task.parent = preserved.parent;
 
   const priority = draft.priority.trim();
   if (priority !== "") {

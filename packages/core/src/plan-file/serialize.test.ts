@@ -86,6 +86,15 @@ tasks:
     expect(parsePlanText(text)).toEqual(plan);
   });
 
+  it("writes a task's parent", () => {
+    const plan = parsePlanText(
+      "plan: p\ntasks:\n  build: { kind: noop }\n  compile: { kind: noop, parent: build }\n",
+    );
+    const text = serializePlan(plan, "yaml");
+    expect(text).toContain("parent: build");
+    expect(parsePlanText(text).tasks[1]?.parent).toBe("build");
+  });
+
   it("keeps the task order, integer-like keys included", () => {
     const plan = parsePlanText(`
 plan: order

@@ -101,6 +101,7 @@ function taskFile(task: TaskDefinition, defaults: SharedDefaults): Record<string
   if (task.refers.length > 0) file.refers = [...task.refers];
   if (task.duplicates?.length) file.duplicates = [...task.duplicates];
   if (task.relatesTo?.length) file.relatesTo = [...task.relatesTo];
+  if (task.parent !== undefined) file.parent = task.parent;
   if (defaults.priority === undefined && task.priority !== 0) file.priority = task.priority;
   if (defaults.queue === undefined && task.queue !== DEFAULT_QUEUE) file.queue = task.queue;
   if (defaults.retry === undefined) {

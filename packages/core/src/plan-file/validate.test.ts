@@ -278,6 +278,32 @@ describe("validatePlanText: problems", () => {
     ]);
   });
 
+  it("keeps a task's parent, and leaves it out when there is none", () => {
+    const plan = planOf("plan: p\ntasks:\n  build: { kind: noop }\n  compile: { run: x, parent: build }\n");
+    expect(plan.tasks.map((task) => [task.key, task.parent])).toEqual([
+      ["build", undefined],
+      ["compile", "build"],
+    ]);
+    expect("parent" in (plan.tasks[0] ?? {})).toBe(false);
+  });
+
+  it("refuses a parent that is unknown, the task itself, or part of a parent cycle", () => {
+    const issues = issuesOf(`plan: p
+tasks:
+  a: { run: x, parent: ghost }
+  b: { run: x, parent: b }
+  c: { run: x, parent: e }
+  d: { run: x, parent: c }
+  e: { run: x, parent: d }
+  f: { run: x, parent: c }
+`);
+    expect(issues.map((issue) => [issue.path, issue.code, issue.message])).toEqual([
+      ["tasks.a.parent", "unknown_task", "unknown task `ghost` in parent"],
+      ["tasks.b.parent", "self_reference", "task `b` is its own parent"],
+      ["tasks.c.parent", "cycle", "parent cycle: c -> e -> d -> c"],
+    ]);
+  });
+
   it("reports a 3-cycle with the exact message, at the first task's requires", () => {
     const issues = issuesOf(`plan: p
 tasks:

@@ -74,6 +74,7 @@ const COMMON_TASK_FIELDS = [
   "refers",
   "duplicates",
   "relatesTo",
+  "parent",
   "priority",
   "queue",
   "retries",
@@ -233,6 +234,7 @@ interface TaskDraft {
   refers: string[] | undefined;
   duplicates: string[] | undefined;
   relatesTo: string[] | undefined;
+  parent: string | undefined;
   priority: number | undefined;
   queue: string | undefined;
   retries: RetryOverrides | undefined;
@@ -343,6 +345,7 @@ function readTask(key: string, value: unknown, issues: IssueCollector): TaskDraf
     refers: readField(value, "refers", path, stringListCheck, issues),
     duplicates: readField(value, "duplicates", path, stringListCheck, issues),
     relatesTo: readField(value, "relatesTo", path, stringListCheck, issues),
+    parent: readField(value, "parent", path, nonEmptyStringCheck, issues),
     priority: readField(value, "priority", path, integerCheck, issues),
     queue: readField(value, "queue", path, nonEmptyStringCheck, issues),
     retries: readField(value, "retries", path, retriesCheck, issues),
@@ -569,7 +572,46 @@ function buildTask(task: TaskDraft, kind: TaskKind, defaults: DefaultsDraft): Ta
     ...(task.duplicates?.length ? { duplicates: [...task.duplicates] } : {}),
     ...(task.relatesTo?.length ? { relatesTo: [...task.relatesTo] } : {}),
     ...(task.concurrency !== undefined ? { concurrency: { ...task.concurrency } } : {}),
+    ...(task.parent !== undefined ? { parent: task.parent } : {}),
   };
+}
+
+/**
+ * `parent` names another task of the plan, and following parents never comes back to where it started.
+ * One issue per loop, on the first of its tasks in plan order.
+ */
+function checkParents(drafts: readonly TaskDraft[], taskKeys: Set<string>, issues: IssueCollector): void {
+  const parentOf = new Map<string, string>();
+  for (const draft of drafts) {
+    if (draft.parent === undefined) continue;
+    const path = ["tasks", draft.key, "parent"];
+    if (draft.parent === draft.key)
+      issues.add(path, `task \`${draft.key}\` is its own parent`, "self_reference");
+    else if (!taskKeys.has(draft.parent))
+      issues.add(path, `unknown task \`${draft.parent}\` in parent`, "unknown_task");
+    else parentOf.set(draft.key, draft.parent);
+  }
+  // Each task is walked once: a walk stops at a task an earlier walk finished, or at one on its own path.
+  const finished = new Set<string>();
+  for (const draft of drafts) {
+    const path: string[] = [];
+    const onPath = new Set<string>();
+    let at: string | undefined = draft.key;
+    while (at !== undefined && !finished.has(at) && !onPath.has(at)) {
+      path.push(at);
+      onPath.add(at);
+      at = parentOf.get(at);
+    }
+    if (at !== undefined && onPath.has(at)) {
+      const loop = path.slice(path.indexOf(at));
+      issues.add(
+        ["tasks", loop[0] ?? draft.key, "parent"],
+        `parent cycle: ${[...loop, at].join(" -> ")}`,
+        "cycle",
+      );
+    }
+    for (const key of path) finished.add(key);
+  }
 }
 
 /** Validates a plan document already read into JS values; returns the definition when there is no issue. */
@@ -653,6 +695,7 @@ function validateDocument(
     checkTemplates(draft, defaults, planParamNames, issues, inherited);
   }
   reportInherited(inherited, issues);
+  checkParents(drafts, taskKeys, issues);
   const declared: DeclaredItems = {
     tasks: taskKeys,
     // Every declared key, even of a document that failed to read: one problem, one issue.

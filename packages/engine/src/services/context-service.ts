@@ -145,6 +145,7 @@ export class ContextService {
         refers: t.refers,
         duplicates: t.duplicates ?? [],
         relatesTo: t.relatesTo ?? [],
+        parent: t.parent ?? null,
       })),
       documents: documents.map((doc) => ({ key: doc.key, title: doc.title, text: doc.text })),
       notes,

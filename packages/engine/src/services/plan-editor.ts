@@ -255,20 +255,29 @@ export class PlanEditor {
         for (const field of TASK_REF_FIELDS) {
           if (moved[field]) moved[field] = listOf(moved, field).map((k) => (k === original ? input.key : k));
         }
+        if (moved.parent === original) moved.parent = input.key;
         renamed[key] = moved;
       }
       doc.tasks = renamed;
     });
   }
 
-  /** Removes a task and every link to or from it. A task whose templates read its output must change first. */
+  /**
+   * Removes a task and every link to or from it; the tasks under it move up to its own parent (or to none).
+   * A task whose templates read its output must change first.
+   */
   async deleteTask(input: EditBase & { planSlug: string; key: string }): Promise<EditResult> {
     return this.#edit(input.planSlug, input.baseVersion, {}, (doc) => {
-      if (!doc.tasks[input.key]) throw new NotFoundError("task", `${input.planSlug}/${input.key}`);
+      const deleted = doc.tasks[input.key];
+      if (!deleted) throw new NotFoundError("task", `${input.planSlug}/${input.key}`);
       delete doc.tasks[input.key];
       for (const task of Object.values(doc.tasks)) {
         for (const field of TASK_REF_FIELDS) {
           if (task[field]) task[field] = listOf(task, field).filter((k) => k !== input.key);
+        }
+        if (task.parent === input.key) {
+          if (deleted.parent === undefined) delete task.parent;
+          else task.parent = deleted.parent;
         }
       }
     });

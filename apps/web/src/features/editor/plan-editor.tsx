@@ -49,6 +49,7 @@ import { ExportDialog } from "./export-dialog.tsx";
 import { IndexEditor } from "./index-editor.tsx";
 import { PlanRunsList } from "./plan-runs-list.tsx";
 import { PlanSettingsForm } from "./plan-settings-form.tsx";
+import { RelayoutOffer } from "./relayout-offer.tsx";
 import { RunPlanControl } from "./run-with-params-dialog.tsx";
 import { StaleEditBanner } from "./stale-edit-banner.tsx";
 import { TaskForm } from "./task-form.tsx";
@@ -147,6 +148,8 @@ function PlanEditor({ plan }: { plan: PlanView }) {
   const openTask = useCallback(
     (key: string) => {
       const node = graph.nodes.find((candidate) => candidate.id === key);
+      // A task inside a collapsed group: open the groups around it first.
+      graph.groups.reveal(key);
       setNodes((current) => current.map((candidate) => ({ ...candidate, selected: candidate.id === key })));
       setPanel({ type: "task", key });
       setTab("task");
@@ -156,7 +159,7 @@ function PlanEditor({ plan }: { plan: PlanView }) {
           duration: 300,
         });
     },
-    [graph.nodes, setNodes, setCenter],
+    [graph.nodes, graph.groups, setNodes, setCenter],
   );
 
   const openContext = useCallback(
@@ -301,6 +304,7 @@ function PlanEditor({ plan }: { plan: PlanView }) {
             <EdgeActionsContext.Provider value={edgeActions}>
               <GraphCanvas
                 editable
+                groups={graph.groups}
                 nodes={graph.nodes}
                 edges={graph.edges}
                 onNodesChange={graph.onNodesChange}
@@ -321,6 +325,15 @@ function PlanEditor({ plan }: { plan: PlanView }) {
                     </div>
                   )}
                 </FlowPanel>
+                {graph.relayoutOffer && !graph.layingOut && (
+                  <FlowPanel position="top-left">
+                    <RelayoutOffer
+                      pinnedCount={graph.pinnedCount}
+                      onRelayout={graph.relayoutKeepingPinned}
+                      onDismiss={graph.dismissRelayoutOffer}
+                    />
+                  </FlowPanel>
+                )}
                 {graph.layingOut && (
                   <FlowPanel position="top-left">
                     <span

@@ -27,12 +27,15 @@ import {
 } from "../../graph/flow-elements.ts";
 import { type LayoutPositions, missingPositions, type Position } from "../../graph/layout.ts";
 import { layoutInWorker } from "../../graph/layout-client.ts";
+import { keepPinned, newRequiresLinks } from "../../graph/pinned-layout.ts";
 import { reconcileEdges, reconcileNodes, withPositions } from "../../graph/reconcile.ts";
 import { cycleOf, errorMessage } from "../../trpc/errors.ts";
 import { useTRPC } from "../../trpc/react.tsx";
 import type { PlanView } from "../../trpc/types.ts";
 import { useFitToStart } from "../graph-canvas/use-fit-to-start.ts";
+import { parentsOf, useGroupExpansion } from "../graph-canvas/use-group-expansion.ts";
 import { usePlanVersion } from "./plan-version.ts";
+import { usePinnedTasks } from "./use-pinned-tasks.ts";
 
 const FIT_DURATION = { duration: 250 } as const;
 /** Keyboard nudges arrive one per key press: wait for a pause before saving the positions. */
@@ -61,6 +64,9 @@ export function usePlanGraph(plan: PlanView, onDeleteTasks: (keys: string[]) => 
   const fitToStart = useFitToStart();
   const [nodes, setNodes, onNodesChangeBase] = useNodesState<TaskNode>([]);
   const [edges, setEdges, onEdgesChange] = useEdgesState<LinkEdge>([]);
+  // The latest nodes, for callbacks that must not change identity on every drag frame.
+  const nodesRef = useRef(nodes);
+  nodesRef.current = nodes;
   const [layingOut, setLayingOut] = useState(false);
   const [linkError, setLinkError] = useState<string | null>(null);
 
@@ -75,11 +81,23 @@ export function usePlanGraph(plan: PlanView, onDeleteTasks: (keys: string[]) => 
     [queryClient, planKey],
   );
 
+  const parents = useMemo(() => parentsOf(plan.tasks), [plan.tasks]);
+  const groups = useGroupExpansion(parents);
+  const pinned = usePinnedTasks(planSlug);
+  /** Set when `requires` links were added since the layout: the canvas offers to lay the graph out again. */
+  const [relayoutOffer, setRelayoutOffer] = useState(false);
+  const seenLinks = useRef<{ slug: string; links: readonly GraphLink[] } | null>(null);
+
   // The stored plan changed (a save here, another tab, the CLI): bring the canvas in step.
   useEffect(() => {
     setNodes((current) => reconcileNodes(current, plan.tasks, gridPosition));
     setEdges((current) => reconcileEdges(current, plan.links));
-  }, [plan.tasks, plan.links, setNodes, setEdges]);
+    const seen = seenLinks.current;
+    if (seen !== null && seen.slug === planSlug && newRequiresLinks(seen.links, plan.links).length > 0) {
+      setRelayoutOffer(true);
+    }
+    seenLinks.current = { slug: planSlug, links: plan.links };
+  }, [plan.tasks, plan.links, planSlug, setNodes, setEdges]);
 
   const savePositionsMutation = useMutation(trpc.tasks.setPositions.mutationOptions());
   const savePositions = useCallback(
@@ -119,14 +137,16 @@ export function usePlanGraph(plan: PlanView, onDeleteTasks: (keys: string[]) => 
   const onNodesChange = useCallback(
     (changes: NodeChange<TaskNode>[]) => {
       onNodesChangeBase(changes);
-      let moved = false;
+      const moved: string[] = [];
       for (const change of changes) {
         if (change.type === "position" && change.dragging === false && change.position) {
           pendingPositions.current[change.id] = change.position;
-          moved = true;
+          moved.push(change.id);
         }
       }
-      if (!moved) return;
+      if (moved.length === 0) return;
+      // Placed by hand: a re-layout offered after new links leaves these where they are.
+      pinned.add(moved);
       if (saveTimer.current !== null) clearTimeout(saveTimer.current);
       saveTimer.current = setTimeout(() => {
         const positions = pendingPositions.current;
@@ -135,7 +155,7 @@ export function usePlanGraph(plan: PlanView, onDeleteTasks: (keys: string[]) => 
         savePositions(positions);
       }, SAVE_POSITIONS_AFTER_MS);
     },
-    [onNodesChangeBase, savePositions],
+    [onNodesChangeBase, savePositions, pinned],
   );
   useEffect(
     () => () => {
@@ -144,31 +164,49 @@ export function usePlanGraph(plan: PlanView, onDeleteTasks: (keys: string[]) => 
     [],
   );
 
+  /**
+   * Lays the plan out (in a Web Worker) and moves the tasks: all of them, or `only` these. With `keepPinned`,
+   * the tasks placed by hand stay where they are and laid-out tasks that would land on them move aside.
+   */
   const runLayout = useCallback(
-    async (only?: readonly string[]) => {
+    async (only?: readonly string[], { keepPinned: keep = false }: { keepPinned?: boolean } = {}) => {
       setLayingOut(true);
+      setRelayoutOffer(false);
       try {
         const positions = await layoutInWorker({
           keys: plan.tasks.map((task) => task.key),
           links: plan.links,
         });
-        const chosen: LayoutPositions = {};
+        let chosen: LayoutPositions = {};
         for (const key of only ?? Object.keys(positions)) {
           const position = positions[key];
           if (position) chosen[key] = position;
         }
+        if (keep) {
+          const placed: LayoutPositions = {};
+          for (const node of nodesRef.current) if (pinned.has(node.id)) placed[node.id] = node.position;
+          chosen = keepPinned(chosen, placed);
+        } else if (only === undefined) {
+          pinned.clear();
+        }
         setNodes((current) => withPositions(current, chosen));
         savePositions(chosen);
-        // Fit once React Flow has the new positions.
-        requestAnimationFrame(() => fitToStart(FIT_DURATION));
+        // Fit once React Flow has the new positions (a re-layout after new links keeps the view).
+        if (!keep) requestAnimationFrame(() => fitToStart(FIT_DURATION));
       } catch (error) {
         toast.error("Auto-layout failed", errorMessage(error));
       } finally {
         setLayingOut(false);
       }
     },
-    [plan.tasks, plan.links, setNodes, savePositions, fitToStart],
+    [plan.tasks, plan.links, setNodes, savePositions, fitToStart, pinned],
   );
+
+  const relayoutKeepingPinned = useCallback(
+    () => void runLayout(undefined, { keepPinned: true }),
+    [runLayout],
+  );
+  const dismissRelayoutOffer = useCallback(() => setRelayoutOffer(false), []);
 
   // First open of a plan: tasks without a stored position (an imported plan) get laid out and saved.
   const laidOutFor = useRef<string | null>(null);
@@ -310,6 +348,11 @@ export function usePlanGraph(plan: PlanView, onDeleteTasks: (keys: string[]) => 
     layingOut,
     runLayout,
     savePositions,
+    groups,
+    relayoutOffer,
+    pinnedCount: pinned.count,
+    relayoutKeepingPinned,
+    dismissRelayoutOffer,
     linkError,
     dismissLinkError: () => setLinkError(null),
     connect,

@@ -11,9 +11,14 @@ export function TaskStatusProvider({ store, children }: { store: TaskStatusStore
   return <TaskStatusContext.Provider value={store}>{children}</TaskStatusContext.Provider>;
 }
 
-/** One task's status: a narrow selector, so a change re-renders only the node it concerns. */
-export function useTaskStatus(key: string): TaskRunStatus | undefined {
+/** The status store itself, for canvases that draw every status at once (the overview, the minimap). */
+export function useTaskStatusStore(): TaskStatusStore {
   const store = useContext(TaskStatusContext);
   if (store === null) throw new Error("useTaskStatus needs a TaskStatusProvider");
-  return useStore(store, (state) => state.statuses[key]);
+  return store;
+}
+
+/** One task's status: a narrow selector, so a change re-renders only the node it concerns. */
+export function useTaskStatus(key: string): TaskRunStatus | undefined {
+  return useStore(useTaskStatusStore(), (state) => state.statuses[key]);
 }

@@ -10,7 +10,7 @@ import {
   useReactFlow,
 } from "@xyflow/react";
 import Link from "next/link";
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useMemo, useState } from "react";
 import { useHealth } from "../../components/app-shell/worker-status.tsx";
 import { StatusPill } from "../../components/status/status-pill.tsx";
 import { Button } from "../../components/ui/button.tsx";
@@ -33,6 +33,7 @@ import type { RunDetail } from "../../trpc/types.ts";
 import { GraphCanvas } from "../graph-canvas/graph-canvas.tsx";
 import { TaskStatusProvider } from "../graph-canvas/task-status-context.tsx";
 import { useFitToStart } from "../graph-canvas/use-fit-to-start.ts";
+import { parentsOf, useGroupExpansion } from "../graph-canvas/use-group-expansion.ts";
 import type { StreamState } from "../live/use-event-stream.ts";
 import { RunPlanButton } from "../plans/run-plan-button.tsx";
 import { RunProgressHeader } from "./run-progress-header.tsx";
@@ -236,6 +237,8 @@ function RunMonitor({
   const [selectedKey, setSelectedKey] = useState<string | null>(initialTask);
   const graph = useRunGraph(run);
   const { setNodes } = graph;
+  const groups = useGroupExpansion(useMemo(() => parentsOf(run.graph.tasks), [run.graph.tasks]));
+  const { reveal } = groups;
   const { setCenter } = useReactFlow<TaskNode, LinkEdge>();
   const finished = isFinishedRunStatus(run.status);
   const health = useHealth();
@@ -253,6 +256,7 @@ function RunMonitor({
   const open = useCallback(
     (key: string) => {
       setSelectedKey(key);
+      reveal(key);
       setNodes((current) =>
         current.map((node) =>
           node.selected === (node.id === key) ? node : { ...node, selected: node.id === key },
@@ -265,7 +269,7 @@ function RunMonitor({
           duration: 300,
         });
     },
-    [setNodes, graph.nodes, setCenter],
+    [setNodes, graph.nodes, setCenter, reveal],
   );
 
   const selected = selectedKey === null ? undefined : run.tasks.find((task) => task.key === selectedKey);
@@ -317,6 +321,7 @@ function RunMonitor({
             <div className="relative min-h-0 flex-1" data-testid="run-canvas">
               <GraphCanvas
                 editable={false}
+                groups={groups}
                 nodes={graph.nodes}
                 edges={graph.edges}
                 onNodesChange={graph.onNodesChange}
