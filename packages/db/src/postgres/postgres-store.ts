@@ -29,6 +29,7 @@ import { ChangeListener, changeNotification } from "./change-notifications.ts";
 import { claimTaskRuns } from "./claim-task-runs.ts";
 import { completeTaskRuns } from "./complete-task-runs.ts";
 import { createRun } from "./create-run.ts";
+import { EventHorizon } from "./event-horizon.ts";
 import { bufferEvents, flushEvents } from "./event-writer.ts";
 import { heartbeatLeases } from "./heartbeat-leases.ts";
 import { importPlan, placeTasks } from "./import-plan.ts";
@@ -74,6 +75,8 @@ export class PostgresStore implements SchedulerStore, RunStore, EventStore, Queu
   #listener: ChangeListener | null = null;
   /** Runs this store saw started (runs never go back to `queued`): their claims need not try to start them. */
   readonly #startedRuns = new Set<string>();
+  /** How far this process's readers of the event log may read (see `EventHorizon`). */
+  readonly #eventHorizon = new EventHorizon();
   #closed = false;
 
   constructor(pool: pg.Pool, options: PostgresStoreOptions = {}) {
@@ -278,11 +281,11 @@ export class PostgresStore implements SchedulerStore, RunStore, EventStore, Queu
   }
 
   async readEvents(input: { afterId: number; runId?: string; limit: number }): Promise<EventRecord[]> {
-    return readEvents(this.pool, input);
+    return readEvents(this.pool, this.#eventHorizon, input);
   }
 
   async lastEventId(): Promise<number> {
-    return lastEventId(this.pool);
+    return lastEventId(this.pool, this.#eventHorizon);
   }
 
   async listQueues(): Promise<(QueueSettings & { ready: number; running: number })[]> {

@@ -8,7 +8,7 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import pg from "pg";
-import { describe } from "vitest";
+import { afterAll, beforeAll, describe } from "vitest";
 import { readMigrationFiles } from "../migrations/migration-files.ts";
 import { postgresMigrationsDir, runPostgresMigrations } from "../migrations/run-postgres-migrations.ts";
 import { postgresSettingsFromUrl } from "./connection-config.ts";
@@ -158,6 +158,24 @@ export async function createTestDatabase(serverUrl = testPostgresUrl()): Promise
     }
   });
   return testDatabase(serverUrl, name);
+}
+
+/**
+ * A fresh database for the whole test file (created before its tests, dropped after them); returns its getter.
+ * Call at the top of a `describePostgres` block.
+ */
+export function useTestDatabase(): () => TestDatabase {
+  let database: TestDatabase | undefined;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await database?.drop();
+  });
+  return () => {
+    if (!database) throw new Error("the test database exists only while the file's tests run");
+    return database;
+  };
 }
 
 /** An empty database (not migrated), for the migration runner's own tests. */
