@@ -165,6 +165,11 @@ export interface SchedulerStore {
    * it could not finish. Only rows this worker still holds change.
    */
   releaseTaskRuns(workerId: string, taskRunIds: number[], now: number): Promise<void>;
+  /**
+   * The task runs this worker holds a lease on, in id order. A worker whose claim failed with the database
+   * unreachable cannot know whether it committed; this finds what it holds without knowing it.
+   */
+  leasedTaskRuns(workerId: string): Promise<number[]>;
   /** Earliest `availableAt` of a claimable task run in the future (a retry's backoff), or null. */
   nextAvailableAt(now: number, runId?: string): Promise<number | null>;
   /** Task runs among these whose run has a pending cancel request. */

@@ -186,7 +186,21 @@ export class Taskloom {
       clock: this.#clock,
       startRun: (planSlug, params) => this.startRun(planSlug, { params, trigger: "schedule" }),
     });
-    this.#stopWatching = database.watchForLoss((error) => void this.#lose(error));
+    const stopWatchingLoss = database.watchForLoss((error) => void this.#lose(error));
+    // One line when the connection is lost and one when it is back; the store reconnects by itself, and the
+    // loops that failed meanwhile log at debug (`logRetriedFailure`).
+    const stopWatchingConnection = database.watchConnection({
+      lost: (error) => this.#logger.warn({ err: error }, "the database is unreachable"),
+      restored: (downMs) =>
+        this.#logger.info(
+          { notice: true, downMs },
+          `reconnected to the database after ${(downMs / 1000).toFixed(1)} s`,
+        ),
+    });
+    this.#stopWatching = () => {
+      stopWatchingLoss();
+      stopWatchingConnection();
+    };
   }
 
   /**

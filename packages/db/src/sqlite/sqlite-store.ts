@@ -65,6 +65,7 @@ export class SqliteStore implements SchedulerStore, RunStore, EventStore, QueueS
   readonly #nextAvailable;
   readonly #nextAvailableOfRun;
   readonly #cancelRequested;
+  readonly #leasedTaskRuns;
   readonly #planDefinition;
   readonly #runStatus;
   readonly #taskPositions;
@@ -92,6 +93,9 @@ export class SqliteStore implements SchedulerStore, RunStore, EventStore, QueueS
     );
     this.#nextAvailableOfRun = db.prepare<[string, number], { at: number | null }>(
       "SELECT min(available_at) AS at FROM task_runs WHERE run_id = ? AND status = 'retrying' AND available_at > ?",
+    );
+    this.#leasedTaskRuns = db.prepare<[string], { id: number }>(
+      "SELECT id FROM task_runs WHERE status = 'running' AND lease_owner = ? ORDER BY id",
     );
     this.#cancelRequested = db.prepare<[string], { id: number }>(
       `SELECT t.id FROM task_runs t JOIN runs r ON r.id = t.run_id
@@ -154,6 +158,10 @@ export class SqliteStore implements SchedulerStore, RunStore, EventStore, QueueS
   async nextAvailableAt(now: number, runId?: string): Promise<number | null> {
     const row = runId ? this.#nextAvailableOfRun.get(runId, now) : this.#nextAvailable.get(now);
     return row?.at ?? null;
+  }
+
+  async leasedTaskRuns(workerId: string): Promise<number[]> {
+    return this.#leasedTaskRuns.all(workerId).map((row) => row.id);
   }
 
   async cancelRequested(taskRunIds: number[]): Promise<number[]> {
