@@ -5,6 +5,7 @@ import { plansRouter } from "./router/plans.ts";
 import { runsRouter } from "./router/runs.ts";
 import { schedulesRouter } from "./router/schedules.ts";
 import { tasksRouter } from "./router/tasks.ts";
+import { workersRouter } from "./router/workers.ts";
 import { createTRPCRouter } from "./trpc.ts";
 
 export const appRouter = createTRPCRouter({
@@ -15,6 +16,7 @@ export const appRouter = createTRPCRouter({
   logs: logsRouter,
   events: eventsRouter,
   schedules: schedulesRouter,
+  workers: workersRouter,
 });
 
 export type AppRouter = typeof appRouter;

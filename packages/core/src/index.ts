@@ -20,3 +20,4 @@ export * from "./seeded-random.ts";
 export * from "./state-machine.ts";
 export * from "./template.ts";
 export * from "./types.ts";
+export * from "./worker-state.ts";

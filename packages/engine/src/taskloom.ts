@@ -23,6 +23,8 @@ import {
   systemClock,
   type TaskloomError,
   type TaskloomStore,
+  type WorkerStatus,
+  workerState,
 } from "@taskloom/core";
 import { openDatabase, type TaskloomDatabase } from "@taskloom/db";
 import { createExecutor, createLlmExecutor, endAttemptsOf } from "@taskloom/executor";
@@ -252,6 +254,18 @@ export class Taskloom {
 
   get queries(): ReadModel {
     return this.database.queries;
+  }
+
+  /**
+   * Every registered worker that has not stopped, on any host: its queues, concurrency, running attempts,
+   * last heartbeat and state (`lost` once its heartbeat is older than `WORKER_LOST_AFTER_MS`, by this
+   * engine's clock). A worker that died without stopping (kill -9, a lost host) stays listed as lost; its
+   * leases are taken back by the others once they expire.
+   */
+  async listWorkers(): Promise<WorkerStatus[]> {
+    const now = this.#clock.now();
+    const workers = await this.database.queries.listWorkers();
+    return workers.map((worker) => ({ ...worker, state: workerState(worker, now) }));
   }
 
   /**

@@ -46,16 +46,20 @@ export function isConnectionError(error: unknown): boolean {
 
 /**
  * Watches one pool's connections (through `monitoredClientClass`). The first connection error of an outage
- * marks the database down and reports `lost`; from then on new connections fail at once with
- * `DatabaseUnavailableError` (no storm of connection attempts from every worker loop), while one probe
- * reconnects with exponential backoff and full jitter (a delay drawn from [0, min(max, base × 2^n)), so
- * hosts that lost the server together do not return in step). The first probe that answers reports
- * `restored`, and connections are made again.
+ * reports `lost` and starts one probe that reconnects with exponential backoff and full jitter (a delay drawn
+ * from [0, min(max, base × 2^n)), so hosts that lost the server together do not return in step); the first
+ * probe that answers reports `restored`. Connections that merely dropped (terminated backends) are replaced
+ * at once by the pool; only once a *new* connection has failed (the server is unreachable) do further
+ * connects fail at once with `DatabaseUnavailableError`, so that every worker loop does not hammer a server
+ * that is not there.
  */
 export class ConnectionMonitor {
   readonly #options: ConnectionMonitorOptions;
   readonly #listeners = new Set<ConnectionEvents>();
+  /** When the outage began (the first connection error), or null. */
   #downSince: number | null = null;
+  /** True once a new connection failed during the outage: connects fail at once until the probe answers. */
+  #refusing = false;
   #cause: DatabaseUnavailableError | null = null;
   #timer: NodeJS.Timeout | null = null;
   #closed = false;
@@ -64,9 +68,9 @@ export class ConnectionMonitor {
     this.#options = options;
   }
 
-  /** True between a connection error and the probe that found the server again. */
-  get down(): boolean {
-    return this.#downSince !== null;
+  /** True from a failed new connection until the probe finds the server again: connects fail at once. */
+  get refusing(): boolean {
+    return this.#refusing;
   }
 
   subscribe(listener: ConnectionEvents): () => void {
@@ -82,11 +86,13 @@ export class ConnectionMonitor {
   }
 
   /**
-   * Looks at an operation's error: a connection error starts (or continues) an outage and comes back as a
-   * `DatabaseUnavailableError`; any other error comes back as it was.
+   * Looks at an operation's error (`connecting`: it came from opening a connection): a connection error
+   * starts (or continues) an outage and comes back as a `DatabaseUnavailableError`; any other error comes
+   * back as it was.
    */
-  observe(error: unknown): unknown {
+  observe(error: unknown, connecting = false): unknown {
     if (!isConnectionError(error)) return error;
+    if (connecting && this.#downSince !== null) this.#refusing = true;
     if (error instanceof DatabaseUnavailableError) return error;
     if (this.#downSince !== null || this.#closed) return this.unavailable();
     const reason = error instanceof Error ? error.message : String(error);
@@ -95,6 +101,7 @@ export class ConnectionMonitor {
       { cause: error },
     );
     this.#downSince = Date.now();
+    this.#refusing = connecting;
     for (const listener of this.#listeners) listener.lost(this.#cause);
     this.#scheduleProbe(0);
     return this.#cause;
@@ -130,6 +137,7 @@ export class ConnectionMonitor {
       // 3D000). The outage is over without a recovery: connections are made again, and their error is what
       // the operations (and `watchForLoss`) get.
       this.#downSince = null;
+      this.#refusing = false;
       this.#cause = null;
       return;
     } finally {
@@ -138,6 +146,7 @@ export class ConnectionMonitor {
     if (this.#closed || this.#downSince === null) return;
     const downMs = Date.now() - this.#downSince;
     this.#downSince = null;
+    this.#refusing = false;
     this.#cause = null;
     for (const listener of this.#listeners) listener.restored(downMs);
   }
@@ -148,24 +157,24 @@ type Callback = (error: Error | null, ...rest: unknown[]) => void;
 /**
  * A `pg.Client` class for the pool (its `Client` option) whose connects and queries report to `monitor`: a
  * connection error becomes `DatabaseUnavailableError` and starts the monitor's reconnecting, and while the
- * monitor says the database is down a connect fails at once. Covers every user of the pool, Prisma's adapter
+ * monitor is refusing (the server did not answer a new connection) a connect fails at once. Covers every user of the pool, Prisma's adapter
  * included.
  */
 export function monitoredClientClass(monitor: ConnectionMonitor): typeof pg.Client {
-  const settle = <T>(result: T): T => {
+  const settle = <T>(result: T, connecting: boolean): T => {
     if (result instanceof Promise)
-      return result.catch((error: unknown) => Promise.reject(monitor.observe(error))) as T;
+      return result.catch((error: unknown) => Promise.reject(monitor.observe(error, connecting))) as T;
     return result;
   };
-  const wrapCallback = (args: unknown[]): void => {
+  const wrapCallback = (args: unknown[], connecting: boolean): void => {
     const last = args.at(-1);
     if (typeof last !== "function") return;
     args[args.length - 1] = (error: Error | null, ...rest: unknown[]) =>
-      (last as Callback)(error ? (monitor.observe(error) as Error) : null, ...rest);
+      (last as Callback)(error ? (monitor.observe(error, connecting) as Error) : null, ...rest);
   };
   return class MonitoredClient extends pg.Client {
     override connect(...args: unknown[]): never {
-      if (monitor.down) {
+      if (monitor.refusing) {
         const callback = args.at(-1);
         if (typeof callback === "function") {
           process.nextTick(() => (callback as Callback)(monitor.unavailable()));
@@ -173,13 +182,13 @@ export function monitoredClientClass(monitor: ConnectionMonitor): typeof pg.Clie
         }
         return Promise.reject(monitor.unavailable()) as never;
       }
-      wrapCallback(args);
-      return settle((super.connect as (...a: unknown[]) => unknown)(...args)) as never;
+      wrapCallback(args, true);
+      return settle((super.connect as (...a: unknown[]) => unknown)(...args), true) as never;
     }
 
     override query(...args: unknown[]): never {
-      wrapCallback(args);
-      return settle((super.query as (...a: unknown[]) => unknown)(...args)) as never;
+      wrapCallback(args, false);
+      return settle((super.query as (...a: unknown[]) => unknown)(...args), false) as never;
     }
 
     // pg-pool's own `query` hears a connection that dies mid-query through the client's "error" event.

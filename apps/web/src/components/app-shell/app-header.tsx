@@ -9,6 +9,7 @@ const NAV = [
   { href: "/plans", label: "Plans" },
   { href: "/runs", label: "Runs" },
   { href: "/schedules", label: "Schedules" },
+  { href: "/workers", label: "Workers" },
 ] as const;
 
 function Logo() {
