@@ -24,6 +24,10 @@ const MAX_CHECK_WAIT_MS = 50;
  * Events with id > `afterId`, in id order, and only final ones (the PostgreSQL twin of sqlite/read-events.ts):
  * none of a lower id can commit later, so a reader that goes on from the last id it got misses nothing (see
  * `EventHorizon`). What is committed but not yet proved final comes in a later read.
+ *
+ * When the candidate taken for this read is not proved by its own statement (a transaction that was running is
+ * still finishing), the check is made once more at once: those transactions are usually done within the round
+ * trip, and the events just committed then come now rather than at the reader's next wake-up or poll.
  */
 export async function readEvents(
   client: Queryable,
@@ -31,6 +35,22 @@ export async function readEvents(
   input: { afterId: number; runId?: string; limit: number },
 ): Promise<EventRecord[]> {
   await horizon.propose(client);
+  const events = await readFinal(client, horizon, input);
+  if (!horizon.waiting || events.length >= input.limit) return events;
+  const more = await readFinal(client, horizon, {
+    ...input,
+    afterId: events.at(-1)?.id ?? input.afterId,
+    limit: input.limit - events.length,
+  });
+  return more.length === 0 ? events : [...events, ...more];
+}
+
+/** One statement: proves what it can of the horizon and reads the final events after `afterId` in its snapshot. */
+async function readFinal(
+  client: Queryable,
+  horizon: EventHorizon,
+  input: { afterId: number; runId?: string; limit: number },
+): Promise<EventRecord[]> {
   const byRun = input.runId ? "AND run_id = $7" : "";
   const { rows } = await client.query<Partial<Row> & { upto: string }>(
     `WITH horizon AS (${horizonSql(3)})
