@@ -1,7 +1,6 @@
 import { buildContextBundle, type ContextCandidates, RetrievalIndex } from "@taskloom/context";
-import { resolveContextPolicy } from "@taskloom/core";
+import { resolveContextPolicy, seededRandom } from "@taskloom/core";
 import { tokenizerForModel } from "@taskloom/llm";
-import { seeded } from "./generate.ts";
 
 /**
  * Bundle assembly for one task in a plan of 10,000 tasks with long outputs (≈ 300 words each): the time
@@ -101,7 +100,7 @@ const QUERY_WORDS = ["latency", "budget", "rollout", "region", "owner", "migrati
 
 /** A chain of work packages: every task requires the three before it and refers to one further back. */
 function bigPlan(count: number): ContextCandidates {
-  const random = seeded(42);
+  const random = seededRandom(42);
   // Zipf: rank r is drawn with probability ∝ 1/r (inverse transform on the harmonic series' integral).
   const word = () => {
     if (random() < 0.003) return QUERY_WORDS[Math.floor(random() * QUERY_WORDS.length)] ?? "report";

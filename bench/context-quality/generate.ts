@@ -1,5 +1,5 @@
 import type { ContextCandidates, ContextTarget } from "@taskloom/context";
-import { resolveContextPolicy } from "@taskloom/core";
+import { resolveContextPolicy, seededRandom } from "@taskloom/core";
 import type { QualityFact, QualityPlan, SourceId } from "./plans.ts";
 
 /**
@@ -44,7 +44,7 @@ export interface GeneratedPlan {
 }
 
 export function generatePlan(plan: QualityPlan, budget: number): GeneratedPlan {
-  const random = seeded(hashString(plan.slug));
+  const random = seededRandom(hashString(plan.slug));
   const text = (id: SourceId, title: string, sentences: number) => {
     const facts = plan.gold.filter((fact) => fact.in === id);
     const distractors = plan.distractors.filter((fact) => fact.in === id);
@@ -130,18 +130,6 @@ function filler(nouns: string[], random: () => number): string {
     .replace("{person2}", pick(PEOPLE))
     .replace("{day}", pick(DAYS))
     .replace("{n}", String(1 + Math.floor(random() * 12)));
-}
-
-/** mulberry32: a small deterministic generator, so the texts are the same on every run. */
-export function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function hashString(text: string): number {

@@ -2,7 +2,7 @@ import type { ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import type { EventRecord } from "@taskloom/core";
+import { type EventRecord, seededRandom } from "@taskloom/core";
 import { createTestDatabase, postgresDescribe } from "@taskloom/db/postgres-test-database";
 import { Taskloom } from "@taskloom/engine";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -24,18 +24,6 @@ beforeEach(() => {
 afterEach(() => {
   sandbox.cleanup();
 });
-
-/** A small deterministic PRNG (mulberry32), so the DAG and the kill schedule are the same on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const LAYERS = 8;
 const WIDTH = 20;
@@ -141,7 +129,7 @@ interface RunningWorker {
  * every connection the workers have to the database (PostgreSQL): they must carry on through it.
  */
 async function chaos(sandbox: CliSandbox, loseConnections?: () => Promise<void>): Promise<void> {
-  const random = prng(6);
+  const random = seededRandom(6);
   const logFile = path.join(sandbox.dir, "attempts.log");
   fs.writeFileSync(logFile, "");
   const { yaml, requires } = chaosPlan(logFile, random);

@@ -1,4 +1,4 @@
-import { execFile } from "node:child_process";
+import { type ChildProcess, execFile, spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -26,6 +26,33 @@ export async function taskloom(...args: string[]): Promise<string> {
     timeout: 30_000,
   });
   return stdout;
+}
+
+/**
+ * Starts a long-running `taskloom` command on the server's database (a second worker) and resolves once its
+ * stderr matches `ready`, with the process and the match. Stop it with `child.kill()`.
+ */
+export async function startCli(
+  ready: RegExp,
+  ...args: string[]
+): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
+  const child = spawn(process.execPath, [cliBin, "--db", databaseUrl, ...args], {
+    cwd: e2eDir,
+    env: { ...process.env, NO_COLOR: "1" },
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  let stderr = "";
+  const match = await new Promise<RegExpExecArray>((resolve, reject) => {
+    child.stderr?.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+      const found = ready.exec(stderr);
+      if (found) resolve(found);
+    });
+    child.once("exit", (code) =>
+      reject(new Error(`taskloom ${args.join(" ")} exited (${code}):\n${stderr}`)),
+    );
+  });
+  return { child, match };
 }
 
 /**

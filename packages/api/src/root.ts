@@ -8,6 +8,7 @@ import { runsRouter } from "./router/runs.ts";
 import { schedulesRouter } from "./router/schedules.ts";
 import { snapshotsRouter } from "./router/snapshots.ts";
 import { tasksRouter } from "./router/tasks.ts";
+import { workersRouter } from "./router/workers.ts";
 import { createTRPCRouter } from "./trpc.ts";
 
 export const appRouter = createTRPCRouter({
@@ -21,6 +22,7 @@ export const appRouter = createTRPCRouter({
   queues: queuesRouter,
   context: contextRouter,
   snapshots: snapshotsRouter,
+  workers: workersRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -71,6 +71,7 @@ function validInputs(): Record<string, Record<string, unknown> | undefined> {
     "logs.read": { runId, taskKey: "a", afterSeq: 0, limit: 10 },
     "events.subscribe": { runId, lastEventId: "0" },
     "schedules.list": undefined,
+    "workers.list": undefined,
     "schedules.byPlan": { planSlug: "demo" },
     "schedules.create": { planSlug: "demo", schedule: { name: "fuzz", every: "1h", params: {} } },
     "schedules.update": { ref: "demo/nightly", schedule: { cron: "0 3 * * *", timezone: "Europe/Paris" } },

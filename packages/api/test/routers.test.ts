@@ -447,6 +447,46 @@ describe("runs, logs and events routers", () => {
   });
 });
 
+describe("workers router", () => {
+  it("lists every registered worker with its queues, running attempts and state", async () => {
+    const now = taskloom.clock.now();
+    await taskloom.store.registerWorker({
+      id: "w1",
+      host: "h1",
+      pid: 11,
+      queues: ["gpu"],
+      concurrency: 4,
+      now,
+    });
+    await taskloom.store.registerWorker({
+      id: "w2",
+      host: "h2",
+      pid: 22,
+      queues: [],
+      concurrency: 1,
+      now: now - 60_000,
+    });
+    await taskloom.importPlanSource(threeTasks);
+    await taskloom.startRun("demo", { trigger: "api" });
+    await taskloom.store.claimTaskRuns({ workerId: "w1", limit: 1, leaseMs: 30_000, now });
+    const workers = await api.workers.list();
+    expect(
+      workers.map(({ id, host, pid, queues, concurrency, running, state }) => ({
+        id,
+        host,
+        pid,
+        queues,
+        concurrency,
+        running,
+        state,
+      })),
+    ).toEqual([
+      { id: "w2", host: "h2", pid: 22, queues: [], concurrency: 1, running: 0, state: "lost" },
+      { id: "w1", host: "h1", pid: 11, queues: ["gpu"], concurrency: 4, running: 1, state: "alive" },
+    ]);
+  });
+});
+
 describe("over HTTP (the fetch adapter the web app mounts)", () => {
   const handle = (url: string, init?: RequestInit) =>
     fetchRequestHandler({

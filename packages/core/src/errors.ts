@@ -1,3 +1,5 @@
+import type { Logger } from "./types.ts";
+
 /**
  * Typed errors of the domain. Engines throw these; the CLI prints `message` on one line and the API maps
  * `code` to a transport status in one place. Nothing below the composition roots knows about HTTP or tRPC.
@@ -18,6 +20,26 @@ export class TaskloomError extends Error {
     this.name = new.target.name;
     this.code = code;
   }
+}
+
+/**
+ * The database cannot be reached for now (a server restart, a network cut, terminated connections). The store
+ * is reconnecting on its own and has said so once; callers retry their operation later, quietly.
+ */
+export class DatabaseUnavailableError extends TaskloomError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("DATABASE", message, options);
+  }
+}
+
+/**
+ * Logs a failed background operation that will be tried again: as an error, except when the database is
+ * unreachable, which the store has already reported once for the whole outage (debug, so a person sees one
+ * line per outage rather than one per loop).
+ */
+export function logRetriedFailure(logger: Logger, error: unknown, message: string): void {
+  if (error instanceof DatabaseUnavailableError) logger.debug({ err: error }, message);
+  else logger.error({ err: error }, message);
 }
 
 /**

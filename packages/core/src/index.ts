@@ -16,6 +16,8 @@ export * from "./retry-policy.ts";
 export * from "./run-finalization.ts";
 export * from "./schedule-reconcile.ts";
 export * from "./schedules.ts";
+export * from "./seeded-random.ts";
 export * from "./state-machine.ts";
 export * from "./template.ts";
 export * from "./types.ts";
+export * from "./worker-state.ts";

@@ -171,6 +171,11 @@ export interface SchedulerStore {
    * it could not finish. Only rows this worker still holds change.
    */
   releaseTaskRuns(workerId: string, taskRunIds: number[], now: number): Promise<void>;
+  /**
+   * The task runs this worker holds a lease on, in id order. A worker whose claim failed with the database
+   * unreachable cannot know whether it committed; this finds what it holds without knowing it.
+   */
+  leasedTaskRuns(workerId: string): Promise<number[]>;
   /** Earliest `availableAt` of a claimable task run in the future (a retry's backoff), or null. */
   nextAvailableAt(now: number, runId?: string): Promise<number | null>;
   /** Task runs among these whose run has a pending cancel request. */
@@ -320,10 +325,18 @@ export interface EventRecord {
   createdAt: number;
 }
 
+/**
+ * The event log. Ids increase, and a read returns only *final* events: no event with a lower id can still
+ * commit later (on SQLite one writer at a time commits in id order; on PostgreSQL a visibility horizon holds
+ * back what concurrent transactions may still fill in). So a reader that always goes on after the last id it
+ * got sees every committed event exactly once, in id order. Ids are taken after the row locks of the change an
+ * event records, so the events of one task run (or of any rows two transactions both change) are in the
+ * order of their commits.
+ */
 export interface EventStore {
-  /** Events with id > `afterId`, in id order. */
+  /** Final events with id > `afterId`, in id order, at most `limit`. */
   readEvents(input: { afterId: number; runId?: string; limit: number }): Promise<EventRecord[]>;
-  /** The newest event id, or 0. */
+  /** The newest final event id, or 0: reading on from it misses nothing committed later. */
   lastEventId(): Promise<number>;
 }
 

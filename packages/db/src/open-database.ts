@@ -1,6 +1,7 @@
 import {
   BadInputError,
   type ContextStore,
+  type DatabaseUnavailableError,
   type ReadModel,
   type ScheduleStore,
   type TaskloomError,
@@ -40,6 +41,15 @@ export interface TaskloomDatabase {
    * was deleted or replaced). Returns a function that stops watching.
    */
   watchForLoss(onLost: (error: TaskloomError) => void): () => void;
+  /**
+   * Hears the database become unreachable (`lost`, once per outage: a server restart, a network cut) and
+   * reachable again (`restored`); the store reconnects by itself meanwhile, and its operations fail with
+   * `DatabaseUnavailableError`. Never called for SQLite, which has no connection to lose. Returns an unsubscribe.
+   */
+  watchConnection(events: {
+    lost(error: DatabaseUnavailableError): void;
+    restored(downMs: number): void;
+  }): () => void;
   close(): Promise<void>;
 }
 
@@ -117,6 +127,7 @@ export function openSqliteTaskloomDatabase(options: OpenDatabaseOptions): Sqlite
     schedules: new PrismaScheduleStore(connect),
     appliedMigrations: applied,
     watchForLoss: (onLost) => watchDatabaseFile(location, onLost),
+    watchConnection: () => () => {},
     async close() {
       if (prisma) await prisma.$disconnect();
       store.close();

@@ -23,6 +23,8 @@ import {
   systemClock,
   type TaskloomError,
   type TaskloomStore,
+  type WorkerStatus,
+  workerState,
 } from "@taskloom/core";
 import { openDatabase, type TaskloomDatabase } from "@taskloom/db";
 import { createExecutor, createLlmExecutor, endAttemptsOf } from "@taskloom/executor";
@@ -202,7 +204,21 @@ export class Taskloom {
       clock: this.#clock,
       startRun: (planSlug, params) => this.startRun(planSlug, { params, trigger: "schedule" }),
     });
-    this.#stopWatching = database.watchForLoss((error) => void this.#lose(error));
+    const stopWatchingLoss = database.watchForLoss((error) => void this.#lose(error));
+    // One line when the connection is lost and one when it is back; the store reconnects by itself, and the
+    // loops that failed meanwhile log at debug (`logRetriedFailure`).
+    const stopWatchingConnection = database.watchConnection({
+      lost: (error) => this.#logger.warn({ err: error }, "the database is unreachable"),
+      restored: (downMs) =>
+        this.#logger.info(
+          { notice: true, downMs },
+          `reconnected to the database after ${(downMs / 1000).toFixed(1)} s`,
+        ),
+    });
+    this.#stopWatching = () => {
+      stopWatchingLoss();
+      stopWatchingConnection();
+    };
   }
 
   /**
@@ -254,6 +270,18 @@ export class Taskloom {
 
   get queries(): ReadModel {
     return this.database.queries;
+  }
+
+  /**
+   * Every registered worker that has not stopped, on any host: its queues, concurrency, running attempts,
+   * last heartbeat and state (`lost` once its heartbeat is older than `WORKER_LOST_AFTER_MS`, by this
+   * engine's clock). A worker that died without stopping (kill -9, a lost host) stays listed as lost; its
+   * leases are taken back by the others once they expire.
+   */
+  async listWorkers(): Promise<WorkerStatus[]> {
+    const now = this.#clock.now();
+    const workers = await this.database.queries.listWorkers();
+    return workers.map((worker) => ({ ...worker, state: workerState(worker, now) }));
   }
 
   /**

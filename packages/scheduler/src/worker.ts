@@ -1,4 +1,10 @@
-import type { AttemptResult, ClaimedTaskRun, ExecutionResult } from "@taskloom/core";
+import {
+  type AttemptResult,
+  type ClaimedTaskRun,
+  DatabaseUnavailableError,
+  type ExecutionResult,
+  logRetriedFailure,
+} from "@taskloom/core";
 import { LogBuffer } from "./log-buffer.ts";
 import { decideOutcome } from "./retry-decision.ts";
 import {
@@ -43,6 +49,13 @@ export class Worker {
   #releases: number[] = [];
   #flushScheduled = false;
   #pumping = false;
+  /**
+   * Set when a claim failed with the database unreachable: its COMMIT may have reached the server with the
+   * answer lost, leaving leases this worker holds without knowing. The next claim first gives those back.
+   */
+  #claimsUncertain = false;
+  /** Completions whose recording failed with the database unreachable: they may have been recorded already. */
+  readonly #completionsUncertain = new Set<number>();
   /** Claims started so far; a scheduled wake-up is void once a claim has started after it was asked for. */
   #claimsStarted = 0;
   #wakeScheduled = false;
@@ -139,7 +152,7 @@ export class Worker {
   #every(ms: number, fn: () => unknown): void {
     const timer = setInterval(() => {
       Promise.resolve(fn()).catch((error: unknown) =>
-        this.#r.logger.error({ err: error }, "worker timer failed"),
+        logRetriedFailure(this.#r.logger, error, "worker timer failed"),
       );
     }, ms);
     timer.unref();
@@ -160,7 +173,10 @@ export class Worker {
     }
     this.#pumping = true;
     void this.#claimUntilFull()
-      .catch((error: unknown) => this.#r.logger.error({ err: error }, "claim failed"))
+      .catch((error: unknown) => {
+        if (error instanceof DatabaseUnavailableError) this.#claimsUncertain = true;
+        logRetriedFailure(this.#r.logger, error, "claim failed");
+      })
       .finally(() => {
         this.#pumping = false;
         // A wake-up that arrived after the loop's last check must not be lost.
@@ -172,6 +188,7 @@ export class Worker {
     const { store, clock } = this.#r;
     do {
       this.#pumpAgain = false;
+      if (this.#claimsUncertain) await this.#releaseUnknownClaims();
       const free = this.#o.concurrency - this.#active.size;
       if (free <= 0 || this.#state !== "running") return;
       this.#claimsStarted++;
@@ -187,6 +204,17 @@ export class Worker {
       if (claimed.length === free) this.#pumpAgain = true;
       else await this.#armRetryTimer();
     } while (this.#pumpAgain);
+  }
+
+  /** Gives back leases this worker holds but does not run (claims whose answer was lost), uncounted. */
+  async #releaseUnknownClaims(): Promise<void> {
+    const { store, clock, logger } = this.#r;
+    const unknown = (await store.leasedTaskRuns(this.id)).filter((id) => !this.#active.has(id));
+    if (unknown.length > 0) {
+      await store.releaseTaskRuns(this.id, unknown, clock.now());
+      logger.info({ taskRunIds: unknown }, "gave back claims whose answer was lost with the connection");
+    }
+    this.#claimsUncertain = false;
   }
 
   /** Wakes the claim system when the earliest backoff ends, so retries do not wait for the poll. */
@@ -278,11 +306,20 @@ export class Worker {
       await this.#logs.flush();
       if (batch.length > 0) {
         const result = await store.completeTaskRuns(batch, clock.now());
-        for (const id of result.stale) logger.warn({ taskRunId: id }, "lease was lost before completion");
+        for (const id of result.stale) {
+          // A retried recording whose first try may have committed finds its own result: nothing was lost.
+          if (this.#completionsUncertain.has(id))
+            logger.debug({ taskRunId: id }, "completion already recorded");
+          else logger.warn({ taskRunId: id }, "lease was lost before completion");
+        }
+        for (const { taskRunId } of batch) this.#completionsUncertain.delete(taskRunId);
       }
       if (releases.length > 0) await store.releaseTaskRuns(this.id, releases, clock.now());
     } catch (error) {
-      logger.error({ err: error }, "recording results failed; retrying in 1s");
+      if (error instanceof DatabaseUnavailableError) {
+        for (const { taskRunId } of batch) this.#completionsUncertain.add(taskRunId);
+      }
+      logRetriedFailure(logger, error, "recording results failed; retrying in 1s");
       this.#completions.push(...batch);
       this.#releases.push(...releases);
       setTimeout(() => void this.#flushCompletions(), 1000).unref();

@@ -261,6 +261,34 @@ class CatalogAsTextClient extends pg.Client {
   }
 }
 
+/**
+ * adapter-pg's `executeScript` splits a script at every `;`, which cuts a function body (`$$ ... ; ... $$`) in
+ * pieces. A migration is sent whole instead: the simple query protocol runs several statements in one
+ * message, with PostgreSQL's own parser finding their ends.
+ */
+function sendScriptsWhole(adapter: SqlDriverAdapter, pool: pg.Pool): SqlDriverAdapter {
+  const wrapped: SqlDriverAdapter = {
+    provider: adapter.provider,
+    adapterName: adapter.adapterName,
+    queryRaw: (query) => adapter.queryRaw(query),
+    executeRaw: (query) => adapter.executeRaw(query),
+    executeScript: async (script) => {
+      await pool.query(script);
+    },
+    startTransaction: (isolationLevel) => adapter.startTransaction(isolationLevel),
+    // The adapter does not end a pool it was given.
+    dispose: async () => {
+      await adapter.dispose();
+      await pool.end();
+    },
+  };
+  if (adapter.getConnectionInfo) {
+    const getConnectionInfo = adapter.getConnectionInfo.bind(adapter);
+    wrapped.getConnectionInfo = () => getConnectionInfo();
+  }
+  return wrapped;
+}
+
 const quoteIdent = (name: string): string => `"${name.replaceAll('"', '""')}"`;
 
 /**
@@ -291,12 +319,10 @@ async function postgresFactory(
     return name;
   };
   const connectTo = async (database: string): Promise<SqlDriverAdapter> => {
-    const adapter = await new PrismaPg({
-      ...config,
-      database,
-      max: 2,
-      Client: CatalogAsTextClient,
-    }).connect();
+    const pool = new pg.Pool({ ...config, database, max: 2, Client: CatalogAsTextClient });
+    // Dropping the database WITH (FORCE) at cleanup ends its idle connections: not an error here.
+    pool.on("error", () => {});
+    const adapter = sendScriptsWhole(await new PrismaPg(pool).connect(), pool);
     opened.push(adapter);
     return adapter;
   };

@@ -7,6 +7,11 @@ import type { TaskloomPrisma } from "../queries/prisma-sqlite.ts";
 import { createReadModel } from "../queries/read-model.ts";
 import { PrismaScheduleStore } from "../schedules/prisma-schedule-store.ts";
 import { postgresSettingsFromUrl } from "./connection-config.ts";
+import {
+  ConnectionMonitor,
+  type ConnectionMonitorOptions,
+  monitoredClientClass,
+} from "./connection-monitor.ts";
 import type { LeaseClock } from "./lease-clock.ts";
 import { PostgresStore } from "./postgres-store.ts";
 import { databaseIdentity, watchDatabase } from "./watch-database.ts";
@@ -28,6 +33,8 @@ export interface OpenPostgresOptions {
   watchIntervalMs?: number;
   /** Which clock judges leases (see `lease-clock.ts`). Default `database`. */
   leaseClock?: LeaseClock;
+  /** Reconnect backoff after a lost connection (tests shorten it). Default 100 ms doubling up to 10 s, jittered. */
+  reconnect?: Pick<ConnectionMonitorOptions, "baseDelayMs" | "maxDelayMs" | "random">;
 }
 
 /**
@@ -37,19 +44,33 @@ export interface OpenPostgresOptions {
  */
 export async function openPostgresDatabase(options: OpenPostgresOptions): Promise<PostgresTaskloomDatabase> {
   const settings = postgresSettingsFromUrl(options.url, { poolSize: options.poolSize });
-  const pool = new pg.Pool({ ...settings.config, max: settings.poolSize });
+  const connections = new ConnectionMonitor({
+    location: settings.location,
+    config: settings.config,
+    ...options.reconnect,
+  });
+  const pool = new pg.Pool({
+    ...settings.config,
+    max: settings.poolSize,
+    Client: monitoredClientClass(connections),
+  });
   // An idle connection the server drops (restart, pg_terminate_backend) must not crash the process: the pool
-  // discards it and the next query opens a new one.
-  pool.on("error", () => {});
+  // discards it, and the monitor checks (with backoff) that the server is there before connecting again.
+  pool.on("error", (error) => void connections.observe(error));
   let applied: string[];
   try {
     applied = (await runPostgresMigrations(pool, options.migrationsDir ?? postgresMigrationsDir())).applied;
   } catch (error) {
+    connections.close();
     await pool.end();
     throw error;
   }
   const identity = await databaseIdentity(pool);
-  const store = new PostgresStore(pool, { leaseClock: options.leaseClock, listen: settings.config });
+  const store = new PostgresStore(pool, {
+    leaseClock: options.leaseClock,
+    listen: settings.config,
+    connections,
+  });
   let prisma: TaskloomPrisma | null = null;
   const connect = () => {
     prisma ??= createPostgresPrisma(pool);
@@ -69,6 +90,7 @@ export async function openPostgresDatabase(options: OpenPostgresOptions): Promis
       watchDatabase(pool, identity, settings.config.database ?? settings.location, onLost, {
         ...(options.watchIntervalMs ? { intervalMs: options.watchIntervalMs } : {}),
       }),
+    watchConnection: (events) => connections.subscribe(events),
     async close() {
       if (prisma) await prisma.$disconnect();
       await store.close();

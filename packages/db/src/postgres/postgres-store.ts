@@ -32,7 +32,9 @@ import { ChangeListener, changeNotification } from "./change-notifications.ts";
 import { moveQueuedTaskRuns, rescheduleQueuedTaskRuns } from "./change-queued-task-runs.ts";
 import { claimTaskRuns } from "./claim-task-runs.ts";
 import { completeTaskRuns } from "./complete-task-runs.ts";
+import type { ConnectionMonitor } from "./connection-monitor.ts";
 import { createRun } from "./create-run.ts";
+import { EventHorizon } from "./event-horizon.ts";
 import { bufferEvents, flushEvents } from "./event-writer.ts";
 import { heartbeatLeases } from "./heartbeat-leases.ts";
 import { importPlan, placeTasks } from "./import-plan.ts";
@@ -57,6 +59,11 @@ export interface PostgresStoreOptions {
    * `onChange` hears only this process, and other processes' commits are found by polling.
    */
   listen?: pg.ClientConfig;
+  /**
+   * The monitor of the pool's connections (see `connection-monitor.ts`): when it finds the server again, the
+   * store reports a change, so workers claim at once rather than at their next poll. Default none.
+   */
+  connections?: ConnectionMonitor;
 }
 
 /**
@@ -79,13 +86,21 @@ export class PostgresStore implements SchedulerStore, RunStore, EventStore, Queu
   #listener: ChangeListener | null = null;
   /** Runs this store saw started (runs never go back to `queued`): their claims need not try to start them. */
   readonly #startedRuns = new Set<string>();
+  /** How far this process's readers of the event log may read (see `EventHorizon`). */
+  readonly #eventHorizon = new EventHorizon();
   #closed = false;
+  readonly #connections: ConnectionMonitor | null;
+  readonly #unwatchConnections: () => void;
 
   constructor(pool: pg.Pool, options: PostgresStoreOptions = {}) {
     this.pool = pool;
     this.#newId = options.newId ?? defaultNewId;
     this.leaseClock = options.leaseClock ?? "database";
     this.#listenConfig = options.listen ?? null;
+    this.#connections = options.connections ?? null;
+    // Whatever was committed while this process could not read is claimable now.
+    this.#unwatchConnections =
+      this.#connections?.subscribe({ lost: () => {}, restored: () => this.#changed() }) ?? (() => {});
   }
 
   #changed(): void {
@@ -179,6 +194,14 @@ export class PostgresStore implements SchedulerStore, RunStore, EventStore, Queu
     );
     const next = rows[0]?.at;
     return next ? epochMs(next) : null;
+  }
+
+  async leasedTaskRuns(workerId: string): Promise<number[]> {
+    const { rows } = await this.pool.query<{ id: number }>(
+      "SELECT id FROM task_runs WHERE status = 'running' AND lease_owner = $1 ORDER BY id",
+      [workerId],
+    );
+    return rows.map((row) => row.id);
   }
 
   async cancelRequested(taskRunIds: number[]): Promise<number[]> {
@@ -287,11 +310,11 @@ export class PostgresStore implements SchedulerStore, RunStore, EventStore, Queu
   }
 
   async readEvents(input: { afterId: number; runId?: string; limit: number }): Promise<EventRecord[]> {
-    return readEvents(this.pool, input);
+    return readEvents(this.pool, this.#eventHorizon, input);
   }
 
   async lastEventId(): Promise<number> {
-    return lastEventId(this.pool);
+    return lastEventId(this.pool, this.#eventHorizon);
   }
 
   async listQueues(): Promise<(QueueSettings & { ready: number; running: number })[]> {
@@ -338,6 +361,8 @@ export class PostgresStore implements SchedulerStore, RunStore, EventStore, Queu
     this.#listeners.clear();
     if (this.#closed) return;
     this.#closed = true;
+    this.#unwatchConnections();
+    this.#connections?.close();
     await this.#listener?.close();
     await this.pool.end();
   }

@@ -7,8 +7,9 @@
  * fails the run instead, so CI can never pass by skipping them.
  */
 import { createHash, randomBytes } from "node:crypto";
+import net from "node:net";
 import pg from "pg";
-import { describe } from "vitest";
+import { afterAll, beforeAll, describe } from "vitest";
 import { readMigrationFiles } from "../migrations/migration-files.ts";
 import { postgresMigrationsDir, runPostgresMigrations } from "../migrations/run-postgres-migrations.ts";
 import { postgresSettingsFromUrl } from "./connection-config.ts";
@@ -160,6 +161,24 @@ export async function createTestDatabase(serverUrl = testPostgresUrl()): Promise
   return testDatabase(serverUrl, name);
 }
 
+/**
+ * A fresh database for the whole test file (created before its tests, dropped after them); returns its getter.
+ * Call at the top of a `describePostgres` block.
+ */
+export function useTestDatabase(): () => TestDatabase {
+  let database: TestDatabase | undefined;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await database?.drop();
+  });
+  return () => {
+    if (!database) throw new Error("the test database exists only while the file's tests run");
+    return database;
+  };
+}
+
 /** An empty database (not migrated), for the migration runner's own tests. */
 export async function createEmptyTestDatabase(serverUrl = testPostgresUrl()): Promise<TestDatabase> {
   const name = `taskloom_empty_${process.pid}_${randomBytes(4).toString("hex")}`;
@@ -177,4 +196,60 @@ export async function truncateAllTables(pool: pg.Pool): Promise<void> {
       WHERE schemaname = current_schema() AND tablename <> '_prisma_migrations'`,
   );
   if (rows.length > 0) await pool.query(`TRUNCATE ${rows.map((r) => r.name).join(", ")} RESTART IDENTITY`);
+}
+
+/** A TCP proxy in front of the test server whose link a test can cut (a network cut or a server restart). */
+export interface CuttableLink {
+  /** `url` with host and port replaced by the proxy's. */
+  url: string;
+  /** Drops every open connection and refuses new ones (the server "goes away"). */
+  cut(): Promise<void>;
+  /** Accepts connections again, on the same port. */
+  restore(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function cuttableLink(url: string): Promise<CuttableLink> {
+  const { host = "127.0.0.1", port = 5432 } = postgresSettingsFromUrl(url).config;
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((client) => {
+    const upstream = net.connect(Number(port), String(host));
+    for (const socket of [client, upstream]) {
+      sockets.add(socket);
+      socket.on("error", () => {});
+      socket.on("close", () => {
+        sockets.delete(socket);
+        client.destroy();
+        upstream.destroy();
+      });
+    }
+    client.pipe(upstream).pipe(client);
+  });
+  const listen = (onPort: number) =>
+    new Promise<number>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(onPort, "127.0.0.1", () => {
+        server.off("error", reject);
+        resolve((server.address() as net.AddressInfo).port);
+      });
+    });
+  const proxyPort = await listen(0);
+  const stop = async () => {
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    for (const socket of sockets) socket.destroy();
+    await closed;
+  };
+  const parsed = new URL(url);
+  parsed.hostname = "127.0.0.1";
+  parsed.port = String(proxyPort);
+  return {
+    url: parsed.toString(),
+    cut: stop,
+    restore: async () => {
+      await listen(proxyPort);
+    },
+    close: async () => {
+      if (server.listening) await stop();
+    },
+  };
 }

@@ -73,6 +73,7 @@ export class SqliteStore implements SchedulerStore, RunStore, EventStore, QueueS
   readonly #nextAvailable;
   readonly #nextAvailableOfRun;
   readonly #cancelRequested;
+  readonly #leasedTaskRuns;
   readonly #planDefinition;
   readonly #runStatus;
   readonly #taskPositions;
@@ -111,6 +112,9 @@ export class SqliteStore implements SchedulerStore, RunStore, EventStore, QueueS
           WHERE run_id = @runId AND status = 'retrying' AND available_at > @now
          UNION ALL
          SELECT min(not_before) FROM task_runs WHERE not_before > @now AND run_id = @runId AND status = 'ready')`,
+    );
+    this.#leasedTaskRuns = db.prepare<[string], { id: number }>(
+      "SELECT id FROM task_runs WHERE status = 'running' AND lease_owner = ? ORDER BY id",
     );
     this.#cancelRequested = db.prepare<[string], { id: number }>(
       `SELECT t.id FROM task_runs t JOIN runs r ON r.id = t.run_id
@@ -173,6 +177,10 @@ export class SqliteStore implements SchedulerStore, RunStore, EventStore, QueueS
   async nextAvailableAt(now: number, runId?: string): Promise<number | null> {
     const row = runId ? this.#nextAvailableOfRun.get({ runId, now }) : this.#nextAvailable.get({ now });
     return row?.at ?? null;
+  }
+
+  async leasedTaskRuns(workerId: string): Promise<number[]> {
+    return this.#leasedTaskRuns.all(workerId).map((row) => row.id);
   }
 
   async cancelRequested(taskRunIds: number[]): Promise<number[]> {

@@ -271,6 +271,17 @@ export function describeStoreContract(name: string, open: () => Promise<StoreUnd
         expect([first, second, third, fourth].map((t) => t?.attempt)).toEqual([1, 2, 3, 4]);
       });
 
+      it("lists the task runs a worker holds, so one unsure of a claim can give back what it holds", async () => {
+        await startRun({ a: { kind: "noop" }, b: { kind: "noop" }, c: { kind: "noop" } });
+        const [a, b] = await claim("w1", 0, 2);
+        const [c] = await claim("w2", 0);
+        expect(await store.leasedTaskRuns("w1")).toEqual([a?.id, b?.id]);
+        expect(await store.leasedTaskRuns("w2")).toEqual([c?.id]);
+        await store.releaseTaskRuns("w1", [a?.id ?? 0], 1);
+        expect(await store.leasedTaskRuns("w1")).toEqual([b?.id]);
+        expect(await store.leasedTaskRuns("nobody")).toEqual([]);
+      });
+
       it("gives claims back on shutdown without counting the attempt", async () => {
         await startRun({ a: { kind: "noop" } });
         const [a] = await claim("w1", 0);

@@ -1,4 +1,10 @@
-import type { EventRecord, EventStore, Logger, SchedulerStore } from "@taskloom/core";
+import {
+  type EventRecord,
+  type EventStore,
+  type Logger,
+  logRetriedFailure,
+  type SchedulerStore,
+} from "@taskloom/core";
 
 /**
  * One reader of the event log per process, feeding every subscriber (CLI progress, SSE tabs, run waiters).
@@ -79,9 +85,7 @@ export class EventFollower {
     const subscriber: Subscriber = { filter, cursor: filter.afterId ?? -1, live: false, listener };
     this.#subscribers.add(subscriber);
     this.#start();
-    const ready = this.#catchUp(subscriber).catch((error: unknown) => {
-      this.#deps.logger.error({ err: error }, "reading the event backlog failed");
-    });
+    const ready = this.#catchUpUntilLive(subscriber);
     const unsubscribe = () => {
       this.#subscribers.delete(subscriber);
       if (this.#subscribers.size === 0) this.#stop();
@@ -161,6 +165,22 @@ export class EventFollower {
     this.#offChange = null;
   }
 
+  /**
+   * `#catchUp`, tried again every poll interval while it fails (the database unreachable for a while), so that
+   * a subscription made during an outage still goes live once the database is back.
+   */
+  async #catchUpUntilLive(subscriber: Subscriber): Promise<void> {
+    while (this.#subscribers.has(subscriber)) {
+      try {
+        await this.#catchUp(subscriber);
+        return;
+      } catch (error) {
+        logRetriedFailure(this.#deps.logger, error, "reading the event backlog failed");
+        await new Promise((resolve) => setTimeout(resolve, this.#deps.pollMs));
+      }
+    }
+  }
+
   /** Reads a subscriber's backlog until it has reached the live feed's position, then marks it live. */
   async #catchUp(subscriber: Subscriber): Promise<void> {
     if (this.#lastId < 0) await this.#pump();
@@ -189,7 +209,7 @@ export class EventFollower {
         await this.#readLive();
       } while (this.#again);
     })()
-      .catch((error: unknown) => this.#deps.logger.error({ err: error }, "reading events failed"))
+      .catch((error: unknown) => logRetriedFailure(this.#deps.logger, error, "reading events failed"))
       .finally(() => {
         this.#reading = null;
       });

@@ -1,4 +1,4 @@
-import type { ReadModel, WorkerView } from "@taskloom/core";
+import { type ReadModel, type WorkerView, workerState } from "@taskloom/core";
 
 export interface HealthReport {
   ok: boolean;
@@ -22,7 +22,10 @@ export async function checkHealth(input: {
     return {
       ok: true,
       database: { ok: true, location: input.location },
-      workers: workers.map((w) => ({ ...w, alive: input.now - w.heartbeatAt <= input.staleAfterMs })),
+      workers: workers.map((w) => ({
+        ...w,
+        alive: workerState(w, input.now, input.staleAfterMs) === "alive",
+      })),
     };
   } catch (error) {
     return {

@@ -19,4 +19,20 @@ describe("withWarnings", () => {
     logger.error({ err: full }, "recording results failed; retrying in 1s");
     expect(lines).toHaveLength(3);
   });
+
+  it("says a notice every time, and after it the next warning at once", () => {
+    const lines: string[] = [];
+    const logger = withWarnings(silentLogger, (line) => lines.push(line), { now: () => 0 });
+    const down = new Error("connect ECONNREFUSED 127.0.0.1:5432");
+    logger.warn({ err: down }, "the database is unreachable");
+    logger.info({ notice: true }, "reconnected to the database after 1.2 s");
+    logger.warn({ err: down }, "the database is unreachable");
+    logger.info({ notice: true }, "reconnected to the database after 0.3 s");
+    expect(lines).toEqual([
+      "the database is unreachable: connect ECONNREFUSED 127.0.0.1:5432",
+      "reconnected to the database after 1.2 s",
+      "the database is unreachable: connect ECONNREFUSED 127.0.0.1:5432",
+      "reconnected to the database after 0.3 s",
+    ]);
+  });
 });

@@ -11,6 +11,9 @@ export const WARNING_REPEAT_MS = 30_000;
  * usually recovers), but with the default silent logger a person saw a run stall with no explanation. One
  * line such as `recording results failed; retrying in 1s: database or disk is full` says what is wrong
  * without flooding the terminal while it lasts.
+ *
+ * An `info` entry with `notice: true` (such as "reconnected to the database") is said too, every time: it
+ * ends a problem, so it also forgets when each warning was last said, and the next problem is said at once.
  */
 export function withWarnings(inner: Logger, onWarning: (line: string) => void, clock: Clock): Logger {
   const lastSaid = new Map<string, number>();
@@ -26,7 +29,12 @@ export function withWarnings(inner: Logger, onWarning: (line: string) => void, c
   };
   return {
     debug: (obj, msg) => inner.debug(obj, msg),
-    info: (obj, msg) => inner.info(obj, msg),
+    info(obj, msg) {
+      inner.info(obj, msg);
+      if (!(obj as { notice?: unknown }).notice || !msg) return;
+      lastSaid.clear();
+      onWarning(msg);
+    },
     warn(obj, msg) {
       inner.warn(obj, msg);
       say(obj, msg);

@@ -10,6 +10,7 @@ const NAV = [
   { href: "/runs", label: "Runs" },
   { href: "/schedules", label: "Schedules" },
   { href: "/queues", label: "Queues" },
+  { href: "/workers", label: "Workers" },
 ] as const;
 
 function Logo() {

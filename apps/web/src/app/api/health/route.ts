@@ -1,12 +1,10 @@
+import { WORKER_LOST_AFTER_MS } from "@taskloom/core";
 import { checkHealth } from "@taskloom/engine";
 import { webEnv } from "../../../env.ts";
 import { isAuthorized } from "../../../server/auth.ts";
 import { taskloom } from "../../../server/taskloom-instance.ts";
 
 export const dynamic = "force-dynamic";
-
-/** A worker that has not beaten its heart for this long is reported as not alive. */
-const STALE_AFTER_MS = 30_000;
 
 /**
  * `{ ok, database: { ok, location }, workers }`. Open without the token so probes can use it, but then it
@@ -21,7 +19,7 @@ export async function GET(request: Request): Promise<Response> {
       queries: engine.queries,
       location: engine.database.location,
       now: Date.now(),
-      staleAfterMs: STALE_AFTER_MS,
+      staleAfterMs: WORKER_LOST_AFTER_MS,
     });
   } catch (error) {
     report = {

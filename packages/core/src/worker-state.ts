@@ -1,0 +1,23 @@
+import type { WorkerView } from "./read-model.ts";
+
+/**
+ * A registered worker whose heartbeat is older than this is reported lost, in ms. It is the default lease: a
+ * worker silent that long has let its leases expire, and other workers take its tasks back.
+ */
+export const WORKER_LOST_AFTER_MS = 30_000;
+
+/** `alive` while its heartbeat is recent, `lost` once it is older than `lostAfterMs`. */
+export type WorkerState = "alive" | "lost";
+
+/** A worker as the Workers page and the health check show it. */
+export interface WorkerStatus extends WorkerView {
+  state: WorkerState;
+}
+
+export function workerState(
+  worker: Pick<WorkerView, "heartbeatAt">,
+  now: number,
+  lostAfterMs = WORKER_LOST_AFTER_MS,
+): WorkerState {
+  return now - worker.heartbeatAt <= lostAfterMs ? "alive" : "lost";
+}
