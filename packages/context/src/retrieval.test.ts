@@ -42,6 +42,30 @@ describe("retrieval", () => {
     expect(index.size).toBe(3);
   });
 
+  it("ranks the same whatever the order of updates, and hidden documents count as absent", () => {
+    const docs = Array.from({ length: 60 }, (_, i) => ({
+      ref: `task:t${i}`,
+      title: `Package ${i}`,
+      text: `Churn ${i % 7 === 0 ? "rose" : "fell"} in region ${i % 5}; the owner of the rollout is team ${i % 3}.`,
+    }));
+    const query = "who owns the rollout in region 3 and did churn rise";
+    const fresh = new RetrievalIndex(docs.slice(0, 40));
+    const kept = new RetrievalIndex([...docs].reverse());
+    for (const doc of docs.slice(10, 30)) kept.set({ ...doc, text: `${doc.text} Replaced.` });
+    for (const doc of docs.slice(10, 30)) kept.set(doc);
+    const hidden = kept.align(docs.slice(0, 40));
+    expect([...hidden].sort()).toEqual(
+      docs
+        .slice(40)
+        .map((doc) => doc.ref)
+        .sort(),
+    );
+    const expected = fresh.bm25(query, () => true);
+    expect(expected.length).toBeGreaterThan(10);
+    expect(kept.bm25(query, () => true, hidden)).toEqual(expected);
+    expect(kept.bm25(query, () => true)).not.toEqual(expected);
+  });
+
   it("is hybrid with an embedder: reciprocal-rank fusion, embeddings cached by content hash", async () => {
     const calls: string[][] = [];
     const embedder: Embedder = {

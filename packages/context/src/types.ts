@@ -125,8 +125,9 @@ export interface BuildDependencies {
   /** Caches LLM summaries and embeddings by content hash. Default: an in-memory map for this call. */
   cache?: ContentCache;
   /**
-   * A retrieval index built from the same candidates (`RetrievalIndex.fromCandidates`), reused across
-   * bundles of one plan state. Default: built for this call.
+   * A retrieval index kept across bundles of one plan (one per plan, from `new RetrievalIndex()`): each
+   * bundle brings it up to its candidates (setting only what changed) and hides what they lack, so the
+   * result is the same as with a fresh index. Default: built for this call.
    */
   retrievalIndex?: RetrievalIndex;
   /** Most siblings listed (tier 6). Default 8. */

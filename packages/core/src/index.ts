@@ -18,4 +18,5 @@ export * from "./schedule-reconcile.ts";
 export * from "./schedules.ts";
 export * from "./state-machine.ts";
 export * from "./template.ts";
+export * from "./text-memo.ts";
 export * from "./types.ts";

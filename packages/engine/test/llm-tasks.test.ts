@@ -278,6 +278,34 @@ describe("kind: llm through the engine, on SQLite, against an OpenAI-compatible 
     expect(used?.attemptHistory[0]?.llm?.snapshotHash).not.toBe(approved);
   });
 
+  it("keeps outputs and the retrieval index between previews, and follows every change like a fresh engine", async () => {
+    const taskloom = await engine();
+    const counter = path.join(dir, "counter");
+    fs.writeFileSync(counter, "0");
+    // `collect` says something new each run: its output is what the preview must follow.
+    await taskloom.importPlanSource(
+      fs
+        .readFileSync(writePlan(), "utf8")
+        .replace(
+          'run: echo "Competitor A charges 50 euros. Competitor B charges 45 euros."',
+          `run: n=$(($(cat ${counter}) + 1)); echo $n > ${counter}; echo "Competitor A charges $((40 + n)) euros."`,
+        )
+        .replace("path: docs/spec.md", 'text: "The launch price is 42 euros per seat."'),
+    );
+    await taskloom.run("brief");
+    const first = await taskloom.context.preview("brief", "summarize");
+    expect(first.promptText).toContain("Competitor A charges 41 euros.");
+    expect((await taskloom.context.preview("brief", "summarize")).bundle.hash).toBe(first.bundle.hash);
+
+    await taskloom.run("brief");
+    const second = await taskloom.context.preview("brief", "summarize");
+    expect(second.promptText).toContain("Competitor A charges 42 euros.");
+    expect(second.promptText).not.toContain("41 euros");
+
+    const fresh = await engine();
+    expect((await fresh.context.preview("brief", "summarize")).bundle.hash).toBe(second.bundle.hash);
+  });
+
   it("summarize: llm asks the model for a summary once; later bundles reuse it from the store", async () => {
     const taskloom = await engine(withServer());
     const file = path.join(dir, "long.yaml");

@@ -14,6 +14,7 @@ describePostgres("PostgreSQL", () => {
     const others: PostgresTaskloomDatabase[] = [];
     return {
       store: database.store,
+      context: database.context,
       async connectAgain() {
         const other = await open();
         others.push(other);

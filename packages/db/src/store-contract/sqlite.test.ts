@@ -13,6 +13,7 @@ describeStoreContract("SQLite", async () => {
   const others: SqliteStore[] = [];
   return {
     store: database.store,
+    context: database.context,
     async connectAgain() {
       const other = new SqliteStore(openSqliteDatabase(file));
       others.push(other);
