@@ -4,10 +4,10 @@ import { sha256 } from "./hash.ts";
 import { compare, type RetrievalIndex } from "./retrieval.ts";
 import type {
   BuildDependencies,
-  ContentCache,
   ContextCandidates,
   ContextTarget,
   ContextTaskInput,
+  EmbeddingCache,
   ItemType,
   Tier,
 } from "./types.ts";
@@ -49,7 +49,7 @@ export async function gatherCandidates(
   target: ContextTarget,
   deps: BuildDependencies,
   retrieval: { index: RetrievalIndex; hidden: ReadonlySet<string> },
-  cache: ContentCache,
+  embeddings: EmbeddingCache,
 ): Promise<Gathered> {
   const { index, hidden } = retrieval;
   const tasks = new Map(input.tasks.map((task) => [task.key, task]));
@@ -129,7 +129,7 @@ export async function gatherCandidates(
       limit: target.policy.k,
       accept,
       embedder: deps.embedder,
-      cache,
+      embeddings,
       lexical,
       hidden,
     });

@@ -2,8 +2,8 @@ import { resolveContextPolicy } from "@taskloom/core";
 import { tokenizerForModel } from "@taskloom/llm";
 import { fakeEmbedding } from "@taskloom/llm/testing";
 import { describe, expect, it } from "vitest";
-import { buildContextBundle, memoryCache } from "./bundle.ts";
-import { RetrievalIndex } from "./retrieval.ts";
+import { buildContextBundle } from "./bundle.ts";
+import { memoryEmbeddingCache, RetrievalIndex } from "./retrieval.ts";
 import type { ContextCandidates, Embedder } from "./types.ts";
 
 const tokenizer = tokenizerForModel("gpt-4o-mini");
@@ -75,20 +75,20 @@ describe("retrieval", () => {
         return texts.map(fakeEmbedding);
       },
     };
-    const cache = memoryCache();
+    const embeddings = memoryEmbeddingCache();
     const target = {
       key: "brief",
       prompt: "How much does a seat on the Pro plan cost?",
       policy: resolveContextPolicy({ budget: 2000, k: 2 }),
     };
-    const first = await buildContextBundle(plan, target, { tokenizer, embedder, cache });
+    const first = await buildContextBundle(plan, target, { tokenizer, embedder, embeddings });
     const hits = first.items.filter((item) => item.tier === "retrieval");
     expect(hits[0]?.ref).toBe("task:pricing");
     expect(hits[0]?.reason).toBe("included: retrieval hit #1 for the task's prompt (BM25 + embeddings)");
     expect(hits).toHaveLength(2);
     // Query + 4 documents embedded once; the second bundle reads every vector from the cache.
     expect(calls.flat()).toHaveLength(5);
-    const second = await buildContextBundle(plan, target, { tokenizer, embedder, cache });
+    const second = await buildContextBundle(plan, target, { tokenizer, embedder, embeddings });
     expect(calls).toHaveLength(1);
     expect(second.hash).toBe(first.hash);
   });

@@ -1,6 +1,6 @@
 import { sha256 } from "./hash.ts";
 import { termOf, words } from "./terms.ts";
-import type { ContentCache, ContextCandidates, Embedder } from "./types.ts";
+import type { ContextCandidates, Embedder, EmbeddingCache } from "./types.ts";
 
 /**
  * Tier 5: BM25 over the plan's task outputs and documents (title and text, the title weighing double),
@@ -224,7 +224,7 @@ export class RetrievalIndex {
       limit: number;
       accept: (ref: string) => boolean;
       embedder?: Embedder;
-      cache: ContentCache;
+      embeddings: EmbeddingCache;
       /** A BM25 ranking of the same query already computed; it is filtered with `accept`. */
       lexical?: string[];
       /** Documents searched as if absent (see `align`). Default none. */
@@ -237,7 +237,7 @@ export class RetrievalIndex {
       : this.bm25(query, options.accept, hidden);
     if (!options.embedder) return lexical.slice(0, options.limit).map((ref, i) => ({ ref, rank: i + 1 }));
     const docs = this.docs().filter((doc) => !hidden.has(doc.ref) && options.accept(doc.ref));
-    const semantic = await rankByEmbedding(query, docs, options.embedder, options.cache);
+    const semantic = await rankByEmbedding(query, docs, options.embedder, options.embeddings);
     const fused = new Map<string, number>();
     const add = (refs: string[]) => {
       for (const [i, ref] of refs.slice(0, FUSION_DEPTH).entries()) {
@@ -263,7 +263,12 @@ export function retrievalDocs(candidates: ContextCandidates): RetrievalDoc[] {
   return docs;
 }
 
-async function rankByEmbedding(query: string, docs: RetrievalDoc[], embedder: Embedder, cache: ContentCache) {
+async function rankByEmbedding(
+  query: string,
+  docs: RetrievalDoc[],
+  embedder: Embedder,
+  cache: EmbeddingCache,
+) {
   const texts = [query, ...docs.map((doc) => `${doc.title}\n${doc.text}`)];
   const vectors = await embedAll(texts, embedder, cache);
   const [queryVector, ...docVectors] = vectors;
@@ -274,25 +279,37 @@ async function rankByEmbedding(query: string, docs: RetrievalDoc[], embedder: Em
     .map((entry) => entry.ref);
 }
 
-/** Embeds only the texts the cache does not hold, in one request. */
-async function embedAll(texts: string[], embedder: Embedder, cache: ContentCache): Promise<number[][]> {
-  const keys = texts.map((text) => `embedding:${embedder.id}:${sha256(text)}`);
-  const vectors: Array<number[] | undefined> = await Promise.all(
-    keys.map(async (key) => {
-      const hit = await cache.get(key);
-      return hit === undefined ? undefined : (JSON.parse(hit) as number[]);
-    }),
-  );
-  const missing = vectors.flatMap((vector, i) => (vector === undefined ? [i] : []));
+/** Embeds only the texts the cache does not hold (by sha256), in one request, and caches them. */
+async function embedAll(texts: string[], embedder: Embedder, cache: EmbeddingCache): Promise<number[][]> {
+  const hashes = texts.map(sha256);
+  const known = await cache.get(embedder.id, [...new Set(hashes)]);
+  const missing = [...new Set(hashes.filter((hash) => !known.has(hash)))];
   if (missing.length > 0) {
-    const fresh = await embedder.embed(missing.map((i) => texts[i] ?? ""));
-    for (const [j, i] of missing.entries()) {
-      const vector = fresh[j] ?? [];
-      vectors[i] = vector;
-      await cache.set(keys[i] ?? "", JSON.stringify(vector));
-    }
+    const textOf = new Map(hashes.map((hash, i) => [hash, texts[i] ?? ""]));
+    const fresh = await embedder.embed(missing.map((hash) => textOf.get(hash) ?? ""));
+    const entries = missing.map((hash, i) => ({ hash, vector: fresh[i] ?? [] }));
+    for (const { hash, vector } of entries) known.set(hash, vector);
+    await cache.set(embedder.id, entries);
   }
-  return vectors.map((vector) => vector ?? []);
+  return hashes.map((hash) => known.get(hash) ?? []);
+}
+
+/** An embedding cache that lives as long as the object, used when the caller passes none. */
+export function memoryEmbeddingCache(): EmbeddingCache {
+  const vectors = new Map<string, number[]>();
+  return {
+    get: async (embedder, hashes) => {
+      const found = new Map<string, number[]>();
+      for (const hash of hashes) {
+        const vector = vectors.get(`${embedder}:${hash}`);
+        if (vector) found.set(hash, vector);
+      }
+      return found;
+    },
+    set: async (embedder, entries) => {
+      for (const { hash, vector } of entries) vectors.set(`${embedder}:${hash}`, vector);
+    },
+  };
 }
 
 function cosine(a: number[], b: number[]): number {

@@ -127,6 +127,14 @@ export interface ContextStore {
   /** A cached LLM summary (or embedding) by content-hash key; undefined when absent. */
   getCached(key: string): Promise<string | undefined>;
   setCached(key: string, value: string, now: number): Promise<void>;
+  /** Stored embeddings of one embedder among `contentHashes` (sha256 of the embedded texts), by hash. */
+  getEmbeddings(embedder: string, contentHashes: string[]): Promise<Map<string, number[]>>;
+  /** Stores embeddings; a hash already stored keeps its vector (same text, same embedder, same vector). */
+  saveEmbeddings(
+    embedder: string,
+    entries: Array<{ hash: string; vector: number[] }>,
+    now: number,
+  ): Promise<void>;
   /** The snapshot hash each attempt of one task in one run used, in attempt order (nulls left out). */
   attemptSnapshots(runId: string, taskKey: string): Promise<{ attempt: number; snapshotHash: string }[]>;
 }

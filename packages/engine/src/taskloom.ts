@@ -83,6 +83,12 @@ export interface LlmOptions {
   apiKey?: string;
   /** The model of tasks that name none. Default `gpt-4o-mini`. */
   model?: string;
+  /**
+   * The server's embeddings model (`TASKLOOM_EMBEDDINGS_MODEL`): retrieval becomes hybrid, BM25 and
+   * embeddings fused by reciprocal rank, vectors stored by content hash. Default none: BM25 only (and
+   * always with the dry-run provider).
+   */
+  embeddingsModel?: string;
   /** Instead of a provider built from `baseUrl` (tests, custom transports). Default none. */
   provider?: LlmProvider;
 }
@@ -160,6 +166,7 @@ export class Taskloom {
       clock: this.#clock,
       provider: this.llm,
       ...(options.llm?.model ? { defaultModel: options.llm.model } : {}),
+      ...(options.llm?.embeddingsModel ? { embeddingsModel: options.llm.embeddingsModel } : {}),
     });
     const context = this.context;
     const executor = createExecutor({

@@ -14,7 +14,12 @@ export function taskloom(): Promise<Taskloom> {
   if (holder.__taskloomWeb === undefined) {
     const env = webEnv();
     // The worker runs in another process: look for its commits every 100 ms so tabs see them at once.
-    const opening = Taskloom.open({ databaseUrl: env.databaseUrl, cwd: env.home, pollMs: 100 });
+    const opening = Taskloom.open({
+      databaseUrl: env.databaseUrl,
+      cwd: env.home,
+      pollMs: 100,
+      llm: env.llm,
+    });
     holder.__taskloomWeb = opening;
     opening.catch(() => {
       if (holder.__taskloomWeb === opening) holder.__taskloomWeb = undefined;

@@ -15,6 +15,7 @@ import {
 import type { TaskloomPrisma } from "../queries/prisma-sqlite.ts";
 
 const OUTPUT_VERSION = { id: true, taskKey: true, finishedAt: true } as const;
+/** Ids or hashes per IN list: SQLite caps the bound parameters of a statement. */
 const OUTPUT_TEXT_BATCH = 500;
 
 function outputVersion(row: { id: number; taskKey: string; finishedAt: Date | null }): OutputVersion {
@@ -253,7 +254,6 @@ export class PrismaContextStore implements ContextStore {
   async outputTexts(taskRunIds: number[]): Promise<OutputText[]> {
     const texts: OutputText[] = [];
     const ids = [...new Set(taskRunIds)].sort((a, b) => a - b);
-    // Bounded IN lists: SQLite caps bound parameters per statement.
     for (let start = 0; start < ids.length; start += OUTPUT_TEXT_BATCH) {
       const rows = await this.#prisma().taskRun.findMany({
         where: { id: { in: ids.slice(start, start + OUTPUT_TEXT_BATCH) } },
@@ -269,6 +269,53 @@ export class PrismaContextStore implements ContextStore {
       }
     }
     return texts;
+  }
+
+  async getEmbeddings(embedder: string, contentHashes: string[]): Promise<Map<string, number[]>> {
+    const found = new Map<string, number[]>();
+    const hashes = [...new Set(contentHashes)];
+    for (let start = 0; start < hashes.length; start += OUTPUT_TEXT_BATCH) {
+      const rows = await this.#prisma().embedding.findMany({
+        where: { embedder, contentHash: { in: hashes.slice(start, start + OUTPUT_TEXT_BATCH) } },
+        select: { contentHash: true, vector: true },
+      });
+      for (const row of rows) found.set(row.contentHash, JSON.parse(row.vector) as number[]);
+    }
+    return found;
+  }
+
+  async saveEmbeddings(
+    embedder: string,
+    entries: Array<{ hash: string; vector: number[] }>,
+    now: number,
+  ): Promise<void> {
+    const prisma = this.#prisma();
+    const createdAt = new Date(now);
+    const held = await this.getEmbeddings(
+      embedder,
+      entries.map((entry) => entry.hash),
+    );
+    const fresh = [...new Map(entries.filter((e) => !held.has(e.hash)).map((e) => [e.hash, e])).values()];
+    for (let start = 0; start < fresh.length; start += OUTPUT_TEXT_BATCH) {
+      const rows = fresh.slice(start, start + OUTPUT_TEXT_BATCH).map(({ hash, vector }) => ({
+        embedder,
+        contentHash: hash,
+        vector: JSON.stringify(vector),
+        createdAt,
+      }));
+      try {
+        await prisma.embedding.createMany({ data: rows });
+      } catch {
+        // Another process stored some of them meanwhile: one by one, keeping what is there.
+        for (const row of rows) {
+          await prisma.embedding.upsert({
+            where: { embedder_contentHash: { embedder, contentHash: row.contentHash } },
+            create: row,
+            update: {},
+          });
+        }
+      }
+    }
   }
 
   async getCached(key: string): Promise<string | undefined> {

@@ -501,6 +501,31 @@ export function describeStoreContract(name: string, open: () => Promise<StoreUnd
       });
     });
 
+    describe("embeddings for hybrid retrieval", () => {
+      it("stores vectors by embedder and content hash, keeps the first, and reads many at once", async () => {
+        expect(await context.getEmbeddings("m", ["h1"])).toEqual(new Map());
+        await context.saveEmbeddings("m", [{ hash: "h1", vector: [0.25, -1, 3e-7] }], 1);
+        await context.saveEmbeddings(
+          "m",
+          [
+            { hash: "h1", vector: [9] },
+            { hash: "h2", vector: [1, 2] },
+          ],
+          2,
+        );
+        await context.saveEmbeddings("other", [{ hash: "h1", vector: [7] }], 3);
+        const many = Array.from({ length: 600 }, (_, i) => ({ hash: `bulk${i}`, vector: [i] }));
+        await context.saveEmbeddings("m", many, 4);
+        const read = await context.getEmbeddings("m", ["h1", "h2", "h3", ...many.map((e) => e.hash)]);
+        expect(read.get("h1")).toEqual([0.25, -1, 3e-7]);
+        expect(read.get("h2")).toEqual([1, 2]);
+        expect(read.has("h3")).toBe(false);
+        expect(read.get("bulk599")).toEqual([599]);
+        expect(read.size).toBe(602);
+        expect(await context.getEmbeddings("other", ["h1"])).toEqual(new Map([["h1", [7]]]));
+      });
+    });
+
     describe("outputs for context bundles", () => {
       it("lists output versions without texts, reads texts by task run, and stamps every change", async () => {
         const runId = await startRun({ a: { kind: "noop" }, b: { kind: "noop" } }, "ctx");

@@ -8,6 +8,8 @@ import {
   compilePrompt,
   contextPreview,
   diffSnapshots,
+  type Embedder,
+  type EmbeddingCache,
   RetrievalIndex,
   type SnapshotDiff,
   toSnapshot,
@@ -36,6 +38,7 @@ import {
   contextWindowFor,
   type LlmProvider,
   llmSummarizer,
+  providerEmbedder,
   tokenizerForModel,
 } from "@taskloom/llm";
 
@@ -87,7 +90,15 @@ export interface ContextServiceOptions {
    * and the dry-run provider counts as none: such items get extractive summaries.
    */
   provider?: LlmProvider;
+  /**
+   * The provider's embeddings model: retrieval is then hybrid (BM25 + embeddings by reciprocal rank), the
+   * vectors stored in the database by content hash. Default none (BM25 only); ignored with no provider.
+   */
+  embeddingsModel?: string;
 }
+
+/** Vectors kept in memory besides the database, so that a big plan's bundles do not read them each time. */
+const KEPT_EMBEDDINGS = 50_000;
 
 interface BuildInput {
   plan: PlanDefinition;
@@ -112,6 +123,8 @@ export class ContextService {
   readonly #defaultModel: string;
   readonly #provider: LlmProvider | undefined;
   readonly #plans = new Map<string, PlanState>();
+  readonly #embedder: Embedder | undefined;
+  readonly #embeddings: EmbeddingCache;
 
   constructor(options: ContextServiceOptions) {
     this.#store = options.store;
@@ -119,6 +132,11 @@ export class ContextService {
     this.#clock = options.clock;
     this.#defaultModel = options.defaultModel ?? DEFAULT_LLM_MODEL;
     this.#provider = options.provider?.dryRun ? undefined : options.provider;
+    this.#embedder =
+      this.#provider && options.embeddingsModel
+        ? providerEmbedder(this.#provider, options.embeddingsModel)
+        : undefined;
+    this.#embeddings = keptEmbeddings(this.#context, this.#clock);
   }
 
   /** The model a task asks: its own, else the engine's. */
@@ -170,6 +188,7 @@ export class ContextService {
       {
         tokenizer: tokenizerForModel(model),
         retrievalIndex: state.index,
+        ...(this.#embedder ? { embedder: this.#embedder, embeddings: this.#embeddings } : {}),
         cache: {
           get: (key) => this.#context.getCached(key),
           set: (key, value) => this.#context.setCached(key, value, this.#clock.now()),
@@ -471,6 +490,37 @@ function descendantsOf(dependents: Map<string, string[]>, key: string): Set<stri
     }
   }
   return found;
+}
+
+/** The store's embeddings behind a bounded in-memory layer (dropped whole when full). */
+function keptEmbeddings(context: ContextStore, clock: Clock): EmbeddingCache {
+  let kept = new Map<string, number[]>();
+  const remember = (embedder: string, hash: string, vector: number[]) => {
+    if (kept.size >= KEPT_EMBEDDINGS) kept = new Map();
+    kept.set(`${embedder}:${hash}`, vector);
+  };
+  return {
+    async get(embedder, hashes) {
+      const found = new Map<string, number[]>();
+      const missing: string[] = [];
+      for (const hash of hashes) {
+        const vector = kept.get(`${embedder}:${hash}`);
+        if (vector) found.set(hash, vector);
+        else missing.push(hash);
+      }
+      if (missing.length > 0) {
+        for (const [hash, vector] of await context.getEmbeddings(embedder, missing)) {
+          found.set(hash, vector);
+          remember(embedder, hash, vector);
+        }
+      }
+      return found;
+    },
+    async set(embedder, entries) {
+      await context.saveEmbeddings(embedder, entries, clock.now());
+      for (const { hash, vector } of entries) remember(embedder, hash, vector);
+    },
+  };
 }
 
 function unique(refs: string[]): string[] {
