@@ -38,6 +38,7 @@ import {
 import { ContextService } from "./services/context-service.ts";
 import { documentReader } from "./services/document-reader.ts";
 import { EventFollower, type EventSubscription } from "./services/event-follower.ts";
+import { PlanDrafter } from "./services/plan-drafter.ts";
 import { PlanEditor } from "./services/plan-editor.ts";
 import { paramTexts, ScheduleService } from "./services/schedule-service.ts";
 import { withWarnings } from "./services/warning-logger.ts";
@@ -141,6 +142,8 @@ export class Taskloom {
   readonly editor: PlanEditor;
   /** Context bundles of LLM tasks: preview, pins and excludes, approvals, snapshots. */
   readonly context: ContextService;
+  /** "Draft plan from goal": the model proposes a plan, validated like a plan file (needs a provider). */
+  readonly drafter: PlanDrafter;
   /** The provider LLM tasks use; `llm.dryRun` is true when no server is configured. */
   readonly llm: LlmProvider;
   /** Lists and changes schedules (`startSchedules` is what fires them). */
@@ -167,6 +170,10 @@ export class Taskloom {
       provider: this.llm,
       ...(options.llm?.model ? { defaultModel: options.llm.model } : {}),
       ...(options.llm?.embeddingsModel ? { embeddingsModel: options.llm.embeddingsModel } : {}),
+    });
+    this.drafter = new PlanDrafter({
+      provider: this.llm,
+      ...(options.llm?.model ? { model: options.llm.model } : {}),
     });
     const context = this.context;
     const executor = createExecutor({
