@@ -1,4 +1,4 @@
-import { formatPlanIssue, PlanValidationError, TaskloomError } from "@taskloom/core";
+import { formatPlanIssue, llmOptionsOf, PlanValidationError, TaskloomError } from "@taskloom/core";
 import type { Taskloom } from "@taskloom/engine";
 import { type CliEnv, taskEnvironment, webEnvironment } from "./env.ts";
 
@@ -40,11 +40,7 @@ export function createCliContext(env: CliEnv, globals: () => GlobalOptions): Cli
         logger: pino({ level }, pino.destination(2)),
         onWarning: (line) => process.stderr.write(`warning: ${line}\n`),
         taskEnv: taskEnvironment(),
-        llm: {
-          ...(env.TASKLOOM_LLM_BASE_URL ? { baseUrl: env.TASKLOOM_LLM_BASE_URL } : {}),
-          ...(env.TASKLOOM_LLM_API_KEY ? { apiKey: env.TASKLOOM_LLM_API_KEY } : {}),
-          ...(env.TASKLOOM_LLM_MODEL ? { model: env.TASKLOOM_LLM_MODEL } : {}),
-        },
+        llm: llmOptionsOf(env),
       });
     },
   };

@@ -1,5 +1,5 @@
 import fs from "node:fs";
-import { authTokenSchema, parseEnvironment, resolveAuthToken } from "@taskloom/core";
+import { authTokenSchema, llmEnvironmentShape, parseEnvironment, resolveAuthToken } from "@taskloom/core";
 import { z } from "zod";
 
 /**
@@ -29,12 +29,7 @@ const schema = z.object({
   TASKLOOM_AUTH_TOKEN: authTokenSchema,
   /** A file whose first line is the token (instead of `TASKLOOM_AUTH_TOKEN`; not both). */
   TASKLOOM_AUTH_TOKEN_FILE: z.preprocess((v) => (v === "" ? undefined : v), z.string().optional()),
-  /** OpenAI-compatible API root for `kind: llm` tasks. Default none: LLM tasks run in dry-run mode. */
-  TASKLOOM_LLM_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
-  /** API key sent to that server. Default none (local servers need none). */
-  TASKLOOM_LLM_API_KEY: z.string().min(1).optional(),
-  /** Model of LLM tasks that name none. Default gpt-4o-mini. */
-  TASKLOOM_LLM_MODEL: z.string().min(1).optional(),
+  ...llmEnvironmentShape,
   NO_COLOR: z.string().optional(),
 });
 

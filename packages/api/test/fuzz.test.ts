@@ -40,6 +40,9 @@ function validInputs(): Record<string, Record<string, unknown> | undefined> {
     "plans.update": { slug: "demo", name: "Demo", goal: "g", index: "# I", baseVersion: 1 },
     "plans.import": { text: "plan: other\ntasks:\n  x: { kind: noop, result: { a: [1, 2] } }\n" },
     "plans.export": { slug: "demo", format: "yaml" },
+    "plans.draftAvailability": undefined,
+    // The dry-run provider here: a valid goal is refused with 412, never drafted.
+    "plans.draftFromGoal": { goal: "Hire two engineers" },
     "tasks.upsert": {
       planSlug: "demo",
       key: "c",

@@ -11,7 +11,7 @@ import {
   termStats,
 } from "./extractive-summary.ts";
 import { canonicalHash, sha256 } from "./hash.ts";
-import { RetrievalIndex } from "./retrieval.ts";
+import { memoryEmbeddingCache, RetrievalIndex, retrievalDocs } from "./retrieval.ts";
 import {
   CONTEXT_HEADING,
   DEFAULT_SYSTEM_PROMPT,
@@ -90,8 +90,16 @@ export async function buildContextBundle(
 ): Promise<ContextBundle> {
   const { tokenizer } = deps;
   const cache = deps.cache ?? memoryCache();
-  const index = deps.retrievalIndex ?? RetrievalIndex.fromCandidates(input);
-  const { candidates, excluded } = await gatherCandidates(input, target, deps, index, cache);
+  // A kept index is only a cache: aligned to these candidates, it ranks exactly as a fresh one would.
+  const index = deps.retrievalIndex ?? new RetrievalIndex();
+  const hidden = index.align(retrievalDocs(input));
+  const { candidates, excluded } = await gatherCandidates(
+    input,
+    target,
+    deps,
+    { index, hidden },
+    deps.embeddings ?? memoryEmbeddingCache(),
+  );
 
   const system = target.system?.trim() ? target.system : DEFAULT_SYSTEM_PROMPT;
   const promptTokens =

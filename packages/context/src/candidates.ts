@@ -4,10 +4,10 @@ import { sha256 } from "./hash.ts";
 import { compare, type RetrievalIndex } from "./retrieval.ts";
 import type {
   BuildDependencies,
-  ContentCache,
   ContextCandidates,
   ContextTarget,
   ContextTaskInput,
+  EmbeddingCache,
   ItemType,
   Tier,
 } from "./types.ts";
@@ -48,9 +48,10 @@ export async function gatherCandidates(
   input: ContextCandidates,
   target: ContextTarget,
   deps: BuildDependencies,
-  index: RetrievalIndex,
-  cache: ContentCache,
+  retrieval: { index: RetrievalIndex; hidden: ReadonlySet<string> },
+  embeddings: EmbeddingCache,
 ): Promise<Gathered> {
+  const { index, hidden } = retrieval;
   const tasks = new Map(input.tasks.map((task) => [task.key, task]));
   const documents = new Map((input.documents ?? []).map((doc) => [doc.key, doc]));
   const notes = new Map((input.notes ?? []).map((note) => [note.key, note]));
@@ -121,15 +122,16 @@ export async function gatherCandidates(
   const wantsRetrieval = target.policy.include.retrieval && target.policy.k > 0;
   const lexical =
     wantsRetrieval || target.policy.include.siblings
-      ? index.bm25(query, (ref) => ref !== selfRef && !excludes.has(ref))
+      ? index.bm25(query, (ref) => ref !== selfRef && !excludes.has(ref), hidden)
       : [];
   if (wantsRetrieval) {
     const hits = await index.search(query, {
       limit: target.policy.k,
       accept,
       embedder: deps.embedder,
-      cache,
+      embeddings,
       lexical,
+      hidden,
     });
     const how = deps.embedder ? "BM25 + embeddings" : "BM25";
     for (const hit of hits) {

@@ -1,4 +1,4 @@
-import type { Tokenizer } from "@taskloom/core";
+import { TextMemo, type Tokenizer } from "@taskloom/core";
 import { termsOf, words } from "./terms.ts";
 
 /**
@@ -240,8 +240,26 @@ export function renderUnits(units: TextUnit[], chosen: ReadonlySet<number>): str
   return text;
 }
 
-/** Lines; a heading line is one unit, any other line is split into sentences. Blank lines are dropped. */
+/**
+ * Split texts per tokenizer, remembered by content: the same outputs are split for every bundle of a plan,
+ * and splitting (sentence rules, terms, a token count per unit) is most of a summary's cost.
+ */
+const splits = new WeakMap<Tokenizer, TextMemo<readonly TextUnit[]>>();
+
+/**
+ * Lines; a heading line is one unit, any other line is split into sentences. Blank lines are dropped.
+ * Returns fresh units (scores at 0) that the caller may score in place.
+ */
 export function splitUnits(text: string, tokenizer: Tokenizer): TextUnit[] {
+  let memo = splits.get(tokenizer);
+  if (!memo) {
+    memo = new TextMemo((source) => split(source, tokenizer), { minLength: 0, maxChars: 16_000_000 });
+    splits.set(tokenizer, memo);
+  }
+  return memo.get(text).map((unit) => ({ ...unit, score: 0 }));
+}
+
+function split(text: string, tokenizer: Tokenizer): TextUnit[] {
   const units: TextUnit[] = [];
   let section = -1;
   for (const [line, raw] of text.split(/\r?\n/).entries()) {

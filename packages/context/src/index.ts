@@ -15,7 +15,13 @@ export {
   type TextUnit,
 } from "./extractive-summary.ts";
 export { canonicalHash, sha256 } from "./hash.ts";
-export { type RetrievalDoc, type RetrievalHit, RetrievalIndex, retrievalDocs } from "./retrieval.ts";
+export {
+  memoryEmbeddingCache,
+  type RetrievalDoc,
+  type RetrievalHit,
+  RetrievalIndex,
+  retrievalDocs,
+} from "./retrieval.ts";
 export {
   type ApprovalCheck,
   type ContextPreview,

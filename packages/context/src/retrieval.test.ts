@@ -2,8 +2,8 @@ import { resolveContextPolicy } from "@taskloom/core";
 import { tokenizerForModel } from "@taskloom/llm";
 import { fakeEmbedding } from "@taskloom/llm/testing";
 import { describe, expect, it } from "vitest";
-import { buildContextBundle, memoryCache } from "./bundle.ts";
-import { RetrievalIndex } from "./retrieval.ts";
+import { buildContextBundle } from "./bundle.ts";
+import { memoryEmbeddingCache, RetrievalIndex } from "./retrieval.ts";
 import type { ContextCandidates, Embedder } from "./types.ts";
 
 const tokenizer = tokenizerForModel("gpt-4o-mini");
@@ -42,6 +42,30 @@ describe("retrieval", () => {
     expect(index.size).toBe(3);
   });
 
+  it("ranks the same whatever the order of updates, and hidden documents count as absent", () => {
+    const docs = Array.from({ length: 60 }, (_, i) => ({
+      ref: `task:t${i}`,
+      title: `Package ${i}`,
+      text: `Churn ${i % 7 === 0 ? "rose" : "fell"} in region ${i % 5}; the owner of the rollout is team ${i % 3}.`,
+    }));
+    const query = "who owns the rollout in region 3 and did churn rise";
+    const fresh = new RetrievalIndex(docs.slice(0, 40));
+    const kept = new RetrievalIndex([...docs].reverse());
+    for (const doc of docs.slice(10, 30)) kept.set({ ...doc, text: `${doc.text} Replaced.` });
+    for (const doc of docs.slice(10, 30)) kept.set(doc);
+    const hidden = kept.align(docs.slice(0, 40));
+    expect([...hidden].sort()).toEqual(
+      docs
+        .slice(40)
+        .map((doc) => doc.ref)
+        .sort(),
+    );
+    const expected = fresh.bm25(query, () => true);
+    expect(expected.length).toBeGreaterThan(10);
+    expect(kept.bm25(query, () => true, hidden)).toEqual(expected);
+    expect(kept.bm25(query, () => true)).not.toEqual(expected);
+  });
+
   it("is hybrid with an embedder: reciprocal-rank fusion, embeddings cached by content hash", async () => {
     const calls: string[][] = [];
     const embedder: Embedder = {
@@ -51,20 +75,20 @@ describe("retrieval", () => {
         return texts.map(fakeEmbedding);
       },
     };
-    const cache = memoryCache();
+    const embeddings = memoryEmbeddingCache();
     const target = {
       key: "brief",
       prompt: "How much does a seat on the Pro plan cost?",
       policy: resolveContextPolicy({ budget: 2000, k: 2 }),
     };
-    const first = await buildContextBundle(plan, target, { tokenizer, embedder, cache });
+    const first = await buildContextBundle(plan, target, { tokenizer, embedder, embeddings });
     const hits = first.items.filter((item) => item.tier === "retrieval");
     expect(hits[0]?.ref).toBe("task:pricing");
     expect(hits[0]?.reason).toBe("included: retrieval hit #1 for the task's prompt (BM25 + embeddings)");
     expect(hits).toHaveLength(2);
     // Query + 4 documents embedded once; the second bundle reads every vector from the cache.
     expect(calls.flat()).toHaveLength(5);
-    const second = await buildContextBundle(plan, target, { tokenizer, embedder, cache });
+    const second = await buildContextBundle(plan, target, { tokenizer, embedder, embeddings });
     expect(calls).toHaveLength(1);
     expect(second.hash).toBe(first.hash);
   });

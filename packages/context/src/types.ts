@@ -110,7 +110,14 @@ export interface Embedder {
   embed(texts: string[]): Promise<number[][]>;
 }
 
-/** Key/value cache for LLM summaries and embeddings, keyed by content hash. The engine backs it with storage. */
+/** Embeddings by embedder id and sha256 of the embedded text. The engine backs it with storage. */
+export interface EmbeddingCache {
+  /** The vectors held among `hashes`, by hash. */
+  get(embedder: string, hashes: string[]): Promise<Map<string, number[]>>;
+  set(embedder: string, entries: Array<{ hash: string; vector: number[] }>): Promise<void>;
+}
+
+/** Key/value cache for LLM summaries, keyed by content hash. The engine backs it with storage. */
 export interface ContentCache {
   get(key: string): Promise<string | undefined>;
   set(key: string, value: string): Promise<void>;
@@ -122,11 +129,14 @@ export interface BuildDependencies {
   summarizer?: LlmSummarizer;
   /** Makes retrieval hybrid (BM25 + embeddings, reciprocal-rank fusion). Default none (BM25 only). */
   embedder?: Embedder;
-  /** Caches LLM summaries and embeddings by content hash. Default: an in-memory map for this call. */
+  /** Caches LLM summaries by content hash. Default: an in-memory map for this call. */
   cache?: ContentCache;
+  /** Caches embeddings by embedder and content hash. Default: an in-memory map for this call. */
+  embeddings?: EmbeddingCache;
   /**
-   * A retrieval index built from the same candidates (`RetrievalIndex.fromCandidates`), reused across
-   * bundles of one plan state. Default: built for this call.
+   * A retrieval index kept across bundles of one plan (one per plan, from `new RetrievalIndex()`): each
+   * bundle brings it up to its candidates (setting only what changed) and hides what they lack, so the
+   * result is the same as with a fresh index. Default: built for this call.
    */
   retrievalIndex?: RetrievalIndex;
   /** Most siblings listed (tier 6). Default 8. */

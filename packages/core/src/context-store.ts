@@ -89,6 +89,34 @@ export interface SuccessfulOutput {
 }
 
 /**
+ * Which output a task has, without its text: the task run that produced it and when it finished (a task
+ * run that runs again, after an operator retry, finishes later). The engine keeps texts by these and reads
+ * only the ones it has not seen.
+ */
+export interface OutputVersion {
+  taskKey: string;
+  taskRunId: number;
+  /** Epoch ms; null only for rows finished without a time. */
+  finishedAt: number | null;
+}
+
+/**
+ * What a plan's context depends on, cheaply: its version, and a fingerprint of its runs that changes
+ * whenever a task run of the plan changes (each change writes an event of its run) or a run is added or
+ * deleted. Equal stamps mean the engine's kept outputs are still right.
+ */
+export interface PlanContextStamp {
+  planVersion: number;
+  outputs: string;
+}
+
+export interface OutputText {
+  taskRunId: number;
+  finishedAt: number | null;
+  outputText: string | null;
+}
+
+/**
  * The storage the context engine needs: plan documents and notes, overrides, approvals, snapshots, and the
  * outputs of a run. Implemented with the Prisma client (portable across providers), off the hot path.
  * Unknown plans reject with `NotFoundError`.
@@ -135,9 +163,24 @@ export interface ContextStore {
   latestOutputs(planSlug: string): Promise<SuccessfulOutput[]>;
   /** The latest output of every task run of `runId` that succeeded. */
   successfulOutputs(runId: string): Promise<SuccessfulOutput[]>;
+  planContextStamp(planSlug: string): Promise<PlanContextStamp>;
+  /** `latestOutputs` without the texts: which task run holds each task's latest successful output. */
+  latestOutputVersions(planSlug: string): Promise<OutputVersion[]>;
+  /** `successfulOutputs` without the texts. */
+  successfulOutputVersions(runId: string): Promise<OutputVersion[]>;
+  /** The outputs of these task runs as they are now, in id order; ids that do not exist are left out. */
+  outputTexts(taskRunIds: number[]): Promise<OutputText[]>;
   /** A cached LLM summary (or embedding) by content-hash key; undefined when absent. */
   getCached(key: string): Promise<string | undefined>;
   setCached(key: string, value: string, now: number): Promise<void>;
+  /** Stored embeddings of one embedder among `contentHashes` (sha256 of the embedded texts), by hash. */
+  getEmbeddings(embedder: string, contentHashes: string[]): Promise<Map<string, number[]>>;
+  /** Stores embeddings; a hash already stored keeps its vector (same text, same embedder, same vector). */
+  saveEmbeddings(
+    embedder: string,
+    entries: Array<{ hash: string; vector: number[] }>,
+    now: number,
+  ): Promise<void>;
   /** The snapshot hash each attempt of one task in one run used, in attempt order (nulls left out). */
   attemptSnapshots(runId: string, taskKey: string): Promise<{ attempt: number; snapshotHash: string }[]>;
   /** What each LLM attempt of one task in one run recorded, in attempt order (attempts without a snapshot left out). */

@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import { z } from "zod";
 import { authTokenFromFile } from "./auth-token.ts";
 
 /**
@@ -39,4 +39,47 @@ export function resolveAuthToken(
     throw new Error(`invalid environment: TASKLOOM_AUTH_TOKEN_FILE ${input.file}: ${read.problem}`);
   }
   return read.token;
+}
+
+/** An unset variable and an empty one mean the same: not configured. */
+const unsetIfBlank = (value: unknown) => (value === "" ? undefined : value);
+
+/**
+ * The LLM variables both apps read (the CLI's engine and the dashboard's): spread into an app's schema,
+ * then `llmOptionsOf` turns them into the engine's `llm` options.
+ */
+export const llmEnvironmentShape = {
+  /** OpenAI-compatible API root for `kind: llm` tasks. Default none: LLM tasks run in dry-run mode. */
+  TASKLOOM_LLM_BASE_URL: z.preprocess(unsetIfBlank, z.url({ protocol: /^https?$/ }).optional()),
+  /** API key sent to that server. Default none (local servers need none). */
+  TASKLOOM_LLM_API_KEY: z.preprocess(unsetIfBlank, z.string().min(1).optional()),
+  /** Model of LLM tasks that name none. Default gpt-4o-mini. */
+  TASKLOOM_LLM_MODEL: z.preprocess(unsetIfBlank, z.string().min(1).optional()),
+  /**
+   * Embeddings model of the same server (its `/embeddings`): when set, retrieval is hybrid (BM25 and
+   * embeddings fused by reciprocal rank). Default none: BM25 only.
+   */
+  TASKLOOM_EMBEDDINGS_MODEL: z.preprocess(unsetIfBlank, z.string().min(1).optional()),
+};
+
+export interface LlmEnvironment {
+  TASKLOOM_LLM_BASE_URL?: string | undefined;
+  TASKLOOM_LLM_API_KEY?: string | undefined;
+  TASKLOOM_LLM_MODEL?: string | undefined;
+  TASKLOOM_EMBEDDINGS_MODEL?: string | undefined;
+}
+
+/** The engine's `llm` options from the parsed variables; unset ones are left out. */
+export function llmOptionsOf(env: LlmEnvironment): {
+  baseUrl?: string;
+  apiKey?: string;
+  model?: string;
+  embeddingsModel?: string;
+} {
+  return {
+    ...(env.TASKLOOM_LLM_BASE_URL ? { baseUrl: env.TASKLOOM_LLM_BASE_URL } : {}),
+    ...(env.TASKLOOM_LLM_API_KEY ? { apiKey: env.TASKLOOM_LLM_API_KEY } : {}),
+    ...(env.TASKLOOM_LLM_MODEL ? { model: env.TASKLOOM_LLM_MODEL } : {}),
+    ...(env.TASKLOOM_EMBEDDINGS_MODEL ? { embeddingsModel: env.TASKLOOM_EMBEDDINGS_MODEL } : {}),
+  };
 }

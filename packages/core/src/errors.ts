@@ -11,6 +11,7 @@ export type TaskloomErrorCode =
   | "ILLEGAL_TRANSITION"
   | "CONFLICT"
   | "BAD_INPUT"
+  | "PROVIDER_REQUIRED"
   | "DATABASE";
 
 export class TaskloomError extends Error {
@@ -159,6 +160,16 @@ export class StalePlanVersionError extends ConflictError {
     this.name = "StalePlanVersionError";
     this.baseVersion = baseVersion;
     this.currentVersion = currentVersion;
+  }
+}
+
+/** Something only a model can do was asked while no LLM provider is configured (the dry run). */
+export class ProviderRequiredError extends TaskloomError {
+  constructor(what: string) {
+    super(
+      "PROVIDER_REQUIRED",
+      `${what} needs an LLM provider: set TASKLOOM_LLM_BASE_URL (and TASKLOOM_LLM_MODEL) to an OpenAI-compatible server`,
+    );
   }
 }
 

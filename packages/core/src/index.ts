@@ -19,5 +19,6 @@ export * from "./schedules.ts";
 export * from "./seeded-random.ts";
 export * from "./state-machine.ts";
 export * from "./template.ts";
+export * from "./text-memo.ts";
 export * from "./types.ts";
 export * from "./worker-state.ts";

@@ -13,6 +13,13 @@ export {
 export type { EventFilter, EventSubscription } from "./services/event-follower.ts";
 export { checkHealth, type HealthReport } from "./services/health.ts";
 export {
+  DRAFT_SYSTEM_PROMPT,
+  MAX_GOAL_LENGTH,
+  type PlanDraft,
+  PlanDrafter,
+  type PlanDrafterOptions,
+} from "./services/plan-drafter.ts";
+export {
   type EditBase,
   type EditResult,
   type PlanContextChange,

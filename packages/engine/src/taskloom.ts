@@ -40,6 +40,7 @@ import {
 import { ContextService } from "./services/context-service.ts";
 import { documentReader } from "./services/document-reader.ts";
 import { EventFollower, type EventSubscription } from "./services/event-follower.ts";
+import { PlanDrafter } from "./services/plan-drafter.ts";
 import { PlanEditor } from "./services/plan-editor.ts";
 import { QueueAdmin } from "./services/queue-admin.ts";
 import { paramTexts, ScheduleService } from "./services/schedule-service.ts";
@@ -87,6 +88,12 @@ export interface LlmOptions {
   apiKey?: string;
   /** The model of tasks that name none. Default `gpt-4o-mini`. */
   model?: string;
+  /**
+   * The server's embeddings model (`TASKLOOM_EMBEDDINGS_MODEL`): retrieval becomes hybrid, BM25 and
+   * embeddings fused by reciprocal rank, vectors stored by content hash. Default none: BM25 only (and
+   * always with the dry-run provider).
+   */
+  embeddingsModel?: string;
   /** Instead of a provider built from `baseUrl` (tests, custom transports). Default none. */
   provider?: LlmProvider;
 }
@@ -139,6 +146,8 @@ export class Taskloom {
   readonly editor: PlanEditor;
   /** Context bundles of LLM tasks: preview, pins and excludes, approvals, snapshots. */
   readonly context: ContextService;
+  /** "Draft plan from goal": the model proposes a plan, validated like a plan file (needs a provider). */
+  readonly drafter: PlanDrafter;
   /** The provider LLM tasks use; `llm.dryRun` is true when no server is configured. */
   readonly llm: LlmProvider;
   /** Queue admin: depth, peek in claim order, move, reschedule, cancel, pause and resume. */
@@ -168,6 +177,11 @@ export class Taskloom {
       clock: this.#clock,
       provider: this.llm,
       ...(options.llm?.model ? { defaultModel: options.llm.model } : {}),
+      ...(options.llm?.embeddingsModel ? { embeddingsModel: options.llm.embeddingsModel } : {}),
+    });
+    this.drafter = new PlanDrafter({
+      provider: this.llm,
+      ...(options.llm?.model ? { model: options.llm.model } : {}),
     });
     const context = this.context;
     const executor = createExecutor({

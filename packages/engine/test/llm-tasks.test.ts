@@ -278,6 +278,58 @@ describe("kind: llm through the engine, on SQLite, against an OpenAI-compatible 
     expect(used?.attemptHistory[0]?.llm?.snapshotHash).not.toBe(approved);
   });
 
+  it("keeps outputs and the retrieval index between previews, and follows every change like a fresh engine", async () => {
+    const taskloom = await engine();
+    const counter = path.join(dir, "counter");
+    fs.writeFileSync(counter, "0");
+    // `collect` says something new each run: its output is what the preview must follow.
+    await taskloom.importPlanSource(
+      fs
+        .readFileSync(writePlan(), "utf8")
+        .replace(
+          'run: echo "Competitor A charges 50 euros. Competitor B charges 45 euros."',
+          `run: n=$(($(cat ${counter}) + 1)); echo $n > ${counter}; echo "Competitor A charges $((40 + n)) euros."`,
+        )
+        .replace("path: docs/spec.md", 'text: "The launch price is 42 euros per seat."'),
+    );
+    await taskloom.run("brief");
+    const first = await taskloom.context.preview("brief", "summarize");
+    expect(first.promptText).toContain("Competitor A charges 41 euros.");
+    expect((await taskloom.context.preview("brief", "summarize")).bundle.hash).toBe(first.bundle.hash);
+
+    await taskloom.run("brief");
+    const second = await taskloom.context.preview("brief", "summarize");
+    expect(second.promptText).toContain("Competitor A charges 42 euros.");
+    expect(second.promptText).not.toContain("41 euros");
+
+    const fresh = await engine();
+    expect((await fresh.context.preview("brief", "summarize")).bundle.hash).toBe(second.bundle.hash);
+  });
+
+  it("retrieval is hybrid with an embeddings model; vectors are stored and reused by another engine", async () => {
+    const options = { llm: { ...withServer().llm, embeddingsModel: "nomic-embed-text" } };
+    const taskloom = await engine(options);
+    await taskloom.importPlanFile(writePlan());
+    await taskloom.run("brief");
+    const embeddingCalls = () => server.requests.filter((r) => r.path.endsWith("/embeddings"));
+    const before = embeddingCalls().length;
+    const preview = await taskloom.context.previewDocument("brief", "summarize");
+    const hits = preview.items.filter((item) => item.tier === "retrieval");
+    expect(hits.length).toBeGreaterThan(0);
+    expect(hits[0]?.reason).toContain("(BM25 + embeddings)");
+    expect(embeddingCalls().length).toBeGreaterThan(before);
+    expect(embeddingCalls().at(-1)?.body?.model).toBe("nomic-embed-text");
+
+    const calls = embeddingCalls().length;
+    const other = await engine(options);
+    const again = await other.context.previewDocument("brief", "summarize");
+    expect(again.hash).toBe(preview.hash);
+    expect(embeddingCalls()).toHaveLength(calls);
+
+    const lexical = await (await engine()).context.previewDocument("brief", "summarize");
+    expect(lexical.items.find((item) => item.tier === "retrieval")?.reason).toContain("(BM25)");
+  });
+
   it("summarize: llm asks the model for a summary once; later bundles reuse it from the store", async () => {
     const taskloom = await engine(withServer());
     const file = path.join(dir, "long.yaml");

@@ -1,4 +1,4 @@
-import type { Tokenizer } from "@taskloom/core";
+import { TextMemo, type Tokenizer } from "@taskloom/core";
 import * as cl100k from "gpt-tokenizer/encoding/cl100k_base";
 import * as o200k from "gpt-tokenizer/encoding/o200k_base";
 
@@ -30,17 +30,26 @@ const PLAIN_TEXT = { disallowedSpecial: new Set<string>() };
 const ENCODINGS = { o200k_base: o200k, cl100k_base: cl100k } as const;
 const cache = new Map<EncodingName, Tokenizer>();
 
+/**
+ * Counts of longer texts are remembered by content: a bundle counts the same outputs, sentences and
+ * rendered items again and again (every preview, every attempt, every allocation pass), and byte-pair
+ * encoding them was most of what assembly spent its time on.
+ */
+const COUNT_MEMO = { minLength: 48, maxChars: 32_000_000 };
+
 /** A tokenizer for one encoding. Instances are shared: gpt-tokenizer keeps a merge cache per encoding. */
 export function tokenizerForEncoding(encoding: EncodingName): Tokenizer {
   const cached = cache.get(encoding);
   if (cached) return cached;
   const api = ENCODINGS[encoding];
+  const counts = new TextMemo((text) => (text === "" ? 0 : api.countTokens(text, PLAIN_TEXT)), COUNT_MEMO);
+  const count = (text: string) => counts.get(text);
   const tokenizer: Tokenizer = {
-    count: (text) => (text === "" ? 0 : api.countTokens(text, PLAIN_TEXT)),
+    count,
     truncate: (text, maxTokens) => {
       if (maxTokens <= 0) return "";
       // Cheap exit: a text within the limit is returned as is, without decoding.
-      if (api.isWithinTokenLimit(text, maxTokens, PLAIN_TEXT) !== false) return text;
+      if (count(text) <= maxTokens) return text;
       // Tokens can end inside a character; keep only what the decoded tokens share with the text, whole.
       const decoded = api.decode(api.encode(text, PLAIN_TEXT).slice(0, maxTokens));
       let shared = 0;

@@ -11,10 +11,10 @@ const holder = globalThis as typeof globalThis & { __taskloomWeb?: Promise<Taskl
  * each time and leak the old connections). The promise is kept, not the engine, so concurrent first
  * requests share one open; a failed open is forgotten so the next request tries again.
  */
-export function processEngine(env: Pick<WebEnv, "databaseUrl" | "home">): Promise<Taskloom> {
+export function processEngine(env: Pick<WebEnv, "databaseUrl" | "home" | "llm">): Promise<Taskloom> {
   if (holder.__taskloomWeb === undefined) {
     // The worker runs in another process: look for its commits every 100 ms so tabs see them at once.
-    const opening = Taskloom.open({ databaseUrl: env.databaseUrl, cwd: env.home, pollMs: 100 });
+    const opening = Taskloom.open({ databaseUrl: env.databaseUrl, cwd: env.home, pollMs: 100, llm: env.llm });
     holder.__taskloomWeb = opening;
     opening.catch(() => {
       if (holder.__taskloomWeb === opening) holder.__taskloomWeb = undefined;

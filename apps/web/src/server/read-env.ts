@@ -1,6 +1,13 @@
 import fs from "node:fs";
 import path from "node:path";
-import { authTokenSchema, parseEnvironment, resolveAuthToken } from "@taskloom/core";
+import {
+  authTokenSchema,
+  type LlmEnvironment,
+  llmEnvironmentShape,
+  llmOptionsOf,
+  parseEnvironment,
+  resolveAuthToken,
+} from "@taskloom/core";
 import { z } from "zod";
 
 /**
@@ -31,6 +38,7 @@ const schema = z.object({
   TASKLOOM_TRUST_PROXY: z.preprocess(blank, z.enum(["0", "1", "true", "false"]).default("0")),
   /** Set by the server entry for this process only: proves a request came through it. Never set it. */
   TASKLOOM_ENTRY_SECRET: z.preprocess(blank, z.string().optional()),
+  ...llmEnvironmentShape,
 });
 
 export interface WebEnv {
@@ -43,6 +51,8 @@ export interface WebEnv {
   trustProxy: boolean;
   /** Undefined when the app was not started through `server.ts` (then every request is refused). */
   entrySecret: string | undefined;
+  /** The server LLM tasks' previews, summaries, embeddings and plan drafts use; empty: the dry-run provider. */
+  llm: ReturnType<typeof llmOptionsOf>;
 }
 
 /** Parses `source` (the process environment); throws one line naming every problem. */
@@ -64,5 +74,6 @@ export function readWebEnv(source: Readonly<Record<string, string | undefined>>,
     ),
     trustProxy: env.TASKLOOM_TRUST_PROXY === "1" || env.TASKLOOM_TRUST_PROXY === "true",
     entrySecret: env.TASKLOOM_ENTRY_SECRET,
+    llm: llmOptionsOf(env as LlmEnvironment),
   };
 }

@@ -1,3 +1,4 @@
+import { MAX_GOAL_LENGTH } from "@taskloom/engine";
 import { z } from "zod";
 import { createTRPCRouter, protectedProcedure } from "../trpc.ts";
 import { baseVersion, planSlug as slug } from "./inputs.ts";
@@ -24,6 +25,17 @@ export const plansRouter = createTRPCRouter({
     .mutation(async ({ ctx, input }) => {
       const imported = await ctx.taskloom.importPlanSource(input.text);
       return { slug: imported.slug, version: imported.version, changed: imported.changed };
+    }),
+  /** Whether drafting is possible here (false with the dry-run provider: the dialog says what to set). */
+  draftAvailability: protectedProcedure.query(({ ctx }) => ({ available: ctx.taskloom.drafter.available })),
+  /** The model's proposal for a goal, validated; nothing is stored until the person imports it. */
+  draftFromGoal: protectedProcedure
+    .input(
+      z.object({ goal: z.string().trim().min(1, "say what the plan should achieve").max(MAX_GOAL_LENGTH) }),
+    )
+    .mutation(async ({ ctx, input, signal }) => {
+      const draft = await ctx.taskloom.drafter.draft(input.goal, signal ? { signal } : {});
+      return { slug: draft.definition.slug, yaml: draft.yaml, requests: draft.requests, model: draft.model };
     }),
   export: protectedProcedure
     .input(z.object({ slug, format: z.enum(["yaml", "json"]).default("yaml") }))

@@ -6,13 +6,24 @@ import {
   type LlmAttemptRecord,
   type LlmAttemptSnapshot,
   NotFoundError,
+  type OutputText,
+  type OutputVersion,
   type OverrideAction,
+  type PlanContextStamp,
   type PlanDocument,
   type RunWithSnapshot,
   type StoredContextSnapshot,
   type SuccessfulOutput,
 } from "@taskloom/core";
 import type { TaskloomPrisma } from "../queries/prisma-sqlite.ts";
+
+const OUTPUT_VERSION = { id: true, taskKey: true, finishedAt: true } as const;
+/** Ids or hashes per IN list: SQLite caps the bound parameters of a statement. */
+const OUTPUT_TEXT_BATCH = 500;
+
+function outputVersion(row: { id: number; taskKey: string; finishedAt: Date | null }): OutputVersion {
+  return { taskKey: row.taskKey, taskRunId: row.id, finishedAt: row.finishedAt?.getTime() ?? null };
+}
 
 /**
  * `ContextStore` through the Prisma client: nothing here is on the claim/complete hot path, so it stays
@@ -212,6 +223,112 @@ export class PrismaContextStore implements ContextStore {
       orderBy: { id: "asc" },
     });
     return rows.map((row) => ({ taskKey: row.taskKey, outputText: row.outputText }));
+  }
+
+  async planContextStamp(planSlug: string): Promise<PlanContextStamp> {
+    const prisma = this.#prisma();
+    const plan = await prisma.plan.findUnique({
+      where: { slug: planSlug },
+      select: { id: true, version: true },
+    });
+    if (!plan) throw new NotFoundError("plan", planSlug);
+    // Every change of a task run writes an event of its run, so the newest event id of each of the plan's
+    // runs (one index seek per run) and the number of runs say whether any output changed. Portable SQL;
+    // the numbers come back as bigint on PostgreSQL.
+    const rows = await prisma.$queryRaw<Array<Record<string, unknown>>>`
+      SELECT COUNT(*) AS runs,
+             COALESCE(MAX((SELECT MAX(e.id) FROM events e WHERE e.run_id = r.id)), 0) AS last_event
+      FROM runs r WHERE r.plan_id = ${plan.id}`;
+    const row = rows[0] ?? {};
+    const parts = [row.runs, row.last_event].map((value) => String(value ?? 0));
+    return { planVersion: plan.version, outputs: parts.join(":") };
+  }
+
+  async latestOutputVersions(planSlug: string): Promise<OutputVersion[]> {
+    const planId = await this.#planId(planSlug);
+    const rows = await this.#prisma().taskRun.findMany({
+      where: { run: { planId }, status: "succeeded" },
+      orderBy: [{ finishedAt: "desc" }, { id: "desc" }],
+      distinct: ["taskKey"],
+      select: OUTPUT_VERSION,
+    });
+    return rows.map(outputVersion);
+  }
+
+  async successfulOutputVersions(runId: string): Promise<OutputVersion[]> {
+    const rows = await this.#prisma().taskRun.findMany({
+      where: { runId, status: "succeeded" },
+      select: OUTPUT_VERSION,
+      orderBy: { id: "asc" },
+    });
+    return rows.map(outputVersion);
+  }
+
+  async outputTexts(taskRunIds: number[]): Promise<OutputText[]> {
+    const texts: OutputText[] = [];
+    const ids = [...new Set(taskRunIds)].sort((a, b) => a - b);
+    for (let start = 0; start < ids.length; start += OUTPUT_TEXT_BATCH) {
+      const rows = await this.#prisma().taskRun.findMany({
+        where: { id: { in: ids.slice(start, start + OUTPUT_TEXT_BATCH) } },
+        select: { id: true, finishedAt: true, outputText: true },
+        orderBy: { id: "asc" },
+      });
+      for (const row of rows) {
+        texts.push({
+          taskRunId: row.id,
+          finishedAt: row.finishedAt?.getTime() ?? null,
+          outputText: row.outputText,
+        });
+      }
+    }
+    return texts;
+  }
+
+  async getEmbeddings(embedder: string, contentHashes: string[]): Promise<Map<string, number[]>> {
+    const found = new Map<string, number[]>();
+    const hashes = [...new Set(contentHashes)];
+    for (let start = 0; start < hashes.length; start += OUTPUT_TEXT_BATCH) {
+      const rows = await this.#prisma().embedding.findMany({
+        where: { embedder, contentHash: { in: hashes.slice(start, start + OUTPUT_TEXT_BATCH) } },
+        select: { contentHash: true, vector: true },
+      });
+      for (const row of rows) found.set(row.contentHash, JSON.parse(row.vector) as number[]);
+    }
+    return found;
+  }
+
+  async saveEmbeddings(
+    embedder: string,
+    entries: Array<{ hash: string; vector: number[] }>,
+    now: number,
+  ): Promise<void> {
+    const prisma = this.#prisma();
+    const createdAt = new Date(now);
+    const held = await this.getEmbeddings(
+      embedder,
+      entries.map((entry) => entry.hash),
+    );
+    const fresh = [...new Map(entries.filter((e) => !held.has(e.hash)).map((e) => [e.hash, e])).values()];
+    for (let start = 0; start < fresh.length; start += OUTPUT_TEXT_BATCH) {
+      const rows = fresh.slice(start, start + OUTPUT_TEXT_BATCH).map(({ hash, vector }) => ({
+        embedder,
+        contentHash: hash,
+        vector: JSON.stringify(vector),
+        createdAt,
+      }));
+      try {
+        await prisma.embedding.createMany({ data: rows });
+      } catch {
+        // Another process stored some of them meanwhile: one by one, keeping what is there.
+        for (const row of rows) {
+          await prisma.embedding.upsert({
+            where: { embedder_contentHash: { embedder, contentHash: row.contentHash } },
+            create: row,
+            update: {},
+          });
+        }
+      }
+    }
   }
 
   async getCached(key: string): Promise<string | undefined> {

@@ -15,6 +15,7 @@ describePostgres("PostgreSQL", () => {
     const others: PostgresTaskloomDatabase[] = [];
     return {
       store: database.store,
+      context: database.context,
       async connectAgain() {
         const other = await open();
         others.push(other);

@@ -14,6 +14,7 @@ async function openSqliteUnderTest(): Promise<StoreUnderTest> {
   const others: SqliteStore[] = [];
   return {
     store: database.store,
+    context: database.context,
     async connectAgain() {
       const other = new SqliteStore(openSqliteDatabase(file));
       others.push(other);

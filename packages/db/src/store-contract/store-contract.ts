@@ -1,6 +1,7 @@
 import {
   type AttemptOutcome,
   type ClaimedTaskRun,
+  type ContextStore,
   type EventRecord,
   type EventStore,
   IllegalTransitionError,
@@ -25,6 +26,8 @@ export type ContractStore = SchedulerStore & RunStore & QueueStore & EventStore;
 
 export interface StoreUnderTest {
   store: ContractStore;
+  /** The same database's context store (documents, snapshots, the outputs context bundles read). */
+  context: ContextStore;
   /** A second, independent connection to the same database (another worker's). */
   connectAgain(): Promise<ContractStore>;
   close(): Promise<void>;
@@ -32,6 +35,12 @@ export interface StoreUnderTest {
 
 const LEASE = 1_000;
 const ok: AttemptOutcome = { status: "succeeded", exitCode: 0, outputText: "done", outputJson: null };
+const succeeded = (outputText: string): AttemptOutcome => ({
+  status: "succeeded",
+  exitCode: 0,
+  outputText,
+  outputJson: null,
+});
 const final = (error = "boom"): AttemptOutcome => ({
   status: "failed",
   exitCode: 1,
@@ -44,9 +53,11 @@ export function describeStoreContract(name: string, open: () => Promise<StoreUnd
   describe(`store contract: ${name}`, () => {
     let subject: StoreUnderTest;
     let store: ContractStore;
+    let context: ContextStore;
     beforeEach(async () => {
       subject = await open();
       store = subject.store;
+      context = subject.context;
     });
     afterEach(async () => {
       await subject.close();
@@ -524,6 +535,70 @@ export function describeStoreContract(name: string, open: () => Promise<StoreUnd
         expect(await store.getRunStatus(created.runId)).toBe("queued");
         const [a] = await claim("w", 1);
         expect(a?.params).toEqual({ who: "you" });
+      });
+    });
+
+    describe("embeddings for hybrid retrieval", () => {
+      it("stores vectors by embedder and content hash, keeps the first, and reads many at once", async () => {
+        expect(await context.getEmbeddings("m", ["h1"])).toEqual(new Map());
+        await context.saveEmbeddings("m", [{ hash: "h1", vector: [0.25, -1, 3e-7] }], 1);
+        await context.saveEmbeddings(
+          "m",
+          [
+            { hash: "h1", vector: [9] },
+            { hash: "h2", vector: [1, 2] },
+          ],
+          2,
+        );
+        await context.saveEmbeddings("other", [{ hash: "h1", vector: [7] }], 3);
+        const many = Array.from({ length: 600 }, (_, i) => ({ hash: `bulk${i}`, vector: [i] }));
+        await context.saveEmbeddings("m", many, 4);
+        const read = await context.getEmbeddings("m", ["h1", "h2", "h3", ...many.map((e) => e.hash)]);
+        expect(read.get("h1")).toEqual([0.25, -1, 3e-7]);
+        expect(read.get("h2")).toEqual([1, 2]);
+        expect(read.has("h3")).toBe(false);
+        expect(read.get("bulk599")).toEqual([599]);
+        expect(read.size).toBe(602);
+        expect(await context.getEmbeddings("other", ["h1"])).toEqual(new Map([["h1", [7]]]));
+      });
+    });
+
+    describe("outputs for context bundles", () => {
+      it("lists output versions without texts, reads texts by task run, and stamps every change", async () => {
+        const runId = await startRun({ a: { kind: "noop" }, b: { kind: "noop" } }, "ctx");
+        const before = await context.planContextStamp("ctx");
+        expect(before.planVersion).toBe(1);
+        const [a, b] = await claim("w", 1);
+        await complete(a, "w", 2, succeeded("alpha"));
+        const afterA = await context.planContextStamp("ctx");
+        expect(afterA.outputs).not.toBe(before.outputs);
+        expect(await context.planContextStamp("ctx")).toEqual(afterA);
+
+        const versions = await context.latestOutputVersions("ctx");
+        expect(versions).toEqual([{ taskKey: "a", taskRunId: a?.id, finishedAt: 2 }]);
+        expect(await context.successfulOutputVersions(runId)).toEqual(versions);
+        expect(await context.outputTexts([a?.id ?? -1, b?.id ?? -1, 987_654])).toEqual([
+          { taskRunId: a?.id, finishedAt: 2, outputText: "alpha" },
+          { taskRunId: b?.id, finishedAt: null, outputText: null },
+        ]);
+
+        await complete(b, "w", 3, succeeded("beta"));
+        expect((await context.planContextStamp("ctx")).outputs).not.toBe(afterA.outputs);
+        // A second run's output of `a` becomes the latest; the first run's versions stay its own.
+        const second = (await store.createRun({ planSlug: "ctx", trigger: "api", params: {}, now: 4 })).runId;
+        const [a2] = (await claim("w", 5)).filter((t) => t.runId === second && t.taskKey === "a");
+        await complete(a2, "w", 6, succeeded("alpha 2"));
+        const latest = await context.latestOutputVersions("ctx");
+        expect(latest.find((v) => v.taskKey === "a")).toEqual({
+          taskKey: "a",
+          taskRunId: a2?.id,
+          finishedAt: 6,
+        });
+        expect((await context.successfulOutputVersions(runId)).map((v) => v.taskRunId)).toEqual([
+          a?.id,
+          b?.id,
+        ]);
+        await expect(context.planContextStamp("nope")).rejects.toBeInstanceOf(NotFoundError);
       });
     });
   });

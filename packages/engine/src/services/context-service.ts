@@ -8,6 +8,9 @@ import {
   compilePrompt,
   contextPreview,
   diffSnapshots,
+  type Embedder,
+  type EmbeddingCache,
+  RetrievalIndex,
   type SnapshotDiff,
   toSnapshot,
 } from "@taskloom/context";
@@ -20,6 +23,7 @@ import {
   formatItemRef,
   type LlmSpec,
   NotFoundError,
+  type OutputVersion,
   type OverrideAction,
   type PlanDefinition,
   parseItemRef,
@@ -34,6 +38,7 @@ import {
   contextWindowFor,
   type LlmProvider,
   llmSummarizer,
+  providerEmbedder,
   tokenizerForModel,
 } from "@taskloom/llm";
 import { type ItemSearchHit, type SearchableItem, searchItems } from "./context-item-search.ts";
@@ -70,6 +75,25 @@ export interface ContextState extends ContextPreview {
   approval: ContextApprovalState | null;
 }
 
+/** Plans whose output texts and retrieval index the service keeps (least recently used dropped first). */
+const KEPT_PLANS = 8;
+
+/**
+ * What the service keeps per plan between bundles, so that a bundle of a big plan reads and indexes only
+ * what changed since the last one: output texts by the task run that produced them (with its finish time,
+ * so a re-run is read again), the plan's retrieval index, and the plan version's downstream map.
+ */
+interface PlanState {
+  texts: Map<number, { finishedAt: number | null; text: string | null }>;
+  index: RetrievalIndex;
+  /** The stored plan last read, with its downstream map (task key → keys that require it directly). */
+  plan: { definition: PlanDefinition; version: number; dependents: Map<string, string[]> } | null;
+  /** The output versions last read, valid while the plan's outputs stamp is `stamp`. */
+  versions: { stamp: string; latest: OutputVersion[]; run: { id: string; versions: OutputVersion[] } | null };
+  /** The outputs last returned, for the same stamp and run: nothing to read or merge again. */
+  outputs: { stamp: string; runId: string | null; byKey: Map<string, string | null> } | null;
+}
+
 /** A built bundle with everything a run or a preview needs. */
 export interface BuiltContext {
   bundle: ContextBundle;
@@ -89,13 +113,23 @@ export interface ContextServiceOptions {
    * and the dry-run provider counts as none: such items get extractive summaries.
    */
   provider?: LlmProvider;
+  /**
+   * The provider's embeddings model: retrieval is then hybrid (BM25 + embeddings by reciprocal rank), the
+   * vectors stored in the database by content hash. Default none (BM25 only); ignored with no provider.
+   */
+  embeddingsModel?: string;
 }
+
+/** Vectors kept in memory besides the database, so that a big plan's bundles do not read them each time. */
+const KEPT_EMBEDDINGS = 50_000;
 
 interface BuildInput {
   plan: PlanDefinition;
+  /** Task key → keys of the tasks that require it directly. */
+  dependents: Map<string, string[]>;
   task: TaskDefinition & { spec: LlmSpec };
-  /** Latest successful outputs by task key (this run's, for an attempt). */
-  outputs: Map<string, string | null>;
+  /** Latest successful outputs by task key (this run's, for an attempt). Kept by the service: not changed. */
+  outputs: ReadonlyMap<string, string | null>;
   prompt: string;
   system: string | null;
 }
@@ -111,6 +145,9 @@ export class ContextService {
   readonly #clock: Clock;
   readonly #defaultModel: string;
   readonly #provider: LlmProvider | undefined;
+  readonly #plans = new Map<string, PlanState>();
+  readonly #embedder: Embedder | undefined;
+  readonly #embeddings: EmbeddingCache;
 
   constructor(options: ContextServiceOptions) {
     this.#store = options.store;
@@ -118,6 +155,11 @@ export class ContextService {
     this.#clock = options.clock;
     this.#defaultModel = options.defaultModel ?? DEFAULT_LLM_MODEL;
     this.#provider = options.provider?.dryRun ? undefined : options.provider;
+    this.#embedder =
+      this.#provider && options.embeddingsModel
+        ? providerEmbedder(this.#provider, options.embeddingsModel)
+        : undefined;
+    this.#embeddings = keptEmbeddings(this.#context, this.#clock);
   }
 
   /** The model a task asks: its own, else the engine's. */
@@ -127,9 +169,10 @@ export class ContextService {
 
   async #build(planSlug: string, input: BuildInput): Promise<BuiltContext> {
     const { plan, task } = input;
+    const state = this.#state(planSlug);
     // A task never sees outputs derived from its own: those of its `requires` descendants are left out.
-    const downstream = descendantsOf(plan, task.key);
-    const outputs = new Map([...input.outputs].filter(([key]) => !downstream.has(key)));
+    const downstream = descendantsOf(input.dependents, task.key);
+    const outputOf = (key: string) => (downstream.has(key) ? null : (input.outputs.get(key) ?? null));
     const [documents, notes, overrides] = await Promise.all([
       this.#context.listDocuments(planSlug),
       this.#context.listNotes(planSlug),
@@ -140,7 +183,7 @@ export class ContextService {
       tasks: plan.tasks.map((t) => ({
         key: t.key,
         name: t.name,
-        output: outputs.get(t.key) ?? null,
+        output: outputOf(t.key),
         requires: t.requires,
         refers: t.refers,
         duplicates: t.duplicates ?? [],
@@ -168,6 +211,8 @@ export class ContextService {
       },
       {
         tokenizer: tokenizerForModel(model),
+        retrievalIndex: state.index,
+        ...(this.#embedder ? { embedder: this.#embedder, embeddings: this.#embeddings } : {}),
         cache: {
           get: (key) => this.#context.getCached(key),
           set: (key, value) => this.#context.setCached(key, value, this.#clock.now()),
@@ -181,14 +226,57 @@ export class ContextService {
     return { bundle, messages: compiled.messages, promptText: compiled.text, model };
   }
 
+  /** The kept state of a plan, marked as the most recently used. */
+  #state(planSlug: string): PlanState {
+    let state = this.#plans.get(planSlug);
+    if (state) this.#plans.delete(planSlug);
+    else {
+      state = {
+        texts: new Map(),
+        index: new RetrievalIndex(),
+        plan: null,
+        versions: { stamp: "", latest: [], run: null },
+        outputs: null,
+      };
+    }
+    this.#plans.set(planSlug, state);
+    for (const slug of this.#plans.keys()) {
+      if (this.#plans.size <= KEPT_PLANS) break;
+      this.#plans.delete(slug);
+    }
+    return state;
+  }
+
+  /**
+   * The stored plan and its outputs' stamp. The parsed definition is kept per version: parsing a
+   * 10,000-task plan on every bundle was the largest cost left. Callers must not change it.
+   */
+  async #plan(planSlug: string) {
+    const stamp = await this.#context.planContextStamp(planSlug);
+    const state = this.#state(planSlug);
+    if (state.plan?.version !== stamp.planVersion) {
+      const { definition, version } = await this.#store.getPlanDefinition(planSlug);
+      const dependents = new Map<string, string[]>();
+      for (const task of definition.tasks) {
+        for (const upstream of task.requires) {
+          const list = dependents.get(upstream);
+          if (list) list.push(task.key);
+          else dependents.set(upstream, [task.key]);
+        }
+      }
+      state.plan = { definition, version, dependents };
+    }
+    return { ...state.plan, outputsStamp: stamp.outputs };
+  }
+
   async #llmTask(planSlug: string, taskKey: string) {
-    const { definition } = await this.#store.getPlanDefinition(planSlug);
-    const task = definition.tasks.find((t) => t.key === taskKey);
+    const plan = await this.#plan(planSlug);
+    const task = plan.definition.tasks.find((t) => t.key === taskKey);
     if (!task) throw new NotFoundError("task", `${planSlug}/${taskKey}`);
     if (task.spec.kind !== "llm") {
       throw new BadInputError(`task ${taskKey} is a ${task.kind} task; only llm tasks have a context`);
     }
-    return { plan: definition, task: task as TaskDefinition & { spec: LlmSpec } };
+    return { ...plan, plan: plan.definition, task: task as TaskDefinition & { spec: LlmSpec } };
   }
 
   /**
@@ -196,8 +284,8 @@ export class ContextService {
    * plan's default params (left as written where a template cannot render yet).
    */
   async preview(planSlug: string, taskKey: string): Promise<BuiltContext> {
-    const { plan, task } = await this.#llmTask(planSlug, taskKey);
-    const outputs = await this.#outputs(planSlug, null);
+    const { plan, dependents, outputsStamp, task } = await this.#llmTask(planSlug, taskKey);
+    const outputs = await this.#outputs(planSlug, null, outputsStamp);
     const upstream: Record<string, UpstreamOutput> = {};
     for (const key of task.requires) upstream[key] = { output: outputs.get(key) ?? null, json: null };
     const context = {
@@ -214,7 +302,14 @@ export class ContextService {
       }
     };
     const system = task.spec.system === null ? null : render(task.spec.system);
-    return this.#build(planSlug, { plan, task, outputs, prompt: render(task.spec.prompt), system });
+    return this.#build(planSlug, {
+      plan,
+      dependents,
+      task,
+      outputs,
+      prompt: render(task.spec.prompt),
+      system,
+    });
   }
 
   /** `taskloom context TASK --json`. */
@@ -232,11 +327,12 @@ export class ContextService {
     const { request: req, spec } = request;
     const replayed = await this.#replayed(request);
     if (replayed !== null) return replayed;
-    const { definition: plan } = await this.#store.getPlanDefinition(req.planSlug);
-    const outputs = await this.#outputs(req.planSlug, req.runId);
+    const { definition: plan, dependents, outputsStamp } = await this.#plan(req.planSlug);
+    const outputs = await this.#outputs(req.planSlug, req.runId, outputsStamp);
     const task = { ...req.definition, spec } as TaskDefinition & { spec: LlmSpec };
     const built = await this.#build(req.planSlug, {
       plan,
+      dependents,
       task,
       outputs,
       prompt: request.prompt,
@@ -307,13 +403,42 @@ export class ContextService {
    * (so `requires` upstreams are always this run's). Tasks that have not run yet in this run show their
    * previous output, as the preview does: that is what lets an approval hold from one run to the next.
    */
-  async #outputs(planSlug: string, runId: string | null): Promise<Map<string, string | null>> {
-    const outputs = new Map<string, string | null>();
-    for (const row of await this.#context.latestOutputs(planSlug)) outputs.set(row.taskKey, row.outputText);
-    if (runId !== null) {
-      for (const row of await this.#context.successfulOutputs(runId))
-        outputs.set(row.taskKey, row.outputText);
+  async #outputs(
+    planSlug: string,
+    runId: string | null,
+    stamp: string,
+  ): Promise<ReadonlyMap<string, string | null>> {
+    const state = this.#state(planSlug);
+    if (state.outputs?.stamp === stamp && state.outputs.runId === runId) return state.outputs.byKey;
+    // Versions are read again only when the plan's outputs changed (or for another run).
+    if (state.versions.stamp !== stamp) {
+      state.versions = { stamp, latest: await this.#context.latestOutputVersions(planSlug), run: null };
     }
+    if (runId !== null && state.versions.run?.id !== runId) {
+      state.versions.run = { id: runId, versions: await this.#context.successfulOutputVersions(runId) };
+    }
+    const versions = new Map<string, OutputVersion>();
+    for (const version of state.versions.latest) versions.set(version.taskKey, version);
+    if (runId !== null)
+      for (const version of state.versions.run?.versions ?? []) versions.set(version.taskKey, version);
+    // Only texts not seen yet (or of a task run that finished again since) are read.
+    const { texts } = state;
+    const missing = [...versions.values()]
+      .filter((version) => texts.get(version.taskRunId)?.finishedAt !== version.finishedAt)
+      .map((version) => version.taskRunId);
+    if (missing.length > 0) {
+      for (const row of await this.#context.outputTexts(missing)) {
+        texts.set(row.taskRunId, { finishedAt: row.finishedAt, text: row.outputText });
+      }
+    }
+    const used = new Set<number>();
+    const outputs = new Map<string, string | null>();
+    for (const [taskKey, version] of versions) {
+      used.add(version.taskRunId);
+      outputs.set(taskKey, texts.get(version.taskRunId)?.text ?? null);
+    }
+    for (const id of texts.keys()) if (!used.has(id)) texts.delete(id);
+    state.outputs = { stamp, runId, byKey: outputs };
     return outputs;
   }
 
@@ -411,9 +536,9 @@ export class ContextService {
     query: string,
     limit: number,
   ): Promise<ItemSearchHit[]> {
-    const { plan } = await this.#llmTask(planSlug, taskKey);
+    const { plan, outputsStamp } = await this.#llmTask(planSlug, taskKey);
     const [outputs, documents, notes] = await Promise.all([
-      this.#outputs(planSlug, null),
+      this.#outputs(planSlug, null, outputsStamp),
       this.#context.listDocuments(planSlug),
       this.#context.listNotes(planSlug),
     ]);
@@ -486,18 +611,48 @@ export class ContextService {
 }
 
 /** Keys of every task that requires `key`, directly or through others. */
-function descendantsOf(plan: PlanDefinition, key: string): Set<string> {
+function descendantsOf(dependents: Map<string, string[]>, key: string): Set<string> {
   const found = new Set<string>();
   const queue = [key];
   for (let next = queue.pop(); next !== undefined; next = queue.pop()) {
-    for (const task of plan.tasks) {
-      if (task.requires.includes(next) && !found.has(task.key)) {
-        found.add(task.key);
-        queue.push(task.key);
-      }
+    for (const dependent of dependents.get(next) ?? []) {
+      if (found.has(dependent)) continue;
+      found.add(dependent);
+      queue.push(dependent);
     }
   }
   return found;
+}
+
+/** The store's embeddings behind a bounded in-memory layer (dropped whole when full). */
+function keptEmbeddings(context: ContextStore, clock: Clock): EmbeddingCache {
+  let kept = new Map<string, number[]>();
+  const remember = (embedder: string, hash: string, vector: number[]) => {
+    if (kept.size >= KEPT_EMBEDDINGS) kept = new Map();
+    kept.set(`${embedder}:${hash}`, vector);
+  };
+  return {
+    async get(embedder, hashes) {
+      const found = new Map<string, number[]>();
+      const missing: string[] = [];
+      for (const hash of hashes) {
+        const vector = kept.get(`${embedder}:${hash}`);
+        if (vector) found.set(hash, vector);
+        else missing.push(hash);
+      }
+      if (missing.length > 0) {
+        for (const [hash, vector] of await context.getEmbeddings(embedder, missing)) {
+          found.set(hash, vector);
+          remember(embedder, hash, vector);
+        }
+      }
+      return found;
+    },
+    async set(embedder, entries) {
+      await context.saveEmbeddings(embedder, entries, clock.now());
+      for (const { hash, vector } of entries) remember(embedder, hash, vector);
+    },
+  };
 }
 
 function unique(refs: string[]): string[] {

@@ -10,6 +10,7 @@ import { EmptyState, ErrorState, Skeleton } from "../../components/ui/states.tsx
 import { RelativeTime } from "../../components/ui/time.tsx";
 import { useTRPC } from "../../trpc/react.tsx";
 import type { PlanListItem } from "../../trpc/types.ts";
+import { DraftPlanDialog } from "../draft/draft-plan-dialog.tsx";
 import { RunPlanControl } from "../editor/run-with-params-dialog.tsx";
 import { useLiveLists } from "../live/use-live-lists.ts";
 import { CreatePlanDialog } from "./create-plan-dialog.tsx";
@@ -88,7 +89,7 @@ export function PlansPage() {
   useLiveLists();
   const trpc = useTRPC();
   const plans = useQuery(trpc.plans.list.queryOptions());
-  const [dialog, setDialog] = useState<"create" | "import" | null>(null);
+  const [dialog, setDialog] = useState<"create" | "import" | "draft" | null>(null);
 
   return (
     <div className="min-h-0 flex-1 overflow-y-auto">
@@ -101,6 +102,9 @@ export function PlansPage() {
             </p>
           </div>
           <div className="flex gap-2">
+            <Button icon={<GraphIcon size={14} />} onClick={() => setDialog("draft")}>
+              Draft plan from goal
+            </Button>
             <Button icon={<UploadIcon size={14} />} onClick={() => setDialog("import")}>
               Import
             </Button>
@@ -157,6 +161,7 @@ export function PlansPage() {
       </div>
       <CreatePlanDialog open={dialog === "create"} onClose={() => setDialog(null)} />
       <ImportPlanDialog open={dialog === "import"} onClose={() => setDialog(null)} />
+      <DraftPlanDialog open={dialog === "draft"} onClose={() => setDialog(null)} />
     </div>
   );
 }
