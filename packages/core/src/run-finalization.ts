@@ -2,8 +2,11 @@ import type { RunStatus, TaskRunStatus } from "./types.ts";
 
 /** Statuses in which a task run may still do something, so its run cannot end yet. */
 export const OPEN_TASK_RUN_STATUSES: readonly TaskRunStatus[] = ["pending", "ready", "running", "retrying"];
-/** Statuses that make a run that ended `failed`. */
-export const FAILING_TASK_RUN_STATUSES: readonly TaskRunStatus[] = ["failed", "blocked"];
+/**
+ * Statuses that make a run that ended `failed`. `cancelled` counts: outside a cancelled run, a task run is
+ * cancelled only by an operator cancelling that one task, and the run did not do all its work.
+ */
+export const FAILING_TASK_RUN_STATUSES: readonly TaskRunStatus[] = ["failed", "blocked", "cancelled"];
 
 /**
  * When a run ends and how: nothing open left → `cancelled` if a cancel was requested, else `failed` if any

@@ -152,6 +152,19 @@ export interface TaskDefinition {
   timeoutMs: number | null;
   /** `json` parses stdout (or the HTTP body) as JSON and fails the attempt if it does not parse. Default `text`. */
   output: "text" | "json";
+  /** The output cache (opt-in). Absent means none, so plans without it keep their definition hash. */
+  cache?: TaskCache;
+}
+
+/**
+ * A task's output cache: an attempt whose rendered `key` matches a successful output stored for the same
+ * plan and task less than `ttlMs` ago completes with that output without running.
+ */
+export interface TaskCache {
+  /** A template (`{{params.day}}`, `{{tasks.KEY.output}}`, …), rendered like the task's own fields. */
+  key: string;
+  /** How long a stored output stays usable, in ms (at least 1). */
+  ttlMs: number;
 }
 
 /** A plan with every default applied: what import stores and what a run freezes. */

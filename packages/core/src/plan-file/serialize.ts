@@ -109,6 +109,7 @@ function taskFile(task: TaskDefinition, defaults: SharedDefaults): Record<string
   if (defaults.timeoutMs === undefined && task.timeoutMs !== null)
     file.timeout = formatDuration(task.timeoutMs);
   if (defaults.output === undefined && task.output !== "text") file.output = task.output;
+  if (task.cache) file.cache = { key: task.cache.key, ttl: formatDuration(task.cache.ttlMs) };
   return file;
 }
 
@@ -183,7 +184,7 @@ function yamlText(file: Record<string, unknown>): string {
         // Short lists and the retry policy read best on one line.
         if (
           (isSeq(field.value) || isMap(field.value)) &&
-          ["requires", "refers", "duplicates", "relatesTo", "pin", "exclude", "retries"].includes(
+          ["requires", "refers", "duplicates", "relatesTo", "pin", "exclude", "retries", "cache"].includes(
             String(field.key),
           )
         ) {

@@ -9,10 +9,12 @@ import {
   type PlanDefinition,
   type RetryPolicy,
   TASK_KINDS,
+  type TaskCache,
   type TaskDefinition,
   type TaskKind,
   type TaskSpec,
 } from "../types.ts";
+import { cacheCheck } from "./cache-field.ts";
 import {
   type Check,
   durationCheck,
@@ -77,6 +79,7 @@ const COMMON_TASK_FIELDS = [
   "retries",
   "timeout",
   "output",
+  "cache",
 ] as const;
 const KIND_FIELDS: Readonly<Record<TaskKind, readonly string[]>> = {
   shell: ["run", "env", "cwd"],
@@ -236,6 +239,7 @@ interface TaskDraft {
   hasTimeout: boolean;
   timeout: number | null | undefined;
   output: "text" | "json" | undefined;
+  cache: TaskCache | undefined;
   run: string | string[] | undefined;
   env: Record<string, string> | undefined;
   hasCwd: boolean;
@@ -345,6 +349,7 @@ function readTask(key: string, value: unknown, issues: IssueCollector): TaskDraf
     hasTimeout: rawTimeout !== undefined,
     timeout: rawTimeout === undefined ? undefined : timeoutCheck(rawTimeout, [...path, "timeout"], issues),
     output: readField(value, "output", path, outputModeCheck, issues),
+    cache: readField(value, "cache", path, cacheCheck, issues),
     run: undefined,
     env: undefined,
     hasCwd: false,
@@ -433,6 +438,7 @@ function templatedFields(task: TaskDraft, defaults: DefaultsDraft): TemplateFiel
   const add = (path: DocPath, text: string | null | undefined): void => {
     if (typeof text === "string") fields.push({ path: [...base, ...path], text, inherited: false });
   };
+  add(["cache", "key"], task.cache?.key);
   switch (task.kind) {
     case "shell": {
       if (typeof task.run === "string") add(["run"], task.run);
@@ -561,6 +567,7 @@ function buildTask(task: TaskDraft, kind: TaskKind, defaults: DefaultsDraft): Ta
     output: task.output ?? defaults.output ?? "text",
     ...(task.duplicates?.length ? { duplicates: [...task.duplicates] } : {}),
     ...(task.relatesTo?.length ? { relatesTo: [...task.relatesTo] } : {}),
+    ...(task.cache ? { cache: { ...task.cache } } : {}),
   };
 }
 
