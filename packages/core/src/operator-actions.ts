@@ -117,3 +117,23 @@ export function operatorActionData(
 ): Record<string, unknown> {
   return { action, actor: audit.actor, reason: audit.reason, ...details };
 }
+
+/**
+ * The output a resolved task succeeds with: the text as given, and for an `output: json` task its JSON (which
+ * must parse, as a run's own output must).
+ * @throws BadInputError when a json task's output does not parse.
+ */
+export function resolvedOutput(
+  taskKey: string,
+  mode: "text" | "json",
+  text: string | null,
+): { outputText: string | null; outputJson: string | null } {
+  if (mode === "text" || text === null) return { outputText: text, outputJson: null };
+  try {
+    return { outputText: text, outputJson: JSON.stringify(JSON.parse(text)) };
+  } catch (error) {
+    throw new BadInputError(
+      `task \`${taskKey}\` has output: json, so its output must be JSON: ${(error as Error).message}`,
+    );
+  }
+}

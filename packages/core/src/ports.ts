@@ -183,7 +183,7 @@ export interface SchedulerStore {
   releaseTaskRuns(workerId: string, taskRunIds: number[], now: number): Promise<void>;
   /** Earliest `availableAt` of a claimable task run in the future (a retry's backoff), or null. */
   nextAvailableAt(now: number, runId?: string): Promise<number | null>;
-  /** Task runs among these whose run has a pending cancel request. */
+  /** Task runs among these whose run has a pending cancel request, or that an operator cancelled alone. */
   cancelRequested(taskRunIds: number[]): Promise<number[]>;
   /** The newest stored output of that plan's task with that cache key, stored at or after `notBefore`; or null. */
   findCachedOutput(lookup: CacheLookup): Promise<CachedOutput | null>;

@@ -8,7 +8,9 @@ export interface EventInput {
     | "run.created"
     | "plan.imported"
     | "plan.updated"
-    | "run.cancel_requested";
+    | "run.cancel_requested"
+    | "operator.action"
+    | "task_run.cache";
   runId: string | null;
   taskRunId?: number | null;
   taskKey?: string | null;
