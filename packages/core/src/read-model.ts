@@ -92,6 +92,15 @@ export interface TaskRunDetail {
   outputJson: unknown;
   error: string | null;
   reason: string | null;
+  /**
+   * Where the output came from when the task did not produce it in this run: `reuse` (a rerun took it from
+   * `outputFromRunId`), `cache` (the output cache, stored by `outputFromRunId`), `operator` (resolved by hand).
+   * Null when it ran.
+   */
+  outputFrom: "reuse" | "cache" | "operator" | null;
+  outputFromRunId: string | null;
+  /** The rendered cache key of a task with `cache`; null for the others. */
+  cacheKey: string | null;
   /** The plan version of the definition the task run holds (an operator retry may have taken a newer one). */
   definitionVersion: number;
   /** The definition the task run holds; null when it is the frozen one in the run's `graph`. */

@@ -8,6 +8,12 @@ export {
 export type { EventFilter, EventSubscription } from "./services/event-follower.ts";
 export { checkHealth, type HealthReport } from "./services/health.ts";
 export {
+  type ActorInput,
+  OperatorService,
+  type RerunInput,
+  type RerunResult,
+} from "./services/operator-service.ts";
+export {
   type EditBase,
   type EditResult,
   PlanEditor,

@@ -38,6 +38,7 @@ import {
 import { ContextService } from "./services/context-service.ts";
 import { documentReader } from "./services/document-reader.ts";
 import { EventFollower, type EventSubscription } from "./services/event-follower.ts";
+import { OperatorService } from "./services/operator-service.ts";
 import { PlanEditor } from "./services/plan-editor.ts";
 import { paramTexts, ScheduleService } from "./services/schedule-service.ts";
 import { withWarnings } from "./services/warning-logger.ts";
@@ -139,6 +140,8 @@ export class Taskloom {
   readonly llm: LlmProvider;
   /** Lists and changes schedules (`startSchedules` is what fires them). */
   readonly schedules: ScheduleService;
+  /** Operator actions with an audit: rerun, retry, resolve, skip, reset attempts, cancel one task. */
+  readonly operator: OperatorService;
   readonly #scheduleSystems = new Set<ScheduleSystem>();
   /** Set once the database was lost (its file deleted or replaced): every wait rejects with it. */
   #lost: TaskloomError | null = null;
@@ -180,6 +183,11 @@ export class Taskloom {
       logger: this.#logger,
     });
     this.editor = new PlanEditor(database.store, this.#clock);
+    this.operator = new OperatorService({
+      store: database.store,
+      queries: database.queries,
+      clock: this.#clock,
+    });
     this.schedules = new ScheduleService({
       schedules: database.schedules,
       store: database.store,

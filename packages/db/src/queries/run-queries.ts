@@ -11,6 +11,7 @@ import {
   type RunStatus,
   type RunSummary,
   type TaskDefinition,
+  type TaskRunDetail,
   type TaskRunStatus,
 } from "@taskloom/core";
 import type { TaskloomPrisma } from "./prisma-sqlite.ts";
@@ -294,6 +295,9 @@ export class RunQueries implements RunReads {
         outputJson: task.outputJson === null ? null : (JSON.parse(task.outputJson) as unknown),
         error: task.error,
         reason: task.reason,
+        outputFrom: task.outputFrom as TaskRunDetail["outputFrom"],
+        outputFromRunId: task.outputFromRunId,
+        cacheKey: task.cacheKey,
         definitionVersion: task.specVersion ?? run.planVersion,
         definition: task.specVersion === null ? null : parseDefinition(task.specJson),
         attemptHistory: (attemptsByTaskRun.get(task.id) ?? []).map((a) => ({
