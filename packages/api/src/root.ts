@@ -4,6 +4,7 @@ import { logsRouter } from "./router/logs.ts";
 import { plansRouter } from "./router/plans.ts";
 import { runsRouter } from "./router/runs.ts";
 import { schedulesRouter } from "./router/schedules.ts";
+import { taskRunsRouter } from "./router/task-runs.ts";
 import { tasksRouter } from "./router/tasks.ts";
 import { createTRPCRouter } from "./trpc.ts";
 
@@ -15,6 +16,7 @@ export const appRouter = createTRPCRouter({
   logs: logsRouter,
   events: eventsRouter,
   schedules: schedulesRouter,
+  taskRuns: taskRunsRouter,
 });
 
 export type AppRouter = typeof appRouter;

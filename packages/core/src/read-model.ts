@@ -220,7 +220,27 @@ export interface PlanReads {
 }
 
 /** Runs and their task runs. */
+/** One operator action in a run's audit trail (an `operator.action` event). */
+export interface AuditEntry {
+  eventId: number;
+  at: number;
+  action: string;
+  actor: string;
+  reason: string | null;
+  /** The task acted on; null for run-level actions (a rerun). */
+  taskKey: string | null;
+  fromStatus: string | null;
+  toStatus: string | null;
+  /** The action's details (a resolve's output, a rerun's source or new run, a reset's new budget, …). */
+  details: Record<string, unknown>;
+}
+
+/** Most entries `auditTrail` returns (the newest ones). */
+export const MAX_AUDIT_ENTRIES = 500;
+
 export interface RunReads {
+  /** The run's operator actions, oldest first (at most `MAX_AUDIT_ENTRIES`, the newest). */
+  auditTrail(runId: string): Promise<AuditEntry[]>;
   /** Runs newest first. */
   listRuns(input?: { planSlug?: string; limit?: number }): Promise<RunSummary[]>;
   /**
