@@ -7,11 +7,13 @@ import { registerLogsCommand } from "./commands/logs.ts";
 import { registerMigrateCommand } from "./commands/migrate.ts";
 import { registerPlanCommand } from "./commands/plan.ts";
 import { registerQueuesCommand } from "./commands/queues.ts";
+import { registerRerunCommand } from "./commands/rerun.ts";
 import { registerRunCommand } from "./commands/run.ts";
 import { registerRunsCommand } from "./commands/runs.ts";
 import { registerScheduleCommand } from "./commands/schedule.ts";
 import { registerSnapshotsCommand } from "./commands/snapshots.ts";
 import { registerStartCommand } from "./commands/start.ts";
+import { registerTaskCommand } from "./commands/task.ts";
 import { registerValidateCommand } from "./commands/validate.ts";
 import { registerWorkerCommand } from "./commands/worker.ts";
 import { readEnv } from "./env.ts";
@@ -37,6 +39,8 @@ try {
 
 const context = createCliContext(env, () => program.opts<GlobalOptions>());
 registerRunCommand(program, context);
+registerRerunCommand(program, context);
+registerTaskCommand(program, context);
 registerValidateCommand(program, context);
 registerPlanCommand(program, context);
 registerListTasksCommand(program, context);
