@@ -9,11 +9,13 @@ import { registerMigrateCommand } from "./commands/migrate.ts";
 import { registerPlanCommand } from "./commands/plan.ts";
 import { registerQueueCommand } from "./commands/queue.ts";
 import { registerQueuesCommand } from "./commands/queues.ts";
+import { registerRerunCommand } from "./commands/rerun.ts";
 import { registerRunCommand } from "./commands/run.ts";
 import { registerRunsCommand } from "./commands/runs.ts";
 import { registerScheduleCommand } from "./commands/schedule.ts";
 import { registerSnapshotsCommand } from "./commands/snapshots.ts";
 import { registerStartCommand } from "./commands/start.ts";
+import { registerTaskCommand } from "./commands/task.ts";
 import { registerValidateCommand } from "./commands/validate.ts";
 import { registerWorkerCommand } from "./commands/worker.ts";
 import { readEnv } from "./env.ts";
@@ -39,6 +41,8 @@ try {
 
 const context = createCliContext(env, () => program.opts<GlobalOptions>());
 registerRunCommand(program, context);
+registerRerunCommand(program, context);
+registerTaskCommand(program, context);
 registerValidateCommand(program, context);
 registerPlanCommand(program, context);
 registerDraftCommand(program, context);

@@ -7,6 +7,7 @@ import { queuesRouter } from "./router/queues.ts";
 import { runsRouter } from "./router/runs.ts";
 import { schedulesRouter } from "./router/schedules.ts";
 import { snapshotsRouter } from "./router/snapshots.ts";
+import { taskRunsRouter } from "./router/task-runs.ts";
 import { tasksRouter } from "./router/tasks.ts";
 import { workersRouter } from "./router/workers.ts";
 import { createTRPCRouter } from "./trpc.ts";
@@ -23,6 +24,7 @@ export const appRouter = createTRPCRouter({
   context: contextRouter,
   snapshots: snapshotsRouter,
   workers: workersRouter,
+  taskRuns: taskRunsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -3,15 +3,30 @@ import { type PlanEditor, StalePlanVersionError, type Taskloom } from "@taskloom
 import { initTRPC, TRPCError } from "@trpc/server";
 import { ZodError } from "zod";
 
-/** What every procedure gets: the engine, the plan editor, and whether the caller may use the API. */
+/**
+ * What every procedure gets: the engine, the plan editor, whether the caller may use the API, and who the
+ * caller is in the audit trail of operator actions.
+ */
 export interface TRPCContext {
   taskloom: Taskloom;
   editor: PlanEditor;
   authorized: boolean;
+  /** `dashboard` for the browser, `token` for a script sending the token. */
+  actor: string;
 }
 
-export function createTRPCContext(input: { taskloom: Taskloom; authorized: boolean }): TRPCContext {
-  return { taskloom: input.taskloom, editor: input.taskloom.editor, authorized: input.authorized };
+export function createTRPCContext(input: {
+  taskloom: Taskloom;
+  authorized: boolean;
+  /** Default `dashboard`. */
+  actor?: string;
+}): TRPCContext {
+  return {
+    taskloom: input.taskloom,
+    editor: input.taskloom.editor,
+    authorized: input.authorized,
+    actor: input.actor ?? "dashboard",
+  };
 }
 
 /** The whole message of an unexpected server error, as a client gets it. */

@@ -1,3 +1,5 @@
+import type { OperatorAudit, TaskAction } from "./operator-actions.ts";
+import type { AttemptCacheUse, CachedOutput, CacheLookup } from "./output-cache.ts";
 import type { ScheduleDefinition } from "./schedules.ts";
 import type {
   FailureReason,
@@ -46,6 +48,18 @@ export interface CreateRunInput {
   /** Run params, already validated against the plan's declared params. */
   params: Record<string, ParamValue>;
   now: number;
+  /** A rerun: these task runs start `succeeded` with the source run's outputs. Default: none (a fresh run). */
+  reuse?: RunReuse;
+}
+
+/** What a rerun takes from its source run (decided by core's `planRerun`). */
+export interface RunReuse {
+  sourceRunId: string;
+  /** Task keys whose output is copied; each must have succeeded in the source run. */
+  taskKeys: string[];
+  /** The task the rerun starts from, or null for a rerun from failure. */
+  fromTask: string | null;
+  audit: OperatorAudit;
 }
 
 export interface CreatedRun {
@@ -94,6 +108,8 @@ export type AttemptOutcome =
       exitCode: number | null;
       outputText: string | null;
       outputJson: string | null;
+      /** A task with `cache`: its key, and the stored output it completed from (else it stores this one). */
+      cache?: AttemptCacheUse;
     }
   | {
       status: "failed";
@@ -178,8 +194,10 @@ export interface SchedulerStore {
   leasedTaskRuns(workerId: string): Promise<number[]>;
   /** Earliest `availableAt` of a claimable task run in the future (a retry's backoff), or null. */
   nextAvailableAt(now: number, runId?: string): Promise<number | null>;
-  /** Task runs among these whose run has a pending cancel request. */
+  /** Task runs among these whose run has a pending cancel request, or that an operator cancelled alone. */
   cancelRequested(taskRunIds: number[]): Promise<number[]>;
+  /** The newest stored output of that plan's task with that cache key, stored at or after `notBefore`; or null. */
+  findCachedOutput(lookup: CacheLookup): Promise<CachedOutput | null>;
   appendLogs(chunks: LogChunkInput[]): Promise<void>;
   registerWorker(worker: WorkerRegistration): Promise<void>;
   heartbeatWorker(workerId: string, now: number): Promise<void>;
@@ -229,7 +247,40 @@ export interface RunStore {
    * (default `"current"`) says what it runs next: the plan's current definition of the task (the fix just
    * saved) or the copy frozen when the run started. The run's graph stays frozen either way.
    */
-  retryTaskRun(runId: string, taskKey: string, now: number, definition?: RetryDefinition): Promise<void>;
+  retryTaskRun(
+    runId: string,
+    taskKey: string,
+    now: number,
+    definition?: RetryDefinition,
+    audit?: OperatorAudit,
+  ): Promise<void>;
+}
+
+/** One operator action on a task run (see `TASK_ACTION_RULES` in core for what each does and allows). */
+export interface TaskActionInput {
+  action: TaskAction;
+  runId: string;
+  taskKey: string;
+  /** `resolve`: the output the task succeeds with (parsed as JSON for `output: json` tasks). Default null. */
+  output?: string | null;
+  audit: OperatorAudit;
+  now: number;
+}
+
+/**
+ * Operator actions. Each checks core's rules, moves through the transition table, and writes an
+ * `operator.action` event (`data`: action, actor, reason and details) in the same transaction.
+ */
+export interface OperatorStore {
+  /**
+   * - `resolve`: a failed or blocked task run succeeds with `output`; dependents it (or its failure) blocked go
+   *   back to `pending` unless another failure still cuts them off, and are released; a failed run re-opens.
+   * - `skip`: a pending or ready task run is `skipped`; its dependents treat it as done with no output.
+   * - `reset-attempts`: the task run gets its whole retry budget again, counted from its next attempt.
+   * - `cancel`: the task run alone is `cancelled` (a running attempt is stopped by its worker at its next
+   *   heartbeat, which finds the lease gone); its dependents are blocked; the run ends `failed`.
+   */
+  applyTaskAction(input: TaskActionInput): Promise<void>;
 }
 
 /**
@@ -344,7 +395,7 @@ export interface EventStore {
  * Everything the engine needs from one database: the ports above, whatever the provider. The composition
  * root (`packages/engine`) holds a store only through this type, so a PostgreSQL store drops in beside SQLite.
  */
-export interface TaskloomStore extends SchedulerStore, RunStore, QueueStore, EventStore {
+export interface TaskloomStore extends SchedulerStore, RunStore, QueueStore, EventStore, OperatorStore {
   /** Releases the connection(s). */
   close(): void | Promise<void>;
 }

@@ -101,6 +101,15 @@ export interface TaskRunDetail {
   concurrencyLimit: number | null;
   /** Not claimable before this time (a queue reschedule); null when not rescheduled. */
   notBefore: number | null;
+  /**
+   * Where the output came from when the task did not produce it in this run: `reuse` (a rerun took it from
+   * `outputFromRunId`), `cache` (the output cache, stored by `outputFromRunId`), `operator` (resolved by hand).
+   * Null when it ran.
+   */
+  outputFrom: "reuse" | "cache" | "operator" | null;
+  outputFromRunId: string | null;
+  /** The rendered cache key of a task with `cache`; null for the others. */
+  cacheKey: string | null;
   /** The plan version of the definition the task run holds (an operator retry may have taken a newer one). */
   definitionVersion: number;
   /** The definition the task run holds; null when it is the frozen one in the run's `graph`. */
@@ -220,7 +229,27 @@ export interface PlanReads {
 }
 
 /** Runs and their task runs. */
+/** One operator action in a run's audit trail (an `operator.action` event). */
+export interface AuditEntry {
+  eventId: number;
+  at: number;
+  action: string;
+  actor: string;
+  reason: string | null;
+  /** The task acted on; null for run-level actions (a rerun). */
+  taskKey: string | null;
+  fromStatus: string | null;
+  toStatus: string | null;
+  /** The action's details (a resolve's output, a rerun's source or new run, a reset's new budget, …). */
+  details: Record<string, unknown>;
+}
+
+/** Most entries `auditTrail` returns (the newest ones). */
+export const MAX_AUDIT_ENTRIES = 500;
+
 export interface RunReads {
+  /** The run's operator actions, oldest first (at most `MAX_AUDIT_ENTRIES`, the newest). */
+  auditTrail(runId: string): Promise<AuditEntry[]>;
   /** Runs newest first. */
   listRuns(input?: { planSlug?: string; limit?: number }): Promise<RunSummary[]>;
   /**

@@ -4,7 +4,8 @@ import type { RunStatus, TaskRunStatus } from "./types.ts";
 export const OPEN_TASK_RUN_STATUSES: readonly TaskRunStatus[] = ["pending", "ready", "running", "retrying"];
 /**
  * Statuses that make a run that ended `failed`. `cancelled` counts when the run itself was not cancelled (a
- * task run cancelled from its queue): not everything ran, so the run did not succeed.
+ * task run cancelled from its queue, or one task cancelled by an operator): not everything ran, so the run did
+ * not succeed.
  */
 export const FAILING_TASK_RUN_STATUSES: readonly TaskRunStatus[] = ["failed", "blocked", "cancelled"];
 

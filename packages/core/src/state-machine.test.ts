@@ -30,7 +30,7 @@ function reachable(from: TaskRunStatus): Set<TaskRunStatus> {
 
 const moveNames = Object.keys(TASK_RUN_MOVES) as TaskRunMove[];
 /** The moves an operator makes; every other move is the engine's own. */
-const OPERATOR_MOVES: readonly TaskRunMove[] = ["operatorRetry", "unblock"];
+const OPERATOR_MOVES: readonly TaskRunMove[] = ["operatorRetry", "unblock", "resolve"];
 
 describe("task run state machine", () => {
   it("walks any sequence of engine moves from pending to an end, never leaving a terminal status", () => {
@@ -76,9 +76,15 @@ describe("task run state machine", () => {
     }
   });
 
-  it("reaches every status from pending except skipped, which no move produces yet", () => {
+  it("reaches every status from pending", () => {
     const fromPending = reachable("pending");
-    expect(TASK_RUN_STATUSES.filter((s) => !fromPending.has(s))).toEqual(["skipped"]);
+    expect(TASK_RUN_STATUSES.filter((s) => !fromPending.has(s))).toEqual([]);
+  });
+
+  it("lets an operator resolve only a failed or blocked task run, and skip only one that has not started", () => {
+    const into = (to: TaskRunStatus) => TASK_RUN_STATUSES.filter((from) => canTransitionTaskRun(from, to));
+    expect(into("skipped")).toEqual(["pending", "ready"]);
+    expect(into("succeeded").sort()).toEqual(["blocked", "failed", "pending", "ready", "running"]);
   });
 });
 

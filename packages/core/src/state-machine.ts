@@ -31,8 +31,14 @@ export const TASK_RUN_MOVES = {
   cancel: { from: ["pending", "ready", "retrying", "running"], to: "cancelled" },
   /** Operator retry of a failed task run. */
   operatorRetry: { from: ["failed"], to: "ready" },
-  /** The failure that blocked it is being retried by an operator. */
+  /** The failure that blocked it is being retried by an operator, or was resolved by one. */
   unblock: { from: ["blocked"], to: "pending" },
+  /** Operator: mark a failed or blocked task run done with a given output; its dependents then proceed. */
+  resolve: { from: ["failed", "blocked"], to: "succeeded" },
+  /** Operator: skip a task run that has not started; its dependents treat it as done with no output. */
+  skip: { from: ["pending", "ready"], to: "skipped" },
+  /** A rerun starts with the task runs it reuses already done, with the source run's outputs. */
+  reuse: { from: ["pending", "ready"], to: "succeeded" },
 } as const satisfies Record<string, { from: readonly TaskRunStatus[]; to: TaskRunStatus }>;
 
 export type TaskRunMove = keyof typeof TASK_RUN_MOVES;

@@ -163,6 +163,8 @@ export interface TaskDefinition {
    * default) means no limit beyond the queue's; absent rather than null so older plans keep their hash.
    */
   concurrency?: ConcurrencyPolicy;
+  /** The output cache (opt-in). Absent means none, so plans without it keep their definition hash. */
+  cache?: TaskCache;
 }
 
 /** A task's concurrency key (`concurrencyKey`/`concurrencyLimit`, or `exclusive: true` in the plan file). */
@@ -173,6 +175,17 @@ export interface ConcurrencyPolicy {
   limit: number;
   /** Set when the file said `exclusive: true`: the key is then `{{plan.slug}}/<task key>` and the limit 1. */
   exclusive?: true;
+}
+
+/**
+ * A task's output cache: an attempt whose rendered `key` matches a successful output stored for the same
+ * plan and task less than `ttlMs` ago completes with that output without running.
+ */
+export interface TaskCache {
+  /** A template (`{{params.day}}`, `{{tasks.KEY.output}}`, …), rendered like the task's own fields. */
+  key: string;
+  /** How long a stored output stays usable, in ms (at least 1). */
+  ttlMs: number;
 }
 
 /** A plan with every default applied: what import stores and what a run freezes. */

@@ -1,10 +1,15 @@
 import {
   assertTaskRunTransition,
+  ConflictError,
   type CreateRunInput,
   type FailureReason,
+  type OperatorAudit,
+  operatorActionData,
+  type RunReuse,
   type TaskRunStatus,
 } from "@taskloom/core";
 import type { EventInput } from "./sqlite/event-writer.ts";
+import type { ReuseSourceRow } from "./task-action.ts";
 
 /**
  * What a task run status change is, whatever the store: which row moves, the fields it may set, how its
@@ -111,7 +116,7 @@ export const lostLeaseError = (workerId: string | null): string =>
 export function runCreatedEvent(
   runId: string,
   plan: { slug: string; version: number },
-  input: Pick<CreateRunInput, "trigger" | "params" | "now">,
+  input: Pick<CreateRunInput, "trigger" | "params" | "now" | "reuse">,
   taskCount: number,
 ): EventInput {
   return {
@@ -124,7 +129,70 @@ export function runCreatedEvent(
       trigger: input.trigger,
       params: input.params,
       tasks: taskCount,
+      ...(input.reuse ? { rerunOf: { runId: input.reuse.sourceRunId, fromTask: input.reuse.fromTask } } : {}),
     },
     at: input.now,
+  };
+}
+
+/** The `operator.action` events of a rerun: one in the new run (what it reused), one in the source run. */
+export function rerunEvents(runId: string, reuse: RunReuse, now: number): EventInput[] {
+  const base = {
+    action: "rerun",
+    actor: reuse.audit.actor,
+    reason: reuse.audit.reason,
+    fromTask: reuse.fromTask,
+  };
+  return [
+    {
+      type: "operator.action",
+      runId,
+      data: { ...base, sourceRunId: reuse.sourceRunId, reused: reuse.taskKeys },
+      at: now,
+    },
+    { type: "operator.action", runId: reuse.sourceRunId, data: { ...base, rerunId: runId }, at: now },
+  ];
+}
+
+/**
+ * Checks that every task a rerun reuses succeeded in the source run, and returns the rows with a source.
+ * @throws ConflictError naming the first task that did not.
+ */
+export function checkReuseSources(reuse: RunReuse, rows: ReuseSourceRow[]): ReuseSourceRow[] {
+  const byKey = new Map(rows.map((row) => [row.task_key, row]));
+  for (const key of reuse.taskKeys) {
+    const row = byKey.get(key);
+    if (row?.source_status !== "succeeded") {
+      const state = row?.source_status ? `it is ${row.source_status}` : "it has no such task";
+      throw new ConflictError(`cannot reuse \`${key}\` from run ${reuse.sourceRunId}: ${state} there`);
+    }
+  }
+  return reuse.taskKeys.map((key) => byKey.get(key) as ReuseSourceRow);
+}
+
+/** The move of a reused task run to `succeeded`, pointing at its source. */
+export const reuseMoveFields = (reuse: RunReuse, row: ReuseSourceRow): MoveFields => ({
+  exitCode: row.exit_code,
+  data: { operator: "rerun", reusedFrom: { runId: reuse.sourceRunId, taskRunId: row.source_id } },
+});
+
+/** The `operator.action` event of an audited retry (`failed → ready`). */
+export function retryAuditEvent(
+  row: { id: number },
+  runId: string,
+  taskKey: string,
+  audit: OperatorAudit,
+  definition: string,
+  now: number,
+): EventInput {
+  return {
+    type: "operator.action",
+    runId,
+    taskRunId: row.id,
+    taskKey,
+    from: "failed",
+    to: "ready",
+    data: operatorActionData("retry", audit, { definition }),
+    at: now,
   };
 }

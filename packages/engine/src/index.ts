@@ -13,6 +13,12 @@ export {
 export type { EventFilter, EventSubscription } from "./services/event-follower.ts";
 export { checkHealth, type HealthReport } from "./services/health.ts";
 export {
+  type ActorInput,
+  OperatorService,
+  type RerunInput,
+  type RerunResult,
+} from "./services/operator-service.ts";
+export {
   DRAFT_SYSTEM_PROMPT,
   MAX_GOAL_LENGTH,
   type PlanDraft,

@@ -40,6 +40,7 @@ import {
 import { ContextService } from "./services/context-service.ts";
 import { documentReader } from "./services/document-reader.ts";
 import { EventFollower, type EventSubscription } from "./services/event-follower.ts";
+import { OperatorService } from "./services/operator-service.ts";
 import { PlanDrafter } from "./services/plan-drafter.ts";
 import { PlanEditor } from "./services/plan-editor.ts";
 import { QueueAdmin } from "./services/queue-admin.ts";
@@ -156,6 +157,8 @@ export class Taskloom {
   readonly snapshots: SnapshotService;
   /** Lists and changes schedules (`startSchedules` is what fires them). */
   readonly schedules: ScheduleService;
+  /** Operator actions with an audit: rerun, retry, resolve, skip, reset attempts, cancel one task. */
+  readonly operator: OperatorService;
   readonly #scheduleSystems = new Set<ScheduleSystem>();
   /** Set once the database was lost (its file deleted or replaced): every wait rejects with it. */
   #lost: TaskloomError | null = null;
@@ -211,6 +214,11 @@ export class Taskloom {
       snapshotBody: (hash) => context.snapshotBody(hash),
       planOfRun: (runId) => database.queries.planOfRun(runId),
       startRun: (planSlug) => this.startRun(planSlug, { trigger: "manual" }),
+    });
+    this.operator = new OperatorService({
+      store: database.store,
+      queries: database.queries,
+      clock: this.#clock,
     });
     this.schedules = new ScheduleService({
       schedules: database.schedules,

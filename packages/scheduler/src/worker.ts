@@ -1,4 +1,5 @@
 import {
+  type AttemptCacheUse,
   type AttemptResult,
   type ClaimedTaskRun,
   DatabaseUnavailableError,
@@ -6,6 +7,7 @@ import {
   logRetriedFailure,
 } from "@taskloom/core";
 import { LogBuffer } from "./log-buffer.ts";
+import { cachedReport, cacheHitLogLine, checkOutputCache } from "./output-cache-check.ts";
 import { decideOutcome } from "./retry-decision.ts";
 import {
   type ResolvedWorkerOptions,
@@ -228,10 +230,34 @@ export class Worker {
     this.#retryTimer.unref();
   }
 
-  /** Execute system: one attempt, whose report goes to the completion system. */
+  /**
+   * Execute system: one attempt, whose report goes to the completion system. A task with `cache` first looks
+   * for a stored output of its key; a hit completes the attempt with it, and the executor is not called.
+   */
   #execute(claimed: ClaimedTaskRun): void {
     const attempt: ActiveAttempt = { claimed, controller: new AbortController(), stopCause: null };
     this.#active.set(claimed.id, attempt);
+    if (!claimed.definition.cache) {
+      this.#run(attempt, null);
+      return;
+    }
+    const { clock, store, logger } = this.#r;
+    void checkOutputCache(store, claimed, clock.now(), logger).then((cache) => {
+      if (cache?.hit) {
+        this.#logs.push({
+          taskRunId: claimed.id,
+          attempt: claimed.attempt,
+          stream: "system",
+          text: cacheHitLogLine({ ...cache, hit: cache.hit }),
+          at: clock.now(),
+        });
+        this.#finished(attempt, cachedReport(cache.hit), cache);
+      } else this.#run(attempt, cache);
+    });
+  }
+
+  #run(attempt: ActiveAttempt, cache: AttemptCacheUse | null): void {
+    const { claimed } = attempt;
     const { clock } = this.#r;
     this.#r
       .execute({
@@ -268,10 +294,10 @@ export class Worker {
           durationMs: 0,
         }),
       )
-      .then((report) => this.#finished(attempt, report));
+      .then((report) => this.#finished(attempt, report, cache));
   }
 
-  #finished(attempt: ActiveAttempt, report: ExecutionResult): void {
+  #finished(attempt: ActiveAttempt, report: ExecutionResult, cache: AttemptCacheUse | null): void {
     const { claimed } = attempt;
     if (attempt.stopCause === "lease_lost") {
       // Someone else owns this task run now; recording anything would double-complete it.
@@ -281,10 +307,12 @@ export class Worker {
     if (attempt.stopCause === "shutdown") {
       this.#releases.push(claimed.id);
     } else {
-      const outcome =
+      const decided =
         attempt.stopCause === "cancelled"
           ? ({ status: "cancelled", exitCode: report.exitCode, error: "run cancelled" } as const)
           : decideOutcome(claimed, report, this.#r.clock.now(), this.#r.random);
+      // A success of a cached task either came from the cache or is stored in it.
+      const outcome = cache && decided.status === "succeeded" ? { ...decided, cache } : decided;
       this.#completions.push({ taskRunId: claimed.id, attempt: claimed.attempt, workerId: this.id, outcome });
     }
     if (!this.#flushScheduled) {

@@ -18,6 +18,8 @@ interface RunFlags {
   param: Record<string, string>;
   resume?: string;
   enqueue?: boolean;
+  /** The first progress line of a run another command created (a rerun); default "started"/"resuming …". */
+  note?: string;
 }
 
 /** Exit codes of `taskloom run`: the run's final status. */
@@ -43,6 +45,23 @@ export function registerRunCommand(program: Command, context: CliContext): void 
     .action((file: string | undefined, flags: RunFlags) =>
       runCommand(context, () => run(context, file, flags)),
     );
+}
+
+/**
+ * Executes a run that already exists in this process, with the live progress, the summary and the exit code
+ * of `taskloom run` (what `taskloom rerun` does with the run it created).
+ */
+export function executeRunHere(
+  context: CliContext,
+  options: { runId: string; note: string; json?: boolean; concurrency?: number },
+): Promise<number> {
+  return run(context, undefined, {
+    resume: options.runId,
+    note: options.note,
+    param: {},
+    ...(options.json ? { json: true } : {}),
+    ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+  });
 }
 
 async function run(context: CliContext, file: string | undefined, flags: RunFlags): Promise<number> {
@@ -83,7 +102,8 @@ async function run(context: CliContext, file: string | undefined, flags: RunFlag
     const progress = new RunProgress(initial, Date.now());
     const renderer = createRenderer(context, progressStream, progress, planSlug);
     renderer.note(
-      `${flags.resume ? "resuming" : "started"} run ${runId} of ${planSlug} (${initial.length} tasks)`,
+      flags.note ??
+        `${flags.resume ? "resuming" : "started"} run ${runId} of ${planSlug} (${initial.length} tasks)`,
     );
 
     const cancel = new AbortController();

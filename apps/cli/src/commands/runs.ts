@@ -106,6 +106,9 @@ function runDetailJson(run: RunDetail) {
       output: task.outputJson ?? task.outputText,
       error: task.error,
       reason: task.reason,
+      outputFrom: task.outputFrom,
+      outputFromRunId: task.outputFromRunId,
+      cacheKey: task.cacheKey,
       attemptHistory: task.attemptHistory.map((a) => ({
         ...a,
         startedAt: iso(a.startedAt),
@@ -113,6 +116,20 @@ function runDetailJson(run: RunDetail) {
       })),
     })),
   };
+}
+
+/** ` (reused from run_…)`, ` (cached, run_…)`, ` (resolved by hand)`: where an output came from. */
+function outputSourceNote(task: RunDetail["tasks"][number]): string {
+  switch (task.outputFrom) {
+    case "reuse":
+      return ` (reused from ${task.outputFromRunId})`;
+    case "cache":
+      return ` (cached, from ${task.outputFromRunId})`;
+    case "operator":
+      return " (resolved by hand)";
+    default:
+      return "";
+  }
 }
 
 function runDetailText(run: RunDetail): string {
@@ -128,7 +145,7 @@ function runDetailText(run: RunDetail): string {
   for (const task of run.tasks) {
     rows.push([
       task.key,
-      task.status,
+      `${task.status}${outputSourceNote(task)}`,
       String(task.attempts),
       duration(task.startedAt, task.finishedAt),
       task.exitCode === null ? "-" : String(task.exitCode),

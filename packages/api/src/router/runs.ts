@@ -1,4 +1,4 @@
-import { RUN_STATUSES, RUN_TRIGGERS } from "@taskloom/core";
+import { MAX_REASON_LENGTH, RUN_STATUSES, RUN_TRIGGERS } from "@taskloom/core";
 import { z } from "zod";
 import { createTRPCRouter, protectedProcedure } from "../trpc.ts";
 import { planSlug, runCursor, taskKey, timestamp } from "./inputs.ts";
@@ -23,9 +23,22 @@ export const runsRouter = createTRPCRouter({
   cancel: protectedProcedure
     .input(z.object({ runId }))
     .mutation(async ({ ctx, input }) => ({ status: await ctx.taskloom.cancelRun(input.runId) })),
+  /** Retries a failed task in its run, recorded in the audit trail with the caller and the optional reason. */
   retryTask: protectedProcedure
-    .input(z.object({ runId, taskKey, definition: z.enum(["current", "frozen"]).default("current") }))
-    .mutation(({ ctx, input }) => ctx.taskloom.retryTask(input.runId, input.taskKey, input.definition)),
+    .input(
+      z.object({
+        runId,
+        taskKey,
+        definition: z.enum(["current", "frozen"]).default("current"),
+        reason: z.string().max(MAX_REASON_LENGTH).optional(),
+      }),
+    )
+    .mutation(({ ctx, input }) =>
+      ctx.taskloom.operator.retry(input.runId, input.taskKey, input.definition, {
+        actor: ctx.actor,
+        reason: input.reason ?? null,
+      }),
+    ),
   /** A plan's last runs against its tasks: the grid view and duration trends. */
   grid: protectedProcedure
     .input(z.object({ planSlug, limit: z.number().int().min(1).max(100).optional() }))

@@ -16,6 +16,8 @@ describe("parseDuration", () => {
     ["0", 0],
     ["250", 250],
     [" 10s ", 10_000],
+    ["1d", 86_400_000],
+    ["2d12h", 216_000_000],
   ])("parses %j", (text, ms) => {
     expect(parseDuration(text)).toBe(ms);
   });
@@ -35,7 +37,8 @@ describe("parseDuration", () => {
     "1m1h",
     "1s1s",
     "ms",
-    "1d",
+    "1h1d",
+    "1w",
     "9999999999999999999ms",
   ])("rejects %j", (text) => {
     expect(() => parseDuration(text)).toThrow(BadInputError);

@@ -1,14 +1,15 @@
 import { BadInputError } from "../errors.ts";
 
 const UNITS = [
+  ["d", 86_400_000],
   ["h", 3_600_000],
   ["m", 60_000],
   ["s", 1_000],
   ["ms", 1],
 ] as const;
 
-/** `1h`, `5m`, `30s`, `500ms` and combinations in that order (`1h30m`, `1m30s500ms`); or plain ms digits. */
-const DURATION_PATTERN = /^(?:(\d+)h)?(?:(\d+)m(?!s))?(?:(\d+)s)?(?:(\d+)ms)?$/;
+/** `1d`, `1h`, `5m`, `30s`, `500ms` and combinations in that order (`1d12h`, `1m30s500ms`); or plain ms digits. */
+const DURATION_PATTERN = /^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m(?!s))?(?:(\d+)s)?(?:(\d+)ms)?$/;
 
 function invalid(text: string | number): BadInputError {
   return new BadInputError(
@@ -17,7 +18,7 @@ function invalid(text: string | number): BadInputError {
 }
 
 /**
- * Parses a duration into milliseconds. Accepts `500ms`, `30s`, `5m`, `1h`, combinations in descending unit
+ * Parses a duration into milliseconds. Accepts `500ms`, `30s`, `5m`, `1h`, `1d` (24h), combinations in descending unit
  * order (`1h30m`, `2m30s`), a string of digits, or a non-negative integer number (both meaning ms).
  * @throws BadInputError on anything else, or when the result is not a safe integer.
  */
@@ -45,7 +46,7 @@ export function parseDuration(text: string | number): number {
 
 /**
  * The shortest exact single-unit form of a duration: 500 → `500ms`, 30000 → `30s`, 300000 → `5m`,
- * 3600000 → `1h`, 90000 → `90s`. `parseDuration(formatDuration(ms)) === ms`.
+ * 3600000 → `1h`, 86400000 → `1d`, 90000 → `90s`. `parseDuration(formatDuration(ms)) === ms`.
  * @throws BadInputError when `ms` is not a non-negative safe integer.
  */
 export function formatDuration(ms: number): string {

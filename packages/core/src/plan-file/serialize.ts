@@ -112,6 +112,7 @@ function taskFile(task: TaskDefinition, defaults: SharedDefaults): Record<string
     file.timeout = formatDuration(task.timeoutMs);
   if (defaults.output === undefined && task.output !== "text") file.output = task.output;
   Object.assign(file, concurrencyFile(task.concurrency));
+  if (task.cache) file.cache = { key: task.cache.key, ttl: formatDuration(task.cache.ttlMs) };
   return file;
 }
 
@@ -186,7 +187,7 @@ function yamlText(file: Record<string, unknown>): string {
         // Short lists and the retry policy read best on one line.
         if (
           (isSeq(field.value) || isMap(field.value)) &&
-          ["requires", "refers", "duplicates", "relatesTo", "pin", "exclude", "retries"].includes(
+          ["requires", "refers", "duplicates", "relatesTo", "pin", "exclude", "retries", "cache"].includes(
             String(field.key),
           )
         ) {

@@ -10,10 +10,12 @@ import {
   type PlanDefinition,
   type RetryPolicy,
   TASK_KINDS,
+  type TaskCache,
   type TaskDefinition,
   type TaskKind,
   type TaskSpec,
 } from "../types.ts";
+import { cacheCheck } from "./cache-field.ts";
 import {
   type Check,
   durationCheck,
@@ -81,6 +83,7 @@ const COMMON_TASK_FIELDS = [
   "timeout",
   "output",
   ...CONCURRENCY_FIELDS,
+  "cache",
 ] as const;
 const KIND_FIELDS: Readonly<Record<TaskKind, readonly string[]>> = {
   shell: ["run", "env", "cwd"],
@@ -242,6 +245,7 @@ interface TaskDraft {
   timeout: number | null | undefined;
   output: "text" | "json" | undefined;
   concurrency: ConcurrencyPolicy | undefined;
+  cache: TaskCache | undefined;
   run: string | string[] | undefined;
   env: Record<string, string> | undefined;
   hasCwd: boolean;
@@ -353,6 +357,7 @@ function readTask(key: string, value: unknown, issues: IssueCollector): TaskDraf
     timeout: rawTimeout === undefined ? undefined : timeoutCheck(rawTimeout, [...path, "timeout"], issues),
     output: readField(value, "output", path, outputModeCheck, issues),
     concurrency: readConcurrency(value, key, path, issues),
+    cache: readField(value, "cache", path, cacheCheck, issues),
     run: undefined,
     env: undefined,
     hasCwd: false,
@@ -443,6 +448,7 @@ function templatedFields(task: TaskDraft, defaults: DefaultsDraft): TemplateFiel
   };
   if (task.concurrency !== undefined && !task.concurrency.exclusive)
     add(["concurrencyKey"], task.concurrency.key);
+  add(["cache", "key"], task.cache?.key);
   switch (task.kind) {
     case "shell": {
       if (typeof task.run === "string") add(["run"], task.run);
@@ -573,6 +579,7 @@ function buildTask(task: TaskDraft, kind: TaskKind, defaults: DefaultsDraft): Ta
     ...(task.relatesTo?.length ? { relatesTo: [...task.relatesTo] } : {}),
     ...(task.concurrency !== undefined ? { concurrency: { ...task.concurrency } } : {}),
     ...(task.parent !== undefined ? { parent: task.parent } : {}),
+    ...(task.cache ? { cache: { ...task.cache } } : {}),
   };
 }
 

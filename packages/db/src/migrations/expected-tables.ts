@@ -8,6 +8,7 @@ export const EXPECTED_TABLES = [
   "events",
   "log_chunks",
   "notes",
+  "output_cache",
   "plans",
   "queues",
   "runs",

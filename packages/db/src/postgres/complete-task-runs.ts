@@ -6,6 +6,7 @@ import {
   statusAfterFailure,
 } from "@taskloom/core";
 import { holdsLease, type MoveFields, type TaskRunStateRow } from "../task-run-move.ts";
+import { recordCacheUses } from "./record-cache-use.ts";
 import {
   blockDependents,
   finalizeRunIfDone,
@@ -61,6 +62,7 @@ export async function completeTaskRuns(
   const finals: CurrentRow[] = [];
   const moves = new Map<MoveTo, { row: CurrentRow; fields: MoveFields }[]>();
   const ends: AttemptEnd[] = [];
+  const cacheUses: Parameters<typeof recordCacheUses>[1] = [];
   for (const result of results) {
     const row = current.get(result.taskRunId);
     if (!holdsLease(row, result)) {
@@ -78,7 +80,11 @@ export async function completeTaskRuns(
     const end = { taskRunId: row.id, attempt: row.attempt, exitCode };
     if (outcome.status === "succeeded") {
       outputs.push({ id: row.id, exitCode, text: outcome.outputText, json: outcome.outputJson });
-      move("succeeded", { exitCode });
+      if (outcome.cache) cacheUses.push({ taskRun: row, cache: outcome.cache });
+      move("succeeded", {
+        exitCode,
+        ...(outcome.cache?.hit ? { data: { fromCache: outcome.cache.key } } : {}),
+      });
       ends.push({ ...end, status: "succeeded", error: null, reason: null });
     } else if (outcome.status === "cancelled") {
       const error = outcome.error ?? "cancelled";
@@ -117,6 +123,7 @@ export async function completeTaskRuns(
       ],
     );
   }
+  await recordCacheUses(client, cacheUses, now);
   for (const [to, list] of moves) {
     const fieldsOf = new Map(list.map((m) => [m.row.id, m.fields]));
     await moveTaskRuns(

@@ -10,6 +10,7 @@ import {
 import type { NewId } from "../new-id.ts";
 import { runCreatedEvent } from "../task-run-move.ts";
 import { writeEvents } from "./event-writer.ts";
+import { reuseOutputs } from "./reuse-outputs.ts";
 import { finalizeRunIfDone } from "./task-run-transitions.ts";
 import { at, type Queryable } from "./transaction.ts";
 
@@ -97,6 +98,7 @@ export async function createRun(client: Queryable, newId: NewId, input: CreateRu
     );
   }
   await writeEvents(client, [runCreatedEvent(runId, plan, input, tasks.length)]);
-  if (tasks.length === 0) await finalizeRunIfDone(client, runId, input.now);
+  if (input.reuse) await reuseOutputs(client, runId, input.reuse, input.now);
+  if (tasks.length === 0 || input.reuse) await finalizeRunIfDone(client, runId, input.now);
   return { runId, planSlug: plan.slug, planVersion: plan.version, taskCount: tasks.length };
 }

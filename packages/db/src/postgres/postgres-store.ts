@@ -1,6 +1,8 @@
 import { randomBytes } from "node:crypto";
 import {
   type AttemptResult,
+  type CachedOutput,
+  type CacheLookup,
   type ClaimedTaskRun,
   type ClaimInput,
   type CompletionBatchResult,
@@ -12,6 +14,8 @@ import {
   type ImportPlanResult,
   type LogChunkInput,
   NotFoundError,
+  type OperatorAudit,
+  type OperatorStore,
   type PlanDefinition,
   type QueuedSelection,
   type QueuedTaskRun,
@@ -22,11 +26,13 @@ import {
   type RunStatus,
   type RunStore,
   type SchedulerStore,
+  type TaskActionInput,
   type WorkerRegistration,
 } from "@taskloom/core";
 import type pg from "pg";
 import { defaultNewId, type NewId } from "../new-id.ts";
 import { appendLogChunks } from "./append-log-chunks.ts";
+import { applyTaskAction } from "./apply-task-action.ts";
 import { cancelQueuedTaskRuns } from "./cancel-queued-task-runs.ts";
 import { ChangeListener, changeNotification } from "./change-notifications.ts";
 import { moveQueuedTaskRuns, rescheduleQueuedTaskRuns } from "./change-queued-task-runs.ts";
@@ -36,6 +42,7 @@ import type { ConnectionMonitor } from "./connection-monitor.ts";
 import { createRun } from "./create-run.ts";
 import { EventHorizon } from "./event-horizon.ts";
 import { bufferEvents, flushEvents } from "./event-writer.ts";
+import { findCachedOutput } from "./find-cached-output.ts";
 import { heartbeatLeases } from "./heartbeat-leases.ts";
 import { importPlan, placeTasks } from "./import-plan.ts";
 import type { LeaseClock } from "./lease-clock.ts";
@@ -75,7 +82,7 @@ export interface PostgresStoreOptions {
  * `onChange` listeners hear this process's commits at once and, with `listen` set, other processes' commits
  * through a dedicated LISTEN connection, opened when the first listener subscribes.
  */
-export class PostgresStore implements SchedulerStore, RunStore, EventStore, QueueStore {
+export class PostgresStore implements SchedulerStore, RunStore, EventStore, QueueStore, OperatorStore {
   readonly pool: pg.Pool;
   readonly leaseClock: LeaseClock;
   readonly #newId: NewId;
@@ -208,7 +215,8 @@ export class PostgresStore implements SchedulerStore, RunStore, EventStore, Queu
     if (taskRunIds.length === 0) return [];
     const { rows } = await this.pool.query<{ id: number }>(
       `SELECT t.id FROM task_runs t JOIN runs r ON r.id = t.run_id
-        WHERE t.id = ANY($1::int[]) AND r.cancel_requested_at IS NOT NULL ORDER BY t.id`,
+        WHERE t.id = ANY($1::int[]) AND (r.cancel_requested_at IS NOT NULL OR t.status = 'cancelled')
+        ORDER BY t.id`,
       [taskRunIds],
     );
     return rows.map((row) => row.id);
@@ -305,8 +313,18 @@ export class PostgresStore implements SchedulerStore, RunStore, EventStore, Queu
     taskKey: string,
     now: number,
     definition: RetryDefinition = "current",
+    audit?: OperatorAudit,
   ): Promise<void> {
-    await this.#write((client) => retryTaskRun(client, runId, taskKey, now, definition));
+    await this.#write((client) => retryTaskRun(client, runId, taskKey, now, definition, audit));
+  }
+
+  async applyTaskAction(input: TaskActionInput): Promise<void> {
+    // A resolve or skip releases dependents; a cancel must reach the worker running the task.
+    await this.#write((client) => applyTaskAction(client, input));
+  }
+
+  async findCachedOutput(lookup: CacheLookup): Promise<CachedOutput | null> {
+    return findCachedOutput(this.pool, lookup);
   }
 
   async readEvents(input: { afterId: number; runId?: string; limit: number }): Promise<EventRecord[]> {

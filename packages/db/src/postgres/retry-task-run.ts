@@ -2,6 +2,7 @@ import {
   decideRetryDefinition,
   IllegalTransitionError,
   NotFoundError,
+  type OperatorAudit,
   type ParamValue,
   type RetryDefinition,
   renewedMaxAttempts,
@@ -9,6 +10,8 @@ import {
   type TaskRunStatus,
 } from "@taskloom/core";
 import { renderedConcurrency } from "../concurrency-columns.ts";
+import { retryAuditEvent } from "../task-run-move.ts";
+import { writeEvents } from "./event-writer.ts";
 import { blockDependents, lockRun, movableRow, moveRun, moveTaskRuns } from "./task-run-transitions.ts";
 import type { Queryable } from "./transaction.ts";
 
@@ -25,6 +28,7 @@ export async function retryTaskRun(
   taskKey: string,
   now: number,
   choice: RetryDefinition,
+  audit?: OperatorAudit,
 ): Promise<void> {
   const run = await lockRun(client, runId);
   if (!run) throw new NotFoundError("run", runId);
@@ -148,9 +152,10 @@ export async function retryTaskRun(
     { reason: null, error: null },
   );
   const { rows: failures } = await client.query<{ id: number; task_key: string }>(
-    "SELECT id, task_key FROM task_runs WHERE run_id = $1 AND status = 'failed' AND id <> $2 ORDER BY id",
+    "SELECT id, task_key FROM task_runs WHERE run_id = $1 AND status IN ('failed', 'cancelled') AND id <> $2 ORDER BY id",
     [runId, row.id],
   );
   for (const failed of failures) await blockDependents(client, runId, failed.id, failed.task_key, now);
   if (run.status === "failed") await moveRun(client, runId, "failed", "running", now, { operator: "retry" });
+  if (audit) await writeEvents(client, [retryAuditEvent(row, runId, taskKey, audit, decision.used, now)]);
 }

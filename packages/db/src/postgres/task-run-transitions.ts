@@ -160,7 +160,10 @@ function bulkEvent(
   return moveEvent(movableRow({ ...row, run_id: runId }, "pending"), to, now, { data });
 }
 
-/** `from` failed for good: every transitive dependent still pending becomes `blocked`. */
+/**
+ * `from` failed for good (or an operator cancelled it): every transitive dependent still pending becomes
+ * `blocked`, not walking through task runs that are done without failing (see the SQLite twin).
+ */
 export async function blockDependents(
   client: Queryable,
   runId: string,
@@ -170,9 +173,12 @@ export async function blockDependents(
 ): Promise<void> {
   const { rows } = await client.query<{ id: number; task_key: string; attempt: number }>(
     `WITH RECURSIVE downstream(id) AS (
-        SELECT to_id FROM task_run_dependencies WHERE from_id = $1
+        SELECT d.to_id FROM task_run_dependencies d JOIN task_runs t ON t.id = d.to_id
+         WHERE d.from_id = $1 AND t.status NOT IN ('succeeded', 'skipped')
         UNION
         SELECT d.to_id FROM task_run_dependencies d JOIN downstream ON d.from_id = downstream.id
+          JOIN task_runs t ON t.id = d.to_id
+         WHERE t.status NOT IN ('succeeded', 'skipped')
       )
       UPDATE task_runs SET status = 'blocked', reason = 'upstream_failed', error = $2, finished_at = $3
        WHERE id IN (SELECT id FROM downstream) AND status = 'pending'

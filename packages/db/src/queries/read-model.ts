@@ -17,6 +17,7 @@ export function createReadModel(connection: ReadConnection): ReadModel {
     listRuns: (input) => runs.listRuns(input),
     searchRuns: (filter) => runs.searchRuns(filter),
     getRun: (runId) => runs.getRun(runId),
+    auditTrail: (runId) => runs.auditTrail(runId),
     runGrid: (planSlug, limit) => runs.runGrid(planSlug, limit),
     definitionChange: (runId, taskKey) => runs.definitionChange(runId, taskKey),
     resolveRunId: (idOrPrefix) => runs.resolveRunId(idOrPrefix),

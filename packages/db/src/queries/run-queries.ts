@@ -1,7 +1,9 @@
 import {
+  type AuditEntry,
   BadInputError,
   canonicalJson,
   type DefinitionChange,
+  MAX_AUDIT_ENTRIES,
   NotFoundError,
   type PlanDefinition,
   type RunDetail,
@@ -11,6 +13,7 @@ import {
   type RunStatus,
   type RunSummary,
   type TaskDefinition,
+  type TaskRunDetail,
   type TaskRunStatus,
 } from "@taskloom/core";
 import type { TaskloomPrisma } from "./prisma-sqlite.ts";
@@ -164,6 +167,31 @@ export class RunQueries implements RunReads {
   }
 
   /** A run by id, or by a unique prefix of its id (what people type). */
+  async auditTrail(runId: string): Promise<AuditEntry[]> {
+    const id = await this.resolveRunId(runId);
+    const events = await this.#prisma.event.findMany({
+      where: { runId: id, type: "operator.action" },
+      orderBy: { id: "desc" },
+      take: MAX_AUDIT_ENTRIES,
+    });
+    return events.reverse().map((event) => {
+      const { action, actor, reason, ...details } = (
+        event.dataJson ? JSON.parse(event.dataJson) : {}
+      ) as Record<string, unknown>;
+      return {
+        eventId: event.id,
+        at: event.createdAt.getTime(),
+        action: String(action),
+        actor: String(actor),
+        reason: typeof reason === "string" ? reason : null,
+        taskKey: event.taskKey,
+        fromStatus: event.fromStatus,
+        toStatus: event.toStatus,
+        details,
+      };
+    });
+  }
+
   async resolveRunId(idOrPrefix: string): Promise<string> {
     const exact = await this.#prisma.run.findUnique({ where: { id: idOrPrefix }, select: { id: true } });
     if (exact) return exact.id;
@@ -299,6 +327,9 @@ export class RunQueries implements RunReads {
         concurrencyKey: task.concurrencyKey,
         concurrencyLimit: task.concurrencyLimit,
         notBefore: ms(task.notBefore),
+        outputFrom: task.outputFrom as TaskRunDetail["outputFrom"],
+        outputFromRunId: task.outputFromRunId,
+        cacheKey: task.cacheKey,
         definitionVersion: task.specVersion ?? run.planVersion,
         definition: task.specVersion === null ? null : parseDefinition(task.specJson),
         attemptHistory: (attemptsByTaskRun.get(task.id) ?? []).map((a) => ({

@@ -6,6 +6,7 @@ import {
 } from "@taskloom/core";
 import { holdsLease, type TaskRunStateRow } from "../task-run-move.ts";
 import type { SqliteDatabase } from "./open-sqlite-database.ts";
+import { prepareRecordCacheUse } from "./record-cache-use.ts";
 import { movableRow, type TaskRunTransitions } from "./task-run-transitions.ts";
 
 type CurrentRow = TaskRunStateRow;
@@ -29,6 +30,7 @@ export function prepareCompleteTaskRuns(
   const storeOutput = db.prepare(
     "UPDATE task_runs SET output_text = ?, output_json = ?, exit_code = ?, error = NULL, reason = NULL WHERE id = ?",
   );
+  const recordCacheUse = prepareRecordCacheUse(db);
   const scheduleRetry = db.prepare("UPDATE task_runs SET available_at = ? WHERE id = ?");
   const finishAttempt = db.prepare(
     `UPDATE task_attempts SET status = ?, finished_at = ?, exit_code = ?, error = ?, reason = ?
@@ -52,7 +54,11 @@ export function prepareCompleteTaskRuns(
       touchedRuns.add(row.run_id);
       if (outcome.status === "succeeded") {
         storeOutput.run(outcome.outputText, outcome.outputJson, outcome.exitCode, row.id);
-        transitions.move(movable, "succeeded", now, { exitCode: outcome.exitCode });
+        if (outcome.cache) recordCacheUse(row, outcome.cache, now);
+        transitions.move(movable, "succeeded", now, {
+          exitCode: outcome.exitCode,
+          ...(outcome.cache?.hit ? { data: { fromCache: outcome.cache.key } } : {}),
+        });
         finishAttempt.run("succeeded", now, outcome.exitCode, null, null, row.id, row.attempt);
         const succeeded = succeededByRun.get(row.run_id);
         if (succeeded) succeeded.push(row.id);

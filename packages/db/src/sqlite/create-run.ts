@@ -13,6 +13,7 @@ import { runCreatedEvent } from "../task-run-move.ts";
 import { prepareEventWriter } from "./event-writer.ts";
 import type { NewId } from "./import-plan.ts";
 import type { SqliteDatabase } from "./open-sqlite-database.ts";
+import { prepareReuseOutputs } from "./reuse-outputs.ts";
 import type { TaskRunTransitions } from "./task-run-transitions.ts";
 
 /**
@@ -31,6 +32,7 @@ export function prepareCreateRun(
   transitions: TaskRunTransitions,
 ): (input: CreateRunInput) => CreatedRun {
   const writeEvent = prepareEventWriter(db);
+  const reuseOutputs = prepareReuseOutputs(db, transitions);
   const findPlan = db.prepare<
     [string],
     {
@@ -119,7 +121,8 @@ export function prepareCreateRun(
     }
     copyDependencies.run({ runId, planId: plan.id });
     writeEvent(runCreatedEvent(runId, plan, input, taskCount));
-    if (taskCount === 0) transitions.finalizeRunIfDone(runId, input.now);
+    if (input.reuse) reuseOutputs(runId, input.reuse, input.now);
+    if (taskCount === 0 || input.reuse) transitions.finalizeRunIfDone(runId, input.now);
     return { runId, planSlug: plan.slug, planVersion: plan.version, taskCount };
   });
 

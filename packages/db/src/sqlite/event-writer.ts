@@ -10,7 +10,9 @@ export interface EventInput {
     | "plan.updated"
     | "run.cancel_requested"
     | "task_run.queue_changed"
-    | "task_run.rescheduled";
+    | "task_run.rescheduled"
+    | "operator.action"
+    | "task_run.cache";
   runId: string | null;
   taskRunId?: number | null;
   taskKey?: string | null;

@@ -2,6 +2,7 @@ import {
   decideRetryDefinition,
   IllegalTransitionError,
   NotFoundError,
+  type OperatorAudit,
   type ParamValue,
   type RetryDefinition,
   type RunStatus,
@@ -10,6 +11,8 @@ import {
   type TaskRunStatus,
 } from "@taskloom/core";
 import { renderedConcurrency } from "../concurrency-columns.ts";
+import { retryAuditEvent } from "../task-run-move.ts";
+import { prepareEventWriter } from "./event-writer.ts";
 import type { SqliteDatabase } from "./open-sqlite-database.ts";
 import { movableRow, type TaskRunTransitions } from "./task-run-transitions.ts";
 
@@ -33,7 +36,8 @@ interface DefinitionRow {
 export function prepareRetryTaskRun(
   db: SqliteDatabase,
   transitions: TaskRunTransitions,
-): (runId: string, taskKey: string, now: number, definition: RetryDefinition) => void {
+): (runId: string, taskKey: string, now: number, definition: RetryDefinition, audit?: OperatorAudit) => void {
+  const writeEvent = prepareEventWriter(db);
   const findRun = db.prepare<
     [string],
     {
@@ -89,78 +93,87 @@ export function prepareRetryTaskRun(
       SELECT id, task_key, attempt FROM task_runs WHERE id IN (SELECT id FROM downstream) AND status = 'blocked'`,
   );
   const otherFailures = db.prepare<[string, number], { id: number; task_key: string }>(
-    "SELECT id, task_key FROM task_runs WHERE run_id = ? AND status = 'failed' AND id <> ?",
+    "SELECT id, task_key FROM task_runs WHERE run_id = ? AND status IN ('failed', 'cancelled') AND id <> ?",
   );
 
-  const retry = db.transaction((runId: string, taskKey: string, now: number, choice: RetryDefinition) => {
-    const run = findRun.get(runId);
-    if (!run) throw new NotFoundError("run", runId);
-    const row = findTaskRun.get(runId, taskKey);
-    if (!row) throw new NotFoundError("task", `${runId}/${taskKey}`);
-    if (row.status !== "failed") {
-      throw new IllegalTransitionError("task_run", row.status, "ready", "only a failed task can be retried");
-    }
-    if (run.status === "cancelled") {
-      throw new IllegalTransitionError("run", run.status, "running", "a cancelled run cannot be resumed");
-    }
-    const current = choice === "current" ? currentDefinition.get(run.plan_id, taskKey) : undefined;
-    const frozen = frozenDefinition.get(runId, taskKey);
-    // A run's graph always holds its own tasks; a row without one would be a corrupt run.
-    if (!frozen) throw new NotFoundError("task definition", `${runId}/${taskKey}`);
-    const decision = decideRetryDefinition({
-      choice,
-      current: current && {
-        task: JSON.parse(current.spec_json) as TaskDefinition,
-        planParams: JSON.parse(current.plan_params) as Record<string, ParamValue>,
-        planVersion: run.latest_version,
-      },
-      frozen: {
-        task: JSON.parse(frozen.spec_json) as TaskDefinition,
-        planParams: JSON.parse(frozen.plan_params) as Record<string, ParamValue>,
-      },
-      held: {
-        task: JSON.parse(row.spec_json) as TaskDefinition,
-        version: row.spec_version ?? run.plan_version,
-      },
-      runPlanVersion: run.plan_version,
-      runParams: JSON.parse(run.params_json) as Record<string, ParamValue>,
-    });
-    const { definition, change } = decision;
-    if (change) {
-      stampAttempts.run(row.spec_json, change.stampVersion, row.id);
-      setDefinition.run({
-        id: row.id,
-        kind: definition.kind,
-        spec: JSON.stringify(definition),
-        version: change.specVersion,
-        params: JSON.stringify(change.params),
-        priority: definition.priority,
-        queue: definition.queue,
-        ...renderedConcurrency(definition, change.params, runId, run.plan_slug),
+  const retry = db.transaction(
+    (runId: string, taskKey: string, now: number, choice: RetryDefinition, audit?: OperatorAudit) => {
+      const run = findRun.get(runId);
+      if (!run) throw new NotFoundError("run", runId);
+      const row = findTaskRun.get(runId, taskKey);
+      if (!row) throw new NotFoundError("task", `${runId}/${taskKey}`);
+      if (row.status !== "failed") {
+        throw new IllegalTransitionError(
+          "task_run",
+          row.status,
+          "ready",
+          "only a failed task can be retried",
+        );
+      }
+      if (run.status === "cancelled") {
+        throw new IllegalTransitionError("run", run.status, "running", "a cancelled run cannot be resumed");
+      }
+      const current = choice === "current" ? currentDefinition.get(run.plan_id, taskKey) : undefined;
+      const frozen = frozenDefinition.get(runId, taskKey);
+      // A run's graph always holds its own tasks; a row without one would be a corrupt run.
+      if (!frozen) throw new NotFoundError("task definition", `${runId}/${taskKey}`);
+      const decision = decideRetryDefinition({
+        choice,
+        current: current && {
+          task: JSON.parse(current.spec_json) as TaskDefinition,
+          planParams: JSON.parse(current.plan_params) as Record<string, ParamValue>,
+          planVersion: run.latest_version,
+        },
+        frozen: {
+          task: JSON.parse(frozen.spec_json) as TaskDefinition,
+          planParams: JSON.parse(frozen.plan_params) as Record<string, ParamValue>,
+        },
+        held: {
+          task: JSON.parse(row.spec_json) as TaskDefinition,
+          version: row.spec_version ?? run.plan_version,
+        },
+        runPlanVersion: run.plan_version,
+        runParams: JSON.parse(run.params_json) as Record<string, ParamValue>,
       });
-    }
-    transitions.move({ id: row.id, runId, taskKey, status: "failed", attempt: row.attempt }, "ready", now, {
-      reason: null,
-      error: null,
-      maxAttempts: renewedMaxAttempts(row.attempt, definition.retry),
-      data: {
-        operator: "retry",
-        definition: decision.used,
-        fromVersion: decision.fromVersion,
-        toVersion: decision.toVersion,
-      },
-    });
-    for (const blocked of blockedDownstream.all(row.id)) {
-      transitions.move(movableRow({ ...blocked, run_id: runId }, "blocked"), "pending", now, {
+      const { definition, change } = decision;
+      if (change) {
+        stampAttempts.run(row.spec_json, change.stampVersion, row.id);
+        setDefinition.run({
+          id: row.id,
+          kind: definition.kind,
+          spec: JSON.stringify(definition),
+          version: change.specVersion,
+          params: JSON.stringify(change.params),
+          priority: definition.priority,
+          queue: definition.queue,
+          ...renderedConcurrency(definition, change.params, runId, run.plan_slug),
+        });
+      }
+      transitions.move({ id: row.id, runId, taskKey, status: "failed", attempt: row.attempt }, "ready", now, {
         reason: null,
         error: null,
+        maxAttempts: renewedMaxAttempts(row.attempt, definition.retry),
+        data: {
+          operator: "retry",
+          definition: decision.used,
+          fromVersion: decision.fromVersion,
+          toVersion: decision.toVersion,
+        },
       });
-    }
-    for (const failed of otherFailures.all(runId, row.id)) {
-      transitions.blockDependents(runId, failed.id, failed.task_key, now);
-    }
-    if (run.status === "failed") transitions.moveRun(runId, "failed", "running", now, { operator: "retry" });
-  });
+      for (const blocked of blockedDownstream.all(row.id)) {
+        transitions.move(movableRow({ ...blocked, run_id: runId }, "blocked"), "pending", now, {
+          reason: null,
+          error: null,
+        });
+      }
+      for (const failed of otherFailures.all(runId, row.id)) {
+        transitions.blockDependents(runId, failed.id, failed.task_key, now);
+      }
+      if (run.status === "failed")
+        transitions.moveRun(runId, "failed", "running", now, { operator: "retry" });
+      if (audit) writeEvent(retryAuditEvent(row, runId, taskKey, audit, decision.used, now));
+    },
+  );
 
-  return (runId, taskKey, now, definition) => retry.immediate(runId, taskKey, now, definition);
+  return (runId, taskKey, now, definition, audit) => retry.immediate(runId, taskKey, now, definition, audit);
 }

@@ -1,5 +1,7 @@
 import {
   type AttemptResult,
+  type CachedOutput,
+  type CacheLookup,
   type ClaimedTaskRun,
   type ClaimInput,
   type CompletionBatchResult,
@@ -11,6 +13,8 @@ import {
   type ImportPlanResult,
   type LogChunkInput,
   NotFoundError,
+  type OperatorAudit,
+  type OperatorStore,
   type PlanDefinition,
   type QueuedSelection,
   type QueuedTaskRun,
@@ -21,15 +25,18 @@ import {
   type RunStatus,
   type RunStore,
   type SchedulerStore,
+  type TaskActionInput,
   type WorkerRegistration,
 } from "@taskloom/core";
 import { defaultNewId, type NewId } from "../new-id.ts";
 import { prepareAppendLogChunks } from "./append-log-chunks.ts";
+import { prepareApplyTaskAction } from "./apply-task-action.ts";
 import { prepareCancelQueuedTaskRuns } from "./cancel-queued-task-runs.ts";
 import { prepareChangeQueuedTaskRuns } from "./change-queued-task-runs.ts";
 import { prepareClaimTaskRuns } from "./claim-task-runs.ts";
 import { prepareCompleteTaskRuns } from "./complete-task-runs.ts";
 import { prepareCreateRun } from "./create-run.ts";
+import { prepareFindCachedOutput } from "./find-cached-output.ts";
 import { prepareHeartbeatLeases } from "./heartbeat-leases.ts";
 import { prepareImportPlan } from "./import-plan.ts";
 import type { SqliteDatabase } from "./open-sqlite-database.ts";
@@ -51,7 +58,7 @@ export { defaultNewId };
  * shared with the PostgreSQL store. A synchronous transaction cannot interleave with another one in this
  * process, which is what makes the claim/complete protocol race-free here.
  */
-export class SqliteStore implements SchedulerStore, RunStore, EventStore, QueueStore {
+export class SqliteStore implements SchedulerStore, RunStore, EventStore, QueueStore, OperatorStore {
   readonly db: SqliteDatabase;
   readonly #listeners = new Set<() => void>();
   readonly #claim: (input: ClaimInput) => ClaimedTaskRun[];
@@ -65,6 +72,8 @@ export class SqliteStore implements SchedulerStore, RunStore, EventStore, QueueS
   readonly #createRun: ReturnType<typeof prepareCreateRun>;
   readonly #requestCancel: ReturnType<typeof prepareRequestCancel>;
   readonly #retryTaskRun: ReturnType<typeof prepareRetryTaskRun>;
+  readonly #applyTaskAction: ReturnType<typeof prepareApplyTaskAction>;
+  readonly #findCachedOutput: ReturnType<typeof prepareFindCachedOutput>;
   readonly #events: ReturnType<typeof prepareReadEvents>;
   readonly #queues: ReturnType<typeof prepareQueueSettings>;
   readonly #peekQueue: ReturnType<typeof preparePeekQueue>;
@@ -94,6 +103,8 @@ export class SqliteStore implements SchedulerStore, RunStore, EventStore, QueueS
     this.#createRun = prepareCreateRun(db, newId, transitions);
     this.#requestCancel = prepareRequestCancel(db, transitions);
     this.#retryTaskRun = prepareRetryTaskRun(db, transitions);
+    this.#applyTaskAction = prepareApplyTaskAction(db, transitions);
+    this.#findCachedOutput = prepareFindCachedOutput(db);
     this.#events = prepareReadEvents(db);
     this.#queues = prepareQueueSettings(db);
     this.#peekQueue = preparePeekQueue(db);
@@ -118,7 +129,8 @@ export class SqliteStore implements SchedulerStore, RunStore, EventStore, QueueS
     );
     this.#cancelRequested = db.prepare<[string], { id: number }>(
       `SELECT t.id FROM task_runs t JOIN runs r ON r.id = t.run_id
-        WHERE t.id IN (SELECT value FROM json_each(?)) AND r.cancel_requested_at IS NOT NULL`,
+        WHERE t.id IN (SELECT value FROM json_each(?))
+          AND (r.cancel_requested_at IS NOT NULL OR t.status = 'cancelled')`,
     );
     this.#planDefinition = db.prepare<
       [string],
@@ -267,9 +279,20 @@ export class SqliteStore implements SchedulerStore, RunStore, EventStore, QueueS
     taskKey: string,
     now: number,
     definition: RetryDefinition = "current",
+    audit?: OperatorAudit,
   ): Promise<void> {
-    this.#retryTaskRun(runId, taskKey, now, definition);
+    this.#retryTaskRun(runId, taskKey, now, definition, audit);
     this.#changed();
+  }
+
+  async applyTaskAction(input: TaskActionInput): Promise<void> {
+    this.#applyTaskAction(input);
+    // A resolve or skip releases dependents; a cancel must reach the worker running the task.
+    this.#changed();
+  }
+
+  async findCachedOutput(lookup: CacheLookup): Promise<CachedOutput | null> {
+    return this.#findCachedOutput(lookup);
   }
 
   async readEvents(input: { afterId: number; runId?: string; limit: number }): Promise<EventRecord[]> {

@@ -33,7 +33,11 @@ export interface TaskRunTransitions {
    * operator retry that unblocks them finds a counter of the upstreams still missing.
    */
   releaseDependents(runId: string, fromIds: number[], now: number): void;
-  /** `from` failed for good: every transitive dependent still pending becomes `blocked`. */
+  /**
+   * `from` failed for good (or an operator cancelled it): every transitive dependent still pending becomes
+   * `blocked`. The walk does not pass through task runs that are done without failing (resolved, skipped,
+   * reused): what is downstream of them is not cut off.
+   */
   blockDependents(runId: string, fromId: number, fromKey: string, now: number): void;
   /** One guarded status change with its event. Returns false when the row was not in `from` any more. */
   move(row: MovableRow, to: TaskRunStatus, now: number, fields?: MoveFields): boolean;
@@ -75,9 +79,12 @@ export function prepareTaskRunTransitions(db: SqliteDatabase): TaskRunTransition
     { id: number; task_key: string; attempt: number }
   >(
     `WITH RECURSIVE downstream(id) AS (
-        SELECT to_id FROM task_run_dependencies WHERE from_id = ?
+        SELECT d.to_id FROM task_run_dependencies d JOIN task_runs t ON t.id = d.to_id
+         WHERE d.from_id = ? AND t.status NOT IN ('succeeded', 'skipped')
         UNION
         SELECT d.to_id FROM task_run_dependencies d JOIN downstream ON d.from_id = downstream.id
+          JOIN task_runs t ON t.id = d.to_id
+         WHERE t.status NOT IN ('succeeded', 'skipped')
       )
       UPDATE task_runs SET status = 'blocked', reason = 'upstream_failed', error = ?, finished_at = ?
        WHERE id IN (SELECT id FROM downstream) AND +status = 'pending'

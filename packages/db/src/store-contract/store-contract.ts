@@ -6,6 +6,7 @@ import {
   type EventStore,
   IllegalTransitionError,
   NotFoundError,
+  type OperatorStore,
   parsePlanObject,
   type QueueStore,
   type RunStore,
@@ -14,6 +15,7 @@ import {
   type TaskRunStatus,
 } from "@taskloom/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describeOperatorContract } from "./operator-contract.ts";
 
 /**
  * The store contract: what every implementation of the storage ports must do, run against each of them
@@ -22,7 +24,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
  * proves that every transition writes its event. Times are explicit epoch ms: nothing waits.
  */
 
-export type ContractStore = SchedulerStore & RunStore & QueueStore & EventStore;
+export type ContractStore = SchedulerStore & RunStore & QueueStore & EventStore & OperatorStore;
 
 export interface StoreUnderTest {
   store: ContractStore;
@@ -86,6 +88,8 @@ export function describeStoreContract(name: string, open: () => Promise<StoreUnd
       }
       return seen;
     }
+
+    describeOperatorContract(() => store);
 
     describe("claim and complete", () => {
       it("claims ready rows by priority, then plan order, and only the ready ones", async () => {

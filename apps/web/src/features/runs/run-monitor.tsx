@@ -36,6 +36,7 @@ import { useFitToStart } from "../graph-canvas/use-fit-to-start.ts";
 import { parentsOf, useGroupExpansion } from "../graph-canvas/use-group-expansion.ts";
 import type { StreamState } from "../live/use-event-stream.ts";
 import { RunPlanButton } from "../plans/run-plan-button.tsx";
+import { RunAuditTrail } from "./run-audit-trail.tsx";
 import { RunProgressHeader } from "./run-progress-header.tsx";
 import { RunTimeline } from "./run-timeline.tsx";
 import { TaskRunDetails } from "./task-run-details.tsx";
@@ -362,6 +363,7 @@ function RunMonitor({
             ) : (
               <RunSummaryPanel run={run} onOpen={open} />
             )}
+            <RunAuditTrail runId={run.id} />
           </aside>
         </div>
       </div>

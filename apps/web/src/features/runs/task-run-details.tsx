@@ -13,6 +13,7 @@ import { LlmAttemptsPanel } from "../snapshots/llm-attempts-panel.tsx";
 import { LogSearchBar, LogSearchResults } from "./log-search.tsx";
 import { LogTailView } from "./log-tail.tsx";
 import { RetryControl } from "./retry-control.tsx";
+import { TaskOperatorPanel } from "./task-actions-menu.tsx";
 
 function duration(startedAt: number | null, finishedAt: number | null, now: number): string {
   if (startedAt === null) return "—";
@@ -103,6 +104,7 @@ export function TaskRunDetails({
         <StatusPill status={task.status} />
       </header>
 
+      <TaskOperatorPanel run={run} task={task} />
       {task.status === "failed" && canRetry && (
         <RetryControl
           runId={runId}

@@ -19,6 +19,8 @@ function handler(request: Request): Response | Promise<Response> {
       createTRPCContext({
         taskloom: await taskloom(),
         authorized: isAuthorized(request.headers, env.authToken),
+        // A script sends the token itself; the browser sends the sign-in cookie (or nothing on loopback).
+        actor: request.headers.get("authorization")?.startsWith("Bearer ") ? "token" : "dashboard",
       }),
     onError({ error, path }) {
       // Expected outcomes (validation, not found, refused cycles) are the client's to show; log the rest.

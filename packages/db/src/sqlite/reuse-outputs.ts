@@ -1,0 +1,51 @@
+import type { RunReuse } from "@taskloom/core";
+import type { ReuseSourceRow } from "../task-action.ts";
+import { checkReuseSources, movableRow, rerunEvents, reuseMoveFields } from "../task-run-move.ts";
+import { prepareEventWriter } from "./event-writer.ts";
+import type { SqliteDatabase } from "./open-sqlite-database.ts";
+import type { TaskRunTransitions } from "./task-run-transitions.ts";
+
+/**
+ * The part of creating a rerun that takes outputs from the source run, inside createRun's transaction (no
+ * worker can claim the new run's task runs before they are settled): each reused task run gets the source's
+ * output and goes `succeeded` (move `reuse`, its event pointing at the source task run), then their dependents
+ * are released as after a success, and both runs get an `operator.action` event.
+ */
+export function prepareReuseOutputs(
+  db: SqliteDatabase,
+  transitions: TaskRunTransitions,
+): (runId: string, reuse: RunReuse, now: number) => void {
+  const writeEvent = prepareEventWriter(db);
+  const sources = db.prepare<[string, string, string], ReuseSourceRow>(
+    `SELECT n.task_key, s.id AS source_id, s.status AS source_status, s.output_text, s.output_json, s.exit_code,
+            n.id, n.status, n.attempt
+       FROM task_runs n LEFT JOIN task_runs s ON s.run_id = ? AND s.task_key = n.task_key
+      WHERE n.run_id = ? AND n.task_key IN (SELECT value FROM json_each(?))`,
+  );
+  const copyOutput = db.prepare(
+    `UPDATE task_runs SET output_text = ?, output_json = ?, exit_code = ?, output_from = 'reuse',
+            output_from_run_id = ?
+      WHERE id = ?`,
+  );
+  return (runId, reuse, now) => {
+    const rows = checkReuseSources(
+      reuse,
+      sources.all(reuse.sourceRunId, runId, JSON.stringify(reuse.taskKeys)),
+    );
+    for (const row of rows) {
+      copyOutput.run(row.output_text, row.output_json, row.exit_code, reuse.sourceRunId, row.id);
+      transitions.move(
+        movableRow({ ...row, run_id: runId }, row.status),
+        "succeeded",
+        now,
+        reuseMoveFields(reuse, row),
+      );
+    }
+    transitions.releaseDependents(
+      runId,
+      rows.map((row) => row.id),
+      now,
+    );
+    for (const event of rerunEvents(runId, reuse, now)) writeEvent(event);
+  };
+}
