@@ -2,9 +2,11 @@ import type { ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { type EventRecord, seededRandom } from "@taskloom/core";
+import { assertTaskRunTransition, type EventRecord, seededRandom, type TaskRunStatus } from "@taskloom/core";
+import { openSqliteDatabase, sqlitePathFromUrl } from "@taskloom/db";
 import { createTestDatabase, postgresDescribe } from "@taskloom/db/postgres-test-database";
 import { Taskloom } from "@taskloom/engine";
+import pg from "pg";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { CliSandbox, exited, waitFor } from "./cli-harness.ts";
 
@@ -25,23 +27,49 @@ afterEach(() => {
   sandbox.cleanup();
 });
 
-const LAYERS = 8;
-const WIDTH = 20;
+/** The size of a chaos run: the DAG's shape, how long its tasks sleep, and how long the chaos lasts. */
+interface ChaosShape {
+  layers: number;
+  width: number;
+  /** Each task sleeps between these many seconds. */
+  sleep: [number, number];
+  /** Slots per worker process (`taskloom worker -c`). */
+  concurrency: number;
+  /** Workers are killed for at most this long; then the survivors finish what is left. */
+  chaosMs: number;
+  /** How long the survivors get to finish. */
+  drainMs: number;
+}
+
+/** 160 tasks of 50–300 ms: the SQLite chaos test. */
+const SMALL: ChaosShape = {
+  layers: 8,
+  width: 20,
+  sleep: [0.05, 0.3],
+  concurrency: 4,
+  chaosMs: 30_000,
+  drainMs: 15_000,
+};
 
 /** A layered DAG: each task requires one to three tasks of the layer above; one in ten requires nothing. */
-function chaosPlan(logFile: string, random: () => number): { yaml: string; requires: Map<string, string[]> } {
+function chaosPlan(
+  logFile: string,
+  random: () => number,
+  shape: ChaosShape,
+): { yaml: string; requires: Map<string, string[]> } {
   const requires = new Map<string, string[]>();
   const lines = ["plan: chaos", "tasks:"];
-  for (let layer = 0; layer < LAYERS; layer++) {
-    for (let i = 0; i < WIDTH; i++) {
+  const [minSleep, maxSleep] = shape.sleep;
+  for (let layer = 0; layer < shape.layers; layer++) {
+    for (let i = 0; i < shape.width; i++) {
       const key = `l${layer}t${i}`;
       const ups = new Set<string>();
       if (layer > 0 && random() > 0.1) {
         const count = 1 + Math.floor(random() * 3);
-        for (let n = 0; n < count; n++) ups.add(`l${layer - 1}t${Math.floor(random() * WIDTH)}`);
+        for (let n = 0; n < count; n++) ups.add(`l${layer - 1}t${Math.floor(random() * shape.width)}`);
       }
       requires.set(key, [...ups]);
-      const seconds = (0.05 + random() * 0.25).toFixed(2);
+      const seconds = (minSleep + random() * (maxSleep - minSleep)).toFixed(2);
       // `$$` is the attempt's supervisor: its pid is the process group of everything the attempt runs.
       const log = (what: string) =>
         `echo "${what} $TASKLOOM_TASK_KEY $TASKLOOM_ATTEMPT $$ $(date +%s%N)" >> ${logFile}`;
@@ -124,22 +152,67 @@ interface RunningWorker {
   startedAt: number | null;
 }
 
+/** Task runs of `runId` that still hold a lease, read straight from the database's rows. */
+async function leasesLeft(databaseUrl: string, cwd: string, runId: string): Promise<number> {
+  const sql = "SELECT count(*) AS n FROM task_runs WHERE run_id = $1 AND lease_owner IS NOT NULL";
+  if (databaseUrl.startsWith("postgres")) {
+    const client = new pg.Client({ connectionString: databaseUrl });
+    await client.connect();
+    try {
+      return Number((await client.query<{ n: string }>(sql, [runId])).rows[0]?.n);
+    } finally {
+      await client.end();
+    }
+  }
+  const db = openSqliteDatabase(sqlitePathFromUrl(databaseUrl, cwd));
+  try {
+    return Number(db.prepare<[string], { n: number }>(sql.replace("$1", "?")).get(runId)?.n);
+  } finally {
+    db.close();
+  }
+}
+
+/** Every task run's status events chain (each starts where the last ended) and are legal moves. */
+function illegalHistories(taskEvents: EventRecord[]): string[] {
+  const last = new Map<number, TaskRunStatus>();
+  const wrong: string[] = [];
+  for (const event of taskEvents) {
+    const id = event.taskRunId ?? -1;
+    const from = event.fromStatus as TaskRunStatus;
+    const to = event.toStatus as TaskRunStatus;
+    const previous = last.get(id);
+    if (previous !== undefined && previous !== from)
+      wrong.push(`${event.taskKey}: ${previous}, then ${from} -> ${to}`);
+    try {
+      assertTaskRunTransition(from, to);
+    } catch {
+      wrong.push(`${event.taskKey}: illegal ${from} -> ${to}`);
+    }
+    last.set(id, to);
+  }
+  return wrong;
+}
+
 /**
  * The chaos scenario on `sandbox`'s database. `loseConnections`, when given, is called once mid-run to cut
  * every connection the workers have to the database (PostgreSQL): they must carry on through it.
  */
-async function chaos(sandbox: CliSandbox, loseConnections?: () => Promise<void>): Promise<void> {
+async function chaos(
+  sandbox: CliSandbox,
+  shape: ChaosShape,
+  loseConnections?: () => Promise<void>,
+): Promise<void> {
   const random = seededRandom(6);
   const logFile = path.join(sandbox.dir, "attempts.log");
   fs.writeFileSync(logFile, "");
-  const { yaml, requires } = chaosPlan(logFile, random);
+  const { yaml, requires } = chaosPlan(logFile, random, shape);
   const planFile = sandbox.write("chaos.yaml", yaml);
   // A task may lose its worker several times in a row here by bad luck; the cap is for tasks that kill them.
   const env = { TASKLOOM_MAX_LOST_LEASES: "50" };
 
   const workers: RunningWorker[] = [];
   const startWorker = () => {
-    const child = sandbox.spawn(["worker", "-c", "4"], env);
+    const child = sandbox.spawn(["worker", "-c", String(shape.concurrency)], env);
     const worker: RunningWorker = { child, id: null, startedAt: null };
     child.stderr?.on("data", () => {
       const match = /worker (\S+) started/.exec(child.output.stderr);
@@ -163,8 +236,7 @@ async function chaos(sandbox: CliSandbox, loseConnections?: () => Promise<void>)
   const killed: { groups: number[]; atNs: bigint; diedAtNs: bigint }[] = [];
   const orphans: number[] = [];
   try {
-    // Chaos for at most 30 s: then the survivors finish what is left.
-    while (Date.now() - startedAt < 30_000) {
+    while (Date.now() - startedAt < shape.chaosMs) {
       const status = await taskloom.store.getRunStatus(runId);
       if (status !== "running" && status !== "queued") break;
       await sleep(300 + Math.floor(random() * 300));
@@ -189,7 +261,7 @@ async function chaos(sandbox: CliSandbox, loseConnections?: () => Promise<void>)
       while (groups.some(groupAlive) && Date.now() < deadline) await sleep(10);
       orphans.push(...groups.filter(groupAlive));
     }
-    const deadline = Date.now() + 15_000;
+    const deadline = Date.now() + shape.drainMs;
     let status = await taskloom.store.getRunStatus(runId);
     while ((status === "running" || status === "queued") && Date.now() < deadline) {
       await sleep(100);
@@ -211,6 +283,12 @@ async function chaos(sandbox: CliSandbox, loseConnections?: () => Promise<void>)
     expect(lost.length).toBeGreaterThan(0);
     expect(taskEvents.filter((e) => e.toStatus === "failed")).toEqual([]);
     expect(orphans).toEqual([]);
+    // Every task succeeded exactly once in the recorded results, through legal moves only, and no lease is left.
+    const succeeded = taskEvents.filter((e) => e.toStatus === "succeeded").map((e) => e.taskKey);
+    expect(succeeded.length).toBe(requires.size);
+    expect(new Set(succeeded).size).toBe(requires.size);
+    expect(illegalHistories(taskEvents)).toEqual([]);
+    expect(await leasesLeft(sandbox.db, sandbox.dir, runId)).toBe(0);
 
     // Dependency order, from the engine's side: every task ran after its upstreams succeeded.
     const firstAt = (key: string, to: string) =>
@@ -274,7 +352,7 @@ async function chaos(sandbox: CliSandbox, loseConnections?: () => Promise<void>)
 describe("crash safety", () => {
   it(
     "finishes a 160-task DAG while workers are kill -9ed every few hundred ms: no failure, no overlap, no orphan",
-    () => chaos(sandbox),
+    () => chaos(sandbox, SMALL),
     60_000,
   );
 
@@ -314,13 +392,23 @@ tasks:
   }, 60_000);
 });
 
+/** 2,000 tasks of 10–60 ms on 3 × 8 slots: the PostgreSQL chaos test. */
+const LARGE: ChaosShape = {
+  layers: 20,
+  width: 100,
+  sleep: [0.01, 0.06],
+  concurrency: 8,
+  chaosMs: 45_000,
+  drainMs: 45_000,
+};
+
 describePostgres("crash safety on PostgreSQL", () => {
-  it("finishes the same DAG under kill -9, and through the loss of every database connection", async () => {
+  it("finishes a 2,000-task DAG under kill -9, and through the loss of every database connection", async () => {
     const testDb = await createTestDatabase();
     const onPostgres = new CliSandbox(testDb.url);
     let terminated = 0;
     try {
-      await chaos(onPostgres, async () => {
+      await chaos(onPostgres, LARGE, async () => {
         terminated = await testDb.terminateConnections();
       });
       // At least one live backend was cut (how many depends on which workers had just been replaced and how
@@ -330,5 +418,5 @@ describePostgres("crash safety on PostgreSQL", () => {
       onPostgres.cleanup();
       await testDb.drop();
     }
-  }, 90_000);
+  }, 150_000);
 });
