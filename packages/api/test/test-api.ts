@@ -2,7 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { CycleError, type PlanIssue, PlanValidationError } from "@taskloom/core";
-import { Taskloom } from "@taskloom/engine";
+import { StalePlanVersionError, Taskloom } from "@taskloom/engine";
 import type { TRPCError } from "@trpc/server";
 import { afterEach, beforeEach } from "vitest";
 import { appRouter, createCallerFactory, createTRPCContext } from "../src/index.ts";
@@ -36,14 +36,16 @@ export function useTestApi(name: string, setup: (api: TestApi) => Promise<unknow
 
 /**
  * How a call that must fail failed: the tRPC code and message, and, only when the cause carries them, the
- * plan-file issues (`issues`) and the cycle (`cycle`) that the error formatter sends to clients. The keys are
- * absent otherwise, so `toEqual({ code, message })` holds for any other failure.
+ * plan-file issues (`issues`), the cycle (`cycle`) and the current version of a stale edit (`currentVersion`)
+ * that the error formatter sends to clients. The keys are absent otherwise, so `toEqual({ code, message })`
+ * holds for any other failure.
  */
 export interface CallFailure {
   code: TRPCError["code"];
   message: string;
   issues?: PlanIssue[];
   cycle?: string[];
+  currentVersion?: number;
 }
 
 /** The failure of `promise` (see `CallFailure`); throws, failing the test, when the call succeeds. */
@@ -59,5 +61,6 @@ export async function failure(promise: Promise<unknown>): Promise<CallFailure> {
     message,
     ...(cause instanceof PlanValidationError ? { issues: cause.issues } : {}),
     ...(cause instanceof CycleError ? { cycle: cause.cycle } : {}),
+    ...(cause instanceof StalePlanVersionError ? { currentVersion: cause.currentVersion } : {}),
   };
 }
