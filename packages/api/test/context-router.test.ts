@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { useTestApi } from "./test-api.ts";
+import { failure, useTestApi } from "./test-api.ts";
 
 const plan = `
 plan: brief
@@ -21,15 +21,6 @@ tasks:
 
 const write = { planSlug: "brief", taskKey: "write" };
 const test = useTestApi("context-router", (api) => api.plans.import({ text: plan }));
-
-async function failure(promise: Promise<unknown>) {
-  const error = (await promise.then(
-    () => null,
-    (e: unknown) => e,
-  )) as { code: string; message: string } | null;
-  if (error === null) throw new Error("expected the call to fail");
-  return { code: error.code, message: error.message };
-}
 
 type Preview = Awaited<ReturnType<typeof test.api.context.preview>>;
 const item = (state: Preview, ref: string) => state.items.find((i) => i.ref === ref);

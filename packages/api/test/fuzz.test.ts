@@ -116,6 +116,9 @@ function validInputs(): Record<string, Record<string, unknown> | undefined> {
     "snapshots.runs": { runId, taskKey: "s" },
     "snapshots.diff": { a: { runId, taskKey: "s", attempt: 1 }, b: { hash: "0".repeat(64) } },
     "snapshots.replay": { runId, taskKey: "s", attempt: 1 },
+    "taskRuns.act": { runId, taskKey: "a", action: "resolve", output: "by hand", reason: "fuzz" },
+    "taskRuns.rerun": { runId, fromTask: "a", reason: "fuzz" },
+    "taskRuns.auditTrail": { runId },
   };
 }
 

@@ -1,39 +1,15 @@
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { Taskloom } from "@taskloom/engine";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { appRouter, createCallerFactory, createTRPCContext } from "../src/index.ts";
+import { describe, expect, it } from "vitest";
+import { failure, useTestApi } from "./test-api.ts";
 
-let dir: string;
-let taskloom: Taskloom;
-const createCaller = createCallerFactory(appRouter);
-let api: ReturnType<typeof createCaller>;
-
-beforeEach(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), "taskloom-queues-router-"));
-  taskloom = await Taskloom.open({ databaseUrl: `file:${path.join(dir, "t.db")}`, cwd: dir, pollMs: 50 });
-  api = createCaller(createTRPCContext({ taskloom, authorized: true }));
-  await api.plans.import({
+const test = useTestApi("queues-router", (api) =>
+  api.plans.import({
     text: "plan: demo\ntasks:\n  a: { kind: noop, priority: 1 }\n  b: { kind: noop, concurrencyKey: deploy, concurrencyLimit: 2 }\n",
-  });
-});
-afterEach(async () => {
-  await taskloom.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
-
-async function failure(promise: Promise<unknown>) {
-  const error = (await promise.then(
-    () => null,
-    (e: unknown) => e,
-  )) as { code: string; message: string } | null;
-  if (error === null) throw new Error("expected the call to fail");
-  return { code: error.code, message: error.message };
-}
+  }),
+);
 
 describe("queues router", () => {
   it("lists depth, peeks with priorities and keys, moves, reschedules, cancels, pauses and resumes", async () => {
+    const { api, taskloom } = test;
     const { runId } = await taskloom.startRun("demo");
     expect((await api.queues.list()).map((q) => [q.name, q.ready, q.running])).toEqual([["default", 2, 0]]);
     const peeked = await api.queues.peek({ queue: "default" });
@@ -58,6 +34,7 @@ describe("queues router", () => {
   });
 
   it("answers bad input with BAD_REQUEST and a clear message", async () => {
+    const { api } = test;
     expect(await failure(api.queues.cancel({ selection: {} }))).toEqual({
       code: "BAD_REQUEST",
       message: "select queued task runs by queue, plan, run or task run ids",

@@ -1,26 +1,13 @@
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import type { EventRecord } from "@taskloom/core";
-import { Taskloom } from "@taskloom/engine";
+import type { Taskloom } from "@taskloom/engine";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { appRouter, createCallerFactory, createTRPCContext, INTERNAL_ERROR_MESSAGE } from "../src/index.ts";
+import { beforeEach, describe, expect, it } from "vitest";
+import { appRouter, createTRPCContext, INTERNAL_ERROR_MESSAGE } from "../src/index.ts";
+import { failure, useTestApi } from "./test-api.ts";
 
-let dir: string;
-let taskloom: Taskloom;
-const createCaller = createCallerFactory(appRouter);
-let api: ReturnType<typeof createCaller>;
-
-beforeEach(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), "taskloom-routers-"));
-  taskloom = await Taskloom.open({ databaseUrl: `file:${path.join(dir, "t.db")}`, cwd: dir, pollMs: 50 });
-  api = createCaller(createTRPCContext({ taskloom, authorized: true }));
-});
-afterEach(async () => {
-  await taskloom.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+const test = useTestApi("routers");
 
 const threeTasks = `
 plan: demo
@@ -32,43 +19,22 @@ tasks:
 
 /** The current version of the demo plan: what the editor shows and sends back with an edit. */
 async function version(slug = "demo"): Promise<number> {
-  return (await api.plans.get({ slug })).version;
-}
-
-/** The tRPC error a call failed with, and what the error formatter puts in `data` for clients. */
-async function errorOf(promise: Promise<unknown>) {
-  try {
-    await promise;
-  } catch (error) {
-    const trpc = error as {
-      code: string;
-      message: string;
-      cause?: { issues?: unknown; cycle?: unknown; currentVersion?: unknown };
-    };
-    return {
-      code: trpc.code,
-      message: trpc.message,
-      data: {
-        planIssues: trpc.cause?.issues,
-        cycle: trpc.cause?.cycle,
-        currentVersion: trpc.cause?.currentVersion,
-      },
-    };
-  }
-  throw new Error("expected the call to fail");
+  return (await test.api.plans.get({ slug })).version;
 }
 
 describe("plans router", () => {
   it("creates an empty plan, refuses a duplicate slug and an invalid one", async () => {
+    const { api } = test;
     await api.plans.create({ slug: "fresh", goal: "do things" });
     expect((await api.plans.get({ slug: "fresh" })).goal).toBe("do things");
-    expect((await errorOf(api.plans.create({ slug: "fresh" }))).code).toBe("CONFLICT");
-    const bad = await errorOf(api.plans.create({ slug: "Not A Slug" }));
+    expect((await failure(api.plans.create({ slug: "fresh" }))).code).toBe("CONFLICT");
+    const bad = await failure(api.plans.create({ slug: "Not A Slug" }));
     expect(bad.code).toBe("BAD_REQUEST");
     expect(await api.plans.list()).toHaveLength(1);
   });
 
   it("imports YAML, lists it, exports it back, and reports every issue of a bad file", async () => {
+    const { api } = test;
     expect(await api.plans.import({ text: threeTasks })).toMatchObject({
       slug: "demo",
       version: 1,
@@ -78,16 +44,17 @@ describe("plans router", () => {
     expect(summary).toMatchObject({ slug: "demo", taskCount: 3, lastRun: null });
     const { text } = await api.plans.export({ slug: "demo", format: "yaml" });
     expect(text).toContain("plan: demo");
-    const bad = await errorOf(
+    const bad = await failure(
       api.plans.import({ text: "plan: x\ntasks:\n  a: { timeout: soon, requires: [zz] }\n" }),
     );
     expect(bad.code).toBe("BAD_REQUEST");
-    expect(bad.data.planIssues).toEqual(
+    expect(bad.issues).toEqual(
       expect.arrayContaining([expect.objectContaining({ path: "tasks.a.timeout", line: 3 })]),
     );
   });
 
   it("updates the INDEX document and bumps the version", async () => {
+    const { api } = test;
     await api.plans.import({ text: threeTasks });
     await api.plans.update({ slug: "demo", baseVersion: await version(), index: "# Rules\nBe nice." });
     const plan = await api.plans.get({ slug: "demo" });
@@ -98,10 +65,11 @@ describe("plans router", () => {
 
 describe("tasks and links routers", () => {
   beforeEach(async () => {
-    await api.plans.import({ text: threeTasks });
+    await test.api.plans.import({ text: threeTasks });
   });
 
   it("adds, edits, renames and deletes tasks with the plan-file rules", async () => {
+    const { api } = test;
     await api.tasks.upsert({
       planSlug: "demo",
       baseVersion: await version(),
@@ -110,7 +78,7 @@ describe("tasks and links routers", () => {
     });
     const withD = await api.plans.get({ slug: "demo" });
     expect(withD.tasks.map((t) => t.key)).toEqual(["a", "b", "c", "d"]);
-    const invalid = await errorOf(
+    const invalid = await failure(
       api.tasks.upsert({
         planSlug: "demo",
         baseVersion: await version(),
@@ -118,7 +86,7 @@ describe("tasks and links routers", () => {
         task: { run: "x", timeout: "later" },
       }),
     );
-    expect(invalid.data.planIssues).toEqual([expect.objectContaining({ path: "tasks.e.timeout" })]);
+    expect(invalid.issues).toEqual([expect.objectContaining({ path: "tasks.e.timeout" })]);
 
     await api.tasks.upsert({
       planSlug: "demo",
@@ -139,6 +107,7 @@ describe("tasks and links routers", () => {
   });
 
   it("carries parents along a rename, moves a deleted parent's tasks up, and refuses a parent cycle", async () => {
+    const { api } = test;
     await api.plans.import({
       text: "plan: groups\ntasks:\n  stage: { kind: noop }\n  build: { kind: noop, parent: stage }\n  compile: { kind: noop, parent: build }\n",
     });
@@ -156,7 +125,7 @@ describe("tasks and links routers", () => {
     expect(await parents()).toEqual({ stage: null, make: "stage", compile: "make" });
     await api.tasks.delete({ planSlug: "groups", baseVersion: await version("groups"), key: "make" });
     expect(await parents()).toEqual({ stage: null, compile: "stage" });
-    const cycle = await errorOf(
+    const cycle = await failure(
       api.tasks.upsert({
         planSlug: "groups",
         baseVersion: await version("groups"),
@@ -166,13 +135,14 @@ describe("tasks and links routers", () => {
       }),
     );
     expect(cycle.code).toBe("BAD_REQUEST");
-    expect(cycle.data.planIssues).toEqual([
+    expect(cycle.issues).toEqual([
       expect.objectContaining({ code: "cycle", message: "parent cycle: stage -> compile -> stage" }),
     ]);
   });
 
   it("refuses a link that would close a cycle and names it", async () => {
-    const refused = await errorOf(
+    const { api } = test;
+    const refused = await failure(
       api.links.create({
         planSlug: "demo",
         baseVersion: await version(),
@@ -182,12 +152,13 @@ describe("tasks and links routers", () => {
       }),
     );
     expect(refused.code).toBe("BAD_REQUEST");
-    expect(refused.data.cycle).toEqual(["c", "a", "b", "c"]);
+    expect(refused.cycle).toEqual(["c", "a", "b", "c"]);
     expect(refused.message).toBe("cycle: c -> a -> b -> c");
     expect((await api.plans.get({ slug: "demo" })).version).toBe(1);
   });
 
   it("creates, switches and deletes links; a refers link may point backwards", async () => {
+    const { api } = test;
     await api.links.create({
       planSlug: "demo",
       baseVersion: await version(),
@@ -216,7 +187,7 @@ describe("tasks and links routers", () => {
         { from: "c", to: "a", kind: "refers" },
       ]),
     );
-    const backwards = await errorOf(
+    const backwards = await failure(
       api.links.setKind({
         planSlug: "demo",
         baseVersion: await version(),
@@ -225,7 +196,7 @@ describe("tasks and links routers", () => {
         kind: "requires",
       }),
     );
-    expect(backwards.data.cycle).toEqual(["c", "a", "b", "c"]);
+    expect(backwards.cycle).toEqual(["c", "a", "b", "c"]);
     await api.links.delete({
       planSlug: "demo",
       baseVersion: await version(),
@@ -237,7 +208,7 @@ describe("tasks and links routers", () => {
     expect(plan.links.some((l) => l.from === "a" && l.to === "b")).toBe(false);
     expect(
       (
-        await errorOf(
+        await failure(
           api.links.delete({
             planSlug: "demo",
             baseVersion: await version(),
@@ -251,6 +222,7 @@ describe("tasks and links routers", () => {
   });
 
   it("saves a new task and its position in one change, and a renamed task keeps its position", async () => {
+    const { api } = test;
     await api.tasks.upsert({
       planSlug: "demo",
       baseVersion: await version(),
@@ -276,6 +248,7 @@ describe("tasks and links routers", () => {
   });
 
   it("refuses an edit made on a stale version with CONFLICT, and returns the new version of each edit", async () => {
+    const { api } = test;
     const opened = await version();
     const saved = await api.tasks.upsert({
       planSlug: "demo",
@@ -290,12 +263,12 @@ describe("tasks and links routers", () => {
       api.plans.update({ slug: "demo", goal: "other", baseVersion: opened }),
       api.links.create({ planSlug: "demo", from: "a", to: "c", kind: "refers", baseVersion: opened }),
     ]) {
-      const refused = await errorOf(stale);
+      const refused = await failure(stale);
       expect(refused.code).toBe("CONFLICT");
       expect(refused.message).toBe(
         `the plan changed since you opened it: v${opened} → v${opened + 1}; reload to see the change`,
       );
-      expect(refused.data.currentVersion).toBe(opened + 1);
+      expect(refused.currentVersion).toBe(opened + 1);
     }
     const plan = await api.plans.get({ slug: "demo" });
     expect(plan.version).toBe(opened + 1);
@@ -304,6 +277,7 @@ describe("tasks and links routers", () => {
   });
 
   it("lets only one of two concurrent edits from the same version through", async () => {
+    const { api } = test;
     const opened = await version();
     const outcomes = await Promise.allSettled([
       api.tasks.upsert({ planSlug: "demo", key: "x", task: { kind: "noop" }, baseVersion: opened }),
@@ -314,6 +288,7 @@ describe("tasks and links routers", () => {
   });
 
   it("stores positions without a new version", async () => {
+    const { api } = test;
     await api.tasks.setPositions({ planSlug: "demo", positions: [{ key: "a", x: 10, y: 20 }] });
     const plan = await api.plans.get({ slug: "demo" });
     expect(plan.tasks[0]?.position).toEqual({ x: 10, y: 20 });
@@ -324,12 +299,14 @@ describe("tasks and links routers", () => {
 
 describe("runs, logs and events routers", () => {
   async function runToEnd(planSlug: string) {
+    const { api, taskloom } = test;
     const { runId } = await api.runs.start({ planSlug });
     const outcome = await taskloom.executeRun(runId, { pollMs: 20 });
     return { runId, status: outcome.status };
   }
 
   it("starts a run, shows it with its frozen graph, lists and searches runs with cursors", async () => {
+    const { api } = test;
     await api.plans.import({ text: threeTasks });
     const first = await runToEnd("demo");
     expect(first.status).toBe("succeeded");
@@ -354,12 +331,13 @@ describe("runs, logs and events routers", () => {
   });
 
   it("cancels a run and retries a failed task", async () => {
+    const { api, taskloom, dir } = test;
     await api.plans.import({
       text: `plan: fail\ntasks:\n  x: { run: "test -f ${dir}/ok" }\n  y: { run: echo y, requires: [x] }\n`,
     });
     const failed = await runToEnd("fail");
     expect(failed.status).toBe("failed");
-    expect((await errorOf(api.runs.retryTask({ runId: failed.runId, taskKey: "y" }))).code).toBe("CONFLICT");
+    expect((await failure(api.runs.retryTask({ runId: failed.runId, taskKey: "y" }))).code).toBe("CONFLICT");
     fs.writeFileSync(path.join(dir, "ok"), "");
     await api.runs.retryTask({ runId: failed.runId, taskKey: "x" });
     expect((await taskloom.executeRun(failed.runId, { pollMs: 20 })).status).toBe("succeeded");
@@ -370,6 +348,7 @@ describe("runs, logs and events routers", () => {
   });
 
   it("retries a failed task with the plan's fix, says what changed, and keeps the frozen copy on request", async () => {
+    const { api, taskloom } = test;
     const plan = (run: string) =>
       `plan: fixme\ntasks:\n  x: { run: "${run}" }\n  y: { run: echo y, requires: [x] }\n`;
     await api.plans.import({ text: plan("exit 3") });
@@ -392,7 +371,7 @@ describe("runs, logs and events routers", () => {
     ]);
     expect(
       (
-        await errorOf(
+        await failure(
           api.runs.retryTask({ runId: failed.runId, taskKey: "x", definition: "newest" as never }),
         )
       ).code,
@@ -400,6 +379,7 @@ describe("runs, logs and events routers", () => {
   });
 
   it("reads logs as a tail, after an offset and before one", async () => {
+    const { api } = test;
     await api.plans.import({
       text: "plan: chatty\ntasks:\n  talk:\n    run: for i in 1 2 3; do echo line$i; sleep 0.15; done\n",
     });
@@ -424,6 +404,7 @@ describe("runs, logs and events routers", () => {
   });
 
   it("streams events and resumes after a reconnect without losing or repeating any", async () => {
+    const { api, taskloom } = test;
     await api.plans.import({ text: threeTasks });
     const controller = new AbortController();
     const stream = taskloom.streamEvents(
@@ -449,6 +430,7 @@ describe("runs, logs and events routers", () => {
 
 describe("workers router", () => {
   it("lists every registered worker with its queues, running attempts and state", async () => {
+    const { api, taskloom } = test;
     const now = taskloom.clock.now();
     await taskloom.store.registerWorker({
       id: "w1",
@@ -493,10 +475,11 @@ describe("over HTTP (the fetch adapter the web app mounts)", () => {
       endpoint: "/api/trpc",
       req: new Request(`http://127.0.0.1${url}`, init),
       router: appRouter,
-      createContext: () => createTRPCContext({ taskloom, authorized: true }),
+      createContext: () => createTRPCContext({ taskloom: test.taskloom, authorized: true }),
     });
 
   it("serves queries and refuses unauthorized callers", async () => {
+    const { taskloom } = test;
     await taskloom.importPlanSource(threeTasks);
     const ok = await handle("/api/trpc/plans.list");
     expect(ok.status).toBe(200);
@@ -528,6 +511,7 @@ describe("over HTTP (the fetch adapter the web app mounts)", () => {
   });
 
   it("never sends the text of an unexpected error, only a generic message", async () => {
+    const { taskloom } = test;
     const broken = {
       ...taskloom,
       queries: {
@@ -549,6 +533,7 @@ describe("over HTTP (the fetch adapter the web app mounts)", () => {
   });
 
   it("puts the cycle and the plan issues in the error data clients read", async () => {
+    const { taskloom } = test;
     await taskloom.importPlanSource(threeTasks);
     const response = await handle("/api/trpc/links.create", {
       method: "POST",
@@ -564,6 +549,7 @@ describe("over HTTP (the fetch adapter the web app mounts)", () => {
   });
 
   it("says in the error data which versions a stale edit was between", async () => {
+    const { taskloom } = test;
     await taskloom.importPlanSource(threeTasks);
     await taskloom.importPlanSource(threeTasks.replace("echo c", "echo c2"));
     const response = await handle("/api/trpc/tasks.delete", {
@@ -582,6 +568,7 @@ describe("over HTTP (the fetch adapter the web app mounts)", () => {
   ])(
     "streams server-sent events (%s) in batches tracked by their last id, resuming from lastEventId",
     async (_name, filter, wanted) => {
+      const { taskloom } = test;
       await taskloom.importPlanSource(threeTasks);
       const { runId } = await taskloom.startRun("demo");
       await taskloom.executeRun(runId, { pollMs: 20 });

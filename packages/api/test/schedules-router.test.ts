@@ -1,43 +1,15 @@
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { Taskloom } from "@taskloom/engine";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { appRouter, createCallerFactory, createTRPCContext } from "../src/index.ts";
+import { describe, expect, it } from "vitest";
+import { failure, useTestApi } from "./test-api.ts";
 
-let dir: string;
-let taskloom: Taskloom;
-const createCaller = createCallerFactory(appRouter);
-let api: ReturnType<typeof createCaller>;
-
-beforeEach(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), "taskloom-schedules-router-"));
-  taskloom = await Taskloom.open({ databaseUrl: `file:${path.join(dir, "t.db")}`, cwd: dir, pollMs: 50 });
-  api = createCaller(createTRPCContext({ taskloom, authorized: true }));
-  await api.plans.import({
+const test = useTestApi("schedules-router", (api) =>
+  api.plans.import({
     text: "plan: demo\nparams: { target: dev }\ntasks:\n  a: { kind: noop }\nschedules:\n  - { name: nightly, cron: '0 2 * * *' }\n",
-  });
-});
-afterEach(async () => {
-  await taskloom.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
-
-async function failure(promise: Promise<unknown>) {
-  const error = (await promise.then(
-    () => null,
-    (e: unknown) => e,
-  )) as { code: string; message: string; cause?: { issues?: { path: string; code: string }[] } } | null;
-  if (error === null) throw new Error("expected the call to fail");
-  return {
-    code: error.code,
-    message: error.message,
-    issues: error.cause?.issues?.map((i) => [i.path, i.code]),
-  };
-}
+  }),
+);
 
 describe("schedules router", () => {
   it("lists schedules of every plan and of one plan, with their next fire times", async () => {
+    const { api } = test;
     const [nightly] = await api.schedules.list();
     expect(nightly).toMatchObject({ planSlug: "demo", name: "nightly", source: "file", enabled: true });
     expect(nightly?.upcoming).toHaveLength(3);
@@ -46,6 +18,7 @@ describe("schedules router", () => {
   });
 
   it("creates, updates, pauses, resumes, triggers and removes", async () => {
+    const { api } = test;
     const created = await api.schedules.create({
       planSlug: "demo",
       schedule: { name: "often", every: "5m", params: { target: "prod" }, overlap: "allow" },
@@ -62,11 +35,12 @@ describe("schedules router", () => {
   });
 
   it("answers bad schedules with BAD_REQUEST and the plan-file issues, duplicates with CONFLICT", async () => {
+    const { api } = test;
     const bad = await failure(
       api.schedules.create({ planSlug: "demo", schedule: { every: "soon", missed: "never", extra: 1 } }),
     );
     expect(bad.code).toBe("BAD_REQUEST");
-    expect(bad.issues?.sort()).toEqual([
+    expect(bad.issues?.map((issue) => [issue.path, issue.code]).sort()).toEqual([
       ["every", "invalid_duration"],
       ["extra", "unknown_field"],
       ["missed", "invalid_value"],

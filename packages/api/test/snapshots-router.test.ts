@@ -1,40 +1,16 @@
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { Taskloom } from "@taskloom/engine";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { appRouter, createCallerFactory, createTRPCContext } from "../src/index.ts";
+import { describe, expect, it } from "vitest";
+import { failure, useTestApi } from "./test-api.ts";
 
-let dir: string;
-let taskloom: Taskloom;
-const createCaller = createCallerFactory(appRouter);
-let api: ReturnType<typeof createCaller>;
-
-beforeEach(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), "taskloom-snapshots-router-"));
-  // No provider: the dry-run one, whose output is the compiled prompt.
-  taskloom = await Taskloom.open({ databaseUrl: `file:${path.join(dir, "t.db")}`, cwd: dir, pollMs: 50 });
-  api = createCaller(createTRPCContext({ taskloom, authorized: true }));
-  await api.plans.import({
+// No provider: the dry-run one, whose output is the compiled prompt.
+const test = useTestApi("snapshots-router", (api) =>
+  api.plans.import({
     text: "plan: demo\nindex: Demo.\ntasks:\n  facts: { run: echo 'A costs 5 euros' }\n  brief: { kind: llm, prompt: Sum up., requires: [facts] }\n",
-  });
-});
-afterEach(async () => {
-  await taskloom.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
-
-async function failure(promise: Promise<unknown>): Promise<{ code: string; message: string }> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e as { code: string; message: string },
-  );
-  if (error === null) throw new Error("expected the call to fail");
-  return { code: error.code, message: error.message };
-}
+  }),
+);
 
 describe("snapshots router", () => {
   it("returns an attempt's snapshot by attempt and by hash, labelled as a dry run, and diffs two runs", async () => {
+    const { api, taskloom } = test;
     const first = await taskloom.run("demo");
     const view = await api.snapshots.attempt({ runId: first.runId, taskKey: "brief" });
     expect(view).toMatchObject({ attempt: 1, dryRun: true, approval: null, replayOf: null });
@@ -53,6 +29,7 @@ describe("snapshots router", () => {
   });
 
   it("answers NOT_FOUND for unknown runs and snapshots, BAD_REQUEST for malformed input", async () => {
+    const { api, taskloom } = test;
     const unknownRun = await failure(api.snapshots.attempt({ runId: "run_missing", taskKey: "brief" }));
     expect(unknownRun).toMatchObject({ code: "NOT_FOUND" });
     expect(unknownRun.message).toContain("run_missing");

@@ -18,6 +18,7 @@ import {
   moveRun,
   moveTaskRuns,
   releaseDependents,
+  unblockDownstream,
 } from "./task-run-transitions.ts";
 import { at, type Queryable } from "./transaction.ts";
 
@@ -53,29 +54,7 @@ export async function applyTaskAction(client: Queryable, input: TaskActionInput)
       to = "succeeded";
       await moveTaskRuns(client, movable, to, now, { reason: null, error: null, data: { operator: action } });
       // Everything cut off behind this task may go on, unless another failure still cuts it off.
-      const { rows: blocked } = await client.query<{ id: number; task_key: string; attempt: number }>(
-        `WITH RECURSIVE downstream(id) AS (
-            SELECT to_id FROM task_run_dependencies WHERE from_id = $1
-            UNION
-            SELECT d.to_id FROM task_run_dependencies d JOIN downstream ON d.from_id = downstream.id
-          )
-          SELECT id, task_key, attempt FROM task_runs WHERE id IN (SELECT id FROM downstream) AND status = 'blocked'
-          ORDER BY id`,
-        [row.id],
-      );
-      await moveTaskRuns(
-        client,
-        blocked.map((b) => movableRow({ ...b, run_id: runId }, "blocked")),
-        "pending",
-        now,
-        { reason: null, error: null },
-      );
-      const { rows: cuttingOff } = await client.query<{ id: number; task_key: string }>(
-        `SELECT id, task_key FROM task_runs WHERE run_id = $1 AND status IN ('failed', 'cancelled') AND id <> $2
-          ORDER BY id`,
-        [runId, row.id],
-      );
-      for (const other of cuttingOff) await blockDependents(client, runId, other.id, other.task_key, now);
+      await unblockDownstream(client, runId, row.id, now);
       await releaseDependents(client, runId, [row.id], now);
       if (run.status === "failed")
         await moveRun(client, runId, "failed", "running", now, { operator: action });

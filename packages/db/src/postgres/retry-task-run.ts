@@ -12,7 +12,7 @@ import {
 import { renderedConcurrency } from "../concurrency-columns.ts";
 import { retryAuditEvent } from "../task-run-move.ts";
 import { writeEvents } from "./event-writer.ts";
-import { blockDependents, lockRun, movableRow, moveRun, moveTaskRuns } from "./task-run-transitions.ts";
+import { lockRun, moveRun, moveTaskRuns, unblockDownstream } from "./task-run-transitions.ts";
 import type { Queryable } from "./transaction.ts";
 
 /**
@@ -135,27 +135,7 @@ export async function retryTaskRun(
       },
     },
   );
-  const { rows: blocked } = await client.query<{ id: number; task_key: string; attempt: number }>(
-    `WITH RECURSIVE downstream(id) AS (
-        SELECT to_id FROM task_run_dependencies WHERE from_id = $1
-        UNION
-        SELECT d.to_id FROM task_run_dependencies d JOIN downstream ON d.from_id = downstream.id
-      )
-      SELECT id, task_key, attempt FROM task_runs WHERE id IN (SELECT id FROM downstream) AND status = 'blocked' ORDER BY id`,
-    [row.id],
-  );
-  await moveTaskRuns(
-    client,
-    blocked.map((b) => movableRow({ ...b, run_id: runId }, "blocked")),
-    "pending",
-    now,
-    { reason: null, error: null },
-  );
-  const { rows: failures } = await client.query<{ id: number; task_key: string }>(
-    "SELECT id, task_key FROM task_runs WHERE run_id = $1 AND status IN ('failed', 'cancelled') AND id <> $2 ORDER BY id",
-    [runId, row.id],
-  );
-  for (const failed of failures) await blockDependents(client, runId, failed.id, failed.task_key, now);
+  await unblockDownstream(client, runId, row.id, now);
   if (run.status === "failed") await moveRun(client, runId, "failed", "running", now, { operator: "retry" });
   if (audit) await writeEvents(client, [retryAuditEvent(row, runId, taskKey, audit, decision.used, now)]);
 }

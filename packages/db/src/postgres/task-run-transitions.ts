@@ -194,6 +194,42 @@ export async function blockDependents(
   );
 }
 
+/**
+ * An operator put `fromId` back on its way (resolved or retried it): the task runs blocked behind it go back
+ * to `pending`, then those still cut off by another failed or cancelled task run of the run are blocked again
+ * by that one, so that the run can always finish (see the SQLite twin).
+ */
+export async function unblockDownstream(
+  client: Queryable,
+  runId: string,
+  fromId: number,
+  now: number,
+): Promise<void> {
+  const { rows: blocked } = await client.query<{ id: number; task_key: string; attempt: number }>(
+    `WITH RECURSIVE downstream(id) AS (
+        SELECT to_id FROM task_run_dependencies WHERE from_id = $1
+        UNION
+        SELECT d.to_id FROM task_run_dependencies d JOIN downstream ON d.from_id = downstream.id
+      )
+      SELECT id, task_key, attempt FROM task_runs WHERE id IN (SELECT id FROM downstream) AND status = 'blocked'
+      ORDER BY id`,
+    [fromId],
+  );
+  await moveTaskRuns(
+    client,
+    blocked.map((b) => movableRow({ ...b, run_id: runId }, "blocked")),
+    "pending",
+    now,
+    { reason: null, error: null },
+  );
+  const { rows: others } = await client.query<{ id: number; task_key: string }>(
+    `SELECT id, task_key FROM task_runs WHERE run_id = $1 AND status IN ('failed', 'cancelled') AND id <> $2
+      ORDER BY id`,
+    [runId, fromId],
+  );
+  for (const other of others) await blockDependents(client, runId, other.id, other.task_key, now);
+}
+
 const runEvent = (
   runId: string,
   from: RunStatus,

@@ -37,20 +37,6 @@ export function prepareApplyTaskAction(
     `UPDATE task_attempts SET status = 'cancelled', finished_at = ?, error = ?, reason = 'cancelled'
       WHERE task_run_id = ? AND attempt = ? AND finished_at IS NULL`,
   );
-  // What the failure (or the failure behind a block) cut off, from this task run down.
-  const blockedDownstream = db.prepare<[number], { id: number; task_key: string; attempt: number }>(
-    `WITH RECURSIVE downstream(id) AS (
-        SELECT to_id FROM task_run_dependencies WHERE from_id = ?
-        UNION
-        SELECT d.to_id FROM task_run_dependencies d JOIN downstream ON d.from_id = downstream.id
-      )
-      SELECT id, task_key, attempt FROM task_runs WHERE id IN (SELECT id FROM downstream) AND status = 'blocked'
-      ORDER BY id`,
-  );
-  const cuttingOff = db.prepare<[string, number], { id: number; task_key: string }>(
-    `SELECT id, task_key FROM task_runs WHERE run_id = ? AND status IN ('failed', 'cancelled') AND id <> ?
-      ORDER BY id`,
-  );
 
   const apply = db.transaction((input: TaskActionInput) => {
     const { action, runId, taskKey, audit, now } = input;
@@ -71,15 +57,7 @@ export function prepareApplyTaskAction(
         to = "succeeded";
         transitions.move(movable, to, now, { reason: null, error: null, data: { operator: action } });
         // Everything cut off behind this task may go on, unless another failure still cuts it off.
-        for (const blocked of blockedDownstream.all(row.id)) {
-          transitions.move(movableRow({ ...blocked, run_id: runId }, "blocked"), "pending", now, {
-            reason: null,
-            error: null,
-          });
-        }
-        for (const other of cuttingOff.all(runId, row.id)) {
-          transitions.blockDependents(runId, other.id, other.task_key, now);
-        }
+        transitions.unblockDownstream(runId, row.id, now);
         transitions.releaseDependents(runId, [row.id], now);
         if (row.run_status === "failed")
           transitions.moveRun(runId, "failed", "running", now, { operator: action });

@@ -14,7 +14,7 @@ import { renderedConcurrency } from "../concurrency-columns.ts";
 import { retryAuditEvent } from "../task-run-move.ts";
 import { prepareEventWriter } from "./event-writer.ts";
 import type { SqliteDatabase } from "./open-sqlite-database.ts";
-import { movableRow, type TaskRunTransitions } from "./task-run-transitions.ts";
+import type { TaskRunTransitions } from "./task-run-transitions.ts";
 
 /** A task's definition as a retry may take it, with the plan-level params it combines with. */
 interface DefinitionRow {
@@ -84,17 +84,6 @@ export function prepareRetryTaskRun(
             concurrency_limit = @concurrencyLimit
       WHERE id = @id`,
   );
-  const blockedDownstream = db.prepare<[number], { id: number; task_key: string; attempt: number }>(
-    `WITH RECURSIVE downstream(id) AS (
-        SELECT to_id FROM task_run_dependencies WHERE from_id = ?
-        UNION
-        SELECT d.to_id FROM task_run_dependencies d JOIN downstream ON d.from_id = downstream.id
-      )
-      SELECT id, task_key, attempt FROM task_runs WHERE id IN (SELECT id FROM downstream) AND status = 'blocked'`,
-  );
-  const otherFailures = db.prepare<[string, number], { id: number; task_key: string }>(
-    "SELECT id, task_key FROM task_runs WHERE run_id = ? AND status IN ('failed', 'cancelled') AND id <> ?",
-  );
 
   const retry = db.transaction(
     (runId: string, taskKey: string, now: number, choice: RetryDefinition, audit?: OperatorAudit) => {
@@ -160,15 +149,7 @@ export function prepareRetryTaskRun(
           toVersion: decision.toVersion,
         },
       });
-      for (const blocked of blockedDownstream.all(row.id)) {
-        transitions.move(movableRow({ ...blocked, run_id: runId }, "blocked"), "pending", now, {
-          reason: null,
-          error: null,
-        });
-      }
-      for (const failed of otherFailures.all(runId, row.id)) {
-        transitions.blockDependents(runId, failed.id, failed.task_key, now);
-      }
+      transitions.unblockDownstream(runId, row.id, now);
       if (run.status === "failed")
         transitions.moveRun(runId, "failed", "running", now, { operator: "retry" });
       if (audit) writeEvent(retryAuditEvent(row, runId, taskKey, audit, decision.used, now));

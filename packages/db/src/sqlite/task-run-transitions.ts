@@ -39,6 +39,12 @@ export interface TaskRunTransitions {
    * reused): what is downstream of them is not cut off.
    */
   blockDependents(runId: string, fromId: number, fromKey: string, now: number): void;
+  /**
+   * An operator put `fromId` back on its way (resolved or retried it): the task runs blocked behind it go
+   * back to `pending`, then those still cut off by another failed or cancelled task run of the run are
+   * blocked again by that one, so that the run can always finish.
+   */
+  unblockDownstream(runId: string, fromId: number, now: number): void;
   /** One guarded status change with its event. Returns false when the row was not in `from` any more. */
   move(row: MovableRow, to: TaskRunStatus, now: number, fields?: MoveFields): boolean;
   /** Ends the run when none of its task runs can do anything more. Returns the final status, if it ended. */
@@ -89,6 +95,20 @@ export function prepareTaskRunTransitions(db: SqliteDatabase): TaskRunTransition
       UPDATE task_runs SET status = 'blocked', reason = 'upstream_failed', error = ?, finished_at = ?
        WHERE id IN (SELECT id FROM downstream) AND +status = 'pending'
       RETURNING id, task_key, attempt`,
+  );
+  // What a failure (or the failure behind a block) cut off, from this task run down.
+  const blockedDownstream = db.prepare<[number], { id: number; task_key: string; attempt: number }>(
+    `WITH RECURSIVE downstream(id) AS (
+        SELECT to_id FROM task_run_dependencies WHERE from_id = ?
+        UNION
+        SELECT d.to_id FROM task_run_dependencies d JOIN downstream ON d.from_id = downstream.id
+      )
+      SELECT id, task_key, attempt FROM task_runs WHERE id IN (SELECT id FROM downstream) AND status = 'blocked'
+      ORDER BY id`,
+  );
+  const otherFailures = db.prepare<[string, number], { id: number; task_key: string }>(
+    `SELECT id, task_key FROM task_runs WHERE run_id = ? AND status IN ('failed', 'cancelled') AND id <> ?
+      ORDER BY id`,
   );
   const guardedMove = db.prepare(
     `UPDATE task_runs
@@ -147,7 +167,7 @@ export function prepareTaskRunTransitions(db: SqliteDatabase): TaskRunTransition
     writeEvent({ type: "run.status", runId, from, to, data: data ?? null, at: now });
   }
 
-  return {
+  const transitions: TaskRunTransitions = {
     releaseDependents(runId, fromIds, now) {
       if (fromIds.length === 0) return;
       for (const row of decrementDependents.all(now, JSON.stringify(fromIds))) {
@@ -160,6 +180,18 @@ export function prepareTaskRunTransitions(db: SqliteDatabase): TaskRunTransition
       const error = upstreamFailedError(fromKey);
       for (const row of blockDownstream.all(fromId, error, now)) {
         writeBulkEvent(runId, row, "blocked", now, { reason: "upstream_failed", upstream: fromKey });
+      }
+    },
+
+    unblockDownstream(runId, fromId, now) {
+      for (const blocked of blockedDownstream.all(fromId)) {
+        transitions.move(movableRow({ ...blocked, run_id: runId }, "blocked"), "pending", now, {
+          reason: null,
+          error: null,
+        });
+      }
+      for (const other of otherFailures.all(runId, fromId)) {
+        transitions.blockDependents(runId, other.id, other.task_key, now);
       }
     },
 
@@ -211,4 +243,5 @@ export function prepareTaskRunTransitions(db: SqliteDatabase): TaskRunTransition
 
     moveRun,
   };
+  return transitions;
 }

@@ -6,6 +6,7 @@ import { useState } from "react";
 import { StatusPill } from "../../components/status/status-pill.tsx";
 import { Button } from "../../components/ui/button.tsx";
 import { GraphIcon, PlusIcon, UploadIcon } from "../../components/ui/icons.tsx";
+import { ListTable } from "../../components/ui/list-table.tsx";
 import { EmptyState, ErrorState, Skeleton } from "../../components/ui/states.tsx";
 import { RelativeTime } from "../../components/ui/time.tsx";
 import { useTRPC } from "../../trpc/react.tsx";
@@ -114,16 +115,12 @@ export function PlansPage() {
           </div>
         </div>
 
-        <section
-          aria-label="Plans"
-          className="overflow-hidden rounded-lg border border-slate-200 bg-white shadow-xs"
+        <ListTable
+          label="Plans"
+          columns="grid grid-cols-[minmax(0,1fr)_7rem_12rem_6rem] gap-4"
+          headings={["Plan", "Tasks", "Last run"]}
+          actionsHeading="Actions"
         >
-          <div className="grid grid-cols-[minmax(0,1fr)_7rem_12rem_6rem] gap-4 border-b border-slate-200 bg-slate-50 px-4 py-2 text-xs font-medium tracking-wide text-slate-500 uppercase">
-            <span>Plan</span>
-            <span>Tasks</span>
-            <span>Last run</span>
-            <span className="sr-only">Actions</span>
-          </div>
           {plans.isPending ? (
             <PlansSkeleton />
           ) : plans.isError ? (
@@ -157,7 +154,7 @@ export function PlansPage() {
               ))}
             </ul>
           )}
-        </section>
+        </ListTable>
       </div>
       <CreatePlanDialog open={dialog === "create"} onClose={() => setDialog(null)} />
       <ImportPlanDialog open={dialog === "import"} onClose={() => setDialog(null)} />

@@ -10,6 +10,7 @@ import { statusStyle } from "../../components/status/status-style.ts";
 import { Button } from "../../components/ui/button.tsx";
 import { Input, Select } from "../../components/ui/field.tsx";
 import { ListIcon, SearchIcon } from "../../components/ui/icons.tsx";
+import { ListTable } from "../../components/ui/list-table.tsx";
 import { EmptyState, ErrorState, Skeleton } from "../../components/ui/states.tsx";
 import { RelativeTime, useNow } from "../../components/ui/time.tsx";
 import { elapsedMs, formatElapsed, isFinishedRunStatus } from "../../graph/run-progress.ts";
@@ -255,21 +256,12 @@ export function RunsPage() {
           )}
         </search>
 
-        <section
-          aria-label="Runs"
-          className="overflow-hidden rounded-lg border border-slate-200 bg-white shadow-xs"
+        <ListTable
+          label="Runs"
+          columns={COLUMNS}
+          headings={["Status", "Plan", "Trigger", "Took", "Tasks", "Started"]}
+          actionsHeading="Open"
         >
-          <div
-            className={`${COLUMNS} border-b border-slate-200 bg-slate-50 px-4 py-2 text-xs font-medium tracking-wide text-slate-500 uppercase`}
-          >
-            <span>Status</span>
-            <span>Plan</span>
-            <span>Trigger</span>
-            <span>Took</span>
-            <span>Tasks</span>
-            <span>Started</span>
-            <span className="sr-only">Open</span>
-          </div>
           {runs.isPending ? (
             <ul aria-hidden="true" className="divide-y divide-slate-100">
               {[0, 1, 2, 3, 4].map((row) => (
@@ -314,7 +306,7 @@ export function RunsPage() {
               ))}
             </ul>
           )}
-        </section>
+        </ListTable>
         {runs.hasNextPage && (
           <div className="flex justify-center">
             <Button busy={runs.isFetchingNextPage} onClick={() => void runs.fetchNextPage()}>

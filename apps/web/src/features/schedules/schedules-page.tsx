@@ -2,6 +2,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
+import { ListTable } from "../../components/ui/list-table.tsx";
 import { EmptyState, ErrorState, LoadingState } from "../../components/ui/states.tsx";
 import { useTRPC } from "../../trpc/react.tsx";
 import { LastRun, NextFires, ScheduleActions, scheduleState } from "./schedule-row.tsx";
@@ -25,20 +26,12 @@ export function SchedulesPage() {
             <code className="rounded bg-slate-100 px-1 font-mono text-xs">taskloom schedule add</code>.
           </p>
         </div>
-        <section
-          aria-label="Schedules"
-          className="overflow-hidden rounded-lg border border-slate-200 bg-white shadow-xs"
+        <ListTable
+          label="Schedules"
+          columns={COLUMNS}
+          headings={["Plan", "Rule", "Next fires", "Last run", "State"]}
+          actionsHeading="Actions"
         >
-          <div
-            className={`${COLUMNS} border-b border-slate-200 bg-slate-50 px-4 py-2 text-xs font-medium tracking-wide text-slate-500 uppercase`}
-          >
-            <span>Plan</span>
-            <span>Rule</span>
-            <span>Next fires</span>
-            <span>Last run</span>
-            <span>State</span>
-            <span className="sr-only">Actions</span>
-          </div>
           {schedules.isPending ? (
             <LoadingState label="Loading schedules…" />
           ) : schedules.isError ? (
@@ -84,7 +77,7 @@ export function SchedulesPage() {
               ))}
             </ul>
           )}
-        </section>
+        </ListTable>
       </div>
     </div>
   );

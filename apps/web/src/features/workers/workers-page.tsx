@@ -3,6 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import type { WorkerStatus } from "@taskloom/core";
 import { cx } from "../../components/ui/class-names.ts";
+import { ListTable } from "../../components/ui/list-table.tsx";
 import { EmptyState, ErrorState, LoadingState } from "../../components/ui/states.tsx";
 import { RelativeTime } from "../../components/ui/time.tsx";
 import { useTRPC } from "../../trpc/react.tsx";
@@ -30,21 +31,11 @@ export function WorkersPage() {
             worker's tasks are taken back by the others once its leases expire.
           </p>
         </div>
-        <section
-          aria-label="Workers"
-          className="overflow-hidden rounded-lg border border-slate-200 bg-white shadow-xs"
+        <ListTable
+          label="Workers"
+          columns={COLUMNS}
+          headings={["Host", "PID", "Queues", "Running", "Started", "Last heartbeat", "State"]}
         >
-          <div
-            className={`${COLUMNS} border-b border-slate-200 bg-slate-50 px-4 py-2 text-xs font-medium tracking-wide text-slate-500 uppercase`}
-          >
-            <span>Host</span>
-            <span>PID</span>
-            <span>Queues</span>
-            <span>Running</span>
-            <span>Started</span>
-            <span>Last heartbeat</span>
-            <span>State</span>
-          </div>
           {workers.isPending ? (
             <LoadingState label="Loading workers…" />
           ) : workers.isError ? (
@@ -67,7 +58,7 @@ export function WorkersPage() {
               ))}
             </ul>
           )}
-        </section>
+        </ListTable>
       </div>
     </div>
   );
