@@ -1,7 +1,7 @@
 import { stemmer } from "stemmer";
 
 /**
- * Words → index terms, shared by retrieval (minisearch) and the extractive summarizer so that both agree
+ * Words → index terms, shared by retrieval (the BM25 index) and the extractive summarizer so that both agree
  * on what "a query term occurs in this text" means: lowercased, stop words and prompt verbs removed, and
  * Porter-stemmed so `enrolled`, `enrolment` and `enrol` meet.
  */
@@ -24,7 +24,7 @@ const STOP_WORDS = new Set(
   ).split(" "),
 );
 
-/** Splits like minisearch's default tokenizer: on anything that is not a letter, a digit or `.%$€£-` inside a word. */
+/** Splits on anything that is not a letter, a digit or `.%$€£-` inside a word. */
 const WORD = /[\p{L}\p{N}]+(?:[.,%$€£'’-][\p{L}\p{N}]+)*%?/gu;
 
 export function words(text: string): string[] {
