@@ -29,11 +29,11 @@ test("a 5,000-task plan opens, shows its first nodes, is laid out, and is drawn 
   await expect(page.getByRole("status").filter({ hasText: "Laying out" })).toHaveCount(0, {
     timeout: 60_000,
   });
-  await page.waitForLoadState("networkidle");
-  const boxes = (await Promise.all((await nodes.all()).map((node) => node.boundingBox()))).filter(
-    (box) => box !== null,
-  );
-  expect(boxes.length).toBeGreaterThan(10);
+  const visibleBoxes = async () =>
+    (await Promise.all((await nodes.all()).map((node) => node.boundingBox()))).filter((box) => box !== null);
+  // The laid-out positions arrive after the status goes; the nodes in view are drawn again from them.
+  await expect.poll(async () => (await visibleBoxes()).length, { timeout: 30_000 }).toBeGreaterThan(10);
+  const boxes = await visibleBoxes();
   for (const [index, a] of boxes.entries()) {
     for (const b of boxes.slice(index + 1)) {
       const overlap = Math.abs(a.x - b.x) < a.width && Math.abs(a.y - b.y) < a.height;

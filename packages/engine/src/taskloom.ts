@@ -486,6 +486,10 @@ export class Taskloom {
       { runId },
     );
     const offLost = this.onDatabaseLost((error) => done(error));
+    // The waiter holds the process open: the engine's own timers are unref'd (an idle engine must not keep a
+    // process alive), so when another process runs every task of this run, nothing else would, and Node
+    // would exit in the middle of the await with nothing printed.
+    const keepAlive = setInterval(() => {}, 60_000);
     try {
       // Subscribed first, then read: a run that ended before the subscription is seen here, one that ends
       // after it by the listener.
@@ -495,6 +499,7 @@ export class Taskloom {
       if (outcome instanceof Error) throw outcome;
       return outcome;
     } finally {
+      clearInterval(keepAlive);
       offLost();
       unsubscribe();
     }
