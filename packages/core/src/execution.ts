@@ -2,7 +2,7 @@
  * The contract between the scheduler (which decides what runs) and the executor (which runs it). Both import
  * it from here so neither depends on the other.
  */
-import type { FailureReason, ParamValue, TaskDefinition, UpstreamOutput } from "./types.ts";
+import type { FailureReason, ParamValue, SweepPoint, TaskDefinition, UpstreamOutput } from "./types.ts";
 
 /** Where a log line came from: the process's own streams, or the executor itself. */
 export type LogStream = "stdout" | "stderr" | "system";
@@ -19,6 +19,8 @@ export interface ExecutionRequest {
   params: Record<string, ParamValue>;
   /** Outputs of the `requires` upstreams, by task key. */
   upstream: Record<string, UpstreamOutput>;
+  /** A sweep point's index and own params; a shell step gets them in `TASKLOOM_PARAMS_FILE`. Default none. */
+  point?: SweepPoint;
   /** Directory a relative `cwd` resolves against; null means `process.cwd()`. */
   baseDir: string | null;
   /** Aborting it cancels the attempt: it stops and the result is `cancelled`. Default: never cancelled. */

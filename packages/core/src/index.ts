@@ -21,6 +21,7 @@ export * from "./schedule-reconcile.ts";
 export * from "./schedules.ts";
 export * from "./seeded-random.ts";
 export * from "./state-machine.ts";
+export * from "./sweep.ts";
 export * from "./template.ts";
 export * from "./text-memo.ts";
 export * from "./types.ts";

@@ -7,6 +7,7 @@ import type {
   PlanDefinition,
   RunStatus,
   RunTrigger,
+  SweepPoint,
   TaskDefinition,
   TaskRunStatus,
   UpstreamOutput,
@@ -100,6 +101,8 @@ export interface ClaimedTaskRun {
   /** Outputs of the `requires` upstreams, by task key. */
   upstream: Record<string, UpstreamOutput>;
   leaseExpiresAt: number;
+  /** A sweep point: its index and its own params (already merged into `params`). Absent for other task runs. */
+  point?: SweepPoint;
 }
 
 export type AttemptOutcome =

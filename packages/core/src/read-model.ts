@@ -115,6 +115,10 @@ export interface TaskRunDetail {
   /** The definition the task run holds; null when it is the frozen one in the run's `graph`. */
   definition: TaskDefinition | null;
   attemptHistory: AttemptDetail[];
+  /** A sweep group (a swept task's own task run): its `need` and point count (null until expanded). */
+  sweep?: { need: "all" | "any"; pointCount: number | null };
+  /** A sweep point (key `<task>[<index>]`): its task's key, its index and its own params. */
+  point?: { taskKey: string; index: number; params: Record<string, ParamValue> };
 }
 
 /** One task in one run of a plan's history grid. */

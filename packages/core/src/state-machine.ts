@@ -37,6 +37,10 @@ export const TASK_RUN_MOVES = {
   resolve: { from: ["failed", "blocked"], to: "succeeded" },
   /** Operator: skip a task run that has not started; its dependents treat it as done with no output. */
   skip: { from: ["pending", "ready"], to: "skipped" },
+  /** A sweep group's points succeeded (all, or one with `need: any`), or `itemsFrom` gave no item. */
+  sweepSettle: { from: ["pending"], to: "succeeded" },
+  /** A sweep group's `itemsFrom` upstream did not output a JSON array (reason `sweep_items`). */
+  sweepInvalid: { from: ["pending"], to: "failed" },
   /** A rerun starts with the task runs it reuses already done, with the source run's outputs. */
   reuse: { from: ["pending", "ready"], to: "succeeded" },
 } as const satisfies Record<string, { from: readonly TaskRunStatus[]; to: TaskRunStatus }>;

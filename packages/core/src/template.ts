@@ -2,7 +2,8 @@ import type { ParamValue, UpstreamOutput } from "./types.ts";
 
 /**
  * `{{ ... }}` templating for task fields. The reference forms are:
- * `{{params.NAME}}`, `{{tasks.KEY.output}}` (an upstream the task `requires`), `{{run.id}}`, `{{plan.slug}}`.
+ * `{{params.NAME}}`, `{{tasks.KEY.output}}` (an upstream the task `requires`), `{{tasks.KEY.outputs}}` (a swept
+ * upstream's point outputs as a JSON array), `{{run.id}}`, `{{plan.slug}}`.
  * Values are inserted as text, unquoted: shell steps that handle untrusted text should read the
  * `TASKLOOM_PARAM_*` variables or the `TASKLOOM_INPUTS` file instead.
  */
@@ -12,6 +13,8 @@ const TEMPLATE_PATTERN = /\{\{\s*([^{}]*?)\s*\}\}/g;
 export type TemplateReference =
   | { type: "param"; name: string; raw: string }
   | { type: "task-output"; key: string; raw: string }
+  /** `{{tasks.KEY.outputs}}`: a swept upstream's point outputs, as a JSON array. */
+  | { type: "task-outputs"; key: string; raw: string }
   | { type: "run-id"; raw: string }
   | { type: "plan-slug"; raw: string }
   | { type: "unknown"; raw: string };
@@ -28,6 +31,9 @@ export function parseReference(raw: string): TemplateReference {
   if (parts[0] === "params" && parts.length === 2 && parts[1]) return { type: "param", name: parts[1], raw };
   if (parts[0] === "tasks" && parts.length === 3 && parts[1] && parts[2] === "output") {
     return { type: "task-output", key: parts[1], raw };
+  }
+  if (parts[0] === "tasks" && parts.length === 3 && parts[1] && parts[2] === "outputs") {
+    return { type: "task-outputs", key: parts[1], raw };
   }
   if (raw === "run.id") return { type: "run-id", raw };
   if (raw === "plan.slug") return { type: "plan-slug", raw };
@@ -50,6 +56,13 @@ function resolve(reference: TemplateReference, context: TemplateContext): string
       const upstream = context.tasks[reference.key];
       if (upstream === undefined) throw new Error(`unknown template reference {{${reference.raw}}}`);
       return upstream.output ?? "";
+    }
+    case "task-outputs": {
+      const upstream = context.tasks[reference.key];
+      if (upstream === undefined) throw new Error(`unknown template reference {{${reference.raw}}}`);
+      if (!Array.isArray(upstream.json))
+        throw new Error(`{{${reference.raw}}}: \`${reference.key}\` is not swept`);
+      return JSON.stringify(upstream.json);
     }
     case "run-id":
       return context.run.id;

@@ -59,7 +59,9 @@ export type FailureReason =
   /** The task lost its worker `maxLostLeases` times in a row (a task that keeps killing its workers). */
   | "lost"
   | "upstream_failed"
-  | "output_parse";
+  | "output_parse"
+  /** A swept task's `itemsFrom` upstream did not output a JSON array of at most `MAX_SWEEP_POINTS` items. */
+  | "sweep_items";
 
 export interface RetryPolicy {
   /** Retries after the first attempt, so `max: 2` means up to 3 attempts. Default 0. */
@@ -165,7 +167,43 @@ export interface TaskDefinition {
   concurrency?: ConcurrencyPolicy;
   /** The output cache (opt-in). Absent means none, so plans without it keep their definition hash. */
   cache?: TaskCache;
+  /** A parameter sweep: one task run per point (see `SweepPolicy`). Absent (the default) means none. */
+  sweep?: SweepPolicy;
 }
+
+/** One point of a parameter sweep, as its task run carries it. */
+export interface SweepPoint {
+  index: number;
+  params: Record<string, ParamValue>;
+}
+
+/** One named list of a sweep's `matrix`, in file order. */
+export interface SweepAxis {
+  name: string;
+  /** At least one value. */
+  values: ParamValue[];
+}
+
+/** Where a sweep's points come from: exactly one of these. */
+export type SweepSource =
+  /** The cartesian product of the axes, in file order, the last axis varying fastest. */
+  | { matrix: SweepAxis[] }
+  /** One point per params object, in list order. */
+  | { items: Record<string, ParamValue>[] }
+  /** One point per element of this upstream's JSON array output, decided when it succeeds. */
+  | { itemsFrom: string };
+
+/**
+ * A task's parameter sweep (`sweep:` in the plan file): the task runs once per point, each point's params
+ * merged over the task's effective params; its dependents see `{{tasks.<key>.outputs}}`, the points' outputs
+ * in point order.
+ */
+export type SweepPolicy = SweepSource & {
+  /** Most points of this task running at once in one run; null means no limit. Default null. */
+  maxParallel: number | null;
+  /** `all`: dependents wait for every point to succeed; `any`: for the first one. Default `all`. */
+  need: "all" | "any";
+};
 
 /** A task's concurrency key (`concurrencyKey`/`concurrencyLimit`, or `exclusive: true` in the plan file). */
 export interface ConcurrencyPolicy {

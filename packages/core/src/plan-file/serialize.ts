@@ -5,6 +5,7 @@ import { DEFAULT_QUEUE, DEFAULT_RETRY_POLICY } from "./defaults.ts";
 import { formatDuration } from "./duration.ts";
 import { llmSpecFile } from "./llm-task.ts";
 import { scheduleToDocument } from "./schedules.ts";
+import { sweepFile } from "./sweep-field.ts";
 
 /** Values every task shares, written once under `defaults` instead of in each task. */
 interface SharedDefaults {
@@ -113,6 +114,7 @@ function taskFile(task: TaskDefinition, defaults: SharedDefaults): Record<string
   if (defaults.output === undefined && task.output !== "text") file.output = task.output;
   Object.assign(file, concurrencyFile(task.concurrency));
   if (task.cache) file.cache = { key: task.cache.key, ttl: formatDuration(task.cache.ttlMs) };
+  if (task.sweep) file.sweep = sweepFile(task.sweep);
   return file;
 }
 

@@ -9,6 +9,7 @@ import {
   type ParamValue,
   type PlanDefinition,
   type RetryPolicy,
+  type SweepPolicy,
   TASK_KINDS,
   type TaskCache,
   type TaskDefinition,
@@ -44,6 +45,7 @@ import { type DocPath, describeValue, IssueCollector, isPlainObject } from "./is
 import { LLM_TASK_FIELDS, llmTemplatedFields, readLlmSpec } from "./llm-task.ts";
 import { tooDeepAt } from "./nesting.ts";
 import { readSchedules } from "./schedules.ts";
+import { checkSweepLinks, sweepCheck, sweepParamNames } from "./sweep-field.ts";
 import { readSource } from "./yaml-source.ts";
 
 export type PlanValidationResult = { ok: true; plan: PlanDefinition } | { ok: false; issues: PlanIssue[] };
@@ -84,6 +86,7 @@ const COMMON_TASK_FIELDS = [
   "output",
   ...CONCURRENCY_FIELDS,
   "cache",
+  "sweep",
 ] as const;
 const KIND_FIELDS: Readonly<Record<TaskKind, readonly string[]>> = {
   shell: ["run", "env", "cwd"],
@@ -246,6 +249,7 @@ interface TaskDraft {
   output: "text" | "json" | undefined;
   concurrency: ConcurrencyPolicy | undefined;
   cache: TaskCache | undefined;
+  sweep: SweepPolicy | undefined;
   run: string | string[] | undefined;
   env: Record<string, string> | undefined;
   hasCwd: boolean;
@@ -358,6 +362,7 @@ function readTask(key: string, value: unknown, issues: IssueCollector): TaskDraf
     output: readField(value, "output", path, outputModeCheck, issues),
     concurrency: readConcurrency(value, key, path, issues),
     cache: readField(value, "cache", path, cacheCheck, issues),
+    sweep: readField(value, "sweep", path, sweepCheck, issues),
     run: undefined,
     env: undefined,
     hasCwd: false,
@@ -369,6 +374,10 @@ function readTask(key: string, value: unknown, issues: IssueCollector): TaskDraf
     result: null,
     llm: undefined,
   };
+
+  // A sweep that could not be read sets params nobody knows: its task's param references go unchecked.
+  if (own(value, "sweep") !== undefined && draft.sweep === undefined) draft.paramNames = undefined;
+  addSweepParams(draft, path, issues);
 
   switch (kind) {
     case "shell":
@@ -406,7 +415,28 @@ function readTask(key: string, value: unknown, issues: IssueCollector): TaskDraf
   return draft;
 }
 
+/**
+ * A swept task's templates may use the sweep's params like declared ones (unknown names with `itemsFrom`, so
+ * those are not checked), and `maxParallel` is a concurrency key of its own: it cannot be combined with one.
+ */
+function addSweepParams(draft: TaskDraft, path: DocPath, issues: IssueCollector): void {
+  if (draft.sweep === undefined) return;
+  const names = sweepParamNames(draft.sweep);
+  draft.paramNames =
+    names === undefined || draft.paramNames === undefined
+      ? undefined
+      : new Set([...draft.paramNames, ...names]);
+  if (draft.sweep.maxParallel !== null && draft.concurrency !== undefined) {
+    issues.add(
+      [...path, "sweep", "maxParallel"],
+      "`sweep.maxParallel` is the points' concurrency limit: it cannot be combined with `concurrencyKey` or `exclusive`",
+      "invalid_value",
+    );
+  }
+}
+
 function checkLinks(task: TaskDraft, taskKeys: Set<string>, issues: IssueCollector): void {
+  if (task.sweep !== undefined && task.requiresValid) checkSweepLinks(task, issues);
   for (const linkKind of ["requires", "refers", "duplicates", "relatesTo"] as const) {
     const list = task[linkKind];
     if (list === undefined) continue;
@@ -491,6 +521,7 @@ function checkTemplates(
   planParamNames: Set<string> | undefined,
   issues: IssueCollector,
   inherited: InheritedProblems,
+  swept?: ReadonlySet<string>,
 ): void {
   const required = new Set(task.requires ?? []);
   for (const field of templatedFields(task, defaults)) {
@@ -517,6 +548,15 @@ function checkTemplates(
         case "task-output":
           if (!task.requiresValid || required.has(reference.key)) break;
           report(`{{${reference.raw}}} refers to \`${reference.key}\`, which this task does not require`);
+          break;
+        case "task-outputs":
+          if (!task.requiresValid) break;
+          if (!required.has(reference.key))
+            report(`{{${reference.raw}}} refers to \`${reference.key}\`, which this task does not require`);
+          else if (swept !== undefined && !swept.has(reference.key))
+            report(
+              `{{${reference.raw}}}: \`${reference.key}\` has no \`sweep\`; use {{tasks.${reference.key}.output}}`,
+            );
           break;
         case "run-id":
         case "plan-slug":
@@ -580,6 +620,7 @@ function buildTask(task: TaskDraft, kind: TaskKind, defaults: DefaultsDraft): Ta
     ...(task.concurrency !== undefined ? { concurrency: { ...task.concurrency } } : {}),
     ...(task.parent !== undefined ? { parent: task.parent } : {}),
     ...(task.cache ? { cache: { ...task.cache } } : {}),
+    ...(task.sweep ? { sweep: structuredClone(task.sweep) } : {}),
   };
 }
 
@@ -697,9 +738,19 @@ function validateDocument(
   }
 
   const inherited: InheritedProblems = new Map();
+  // Tasks whose sweep could not be read count as swept, so that one problem gives one issue.
+  const swept = new Set(
+    drafts
+      .filter(
+        (draft) =>
+          draft.sweep !== undefined ||
+          own(rawTasks[draft.key] as Record<string, unknown>, "sweep") !== undefined,
+      )
+      .map((draft) => draft.key),
+  );
   for (const draft of drafts) {
     checkLinks(draft, taskKeys, issues);
-    checkTemplates(draft, defaults, planParamNames, issues, inherited);
+    checkTemplates(draft, defaults, planParamNames, issues, inherited, swept);
   }
   reportInherited(inherited, issues);
   checkParents(drafts, taskKeys, issues);
