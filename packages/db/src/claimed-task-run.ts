@@ -11,6 +11,9 @@ export interface ClaimedRow {
   params_json: string;
   plan_slug: string;
   base_dir: string | null;
+  /** A sweep point's index and own params (JSON); null for other task runs. */
+  point_index: number | null;
+  point_params_json: string | null;
 }
 
 /** One `requires` upstream's output, as stored. */
@@ -45,5 +48,13 @@ export function toClaimed(
     params: JSON.parse(row.params_json) as Record<string, ParamValue>,
     upstream,
     leaseExpiresAt,
+    ...(row.point_index !== null && row.point_params_json !== null
+      ? {
+          point: {
+            index: row.point_index,
+            params: JSON.parse(row.point_params_json) as Record<string, ParamValue>,
+          },
+        }
+      : {}),
   };
 }

@@ -2,7 +2,7 @@ import { rmSync, unlinkSync, writeFileSync } from "node:fs";
 import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { UpstreamOutput } from "@taskloom/core";
+import type { SweepPoint, UpstreamOutput } from "@taskloom/core";
 import type { ExecutionRequest } from "./execution.ts";
 
 /**
@@ -26,6 +26,7 @@ export function shellEnvironment(
   req: ExecutionRequest,
   specEnv: Record<string, string>,
   inputsPath: string,
+  paramsPath: string | null = null,
 ): Record<string, string | undefined> {
   const env: Record<string, string | undefined> = {};
   for (const [name, value] of Object.entries(req.baseEnv ?? process.env)) {
@@ -38,6 +39,8 @@ export function shellEnvironment(
   env.TASKLOOM_ATTEMPT = String(req.attempt);
   env.TASKLOOM_PLAN = req.planSlug;
   env.TASKLOOM_INPUTS = inputsPath;
+  // Only sweep points get one: it holds the point's own params (its config), as JSON.
+  if (paramsPath !== null) env.TASKLOOM_PARAMS_FILE = paramsPath;
   return env;
 }
 
@@ -61,15 +64,24 @@ export async function writeInputsFile(upstream: Record<string, UpstreamOutput>):
   for (const [key, value] of Object.entries(upstream)) {
     inputs[key] = { output: value.output, json: value.json ?? null };
   }
-  const text = JSON.stringify(inputs);
-  let path = join(await inputsDirectory(), `inputs-${++fileCount}.json`);
+  return writeJsonFile("inputs", inputs);
+}
+
+/** A sweep point's own params as `{ "<name>": value }`, for `TASKLOOM_PARAMS_FILE` (same directory and rules). */
+export function writeParamsFile(point: SweepPoint): Promise<InputsFile> {
+  return writeJsonFile("params", point.params);
+}
+
+async function writeJsonFile(prefix: string, value: unknown): Promise<InputsFile> {
+  const text = JSON.stringify(value);
+  let path = join(await inputsDirectory(), `${prefix}-${++fileCount}.json`);
   try {
     writeFileSync(path, text, { mode: 0o600, flag: "wx" });
   } catch (error) {
     // A temp cleaner may have removed the directory: make a new one, once.
     if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
     directory = null;
-    path = join(await inputsDirectory(), `inputs-${++fileCount}.json`);
+    path = join(await inputsDirectory(), `${prefix}-${++fileCount}.json`);
     writeFileSync(path, text, { mode: 0o600, flag: "wx" });
   }
   return {

@@ -164,6 +164,21 @@ describe("shell executor: environment and inputs", () => {
     expect(path.startsWith(tmpdir())).toBe(true);
     expect(existsSync(path)).toBe(false);
   });
+
+  it("gives a sweep point its own params in TASKLOOM_PARAMS_FILE, and other task runs none", async () => {
+    const result = await executeShell(
+      shell('echo "$TASKLOOM_PARAMS_FILE"; cat "$TASKLOOM_PARAMS_FILE"; echo; echo "$TASKLOOM_PARAM_LR"', {
+        request: { params: { lr: 0.1, day: "mon" }, point: { index: 2, params: { lr: 0.1 } } },
+      }),
+    );
+    expect(result.status).toBe("succeeded");
+    const [path = "", json = "", lr = ""] = (result.outputText ?? "").split("\n");
+    expect(JSON.parse(json)).toEqual({ lr: 0.1 });
+    expect(lr).toBe("0.1");
+    expect(existsSync(path)).toBe(false);
+    const plain = await executeShell(shell('echo "[${TASKLOOM_PARAMS_FILE-unset}]"'));
+    expect(plain.outputText).toBe("[unset]");
+  });
 });
 
 describe("shell executor: templating and command forms", () => {

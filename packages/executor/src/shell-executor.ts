@@ -10,7 +10,12 @@ import { parseJsonOutput } from "./json-output.ts";
 import { logSinkOf } from "./log-sink.ts";
 import { withTruncationMarker } from "./output-capture.ts";
 import { type ProcessRunOutcome, runProcess } from "./process-run.ts";
-import { shellEnvironment, writeInputsFile } from "./shell-environment.ts";
+import {
+  type InputsFile,
+  shellEnvironment,
+  writeInputsFile,
+  writeParamsFile,
+} from "./shell-environment.ts";
 import { renderField, renderValues, templateContextOf } from "./template-context.ts";
 
 /**
@@ -39,6 +44,13 @@ export async function executeShell(req: ExecutionRequest): Promise<ExecutionResu
   } catch (error) {
     return failedResult(startedAt, "error", `cannot write the inputs file: ${errorMessage(error)}`);
   }
+  let params: InputsFile | null = null;
+  try {
+    if (req.point) params = await writeParamsFile(req.point);
+  } catch (error) {
+    inputs.remove();
+    return failedResult(startedAt, "error", `cannot write the params file: ${errorMessage(error)}`);
+  }
 
   const attempt = createAttemptSignal({ timeoutMs: req.definition.timeoutMs, cancel: req.signal });
   try {
@@ -48,7 +60,7 @@ export async function executeShell(req: ExecutionRequest): Promise<ExecutionResu
       command: prepared.command,
       ...(req.ownerId !== undefined ? { ownerId: req.ownerId } : {}),
       cwd: prepared.cwd,
-      env: shellEnvironment(req, prepared.env, inputs.path),
+      env: shellEnvironment(req, prepared.env, inputs.path, params?.path ?? null),
       stop: attempt.signal,
       killGraceMs: req.killGraceMs ?? DEFAULT_KILL_GRACE_MS,
       log: logSinkOf(req),
@@ -57,6 +69,7 @@ export async function executeShell(req: ExecutionRequest): Promise<ExecutionResu
   } finally {
     attempt.dispose();
     inputs.remove();
+    params?.remove();
   }
 }
 

@@ -268,6 +268,7 @@ export class Worker {
         definition: claimed.definition,
         params: claimed.params,
         upstream: claimed.upstream,
+        ...(claimed.point ? { point: claimed.point } : {}),
         baseDir: claimed.baseDir,
         signal: attempt.controller.signal,
         ownerId: this.id,

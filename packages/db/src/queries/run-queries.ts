@@ -5,6 +5,7 @@ import {
   type DefinitionChange,
   MAX_AUDIT_ENTRIES,
   NotFoundError,
+  type ParamValue,
   type PlanDefinition,
   type RunDetail,
   type RunFilter,
@@ -65,6 +66,30 @@ function toRunSummary(run: RunRow, counts: Partial<Record<TaskRunStatus, number>
     startedAt: ms(run.startedAt),
     finishedAt: ms(run.finishedAt),
     counts,
+  };
+}
+
+/** The sweep side of a task run: a group's need and point count, or a point's task, index and params. */
+function sweepFields(
+  task: {
+    sweepNeed: string | null;
+    pointCount: number | null;
+    sweepGroupId: number | null;
+    pointIndex: number | null;
+    pointParamsJson: string | null;
+  },
+  keyOfId: ReadonlyMap<number, string>,
+): Pick<TaskRunDetail, "sweep" | "point"> {
+  if (task.sweepNeed !== null) {
+    return { sweep: { need: task.sweepNeed === "any" ? "any" : "all", pointCount: task.pointCount } };
+  }
+  if (task.sweepGroupId === null || task.pointIndex === null) return {};
+  return {
+    point: {
+      taskKey: keyOfId.get(task.sweepGroupId) ?? "",
+      index: task.pointIndex,
+      params: JSON.parse(task.pointParamsJson ?? "{}") as Record<string, ParamValue>,
+    },
   };
 }
 
@@ -305,6 +330,7 @@ export class RunQueries implements RunReads {
       const status = task.status as TaskRunStatus;
       counts[status] = (counts[status] ?? 0) + 1;
     }
+    const keyOfId = new Map(run.taskRuns.map((task) => [task.id, task.taskKey]));
     return {
       ...toRunSummary(run, counts),
       params: JSON.parse(run.paramsJson) as Record<string, unknown>,
@@ -332,6 +358,7 @@ export class RunQueries implements RunReads {
         cacheKey: task.cacheKey,
         definitionVersion: task.specVersion ?? run.planVersion,
         definition: task.specVersion === null ? null : parseDefinition(task.specJson),
+        ...sweepFields(task, keyOfId),
         attemptHistory: (attemptsByTaskRun.get(task.id) ?? []).map((a) => ({
           attempt: a.attempt,
           status: a.status,

@@ -66,7 +66,8 @@ export function prepareClaimTaskRuns(
      VALUES (?, ?, ?, 'running', ?)`,
   );
   const claimedDetails = db.prepare<[number], Omit<ClaimedRow, "plan_slug" | "base_dir">>(
-    `SELECT id, run_id, task_key, attempt, max_attempts, spec_json, params_json FROM task_runs WHERE id = ?`,
+    `SELECT id, run_id, task_key, attempt, max_attempts, spec_json, params_json, point_index, point_params_json
+       FROM task_runs WHERE id = ?`,
   );
   // A run's plan slug and base directory never change after createRun. Reading them per claimed row made
   // SQLite walk runs.graph_json's overflow chain (it precedes base_dir in the row) once per task run.

@@ -14,6 +14,7 @@ import { prepareEventWriter } from "./event-writer.ts";
 import type { NewId } from "./import-plan.ts";
 import type { SqliteDatabase } from "./open-sqlite-database.ts";
 import { prepareReuseOutputs } from "./reuse-outputs.ts";
+import { prepareSweepGroups } from "./sweep-groups.ts";
 import type { TaskRunTransitions } from "./task-run-transitions.ts";
 
 /**
@@ -33,6 +34,7 @@ export function prepareCreateRun(
 ): (input: CreateRunInput) => CreatedRun {
   const writeEvent = prepareEventWriter(db);
   const reuseOutputs = prepareReuseOutputs(db, transitions);
+  const sweeps = prepareSweepGroups(db, transitions.move);
   const findPlan = db.prepare<
     [string],
     {
@@ -120,6 +122,7 @@ export function prepareCreateRun(
       if (rendered) setConcurrency.run(rendered.key, rendered.limit, runId, task.key);
     }
     copyDependencies.run({ runId, planId: plan.id });
+    sweeps.expandAtCreation(runId, plan.id, input.now);
     writeEvent(runCreatedEvent(runId, plan, input, taskCount));
     if (input.reuse) reuseOutputs(runId, input.reuse, input.now);
     if (taskCount === 0 || input.reuse) transitions.finalizeRunIfDone(runId, input.now);

@@ -12,7 +12,9 @@ export interface EventInput {
     | "task_run.queue_changed"
     | "task_run.rescheduled"
     | "operator.action"
-    | "task_run.cache";
+    | "task_run.cache"
+    /** A sweep group's `itemsFrom` upstream succeeded and its points were inserted. */
+    | "task_run.sweep";
   runId: string | null;
   taskRunId?: number | null;
   taskKey?: string | null;

@@ -10,7 +10,7 @@ import {
   type TaskDefinition,
   type TaskRunStatus,
 } from "@taskloom/core";
-import { renderedConcurrency } from "../concurrency-columns.ts";
+import { type SweepRetryRow, sweepRetryOf } from "../sweep-retry.ts";
 import { retryAuditEvent } from "../task-run-move.ts";
 import { prepareEventWriter } from "./event-writer.ts";
 import type { SqliteDatabase } from "./open-sqlite-database.ts";
@@ -54,8 +54,11 @@ export function prepareRetryTaskRun(
   );
   const findTaskRun = db.prepare<
     [string, string],
-    { id: number; status: TaskRunStatus; attempt: number; spec_json: string; spec_version: number | null }
-  >("SELECT id, status, attempt, spec_json, spec_version FROM task_runs WHERE run_id = ? AND task_key = ?");
+    SweepRetryRow & { id: number; status: TaskRunStatus; attempt: number; spec_version: number | null }
+  >(
+    `SELECT id, status, attempt, spec_json, spec_version, sweep_need, point_params_json
+       FROM task_runs WHERE run_id = ? AND task_key = ?`,
+  );
   const currentDefinition = db.prepare<[string, string], DefinitionRow>(
     `SELECT t.spec_json, p.params_json AS plan_params FROM tasks t JOIN plans p ON p.id = t.plan_id
       WHERE t.plan_id = ? AND t.key = ?`,
@@ -102,8 +105,10 @@ export function prepareRetryTaskRun(
       if (run.status === "cancelled") {
         throw new IllegalTransitionError("run", run.status, "running", "a cancelled run cannot be resumed");
       }
-      const current = choice === "current" ? currentDefinition.get(run.plan_id, taskKey) : undefined;
-      const frozen = frozenDefinition.get(runId, taskKey);
+      const sweepRetry = sweepRetryOf(row, taskKey);
+      const current =
+        choice === "current" ? currentDefinition.get(run.plan_id, sweepRetry.definitionKey) : undefined;
+      const frozen = frozenDefinition.get(runId, sweepRetry.definitionKey);
       // A run's graph always holds its own tasks; a row without one would be a corrupt run.
       if (!frozen) throw new NotFoundError("task definition", `${runId}/${taskKey}`);
       const decision = decideRetryDefinition({
@@ -132,10 +137,9 @@ export function prepareRetryTaskRun(
           kind: definition.kind,
           spec: JSON.stringify(definition),
           version: change.specVersion,
-          params: JSON.stringify(change.params),
+          ...sweepRetry.columns(definition, change.params, runId, run.plan_slug),
           priority: definition.priority,
           queue: definition.queue,
-          ...renderedConcurrency(definition, change.params, runId, run.plan_slug),
         });
       }
       transitions.move({ id: row.id, runId, taskKey, status: "failed", attempt: row.attempt }, "ready", now, {

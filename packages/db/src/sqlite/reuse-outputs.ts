@@ -22,6 +22,13 @@ export function prepareReuseOutputs(
        FROM task_runs n LEFT JOIN task_runs s ON s.run_id = ? AND s.task_key = n.task_key
       WHERE n.run_id = ? AND n.task_key IN (SELECT value FROM json_each(?))`,
   );
+  // The points of reused sweep groups, with the source run's point of the same key.
+  const pointSources = db.prepare<[string, string], ReuseSourceRow>(
+    `SELECT n.task_key, s.id AS source_id, s.status AS source_status, s.output_text, s.output_json, s.exit_code,
+            n.id, n.status, n.attempt
+       FROM task_runs n LEFT JOIN task_runs s ON s.run_id = ? AND s.task_key = n.task_key
+      WHERE n.sweep_group_id IN (SELECT value FROM json_each(?)) ORDER BY n.id`,
+  );
   const copyOutput = db.prepare(
     `UPDATE task_runs SET output_text = ?, output_json = ?, exit_code = ?, output_from = 'reuse',
             output_from_run_id = ?
@@ -40,6 +47,17 @@ export function prepareReuseOutputs(
         now,
         reuseMoveFields(reuse, row),
       );
+    }
+    // A reused sweep's points take their source points' outputs (or are skipped): none runs again.
+    const groups = JSON.stringify(rows.map((row) => row.id));
+    for (const point of pointSources.all(reuse.sourceRunId, groups)) {
+      const movable = movableRow({ ...point, run_id: runId }, point.status);
+      if (point.source_status !== "succeeded") {
+        transitions.move(movable, "skipped", now, { data: { operator: "rerun" } });
+        continue;
+      }
+      copyOutput.run(point.output_text, point.output_json, point.exit_code, reuse.sourceRunId, point.id);
+      transitions.move(movable, "succeeded", now, reuseMoveFields(reuse, point));
     }
     transitions.releaseDependents(
       runId,

@@ -19,6 +19,7 @@ import {
 } from "../task-run-move.ts";
 import { prepareEventWriter } from "./event-writer.ts";
 import type { SqliteDatabase } from "./open-sqlite-database.ts";
+import { prepareSweepGroups } from "./sweep-groups.ts";
 
 /**
  * The status changes that every operation shares (claim, completion, lease recovery, release, cancel,
@@ -67,18 +68,27 @@ export function prepareTaskRunTransitions(db: SqliteDatabase): TaskRunTransition
   // is rewritten once per batch instead of once per finished upstream.
   // `+status`: without it SQLite drives the UPDATE from a status index and visits every pending task run of
   // every run in the database, instead of the few dependents found through the primary key.
+  // A sweep group is never claimed: at 0 it stays `pending` and settles (sweep-groups.ts).
   const decrementDependents = db.prepare<
     [number, string],
-    { id: number; task_key: string; status: string; attempt: number }
+    {
+      id: number;
+      task_key: string;
+      status: string;
+      attempt: number;
+      pending_deps: number;
+      sweep_need: string | null;
+    }
   >(
     `UPDATE task_runs
         SET pending_deps = pending_deps - d.n,
-            status = CASE WHEN status = 'pending' AND pending_deps = d.n THEN 'ready' ELSE status END,
+            status = CASE WHEN status = 'pending' AND pending_deps = d.n AND sweep_need IS NULL THEN 'ready'
+                          ELSE status END,
             available_at = CASE WHEN status = 'pending' AND pending_deps = d.n THEN ? ELSE available_at END
        FROM (SELECT to_id, count(*) AS n FROM task_run_dependencies
               WHERE from_id IN (SELECT value FROM json_each(?)) GROUP BY to_id) AS d
       WHERE task_runs.id = d.to_id AND +task_runs.status IN ('pending', 'blocked')
-      RETURNING id, task_key, status, attempt`,
+      RETURNING id, task_key, status, attempt, pending_deps, sweep_need`,
   );
   const blockDownstream = db.prepare<
     [number, string, number],
@@ -97,13 +107,17 @@ export function prepareTaskRunTransitions(db: SqliteDatabase): TaskRunTransition
       RETURNING id, task_key, attempt`,
   );
   // What a failure (or the failure behind a block) cut off, from this task run down.
-  const blockedDownstream = db.prepare<[number], { id: number; task_key: string; attempt: number }>(
+  const blockedDownstream = db.prepare<
+    [number],
+    { id: number; task_key: string; attempt: number; pending_deps: number; sweep_need: string | null }
+  >(
     `WITH RECURSIVE downstream(id) AS (
         SELECT to_id FROM task_run_dependencies WHERE from_id = ?
         UNION
         SELECT d.to_id FROM task_run_dependencies d JOIN downstream ON d.from_id = downstream.id
       )
-      SELECT id, task_key, attempt FROM task_runs WHERE id IN (SELECT id FROM downstream) AND status = 'blocked'
+      SELECT id, task_key, attempt, pending_deps, sweep_need FROM task_runs
+       WHERE id IN (SELECT id FROM downstream) AND status = 'blocked'
       ORDER BY id`,
   );
   const otherFailures = db.prepare<[string, number], { id: number; task_key: string }>(
@@ -128,8 +142,12 @@ export function prepareTaskRunTransitions(db: SqliteDatabase): TaskRunTransition
   const anyOpen = db.prepare<[string], { one: number }>(
     `SELECT 1 AS one FROM task_runs WHERE run_id = ? AND status IN ${sqlList(OPEN_TASK_RUN_STATUSES)} LIMIT 1`,
   );
+  // A failed point of a sweep group that succeeded anyway (`need: any`, or resolved) does not fail the run.
   const anyFailing = db.prepare<[string], { one: number }>(
-    `SELECT 1 AS one FROM task_runs WHERE run_id = ? AND status IN ${sqlList(FAILING_TASK_RUN_STATUSES)} LIMIT 1`,
+    `SELECT 1 AS one FROM task_runs t WHERE run_id = ? AND status IN ${sqlList(FAILING_TASK_RUN_STATUSES)}
+        AND (sweep_group_id IS NULL
+             OR NOT EXISTS (SELECT 1 FROM task_runs g WHERE g.id = t.sweep_group_id AND g.status = 'succeeded'))
+      LIMIT 1`,
   );
   const runState = db.prepare<[string], { status: RunStatus; cancel_requested_at: number | null }>(
     "SELECT status, cancel_requested_at FROM runs WHERE id = ?",
@@ -167,16 +185,31 @@ export function prepareTaskRunTransitions(db: SqliteDatabase): TaskRunTransition
     writeEvent({ type: "run.status", runId, from, to, data: data ?? null, at: now });
   }
 
+  const sweeps = prepareSweepGroups(db, (row, to, now, fields) => transitions.move(row, to, now, fields));
+
+  /** Settles sweep groups whose counter reached 0, then releases or blocks what is behind them in turn. */
+  function settleGroups(runId: string, groupIds: number[], now: number): void {
+    if (groupIds.length === 0) return;
+    const { succeeded, failed } = sweeps.settle(groupIds, now);
+    for (const group of failed) transitions.blockDependents(runId, group.id, group.task_key, now);
+    transitions.releaseDependents(runId, succeeded, now);
+  }
+
   const transitions: TaskRunTransitions = {
     releaseDependents(runId, fromIds, now) {
       if (fromIds.length === 0) return;
+      const settled: number[] = [];
       for (const row of decrementDependents.all(now, JSON.stringify(fromIds))) {
         // Only rows that reached zero changed status; the others just counted down.
         if (row.status === "ready") writeBulkEvent(runId, row, "ready", now);
+        else if (row.sweep_need !== null && row.status === "pending" && row.pending_deps === 0)
+          settled.push(row.id);
       }
+      settleGroups(runId, settled, now);
     },
 
     blockDependents(runId, fromId, fromKey, now) {
+      if (sweeps.othersMaySucceed(fromId)) return;
       const error = upstreamFailedError(fromKey);
       for (const row of blockDownstream.all(fromId, error, now)) {
         writeBulkEvent(runId, row, "blocked", now, { reason: "upstream_failed", upstream: fromKey });
@@ -184,12 +217,16 @@ export function prepareTaskRunTransitions(db: SqliteDatabase): TaskRunTransition
     },
 
     unblockDownstream(runId, fromId, now) {
+      const settled: number[] = [];
       for (const blocked of blockedDownstream.all(fromId)) {
         transitions.move(movableRow({ ...blocked, run_id: runId }, "blocked"), "pending", now, {
           reason: null,
           error: null,
         });
+        // A group whose points all succeeded while it was blocked settles now.
+        if (blocked.sweep_need !== null && blocked.pending_deps === 0) settled.push(blocked.id);
       }
+      settleGroups(runId, settled, now);
       for (const other of otherFailures.all(runId, fromId)) {
         transitions.blockDependents(runId, other.id, other.task_key, now);
       }

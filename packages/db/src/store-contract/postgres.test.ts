@@ -2,6 +2,7 @@ import { openPostgresDatabase, type PostgresTaskloomDatabase } from "../postgres
 import { createTestDatabase, postgresDescribe } from "../postgres/test-database.ts";
 import { describeQueueContract } from "./queue-contract.ts";
 import { describeStoreContract, type StoreUnderTest } from "./store-contract.ts";
+import { describeSweepContract } from "./sweep-contract.ts";
 
 const describePostgres = await postgresDescribe();
 
@@ -30,4 +31,5 @@ describePostgres("PostgreSQL", () => {
   };
   describeStoreContract("PostgreSQL", openPostgresUnderTest);
   describeQueueContract("PostgreSQL", openPostgresUnderTest);
+  describeSweepContract("PostgreSQL", openPostgresUnderTest);
 });

@@ -6,6 +6,7 @@ import { openSqliteDatabase } from "../sqlite/open-sqlite-database.ts";
 import { SqliteStore } from "../sqlite/sqlite-store.ts";
 import { describeQueueContract } from "./queue-contract.ts";
 import { describeStoreContract, type StoreUnderTest } from "./store-contract.ts";
+import { describeSweepContract } from "./sweep-contract.ts";
 
 async function openSqliteUnderTest(): Promise<StoreUnderTest> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "taskloom-contract-"));
@@ -30,3 +31,4 @@ async function openSqliteUnderTest(): Promise<StoreUnderTest> {
 
 describeStoreContract("SQLite", openSqliteUnderTest);
 describeQueueContract("SQLite", openSqliteUnderTest);
+describeSweepContract("SQLite", openSqliteUnderTest);
