@@ -176,7 +176,7 @@ describe("shell executor: environment and inputs", () => {
     expect(JSON.parse(json)).toEqual({ lr: 0.1 });
     expect(lr).toBe("0.1");
     expect(existsSync(path)).toBe(false);
-    const plain = await executeShell(shell('echo "[${TASKLOOM_PARAMS_FILE-unset}]"'));
+    const plain = await executeShell(shell('test -z "$TASKLOOM_PARAMS_FILE" && echo "[unset]"'));
     expect(plain.outputText).toBe("[unset]");
   });
 });

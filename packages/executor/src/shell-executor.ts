@@ -10,12 +10,7 @@ import { parseJsonOutput } from "./json-output.ts";
 import { logSinkOf } from "./log-sink.ts";
 import { withTruncationMarker } from "./output-capture.ts";
 import { type ProcessRunOutcome, runProcess } from "./process-run.ts";
-import {
-  type InputsFile,
-  shellEnvironment,
-  writeInputsFile,
-  writeParamsFile,
-} from "./shell-environment.ts";
+import { type InputsFile, shellEnvironment, writeInputsFile, writeParamsFile } from "./shell-environment.ts";
 import { renderField, renderValues, templateContextOf } from "./template-context.ts";
 
 /**
