@@ -102,7 +102,7 @@ export async function claimTaskRuns(
           FROM taken, runs r, plans p
          WHERE t.id = taken.id AND t.status = 'ready' AND r.id = t.run_id AND p.id = r.plan_id
         RETURNING t.id, t.run_id, t.task_key, t.priority, t.attempt, t.max_attempts, t.spec_json, t.params_json,
-                  p.slug AS plan_slug, r.base_dir
+                  p.slug AS plan_slug, r.base_dir, t.point_index, t.point_params_json
       ), attempts AS (
         INSERT INTO task_attempts (task_run_id, attempt, worker_id, status, started_at)
         SELECT id, attempt, $8, 'running', $9 FROM claimed

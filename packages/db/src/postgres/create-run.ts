@@ -11,6 +11,7 @@ import type { NewId } from "../new-id.ts";
 import { runCreatedEvent } from "../task-run-move.ts";
 import { writeEvents } from "./event-writer.ts";
 import { reuseOutputs } from "./reuse-outputs.ts";
+import { expandSweepsAtCreation } from "./sweep-groups.ts";
 import { finalizeRunIfDone } from "./task-run-transitions.ts";
 import { at, type Queryable } from "./transaction.ts";
 
@@ -97,6 +98,7 @@ export async function createRun(client: Queryable, newId: NewId, input: CreateRu
       [runId, edges.map((edge) => edge.from), edges.map((edge) => edge.to)],
     );
   }
+  if (tasks.some((task) => task.sweep !== undefined)) await expandSweepsAtCreation(client, runId, input.now);
   await writeEvents(client, [runCreatedEvent(runId, plan, input, tasks.length)]);
   if (input.reuse) await reuseOutputs(client, runId, input.reuse, input.now);
   if (tasks.length === 0 || input.reuse) await finalizeRunIfDone(client, runId, input.now);

@@ -9,7 +9,7 @@ import {
   type TaskDefinition,
   type TaskRunStatus,
 } from "@taskloom/core";
-import { renderedConcurrency } from "../concurrency-columns.ts";
+import { type SweepRetryRow, sweepRetryOf } from "../sweep-retry.ts";
 import { retryAuditEvent } from "../task-run-move.ts";
 import { writeEvents } from "./event-writer.ts";
 import { lockRun, moveRun, moveTaskRuns, unblockDownstream } from "./task-run-transitions.ts";
@@ -32,14 +32,11 @@ export async function retryTaskRun(
 ): Promise<void> {
   const run = await lockRun(client, runId);
   if (!run) throw new NotFoundError("run", runId);
-  const { rows } = await client.query<{
-    id: number;
-    status: TaskRunStatus;
-    attempt: number;
-    spec_json: string;
-    spec_version: number | null;
-  }>(
-    "SELECT id, status, attempt, spec_json, spec_version FROM task_runs WHERE run_id = $1 AND task_key = $2",
+  const { rows } = await client.query<
+    SweepRetryRow & { id: number; status: TaskRunStatus; attempt: number; spec_version: number | null }
+  >(
+    `SELECT id, status, attempt, spec_json, spec_version, sweep_need, point_params_json
+       FROM task_runs WHERE run_id = $1 AND task_key = $2`,
     [runId, taskKey],
   );
   const row = rows[0];
@@ -50,6 +47,7 @@ export async function retryTaskRun(
   if (run.status === "cancelled") {
     throw new IllegalTransitionError("run", run.status, "running", "a cancelled run cannot be resumed");
   }
+  const sweepRetry = sweepRetryOf(row, taskKey);
   const { rows: plans } = await client.query<{
     plan_id: string;
     plan_slug: string;
@@ -65,7 +63,7 @@ export async function retryTaskRun(
             t.spec_json AS current_spec, p.params_json AS current_params
        FROM runs r JOIN plans p ON p.id = r.plan_id LEFT JOIN tasks t ON t.plan_id = p.id AND t.key = $2
       WHERE r.id = $1`,
-    [runId, taskKey],
+    [runId, sweepRetry.definitionKey],
   );
   const plan = plans[0];
   if (!plan) throw new NotFoundError("run", runId);
@@ -73,7 +71,7 @@ export async function retryTaskRun(
     tasks: TaskDefinition[];
     params: Record<string, ParamValue>;
   };
-  const frozenTask = graph.tasks.find((task) => task.key === taskKey);
+  const frozenTask = graph.tasks.find((task) => task.key === sweepRetry.definitionKey);
   // A run's graph always holds its own tasks; a row without one would be a corrupt run.
   if (!frozenTask) throw new NotFoundError("task definition", `${runId}/${taskKey}`);
   const decision = decideRetryDefinition({
@@ -96,7 +94,7 @@ export async function retryTaskRun(
   });
   const { definition, change } = decision;
   if (change) {
-    const concurrency = renderedConcurrency(definition, change.params, runId, plan.plan_slug);
+    const columns = sweepRetry.columns(definition, change.params, runId, plan.plan_slug);
     await client.query(
       "UPDATE task_attempts SET spec_json = $1, spec_version = $2 WHERE task_run_id = $3 AND spec_json IS NULL",
       [row.spec_json, change.stampVersion, row.id],
@@ -110,11 +108,11 @@ export async function retryTaskRun(
         definition.kind,
         JSON.stringify(definition),
         change.specVersion,
-        JSON.stringify(change.params),
+        columns.params,
         definition.priority,
         definition.queue,
-        concurrency.concurrencyKey,
-        concurrency.concurrencyLimit,
+        columns.concurrencyKey,
+        columns.concurrencyLimit,
       ],
     );
   }

@@ -2,6 +2,7 @@ import type { RunReuse } from "@taskloom/core";
 import type { ReuseSourceRow } from "../task-action.ts";
 import { checkReuseSources, movableRow, rerunEvents, reuseMoveFields } from "../task-run-move.ts";
 import { writeEvents } from "./event-writer.ts";
+import { reuseSweepPoints } from "./sweep-groups.ts";
 import { moveTaskRuns, releaseDependents } from "./task-run-transitions.ts";
 import type { Queryable } from "./transaction.ts";
 
@@ -41,6 +42,14 @@ export async function reuseOutputs(
     "succeeded",
     now,
     (row) => reuseMoveFields(reuse, bySource.get(row.id) as ReuseSourceRow),
+  );
+  await reuseSweepPoints(
+    client,
+    runId,
+    reuse,
+    reused.map((row) => row.id),
+    now,
+    (row, to, at, fields) => moveTaskRuns(client, [row], to, at, fields),
   );
   await releaseDependents(
     client,

@@ -19,6 +19,7 @@ import {
   upstreamFailedError,
 } from "../task-run-move.ts";
 import { type EventInput, writeEvents } from "./event-writer.ts";
+import { othersMaySucceed, settleSweepGroups } from "./sweep-groups.ts";
 import { at, type Queryable } from "./transaction.ts";
 
 /**
@@ -126,17 +127,24 @@ export async function releaseDependents(
   now: number,
 ): Promise<number> {
   if (fromIds.length === 0) return 0;
-  const { rows } = await client.query<Pick<TaskRunStateRow, "id" | "task_key" | "status" | "attempt">>(
+  // A sweep group is never claimed: at 0 it stays `pending` and settles (sweep-groups.ts).
+  const { rows } = await client.query<
+    Pick<TaskRunStateRow, "id" | "task_key" | "status" | "attempt"> & {
+      pending_deps: number;
+      sweep_need: string | null;
+    }
+  >(
     `WITH d AS (SELECT to_id, count(*)::int AS n FROM task_run_dependencies
                  WHERE from_id = ANY($1::int[]) GROUP BY to_id),
           locked AS (SELECT t.id FROM task_runs t WHERE t.id IN (SELECT to_id FROM d) ORDER BY t.id FOR NO KEY UPDATE)
      UPDATE task_runs t
         SET pending_deps = t.pending_deps - d.n,
-            status = CASE WHEN t.status = 'pending' AND t.pending_deps = d.n THEN 'ready' ELSE t.status END,
+            status = CASE WHEN t.status = 'pending' AND t.pending_deps = d.n AND t.sweep_need IS NULL THEN 'ready'
+                          ELSE t.status END,
             available_at = CASE WHEN t.status = 'pending' AND t.pending_deps = d.n THEN $2 ELSE t.available_at END
        FROM d
       WHERE t.id = d.to_id AND t.id IN (SELECT id FROM locked) AND t.status IN ('pending', 'blocked')
-      RETURNING t.id, t.task_key, t.status, t.attempt`,
+      RETURNING t.id, t.task_key, t.status, t.attempt, t.pending_deps, t.sweep_need`,
     [fromIds, at(now)],
   );
   // Only rows that reached zero changed status; the others just counted down.
@@ -145,7 +153,28 @@ export async function releaseDependents(
     client,
     released.map((row) => bulkEvent(runId, row, "ready", now)),
   );
-  return released.length;
+  const settled = rows
+    .filter((row) => row.sweep_need !== null && row.status === "pending" && row.pending_deps === 0)
+    .map((row) => row.id)
+    .sort((a, b) => a - b);
+  return released.length + (await settleGroups(client, runId, settled, now));
+}
+
+/** Settles sweep groups whose counter reached 0, then releases or blocks what is behind them in turn. */
+async function settleGroups(
+  client: Queryable,
+  runId: string,
+  groupIds: readonly number[],
+  now: number,
+): Promise<number> {
+  if (groupIds.length === 0) return 0;
+  const { succeeded, failed } = await settleSweepGroups(client, groupIds, now, (row, to, at, fields) =>
+    moveTaskRuns(client, [row], to, at, fields),
+  );
+  for (const group of failed) await blockDependents(client, runId, group.id, group.task_key, now);
+  // A group that expanded has points ready to claim: count it as released, so the run is not taken as idle.
+  const expanded = groupIds.length - succeeded.length - failed.length;
+  return expanded + (await releaseDependents(client, runId, succeeded, now));
 }
 
 /** The event of a row that a set-based UPDATE moved out of `pending`. */
@@ -171,6 +200,7 @@ export async function blockDependents(
   fromKey: string,
   now: number,
 ): Promise<void> {
+  if (await othersMaySucceed(client, fromId)) return;
   const { rows } = await client.query<{ id: number; task_key: string; attempt: number }>(
     `WITH RECURSIVE downstream(id) AS (
         SELECT d.to_id FROM task_run_dependencies d JOIN task_runs t ON t.id = d.to_id
@@ -205,13 +235,20 @@ export async function unblockDownstream(
   fromId: number,
   now: number,
 ): Promise<void> {
-  const { rows: blocked } = await client.query<{ id: number; task_key: string; attempt: number }>(
+  const { rows: blocked } = await client.query<{
+    id: number;
+    task_key: string;
+    attempt: number;
+    pending_deps: number;
+    sweep_need: string | null;
+  }>(
     `WITH RECURSIVE downstream(id) AS (
         SELECT to_id FROM task_run_dependencies WHERE from_id = $1
         UNION
         SELECT d.to_id FROM task_run_dependencies d JOIN downstream ON d.from_id = downstream.id
       )
-      SELECT id, task_key, attempt FROM task_runs WHERE id IN (SELECT id FROM downstream) AND status = 'blocked'
+      SELECT id, task_key, attempt, pending_deps, sweep_need FROM task_runs
+       WHERE id IN (SELECT id FROM downstream) AND status = 'blocked'
       ORDER BY id`,
     [fromId],
   );
@@ -221,6 +258,13 @@ export async function unblockDownstream(
     "pending",
     now,
     { reason: null, error: null },
+  );
+  // A group whose points all succeeded while it was blocked settles now.
+  await settleGroups(
+    client,
+    runId,
+    blocked.filter((b) => b.sweep_need !== null && b.pending_deps === 0).map((b) => b.id),
+    now,
   );
   const { rows: others } = await client.query<{ id: number; task_key: string }>(
     `SELECT id, task_key FROM task_runs WHERE run_id = $1 AND status IN ('failed', 'cancelled') AND id <> $2
@@ -292,7 +336,10 @@ export async function finalizeRunIfDone(
   if (!run || isTerminalRunStatus(run.status)) return null;
   const { rows } = await client.query<{ open: boolean; failing: boolean }>(
     `SELECT EXISTS (SELECT 1 FROM task_runs WHERE run_id = $1 AND status IN ${sqlList(OPEN_TASK_RUN_STATUSES)}) AS open,
-            EXISTS (SELECT 1 FROM task_runs WHERE run_id = $1 AND status IN ${sqlList(FAILING_TASK_RUN_STATUSES)}) AS failing`,
+            EXISTS (SELECT 1 FROM task_runs t WHERE run_id = $1 AND status IN ${sqlList(FAILING_TASK_RUN_STATUSES)}
+                       AND (sweep_group_id IS NULL OR NOT EXISTS (
+                         SELECT 1 FROM task_runs g WHERE g.id = t.sweep_group_id AND g.status = 'succeeded'))
+                   ) AS failing`,
     [runId],
   );
   const to = finalRunStatus({
