@@ -22,6 +22,7 @@ export * from "./schedules.ts";
 export * from "./seeded-random.ts";
 export * from "./state-machine.ts";
 export * from "./sweep.ts";
+export * from "./sweep-view.ts";
 export * from "./template.ts";
 export * from "./text-memo.ts";
 export * from "./types.ts";

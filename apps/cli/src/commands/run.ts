@@ -1,5 +1,5 @@
 import type { RunDetail } from "@taskloom/core";
-import { BadInputError } from "@taskloom/core";
+import { BadInputError, groupSweepPoints, pointsJson } from "@taskloom/core";
 import type { Command } from "commander";
 import { type CliContext, runCommand } from "../cli-context.ts";
 import { formatElapsed, iso, palette } from "../format.ts";
@@ -188,7 +188,10 @@ function printSummary(
   );
 }
 
-/** The `--json` document: exactly one, on stdout, tasks in plan-file order. */
+/**
+ * The `--json` document: exactly one, on stdout, tasks in plan-file order; a swept task lists its points
+ * (`points: [{params, status, attempts, output}]`) instead of them being tasks of their own.
+ */
 export function jsonSummary(run: RunDetail) {
   return {
     run: {
@@ -198,7 +201,7 @@ export function jsonSummary(run: RunDetail) {
       startedAt: iso(run.startedAt),
       finishedAt: iso(run.finishedAt),
     },
-    tasks: run.tasks.map((task) => ({
+    tasks: groupSweepPoints(run.tasks).map(({ task, points }) => ({
       key: task.key,
       status: task.status,
       attempts: task.attempts,
@@ -207,6 +210,7 @@ export function jsonSummary(run: RunDetail) {
       exitCode: task.exitCode,
       output: task.outputJson ?? task.outputText,
       error: task.error,
+      ...(points ? { points: pointsJson(points) } : {}),
     })),
   };
 }

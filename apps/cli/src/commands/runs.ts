@@ -1,4 +1,5 @@
 import type { RunDetail, RunSummary } from "@taskloom/core";
+import { groupSweepPoints, pointsJson } from "@taskloom/core";
 import type { Command } from "commander";
 import { type CliContext, runCommand } from "../cli-context.ts";
 import { formatElapsed, iso, table } from "../format.ts";
@@ -93,7 +94,7 @@ function runDetailJson(run: RunDetail) {
   return {
     ...runJson(run),
     params: run.params,
-    tasks: run.tasks.map((task) => ({
+    tasks: groupSweepPoints(run.tasks).map(({ task, points }) => ({
       key: task.key,
       kind: task.kind,
       status: task.status,
@@ -114,6 +115,7 @@ function runDetailJson(run: RunDetail) {
         startedAt: iso(a.startedAt),
         finishedAt: iso(a.finishedAt),
       })),
+      ...(points ? { points: pointsJson(points) } : {}),
     })),
   };
 }

@@ -10,6 +10,8 @@ export interface TaskProgress {
   error: string | null;
 }
 
+/** A sweep point's task key: `<task>[<index>]` (see core's `pointTaskKey`). */
+const POINT_KEY = /\[\d+\]$/;
 const DONE: ReadonlySet<TaskRunStatus> = new Set(["succeeded", "failed", "cancelled", "blocked", "skipped"]);
 
 /**
@@ -47,7 +49,7 @@ export class RunProgress {
   /** Applies an event; returns the task it changed, if any. */
   apply(event: EventRecord): TaskProgress | null {
     if (event.type !== "task_run.status" || !event.taskKey || !event.toStatus) return null;
-    const task = this.tasks.get(event.taskKey);
+    const task = this.tasks.get(event.taskKey) ?? this.#addPoint(event);
     if (!task) return null;
     this.#count(task, -1);
     task.status = event.toStatus as TaskRunStatus;
@@ -58,6 +60,21 @@ export class RunProgress {
     if (typeof error === "string") task.error = error;
     this.#count(task, 1);
     return task;
+  }
+
+  /** A sweep point (`train[3]`) is not in the plan: it is counted from its first event on. */
+  #addPoint(event: EventRecord): TaskProgress | undefined {
+    if (!event.taskKey || !POINT_KEY.test(event.taskKey)) return undefined;
+    const point: TaskProgress = {
+      key: event.taskKey,
+      status: (event.fromStatus as TaskRunStatus | null) ?? "pending",
+      attempt: 0,
+      runningSince: null,
+      error: null,
+    };
+    this.tasks.set(point.key, point);
+    this.#count(point, 1);
+    return point;
   }
 
   #count(task: TaskProgress, delta: 1 | -1): void {
