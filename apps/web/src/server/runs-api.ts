@@ -1,4 +1,4 @@
-import { type RunDetail, TaskloomError } from "@taskloom/core";
+import { groupSweepPoints, pointsJson, type RunDetail, TaskloomError } from "@taskloom/core";
 import { paramTexts, type Taskloom } from "@taskloom/engine";
 import { z } from "zod";
 import { isAuthorized, isCrossSiteRequest } from "./auth.ts";
@@ -136,12 +136,13 @@ export function runJson(request: Request, run: RunDetail) {
     createdAt: new Date(run.createdAt).toISOString(),
     startedAt: run.startedAt === null ? null : new Date(run.startedAt).toISOString(),
     finishedAt: run.finishedAt === null ? null : new Date(run.finishedAt).toISOString(),
-    tasks: run.tasks.map((task) => ({
+    tasks: groupSweepPoints(run.tasks).map(({ task, points }) => ({
       key: task.key,
       status: task.status,
       attempts: task.attempts,
       exitCode: task.exitCode,
       error: task.error,
+      ...(points ? { points: pointsJson(points) } : {}),
     })),
   };
 }

@@ -41,13 +41,13 @@ export async function retryTaskRun(
   );
   const row = rows[0];
   if (!row) throw new NotFoundError("task", `${runId}/${taskKey}`);
+  const sweepRetry = sweepRetryOf(row, taskKey);
   if (row.status !== "failed") {
     throw new IllegalTransitionError("task_run", row.status, "ready", "only a failed task can be retried");
   }
   if (run.status === "cancelled") {
     throw new IllegalTransitionError("run", run.status, "running", "a cancelled run cannot be resumed");
   }
-  const sweepRetry = sweepRetryOf(row, taskKey);
   const { rows: plans } = await client.query<{
     plan_id: string;
     plan_slug: string;

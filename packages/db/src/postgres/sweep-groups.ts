@@ -152,7 +152,7 @@ export async function settleSweepGroups(
     [groupIds],
   );
   for (const group of groups) {
-    if (group.status !== "pending" || group.pending_deps !== 0) continue;
+    if (group.status !== "pending" || group.pending_deps > 0) continue;
     const sweep = (JSON.parse(group.spec_json) as TaskDefinition).sweep;
     if (group.point_count !== null || !sweep || !("itemsFrom" in sweep)) {
       const { rows: points } = await client.query<{

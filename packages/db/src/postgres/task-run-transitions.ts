@@ -154,7 +154,7 @@ export async function releaseDependents(
     released.map((row) => bulkEvent(runId, row, "ready", now)),
   );
   const settled = rows
-    .filter((row) => row.sweep_need !== null && row.status === "pending" && row.pending_deps === 0)
+    .filter((row) => row.sweep_need !== null && row.status === "pending" && row.pending_deps <= 0)
     .map((row) => row.id)
     .sort((a, b) => a - b);
   return released.length + (await settleGroups(client, runId, settled, now));
@@ -263,7 +263,7 @@ export async function unblockDownstream(
   await settleGroups(
     client,
     runId,
-    blocked.filter((b) => b.sweep_need !== null && b.pending_deps === 0).map((b) => b.id),
+    blocked.filter((b) => b.sweep_need !== null && b.pending_deps <= 0).map((b) => b.id),
     now,
   );
   const { rows: others } = await client.query<{ id: number; task_key: string }>(

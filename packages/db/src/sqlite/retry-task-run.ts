@@ -94,6 +94,7 @@ export function prepareRetryTaskRun(
       if (!run) throw new NotFoundError("run", runId);
       const row = findTaskRun.get(runId, taskKey);
       if (!row) throw new NotFoundError("task", `${runId}/${taskKey}`);
+      const sweepRetry = sweepRetryOf(row, taskKey);
       if (row.status !== "failed") {
         throw new IllegalTransitionError(
           "task_run",
@@ -105,7 +106,6 @@ export function prepareRetryTaskRun(
       if (run.status === "cancelled") {
         throw new IllegalTransitionError("run", run.status, "running", "a cancelled run cannot be resumed");
       }
-      const sweepRetry = sweepRetryOf(row, taskKey);
       const current =
         choice === "current" ? currentDefinition.get(run.plan_id, sweepRetry.definitionKey) : undefined;
       const frozen = frozenDefinition.get(runId, sweepRetry.definitionKey);

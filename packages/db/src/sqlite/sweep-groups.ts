@@ -183,7 +183,7 @@ export function prepareSweepGroups(db: SqliteDatabase, move: Move): SweepGroups 
       const failed: { id: number; task_key: string }[] = [];
       for (const id of groupIds) {
         const group = groupById.get(id);
-        if (group?.status !== "pending" || group.pending_deps !== 0) continue;
+        if (group?.status !== "pending" || group.pending_deps > 0) continue;
         const sweep = (JSON.parse(group.spec_json) as TaskDefinition).sweep;
         if (group.point_count !== null || !sweep || !("itemsFrom" in sweep)) {
           succeed(group, sweepOutputs(pointsOf.all(group.id)), now);

@@ -202,7 +202,8 @@ export function prepareTaskRunTransitions(db: SqliteDatabase): TaskRunTransition
       for (const row of decrementDependents.all(now, JSON.stringify(fromIds))) {
         // Only rows that reached zero changed status; the others just counted down.
         if (row.status === "ready") writeBulkEvent(runId, row, "ready", now);
-        else if (row.sweep_need !== null && row.status === "pending" && row.pending_deps === 0)
+        // A group settles at 0, or below: `need: any` counts 1, and a batch may complete several points.
+        else if (row.sweep_need !== null && row.status === "pending" && row.pending_deps <= 0)
           settled.push(row.id);
       }
       settleGroups(runId, settled, now);
@@ -223,8 +224,9 @@ export function prepareTaskRunTransitions(db: SqliteDatabase): TaskRunTransition
           reason: null,
           error: null,
         });
-        // A group whose points all succeeded while it was blocked settles now.
-        if (blocked.sweep_need !== null && blocked.pending_deps === 0) settled.push(blocked.id);
+        // A group whose points all succeeded while it was blocked settles now (below 0: `need: any` counts
+        // down once per point of a completion batch).
+        if (blocked.sweep_need !== null && blocked.pending_deps <= 0) settled.push(blocked.id);
       }
       settleGroups(runId, settled, now);
       for (const other of otherFailures.all(runId, fromId)) {

@@ -156,6 +156,18 @@ export function describeSweepContract(name: string, open: () => Promise<StoreUnd
       expect(await runStatus(runId)).toBe("succeeded");
     });
 
+    it("with need: any, points completing in one batch settle the sweep once", async () => {
+      const runId = await startRun({
+        probe: { kind: "noop", sweep: { items: [{ host: "a" }, { host: "b" }], need: "any" } },
+        use: { kind: "noop", requires: ["probe"] },
+      });
+      await complete(await claim(1), 2, (task) => json(task.point?.params.host));
+      const [use] = await claim(3);
+      expect(use?.upstream.probe?.json).toEqual(["a", "b"]);
+      await complete([use], 4, () => json(null));
+      expect(await runStatus(runId)).toBe("succeeded");
+    });
+
     it("with need: any, the dependents are blocked once every point has failed", async () => {
       const runId = await startRun({
         probe: { kind: "noop", sweep: { items: [{ host: "a" }, { host: "b" }], need: "any" } },
