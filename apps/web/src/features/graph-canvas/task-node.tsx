@@ -8,6 +8,7 @@ import { kindStyle, statusStyle } from "../../components/status/status-style.ts"
 import { cx } from "../../components/ui/class-names.ts";
 import type { TaskNode } from "../../graph/flow-elements.ts";
 import { NODE_HEIGHT, NODE_WIDTH } from "../../graph/layout.ts";
+import { useSweepProgress } from "./sweep-progress-context.tsx";
 import { useTaskStatus } from "./task-status-context.tsx";
 import { GroupToggleContext } from "./use-group-expansion.ts";
 
@@ -49,6 +50,7 @@ const zoomedOut = (state: ReactFlowState) => state.transform[2] < DETAIL_ZOOM;
 
 function TaskNodeView({ data, selected }: NodeProps<TaskNode>) {
   const status = useTaskStatus(data.key);
+  const sweep = useSweepProgress(data.key);
   // A boolean selector: nodes re-render only when the zoom crosses the threshold, not on every zoom step.
   const simple = useStore(zoomedOut);
   const style = status === undefined ? null : statusStyle(status);
@@ -95,7 +97,11 @@ function TaskNodeView({ data, selected }: NodeProps<TaskNode>) {
       <KindChip kind={data.kind} />
       <div className="min-w-0 flex-1">
         <p className="truncate font-mono text-[13px] leading-5 font-semibold text-slate-900">{data.key}</p>
-        {group === undefined ? (
+        {sweep !== undefined ? (
+          <p className="truncate text-xs leading-4 text-slate-500" data-testid={`sweep-progress-${data.key}`}>
+            {sweep} done
+          </p>
+        ) : group === undefined ? (
           <p className="truncate text-xs leading-4 text-slate-500">{subtitle}</p>
         ) : (
           <GroupToggle taskKey={data.key} descendants={group.descendants} expanded={group.expanded} />

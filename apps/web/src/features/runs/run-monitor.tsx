@@ -27,10 +27,12 @@ import { layoutInWorker } from "../../graph/layout-client.ts";
 import { isFinishedRunStatus } from "../../graph/run-progress.ts";
 import { createTaskStatusStore } from "../../graph/task-status-store.ts";
 import { shortRunId } from "../../runs/run-id.ts";
+import { sweepProgress } from "../../runs/sweep-results.ts";
 import { errorCodeOf, errorMessage } from "../../trpc/errors.ts";
 import { useTRPC } from "../../trpc/react.tsx";
 import type { RunDetail } from "../../trpc/types.ts";
 import { GraphCanvas } from "../graph-canvas/graph-canvas.tsx";
+import { createSweepProgressStore, SweepProgressProvider } from "../graph-canvas/sweep-progress-context.tsx";
 import { TaskStatusProvider } from "../graph-canvas/task-status-context.tsx";
 import { useFitToStart } from "../graph-canvas/use-fit-to-start.ts";
 import { parentsOf, useGroupExpansion } from "../graph-canvas/use-group-expansion.ts";
@@ -235,6 +237,7 @@ function RunMonitor({
   initialTask: string | null;
 }) {
   const [statusStore] = useState(() => createTaskStatusStore());
+  const [sweepStore] = useState(() => createSweepProgressStore());
   const [selectedKey, setSelectedKey] = useState<string | null>(initialTask);
   const graph = useRunGraph(run);
   const { setNodes } = graph;
@@ -247,7 +250,8 @@ function RunMonitor({
 
   useEffect(() => {
     statusStore.getState().reset(Object.fromEntries(run.tasks.map((task) => [task.key, task.status])));
-  }, [run.tasks, statusStore]);
+    sweepStore.setState({ progress: sweepProgress(run.tasks) });
+  }, [run.tasks, statusStore, sweepStore]);
 
   const onSelectionChange = useCallback(({ nodes }: OnSelectionChangeParams<TaskNode, LinkEdge>) => {
     const [only] = nodes;
@@ -279,94 +283,110 @@ function RunMonitor({
   useEffect(() => {
     if (selectedKey !== null && selectedStatus !== undefined) needDetails(selectedKey);
   }, [selectedKey, selectedStatus, needDetails]);
+  // A swept task's panel shows its points' outputs in the results grid: fetch those too.
+  useEffect(() => {
+    if (selectedKey === null) return;
+    for (const task of run.tasks) if (task.point?.taskKey === selectedKey) needDetails(task.key);
+  }, [selectedKey, run.tasks, needDetails]);
 
   return (
     <TaskStatusProvider store={statusStore}>
-      <div className="flex min-h-0 flex-1 flex-col">
-        <div className="flex min-h-12 shrink-0 flex-wrap items-center gap-x-4 gap-y-1 border-b border-slate-200 bg-white px-4 py-2">
-          <div className="flex min-w-0 items-center gap-2">
-            <Link
-              href={`/plans/${run.planSlug}`}
-              className="flex items-center gap-1 text-sm text-slate-500 hover:text-slate-800"
-            >
-              <ChevronLeftIcon size={14} />
-              <span className="max-w-56 truncate">{graph.planName ?? run.planSlug}</span>
-            </Link>
-            <span className="text-slate-300" aria-hidden="true">
-              /
-            </span>
-            <h1 className="font-mono text-sm font-semibold" title={run.id}>
-              {shortRunId(run.id)}
-            </h1>
-            <StatusPill status={run.status} />
-            <span className="text-xs text-slate-500">
-              {run.trigger} · <RelativeTime at={run.createdAt} />
-            </span>
-          </div>
-          <RunProgressHeader run={run} />
-          <div className="ml-auto flex items-center gap-3">
-            <StreamBadge state={stream} finished={finished} />
-            {!finished && <CancelRunButton runId={run.id} />}
-            {finished && (
-              <RunPlanButton
-                planSlug={run.planSlug}
-                planName={graph.planName ?? run.planSlug}
-                variant="secondary"
-              />
-            )}
-          </div>
-        </div>
-
-        <div className="flex min-h-0 flex-1">
-          <div className="flex min-w-0 flex-1 flex-col">
-            <div className="relative min-h-0 flex-1" data-testid="run-canvas">
-              <GraphCanvas
-                editable={false}
-                groups={groups}
-                nodes={graph.nodes}
-                edges={graph.edges}
-                onNodesChange={graph.onNodesChange}
-                onEdgesChange={graph.onEdgesChange}
-                onSelectionChange={onSelectionChange}
-                aria-label="Task graph of the run"
+      <SweepProgressProvider store={sweepStore}>
+        <div className="flex min-h-0 flex-1 flex-col">
+          <div className="flex min-h-12 shrink-0 flex-wrap items-center gap-x-4 gap-y-1 border-b border-slate-200 bg-white px-4 py-2">
+            <div className="flex min-w-0 items-center gap-2">
+              <Link
+                href={`/plans/${run.planSlug}`}
+                className="flex items-center gap-1 text-sm text-slate-500 hover:text-slate-800"
               >
-                {graph.layingOut && (
-                  <FlowPanel position="top-left">
-                    <span
-                      role="status"
-                      className="flex items-center gap-2 rounded-md bg-white px-3 py-1.5 text-xs text-slate-600 shadow-sm ring-1 ring-slate-200"
-                    >
-                      <Spinner size={12} /> Laying out…
-                    </span>
-                  </FlowPanel>
-                )}
-                {run.status === "queued" && noWorker && (
-                  <FlowPanel position="top-center">
-                    <Callout tone="warning" title="Waiting for a worker" className="shadow-md">
-                      No worker is running, so this run stays queued. Start one with{" "}
-                      <code className="font-mono">taskloom worker</code>.
-                    </Callout>
-                  </FlowPanel>
-                )}
-              </GraphCanvas>
+                <ChevronLeftIcon size={14} />
+                <span className="max-w-56 truncate">{graph.planName ?? run.planSlug}</span>
+              </Link>
+              <span className="text-slate-300" aria-hidden="true">
+                /
+              </span>
+              <h1 className="font-mono text-sm font-semibold" title={run.id}>
+                {shortRunId(run.id)}
+              </h1>
+              <StatusPill status={run.status} />
+              <span className="text-xs text-slate-500">
+                {run.trigger} · <RelativeTime at={run.createdAt} />
+              </span>
             </div>
-            <section aria-label="Timeline" className="h-[220px] shrink-0 border-t border-slate-200 bg-white">
-              <RunTimeline tasks={run.tasks} live={!finished} selectedKey={selectedKey} onSelect={open} />
-            </section>
+            <RunProgressHeader run={run} />
+            <div className="ml-auto flex items-center gap-3">
+              <StreamBadge state={stream} finished={finished} />
+              {!finished && <CancelRunButton runId={run.id} />}
+              {finished && (
+                <RunPlanButton
+                  planSlug={run.planSlug}
+                  planName={graph.planName ?? run.planSlug}
+                  variant="secondary"
+                />
+              )}
+            </div>
           </div>
-          <aside
-            aria-label="Task details"
-            className="flex w-[420px] shrink-0 flex-col overflow-y-auto border-l border-slate-200 bg-white p-4"
-          >
-            {selected ? (
-              <TaskRunDetails key={selected.key} run={run} task={selected} canRetry onRetried={refetchRun} />
-            ) : (
-              <RunSummaryPanel run={run} onOpen={open} />
-            )}
-            <RunAuditTrail runId={run.id} />
-          </aside>
+
+          <div className="flex min-h-0 flex-1">
+            <div className="flex min-w-0 flex-1 flex-col">
+              <div className="relative min-h-0 flex-1" data-testid="run-canvas">
+                <GraphCanvas
+                  editable={false}
+                  groups={groups}
+                  nodes={graph.nodes}
+                  edges={graph.edges}
+                  onNodesChange={graph.onNodesChange}
+                  onEdgesChange={graph.onEdgesChange}
+                  onSelectionChange={onSelectionChange}
+                  aria-label="Task graph of the run"
+                >
+                  {graph.layingOut && (
+                    <FlowPanel position="top-left">
+                      <span
+                        role="status"
+                        className="flex items-center gap-2 rounded-md bg-white px-3 py-1.5 text-xs text-slate-600 shadow-sm ring-1 ring-slate-200"
+                      >
+                        <Spinner size={12} /> Laying out…
+                      </span>
+                    </FlowPanel>
+                  )}
+                  {run.status === "queued" && noWorker && (
+                    <FlowPanel position="top-center">
+                      <Callout tone="warning" title="Waiting for a worker" className="shadow-md">
+                        No worker is running, so this run stays queued. Start one with{" "}
+                        <code className="font-mono">taskloom worker</code>.
+                      </Callout>
+                    </FlowPanel>
+                  )}
+                </GraphCanvas>
+              </div>
+              <section
+                aria-label="Timeline"
+                className="h-[220px] shrink-0 border-t border-slate-200 bg-white"
+              >
+                <RunTimeline tasks={run.tasks} live={!finished} selectedKey={selectedKey} onSelect={open} />
+              </section>
+            </div>
+            <aside
+              aria-label="Task details"
+              className="flex w-[420px] shrink-0 flex-col overflow-y-auto border-l border-slate-200 bg-white p-4"
+            >
+              {selected ? (
+                <TaskRunDetails
+                  key={selected.key}
+                  run={run}
+                  task={selected}
+                  canRetry
+                  onRetried={refetchRun}
+                />
+              ) : (
+                <RunSummaryPanel run={run} onOpen={open} />
+              )}
+              <RunAuditTrail runId={run.id} />
+            </aside>
+          </div>
         </div>
-      </div>
+      </SweepProgressProvider>
     </TaskStatusProvider>
   );
 }

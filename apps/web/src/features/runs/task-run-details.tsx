@@ -13,6 +13,7 @@ import { LlmAttemptsPanel } from "../snapshots/llm-attempts-panel.tsx";
 import { LogSearchBar, LogSearchResults } from "./log-search.tsx";
 import { LogTailView } from "./log-tail.tsx";
 import { RetryControl } from "./retry-control.tsx";
+import { SweepSection } from "./sweep-section.tsx";
 import { TaskOperatorPanel } from "./task-actions-menu.tsx";
 
 function duration(startedAt: number | null, finishedAt: number | null, now: number): string {
@@ -191,6 +192,8 @@ export function TaskRunDetails({
           attemptCount={task.attempts}
         />
       )}
+
+      {task.sweep && <SweepSection run={run} task={task} sweep={task.sweep} />}
 
       <div>
         <h3 className="mb-1.5 text-xs font-semibold tracking-wide text-slate-500 uppercase">Output</h3>
