@@ -83,6 +83,8 @@ describe("draftFromDefinition", () => {
         keyed: { kind: "noop", concurrencyKey: "deploy:{{run.id}}", concurrencyLimit: 3 },
         single: { kind: "noop", concurrencyKey: "one" },
         solo: { kind: "noop", exclusive: true },
+        swept: { kind: "noop", sweep: { matrix: { lr: [1, 2], opt: ["a"] }, maxParallel: 2, need: "any" } },
+        fanned: { kind: "noop", requires: ["fetch"], sweep: { itemsFrom: "fetch" } },
       },
     });
     for (const task of plan.tasks) {

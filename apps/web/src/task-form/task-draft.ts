@@ -7,6 +7,7 @@ import {
   type LlmSpec,
   type ParamValue,
   type ShellSpec,
+  sweepFile,
   type TaskDefinition,
   type TaskKind,
   validatePlanObject,
@@ -84,6 +85,8 @@ export interface TaskDraft {
     jitter?: number;
     /** The task this one is under (`parent`). */
     parent?: string;
+    /** The task's `sweep:` in plan-file form (the form does not edit sweeps yet). */
+    sweep?: unknown;
   };
 }
 
@@ -209,6 +212,7 @@ export function draftFromDefinition(task: StoredTask): TaskDraft {
       : {}),
     ...(task.retry.jitter !== DEFAULT_RETRY_POLICY.jitter ? { jitter: task.retry.jitter } : {}),
     ...(task.parent !== undefined ? { parent: task.parent } : {}),
+    ...(task.sweep !== undefined ? { sweep: sweepFile(task.sweep) } : {}),
   };
   const { spec } = task;
   switch (spec.kind) {
@@ -320,6 +324,7 @@ export function draftToPlanTask(draft: TaskDraft): { task: Record<string, unknow
   if (draft.relatesTo.length > 0) task.relatesTo = [...draft.relatesTo];
   if (Object.keys(preserved.params).length > 0) task.params = { ...preserved.params };
   if (preserved.parent !== undefined) task.parent = preserved.parent;
+  if (preserved.sweep !== undefined) task.sweep = preserved.sweep;
 
   const priority = draft.priority.trim();
   if (priority !== "") {

@@ -10,6 +10,7 @@ export {
   scheduleToDocument,
 } from "./schedules.ts";
 export { planToDocument, serializePlan, taskToDocument } from "./serialize.ts";
+export { sweepFile } from "./sweep-field.ts";
 export {
   type PlanTextOptions,
   type PlanValidationResult,
