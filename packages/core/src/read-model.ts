@@ -169,6 +169,8 @@ export interface WorkerView {
   pid: number;
   concurrency: number;
   queues: string[];
+  /** Names of the function handlers it registered (`taskloom worker --register`); empty for most workers. */
+  handlers: string[];
   startedAt: number;
   heartbeatAt: number;
   /** Tasks it holds right now. */
