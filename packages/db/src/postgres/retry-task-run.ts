@@ -1,5 +1,6 @@
 import {
   decideRetryDefinition,
+  handlerOf,
   IllegalTransitionError,
   NotFoundError,
   type OperatorAudit,
@@ -103,7 +104,7 @@ export async function retryTaskRun(
     );
     await client.query(
       `UPDATE task_runs SET kind = $2, spec_json = $3, spec_version = $4, params_json = $5, priority = $6, queue = $7,
-              concurrency_key = $8, concurrency_limit = $9
+              concurrency_key = $8, concurrency_limit = $9, handler = $10
         WHERE id = $1`,
       [
         row.id,
@@ -115,6 +116,7 @@ export async function retryTaskRun(
         definition.queue,
         concurrency.concurrencyKey,
         concurrency.concurrencyLimit,
+        handlerOf(definition),
       ],
     );
   }

@@ -4,6 +4,7 @@ import path from "node:path";
 import { openSqliteTaskloomDatabase } from "../open-database.ts";
 import { openSqliteDatabase } from "../sqlite/open-sqlite-database.ts";
 import { SqliteStore } from "../sqlite/sqlite-store.ts";
+import { describeFunctionContract } from "./function-contract.ts";
 import { describeQueueContract } from "./queue-contract.ts";
 import { describeStoreContract, type StoreUnderTest } from "./store-contract.ts";
 
@@ -30,3 +31,4 @@ async function openSqliteUnderTest(): Promise<StoreUnderTest> {
 
 describeStoreContract("SQLite", openSqliteUnderTest);
 describeQueueContract("SQLite", openSqliteUnderTest);
+describeFunctionContract("SQLite", openSqliteUnderTest);
