@@ -4,6 +4,7 @@
  * alive the task waits, visibly (`handlerWaitMessage`). This file holds the contract between the SDK, the
  * executor that calls handlers and the read side; it does no I/O.
  */
+import { BadInputError } from "./errors.ts";
 import type { WorkerView } from "./read-model.ts";
 import type { ParamValue, TaskDefinition, UpstreamOutput } from "./types.ts";
 import { type WorkerState, workerState } from "./worker-state.ts";
@@ -57,6 +58,30 @@ export type FunctionHandler<Input = unknown, Output = unknown> = (
   input: Input,
   ctx: FunctionContext,
 ) => Output | Promise<Output>;
+
+/** A handler with its name: what `defineTask` returns and what a worker is started with. */
+export interface FunctionTaskDefinition<Input = unknown, Output = unknown> {
+  readonly name: string;
+  readonly run: FunctionHandler<Input, Output>;
+}
+
+/**
+ * The handlers by name. A bad name, or two handlers with one name (from two files, say), is a
+ * `BadInputError`: which one a task would get must never depend on load order.
+ */
+export function handlerMap(definitions: Iterable<FunctionTaskDefinition>): Map<string, FunctionHandler> {
+  const map = new Map<string, FunctionHandler>();
+  for (const definition of definitions) {
+    const problem = handlerNameProblem(definition.name);
+    if (problem !== null) throw new BadInputError(problem);
+    if (typeof definition.run !== "function")
+      throw new BadInputError(`handler \`${definition.name}\` has no function to run`);
+    if (map.has(definition.name))
+      throw new BadInputError(`two handlers are named \`${definition.name}\`: handler names must be unique`);
+    map.set(definition.name, definition.run as FunctionHandler);
+  }
+  return map;
+}
 
 /** The handler a task definition names, or null when it is not a function task. */
 export function handlerOf(definition: Pick<TaskDefinition, "spec">): string | null {

@@ -115,6 +115,11 @@ export interface TaskRunDetail {
   /** The definition the task run holds; null when it is the frozen one in the run's `graph`. */
   definition: TaskDefinition | null;
   attemptHistory: AttemptDetail[];
+  /**
+   * Why a ready task run is not being taken: `waiting for a worker with handler \`resize\`` while no live
+   * worker registered the handler of a function task. Set by the engine's `getRun`; absent otherwise.
+   */
+  waitingFor?: string;
 }
 
 /** One task in one run of a plan's history grid. */
