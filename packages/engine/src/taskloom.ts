@@ -360,9 +360,14 @@ export class Taskloom {
     return this.importPlan(definition, path.dirname(absolute));
   }
 
-  /** Imports a plan from text (YAML or JSON) or from an already-parsed object. */
+  /**
+   * Imports a plan from text (YAML or JSON) or from an already-parsed object (a `definePlan(…).document`).
+   * With a `baseDir`, relative task `cwd`s and document `path`s resolve against it.
+   */
   async importPlanSource(source: string | object, baseDir: string | null = null): Promise<ImportedPlan> {
-    const definition = typeof source === "string" ? parsePlanText(source) : parsePlanObject(source);
+    const options = baseDir === null ? {} : { readDocument: documentReader(baseDir) };
+    const definition =
+      typeof source === "string" ? parsePlanText(source, options) : parsePlanObject(source, options);
     return this.importPlan(definition, baseDir);
   }
 

@@ -833,8 +833,11 @@ export function parsePlanText(text: string, options: PlanTextOptions = {}): Plan
 }
 
 /** Like `validatePlanObject`, but returns the definition or throws `PlanValidationError` with every issue. */
-export function parsePlanObject(value: unknown): PlanDefinition {
-  const outcome = validatePlanObject(value);
+export function parsePlanObject(
+  value: unknown,
+  options: Pick<PlanTextOptions, "readDocument"> = {},
+): PlanDefinition {
+  const outcome = validatePlanObject(value, options);
   if (!outcome.ok) throw new PlanValidationError(outcome.issues);
   return outcome.plan;
 }
