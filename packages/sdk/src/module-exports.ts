@@ -11,13 +11,13 @@ import { isTaskHandler, type TaskHandler } from "./define-task.ts";
 /** The handlers a module exports, each once (the same handler exported twice is one). */
 export function handlersExportedBy(exports: Record<string, unknown>): TaskHandler<unknown, unknown>[] {
   const found = new Set<TaskHandler<unknown, unknown>>();
+  const take = (item: unknown): void => {
+    if (isTaskHandler(item)) found.add(item);
+  };
   for (const value of Object.values(exports)) {
-    if (isTaskHandler(value)) found.add(value);
-    else if (Array.isArray(value))
-      for (const item of value)
-        if (isTaskHandler(item)) found.add(item);
-        else if (isPlainObject(value))
-          for (const item of Object.values(value)) if (isTaskHandler(item)) found.add(item);
+    if (Array.isArray(value)) value.forEach(take);
+    else if (isPlainObject(value)) Object.values(value).forEach(take);
+    else take(value);
   }
   return [...found];
 }

@@ -82,15 +82,16 @@ describe("definePlan", () => {
 
 describe("module exports", () => {
   const report = defineTask("report", () => "ok");
+  const archive = defineTask("archive", () => null);
 
   it("finds handlers exported one by one, as a list or as an object, each once", () => {
     const found = handlersExportedBy({
       resize,
       default: [resize, report],
-      all: { report, other: 42 },
+      all: { report, archive, other: 42 },
       plain: "text",
     });
-    expect(found.map((handler) => handler.name)).toEqual(["resize", "report"]);
+    expect(found.map((handler) => handler.name)).toEqual(["resize", "report", "archive"]);
   });
 
   it("finds the one plan a module exports, and says so when there is none or several", () => {
