@@ -27,6 +27,8 @@ const EXTERNAL = [
   "@prisma/adapter-better-sqlite3",
   "pg",
   "@prisma/adapter-pg",
+  // Loads the user's tasks files and plan modules (`user-modules.ts`); it drives esbuild itself.
+  "tsx",
 ];
 
 const toPosix = (file: string) => file.split(path.sep).join("/");

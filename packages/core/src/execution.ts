@@ -42,6 +42,11 @@ export interface ExecutionRequest {
    * pass a filtered copy to keep the worker's own secrets away from task processes. Default `process.env`.
    */
   baseEnv?: Record<string, string | undefined>;
+  /**
+   * Extends this attempt's lease now (a function handler's `ctx.heartbeat()`); it must not reject. Default: a
+   * no-op (the worker's own heartbeat still runs every lease/3).
+   */
+  heartbeat?: () => Promise<void>;
 }
 
 export type ExecutionStatus = "succeeded" | "failed" | "cancelled";

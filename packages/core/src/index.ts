@@ -5,6 +5,7 @@ export * from "./context-types.ts";
 export * from "./environment.ts";
 export * from "./errors.ts";
 export * from "./execution.ts";
+export * from "./function-task.ts";
 export * from "./graph/index.ts";
 export * from "./lease-loss.ts";
 export * from "./operator-actions.ts";

@@ -81,6 +81,11 @@ export interface ClaimInput {
   runId?: string;
   /** Only claim from these queues. Default: all queues. */
   queues?: string[];
+  /**
+   * The function handlers this worker has: function task runs naming any other handler are left to other
+   * workers. Default none (the worker takes no function task runs).
+   */
+  handlers?: string[];
 }
 
 /** A task run a worker now owns, with everything the executor needs. */
@@ -158,6 +163,8 @@ export interface WorkerRegistration {
   host: string;
   pid: number;
   queues: string[];
+  /** The function handlers it has (see `ClaimInput.handlers`). Default none. */
+  handlers?: string[];
   concurrency: number;
   now: number;
 }

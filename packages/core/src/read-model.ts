@@ -119,6 +119,11 @@ export interface TaskRunDetail {
   sweep?: { need: "all" | "any"; pointCount: number | null };
   /** A sweep point (key `<task>[<index>]`): its task's key, its index and its own params. */
   point?: { taskKey: string; index: number; params: Record<string, ParamValue> };
+  /**
+   * Why a ready task run is not being taken: `waiting for a worker with handler \`resize\`` while no live
+   * worker registered the handler of a function task. Set by the engine's `getRun`; absent otherwise.
+   */
+  waitingFor?: string;
 }
 
 /** One task in one run of a plan's history grid. */
@@ -173,6 +178,8 @@ export interface WorkerView {
   pid: number;
   concurrency: number;
   queues: string[];
+  /** Names of the function handlers it registered (`taskloom worker --register`); empty for most workers. */
+  handlers: string[];
   startedAt: number;
   heartbeatAt: number;
   /** Tasks it holds right now. */

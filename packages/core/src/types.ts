@@ -23,7 +23,7 @@ import type { ContextPolicy } from "./context-types.ts";
 
 import type { ScheduleDefinition } from "./schedules.ts";
 
-export const TASK_KINDS = ["shell", "http", "noop", "llm"] as const;
+export const TASK_KINDS = ["shell", "http", "noop", "llm", "function"] as const;
 export type TaskKind = (typeof TASK_KINDS)[number];
 
 export const LINK_KINDS = ["requires", "refers"] as const;
@@ -126,7 +126,19 @@ export interface LlmSpec {
   exclude: string[];
 }
 
-export type TaskSpec = ShellSpec | HttpSpec | NoopSpec | LlmSpec;
+/** A TypeScript handler registered by a worker (`defineTask(name, …)` in `@taskloom/sdk`; see `function-task.ts`). */
+export interface FunctionSpec {
+  kind: "function";
+  /** The name the handler is registered under; only workers that have it claim the task. */
+  handler: string;
+  /**
+   * The handler's first argument: any JSON value, its strings templated. Absent (the default) means the task
+   * run's effective params.
+   */
+  input?: unknown;
+}
+
+export type TaskSpec = ShellSpec | HttpSpec | NoopSpec | LlmSpec | FunctionSpec;
 
 /** One task of a plan definition, with every default applied. */
 export interface TaskDefinition {

@@ -21,6 +21,16 @@ export function claimableAt(now: string, alias = "t"): string {
     AND (${alias}.concurrency_key IS NULL OR ${keyRunning(alias)} < ${alias}.concurrency_limit)`;
 }
 
+/**
+ * The condition a ready task run must also meet for this worker: it names no handler (every kind but
+ * `function`), or one the worker registered. `isListed` tests a column against the worker's handler list in
+ * the provider's own syntax. A null test on the row, so other kinds pay nothing; and in the candidate window's
+ * WHERE, so function task runs no worker can take never fill the window and hide the work behind them.
+ */
+export function handlerClaimable(isListed: (column: string) => string, alias = "t"): string {
+  return `(${alias}.handler IS NULL OR ${isListed(`${alias}.handler`)})`;
+}
+
 /** Attempts running with the row's concurrency key (0 without a key). */
 export function keyRunning(alias = "t"): string {
   return `(SELECT count(*) FROM task_runs k WHERE k.concurrency_key = ${alias}.concurrency_key AND k.status = 'running')`;

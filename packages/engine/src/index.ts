@@ -54,6 +54,7 @@ export {
   type SnapshotView,
 } from "./services/snapshot-service.ts";
 export {
+  type EngineWorkerOptions,
   type ImportedPlan,
   type LlmOptions,
   type RunOptions,

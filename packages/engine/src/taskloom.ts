@@ -6,8 +6,12 @@ import {
   type Clock,
   type CreatedRun,
   type EventRecord,
+  type FunctionTaskDefinition,
+  handlerMap,
+  handlerWait,
   isTerminalRunStatus,
   type Logger,
+  liveHandlers,
   NotFoundError,
   type ParamValue,
   type PlanDefinition,
@@ -15,6 +19,7 @@ import {
   parsePlanText,
   type ReadModel,
   type RetryDefinition,
+  type RunDetail,
   type RunStatus,
   type RunTrigger,
   resolveRunParams,
@@ -27,7 +32,13 @@ import {
   workerState,
 } from "@taskloom/core";
 import { openDatabase, type TaskloomDatabase } from "@taskloom/db";
-import { createExecutor, createLlmExecutor, endAttemptsOf } from "@taskloom/executor";
+import {
+  createExecutor,
+  createFunctionExecutor,
+  createLlmExecutor,
+  endAttemptsOf,
+  type TaskExecutor,
+} from "@taskloom/executor";
 import { DryRunProvider, type LlmProvider, OpenAICompatibleProvider } from "@taskloom/llm";
 import {
   type ExecuteAttempt,
@@ -106,7 +117,16 @@ export interface ImportedPlan {
   definition: PlanDefinition;
 }
 
-export interface RunOptions extends WorkerOptions {
+/** A worker's options in the engine: the scheduler's, with the function handlers themselves. */
+export interface EngineWorkerOptions extends Omit<WorkerOptions, "handlers"> {
+  /**
+   * Function handlers this worker runs (`defineTask(…)` of `@taskloom/sdk`): it advertises their names and
+   * claims the function task runs that name them. Default none.
+   */
+  handlers?: readonly FunctionTaskDefinition[];
+}
+
+export interface RunOptions extends EngineWorkerOptions {
   /** `--param k=v` values, checked against the plan's declared params. Default none. */
   params?: Record<string, string>;
   /** Default `api`. */
@@ -141,6 +161,9 @@ export class Taskloom {
   readonly #random: () => number;
   readonly #pollMs: number;
   readonly #execute: ExecuteAttempt;
+  /** The executor overrides every worker shares; a worker with handlers adds its `function` executor. */
+  readonly #executors: Partial<Record<string, TaskExecutor>>;
+  readonly #taskEnv: Record<string, string | undefined> | undefined;
   readonly #workers = new Set<Worker>();
   readonly #events: EventFollower;
   /** Edits stored plans the way the graph editor does. */
@@ -187,17 +210,15 @@ export class Taskloom {
       ...(options.llm?.model ? { model: options.llm.model } : {}),
     });
     const context = this.context;
-    const executor = createExecutor({
+    this.#executors = {
       llm: createLlmExecutor({
         provider: this.llm,
         prepare: (request) => context.prepareAttempt(request),
         recordUsage: (usage) => context.recordUsage(usage),
       }),
-    });
-    const { taskEnv } = options;
-    this.#execute = taskEnv
-      ? (request) => executor.execute({ ...request, baseEnv: taskEnv })
-      : (request) => executor.execute(request);
+    };
+    this.#taskEnv = options.taskEnv;
+    this.#execute = this.#executeWith(this.#executors);
     this.#events = new EventFollower({
       store: database.store,
       planOfRun: (runId) => database.queries.planOfRun(runId),
@@ -307,6 +328,25 @@ export class Taskloom {
   }
 
   /**
+   * A run with every task run and attempt (`queries.getRun`), where each ready function task that no live
+   * worker can take says so in `waitingFor` (`waiting for a worker with handler \`resize\``). What the run
+   * monitor, the REST API and `taskloom runs show` read.
+   */
+  async getRun(runId: string): Promise<RunDetail> {
+    const run = await this.database.queries.getRun(runId);
+    const waiting = run.tasks.filter((task) => task.kind === "function" && task.status === "ready");
+    if (waiting.length === 0) return run;
+    const live = liveHandlers(await this.database.queries.listWorkers(), this.#clock.now());
+    const frozen = new Map(run.graph.tasks.map((task) => [task.key, task]));
+    for (const task of waiting) {
+      const definition = task.definition ?? frozen.get(task.key);
+      const message = definition ? handlerWait({ status: task.status, definition }, live) : null;
+      if (message !== null) task.waitingFor = message;
+    }
+    return run;
+  }
+
+  /**
    * Imports a plan file (YAML or JSON). Relative task `cwd`s and document `path`s resolve against the
    * file's folder.
    */
@@ -320,9 +360,14 @@ export class Taskloom {
     return this.importPlan(definition, path.dirname(absolute));
   }
 
-  /** Imports a plan from text (YAML or JSON) or from an already-parsed object. */
+  /**
+   * Imports a plan from text (YAML or JSON) or from an already-parsed object (a `definePlan(…).document`).
+   * With a `baseDir`, relative task `cwd`s and document `path`s resolve against it.
+   */
   async importPlanSource(source: string | object, baseDir: string | null = null): Promise<ImportedPlan> {
-    const definition = typeof source === "string" ? parsePlanText(source) : parsePlanObject(source);
+    const options = baseDir === null ? {} : { readDocument: documentReader(baseDir) };
+    const definition =
+      typeof source === "string" ? parsePlanText(source, options) : parsePlanObject(source, options);
     return this.importPlan(definition, baseDir);
   }
 
@@ -399,14 +444,31 @@ export class Taskloom {
     }
   }
 
-  /** A worker on this database; call `start()` and later `stop()`. */
-  createWorker(options: WorkerOptions = {}): Worker {
+  #executeWith(overrides: Partial<Record<string, TaskExecutor>>): ExecuteAttempt {
+    const executor = createExecutor(overrides);
+    const taskEnv = this.#taskEnv;
+    return taskEnv
+      ? (request) => executor.execute({ ...request, baseEnv: taskEnv })
+      : (request) => executor.execute(request);
+  }
+
+  /**
+   * A worker on this database; call `start()` and later `stop()`. With `handlers`, it runs function tasks
+   * that name them (a duplicate or invalid name is a `BadInputError`).
+   */
+  createWorker(options: EngineWorkerOptions = {}): Worker {
+    const { handlers: definitions, ...workerOptions } = options;
+    const handlers = handlerMap(definitions ?? []);
+    const execute =
+      handlers.size === 0
+        ? this.#execute
+        : this.#executeWith({ ...this.#executors, function: createFunctionExecutor(handlers) });
     const pid = process.pid;
     const host = os.hostname();
     const worker = new Worker(
       {
         store: this.store,
-        execute: this.#execute,
+        execute,
         clock: this.#clock,
         random: this.#random,
         logger: this.#logger,
@@ -416,7 +478,7 @@ export class Taskloom {
         isPidAlive: isProcessAlive,
         endAttemptsOf,
       },
-      options,
+      { ...workerOptions, handlers: [...handlers.keys()] },
     );
     this.#workers.add(worker);
     return worker;

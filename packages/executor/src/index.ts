@@ -12,6 +12,7 @@ export {
   type LogStream,
   type TaskExecutor,
 } from "./execution.ts";
+export { createFunctionExecutor, type FunctionHandlers } from "./function-executor.ts";
 export { executeHttp } from "./http-executor.ts";
 export {
   createLlmExecutor,

@@ -1,6 +1,7 @@
 import type { TaskKind } from "@taskloom/core";
 import { errorMessage, failedResult, startTimer } from "./attempt-result.ts";
 import type { ExecutionRequest, ExecutionResult, TaskExecutor } from "./execution.ts";
+import { unregisteredFunctionExecutor } from "./function-executor.ts";
 import { executeHttp } from "./http-executor.ts";
 import { unconfiguredLlmExecutor } from "./llm-executor.ts";
 import { executeNoop } from "./noop-executor.ts";
@@ -13,6 +14,8 @@ export const defaultExecutors: Readonly<Record<TaskKind, TaskExecutor>> = Object
   noop: executeNoop,
   // Needs the engine's context service and provider: `createExecutor({ llm: createLlmExecutor(deps) })`.
   llm: unconfiguredLlmExecutor,
+  // Handlers are the worker's own: `createExecutor({ function: createFunctionExecutor(handlers) })`.
+  function: unregisteredFunctionExecutor,
 });
 
 export interface Executor {

@@ -41,6 +41,11 @@ export interface WorkerOptions {
   queues?: string[];
   /** Log chunks are written at least this often, in ms. Default 100. */
   logFlushMs?: number;
+  /**
+   * Names of the function handlers the worker's executor has: it advertises them in the worker registry and
+   * claims function task runs only for them. Default none (no function task runs).
+   */
+  handlers?: string[];
 }
 
 /** Everything the worker's systems share; time, randomness and identity are injected. */
@@ -81,6 +86,7 @@ export interface ResolvedWorkerOptions {
   runId: string | undefined;
   queues: string[] | undefined;
   logFlushMs: number;
+  handlers: string[];
 }
 
 export function resolveWorkerOptions(options: WorkerOptions): ResolvedWorkerOptions {
@@ -99,6 +105,7 @@ export function resolveWorkerOptions(options: WorkerOptions): ResolvedWorkerOpti
     runId: options.runId,
     queues: options.queues,
     logFlushMs: options.logFlushMs ?? 100,
+    handlers: [...new Set(options.handlers ?? [])].sort(),
   };
 }
 

@@ -89,6 +89,7 @@ export class Worker {
       host: this.#r.host,
       pid: this.#r.pid,
       queues: this.#o.queues ?? [],
+      handlers: this.#o.handlers,
       concurrency: this.#o.concurrency,
       now: clock.now(),
     });
@@ -201,6 +202,7 @@ export class Worker {
         now: clock.now(),
         ...(this.#o.runId ? { runId: this.#o.runId } : {}),
         ...(this.#o.queues ? { queues: this.#o.queues } : {}),
+        ...(this.#o.handlers.length > 0 ? { handlers: this.#o.handlers } : {}),
       });
       for (const task of claimed) this.#execute(task);
       if (claimed.length === free) this.#pumpAgain = true;
@@ -273,6 +275,7 @@ export class Worker {
         signal: attempt.controller.signal,
         ownerId: this.id,
         killGraceMs: this.#o.killGraceMs,
+        heartbeat: () => this.#extendLease(attempt),
         onLog: (stream, text) => {
           const full = this.#logs.push({
             taskRunId: claimed.id,
@@ -387,6 +390,21 @@ export class Worker {
       if (attempt) this.#stopAttempt(attempt, "lease_lost");
     }
     await this.#stopCancelled();
+  }
+
+  /**
+   * Extends one attempt's lease now (a function handler's `ctx.heartbeat()`), stopping the attempt when the
+   * lease turns out lost. Never rejects: a failure is retried by the regular heartbeat.
+   */
+  async #extendLease(attempt: ActiveAttempt): Promise<void> {
+    if (attempt.stopCause !== null || this.#state === "stopped") return;
+    const { store, clock, logger } = this.#r;
+    try {
+      const lost = await store.heartbeat(this.id, [attempt.claimed.id], this.#o.leaseMs, clock.now());
+      if (lost.includes(attempt.claimed.id)) this.#stopAttempt(attempt, "lease_lost");
+    } catch (error) {
+      logRetriedFailure(logger, error, "heartbeat of one attempt failed");
+    }
   }
 
   /**

@@ -1,17 +1,18 @@
 import type { Command } from "commander";
 import { type CliContext, runCommand } from "../cli-context.ts";
+import { importPlanPath } from "../user-modules.ts";
 
 export function registerPlanCommand(program: Command, context: CliContext): void {
   const plan = program.command("plan").description("import and export plans");
   plan
     .command("import")
     .description("import (or update) a plan from a file without running it")
-    .argument("<file>", "plan file (YAML or JSON)")
+    .argument("<file>", "plan file (YAML or JSON), or a module that exports definePlan(…)")
     .action((file: string) =>
       runCommand(context, async () => {
         const taskloom = await context.open();
         try {
-          const imported = await taskloom.importPlanFile(file);
+          const imported = await importPlanPath(taskloom, file, process.cwd());
           const what = imported.changed
             ? `imported, version ${imported.version}`
             : `unchanged, version ${imported.version}`;

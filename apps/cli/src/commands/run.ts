@@ -10,6 +10,8 @@ import {
   ttyRenderer,
 } from "../progress/progress-renderer.ts";
 import { RunProgress } from "../progress/run-progress.ts";
+import { importPlanPath, loadHandlers } from "../user-modules.ts";
+import { HandlerWaitNotes } from "./handler-wait-notes.ts";
 import { collectParam, parsePositiveInt } from "./option-parsers.ts";
 
 interface RunFlags {
@@ -20,6 +22,8 @@ interface RunFlags {
   enqueue?: boolean;
   /** The first progress line of a run another command created (a rerun); default "started"/"resuming …". */
   note?: string;
+  /** Tasks files whose function handlers this process runs. */
+  register?: string[];
 }
 
 /** Exit codes of `taskloom run`: the run's final status. */
@@ -41,6 +45,10 @@ export function registerRunCommand(program: Command, context: CliContext): void 
     .option(
       "--enqueue",
       "create the run and return at once; a `taskloom worker` (or `taskloom start`) executes it",
+    )
+    .option(
+      "--register <file...>",
+      "run the function task handlers these .ts/.js files export (defineTask) in this process; default none",
     )
     .action((file: string | undefined, flags: RunFlags) =>
       runCommand(context, () => run(context, file, flags)),
@@ -67,6 +75,7 @@ export function executeRunHere(
 async function run(context: CliContext, file: string | undefined, flags: RunFlags): Promise<number> {
   if (!file && !flags.resume) throw new BadInputError("give a plan file, or --resume RUN_ID");
   if (file && flags.resume) throw new BadInputError("give either a plan file or --resume, not both");
+  const handlers = await loadHandlers(flags.register ?? [], process.cwd());
   const taskloom = await context.open();
   try {
     let runId: string;
@@ -80,7 +89,7 @@ async function run(context: CliContext, file: string | undefined, flags: RunFlag
       initial = before.tasks;
       hasLlmTasks = before.tasks.some((task) => task.kind === "llm");
     } else {
-      const plan = await taskloom.importPlanFile(file ?? "");
+      const plan = await importPlanPath(taskloom, file ?? "", process.cwd());
       runId = (await taskloom.startRun(plan.slug, { params: flags.param, trigger: "cli" })).runId;
       if (flags.enqueue) {
         context.stdout.write(
@@ -94,6 +103,7 @@ async function run(context: CliContext, file: string | undefined, flags: RunFlag
       hasLlmTasks = plan.definition.tasks.some((task) => task.kind === "llm");
       initial = plan.definition.tasks.map((task) => ({
         key: task.key,
+        kind: task.kind,
         status: task.requires.length === 0 ? "ready" : "pending",
         attempts: 0,
       }));
@@ -120,6 +130,8 @@ async function run(context: CliContext, file: string | undefined, flags: RunFlag
     };
     process.on("SIGINT", onSigint);
     process.on("SIGTERM", onSigint);
+    const waits = new HandlerWaitNotes(taskloom, runId, (line) => renderer.note(line));
+    if (initial.some((task) => task.kind === "function")) waits.start();
     const concurrency = flags.concurrency ?? context.env.TASKLOOM_WORKER_CONCURRENCY ?? 4;
     let outcome: { status: string };
     try {
@@ -131,8 +143,10 @@ async function run(context: CliContext, file: string | undefined, flags: RunFlag
           : {}),
         signal: cancel.signal,
         onEvent: (event) => renderer.event(event),
+        handlers,
       });
     } finally {
+      waits.stop();
       process.off("SIGINT", onSigint);
       process.off("SIGTERM", onSigint);
       renderer.finish();
@@ -156,7 +170,8 @@ async function run(context: CliContext, file: string | undefined, flags: RunFlag
   }
 }
 
-type InitialTask = ConstructorParameters<typeof RunProgress>[0][number];
+/** A task run as the progress starts from, with its kind (function tasks may wait for a worker). */
+type InitialTask = ConstructorParameters<typeof RunProgress>[0][number] & { kind: string };
 
 function createRenderer(
   context: CliContext,

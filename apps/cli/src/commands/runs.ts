@@ -44,7 +44,7 @@ export function registerRunsCommand(program: Command, context: CliContext): void
         const json = flags.json || runs.opts<{ json?: boolean }>().json;
         const taskloom = await context.open();
         try {
-          const run = await taskloom.queries.getRun(runId);
+          const run = await taskloom.getRun(runId);
           context.stdout.write(
             json ? `${JSON.stringify(runDetailJson(run), null, 2)}\n` : runDetailText(run),
           );
@@ -110,6 +110,7 @@ function runDetailJson(run: RunDetail) {
       outputFrom: task.outputFrom,
       outputFromRunId: task.outputFromRunId,
       cacheKey: task.cacheKey,
+      ...(task.waitingFor ? { waitingFor: task.waitingFor } : {}),
       attemptHistory: task.attemptHistory.map((a) => ({
         ...a,
         startedAt: iso(a.startedAt),
@@ -147,7 +148,7 @@ function runDetailText(run: RunDetail): string {
   for (const task of run.tasks) {
     rows.push([
       task.key,
-      `${task.status}${outputSourceNote(task)}`,
+      `${task.status}${outputSourceNote(task)}${task.waitingFor ? ` (${task.waitingFor})` : ""}`,
       String(task.attempts),
       duration(task.startedAt, task.finishedAt),
       task.exitCode === null ? "-" : String(task.exitCode),

@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { type CliContext, runCommand } from "../cli-context.ts";
+import { loadHandlers } from "../user-modules.ts";
 import { parsePositiveInt } from "./option-parsers.ts";
 
 export function registerWorkerCommand(program: Command, context: CliContext): void {
@@ -13,12 +14,19 @@ export function registerWorkerCommand(program: Command, context: CliContext): vo
     )
     .option("--queue <name...>", "only these queues (default: all)")
     .option("--no-schedules", "do not fire due schedules from this worker (default: fire them)")
-    .action((flags: { concurrency?: number; queue?: string[]; schedules: boolean }) =>
+    .option(
+      "--register <file...>",
+      "run the function task handlers these .ts/.js files export (defineTask); default none",
+    )
+    .action((flags: { concurrency?: number; queue?: string[]; schedules: boolean; register?: string[] }) =>
       runCommand(context, async () => {
+        // Before the database opens: a tasks file that does not load is bad input, and nothing starts.
+        const handlers = await loadHandlers(flags.register ?? [], process.cwd());
         const taskloom = await context.open();
         const concurrency = flags.concurrency ?? context.env.TASKLOOM_WORKER_CONCURRENCY ?? 4;
         const worker = taskloom.createWorker({
           concurrency,
+          handlers,
           ...(flags.queue ? { queues: flags.queue } : {}),
           ...(context.env.TASKLOOM_LEASE_MS ? { leaseMs: context.env.TASKLOOM_LEASE_MS } : {}),
           ...(context.env.TASKLOOM_MAX_LOST_LEASES
@@ -28,8 +36,9 @@ export function registerWorkerCommand(program: Command, context: CliContext): vo
         await worker.start();
         // Every worker fires due schedules; a compare-and-set per fire keeps it to one run per fire.
         if (flags.schedules) taskloom.startSchedules();
+        const names = handlers.map((handler) => handler.name).join(", ");
         context.stderr.write(
-          `worker ${worker.id} started on ${taskloom.database.location} (concurrency ${concurrency})\n`,
+          `worker ${worker.id} started on ${taskloom.database.location} (concurrency ${concurrency}${names ? `; handlers: ${names}` : ""})\n`,
         );
         // The worker's timers do not hold the process open (a library user's script must be able to exit), so
         // the command holds it until a signal says stop.

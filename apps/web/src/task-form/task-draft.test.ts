@@ -12,6 +12,18 @@ import {
 const context = { planSlug: "demo", params: { day: "2026-01-01" }, otherKeys: ["fetch", "clean"] };
 
 describe("validateDraft", () => {
+  it("checks a function task's handler and input with the plan-file rules", () => {
+    const draft = { ...emptyDraft("function", "resize"), handler: "bad name", input: "{not json" };
+    const { issues } = validateDraft(draft, context);
+    expect(issues.input).toEqual(['must be JSON: an object, a list, a number, true or "quoted text"']);
+    expect(issues.handler?.[0]).toContain("invalid handler name `bad name`");
+    const fixed = validateDraft({ ...draft, handler: "resize", input: '{"day": "{{params.day}}"}' }, context);
+    expect([fixed.ok, fixed.task]).toEqual([
+      true,
+      { kind: "function", handler: "resize", input: { day: "{{params.day}}" } },
+    ]);
+  });
+
   it("accepts a valid shell task and builds the plan-file object", () => {
     const draft = {
       ...emptyDraft("shell", "report"),
@@ -85,6 +97,13 @@ describe("draftFromDefinition", () => {
         solo: { kind: "noop", exclusive: true },
         swept: { kind: "noop", sweep: { matrix: { lr: [1, 2], opt: ["a"] }, maxParallel: 2, need: "any" } },
         fanned: { kind: "noop", requires: ["fetch"], sweep: { itemsFrom: "fetch" } },
+        resize: {
+          kind: "function",
+          handler: "resize",
+          input: { path: "{{tasks.fetch.output}}", w: 2 },
+          requires: ["fetch"],
+        },
+        plain: { kind: "function", handler: "images/plain" },
       },
     });
     for (const task of plan.tasks) {

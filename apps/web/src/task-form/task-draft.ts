@@ -2,6 +2,7 @@ import {
   DEFAULT_CONTEXT_POLICY,
   DEFAULT_QUEUE,
   DEFAULT_RETRY_POLICY,
+  type FunctionSpec,
   formatDuration,
   type HttpSpec,
   type LlmSpec,
@@ -58,6 +59,9 @@ export interface TaskDraft {
   body: string;
   /** noop: the result as JSON text. */
   result: string;
+  /** function: the handler's name, and its `input` as JSON text (empty: the task's params). */
+  handler: string;
+  input: string;
   /** llm: the prompt and system message (templated), model settings as typed. */
   prompt: string;
   system: string;
@@ -111,6 +115,8 @@ export type TaskField =
   | "headers"
   | "body"
   | "result"
+  | "handler"
+  | "input"
   | "prompt"
   | "system"
   | "model"
@@ -148,6 +154,8 @@ export function emptyDraft(kind: TaskKind, key = ""): TaskDraft {
     headers: [],
     body: "",
     result: "",
+    handler: "",
+    input: "",
     prompt: "",
     system: "",
     model: "",
@@ -181,7 +189,7 @@ const rows = (record: Record<string, string>): KeyValueRow[] =>
 
 /** A stored task as it arrives over the wire (JSON drops a noop's `undefined` output). */
 export type StoredTask = Omit<TaskDefinition, "spec"> & {
-  spec: ShellSpec | HttpSpec | { kind: "noop"; output?: unknown } | LlmSpec;
+  spec: ShellSpec | HttpSpec | { kind: "noop"; output?: unknown } | LlmSpec | FunctionSpec;
 };
 
 /** The form state of a stored task; fields equal to their defaults stay empty so placeholders show them. */
@@ -231,6 +239,10 @@ export function draftFromDefinition(task: StoredTask): TaskDraft {
     case "noop":
       draft.result =
         spec.output === null || spec.output === undefined ? "" : JSON.stringify(spec.output, null, 2);
+      break;
+    case "function":
+      draft.handler = spec.handler;
+      draft.input = spec.input === undefined ? "" : JSON.stringify(spec.input, null, 2);
       break;
     case "llm": {
       draft.prompt = spec.prompt;
@@ -305,6 +317,16 @@ export function draftToPlanTask(draft: TaskDraft): { task: Record<string, unknow
     }
     case "llm":
       llmFields(draft, task, issues);
+      break;
+    case "function":
+      task.handler = draft.handler.trim();
+      if (draft.input.trim() !== "") {
+        try {
+          task.input = JSON.parse(draft.input) as unknown;
+        } catch {
+          addIssue(issues, "input", 'must be JSON: an object, a list, a number, true or "quoted text"');
+        }
+      }
       break;
     case "noop":
       if (draft.result.trim() !== "") {
@@ -437,6 +459,8 @@ const FIELD_OF_SEGMENT: Readonly<Record<string, TaskField>> = {
   headers: "headers",
   body: "body",
   result: "result",
+  handler: "handler",
+  input: "input",
   prompt: "prompt",
   system: "system",
   model: "model",

@@ -49,7 +49,7 @@ export const runsRouter = createTRPCRouter({
     .query(({ ctx, input }) => ctx.taskloom.queries.definitionChange(input.runId, input.taskKey)),
   get: protectedProcedure
     .input(z.object({ runId }))
-    .query(({ ctx, input }) => ctx.taskloom.queries.getRun(input.runId)),
+    .query(({ ctx, input }) => ctx.taskloom.getRun(input.runId)),
   list: protectedProcedure
     .input(
       z.object({

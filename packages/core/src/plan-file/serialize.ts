@@ -3,6 +3,7 @@ import type { PlanDefinition, RetryPolicy, TaskDefinition, TaskSpec } from "../t
 import { concurrencyFile } from "./concurrency.ts";
 import { DEFAULT_QUEUE, DEFAULT_RETRY_POLICY } from "./defaults.ts";
 import { formatDuration } from "./duration.ts";
+import { functionSpecFile } from "./function-task.ts";
 import { llmSpecFile } from "./llm-task.ts";
 import { scheduleToDocument } from "./schedules.ts";
 import { sweepFile } from "./sweep-field.ts";
@@ -89,6 +90,9 @@ function specFile(spec: TaskSpec, file: Record<string, unknown>): void {
       break;
     case "llm":
       llmSpecFile(spec, file);
+      break;
+    case "function":
+      functionSpecFile(spec, file);
       break;
   }
 }

@@ -4,6 +4,7 @@ import { findCycle } from "../graph/index.ts";
 import { templateReferences } from "../template.ts";
 import {
   type ConcurrencyPolicy,
+  type FunctionSpec,
   type HttpSpec,
   type LlmSpec,
   type ParamValue,
@@ -41,6 +42,7 @@ import { CONCURRENCY_FIELDS, readConcurrency } from "./concurrency.ts";
 import { checkItemRefs, type DeclaredItems } from "./context-fields.ts";
 import { DEFAULT_QUEUE, DEFAULT_RETRY_POLICY, MAX_NESTING_DEPTH, MAX_SLUG_LENGTH } from "./defaults.ts";
 import { type DocumentReader, readDocuments, readNotes } from "./documents.ts";
+import { FUNCTION_TASK_FIELDS, functionTemplatedFields, readFunctionSpec } from "./function-task.ts";
 import { type DocPath, describeValue, IssueCollector, isPlainObject } from "./issues.ts";
 import { LLM_TASK_FIELDS, llmTemplatedFields, readLlmSpec } from "./llm-task.ts";
 import { tooDeepAt } from "./nesting.ts";
@@ -93,6 +95,7 @@ const KIND_FIELDS: Readonly<Record<TaskKind, readonly string[]>> = {
   http: ["method", "url", "headers", "body"],
   noop: ["result"],
   llm: LLM_TASK_FIELDS,
+  function: FUNCTION_TASK_FIELDS,
 };
 const ALL_TASK_FIELDS = new Set<string>([...COMMON_TASK_FIELDS, ...Object.values(KIND_FIELDS).flat()]);
 const HTTP_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"] as const;
@@ -260,6 +263,7 @@ interface TaskDraft {
   body: string | null | undefined;
   result: unknown;
   llm: LlmSpec | undefined;
+  function: FunctionSpec | undefined;
 }
 
 function unknownFieldMessage(field: string): string {
@@ -373,6 +377,7 @@ function readTask(key: string, value: unknown, issues: IssueCollector): TaskDraf
     body: undefined,
     result: null,
     llm: undefined,
+    function: undefined,
   };
 
   // A sweep that could not be read sets params nobody knows: its task's param references go unchecked.
@@ -408,6 +413,9 @@ function readTask(key: string, value: unknown, issues: IssueCollector): TaskDraf
       break;
     case "llm":
       draft.llm = readLlmSpec(value, path, issues);
+      break;
+    case "function":
+      draft.function = readFunctionSpec(value, path, issues);
       break;
     case undefined:
       break;
@@ -505,6 +513,10 @@ function templatedFields(task: TaskDraft, defaults: DefaultsDraft): TemplateFiel
     case "llm":
       for (const field of task.llm ? llmTemplatedFields(task.llm) : []) add(field.path, field.text);
       break;
+    case "function":
+      for (const field of task.function ? functionTemplatedFields(task.function) : [])
+        add(field.path, field.text);
+      break;
     case "noop":
     case undefined:
       break;
@@ -598,6 +610,9 @@ function buildSpec(task: TaskDraft, kind: TaskKind, defaults: DefaultsDraft): Ta
     case "llm":
       if (task.llm === undefined) throw new Error(`llm task ${task.key} has no spec`);
       return task.llm;
+    case "function":
+      if (task.function === undefined) throw new Error(`function task ${task.key} has no spec`);
+      return task.function;
   }
 }
 
@@ -869,8 +884,11 @@ export function parsePlanText(text: string, options: PlanTextOptions = {}): Plan
 }
 
 /** Like `validatePlanObject`, but returns the definition or throws `PlanValidationError` with every issue. */
-export function parsePlanObject(value: unknown): PlanDefinition {
-  const outcome = validatePlanObject(value);
+export function parsePlanObject(
+  value: unknown,
+  options: Pick<PlanTextOptions, "readDocument"> = {},
+): PlanDefinition {
+  const outcome = validatePlanObject(value, options);
   if (!outcome.ok) throw new PlanValidationError(outcome.issues);
   return outcome.plan;
 }

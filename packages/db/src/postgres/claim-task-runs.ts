@@ -1,5 +1,5 @@
 import { type ClaimedTaskRun, type ClaimInput, queueRoom } from "@taskloom/core";
-import { claimableAt, claimOrder } from "../claim-order.ts";
+import { claimableAt, claimOrder, handlerClaimable } from "../claim-order.ts";
 import { type ClaimedRow, toClaimed, type UpstreamRow } from "../claimed-task-run.ts";
 import { checkMove, moveEvent } from "../task-run-move.ts";
 import type { EventInput } from "./event-writer.ts";
@@ -77,7 +77,7 @@ export async function claimTaskRuns(
          WHERE t.status = 'ready' AND ($1::text IS NULL OR t.run_id = $1)
            AND ($2::text[] IS NULL OR t.queue = ANY($2::text[])) AND t.queue <> ALL($3::text[])
            AND (t.concurrency_key IS NULL OR t.concurrency_key = ANY($11::text[]))
-           AND ${claimableAt("$9")}
+           AND ${claimableAt("$9")} AND ${handlerClaimable((column) => `${column} = ANY($13::text[])`)}
          ORDER BY ${claimOrder("t")}
          LIMIT $4
          FOR UPDATE SKIP LOCKED
@@ -126,6 +126,7 @@ export async function claimTaskRuns(
       input.leaseMs,
       limits.keys,
       limits.keys.map((key) => limits.keyRunning.get(key) ?? 0),
+      input.handlers ?? [],
     ],
   );
   if (rows.length === 0) return { claimed: [], startedRuns: [] };
@@ -181,14 +182,14 @@ async function claimLimits(client: Queryable, input: ClaimInput): Promise<ClaimL
              WHERE t.status = 'ready' AND ($1::text IS NULL OR t.run_id = $1)
                AND ($2::text[] IS NULL OR t.queue = ANY($2::text[]))
                AND t.queue NOT IN (SELECT name FROM settings WHERE paused)
-               AND ${claimableAt("$3")}
+               AND ${claimableAt("$3")} AND ${handlerClaimable((column) => `${column} = ANY($5::text[])`)}
              ORDER BY ${claimOrder("t")}
              LIMIT $4
           )
      SELECT (SELECT coalesce(json_agg(s), '[]'::json) FROM settings s) AS settings,
             ARRAY(SELECT DISTINCT queue FROM win) AS queues,
             ARRAY(SELECT DISTINCT concurrency_key FROM win WHERE concurrency_key IS NOT NULL) AS keys`,
-    [input.runId ?? null, input.queues ?? null, at(input.now), input.limit * 4 + 16],
+    [input.runId ?? null, input.queues ?? null, at(input.now), input.limit * 4 + 16, input.handlers ?? []],
   );
   const settings = rows[0]?.settings ?? [];
   const inWindow = new Set(rows[0]?.queues ?? []);

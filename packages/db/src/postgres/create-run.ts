@@ -2,6 +2,7 @@ import {
   type CreatedRun,
   type CreateRunInput,
   effectiveParams,
+  handlerOf,
   initialMaxAttempts,
   NotFoundError,
   type PlanDefinition,
@@ -57,13 +58,13 @@ export async function createRun(client: Queryable, newId: NewId, input: CreateRu
   );
   const { rows: inserted } = await client.query<{ id: number; task_key: string }>(
     `INSERT INTO task_runs (run_id, task_key, kind, spec_json, params_json, status, pending_deps, priority, queue,
-                            attempt, max_attempts, available_at, concurrency_key, concurrency_limit)
+                            attempt, max_attempts, available_at, concurrency_key, concurrency_limit, handler)
      SELECT $1, t.key, t.kind, t.spec, t.params, t.status, t.deps, t.priority, t.queue, 0, t.max_attempts, $2,
-            t.concurrency_key, t.concurrency_limit
+            t.concurrency_key, t.concurrency_limit, t.handler
        FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int[], $9::int[], $10::text[],
-                   $11::int[], $12::text[], $13::int[])
+                   $11::int[], $12::text[], $13::int[], $14::text[])
             WITH ORDINALITY AS t(key, kind, spec, params, status, deps, priority, queue, max_attempts,
-                                 concurrency_key, concurrency_limit, ord)
+                                 concurrency_key, concurrency_limit, handler, ord)
       ORDER BY t.ord
      RETURNING id, task_key`,
     [
@@ -80,6 +81,7 @@ export async function createRun(client: Queryable, newId: NewId, input: CreateRu
       tasks.map((task) => initialMaxAttempts(task.retry)),
       concurrency.map((rendered) => rendered?.key ?? null),
       concurrency.map((rendered) => rendered?.limit ?? null),
+      tasks.map((task) => handlerOf(task)),
     ],
   );
   const ids = new Map(inserted.map((row) => [row.task_key, row.id]));

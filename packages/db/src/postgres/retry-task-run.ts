@@ -1,5 +1,6 @@
 import {
   decideRetryDefinition,
+  handlerOf,
   IllegalTransitionError,
   NotFoundError,
   type OperatorAudit,
@@ -101,7 +102,7 @@ export async function retryTaskRun(
     );
     await client.query(
       `UPDATE task_runs SET kind = $2, spec_json = $3, spec_version = $4, params_json = $5, priority = $6, queue = $7,
-              concurrency_key = $8, concurrency_limit = $9
+              concurrency_key = $8, concurrency_limit = $9, handler = $10
         WHERE id = $1`,
       [
         row.id,
@@ -113,6 +114,7 @@ export async function retryTaskRun(
         definition.queue,
         columns.concurrencyKey,
         columns.concurrencyLimit,
+        handlerOf(definition),
       ],
     );
   }

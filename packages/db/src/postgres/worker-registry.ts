@@ -5,10 +5,18 @@ import { at, epochMs, type Queryable } from "./transaction.ts";
 /** The worker registry (the PostgreSQL twin of sqlite/worker-registry.ts): for lease recovery and the dashboard. */
 export async function registerWorker(client: Queryable, worker: WorkerRegistration): Promise<void> {
   await client.query(
-    `INSERT INTO workers (id, host, pid, queues_json, concurrency, started_at, heartbeat_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $6)
-     ON CONFLICT (id) DO UPDATE SET heartbeat_at = $6, stopped_at = NULL`,
-    [worker.id, worker.host, worker.pid, JSON.stringify(worker.queues), worker.concurrency, at(worker.now)],
+    `INSERT INTO workers (id, host, pid, queues_json, handlers_json, concurrency, started_at, heartbeat_at)
+     VALUES ($1, $2, $3, $4, $7, $5, $6, $6)
+     ON CONFLICT (id) DO UPDATE SET heartbeat_at = $6, stopped_at = NULL, handlers_json = $7`,
+    [
+      worker.id,
+      worker.host,
+      worker.pid,
+      JSON.stringify(worker.queues),
+      worker.concurrency,
+      at(worker.now),
+      JSON.stringify(worker.handlers ?? []),
+    ],
   );
 }
 

@@ -31,6 +31,7 @@ export class WorkerQueries implements WorkerReads {
       pid: w.pid,
       concurrency: w.concurrency,
       queues: JSON.parse(w.queuesJson) as string[],
+      handlers: JSON.parse(w.handlersJson) as string[],
       startedAt: w.startedAt.getTime(),
       heartbeatAt: w.heartbeatAt.getTime(),
       running: held.find((h) => h.leaseOwner === w.id)?._count._all ?? 0,

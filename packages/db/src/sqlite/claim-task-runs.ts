@@ -1,5 +1,5 @@
 import { type ClaimedTaskRun, type ClaimInput, pickClaimable, queueRoom } from "@taskloom/core";
-import { claimableAt, claimOrder, keyRunning } from "../claim-order.ts";
+import { claimableAt, claimOrder, handlerClaimable, keyRunning } from "../claim-order.ts";
 import { type ClaimedRow, toClaimed, type UpstreamRow } from "../claimed-task-run.ts";
 import type { SqliteDatabase } from "./open-sqlite-database.ts";
 import { movableRow, type TaskRunTransitions } from "./task-run-transitions.ts";
@@ -53,12 +53,19 @@ export function prepareClaimTaskRuns(
   // `key_running`: the attempts of the row's concurrency key running now (0 without a key).
   const candidateColumns = `id, run_id, task_key, queue, attempt, concurrency_key, concurrency_limit,
     CASE WHEN concurrency_key IS NULL THEN 0 ELSE ${keyRunning()} END AS key_running`;
-  const candidates = db.prepare<[{ now: number; count: number }], CandidateRow>(
-    `SELECT ${candidateColumns} FROM task_runs t WHERE status = 'ready' AND ${claimableAt("@now")}
+  // `@handlers`: the worker's handler names as a JSON list.
+  const handlerListed = handlerClaimable((column) => `${column} IN (SELECT value FROM json_each(@handlers))`);
+  const candidates = db.prepare<[{ now: number; count: number; handlers: string }], CandidateRow>(
+    `SELECT ${candidateColumns} FROM task_runs t
+      WHERE status = 'ready' AND ${claimableAt("@now")} AND ${handlerListed}
       ORDER BY ${claimOrder()} LIMIT @count`,
   );
-  const candidatesOfRun = db.prepare<[{ now: number; count: number; runId: string }], CandidateRow>(
-    `SELECT ${candidateColumns} FROM task_runs t WHERE run_id = @runId AND status = 'ready' AND ${claimableAt("@now")}
+  const candidatesOfRun = db.prepare<
+    [{ now: number; count: number; runId: string; handlers: string }],
+    CandidateRow
+  >(
+    `SELECT ${candidateColumns} FROM task_runs t
+      WHERE run_id = @runId AND status = 'ready' AND ${claimableAt("@now")} AND ${handlerListed}
       ORDER BY ${claimOrder()} LIMIT @count`,
   );
   const insertAttempt = db.prepare(
@@ -113,10 +120,11 @@ export function prepareClaimTaskRuns(
       // Over-fetch a little when some queues are limited, so one full queue does not starve the others; the
       // same when the candidates carry concurrency keys (a key with room for one may have many waiting).
       const wide = limit * 4 + 16;
+      const handlers = JSON.stringify(input.handlers ?? []);
       const fetchCandidates = (count: number) =>
         input.runId
-          ? candidatesOfRun.all({ now, count, runId: input.runId })
-          : candidates.all({ now, count });
+          ? candidatesOfRun.all({ now, count, runId: input.runId, handlers })
+          : candidates.all({ now, count, handlers });
       let rows = fetchCandidates(room.size > 0 || allowedQueues ? wide : limit);
       if (rows.length === limit && rows.some((row) => row.concurrency_key !== null))
         rows = fetchCandidates(wide);

@@ -52,10 +52,11 @@ export function prepareCreateRun(
   );
   const copyTaskRuns = db.prepare<{ runId: string; planId: string; params: string; now: number }>(
     `INSERT INTO task_runs (run_id, task_key, kind, spec_json, params_json, status, pending_deps, priority, queue,
-                            attempt, max_attempts, available_at)
+                            attempt, max_attempts, available_at, handler)
      SELECT @runId, t.key, t.kind, t.spec_json, @params,
             CASE WHEN d.upstreams IS NULL THEN 'ready' ELSE 'pending' END, coalesce(d.upstreams, 0),
-            t.priority, t.queue, 0, json_extract(t.retry_json, '$.max') + 1, @now
+            t.priority, t.queue, 0, json_extract(t.retry_json, '$.max') + 1, @now,
+            CASE WHEN t.kind = 'function' THEN json_extract(t.spec_json, '$.spec.handler') END
        FROM tasks t
        LEFT JOIN (SELECT to_key, count(*) AS upstreams FROM task_links
                    WHERE plan_id = @planId AND kind = 'requires' GROUP BY to_key) d ON d.to_key = t.key

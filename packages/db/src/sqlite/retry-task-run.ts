@@ -1,5 +1,6 @@
 import {
   decideRetryDefinition,
+  handlerOf,
   IllegalTransitionError,
   NotFoundError,
   type OperatorAudit,
@@ -81,10 +82,11 @@ export function prepareRetryTaskRun(
     queue: string;
     concurrencyKey: string | null;
     concurrencyLimit: number | null;
+    handler: string | null;
   }>(
     `UPDATE task_runs SET kind = @kind, spec_json = @spec, spec_version = @version, params_json = @params,
             priority = @priority, queue = @queue, concurrency_key = @concurrencyKey,
-            concurrency_limit = @concurrencyLimit
+            concurrency_limit = @concurrencyLimit, handler = @handler
       WHERE id = @id`,
   );
 
@@ -140,6 +142,7 @@ export function prepareRetryTaskRun(
           ...sweepRetry.columns(definition, change.params, runId, run.plan_slug),
           priority: definition.priority,
           queue: definition.queue,
+          handler: handlerOf(definition),
         });
       }
       transitions.move({ id: row.id, runId, taskKey, status: "failed", attempt: row.attempt }, "ready", now, {

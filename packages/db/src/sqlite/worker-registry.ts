@@ -14,9 +14,9 @@ export interface WorkerRegistry {
 
 export function prepareWorkerRegistry(db: SqliteDatabase): WorkerRegistry {
   const upsert = db.prepare(
-    `INSERT INTO workers (id, host, pid, queues_json, concurrency, started_at, heartbeat_at)
-     VALUES (@id, @host, @pid, @queues, @concurrency, @now, @now)
-     ON CONFLICT(id) DO UPDATE SET heartbeat_at = @now, stopped_at = NULL`,
+    `INSERT INTO workers (id, host, pid, queues_json, handlers_json, concurrency, started_at, heartbeat_at)
+     VALUES (@id, @host, @pid, @queues, @handlers, @concurrency, @now, @now)
+     ON CONFLICT(id) DO UPDATE SET heartbeat_at = @now, stopped_at = NULL, handlers_json = @handlers`,
   );
   const beat = db.prepare("UPDATE workers SET heartbeat_at = ? WHERE id = ?");
   const stop = db.prepare("UPDATE workers SET stopped_at = ?, heartbeat_at = ? WHERE id = ?");
@@ -34,6 +34,7 @@ export function prepareWorkerRegistry(db: SqliteDatabase): WorkerRegistry {
         host: worker.host,
         pid: worker.pid,
         queues: JSON.stringify(worker.queues),
+        handlers: JSON.stringify(worker.handlers ?? []),
         concurrency: worker.concurrency,
         now: worker.now,
       });

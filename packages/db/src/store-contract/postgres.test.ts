@@ -1,5 +1,6 @@
 import { openPostgresDatabase, type PostgresTaskloomDatabase } from "../postgres/open-postgres-database.ts";
 import { createTestDatabase, postgresDescribe } from "../postgres/test-database.ts";
+import { describeFunctionContract } from "./function-contract.ts";
 import { describeQueueContract } from "./queue-contract.ts";
 import { describeStoreContract, type StoreUnderTest } from "./store-contract.ts";
 import { describeSweepContract } from "./sweep-contract.ts";
@@ -32,4 +33,5 @@ describePostgres("PostgreSQL", () => {
   describeStoreContract("PostgreSQL", openPostgresUnderTest);
   describeQueueContract("PostgreSQL", openPostgresUnderTest);
   describeSweepContract("PostgreSQL", openPostgresUnderTest);
+  describeFunctionContract("PostgreSQL", openPostgresUnderTest);
 });

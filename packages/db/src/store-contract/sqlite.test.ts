@@ -4,6 +4,7 @@ import path from "node:path";
 import { openSqliteTaskloomDatabase } from "../open-database.ts";
 import { openSqliteDatabase } from "../sqlite/open-sqlite-database.ts";
 import { SqliteStore } from "../sqlite/sqlite-store.ts";
+import { describeFunctionContract } from "./function-contract.ts";
 import { describeQueueContract } from "./queue-contract.ts";
 import { describeStoreContract, type StoreUnderTest } from "./store-contract.ts";
 import { describeSweepContract } from "./sweep-contract.ts";
@@ -32,3 +33,4 @@ async function openSqliteUnderTest(): Promise<StoreUnderTest> {
 describeStoreContract("SQLite", openSqliteUnderTest);
 describeQueueContract("SQLite", openSqliteUnderTest);
 describeSweepContract("SQLite", openSqliteUnderTest);
+describeFunctionContract("SQLite", openSqliteUnderTest);

@@ -121,6 +121,12 @@ export const KIND_STYLES: Record<TaskKind, KindStyle> = {
   },
   noop: { label: "No-op", chip: "bg-teal-600 text-white", accent: "before:bg-teal-500", minimap: "#14b8a6" },
   llm: { label: "LLM", chip: "bg-amber-600 text-white", accent: "before:bg-amber-500", minimap: "#f59e0b" },
+  function: {
+    label: "Function",
+    chip: "bg-sky-700 text-white",
+    accent: "before:bg-sky-600",
+    minimap: "#0284c7",
+  },
 };
 
 export function kindStyle(kind: string): KindStyle {

@@ -22,6 +22,7 @@ import {
 } from "../../task-form/task-draft.ts";
 import { errorMessage, planIssuesOf } from "../../trpc/errors.ts";
 import { useTRPC } from "../../trpc/react.tsx";
+import { FunctionFields } from "./function-fields.tsx";
 import { KeyValueEditor } from "./key-value-editor.tsx";
 import { LlmFields } from "./llm-fields.tsx";
 import { usePlanVersion } from "./plan-version.ts";
@@ -33,6 +34,7 @@ const KIND_HINTS: Record<TaskKind, string> = {
   http: "Calls a URL; non-2xx fails the attempt",
   noop: "Succeeds at once with a fixed result",
   llm: "Asks a language model, with a context bundle drawn from the plan within a token budget",
+  function: "Calls a TypeScript handler that a worker registered (taskloom worker --register)",
 };
 
 const LINK_FIELDS = [
@@ -361,6 +363,9 @@ export function TaskForm({
       )}
 
       {draft.kind === "llm" && <LlmFields draft={draft} change={change} issuesOf={issuesOf} bind={bind} />}
+      {draft.kind === "function" && (
+        <FunctionFields draft={draft} change={change} issuesOf={issuesOf} bind={bind} />
+      )}
 
       <details
         className="group rounded-md border border-slate-200 bg-slate-50/60 open:bg-white"

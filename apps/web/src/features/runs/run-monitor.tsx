@@ -42,6 +42,7 @@ import { RunAuditTrail } from "./run-audit-trail.tsx";
 import { RunProgressHeader } from "./run-progress-header.tsx";
 import { RunTimeline } from "./run-timeline.tsx";
 import { TaskRunDetails } from "./task-run-details.tsx";
+import { useHandlerWaitRefresh } from "./use-handler-wait-refresh.ts";
 import { useLiveRun } from "./use-live-run.ts";
 
 function StreamBadge({ state, finished }: { state: StreamState; finished: boolean }) {
@@ -393,6 +394,7 @@ function RunMonitor({
 
 function LiveRunMonitor({ runId, initialTask }: { runId: string; initialTask: string | null }) {
   const { run, live, stream, refetchRun, needDetails } = useLiveRun(runId);
+  useHandlerWaitRefresh(live, refetchRun);
   if (run.isPending) return <PageSkeleton label="Loading the run…" header={["h-4 w-56", "h-3 w-44"]} />;
   if (run.isError || live === undefined) {
     if (errorCodeOf(run.error) === "NOT_FOUND") {

@@ -105,6 +105,15 @@ export function TaskRunDetails({
         <StatusPill status={task.status} />
       </header>
 
+      {task.waitingFor && task.status === "ready" && (
+        <p
+          className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-xs text-amber-900"
+          data-testid="task-waiting"
+        >
+          {task.waitingFor.replace(/`([^`]*)`/g, "$1")}: start one with{" "}
+          <code className="font-mono">taskloom worker --register FILE</code>
+        </p>
+      )}
       <TaskOperatorPanel run={run} task={task} />
       {task.status === "failed" && canRetry && (
         <RetryControl
