@@ -1,4 +1,5 @@
 import type { TaskKind } from "@taskloom/core";
+import { executeApproval } from "./approval-executor.ts";
 import { errorMessage, failedResult, startTimer } from "./attempt-result.ts";
 import type { ExecutionRequest, ExecutionResult, TaskExecutor } from "./execution.ts";
 import { executeHttp } from "./http-executor.ts";
@@ -13,6 +14,7 @@ export const defaultExecutors: Readonly<Record<TaskKind, TaskExecutor>> = Object
   noop: executeNoop,
   // Needs the engine's context service and provider: `createExecutor({ llm: createLlmExecutor(deps) })`.
   llm: unconfiguredLlmExecutor,
+  approval: executeApproval,
 });
 
 export interface Executor {

@@ -1,4 +1,6 @@
 import {
+  type ApprovalSpec,
+  approvalSpecFile,
   DEFAULT_CONTEXT_POLICY,
   DEFAULT_QUEUE,
   DEFAULT_RETRY_POLICY,
@@ -84,6 +86,8 @@ export interface TaskDraft {
     jitter?: number;
     /** The task this one is under (`parent`). */
     parent?: string;
+    /** approval: `description`, `form` and `onTimeout` in plan-file form (the form edits the prompt and timeout). */
+    approval?: Record<string, unknown>;
   };
 }
 
@@ -178,7 +182,7 @@ const rows = (record: Record<string, string>): KeyValueRow[] =>
 
 /** A stored task as it arrives over the wire (JSON drops a noop's `undefined` output). */
 export type StoredTask = Omit<TaskDefinition, "spec"> & {
-  spec: ShellSpec | HttpSpec | { kind: "noop"; output?: unknown } | LlmSpec;
+  spec: ShellSpec | HttpSpec | { kind: "noop"; output?: unknown } | LlmSpec | ApprovalSpec;
 };
 
 /** The form state of a stored task; fields equal to their defaults stay empty so placeholders show them. */
@@ -242,6 +246,13 @@ export function draftFromDefinition(task: StoredTask): TaskDraft {
       draft.exclude = spec.exclude.join("\n");
       break;
     }
+    case "approval": {
+      draft.prompt = spec.prompt ?? "";
+      draft.timeout = spec.timeoutMs === null ? "" : formatDuration(spec.timeoutMs);
+      const { kind: _kind, prompt: _prompt, timeout: _timeout, ...rest } = approvalFields(spec);
+      draft.preserved.approval = rest;
+      break;
+    }
   }
   return draft;
 }
@@ -301,6 +312,10 @@ export function draftToPlanTask(draft: TaskDraft): { task: Record<string, unknow
     }
     case "llm":
       llmFields(draft, task, issues);
+      break;
+    case "approval":
+      if (draft.prompt.trim() !== "") task.prompt = draft.prompt;
+      Object.assign(task, draft.preserved.approval);
       break;
     case "noop":
       if (draft.result.trim() !== "") {
@@ -509,4 +524,11 @@ export function issuesFromServer(planIssues: readonly RoutableIssue[], key: stri
   const issues: FieldIssues = {};
   for (const issue of planIssues) addIssue(issues, fieldOfIssue(issue, key), issue.message);
   return issues;
+}
+
+/** An approval spec's plan-file fields (`kind`, `prompt`, `form`, `timeout`, …), as the plan file writes them. */
+function approvalFields(spec: ApprovalSpec): Record<string, unknown> {
+  const file: Record<string, unknown> = {};
+  approvalSpecFile(spec, file);
+  return file;
 }

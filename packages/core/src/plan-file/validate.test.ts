@@ -226,7 +226,7 @@ describe("validatePlanText: problems", () => {
         path: "tasks.a.kind",
         fieldPath: ["tasks", "a", "kind"],
         code: "invalid_value",
-        message: "expected one of: shell, http, noop, llm (got `python`)",
+        message: "expected one of: shell, http, noop, llm, approval (got `python`)",
         line: 4,
         column: 5,
       },

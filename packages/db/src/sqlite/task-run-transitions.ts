@@ -9,6 +9,7 @@ import {
   runStepsToFinish,
   type TaskRunStatus,
 } from "@taskloom/core";
+import { runnableStatusSql } from "../approval-parking.ts";
 import {
   checkMove,
   type MovableRow,
@@ -69,11 +70,11 @@ export function prepareTaskRunTransitions(db: SqliteDatabase): TaskRunTransition
   // every run in the database, instead of the few dependents found through the primary key.
   const decrementDependents = db.prepare<
     [number, string],
-    { id: number; task_key: string; status: string; attempt: number }
+    { id: number; task_key: string; status: TaskRunStatus; attempt: number }
   >(
     `UPDATE task_runs
         SET pending_deps = pending_deps - d.n,
-            status = CASE WHEN status = 'pending' AND pending_deps = d.n THEN 'ready' ELSE status END,
+            status = CASE WHEN status = 'pending' AND pending_deps = d.n THEN ${runnableStatusSql("kind")} ELSE status END,
             available_at = CASE WHEN status = 'pending' AND pending_deps = d.n THEN ? ELSE available_at END
        FROM (SELECT to_id, count(*) AS n FROM task_run_dependencies
               WHERE from_id IN (SELECT value FROM json_each(?)) GROUP BY to_id) AS d
@@ -172,7 +173,7 @@ export function prepareTaskRunTransitions(db: SqliteDatabase): TaskRunTransition
       if (fromIds.length === 0) return;
       for (const row of decrementDependents.all(now, JSON.stringify(fromIds))) {
         // Only rows that reached zero changed status; the others just counted down.
-        if (row.status === "ready") writeBulkEvent(runId, row, "ready", now);
+        if (row.status === "ready" || row.status === "waiting") writeBulkEvent(runId, row, row.status, now);
       }
     },
 

@@ -33,6 +33,7 @@ const KIND_HINTS: Record<TaskKind, string> = {
   http: "Calls a URL; non-2xx fails the attempt",
   noop: "Succeeds at once with a fixed result",
   llm: "Asks a language model, with a context bundle drawn from the plan within a token budget",
+  approval: "Waits for a person to approve or reject, optionally with a typed input form",
 };
 
 const LINK_FIELDS = [
