@@ -1,4 +1,4 @@
-import type { ApprovalForm, ApprovalValues } from "./approval-form.ts";
+import { type ApprovalForm, type ApprovalValues, checkApprovalValues } from "./approval-form.ts";
 import { TaskloomError } from "./errors.ts";
 import { operatorActionData } from "./operator-actions.ts";
 import type { ApprovalSpec, TaskDefinition, TaskRunStatus } from "./types.ts";
@@ -17,7 +17,7 @@ export type ApprovalDecision = (typeof APPROVAL_DECISIONS)[number];
 /** Most characters of an approver's comment. */
 export const MAX_APPROVAL_COMMENT_LENGTH = 2000;
 
-/** What a store records for a decision. `values` are already checked against the form (`checkApprovalValues`). */
+/** What a store records for a decision. */
 export interface ApprovalDecisionInput {
   runId: string;
   taskKey: string;
@@ -26,8 +26,12 @@ export interface ApprovalDecisionInput {
   actor: string;
   /** Default null. */
   comment: string | null;
-  /** The form values (approve only; `{}` without a form). */
-  values: ApprovalValues;
+  /**
+   * The submitted form values (approve only; a rejection records none). The store checks them against the
+   * task's frozen form with `checkApprovalValues` inside the decision's transaction, defaults filled in.
+   * Default `{}`.
+   */
+  values?: Record<string, unknown>;
   /** True when the approval's timeout applied its `onTimeout` outcome. Default false. */
   timedOut?: boolean;
   now: number;
@@ -36,6 +40,8 @@ export interface ApprovalDecisionInput {
 export interface ApprovalDecisionResult {
   taskRunId: number;
   status: Extract<TaskRunStatus, "succeeded" | "failed">;
+  /** The values recorded as the output (approve); null for a rejection. */
+  values: ApprovalValues | null;
 }
 
 /** A waiting approval as the inbox and the timeout system see it. Times are epoch ms. */
@@ -95,27 +101,37 @@ export function approvalDeadline(spec: ApprovalSpec, waitingSince: number): numb
   return spec.timeoutMs === null ? null : waitingSince + spec.timeoutMs;
 }
 
-/** What a decision records as the task's output (JSON of the values) and, for a rejection, its error. */
+/**
+ * What a decision records: for an approval the values checked against the form (defaults filled in) and their
+ * JSON as the task's output; for a rejection its error.
+ * @throws ApprovalInputError when approving with values that break the form.
+ */
 export function decisionOutcome(
+  spec: ApprovalSpec,
+  taskKey: string,
   input: Pick<ApprovalDecisionInput, "decision" | "actor" | "comment" | "values" | "timedOut">,
-): {
-  outputJson: string | null;
-  error: string | null;
-} {
-  if (input.decision === "approve") return { outputJson: JSON.stringify(input.values), error: null };
+): { values: ApprovalValues | null; outputJson: string | null; error: string | null } {
+  if (input.decision === "approve") {
+    const values = checkApprovalValues(taskKey, spec.form, input.values ?? {});
+    return { values, outputJson: JSON.stringify(values), error: null };
+  }
   const who = input.timedOut ? "its timeout" : input.actor;
-  return { outputJson: null, error: `rejected by ${who}${input.comment ? `: ${input.comment}` : ""}` };
+  const error = `rejected by ${who}${input.comment ? `: ${input.comment}` : ""}`;
+  return { values: null, outputJson: null, error };
 }
 
 /**
  * The `data` of a decision's `operator.action` event (so it is in the run's audit trail with the other
- * operator actions): action `approve`/`reject`, the actor, the comment as the reason, the values and whether
- * the timeout decided.
+ * operator actions): action `approve`/`reject`, the actor, the comment as the reason, the recorded values and
+ * whether the timeout decided.
  */
-export function approvalDecidedData(input: ApprovalDecisionInput): Record<string, unknown> {
+export function approvalDecidedData(
+  input: ApprovalDecisionInput,
+  values: ApprovalValues | null,
+): Record<string, unknown> {
   return operatorActionData(
     input.decision,
     { actor: input.actor, reason: input.comment },
-    { values: input.decision === "approve" ? input.values : null, timedOut: input.timedOut ?? false },
+    { values, timedOut: input.timedOut ?? false },
   );
 }

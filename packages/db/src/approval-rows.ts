@@ -1,8 +1,10 @@
 import {
   type ApprovalDecisionInput,
   ApprovalNotWaitingError,
+  type ApprovalValues,
   approvalDeadline,
   approvalDecidedData,
+  approvalSpecOf,
   decisionOutcome,
   NotFoundError,
   type TaskDefinition,
@@ -55,6 +57,9 @@ export function waitingApprovalOf(row: WaitingApprovalRow): WaitingApproval {
   };
 }
 
+/** The SELECT list of `DecisionRow`. */
+export const DECISION_COLUMNS = "id, run_id, task_key, kind, status, attempt, spec_json";
+
 /** A task run as a decision selects it. */
 export interface DecisionRow {
   id: number;
@@ -63,6 +68,7 @@ export interface DecisionRow {
   kind: string;
   status: TaskRunStatus;
   attempt: number;
+  spec_json: string;
 }
 
 /**
@@ -84,33 +90,43 @@ export function checkDecisionRow(
   return row;
 }
 
-/** The decision as a move (`approve` → succeeded, `reject` → failed) with its fields and stored output. */
-export function decisionMove(input: ApprovalDecisionInput): {
+/** What a decision writes: the move, its fields, the stored output and the audit event. */
+export interface DecisionWrite {
   to: "succeeded" | "failed";
   fields: MoveFields;
   outputJson: string | null;
-} {
-  const outcome = decisionOutcome(input);
+  values: ApprovalValues | null;
+  event: EventInput;
+}
+
+/**
+ * The decision as a move (`approve` → succeeded, `reject` → failed), with the values checked against the
+ * row's frozen form.
+ * @throws ApprovalInputError when approving with values that break the form.
+ */
+export function decisionMove(row: DecisionRow, input: ApprovalDecisionInput): DecisionWrite {
+  const spec = approvalSpecOf(JSON.parse(row.spec_json) as TaskDefinition);
+  if (spec === null) throw new ApprovalNotWaitingError(input.taskKey, row.kind, row.status);
+  const outcome = decisionOutcome(spec, row.task_key, input);
   const data = {
     decision: input.decision,
     actor: input.actor,
     ...(input.timedOut ? { timedOut: true } : {}),
   };
-  return input.decision === "approve"
-    ? { to: "succeeded", fields: { reason: null, error: null, data }, outputJson: outcome.outputJson }
-    : { to: "failed", fields: { reason: "rejected", error: outcome.error, data }, outputJson: null };
-}
-
-/** The decision's `operator.action` event (the run's audit trail). */
-export function decisionEvent(row: DecisionRow, to: TaskRunStatus, input: ApprovalDecisionInput): EventInput {
-  return {
+  const to = input.decision === "approve" ? "succeeded" : "failed";
+  const fields: MoveFields =
+    to === "succeeded"
+      ? { reason: null, error: null, data }
+      : { reason: "rejected", error: outcome.error, data };
+  const event: EventInput = {
     type: "operator.action",
     runId: row.run_id,
     taskRunId: row.id,
     taskKey: row.task_key,
     from: "waiting",
     to,
-    data: approvalDecidedData(input),
+    data: approvalDecidedData(input, outcome.values),
     at: input.now,
   };
+  return { to, fields, outputJson: outcome.outputJson, values: outcome.values, event };
 }

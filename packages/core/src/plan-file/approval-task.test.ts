@@ -16,8 +16,8 @@ tasks:
     form:
       properties:
         env: { type: string, enum: [staging, prod], default: staging }
-        replicas: { type: integer, minimum: 1, maximum: 10, title: Replicas }
-        reason: { type: string, minLength: 1 }
+        replicas: { type: integer, minimum: 1, maximum: 10, title: Replicas, default: 1 }
+        reason: { type: string, minLength: 1, default: "scheduled" }
         notify: { type: boolean }
       required: [replicas, reason]
   deploy:
@@ -46,8 +46,8 @@ describe("approval tasks in the plan file", () => {
         type: "object",
         properties: {
           env: { type: "string", enum: ["staging", "prod"], default: "staging" },
-          replicas: { type: "integer", minimum: 1, maximum: 10, title: "Replicas" },
-          reason: { type: "string", minLength: 1 },
+          replicas: { type: "integer", minimum: 1, maximum: 10, title: "Replicas", default: 1 },
+          reason: { type: "string", minLength: 1, default: "scheduled" },
           notify: { type: "boolean" },
         },
         required: ["replicas", "reason"],
@@ -111,6 +111,14 @@ tasks:
         "tasks.gate.form.required[1]: unknown field `missing` in required",
       ]),
     );
+  });
+
+  it("refuses onTimeout: approve when a required field has no default", () => {
+    const text =
+      "plan: p\ntasks:\n  gate:\n    kind: approval\n    onTimeout: approve\n    form: { properties: { n: { type: number } }, required: [n] }\n";
+    expect(issuesOf(text)).toEqual([
+      "tasks.gate.onTimeout: onTimeout: approve fills the form with its defaults, so required field `n` needs a `default`",
+    ]);
   });
 
   it("lets a prompt belong to an approval as to an llm task, and not to a shell step", () => {

@@ -42,14 +42,29 @@ export function readApprovalSpec(
   timeoutMs: number | null | undefined,
   issues: IssueCollector,
 ): ApprovalSpec {
-  const form = own(value, "form");
+  const rawForm = own(value, "form");
+  const form =
+    rawForm === undefined || rawForm === null ? null : (readForm(rawForm, [...path, "form"], issues) ?? null);
+  const onTimeout = readField(value, "onTimeout", path, onTimeoutCheck, issues) ?? "reject";
+  // The timeout approves with the form's defaults: a required field needs one.
+  if (onTimeout === "approve" && form !== null) {
+    for (const name of form.required) {
+      if (form.properties[name]?.default === undefined) {
+        issues.add(
+          [...path, "onTimeout"],
+          `onTimeout: approve fills the form with its defaults, so required field \`${name}\` needs a \`default\``,
+          "invalid_value",
+        );
+      }
+    }
+  }
   return {
     kind: "approval",
     prompt: readField(value, "prompt", path, nonEmptyStringCheck, issues) ?? null,
     description: readField(value, "description", path, stringCheck, issues) ?? null,
-    form: form === undefined || form === null ? null : (readForm(form, [...path, "form"], issues) ?? null),
+    form,
     timeoutMs: timeoutMs ?? null,
-    onTimeout: readField(value, "onTimeout", path, onTimeoutCheck, issues) ?? "reject",
+    onTimeout,
   };
 }
 

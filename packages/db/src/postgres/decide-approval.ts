@@ -3,7 +3,7 @@ import {
   type ApprovalDecisionResult,
   ApprovalNotWaitingError,
 } from "@taskloom/core";
-import { checkDecisionRow, type DecisionRow, decisionEvent, decisionMove } from "../approval-rows.ts";
+import { checkDecisionRow, DECISION_COLUMNS, type DecisionRow, decisionMove } from "../approval-rows.ts";
 import { writeEvents } from "./event-writer.ts";
 import {
   blockDependents,
@@ -27,12 +27,12 @@ export async function decideApproval(
 ): Promise<ApprovalDecisionResult> {
   const run = await lockRun(client, input.runId);
   const { rows } = await client.query<DecisionRow>(
-    `SELECT id, run_id, task_key, kind, status, attempt FROM task_runs WHERE run_id = $1 AND task_key = $2
+    `SELECT ${DECISION_COLUMNS} FROM task_runs WHERE run_id = $1 AND task_key = $2
       FOR NO KEY UPDATE`,
     [input.runId, input.taskKey],
   );
   const row = checkDecisionRow(rows[0], run !== null, input);
-  const { to, fields, outputJson } = decisionMove(input);
+  const { to, fields, outputJson, values, event } = decisionMove(row, input);
   const moved = await moveTaskRuns(client, [movableRow(row, "waiting")], to, input.now, fields);
   if (moved.length === 0) throw new ApprovalNotWaitingError(input.taskKey, row.kind, row.status);
   if (to === "succeeded") {
@@ -44,7 +44,7 @@ export async function decideApproval(
   } else {
     await blockDependents(client, row.run_id, row.id, row.task_key, input.now);
   }
-  await writeEvents(client, [decisionEvent(row, to, input)]);
+  await writeEvents(client, [event]);
   await finalizeRunIfDone(client, row.run_id, input.now);
-  return { taskRunId: row.id, status: to };
+  return { taskRunId: row.id, status: to, values };
 }

@@ -3,7 +3,7 @@ import {
   type ApprovalDecisionResult,
   ApprovalNotWaitingError,
 } from "@taskloom/core";
-import { checkDecisionRow, type DecisionRow, decisionEvent, decisionMove } from "../approval-rows.ts";
+import { checkDecisionRow, DECISION_COLUMNS, type DecisionRow, decisionMove } from "../approval-rows.ts";
 import { prepareEventWriter } from "./event-writer.ts";
 import type { SqliteDatabase } from "./open-sqlite-database.ts";
 import { movableRow, type TaskRunTransitions } from "./task-run-transitions.ts";
@@ -19,7 +19,7 @@ export function prepareDecideApproval(
 ): (input: ApprovalDecisionInput) => ApprovalDecisionResult {
   const writeEvent = prepareEventWriter(db);
   const findTaskRun = db.prepare<[string, string], DecisionRow>(
-    "SELECT id, run_id, task_key, kind, status, attempt FROM task_runs WHERE run_id = ? AND task_key = ?",
+    `SELECT ${DECISION_COLUMNS} FROM task_runs WHERE run_id = ? AND task_key = ?`,
   );
   const runExists = db.prepare<[string], { one: number }>("SELECT 1 AS one FROM runs WHERE id = ?");
   const setOutput = db.prepare<[string | null, string | null, number]>(
@@ -33,7 +33,7 @@ export function prepareDecideApproval(
       found !== undefined || runExists.get(input.runId) !== undefined,
       input,
     );
-    const { to, fields, outputJson } = decisionMove(input);
+    const { to, fields, outputJson, values, event } = decisionMove(row, input);
     if (!transitions.move(movableRow(row, "waiting"), to, input.now, fields)) {
       throw new ApprovalNotWaitingError(input.taskKey, row.kind, row.status);
     }
@@ -43,9 +43,9 @@ export function prepareDecideApproval(
     } else {
       transitions.blockDependents(row.run_id, row.id, row.task_key, input.now);
     }
-    writeEvent(decisionEvent(row, to, input));
+    writeEvent(event);
     transitions.finalizeRunIfDone(row.run_id, input.now);
-    return { taskRunId: row.id, status: to };
+    return { taskRunId: row.id, status: to, values };
   });
 
   return (input) => decide.immediate(input);

@@ -1,5 +1,6 @@
 import {
   type ApprovalDecisionInput,
+  ApprovalInputError,
   ApprovalNotWaitingError,
   type AttemptOutcome,
   type EventRecord,
@@ -55,7 +56,7 @@ export function describeApprovalContract(
     it("parks a runnable approval as waiting: no claim, no queue depth, listed with its deadline", async () => {
       const runId = await startRun(
         {
-          gate: { kind: "approval", prompt: "Ship?", form: FORM, timeout: "1m", onTimeout: "approve" },
+          gate: { kind: "approval", prompt: "Ship?", form: FORM, timeout: "1m", onTimeout: "reject" },
           after: { kind: "noop", requires: ["gate"] },
         },
         5,
@@ -73,7 +74,7 @@ export function describeApprovalContract(
         prompt: "Ship?",
         waitingSince: 5,
         deadline: 60_005,
-        onTimeout: "approve",
+        onTimeout: "reject",
       });
       expect(Object.keys(waiting?.form?.properties ?? {})).toEqual(["env", "replicas"]);
       expect(await current().listWaitingApprovals({ runId: "run_other" })).toEqual([]);
@@ -145,8 +146,14 @@ export function describeApprovalContract(
     });
 
     it("refuses a second decision, a task that is not a waiting approval and unknown names, changing nothing", async () => {
-      const runId = await startRun({ gate: { kind: "approval" }, step: { kind: "noop" } });
-      await decide(runId, {});
+      const runId = await startRun({ gate: { kind: "approval", form: FORM }, step: { kind: "noop" } });
+      const untouched = (await events(runId)).length;
+      await expect(decide(runId, { values: { env: "dev", replicas: "x" } })).rejects.toThrow(
+        'the input of approval `gate` is invalid: env: must be one of "staging", "prod"; replicas: must be a number',
+      );
+      await expect(decide(runId, { values: {} })).rejects.toBeInstanceOf(ApprovalInputError);
+      expect((await events(runId)).length).toBe(untouched);
+      expect((await decide(runId, { values: { env: "staging" } })).values).toEqual({ env: "staging" });
       const before = (await events(runId)).length;
       await expect(decide(runId, { decision: "reject" })).rejects.toThrow(ApprovalNotWaitingError);
       await expect(decide(runId, {})).rejects.toThrow(
