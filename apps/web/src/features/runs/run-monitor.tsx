@@ -30,6 +30,7 @@ import { shortRunId } from "../../runs/run-id.ts";
 import { errorCodeOf, errorMessage } from "../../trpc/errors.ts";
 import { useTRPC } from "../../trpc/react.tsx";
 import type { RunDetail } from "../../trpc/types.ts";
+import { WaitingApprovalsBanner } from "../approvals/waiting-approvals-banner.tsx";
 import { GraphCanvas } from "../graph-canvas/graph-canvas.tsx";
 import { TaskStatusProvider } from "../graph-canvas/task-status-context.tsx";
 import { useFitToStart } from "../graph-canvas/use-fit-to-start.ts";
@@ -274,6 +275,10 @@ function RunMonitor({
   );
 
   const selected = selectedKey === null ? undefined : run.tasks.find((task) => task.key === selectedKey);
+  const waitingApprovals = useMemo(
+    () => run.tasks.filter((task) => task.status === "waiting").map((task) => task.key),
+    [run.tasks],
+  );
   // The shown task's outputs and exit code are fetched when it is opened or moves on, not for every task.
   const selectedStatus = selected?.status;
   useEffect(() => {
@@ -338,6 +343,11 @@ function RunMonitor({
                     >
                       <Spinner size={12} /> Laying out…
                     </span>
+                  </FlowPanel>
+                )}
+                {waitingApprovals.length > 0 && (
+                  <FlowPanel position="top-right">
+                    <WaitingApprovalsBanner keys={waitingApprovals} onOpen={open} />
                   </FlowPanel>
                 )}
                 {run.status === "queued" && noWorker && (

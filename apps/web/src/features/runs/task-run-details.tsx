@@ -9,6 +9,7 @@ import { formatAbsolute, useNow } from "../../components/ui/time.tsx";
 import { formatElapsed, isFinishedTaskStatus } from "../../graph/run-progress.ts";
 import { attemptDefinition, definitionSummary } from "../../runs/task-definition.ts";
 import type { RunDetail, RunTask } from "../../trpc/types.ts";
+import { ApprovalPanel } from "../approvals/approval-panel.tsx";
 import { LlmAttemptsPanel } from "../snapshots/llm-attempts-panel.tsx";
 import { LogSearchBar, LogSearchResults } from "./log-search.tsx";
 import { LogTailView } from "./log-tail.tsx";
@@ -104,6 +105,7 @@ export function TaskRunDetails({
         <StatusPill status={task.status} />
       </header>
 
+      {task.status === "waiting" && <ApprovalPanel runId={runId} taskKey={task.key} />}
       <TaskOperatorPanel run={run} task={task} />
       {task.status === "failed" && canRetry && (
         <RetryControl
