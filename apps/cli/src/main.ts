@@ -1,6 +1,7 @@
 import { Command } from "commander";
 import packageJson from "../package.json" with { type: "json" };
 import { createCliContext, type GlobalOptions } from "./cli-context.ts";
+import { registerApproveCommand } from "./commands/approve.ts";
 import { registerContextCommand } from "./commands/context.ts";
 import { registerDraftCommand } from "./commands/draft.ts";
 import { registerListTasksCommand } from "./commands/list-tasks.ts";
@@ -57,6 +58,7 @@ registerMigrateCommand(program, context);
 registerStartCommand(program, context);
 registerContextCommand(program, context);
 registerSnapshotsCommand(program, context);
+registerApproveCommand(program, context);
 
 // Usage errors (unknown option, missing argument, an option value its parser refuses) exit 2; --help and
 // --version exit 0. Set on every command: a subcommand reports its own usage errors, and commander copies the

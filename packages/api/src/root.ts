@@ -1,3 +1,4 @@
+import { approvalsRouter } from "./router/approvals.ts";
 import { contextRouter } from "./router/context.ts";
 import { eventsRouter } from "./router/events.ts";
 import { linksRouter } from "./router/links.ts";
@@ -25,6 +26,7 @@ export const appRouter = createTRPCRouter({
   snapshots: snapshotsRouter,
   workers: workersRouter,
   taskRuns: taskRunsRouter,
+  approvals: approvalsRouter,
 });
 
 export type AppRouter = typeof appRouter;

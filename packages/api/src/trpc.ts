@@ -1,4 +1,10 @@
-import { CycleError, PlanValidationError, TaskloomError, type TaskloomErrorCode } from "@taskloom/core";
+import {
+  ApprovalInputError,
+  CycleError,
+  PlanValidationError,
+  TaskloomError,
+  type TaskloomErrorCode,
+} from "@taskloom/core";
 import { type PlanEditor, StalePlanVersionError, type Taskloom } from "@taskloom/engine";
 import { initTRPC, TRPCError } from "@trpc/server";
 import { ZodError } from "zod";
@@ -67,6 +73,7 @@ const t = initTRPC.context<TRPCContext>().create({
         ...data,
         planIssues: cause instanceof PlanValidationError ? cause.issues : null,
         cycle: cause instanceof CycleError ? cause.cycle : null,
+        formErrors: cause instanceof ApprovalInputError ? cause.fields : null,
         staleVersion:
           cause instanceof StalePlanVersionError
             ? { base: cause.baseVersion, current: cause.currentVersion }

@@ -21,7 +21,7 @@ beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "taskloom-fuzz-"));
   taskloom = await Taskloom.open({ databaseUrl: `file:${path.join(dir, "t.db")}`, cwd: dir, pollMs: 50 });
   await taskloom.importPlanSource(
-    "plan: demo\ntasks:\n  a: { kind: noop }\n  b: { kind: noop, requires: [a] }\n  s: { kind: llm, prompt: Sum up, requires: [a] }\nschedules:\n  - { name: nightly, cron: '0 2 * * *' }\n  - { name: other, every: 1h }\n",
+    "plan: demo\ntasks:\n  a: { kind: noop }\n  b: { kind: noop, requires: [a] }\n  s: { kind: llm, prompt: Sum up, requires: [a] }\n  g: { kind: approval, prompt: Go?, form: { properties: { n: { type: integer, maximum: 5 } } } }\nschedules:\n  - { name: nightly, cron: '0 2 * * *' }\n  - { name: other, every: 1h }\n",
   );
   runId = (await taskloom.startRun("demo")).runId;
 });
@@ -116,6 +116,8 @@ function validInputs(): Record<string, Record<string, unknown> | undefined> {
     "taskRuns.act": { runId, taskKey: "a", action: "resolve", output: "by hand", reason: "fuzz" },
     "taskRuns.rerun": { runId, fromTask: "a", reason: "fuzz" },
     "taskRuns.auditTrail": { runId },
+    "approvals.list": { runId },
+    "approvals.decide": { runId, taskKey: "g", decision: "approve", comment: "ok", values: { n: 3 } },
   };
 }
 

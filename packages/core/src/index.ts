@@ -1,3 +1,5 @@
+export * from "./approval-form.ts";
+export * from "./approvals.ts";
 export * from "./auth-token.ts";
 export * from "./backoff.ts";
 export * from "./context-store.ts";

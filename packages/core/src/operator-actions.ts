@@ -11,7 +11,7 @@ export const TASK_ACTIONS = ["resolve", "skip", "reset-attempts", "cancel"] as c
 export type TaskAction = (typeof TASK_ACTIONS)[number];
 
 /** Every action that is audited: the task actions, a retry of a failed task, and a rerun. */
-export type OperatorActionName = TaskAction | "retry" | "rerun";
+export type OperatorActionName = TaskAction | "retry" | "rerun" | "approve" | "reject";
 
 /** Who did it and why, as written in the action's `operator.action` event. */
 export interface OperatorAudit {
@@ -43,7 +43,7 @@ export const TASK_ACTION_RULES: Readonly<Record<TaskAction, TaskActionRule>> = {
     verb: "reset the attempts of",
   },
   cancel: {
-    from: ["pending", "ready", "running", "retrying"],
+    from: ["pending", "ready", "running", "retrying", "waiting"],
     move: "cancel",
     reasonRequired: false,
     verb: "cancel",
@@ -99,7 +99,9 @@ export function checkAudit(
   const actor = input.actor.trim();
   if (actor === "") throw new BadInputError("an operator action needs an actor");
   const reason = input.reason?.trim() || null;
-  const required = action !== "retry" && action !== "rerun" && TASK_ACTION_RULES[action].reasonRequired;
+  const required =
+    (TASK_ACTIONS as readonly string[]).includes(action) &&
+    TASK_ACTION_RULES[action as TaskAction].reasonRequired;
   if (required && reason === null) {
     throw new BadInputError(`a reason is required to ${action} a task (say why, e.g. --reason "…")`);
   }

@@ -1,3 +1,4 @@
+import type { ApprovalStore } from "./approvals.ts";
 import type { OperatorAudit, TaskAction } from "./operator-actions.ts";
 import type { AttemptCacheUse, CachedOutput, CacheLookup } from "./output-cache.ts";
 import type { ScheduleDefinition } from "./schedules.ts";
@@ -405,7 +406,13 @@ export interface EventStore {
  * Everything the engine needs from one database: the ports above, whatever the provider. The composition
  * root (`packages/engine`) holds a store only through this type, so a PostgreSQL store drops in beside SQLite.
  */
-export interface TaskloomStore extends SchedulerStore, RunStore, QueueStore, EventStore, OperatorStore {
+export interface TaskloomStore
+  extends SchedulerStore,
+    RunStore,
+    QueueStore,
+    EventStore,
+    OperatorStore,
+    ApprovalStore {
   /** Releases the connection(s). */
   close(): void | Promise<void>;
 }

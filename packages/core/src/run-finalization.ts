@@ -1,7 +1,13 @@
 import type { RunStatus, TaskRunStatus } from "./types.ts";
 
 /** Statuses in which a task run may still do something, so its run cannot end yet. */
-export const OPEN_TASK_RUN_STATUSES: readonly TaskRunStatus[] = ["pending", "ready", "running", "retrying"];
+export const OPEN_TASK_RUN_STATUSES: readonly TaskRunStatus[] = [
+  "pending",
+  "ready",
+  "running",
+  "retrying",
+  "waiting",
+];
 /**
  * Statuses that make a run that ended `failed`. `cancelled` counts when the run itself was not cancelled (a
  * task run cancelled from its queue, or one task cancelled by an operator): not everything ran, so the run did

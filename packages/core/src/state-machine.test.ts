@@ -84,7 +84,20 @@ describe("task run state machine", () => {
   it("lets an operator resolve only a failed or blocked task run, and skip only one that has not started", () => {
     const into = (to: TaskRunStatus) => TASK_RUN_STATUSES.filter((from) => canTransitionTaskRun(from, to));
     expect(into("skipped")).toEqual(["pending", "ready"]);
-    expect(into("succeeded").sort()).toEqual(["blocked", "failed", "pending", "ready", "running"]);
+    expect(into("succeeded").sort()).toEqual(["blocked", "failed", "pending", "ready", "running", "waiting"]);
+  });
+
+  it("parks an approval without a lease and lets only a decision or a cancel take it out of waiting", () => {
+    const into = (to: TaskRunStatus) => TASK_RUN_STATUSES.filter((from) => canTransitionTaskRun(from, to));
+    expect(into("waiting")).toEqual(["pending", "ready"]);
+    expect([...TASK_RUN_TRANSITIONS.waiting].sort()).toEqual(["cancelled", "failed", "succeeded"]);
+    expect(TASK_RUN_MOVES.approve).toEqual({ from: ["waiting"], to: "succeeded" });
+    expect(TASK_RUN_MOVES.reject).toEqual({ from: ["waiting"], to: "failed" });
+    // A waiting approval is never claimed: nothing goes from waiting to running (or back to ready).
+    expect(canTransitionTaskRun("waiting", "running")).toBe(false);
+    expect(canTransitionTaskRun("waiting", "ready")).toBe(false);
+    expect(isTerminalTaskRunStatus("waiting")).toBe(false);
+    expect(() => assertTaskRunTransition("succeeded", "waiting")).toThrow(IllegalTransitionError);
   });
 });
 

@@ -28,7 +28,7 @@ export const TASK_RUN_MOVES = {
    */
   requeue: { from: ["running"], to: "ready" },
   /** The run was cancelled: idle task runs at once, running ones when their worker has stopped them. */
-  cancel: { from: ["pending", "ready", "retrying", "running"], to: "cancelled" },
+  cancel: { from: ["pending", "ready", "retrying", "running", "waiting"], to: "cancelled" },
   /** Operator retry of a failed task run. */
   operatorRetry: { from: ["failed"], to: "ready" },
   /** The failure that blocked it is being retried by an operator, or was resolved by one. */
@@ -42,7 +42,17 @@ export const TASK_RUN_MOVES = {
   /** A sweep group's `itemsFrom` upstream did not output a JSON array (reason `sweep_items`). */
   sweepInvalid: { from: ["pending"], to: "failed" },
   /** A rerun starts with the task runs it reuses already done, with the source run's outputs. */
-  reuse: { from: ["pending", "ready"], to: "succeeded" },
+  reuse: { from: ["pending", "ready", "waiting"], to: "succeeded" },
+  /**
+   * An approval task becomes runnable: instead of `ready` it waits for a person, with no lease. Readiness
+   * parks it straight from `pending` (or at run creation); an operator retry of a rejected one goes through
+   * `ready`.
+   */
+  park: { from: ["pending", "ready"], to: "waiting" },
+  /** A person (or the approval's timeout, `onTimeout: approve`) approved: the form values are its output. */
+  approve: { from: ["waiting"], to: "succeeded" },
+  /** A person (or the timeout) rejected: the task fails with reason `rejected`, blocking its dependents. */
+  reject: { from: ["waiting"], to: "failed" },
 } as const satisfies Record<string, { from: readonly TaskRunStatus[]; to: TaskRunStatus }>;
 
 export type TaskRunMove = keyof typeof TASK_RUN_MOVES;
@@ -58,6 +68,7 @@ export const TASK_RUN_TRANSITIONS: Readonly<Record<TaskRunStatus, readonly TaskR
     cancelled: [],
     blocked: [],
     skipped: [],
+    waiting: [],
   };
   for (const move of Object.values(TASK_RUN_MOVES)) {
     for (const from of move.from) if (!table[from].includes(move.to)) table[from].push(move.to);

@@ -21,9 +21,10 @@ import type { ContextPolicy } from "./context-types.ts";
  *   injected clock, never from `Date.now()` directly.
  */
 
+import type { ApprovalForm } from "./approval-form.ts";
 import type { ScheduleDefinition } from "./schedules.ts";
 
-export const TASK_KINDS = ["shell", "http", "noop", "llm", "function"] as const;
+export const TASK_KINDS = ["shell", "http", "noop", "llm", "function", "approval"] as const;
 export type TaskKind = (typeof TASK_KINDS)[number];
 
 export const LINK_KINDS = ["requires", "refers"] as const;
@@ -39,6 +40,8 @@ export const TASK_RUN_STATUSES = [
   "cancelled",
   "blocked",
   "skipped",
+  /** An approval task waiting for a person's decision: it holds no lease and no worker slot. */
+  "waiting",
 ] as const;
 export type TaskRunStatus = (typeof TASK_RUN_STATUSES)[number];
 
@@ -61,7 +64,9 @@ export type FailureReason =
   | "upstream_failed"
   | "output_parse"
   /** A swept task's `itemsFrom` upstream did not output a JSON array of at most `MAX_SWEEP_POINTS` items. */
-  | "sweep_items";
+  | "sweep_items"
+  /** An approval task that a person rejected, or whose timeout rejected it. */
+  | "rejected";
 
 export interface RetryPolicy {
   /** Retries after the first attempt, so `max: 2` means up to 3 attempts. Default 0. */
@@ -138,7 +143,25 @@ export interface FunctionSpec {
   input?: unknown;
 }
 
-export type TaskSpec = ShellSpec | HttpSpec | NoopSpec | LlmSpec | FunctionSpec;
+/** A person approves or rejects (`approvals.ts`); the approve form's values become the task's output. */
+export interface ApprovalSpec {
+  kind: "approval";
+  /** The question put to the approver. Default null. */
+  prompt: string | null;
+  /** Longer text for the approver (markdown). Default null. */
+  description: string | null;
+  /** The typed input form; null (the default) means approve or reject only. */
+  form: ApprovalForm | null;
+  /**
+   * How long the approval waits, in ms, from when it started waiting; null (the default) waits for ever. The
+   * task's `timeout:` field; `defaults.timeout` (a limit for steps that run) does not apply.
+   */
+  timeoutMs: number | null;
+  /** The decision applied when the timeout passes. Default `reject`. */
+  onTimeout: "approve" | "reject";
+}
+
+export type TaskSpec = ShellSpec | HttpSpec | NoopSpec | LlmSpec | FunctionSpec | ApprovalSpec;
 
 /** One task of a plan definition, with every default applied. */
 export interface TaskDefinition {

@@ -1,5 +1,6 @@
 // The edit conflict the editor's callers catch; it is thrown by the stores too, so it lives in core.
 export { StalePlanVersionError } from "@taskloom/core";
+export { ApprovalService, type DecideApprovalInput } from "./services/approval-service.ts";
 export type { ItemSearchHit, SearchableItemType } from "./services/context-item-search.ts";
 export {
   type BuiltContext,

@@ -41,6 +41,7 @@ import {
 } from "@taskloom/executor";
 import { DryRunProvider, type LlmProvider, OpenAICompatibleProvider } from "@taskloom/llm";
 import {
+  ApprovalTimeoutSystem,
   type ExecuteAttempt,
   isProcessAlive,
   ScheduleSystem,
@@ -48,6 +49,7 @@ import {
   Worker,
   type WorkerOptions,
 } from "@taskloom/scheduler";
+import { ApprovalService } from "./services/approval-service.ts";
 import { ContextService } from "./services/context-service.ts";
 import { documentReader } from "./services/document-reader.ts";
 import { EventFollower, type EventSubscription } from "./services/event-follower.ts";
@@ -182,7 +184,11 @@ export class Taskloom {
   readonly schedules: ScheduleService;
   /** Operator actions with an audit: rerun, retry, resolve, skip, reset attempts, cancel one task. */
   readonly operator: OperatorService;
+  /** Approval tasks: the waiting ones, and the decisions. */
+  readonly approvals: ApprovalService;
   readonly #scheduleSystems = new Set<ScheduleSystem>();
+  /** Applies approval timeouts while this engine runs workers (started by the first `createWorker`). */
+  #approvalTimeouts: ApprovalTimeoutSystem | null = null;
   /** Set once the database was lost (its file deleted or replaced): every wait rejects with it. */
   #lost: TaskloomError | null = null;
   readonly #lostListeners = new Set<(error: TaskloomError) => void>();
@@ -241,6 +247,11 @@ export class Taskloom {
       queries: database.queries,
       clock: this.#clock,
     });
+    this.approvals = new ApprovalService({
+      store: database.store,
+      queries: database.queries,
+      clock: this.#clock,
+    });
     this.schedules = new ScheduleService({
       schedules: database.schedules,
       store: database.store,
@@ -285,6 +296,7 @@ export class Taskloom {
     this.#lostListeners.clear();
     for (const worker of this.#workers) await worker.stop({ graceMs: 0 });
     for (const system of this.#scheduleSystems) await system.stop();
+    await this.#approvalTimeouts?.stop();
   }
 
   /** Opens (creating and migrating when needed) the database the URL names. */
@@ -481,7 +493,25 @@ export class Taskloom {
       { ...workerOptions, handlers: [...handlers.keys()] },
     );
     this.#workers.add(worker);
+    this.startApprovalTimeouts();
     return worker;
+  }
+
+  /**
+   * Applies the `onTimeout` outcome of waiting approvals whose timeout passed, from this process until
+   * `close()`, alongside any other process doing the same (each timeout is applied once). Every worker this
+   * engine creates starts it; call it alone in a process that runs no worker. Idempotent.
+   */
+  startApprovalTimeouts(): ApprovalTimeoutSystem {
+    if (this.#approvalTimeouts === null) {
+      this.#approvalTimeouts = new ApprovalTimeoutSystem({
+        approvals: this.store,
+        clock: this.#clock,
+        logger: this.#logger,
+      });
+      this.#approvalTimeouts.start();
+    }
+    return this.#approvalTimeouts;
   }
 
   /**
@@ -594,6 +624,7 @@ export class Taskloom {
     this.#events.close();
     for (const system of this.#scheduleSystems) await system.stop();
     this.#scheduleSystems.clear();
+    await this.#approvalTimeouts?.stop();
     for (const worker of this.#workers) await worker.stop({ graceMs: 0 });
     this.#workers.clear();
     await this.database.close();

@@ -1,4 +1,5 @@
 import type { TaskKind } from "@taskloom/core";
+import { executeApproval } from "./approval-executor.ts";
 import { errorMessage, failedResult, startTimer } from "./attempt-result.ts";
 import type { ExecutionRequest, ExecutionResult, TaskExecutor } from "./execution.ts";
 import { unregisteredFunctionExecutor } from "./function-executor.ts";
@@ -16,6 +17,7 @@ export const defaultExecutors: Readonly<Record<TaskKind, TaskExecutor>> = Object
   llm: unconfiguredLlmExecutor,
   // Handlers are the worker's own: `createExecutor({ function: createFunctionExecutor(handlers) })`.
   function: unregisteredFunctionExecutor,
+  approval: executeApproval,
 });
 
 export interface Executor {

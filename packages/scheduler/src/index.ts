@@ -1,3 +1,10 @@
+export {
+  type ApprovalTimeoutOptions,
+  type ApprovalTimeoutResources,
+  ApprovalTimeoutSystem,
+  type ApprovalTimeoutTick,
+  TIMEOUT_ACTOR,
+} from "./approval-timeout-system.ts";
 export { LogBuffer } from "./log-buffer.ts";
 export { isProcessAlive } from "./process-liveness.ts";
 export { decideOutcome } from "./retry-decision.ts";

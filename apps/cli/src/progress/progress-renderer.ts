@@ -23,10 +23,10 @@ export interface PlainRendererOptions {
   now?: () => number;
 }
 
-/** Statuses that always get their own line: someone has to look at them. */
-const ALWAYS_SHOWN = new Set(["failed", "retrying"]);
+/** Statuses that always get their own line: someone has to look at them (a waiting approval, a person). */
+const ALWAYS_SHOWN = new Set(["failed", "retrying", "waiting"]);
 /** Statuses that get their own line above the live block of a small run. */
-const SHOWN_ON_TTY = new Set(["failed", "retrying", "blocked", "cancelled"]);
+const SHOWN_ON_TTY = new Set(["failed", "retrying", "blocked", "cancelled", "waiting"]);
 
 function describe(task: TaskProgress, event: EventRecord, colors: Palette): string {
   const status =
@@ -39,6 +39,8 @@ function describe(task: TaskProgress, event: EventRecord, colors: Palette): stri
           : task.status;
   const detail: string[] = [];
   if (task.status === "running" && task.attempt > 1) detail.push(`attempt ${task.attempt}`);
+  if (task.status === "waiting")
+    detail.push(`decide with: taskloom approve ${event.runId} ${task.key} [--reject]`);
   const error = event.data?.error;
   if (typeof error === "string" && task.status !== "running") detail.push(error);
   const retryAt = event.data?.retryAt;

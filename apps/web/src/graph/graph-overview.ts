@@ -78,6 +78,7 @@ const STATUS_COLOURS: Readonly<Record<TaskRunStatus, string>> = {
   cancelled: "#a1a1aa",
   blocked: "#fb923c",
   skipped: "#d6d3d1",
+  waiting: "#d946ef",
 };
 const NO_STATUS = "#94a3b8";
 

@@ -1,4 +1,6 @@
 import {
+  type ApprovalSpec,
+  approvalSpecFile,
   DEFAULT_CONTEXT_POLICY,
   DEFAULT_QUEUE,
   DEFAULT_RETRY_POLICY,
@@ -91,6 +93,8 @@ export interface TaskDraft {
     parent?: string;
     /** The task's `sweep:` in plan-file form (the form does not edit sweeps yet). */
     sweep?: unknown;
+    /** approval: `description`, `form` and `onTimeout` in plan-file form (the form edits the prompt and timeout). */
+    approval?: Record<string, unknown>;
   };
 }
 
@@ -189,7 +193,7 @@ const rows = (record: Record<string, string>): KeyValueRow[] =>
 
 /** A stored task as it arrives over the wire (JSON drops a noop's `undefined` output). */
 export type StoredTask = Omit<TaskDefinition, "spec"> & {
-  spec: ShellSpec | HttpSpec | { kind: "noop"; output?: unknown } | LlmSpec | FunctionSpec;
+  spec: ShellSpec | HttpSpec | { kind: "noop"; output?: unknown } | LlmSpec | FunctionSpec | ApprovalSpec;
 };
 
 /** The form state of a stored task; fields equal to their defaults stay empty so placeholders show them. */
@@ -256,6 +260,13 @@ export function draftFromDefinition(task: StoredTask): TaskDraft {
       draft.include = { ...spec.context.include };
       draft.pin = spec.pin.join("\n");
       draft.exclude = spec.exclude.join("\n");
+      break;
+    }
+    case "approval": {
+      draft.prompt = spec.prompt ?? "";
+      draft.timeout = spec.timeoutMs === null ? "" : formatDuration(spec.timeoutMs);
+      const { kind: _kind, prompt: _prompt, timeout: _timeout, ...rest } = approvalFields(spec);
+      draft.preserved.approval = rest;
       break;
     }
   }
@@ -327,6 +338,10 @@ export function draftToPlanTask(draft: TaskDraft): { task: Record<string, unknow
           addIssue(issues, "input", 'must be JSON: an object, a list, a number, true or "quoted text"');
         }
       }
+      break;
+    case "approval":
+      if (draft.prompt.trim() !== "") task.prompt = draft.prompt;
+      Object.assign(task, draft.preserved.approval);
       break;
     case "noop":
       if (draft.result.trim() !== "") {
@@ -538,4 +553,11 @@ export function issuesFromServer(planIssues: readonly RoutableIssue[], key: stri
   const issues: FieldIssues = {};
   for (const issue of planIssues) addIssue(issues, fieldOfIssue(issue, key), issue.message);
   return issues;
+}
+
+/** An approval spec's plan-file fields (`kind`, `prompt`, `form`, `timeout`, …), as the plan file writes them. */
+function approvalFields(spec: ApprovalSpec): Record<string, unknown> {
+  const file: Record<string, unknown> = {};
+  approvalSpecFile(spec, file);
+  return file;
 }

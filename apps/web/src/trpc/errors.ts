@@ -17,6 +17,7 @@ interface ErrorData {
   planIssues?: PlanIssueData[] | null;
   cycle?: string[] | null;
   staleVersion?: StaleVersion | null;
+  formErrors?: { field: string; message: string }[] | null;
 }
 
 /** An edit refused because the plan moved on: the version it started from and the current one. */
@@ -47,6 +48,12 @@ export function cycleOf(error: unknown): string[] | null {
 export function staleVersionOf(error: unknown): StaleVersion | null {
   const stale = dataOf(error)?.staleVersion;
   return stale && typeof stale.base === "number" && typeof stale.current === "number" ? stale : null;
+}
+
+/** The refused approval form values, one message per field (`error.data.formErrors`), if that is why. */
+export function formErrorsOf(error: unknown): { field: string; message: string }[] | null {
+  const fields = dataOf(error)?.formErrors;
+  return Array.isArray(fields) && fields.length > 0 ? fields : null;
 }
 
 export function errorCodeOf(error: unknown): string | null {

@@ -1,3 +1,4 @@
+export { APPROVAL_TASK_FIELDS, approvalSpecFile } from "./approval-task.ts";
 export { canonicalJson } from "./canonical-json.ts";
 export { exclusiveKey, renderConcurrency } from "./concurrency.ts";
 export { DEFAULT_QUEUE, DEFAULT_RETRY_POLICY, MAX_NESTING_DEPTH } from "./defaults.ts";

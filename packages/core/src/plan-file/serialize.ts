@@ -1,5 +1,6 @@
 import { Document, isMap, isSeq, parse, Scalar, stringify, visit } from "yaml";
 import type { PlanDefinition, RetryPolicy, TaskDefinition, TaskSpec } from "../types.ts";
+import { approvalSpecFile } from "./approval-task.ts";
 import { concurrencyFile } from "./concurrency.ts";
 import { DEFAULT_QUEUE, DEFAULT_RETRY_POLICY } from "./defaults.ts";
 import { formatDuration } from "./duration.ts";
@@ -93,6 +94,9 @@ function specFile(spec: TaskSpec, file: Record<string, unknown>): void {
       break;
     case "function":
       functionSpecFile(spec, file);
+      break;
+    case "approval":
+      approvalSpecFile(spec, file);
       break;
   }
 }

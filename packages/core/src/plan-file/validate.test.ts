@@ -226,7 +226,7 @@ describe("validatePlanText: problems", () => {
         path: "tasks.a.kind",
         fieldPath: ["tasks", "a", "kind"],
         code: "invalid_value",
-        message: "expected one of: shell, http, noop, llm, function (got `python`)",
+        message: "expected one of: shell, http, noop, llm, function, approval (got `python`)",
         line: 4,
         column: 5,
       },

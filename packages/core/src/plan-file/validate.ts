@@ -3,6 +3,7 @@ import { type PlanIssue, PlanValidationError } from "../errors.ts";
 import { findCycle } from "../graph/index.ts";
 import { templateReferences } from "../template.ts";
 import {
+  type ApprovalSpec,
   type ConcurrencyPolicy,
   type FunctionSpec,
   type HttpSpec,
@@ -17,6 +18,7 @@ import {
   type TaskKind,
   type TaskSpec,
 } from "../types.ts";
+import { APPROVAL_TASK_FIELDS, readApprovalSpec } from "./approval-task.ts";
 import { cacheCheck } from "./cache-field.ts";
 import {
   type Check,
@@ -96,6 +98,7 @@ const KIND_FIELDS: Readonly<Record<TaskKind, readonly string[]>> = {
   noop: ["result"],
   llm: LLM_TASK_FIELDS,
   function: FUNCTION_TASK_FIELDS,
+  approval: APPROVAL_TASK_FIELDS,
 };
 const ALL_TASK_FIELDS = new Set<string>([...COMMON_TASK_FIELDS, ...Object.values(KIND_FIELDS).flat()]);
 const HTTP_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"] as const;
@@ -264,6 +267,7 @@ interface TaskDraft {
   result: unknown;
   llm: LlmSpec | undefined;
   function: FunctionSpec | undefined;
+  approval: ApprovalSpec | undefined;
 }
 
 function unknownFieldMessage(field: string): string {
@@ -334,6 +338,8 @@ function readTask(key: string, value: unknown, issues: IssueCollector): TaskDraf
 
   for (const field of Object.keys(value)) {
     if ((COMMON_TASK_FIELDS as readonly string[]).includes(field)) continue;
+    // A field two kinds share (`prompt`: llm and approval) belongs to the task's own kind first.
+    if (kind !== undefined && KIND_FIELDS[kind].includes(field)) continue;
     const owner = TASK_KINDS.find((candidate) => KIND_FIELDS[candidate].includes(field));
     if (owner === undefined) issues.add([...path, field], unknownFieldMessage(field), "unknown_field");
     else if (kind !== undefined && owner !== kind) {
@@ -378,6 +384,7 @@ function readTask(key: string, value: unknown, issues: IssueCollector): TaskDraf
     result: null,
     llm: undefined,
     function: undefined,
+    approval: undefined,
   };
 
   // A sweep that could not be read sets params nobody knows: its task's param references go unchecked.
@@ -416,6 +423,8 @@ function readTask(key: string, value: unknown, issues: IssueCollector): TaskDraf
       break;
     case "function":
       draft.function = readFunctionSpec(value, path, issues);
+    case "approval":
+      draft.approval = readApprovalSpec(value, path, draft.timeout, issues);
       break;
     case undefined:
       break;
@@ -518,6 +527,7 @@ function templatedFields(task: TaskDraft, defaults: DefaultsDraft): TemplateFiel
         add(field.path, field.text);
       break;
     case "noop":
+    case "approval":
     case undefined:
       break;
   }
@@ -613,6 +623,9 @@ function buildSpec(task: TaskDraft, kind: TaskKind, defaults: DefaultsDraft): Ta
     case "function":
       if (task.function === undefined) throw new Error(`function task ${task.key} has no spec`);
       return task.function;
+    case "approval":
+      if (task.approval === undefined) throw new Error(`approval task ${task.key} has no spec`);
+      return task.approval;
   }
 }
 
@@ -628,7 +641,9 @@ function buildTask(task: TaskDraft, kind: TaskKind, defaults: DefaultsDraft): Ta
     priority: task.priority ?? defaults.priority ?? 0,
     queue: task.queue ?? defaults.queue ?? DEFAULT_QUEUE,
     retry: { ...DEFAULT_RETRY_POLICY, ...defaults.retries, ...task.retries },
-    timeoutMs: task.hasTimeout ? (task.timeout ?? null) : (defaults.timeout ?? null),
+    // An approval's `timeout` is how long it waits (its spec's `timeoutMs`); nothing of it runs.
+    timeoutMs:
+      kind === "approval" ? null : task.hasTimeout ? (task.timeout ?? null) : (defaults.timeout ?? null),
     output: task.output ?? defaults.output ?? "text",
     ...(task.duplicates?.length ? { duplicates: [...task.duplicates] } : {}),
     ...(task.relatesTo?.length ? { relatesTo: [...task.relatesTo] } : {}),

@@ -8,6 +8,7 @@ import {
   type PlanDefinition,
   renderConcurrency,
 } from "@taskloom/core";
+import { runnableStatus } from "../approval-parking.ts";
 import type { NewId } from "../new-id.ts";
 import { runCreatedEvent } from "../task-run-move.ts";
 import { writeEvents } from "./event-writer.ts";
@@ -74,7 +75,7 @@ export async function createRun(client: Queryable, newId: NewId, input: CreateRu
       tasks.map((task) => task.kind),
       tasks.map((task) => JSON.stringify(task)),
       params.map((values) => JSON.stringify(values)),
-      tasks.map((task) => (task.requires.length === 0 ? "ready" : "pending")),
+      tasks.map((task) => (task.requires.length === 0 ? runnableStatus(task) : "pending")),
       tasks.map((task) => task.requires.length),
       tasks.map((task) => task.priority),
       tasks.map((task) => task.queue),

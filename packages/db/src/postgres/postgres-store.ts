@@ -1,5 +1,8 @@
 import { randomBytes } from "node:crypto";
 import {
+  type ApprovalDecisionInput,
+  type ApprovalDecisionResult,
+  type ApprovalStore,
   type AttemptResult,
   type CachedOutput,
   type CacheLookup,
@@ -27,6 +30,7 @@ import {
   type RunStore,
   type SchedulerStore,
   type TaskActionInput,
+  type WaitingApproval,
   type WorkerRegistration,
 } from "@taskloom/core";
 import type pg from "pg";
@@ -40,12 +44,14 @@ import { claimTaskRuns } from "./claim-task-runs.ts";
 import { completeTaskRuns } from "./complete-task-runs.ts";
 import type { ConnectionMonitor } from "./connection-monitor.ts";
 import { createRun } from "./create-run.ts";
+import { decideApproval } from "./decide-approval.ts";
 import { EventHorizon } from "./event-horizon.ts";
 import { bufferEvents, flushEvents } from "./event-writer.ts";
 import { findCachedOutput } from "./find-cached-output.ts";
 import { heartbeatLeases } from "./heartbeat-leases.ts";
 import { importPlan, placeTasks } from "./import-plan.ts";
 import type { LeaseClock } from "./lease-clock.ts";
+import { listWaitingApprovals } from "./list-waiting-approvals.ts";
 import { peekQueue } from "./peek-queue.ts";
 import { configureQueue, listQueues } from "./queue-settings.ts";
 import { lastEventId, readEvents } from "./read-events.ts";
@@ -82,7 +88,9 @@ export interface PostgresStoreOptions {
  * `onChange` listeners hear this process's commits at once and, with `listen` set, other processes' commits
  * through a dedicated LISTEN connection, opened when the first listener subscribes.
  */
-export class PostgresStore implements SchedulerStore, RunStore, EventStore, QueueStore, OperatorStore {
+export class PostgresStore
+  implements SchedulerStore, RunStore, EventStore, QueueStore, OperatorStore, ApprovalStore
+{
   readonly pool: pg.Pool;
   readonly leaseClock: LeaseClock;
   readonly #newId: NewId;
@@ -321,6 +329,15 @@ export class PostgresStore implements SchedulerStore, RunStore, EventStore, Queu
   async applyTaskAction(input: TaskActionInput): Promise<void> {
     // A resolve or skip releases dependents; a cancel must reach the worker running the task.
     await this.#write((client) => applyTaskAction(client, input));
+  }
+
+  async decideApproval(input: ApprovalDecisionInput): Promise<ApprovalDecisionResult> {
+    // An approval releases its dependents (a rejection changes nothing claimable; the notice is harmless).
+    return this.#write((client) => decideApproval(client, input));
+  }
+
+  async listWaitingApprovals(filter?: { runId?: string }): Promise<WaitingApproval[]> {
+    return listWaitingApprovals(this.pool, filter);
   }
 
   async findCachedOutput(lookup: CacheLookup): Promise<CachedOutput | null> {

@@ -23,7 +23,7 @@ export async function requestCancel(
     await writeEvents(client, [{ type: "run.cancel_requested", runId, at: now }]);
   }
   const { rows } = await client.query<Pick<TaskRunStateRow, "id" | "task_key" | "status" | "attempt">>(
-    "SELECT id, task_key, status, attempt FROM task_runs WHERE run_id = $1 AND status IN ('pending','ready','retrying') ORDER BY status COLLATE \"C\", priority DESC, id",
+    "SELECT id, task_key, status, attempt FROM task_runs WHERE run_id = $1 AND status IN ('pending','ready','retrying','waiting') ORDER BY status COLLATE \"C\", priority DESC, id",
     [runId],
   );
   await moveTaskRuns(

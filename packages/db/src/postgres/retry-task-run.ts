@@ -10,6 +10,7 @@ import {
   type TaskDefinition,
   type TaskRunStatus,
 } from "@taskloom/core";
+import { runnableStatus } from "../approval-parking.ts";
 import { type SweepRetryRow, sweepRetryOf } from "../sweep-retry.ts";
 import { retryAuditEvent } from "../task-run-move.ts";
 import { writeEvents } from "./event-writer.ts";
@@ -135,6 +136,15 @@ export async function retryTaskRun(
       },
     },
   );
+  // A rejected approval asks again: it waits for a new decision instead of being claimed.
+  if (runnableStatus(definition) === "waiting") {
+    await moveTaskRuns(
+      client,
+      [{ id: row.id, runId, taskKey, status: "ready", attempt: row.attempt }],
+      "waiting",
+      now,
+    );
+  }
   await unblockDownstream(client, runId, row.id, now);
   if (run.status === "failed") await moveRun(client, runId, "failed", "running", now, { operator: "retry" });
   if (audit) await writeEvents(client, [retryAuditEvent(row, runId, taskKey, audit, decision.used, now)]);

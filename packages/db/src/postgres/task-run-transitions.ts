@@ -9,6 +9,7 @@ import {
   runStepsToFinish,
   type TaskRunStatus,
 } from "@taskloom/core";
+import { runnableStatusSql } from "../approval-parking.ts";
 import {
   checkMove,
   type MovableRow,
@@ -139,7 +140,7 @@ export async function releaseDependents(
           locked AS (SELECT t.id FROM task_runs t WHERE t.id IN (SELECT to_id FROM d) ORDER BY t.id FOR NO KEY UPDATE)
      UPDATE task_runs t
         SET pending_deps = t.pending_deps - d.n,
-            status = CASE WHEN t.status = 'pending' AND t.pending_deps = d.n AND t.sweep_need IS NULL THEN 'ready'
+            status = CASE WHEN t.status = 'pending' AND t.pending_deps = d.n AND t.sweep_need IS NULL THEN ${runnableStatusSql("t.kind")}
                           ELSE t.status END,
             available_at = CASE WHEN t.status = 'pending' AND t.pending_deps = d.n THEN $2 ELSE t.available_at END
        FROM d
@@ -148,10 +149,12 @@ export async function releaseDependents(
     [fromIds, at(now)],
   );
   // Only rows that reached zero changed status; the others just counted down.
-  const released = rows.filter((row) => row.status === "ready").sort((a, b) => a.id - b.id);
+  const released = rows
+    .filter((row) => row.status === "ready" || row.status === "waiting")
+    .sort((a, b) => a.id - b.id);
   await writeEvents(
     client,
-    released.map((row) => bulkEvent(runId, row, "ready", now)),
+    released.map((row) => bulkEvent(runId, row, row.status, now)),
   );
   const settled = rows
     .filter((row) => row.sweep_need !== null && row.status === "pending" && row.pending_deps <= 0)

@@ -9,6 +9,7 @@ import {
   renderConcurrency,
   type TaskDefinition,
 } from "@taskloom/core";
+import { runnableStatusSql } from "../approval-parking.ts";
 import { runCreatedEvent } from "../task-run-move.ts";
 import { prepareEventWriter } from "./event-writer.ts";
 import type { NewId } from "./import-plan.ts";
@@ -54,7 +55,7 @@ export function prepareCreateRun(
     `INSERT INTO task_runs (run_id, task_key, kind, spec_json, params_json, status, pending_deps, priority, queue,
                             attempt, max_attempts, available_at, handler)
      SELECT @runId, t.key, t.kind, t.spec_json, @params,
-            CASE WHEN d.upstreams IS NULL THEN 'ready' ELSE 'pending' END, coalesce(d.upstreams, 0),
+            CASE WHEN d.upstreams IS NULL THEN ${runnableStatusSql("t.kind")} ELSE 'pending' END, coalesce(d.upstreams, 0),
             t.priority, t.queue, 0, json_extract(t.retry_json, '$.max') + 1, @now,
             CASE WHEN t.kind = 'function' THEN json_extract(t.spec_json, '$.spec.handler') END
        FROM tasks t

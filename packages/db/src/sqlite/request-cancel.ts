@@ -19,7 +19,7 @@ export function prepareRequestCancel(
   const markRequested = db.prepare("UPDATE runs SET cancel_requested_at = ? WHERE id = ?");
   const idle = db.prepare<[string], { id: number; task_key: string; status: TaskRunStatus; attempt: number }>(
     `SELECT id, task_key, status, attempt FROM task_runs
-      WHERE run_id = ? AND status IN ('pending','ready','retrying')`,
+      WHERE run_id = ? AND status IN ('pending','ready','retrying','waiting')`,
   );
 
   const cancel = db.transaction((runId: string, now: number): { status: RunStatus } => {

@@ -11,6 +11,7 @@ import {
   type TaskDefinition,
   type TaskRunStatus,
 } from "@taskloom/core";
+import { runnableStatus } from "../approval-parking.ts";
 import { type SweepRetryRow, sweepRetryOf } from "../sweep-retry.ts";
 import { retryAuditEvent } from "../task-run-move.ts";
 import { prepareEventWriter } from "./event-writer.ts";
@@ -156,6 +157,14 @@ export function prepareRetryTaskRun(
           toVersion: decision.toVersion,
         },
       });
+      // A rejected approval asks again: it waits for a new decision instead of being claimed.
+      if (runnableStatus(definition) === "waiting") {
+        transitions.move(
+          { id: row.id, runId, taskKey, status: "ready", attempt: row.attempt },
+          "waiting",
+          now,
+        );
+      }
       transitions.unblockDownstream(runId, row.id, now);
       if (run.status === "failed")
         transitions.moveRun(runId, "failed", "running", now, { operator: "retry" });

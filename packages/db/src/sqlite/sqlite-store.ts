@@ -1,4 +1,7 @@
 import {
+  type ApprovalDecisionInput,
+  type ApprovalDecisionResult,
+  type ApprovalStore,
   type AttemptResult,
   type CachedOutput,
   type CacheLookup,
@@ -26,6 +29,7 @@ import {
   type RunStore,
   type SchedulerStore,
   type TaskActionInput,
+  type WaitingApproval,
   type WorkerRegistration,
 } from "@taskloom/core";
 import { defaultNewId, type NewId } from "../new-id.ts";
@@ -36,9 +40,11 @@ import { prepareChangeQueuedTaskRuns } from "./change-queued-task-runs.ts";
 import { prepareClaimTaskRuns } from "./claim-task-runs.ts";
 import { prepareCompleteTaskRuns } from "./complete-task-runs.ts";
 import { prepareCreateRun } from "./create-run.ts";
+import { prepareDecideApproval } from "./decide-approval.ts";
 import { prepareFindCachedOutput } from "./find-cached-output.ts";
 import { prepareHeartbeatLeases } from "./heartbeat-leases.ts";
 import { prepareImportPlan } from "./import-plan.ts";
+import { prepareListWaitingApprovals } from "./list-waiting-approvals.ts";
 import type { SqliteDatabase } from "./open-sqlite-database.ts";
 import { preparePeekQueue } from "./peek-queue.ts";
 import { prepareQueueSettings } from "./queue-settings.ts";
@@ -58,7 +64,9 @@ export { defaultNewId };
  * shared with the PostgreSQL store. A synchronous transaction cannot interleave with another one in this
  * process, which is what makes the claim/complete protocol race-free here.
  */
-export class SqliteStore implements SchedulerStore, RunStore, EventStore, QueueStore, OperatorStore {
+export class SqliteStore
+  implements SchedulerStore, RunStore, EventStore, QueueStore, OperatorStore, ApprovalStore
+{
   readonly db: SqliteDatabase;
   readonly #listeners = new Set<() => void>();
   readonly #claim: (input: ClaimInput) => ClaimedTaskRun[];
@@ -74,6 +82,8 @@ export class SqliteStore implements SchedulerStore, RunStore, EventStore, QueueS
   readonly #retryTaskRun: ReturnType<typeof prepareRetryTaskRun>;
   readonly #applyTaskAction: ReturnType<typeof prepareApplyTaskAction>;
   readonly #findCachedOutput: ReturnType<typeof prepareFindCachedOutput>;
+  readonly #decideApproval: ReturnType<typeof prepareDecideApproval>;
+  readonly #listWaitingApprovals: ReturnType<typeof prepareListWaitingApprovals>;
   readonly #events: ReturnType<typeof prepareReadEvents>;
   readonly #queues: ReturnType<typeof prepareQueueSettings>;
   readonly #peekQueue: ReturnType<typeof preparePeekQueue>;
@@ -105,6 +115,8 @@ export class SqliteStore implements SchedulerStore, RunStore, EventStore, QueueS
     this.#retryTaskRun = prepareRetryTaskRun(db, transitions);
     this.#applyTaskAction = prepareApplyTaskAction(db, transitions);
     this.#findCachedOutput = prepareFindCachedOutput(db);
+    this.#decideApproval = prepareDecideApproval(db, transitions);
+    this.#listWaitingApprovals = prepareListWaitingApprovals(db);
     this.#events = prepareReadEvents(db);
     this.#queues = prepareQueueSettings(db);
     this.#peekQueue = preparePeekQueue(db);
@@ -289,6 +301,17 @@ export class SqliteStore implements SchedulerStore, RunStore, EventStore, QueueS
     this.#applyTaskAction(input);
     // A resolve or skip releases dependents; a cancel must reach the worker running the task.
     this.#changed();
+  }
+
+  async decideApproval(input: ApprovalDecisionInput): Promise<ApprovalDecisionResult> {
+    const result = this.#decideApproval(input);
+    // An approval releases its dependents.
+    this.#changed();
+    return result;
+  }
+
+  async listWaitingApprovals(filter?: { runId?: string }): Promise<WaitingApproval[]> {
+    return this.#listWaitingApprovals(filter);
   }
 
   async findCachedOutput(lookup: CacheLookup): Promise<CachedOutput | null> {

@@ -9,6 +9,7 @@ import {
   runStepsToFinish,
   type TaskRunStatus,
 } from "@taskloom/core";
+import { runnableStatusSql } from "../approval-parking.ts";
 import {
   checkMove,
   type MovableRow,
@@ -74,7 +75,7 @@ export function prepareTaskRunTransitions(db: SqliteDatabase): TaskRunTransition
     {
       id: number;
       task_key: string;
-      status: string;
+      status: TaskRunStatus;
       attempt: number;
       pending_deps: number;
       sweep_need: string | null;
@@ -82,7 +83,7 @@ export function prepareTaskRunTransitions(db: SqliteDatabase): TaskRunTransition
   >(
     `UPDATE task_runs
         SET pending_deps = pending_deps - d.n,
-            status = CASE WHEN status = 'pending' AND pending_deps = d.n AND sweep_need IS NULL THEN 'ready'
+            status = CASE WHEN status = 'pending' AND pending_deps = d.n AND sweep_need IS NULL THEN ${runnableStatusSql("kind")}
                           ELSE status END,
             available_at = CASE WHEN status = 'pending' AND pending_deps = d.n THEN ? ELSE available_at END
        FROM (SELECT to_id, count(*) AS n FROM task_run_dependencies
@@ -201,7 +202,7 @@ export function prepareTaskRunTransitions(db: SqliteDatabase): TaskRunTransition
       const settled: number[] = [];
       for (const row of decrementDependents.all(now, JSON.stringify(fromIds))) {
         // Only rows that reached zero changed status; the others just counted down.
-        if (row.status === "ready") writeBulkEvent(runId, row, "ready", now);
+        if (row.status === "ready" || row.status === "waiting") writeBulkEvent(runId, row, row.status, now);
         // A group settles at 0, or below: `need: any` counts 1, and a batch may complete several points.
         else if (row.sweep_need !== null && row.status === "pending" && row.pending_deps <= 0)
           settled.push(row.id);

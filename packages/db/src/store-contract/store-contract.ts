@@ -1,4 +1,5 @@
 import {
+  type ApprovalStore,
   type AttemptOutcome,
   type ClaimedTaskRun,
   type ContextStore,
@@ -15,6 +16,7 @@ import {
   type TaskRunStatus,
 } from "@taskloom/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describeApprovalContract } from "./approval-contract.ts";
 import { describeOperatorContract } from "./operator-contract.ts";
 
 /**
@@ -24,7 +26,12 @@ import { describeOperatorContract } from "./operator-contract.ts";
  * proves that every transition writes its event. Times are explicit epoch ms: nothing waits.
  */
 
-export type ContractStore = SchedulerStore & RunStore & QueueStore & EventStore & OperatorStore;
+export type ContractStore = SchedulerStore &
+  RunStore &
+  QueueStore &
+  EventStore &
+  OperatorStore &
+  ApprovalStore;
 
 export interface StoreUnderTest {
   store: ContractStore;
@@ -90,6 +97,10 @@ export function describeStoreContract(name: string, open: () => Promise<StoreUnd
     }
 
     describeOperatorContract(() => store);
+    describeApprovalContract(
+      () => store,
+      () => subject.connectAgain(),
+    );
 
     describe("claim and complete", () => {
       it("claims ready rows by priority, then plan order, and only the ready ones", async () => {

@@ -8,6 +8,7 @@ import { WorkerStatus } from "./worker-status.tsx";
 const NAV = [
   { href: "/plans", label: "Plans" },
   { href: "/runs", label: "Runs" },
+  { href: "/approvals", label: "Approvals" },
   { href: "/schedules", label: "Schedules" },
   { href: "/queues", label: "Queues" },
   { href: "/workers", label: "Workers" },

@@ -83,6 +83,15 @@ export const STATUS_STYLES: Record<AnyStatus, StatusStyle> = {
     node: "border-orange-400 bg-orange-50 border-dashed",
     bar: "bg-orange-300",
   },
+  // An approval waiting for a person: violet, and pulsing, so it stands out from everything queued.
+  waiting: {
+    label: "Waiting for approval",
+    dot: "bg-fuchsia-500",
+    pill: "bg-fuchsia-50 text-fuchsia-800",
+    node: "border-fuchsia-500 bg-fuchsia-50 ring-2 ring-fuchsia-200",
+    bar: "bg-fuchsia-400",
+    live: true,
+  },
   skipped: {
     label: "Skipped",
     dot: "bg-stone-400",
@@ -126,6 +135,12 @@ export const KIND_STYLES: Record<TaskKind, KindStyle> = {
     chip: "bg-sky-700 text-white",
     accent: "before:bg-sky-600",
     minimap: "#0284c7",
+  },
+  approval: {
+    label: "Approval",
+    chip: "bg-fuchsia-600 text-white",
+    accent: "before:bg-fuchsia-500",
+    minimap: "#d946ef",
   },
 };
 

@@ -35,6 +35,7 @@ const KIND_HINTS: Record<TaskKind, string> = {
   noop: "Succeeds at once with a fixed result",
   llm: "Asks a language model, with a context bundle drawn from the plan within a token budget",
   function: "Calls a TypeScript handler that a worker registered (taskloom worker --register)",
+  approval: "Waits for a person to approve or reject, optionally with a typed input form",
 };
 
 const LINK_FIELDS = [

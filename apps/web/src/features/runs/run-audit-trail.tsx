@@ -11,6 +11,8 @@ const VERBS: Record<string, string> = {
   cancel: "cancelled",
   retry: "retried",
   rerun: "reran",
+  approve: "approved",
+  reject: "rejected",
 };
 
 /**

@@ -31,6 +31,7 @@ import { sweepProgress } from "../../runs/sweep-results.ts";
 import { errorCodeOf, errorMessage } from "../../trpc/errors.ts";
 import { useTRPC } from "../../trpc/react.tsx";
 import type { RunDetail } from "../../trpc/types.ts";
+import { WaitingApprovalsBanner } from "../approvals/waiting-approvals-banner.tsx";
 import { GraphCanvas } from "../graph-canvas/graph-canvas.tsx";
 import { createSweepProgressStore, SweepProgressProvider } from "../graph-canvas/sweep-progress-context.tsx";
 import { TaskStatusProvider } from "../graph-canvas/task-status-context.tsx";
@@ -279,6 +280,10 @@ function RunMonitor({
   );
 
   const selected = selectedKey === null ? undefined : run.tasks.find((task) => task.key === selectedKey);
+  const waitingApprovals = useMemo(
+    () => run.tasks.filter((task) => task.status === "waiting").map((task) => task.key),
+    [run.tasks],
+  );
   // The shown task's outputs and exit code are fetched when it is opened or moves on, not for every task.
   const selectedStatus = selected?.status;
   useEffect(() => {
@@ -349,6 +354,11 @@ function RunMonitor({
                       >
                         <Spinner size={12} /> Laying out…
                       </span>
+                    </FlowPanel>
+                  )}
+                  {waitingApprovals.length > 0 && (
+                    <FlowPanel position="top-right">
+                      <WaitingApprovalsBanner keys={waitingApprovals} onOpen={open} />
                     </FlowPanel>
                   )}
                   {run.status === "queued" && noWorker && (

@@ -9,6 +9,7 @@ import { formatAbsolute, useNow } from "../../components/ui/time.tsx";
 import { formatElapsed, isFinishedTaskStatus } from "../../graph/run-progress.ts";
 import { attemptDefinition, definitionSummary } from "../../runs/task-definition.ts";
 import type { RunDetail, RunTask } from "../../trpc/types.ts";
+import { ApprovalPanel } from "../approvals/approval-panel.tsx";
 import { LlmAttemptsPanel } from "../snapshots/llm-attempts-panel.tsx";
 import { LogSearchBar, LogSearchResults } from "./log-search.tsx";
 import { LogTailView } from "./log-tail.tsx";
@@ -114,6 +115,7 @@ export function TaskRunDetails({
           <code className="font-mono">taskloom worker --register FILE</code>
         </p>
       )}
+      {task.status === "waiting" && <ApprovalPanel runId={runId} taskKey={task.key} />}
       <TaskOperatorPanel run={run} task={task} />
       {task.status === "failed" && canRetry && (
         <RetryControl
