@@ -1,6 +1,7 @@
 import { openPostgresDatabase, type PostgresTaskloomDatabase } from "../postgres/open-postgres-database.ts";
 import { createTestDatabase, postgresDescribe } from "../postgres/test-database.ts";
 import { describeQueueContract } from "./queue-contract.ts";
+import { describeScheduleContract } from "./schedule-contract.ts";
 import { describeStoreContract, type StoreUnderTest } from "./store-contract.ts";
 
 const describePostgres = await postgresDescribe();
@@ -16,10 +17,16 @@ describePostgres("PostgreSQL", () => {
     return {
       store: database.store,
       context: database.context,
+      schedules: database.schedules,
       async connectAgain() {
         const other = await open();
         others.push(other);
         return other.store;
+      },
+      async connectSchedulesAgain() {
+        const other = await open();
+        others.push(other);
+        return other.schedules;
       },
       async close() {
         for (const other of others) await other.close();
@@ -30,4 +37,5 @@ describePostgres("PostgreSQL", () => {
   };
   describeStoreContract("PostgreSQL", openPostgresUnderTest);
   describeQueueContract("PostgreSQL", openPostgresUnderTest);
+  describeScheduleContract("PostgreSQL", openPostgresUnderTest);
 });
