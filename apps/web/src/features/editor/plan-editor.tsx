@@ -211,6 +211,13 @@ function PlanEditor({ plan }: { plan: PlanView }) {
 
   const taskKeys = useMemo(() => plan.tasks.map((task) => task.key), [plan.tasks]);
   const documentKeys = useMemo(() => plan.documents.map((doc) => doc.key), [plan.documents]);
+  const parentsOf = useMemo(
+    () =>
+      Object.fromEntries(
+        plan.tasks.flatMap((task) => (task.parent === undefined ? [] : [[task.key, task.parent] as const])),
+      ),
+    [plan.tasks],
+  );
   const selectedTask = panel.type === "task" ? plan.tasks.find((task) => task.key === panel.key) : undefined;
   const deletingLinks = graph.links.filter(
     (link) => deleting.includes(link.from) || deleting.includes(link.to),
@@ -391,6 +398,7 @@ function PlanEditor({ plan }: { plan: PlanView }) {
                       planParams={plan.params}
                       otherKeys={taskKeys}
                       documentKeys={documentKeys}
+                      parentsOf={parentsOf}
                       initial={emptyDraft("shell", suggestKey(taskKeys))}
                       onSaved={onTaskSaved}
                       placeNewTask={placeNewTask}
@@ -414,6 +422,7 @@ function PlanEditor({ plan }: { plan: PlanView }) {
                       planParams={plan.params}
                       otherKeys={taskKeys.filter((key) => key !== selectedTask.key)}
                       documentKeys={documentKeys}
+                      parentsOf={parentsOf}
                       initial={draftFromDefinition(selectedTask)}
                       originalKey={selectedTask.key}
                       onSaved={onTaskSaved}

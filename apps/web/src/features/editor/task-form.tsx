@@ -24,6 +24,7 @@ import { errorMessage, planIssuesOf } from "../../trpc/errors.ts";
 import { useTRPC } from "../../trpc/react.tsx";
 import { KeyValueEditor } from "./key-value-editor.tsx";
 import { LlmFields } from "./llm-fields.tsx";
+import { ParentCacheFields } from "./parent-cache-fields.tsx";
 import { usePlanVersion } from "./plan-version.ts";
 import { TaskLinksField } from "./task-links-field.tsx";
 import { useEditBase } from "./use-edit-base.ts";
@@ -49,6 +50,8 @@ interface TaskFormProps {
   otherKeys: readonly string[];
   /** Keys of the plan's documents, for an llm task's `doc:` pins. Default none. */
   documentKeys?: readonly string[];
+  /** The plan's tasks' parents (`{ child: parent }`), to find a parent loop as it is typed. Default none. */
+  parentsOf?: Readonly<Record<string, string>>;
   initial: TaskDraft;
   /** The plan version `initial` comes from. */
   planVersion: number;
@@ -70,6 +73,7 @@ export function TaskForm({
   planParams,
   otherKeys,
   documentKeys,
+  parentsOf,
   initial,
   planVersion,
   originalKey,
@@ -90,8 +94,14 @@ export function TaskForm({
   const [advancedOpen, setAdvancedOpen] = useState(() => hasAdvanced(initial));
 
   const context = useMemo(
-    () => ({ planSlug, params: planParams, otherKeys, ...(documentKeys ? { documentKeys } : {}) }),
-    [planSlug, planParams, otherKeys, documentKeys],
+    () => ({
+      planSlug,
+      params: planParams,
+      otherKeys,
+      ...(documentKeys ? { documentKeys } : {}),
+      ...(parentsOf ? { parentsOf } : {}),
+    }),
+    [planSlug, planParams, otherKeys, documentKeys, parentsOf],
   );
   const validation = useMemo(() => validateDraft(draft, context), [draft, context]);
 
@@ -361,6 +371,14 @@ export function TaskForm({
       )}
 
       {draft.kind === "llm" && <LlmFields draft={draft} change={change} issuesOf={issuesOf} bind={bind} />}
+
+      <ParentCacheFields
+        draft={draft}
+        otherKeys={otherKeys}
+        change={change}
+        issuesOf={issuesOf}
+        bind={bind}
+      />
 
       <details
         className="group rounded-md border border-slate-200 bg-slate-50/60 open:bg-white"
