@@ -9,7 +9,7 @@ import { Button } from "../../components/ui/button.tsx";
 import { cx } from "../../components/ui/class-names.ts";
 import { Field, Input, Select, Textarea } from "../../components/ui/field.tsx";
 import { TrashIcon } from "../../components/ui/icons.tsx";
-import { MessageText } from "../../components/ui/message-text.tsx";
+import { IssueList } from "../../components/ui/issue-list.tsx";
 import { Callout } from "../../components/ui/states.tsx";
 import {
   type FieldIssues,
@@ -550,16 +550,7 @@ export function TaskForm({
 }
 
 function FieldIssuesList({ issues }: { issues: readonly string[] | undefined }) {
-  if (!issues || issues.length === 0) return null;
-  return (
-    <ul className="-mt-2 flex flex-col gap-0.5 text-xs text-rose-600">
-      {issues.map((message) => (
-        <li key={message}>
-          <MessageText>{message}</MessageText>
-        </li>
-      ))}
-    </ul>
-  );
+  return <IssueList issues={issues} className="-mt-2" />;
 }
 
 function hasAdvanced(draft: TaskDraft): boolean {

@@ -4,8 +4,8 @@ import {
   type MissedPolicy,
   OVERLAP_POLICIES,
   type OverlapPolicy,
-  type ParamValue,
-  type ScheduleRule,
+  SCHEDULE_FIELDS,
+  type ScheduleDefinition,
 } from "@taskloom/core";
 import type { KeyValueRow } from "../../task-form/task-draft.ts";
 
@@ -64,16 +64,6 @@ export function emptyScheduleDraft(): ScheduleDraft {
   };
 }
 
-/** A stored schedule as lists give it, the part the form edits. */
-export interface EditableSchedule {
-  name: string | null;
-  rule: ScheduleRule;
-  params: Record<string, ParamValue>;
-  missed: MissedPolicy;
-  overlap: OverlapPolicy;
-  enabled: boolean;
-}
-
 /** `at` as a `datetime-local` value in UTC (seconds kept only when set). */
 function utcLocalText(at: number): string {
   const iso = new Date(at).toISOString(); // 2026-12-24T18:00:00.000Z
@@ -82,7 +72,7 @@ function utcLocalText(at: number): string {
 }
 
 /** The form state of a stored schedule. A one-shot's time is shown in UTC (a rule stores the instant only). */
-export function scheduleDraftFrom(schedule: EditableSchedule): ScheduleDraft {
+export function scheduleDraftFrom(schedule: ScheduleDefinition): ScheduleDraft {
   const draft: ScheduleDraft = {
     ...emptyScheduleDraft(),
     name: schedule.name ?? "",
@@ -126,16 +116,8 @@ export function scheduleDocument(draft: ScheduleDraft): Record<string, unknown> 
   return document;
 }
 
-const FIELDS: ReadonlySet<string> = new Set<ScheduleField>([
-  "name",
-  "cron",
-  "every",
-  "at",
-  "timezone",
-  "params",
-  "missed",
-  "overlap",
-]);
+/** Issue paths that name a form field (`enabled` is a checkbox that cannot be wrong). */
+const FIELDS: ReadonlySet<string> = new Set<string>(SCHEDULE_FIELDS.filter((field) => field !== "enabled"));
 
 /** What the form needs of an issue: its path segments from the schedule (`["params", "env"]`) and message. */
 export interface ScheduleIssue {

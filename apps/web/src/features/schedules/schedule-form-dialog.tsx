@@ -5,7 +5,7 @@ import { type FormEvent, useEffect, useMemo, useState } from "react";
 import { Button } from "../../components/ui/button.tsx";
 import { Dialog } from "../../components/ui/dialog.tsx";
 import { Field, Input, Select } from "../../components/ui/field.tsx";
-import { MessageText } from "../../components/ui/message-text.tsx";
+import { IssueList } from "../../components/ui/issue-list.tsx";
 import { SegmentedControl } from "../../components/ui/segmented-control.tsx";
 import { Callout } from "../../components/ui/states.tsx";
 import { RelativeTime } from "../../components/ui/time.tsx";
@@ -344,39 +344,22 @@ export function ScheduleFormDialog({
         </div>
 
         <div className="grid grid-cols-2 gap-3">
-          <Field label="Missed fires" errors={issuesOf("missed")} hint={MISSED_HINTS[draft.missed]}>
-            {(control) => (
-              <Select
-                {...control}
-                value={draft.missed}
-                onChange={(event) =>
-                  change("missed", MISSED_POLICIES.find((policy) => policy === event.target.value) ?? "skip")
-                }
-              >
-                {MISSED_POLICIES.map((policy) => (
-                  <option key={policy}>{policy}</option>
-                ))}
-              </Select>
-            )}
-          </Field>
-          <Field label="Overlap" errors={issuesOf("overlap")} hint={OVERLAP_HINTS[draft.overlap]}>
-            {(control) => (
-              <Select
-                {...control}
-                value={draft.overlap}
-                onChange={(event) =>
-                  change(
-                    "overlap",
-                    OVERLAP_POLICIES.find((policy) => policy === event.target.value) ?? "skip",
-                  )
-                }
-              >
-                {OVERLAP_POLICIES.map((policy) => (
-                  <option key={policy}>{policy}</option>
-                ))}
-              </Select>
-            )}
-          </Field>
+          <PolicySelect
+            label="Missed fires"
+            policies={MISSED_POLICIES}
+            hints={MISSED_HINTS}
+            value={draft.missed}
+            errors={issuesOf("missed")}
+            onChange={(policy) => change("missed", policy)}
+          />
+          <PolicySelect
+            label="Overlap"
+            policies={OVERLAP_POLICIES}
+            hints={OVERLAP_HINTS}
+            value={draft.overlap}
+            errors={issuesOf("overlap")}
+            onChange={(policy) => change("overlap", policy)}
+          />
         </div>
         <label className="flex items-center gap-2 text-xs text-slate-700">
           <input
@@ -400,15 +383,35 @@ export function ScheduleFormDialog({
   );
 }
 
-function IssueList({ issues }: { issues: readonly string[] | undefined }) {
-  if (!issues || issues.length === 0) return null;
+/** One of a schedule's policies (missed fires, overlap), with what the chosen one does as the hint. */
+function PolicySelect<P extends string>({
+  label,
+  policies,
+  hints,
+  value,
+  errors,
+  onChange,
+}: {
+  label: string;
+  policies: readonly P[];
+  hints: Record<P, string>;
+  value: P;
+  errors: string[] | undefined;
+  onChange: (policy: P) => void;
+}) {
   return (
-    <ul className="flex flex-col gap-0.5 text-xs text-rose-600">
-      {issues.map((message) => (
-        <li key={message}>
-          <MessageText>{message}</MessageText>
-        </li>
-      ))}
-    </ul>
+    <Field label={label} errors={errors} hint={hints[value]}>
+      {(control) => (
+        <Select
+          {...control}
+          value={value}
+          onChange={(event) => onChange(policies.find((policy) => policy === event.target.value) ?? value)}
+        >
+          {policies.map((policy) => (
+            <option key={policy}>{policy}</option>
+          ))}
+        </Select>
+      )}
+    </Field>
   );
 }
