@@ -40,8 +40,9 @@ schedules:
   - name: soon
     at: "${at}"
 `);
+    // Not asserting that it is still to come: on a loaded machine it may have fired by now, which is fine.
     const [schedule] = await schedulesOf(slug);
-    expect(schedule?.nextFireAt).toBe(Date.parse(at));
+    expect(schedule?.nextFireAt === null || schedule?.nextFireAt === Date.parse(at)).toBe(true);
 
     await page.goto("/schedules");
     const row = page.getByTestId(`schedule-row-${schedule?.id}`);
