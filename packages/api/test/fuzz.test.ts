@@ -82,7 +82,11 @@ function validInputs(): Record<string, Record<string, unknown> | undefined> {
       schedule: { cron: "0 3 * * *", timezone: "Europe/Paris" },
       replace: false,
     },
-    "schedules.preview": { planSlug: "demo", schedule: { cron: "0 3 * * *", timezone: "Europe/Paris" } },
+    "schedules.preview": {
+      planSlug: "demo",
+      schedule: { cron: "0 3 * * *", timezone: "Europe/Paris" },
+      ref: "demo/nightly",
+    },
     "schedules.pause": { ref: "demo/nightly" },
     "schedules.resume": { ref: "demo/nightly" },
     "schedules.remove": { ref: "demo/other" },

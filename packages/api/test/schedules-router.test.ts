@@ -91,6 +91,10 @@ describe("schedules router", () => {
       schedule: { name: "nightly", cron: "0 2 * * *", overlap: "allow" },
     });
     expect(same.upcoming.slice(0, 3)).toEqual(nightly?.upcoming);
+    const elsewhere = await failure(
+      api.schedules.preview({ planSlug: "other", ref: "demo/nightly", schedule: { every: "1h" } }),
+    );
+    expect(elsewhere.code).toBe("BAD_REQUEST");
     const created = await api.schedules.create({
       planSlug: "demo",
       schedule: { name: "paris", cron: "0 8 * * *", timezone: "Europe/Paris", params: { target: "prod" } },

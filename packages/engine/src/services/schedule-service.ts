@@ -179,8 +179,10 @@ export class ScheduleService {
    * shows the issues as the person types.
    */
   async preview(planSlug: string, document: unknown, ref?: string): Promise<SchedulePreview> {
-    const { definition: plan } = await this.#deps.store.getPlanDefinition(planSlug);
     const current = ref === undefined ? undefined : await this.resolve(ref);
+    if (current !== undefined && current.planSlug !== planSlug)
+      throw new BadInputError(`schedule ${ref} belongs to plan ${current.planSlug}, not ${planSlug}`);
+    const { definition: plan } = await this.#deps.store.getPlanDefinition(planSlug);
     let definition: ScheduleDefinition;
     try {
       definition = checked(document, plan);

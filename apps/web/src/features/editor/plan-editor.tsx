@@ -290,6 +290,9 @@ function PlanEditor({ plan }: { plan: PlanView }) {
             <Link href={`/plans/${plan.slug}/history`} className={buttonClass("secondary", "sm")}>
               <ListIcon size={12} /> History
             </Link>
+            <Link href={`/schedules?plan=${plan.slug}`} className={buttonClass("secondary", "sm")}>
+              Schedules
+            </Link>
             <RunPlanControl
               planSlug={plan.slug}
               planName={plan.name}
