@@ -77,7 +77,16 @@ function validInputs(): Record<string, Record<string, unknown> | undefined> {
     "workers.list": undefined,
     "schedules.byPlan": { planSlug: "demo" },
     "schedules.create": { planSlug: "demo", schedule: { name: "fuzz", every: "1h", params: {} } },
-    "schedules.update": { ref: "demo/nightly", schedule: { cron: "0 3 * * *", timezone: "Europe/Paris" } },
+    "schedules.update": {
+      ref: "demo/nightly",
+      schedule: { cron: "0 3 * * *", timezone: "Europe/Paris" },
+      replace: false,
+    },
+    "schedules.preview": {
+      planSlug: "demo",
+      schedule: { cron: "0 3 * * *", timezone: "Europe/Paris" },
+      ref: "demo/nightly",
+    },
     "schedules.pause": { ref: "demo/nightly" },
     "schedules.resume": { ref: "demo/nightly" },
     "schedules.remove": { ref: "demo/other" },

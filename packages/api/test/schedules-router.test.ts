@@ -51,4 +51,68 @@ describe("schedules router", () => {
     expect(duplicate.code).toBe("CONFLICT");
     expect((await failure(api.schedules.trigger({ ref: "demo/none" }))).code).toBe("NOT_FOUND");
   });
+
+  it("previews a schedule as it is typed: next fire times when valid, the plan-file issues when not", async () => {
+    const { api } = test;
+    const preview = await api.schedules.preview({
+      planSlug: "demo",
+      schedule: { cron: "30 9 * * 1-5", timezone: "Europe/Paris", params: { target: "prod" } },
+    });
+    expect(preview.issues).toEqual([]);
+    expect(preview.description).toBe("cron 30 9 * * 1-5 (Europe/Paris)");
+    expect(preview.upcoming).toHaveLength(5);
+    // 09:30 in Paris is 08:30 or 07:30 UTC, on weekdays only.
+    for (const at of preview.upcoming) {
+      const date = new Date(at);
+      expect([7, 8]).toContain(date.getUTCHours());
+      expect(date.getUTCMinutes()).toBe(30);
+      expect([1, 2, 3, 4, 5]).toContain(date.getUTCDay());
+    }
+    const bad = await api.schedules.preview({ planSlug: "demo", schedule: { cron: "61 * * * *" } });
+    expect(bad).toMatchObject({ description: null, upcoming: [] });
+    expect(bad.issues.map((issue) => [issue.path, issue.code])).toEqual([["cron", "invalid_value"]]);
+    const fields = await api.schedules.preview({ planSlug: "demo", schedule: { cron: "* * *" } });
+    expect(fields.issues[0]?.message).toContain("5 fields");
+    const past = await api.schedules.preview({ planSlug: "demo", schedule: { at: "2001-01-01T00:00:00Z" } });
+    expect(past.issues.map((issue) => issue.path)).toEqual(["at"]);
+    // Nothing was stored.
+    expect(await api.schedules.list()).toHaveLength(1);
+    expect((await failure(api.schedules.preview({ planSlug: "nope", schedule: { every: "1h" } }))).code).toBe(
+      "NOT_FOUND",
+    );
+  });
+
+  it("previews an edit with the schedule's kept next fire time, and replaces a schedule whole", async () => {
+    const { api } = test;
+    const [nightly] = await api.schedules.list();
+    const same = await api.schedules.preview({
+      planSlug: "demo",
+      ref: "demo/nightly",
+      schedule: { name: "nightly", cron: "0 2 * * *", overlap: "allow" },
+    });
+    expect(same.upcoming.slice(0, 3)).toEqual(nightly?.upcoming);
+    const elsewhere = await failure(
+      api.schedules.preview({ planSlug: "other", ref: "demo/nightly", schedule: { every: "1h" } }),
+    );
+    expect(elsewhere.code).toBe("BAD_REQUEST");
+    const created = await api.schedules.create({
+      planSlug: "demo",
+      schedule: { name: "paris", cron: "0 8 * * *", timezone: "Europe/Paris", params: { target: "prod" } },
+    });
+    // A partial update keeps what it does not name (the timezone, the params)...
+    const patched = await api.schedules.update({ ref: created.id, schedule: { cron: "0 9 * * *" } });
+    expect(patched).toMatchObject({ rule: { timezone: "Europe/Paris" }, params: { target: "prod" } });
+    // ...a replace is the whole schedule: what it leaves out goes back to its default.
+    const replaced = await api.schedules.update({
+      ref: created.id,
+      schedule: { name: "paris", cron: "0 9 * * *", missed: "catchup-one" },
+      replace: true,
+    });
+    expect(replaced).toMatchObject({
+      description: "cron 0 9 * * *",
+      params: {},
+      missed: "catchup-one",
+      rule: { timezone: null },
+    });
+  });
 });

@@ -104,6 +104,11 @@ describe("draftFromDefinition", () => {
           requires: ["fetch"],
         },
         plain: { kind: "function", handler: "images/plain" },
+        cached: {
+          run: "echo {{params.day}}",
+          params: { day: "mon" },
+          cache: { key: "day:{{params.day}}", ttl: "1d" },
+        },
       },
     });
     for (const task of plan.tasks) {
@@ -134,6 +139,48 @@ it("puts the issues the core reports on the fields they are about", () => {
   expect(issues.url).toEqual(["must not be empty"]);
   expect(issues.timeout?.[0]).toContain("invalid duration `soon`");
   expect(issues.retriesDelay?.[0]).toContain("invalid duration `fast`");
+});
+
+it("writes `cache` and `parent` as the plan file does, validated with its rules", () => {
+  const draft = {
+    ...emptyDraft("noop", "child"),
+    parent: "fetch",
+    cacheKey: " k:{{run.id}} ",
+    cacheTtl: "12h",
+  };
+  const { task, ok } = validateDraft(draft, { ...context, otherKeys: ["fetch"] });
+  expect(ok).toBe(true);
+  expect(task).toMatchObject({ parent: "fetch", cache: { key: "k:{{run.id}}", ttl: "12h" } });
+  expect(draftToPlanTask(emptyDraft("noop", "plain")).task).not.toHaveProperty("cache");
+
+  const halfCache = validateDraft({ ...emptyDraft("noop", "a"), cacheKey: "k" }, context).issues;
+  // A missing half is reported on its own field.
+  expect(halfCache.cacheTtl?.[0]).toContain("missing required field `ttl`");
+  const badTtl = validateDraft(
+    { ...emptyDraft("noop", "a"), cacheKey: "k", cacheTtl: "soon" },
+    context,
+  ).issues;
+  expect(badTtl.cacheTtl?.[0]).toContain("invalid duration `soon`");
+  const badTemplate = validateDraft(
+    { ...emptyDraft("noop", "a"), cacheKey: "{{params.nope}}", cacheTtl: "1d" },
+    context,
+  );
+  expect(badTemplate.issues.cacheKey?.[0]).toContain("nope");
+
+  const unknown = validateDraft({ ...emptyDraft("noop", "a"), parent: "ghost" }, context).issues;
+  expect(unknown.parent?.[0]).toContain("unknown task `ghost`");
+  // b is under a already: a under b would loop, and the form says so on a's Parent field.
+  const loop = validateDraft(
+    { ...emptyDraft("noop", "a"), parent: "b" },
+    { ...context, otherKeys: ["b"], parentsOf: { b: "a" } },
+  ).issues;
+  expect(loop.parent).toEqual(["parent cycle: a -> b -> a"]);
+  // Renaming a parent: its children still name the old key, which is not the form's problem.
+  const renamed = validateDraft(
+    { ...emptyDraft("noop", "a2") },
+    { ...context, otherKeys: ["b"], parentsOf: { b: "a" } },
+  );
+  expect(renamed.ok).toBe(true);
 });
 
 it("suggests free keys", () => {

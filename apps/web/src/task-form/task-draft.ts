@@ -84,13 +84,16 @@ export interface TaskDraft {
   /** Context-only links: tasks whose output this one duplicates, and related tasks (plan order). */
   duplicates: string[];
   relatesTo: string[];
+  /** The bigger task this one is under (`parent`); empty means none. */
+  parent: string;
+  /** `cache.key` as typed (a template) and `cache.ttl` (a duration); both empty means no cache. */
+  cacheKey: string;
+  cacheTtl: string;
   /** Kept as they are: the form does not edit them, but saving must not drop them. */
   preserved: {
     params: Record<string, ParamValue>;
     maxDelay?: string;
     jitter?: number;
-    /** The task this one is under (`parent`). */
-    parent?: string;
     /** The task's `sweep:` in plan-file form (the form does not edit sweeps yet). */
     sweep?: unknown;
     /** approval: `description`, `form` and `onTimeout` in plan-file form (the form edits the prompt and timeout). */
@@ -130,6 +133,9 @@ export type TaskField =
   | "pin"
   | "exclude"
   | "links"
+  | "parent"
+  | "cacheKey"
+  | "cacheTtl"
   | "general";
 
 export type FieldIssues = Partial<Record<TaskField, string[]>>;
@@ -175,6 +181,9 @@ export function emptyDraft(kind: TaskKind, key = ""): TaskDraft {
     refers: [],
     duplicates: [],
     relatesTo: [],
+    parent: "",
+    cacheKey: "",
+    cacheTtl: "",
     preserved: { params: {} },
   };
 }
@@ -223,9 +232,13 @@ export function draftFromDefinition(task: StoredTask): TaskDraft {
       ? { maxDelay: formatDuration(task.retry.maxDelayMs) }
       : {}),
     ...(task.retry.jitter !== DEFAULT_RETRY_POLICY.jitter ? { jitter: task.retry.jitter } : {}),
-    ...(task.parent !== undefined ? { parent: task.parent } : {}),
     ...(task.sweep !== undefined ? { sweep: sweepFile(task.sweep) } : {}),
   };
+  draft.parent = task.parent ?? "";
+  if (task.cache) {
+    draft.cacheKey = task.cache.key;
+    draft.cacheTtl = formatDuration(task.cache.ttlMs);
+  }
   const { spec } = task;
   switch (spec.kind) {
     case "shell":
@@ -360,8 +373,17 @@ export function draftToPlanTask(draft: TaskDraft): { task: Record<string, unknow
   if (draft.duplicates.length > 0) task.duplicates = [...draft.duplicates];
   if (draft.relatesTo.length > 0) task.relatesTo = [...draft.relatesTo];
   if (Object.keys(preserved.params).length > 0) task.params = { ...preserved.params };
-  if (preserved.parent !== undefined) task.parent = preserved.parent;
   if (preserved.sweep !== undefined) task.sweep = preserved.sweep;
+  if (draft.parent !== "") task.parent = draft.parent;
+  // Either half given writes the mapping: the plan rules then name the half that is missing.
+  const cacheKey = draft.cacheKey.trim();
+  const cacheTtl = draft.cacheTtl.trim();
+  if (cacheKey !== "" || cacheTtl !== "") {
+    task.cache = {
+      ...(cacheKey !== "" ? { key: cacheKey } : {}),
+      ...(cacheTtl !== "" ? { ttl: cacheTtl } : {}),
+    };
+  }
 
   const priority = draft.priority.trim();
   if (priority !== "") {
@@ -454,6 +476,8 @@ export interface ValidationContext {
   otherKeys: readonly string[];
   /** The plan's document keys, so that `doc:` pins resolve. Default none. */
   documentKeys?: readonly string[];
+  /** The other tasks' parents (`{ child: parent }`), so that a parent loop is found. Default none. */
+  parentsOf?: Readonly<Record<string, string>>;
 }
 
 const FIELD_OF_SEGMENT: Readonly<Record<string, TaskField>> = {
@@ -488,6 +512,7 @@ const FIELD_OF_SEGMENT: Readonly<Record<string, TaskField>> = {
   refers: "links",
   duplicates: "links",
   relatesTo: "links",
+  parent: "parent",
   params: "general",
 };
 
@@ -507,6 +532,7 @@ export function fieldOfIssue(issue: Omit<RoutableIssue, "message">, key: string)
   if (root !== "tasks" || taskKey !== key) return "general";
   if (field === undefined)
     return issue.code === "invalid_key" || issue.code === "reserved" ? "key" : "general";
+  if (field === "cache") return detail === "ttl" ? "cacheTtl" : "cacheKey";
   if (field === "retries") {
     if (detail === "delay") return "retriesDelay";
     if (detail === "backoff") return "backoff";
@@ -531,10 +557,16 @@ export function validateDraft(
   else if (context.otherKeys.includes(key))
     addIssue(issues, "key", `another task already has the key \`${key}\``);
 
-  const tasks: Record<string, unknown> = {};
-  for (const other of context.otherKeys) if (other !== key) tasks[other] = { kind: "noop" };
   const checkedKey = key === "" ? "task" : key;
-  tasks[checkedKey] = task;
+  // The edited task first: a parent loop through it is reported on it, next to its Parent field.
+  const tasks: Record<string, unknown> = { [checkedKey]: task };
+  const standIns = new Set([checkedKey, ...context.otherKeys]);
+  for (const other of context.otherKeys) {
+    if (other === key) continue;
+    // A parent that no longer exists (the edited task is being renamed) is not this form's problem.
+    const parent = context.parentsOf?.[other];
+    tasks[other] = parent !== undefined && standIns.has(parent) ? { kind: "noop", parent } : { kind: "noop" };
+  }
   const documents = Object.fromEntries((context.documentKeys ?? []).map((doc) => [doc, { text: "" }]));
   const outcome = validatePlanObject({
     plan: context.planSlug,

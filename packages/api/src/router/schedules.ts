@@ -19,8 +19,14 @@ export const schedulesRouter = createTRPCRouter({
     .input(z.object({ planSlug, schedule: scheduleDocument }))
     .mutation(({ ctx, input }) => ctx.taskloom.schedules.create(input.planSlug, input.schedule)),
   update: protectedProcedure
-    .input(z.object({ ref, schedule: scheduleDocument }))
-    .mutation(({ ctx, input }) => ctx.taskloom.schedules.update(input.ref, input.schedule)),
+    .input(z.object({ ref, schedule: scheduleDocument, replace: z.boolean().optional() }))
+    .mutation(({ ctx, input }) =>
+      ctx.taskloom.schedules.update(input.ref, input.schedule, { replace: input.replace ?? false }),
+    ),
+  /** What a schedule being typed would do (issues, rule in words, next fire times); stores nothing. */
+  preview: protectedProcedure
+    .input(z.object({ planSlug, schedule: scheduleDocument, ref: ref.optional() }))
+    .query(({ ctx, input }) => ctx.taskloom.schedules.preview(input.planSlug, input.schedule, input.ref)),
   pause: protectedProcedure
     .input(z.object({ ref }))
     .mutation(({ ctx, input }) => ctx.taskloom.schedules.pause(input.ref)),

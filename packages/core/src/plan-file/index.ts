@@ -7,6 +7,7 @@ export { effectiveParams, resolveRunParams } from "./params.ts";
 export {
   declaredParamsOf,
   parseScheduleObject,
+  SCHEDULE_FIELDS,
   SCHEDULE_NAME_PATTERN,
   scheduleToDocument,
 } from "./schedules.ts";

@@ -30,7 +30,8 @@ import { type DocPath, describeValue, IssueCollector, isPlainObject } from "./is
  * ```
  */
 
-const SCHEDULE_FIELDS = [
+/** The fields a `schedules:` entry may have (a form places each issue by the first of its path). */
+export const SCHEDULE_FIELDS = [
   "name",
   "cron",
   "every",

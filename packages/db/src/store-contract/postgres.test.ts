@@ -2,6 +2,7 @@ import { openPostgresDatabase, type PostgresTaskloomDatabase } from "../postgres
 import { createTestDatabase, postgresDescribe } from "../postgres/test-database.ts";
 import { describeFunctionContract } from "./function-contract.ts";
 import { describeQueueContract } from "./queue-contract.ts";
+import { describeScheduleContract } from "./schedule-contract.ts";
 import { describeStoreContract, type StoreUnderTest } from "./store-contract.ts";
 import { describeSweepContract } from "./sweep-contract.ts";
 
@@ -18,10 +19,16 @@ describePostgres("PostgreSQL", () => {
     return {
       store: database.store,
       context: database.context,
+      schedules: database.schedules,
       async connectAgain() {
         const other = await open();
         others.push(other);
         return other.store;
+      },
+      async connectSchedulesAgain() {
+        const other = await open();
+        others.push(other);
+        return other.schedules;
       },
       async close() {
         for (const other of others) await other.close();
@@ -34,4 +41,5 @@ describePostgres("PostgreSQL", () => {
   describeQueueContract("PostgreSQL", openPostgresUnderTest);
   describeSweepContract("PostgreSQL", openPostgresUnderTest);
   describeFunctionContract("PostgreSQL", openPostgresUnderTest);
+  describeScheduleContract("PostgreSQL", openPostgresUnderTest);
 });

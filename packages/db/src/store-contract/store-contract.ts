@@ -12,6 +12,7 @@ import {
   type QueueStore,
   type RunStore,
   type SchedulerStore,
+  type ScheduleStore,
   StalePlanVersionError,
   type TaskRunStatus,
 } from "@taskloom/core";
@@ -39,6 +40,10 @@ export interface StoreUnderTest {
   context: ContextStore;
   /** A second, independent connection to the same database (another worker's). */
   connectAgain(): Promise<ContractStore>;
+  /** The same database's schedule store. */
+  schedules: ScheduleStore;
+  /** A second, independent schedule store on the same database (another worker's or server's). */
+  connectSchedulesAgain(): Promise<ScheduleStore>;
   close(): Promise<void>;
 }
 

@@ -114,4 +114,44 @@ describe("schedules through the engine", () => {
     const runs = await taskloom.queries.listRuns({ planSlug: "reports" });
     expect(runs.map((r) => [r.id, r.trigger])).toEqual([[started[0], "schedule"]]);
   });
+
+  it("previews a schedule from the injected clock: fires, issues, and an edit's kept next fire", async () => {
+    await taskloom.importPlanSource(planText(""));
+    const preview = await taskloom.schedules.preview("reports", { every: "10m", params: { target: "prod" } });
+    expect(preview).toEqual({
+      issues: [],
+      description: "every 10m",
+      upcoming: [1, 2, 3, 4, 5].map((n) => T0 + n * 600_000),
+    });
+    expect((await taskloom.schedules.preview("reports", { every: "10m", enabled: false })).upcoming).toEqual(
+      [],
+    );
+    const badParam = await taskloom.schedules.preview("reports", { every: "10m", params: { colour: "red" } });
+    expect(badParam.issues.map((issue) => [issue.path, issue.code])).toEqual([
+      ["params.colour", "invalid_key"],
+    ]);
+    const past = await taskloom.schedules.preview("reports", { at: "2026-12-01T07:00:00Z" });
+    expect(past).toMatchObject({ description: "at 2026-12-01T07:00:00.000Z", upcoming: [] });
+    expect(past.issues.map((issue) => issue.message)).toEqual([
+      "`at` is in the past: the schedule would never fire",
+    ]);
+
+    const created = await taskloom.schedules.create("reports", { name: "often", every: "10m" });
+    clock.t = T0 + 25 * 60_000;
+    // The same rule keeps the stored next fire (already due at +30m); a new rule counts from now.
+    const same = await taskloom.schedules.preview(
+      "reports",
+      { name: "often", every: "10m", overlap: "allow" },
+      created.id,
+    );
+    expect(same.upcoming.slice(0, 2)).toEqual([T0 + 10 * 60_000, T0 + 20 * 60_000]);
+    const changed = await taskloom.schedules.preview(
+      "reports",
+      { name: "often", every: "1h" },
+      "reports/often",
+    );
+    expect(changed.upcoming[0]).toBe(clock.t + 3_600_000);
+    // Nothing was stored by previewing.
+    expect((await taskloom.schedules.get(created.id)).rule).toEqual({ kind: "every", everyMs: 600_000 });
+  });
 });

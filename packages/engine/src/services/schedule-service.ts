@@ -9,6 +9,8 @@ import {
   NotFoundError,
   type ParamValue,
   type PlanDefinition,
+  type PlanIssue,
+  PlanValidationError,
   parseScheduleObject,
   type RunStatus,
   reconcileSchedules,
@@ -16,6 +18,7 @@ import {
   type ScheduleDefinition,
   type ScheduleStore,
   type StoredSchedule,
+  sameRule,
   scheduleToDocument,
   type TaskloomStore,
   upcomingFires,
@@ -33,8 +36,41 @@ export interface ScheduleView extends StoredSchedule {
 
 /** How many next fire times a view lists. */
 export const UPCOMING_FIRES = 3;
+/** How many next fire times a preview lists. */
+export const PREVIEW_FIRES = 5;
+
+/**
+ * What a schedule being typed in a form would do, before it is saved: the same validation and fire maths
+ * as `create`/`update`. `issues` is empty when it would save; the fire times are then those it would have.
+ */
+export interface SchedulePreview {
+  issues: PlanIssue[];
+  /** The rule in words (as lists show it); null while the schedule does not validate. */
+  description: string | null;
+  /** The next fire times (at most `PREVIEW_FIRES`), soonest first; empty while invalid, paused or done. */
+  upcoming: number[];
+}
+
+export interface ScheduleUpdateOptions {
+  /**
+   * `true`: the document is the whole schedule (a form's edit): fields it leaves out go back to their
+   * defaults. Default `false`: only the fields given change.
+   */
+  replace?: boolean;
+}
 
 const RULE_FIELDS = ["cron", "every", "at"];
+
+const PAST_AT = "`at` is in the past: the schedule would never fire";
+
+function pastAtIssue(): PlanIssue {
+  return { path: "at", fieldPath: ["at"], code: "invalid_value", message: PAST_AT };
+}
+
+/** A run param the plan refuses (`resolveRunParams`: a value of the wrong type), as a form issue. */
+function paramsIssue(message: string): PlanIssue {
+  return { path: "params", fieldPath: ["params"], code: "invalid_value", message };
+}
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -103,7 +139,7 @@ export class ScheduleService {
     const now = this.#deps.clock.now();
     const nextFireAt = firstFire(definition.rule, now, now);
     // A plan file may keep a one-shot that has fired; a new one that never can is a mistake.
-    if (nextFireAt === null) throw new BadInputError("`at` is in the past: the schedule would never fire");
+    if (nextFireAt === null) throw new BadInputError(PAST_AT);
     const created = await this.#deps.schedules.createSchedule({
       planSlug,
       definition,
@@ -119,8 +155,12 @@ export class ScheduleService {
    * Changes the fields `patch` gives (plan-file form); giving `cron`, `every` or `at` replaces the rule. A
    * changed rule starts again from now; other changes keep the next fire time.
    */
-  async update(ref: string, patch: unknown): Promise<ScheduleView> {
+  async update(ref: string, patch: unknown, options: ScheduleUpdateOptions = {}): Promise<ScheduleView> {
     const current = await this.resolve(ref);
+    if (options.replace) {
+      const { definition: plan } = await this.#deps.store.getPlanDefinition(current.planSlug);
+      return this.#apply(current, checked(patch, plan));
+    }
     const base = scheduleToDocument(current);
     if (isPlainObject(patch) && RULE_FIELDS.some((field) => patch[field] !== undefined)) {
       for (const field of [...RULE_FIELDS, ...(patch.every !== undefined ? ["timezone"] : [])])
@@ -130,6 +170,42 @@ export class ScheduleService {
     const { definition: plan } = await this.#deps.store.getPlanDefinition(current.planSlug);
     const definition = checked(merged, plan);
     return this.#apply(current, definition);
+  }
+
+  /**
+   * Validates a schedule document (plan-file form) for `planSlug` and says when it would fire, without
+   * storing anything. With `ref` (an edit), the fires are those the edited schedule would have: an unchanged
+   * rule keeps its next fire time, as `update` does. Invalid input is an answer here, not an error: the form
+   * shows the issues as the person types.
+   */
+  async preview(planSlug: string, document: unknown, ref?: string): Promise<SchedulePreview> {
+    const current = ref === undefined ? undefined : await this.resolve(ref);
+    if (current !== undefined && current.planSlug !== planSlug)
+      throw new BadInputError(`schedule ${ref} belongs to plan ${current.planSlug}, not ${planSlug}`);
+    const { definition: plan } = await this.#deps.store.getPlanDefinition(planSlug);
+    let definition: ScheduleDefinition;
+    try {
+      definition = checked(document, plan);
+    } catch (error) {
+      if (error instanceof PlanValidationError)
+        return { issues: error.issues, description: null, upcoming: [] };
+      if (error instanceof BadInputError)
+        return { issues: [paramsIssue(error.message)], description: null, upcoming: [] };
+      throw error;
+    }
+    const now = this.#deps.clock.now();
+    const keep = current !== undefined && sameRule(current.rule, definition.rule);
+    const anchor = keep ? current.anchorAt : now;
+    const next = keep && current.enabled ? current.nextFireAt : firstFire(definition.rule, now, anchor);
+    const description = describeRule(definition.rule, formatDuration);
+    if (next === null && current === undefined && definition.rule.kind === "at") {
+      return { issues: [pastAtIssue()], description, upcoming: [] };
+    }
+    const upcoming =
+      !definition.enabled || next === null
+        ? []
+        : [next, ...upcomingFires(definition.rule, next, anchor, PREVIEW_FIRES - 1)];
+    return { issues: [], description, upcoming };
   }
 
   /** A paused schedule never fires; its fires while paused are not caught up on resume. Idempotent. */

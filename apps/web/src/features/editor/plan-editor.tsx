@@ -211,6 +211,13 @@ function PlanEditor({ plan }: { plan: PlanView }) {
 
   const taskKeys = useMemo(() => plan.tasks.map((task) => task.key), [plan.tasks]);
   const documentKeys = useMemo(() => plan.documents.map((doc) => doc.key), [plan.documents]);
+  const parentsOf = useMemo(
+    () =>
+      Object.fromEntries(
+        plan.tasks.flatMap((task) => (task.parent === undefined ? [] : [[task.key, task.parent] as const])),
+      ),
+    [plan.tasks],
+  );
   const selectedTask = panel.type === "task" ? plan.tasks.find((task) => task.key === panel.key) : undefined;
   const deletingLinks = graph.links.filter(
     (link) => deleting.includes(link.from) || deleting.includes(link.to),
@@ -282,6 +289,9 @@ function PlanEditor({ plan }: { plan: PlanView }) {
             </Button>
             <Link href={`/plans/${plan.slug}/history`} className={buttonClass("secondary", "sm")}>
               <ListIcon size={12} /> History
+            </Link>
+            <Link href={`/schedules?plan=${plan.slug}`} className={buttonClass("secondary", "sm")}>
+              Schedules
             </Link>
             <RunPlanControl
               planSlug={plan.slug}
@@ -391,6 +401,7 @@ function PlanEditor({ plan }: { plan: PlanView }) {
                       planParams={plan.params}
                       otherKeys={taskKeys}
                       documentKeys={documentKeys}
+                      parentsOf={parentsOf}
                       initial={emptyDraft("shell", suggestKey(taskKeys))}
                       onSaved={onTaskSaved}
                       placeNewTask={placeNewTask}
@@ -414,6 +425,7 @@ function PlanEditor({ plan }: { plan: PlanView }) {
                       planParams={plan.params}
                       otherKeys={taskKeys.filter((key) => key !== selectedTask.key)}
                       documentKeys={documentKeys}
+                      parentsOf={parentsOf}
                       initial={draftFromDefinition(selectedTask)}
                       originalKey={selectedTask.key}
                       onSaved={onTaskSaved}

@@ -9,7 +9,7 @@ import { Button } from "../../components/ui/button.tsx";
 import { cx } from "../../components/ui/class-names.ts";
 import { Field, Input, Select, Textarea } from "../../components/ui/field.tsx";
 import { TrashIcon } from "../../components/ui/icons.tsx";
-import { MessageText } from "../../components/ui/message-text.tsx";
+import { IssueList } from "../../components/ui/issue-list.tsx";
 import { Callout } from "../../components/ui/states.tsx";
 import {
   type FieldIssues,
@@ -25,6 +25,7 @@ import { useTRPC } from "../../trpc/react.tsx";
 import { FunctionFields } from "./function-fields.tsx";
 import { KeyValueEditor } from "./key-value-editor.tsx";
 import { LlmFields } from "./llm-fields.tsx";
+import { ParentCacheFields } from "./parent-cache-fields.tsx";
 import { usePlanVersion } from "./plan-version.ts";
 import { TaskLinksField } from "./task-links-field.tsx";
 import { useEditBase } from "./use-edit-base.ts";
@@ -52,6 +53,8 @@ interface TaskFormProps {
   otherKeys: readonly string[];
   /** Keys of the plan's documents, for an llm task's `doc:` pins. Default none. */
   documentKeys?: readonly string[];
+  /** The plan's tasks' parents (`{ child: parent }`), to find a parent loop as it is typed. Default none. */
+  parentsOf?: Readonly<Record<string, string>>;
   initial: TaskDraft;
   /** The plan version `initial` comes from. */
   planVersion: number;
@@ -73,6 +76,7 @@ export function TaskForm({
   planParams,
   otherKeys,
   documentKeys,
+  parentsOf,
   initial,
   planVersion,
   originalKey,
@@ -93,8 +97,14 @@ export function TaskForm({
   const [advancedOpen, setAdvancedOpen] = useState(() => hasAdvanced(initial));
 
   const context = useMemo(
-    () => ({ planSlug, params: planParams, otherKeys, ...(documentKeys ? { documentKeys } : {}) }),
-    [planSlug, planParams, otherKeys, documentKeys],
+    () => ({
+      planSlug,
+      params: planParams,
+      otherKeys,
+      ...(documentKeys ? { documentKeys } : {}),
+      ...(parentsOf ? { parentsOf } : {}),
+    }),
+    [planSlug, planParams, otherKeys, documentKeys, parentsOf],
   );
   const validation = useMemo(() => validateDraft(draft, context), [draft, context]);
 
@@ -368,6 +378,14 @@ export function TaskForm({
         <FunctionFields draft={draft} change={change} issuesOf={issuesOf} bind={bind} />
       )}
 
+      <ParentCacheFields
+        draft={draft}
+        otherKeys={otherKeys}
+        change={change}
+        issuesOf={issuesOf}
+        bind={bind}
+      />
+
       <details
         className="group rounded-md border border-slate-200 bg-slate-50/60 open:bg-white"
         open={advancedOpen}
@@ -538,16 +556,7 @@ export function TaskForm({
 }
 
 function FieldIssuesList({ issues }: { issues: readonly string[] | undefined }) {
-  if (!issues || issues.length === 0) return null;
-  return (
-    <ul className="-mt-2 flex flex-col gap-0.5 text-xs text-rose-600">
-      {issues.map((message) => (
-        <li key={message}>
-          <MessageText>{message}</MessageText>
-        </li>
-      ))}
-    </ul>
-  );
+  return <IssueList issues={issues} className="-mt-2" />;
 }
 
 function hasAdvanced(draft: TaskDraft): boolean {

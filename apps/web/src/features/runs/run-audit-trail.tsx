@@ -16,12 +16,13 @@ const VERBS: Record<string, string> = {
 };
 
 /**
- * The run's audit trail: every operator action with who, why and when. Refreshed by the actions taken in this
- * tab (the menu invalidates it) and when the window regains focus (actions from the CLI or another tab).
+ * The run's audit trail: every operator action with who, why and when. Live: the run monitor's event stream
+ * refreshes it when an action is recorded on the run, wherever it was taken (this tab, another one, the CLI,
+ * the API; see `useLiveRun`), and the actions menu of this tab refreshes it too.
  */
 export function RunAuditTrail({ runId }: { runId: string }) {
   const trpc = useTRPC();
-  const trail = useQuery({ ...trpc.taskRuns.auditTrail.queryOptions({ runId }), refetchOnWindowFocus: true });
+  const trail = useQuery(trpc.taskRuns.auditTrail.queryOptions({ runId }));
   const entries = trail.data ?? [];
   if (entries.length === 0) return null;
   return (

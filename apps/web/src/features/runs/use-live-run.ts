@@ -3,6 +3,7 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import type { EventRecord } from "@taskloom/core";
 import { useCallback, useEffect, useMemo, useRef } from "react";
+import { touchesAuditTrail } from "../../runs/audit-events.ts";
 import { applyRunEvents, cannotApply, detailsChangedBy } from "../../runs/run-events.ts";
 import { useTRPC } from "../../trpc/react.tsx";
 import { type StreamState, useEventStream } from "../live/use-event-stream.ts";
@@ -15,7 +16,8 @@ const REFETCH_AFTER_MS = 400;
  * applied to it as it arrives (statuses, times, attempts, errors). The whole run is refetched only when the
  * stream (re)connects, having missed events, or when an event cannot be applied; the outputs and exit code
  * of a task that finished are fetched when the details panel shows it (`needDetails`). Events that arrive
- * while a refetch is in flight are applied again on top of its answer, so none is lost to the race.
+ * while a refetch is in flight are applied again on top of its answer, so none is lost to the race. An
+ * operator action on the run (from anywhere) refreshes its audit trail (`taskRuns.auditTrail`).
  */
 export function useLiveRun(runId: string) {
   const trpc = useTRPC();
@@ -29,6 +31,10 @@ export function useLiveRun(runId: string) {
   /** Tasks whose outputs, exit code or attempt history the cache lacks, with the event that said so. */
   const staleDetails = useRef(new Map<string, number>());
   const refetchTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const refreshAuditTrail = useCallback(
+    () => void queryClient.invalidateQueries({ queryKey: trpc.taskRuns.auditTrail.queryKey({ runId }) }),
+    [queryClient, trpc, runId],
+  );
 
   const refetchRun = useCallback(async () => {
     // Everything delivered before this point was committed before the read below: the answer reflects it.
@@ -68,6 +74,7 @@ export function useLiveRun(runId: string) {
       for (const event of events) lastDelivered.current = Math.max(lastDelivered.current, event.id);
       inFlight.current?.push(...events);
       for (const [key, eventId] of detailsChangedBy(runId, events)) staleDetails.current.set(key, eventId);
+      if (touchesAuditTrail(runId, events)) refreshAuditTrail();
       const cached = queryClient.getQueryData(queryKey);
       if (cached === undefined || cannotApply(cached, runId, events)) {
         scheduleRefetch();
@@ -75,7 +82,7 @@ export function useLiveRun(runId: string) {
       }
       queryClient.setQueryData(queryKey, applyRunEvents(cached, runId, events));
     },
-    [queryClient, queryKey, runId, scheduleRefetch],
+    [queryClient, queryKey, runId, scheduleRefetch, refreshAuditTrail],
   );
 
   /** The details panel shows `taskKey`: fetch its outputs and exit code if an event made them stale. */
@@ -87,7 +94,11 @@ export function useLiveRun(runId: string) {
   );
 
   // On (re)connect the stream starts at "now": refetch, to catch up on what happened before it.
-  const stream: StreamState = useEventStream({ runId }, onEvents, scheduleRefetch);
+  const onConnected = useCallback(() => {
+    scheduleRefetch();
+    refreshAuditTrail();
+  }, [scheduleRefetch, refreshAuditTrail]);
+  const stream: StreamState = useEventStream({ runId }, onEvents, onConnected);
 
   return { run, live: run.data, stream, refetchRun: scheduleRefetch, needDetails };
 }

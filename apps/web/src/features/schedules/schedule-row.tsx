@@ -1,12 +1,15 @@
 "use client";
 
 import Link from "next/link";
+import { useState } from "react";
 import { StatusPill } from "../../components/status/status-pill.tsx";
 import { Button } from "../../components/ui/button.tsx";
-import { PlayIcon } from "../../components/ui/icons.tsx";
+import { Dialog } from "../../components/ui/dialog.tsx";
+import { PlayIcon, TrashIcon } from "../../components/ui/icons.tsx";
 import { formatAbsolute, RelativeTime } from "../../components/ui/time.tsx";
 import { shortRunId } from "../../runs/run-id.ts";
 import type { RouterOutputs } from "../../trpc/types.ts";
+import { ScheduleFormDialog } from "./schedule-form-dialog.tsx";
 import { useScheduleActions } from "./use-schedule-actions.ts";
 
 export type ScheduleItem = RouterOutputs["schedules"]["list"][number];
@@ -35,12 +38,26 @@ export function NextFires({ schedule }: { schedule: ScheduleItem }) {
   );
 }
 
-/** Pause or resume, and trigger a run now. */
+/** Edit, pause or resume, trigger a run now, and remove (after a confirmation). */
 export function ScheduleActions({ schedule }: { schedule: ScheduleItem }) {
-  const { pause, resume, trigger } = useScheduleActions();
+  const { pause, resume, trigger, remove } = useScheduleActions();
+  const [editing, setEditing] = useState(false);
+  const [removing, setRemoving] = useState(false);
   const label = schedule.name ?? schedule.description;
   return (
-    <span className="flex justify-end gap-2">
+    <span className="flex flex-wrap justify-end gap-2">
+      <Button size="sm" variant="ghost" aria-label={`Edit ${label}`} onClick={() => setEditing(true)}>
+        Edit
+      </Button>
+      {/* Mounted only while open: each opening starts from the schedule as it is now. */}
+      {editing && (
+        <ScheduleFormDialog
+          open
+          onClose={() => setEditing(false)}
+          planSlug={schedule.planSlug}
+          schedule={schedule}
+        />
+      )}
       {schedule.enabled ? (
         <Button
           size="sm"
@@ -70,7 +87,53 @@ export function ScheduleActions({ schedule }: { schedule: ScheduleItem }) {
       >
         Trigger
       </Button>
+      <Button
+        size="sm"
+        variant="ghost"
+        className="text-rose-600 hover:bg-rose-50"
+        icon={<TrashIcon size={12} />}
+        aria-label={`Remove ${label}`}
+        onClick={() => setRemoving(true)}
+      />
+      <Dialog
+        open={removing}
+        onClose={() => setRemoving(false)}
+        size="sm"
+        title={`Remove schedule ${label}?`}
+        description={
+          schedule.source === "file"
+            ? "It comes from the plan file: importing the file again adds it back."
+            : "It stops firing. Runs it started are kept."
+        }
+        footer={
+          <>
+            <Button onClick={() => setRemoving(false)}>Cancel</Button>
+            <Button
+              variant="danger"
+              busy={remove.isPending}
+              onClick={() => remove.mutate({ ref: schedule.id }, { onSuccess: () => setRemoving(false) })}
+            >
+              Remove
+            </Button>
+          </>
+        }
+      >
+        <p className="text-sm text-slate-600">{schedule.description}</p>
+      </Dialog>
     </span>
+  );
+}
+
+/** "Add schedule": opens the schedule form for `planSlug`, or with a plan to choose when null. */
+export function AddScheduleButton({ planSlug }: { planSlug: string | null }) {
+  const [open, setOpen] = useState(false);
+  return (
+    <>
+      <Button size="sm" variant="primary" onClick={() => setOpen(true)}>
+        Add schedule
+      </Button>
+      {open && <ScheduleFormDialog open onClose={() => setOpen(false)} planSlug={planSlug} />}
+    </>
   );
 }
 

@@ -5,10 +5,10 @@ import Link from "next/link";
 import { ListTable } from "../../components/ui/list-table.tsx";
 import { EmptyState, ErrorState, LoadingState } from "../../components/ui/states.tsx";
 import { useTRPC } from "../../trpc/react.tsx";
-import { LastRun, NextFires, ScheduleActions, scheduleState } from "./schedule-row.tsx";
+import { AddScheduleButton, LastRun, NextFires, ScheduleActions, scheduleState } from "./schedule-row.tsx";
 
 const COLUMNS =
-  "grid grid-cols-[minmax(0,1fr)_minmax(0,1.2fr)_minmax(0,1.4fr)_9rem_5rem_11rem] items-center gap-4";
+  "grid grid-cols-[minmax(0,1fr)_minmax(0,1.2fr)_minmax(0,1.4fr)_9rem_5rem_15rem] items-center gap-4";
 
 /** Every schedule of every plan: rule, next fire times, last run, state; pause, resume or trigger each. */
 export function SchedulesPage() {
@@ -18,13 +18,17 @@ export function SchedulesPage() {
   return (
     <div className="min-h-0 flex-1 overflow-y-auto">
       <div className="mx-auto flex max-w-6xl flex-col gap-5 px-6 py-8">
-        <div>
-          <h1 className="text-xl font-semibold tracking-tight">Schedules</h1>
-          <p className="mt-1 text-sm text-slate-500">
-            Runs started by cron, interval or time. Workers fire them; add them in a plan file's{" "}
-            <code className="rounded bg-slate-100 px-1 font-mono text-xs">schedules:</code> or with{" "}
-            <code className="rounded bg-slate-100 px-1 font-mono text-xs">taskloom schedule add</code>.
-          </p>
+        <div className="flex items-start justify-between gap-4">
+          <div>
+            <h1 className="text-xl font-semibold tracking-tight">Schedules</h1>
+            <p className="mt-1 text-sm text-slate-500">
+              Runs started by cron, interval or time. Workers fire them; add them in a plan file's{" "}
+              <code className="rounded bg-slate-100 px-1 font-mono text-xs">schedules:</code> or with{" "}
+              <code className="rounded bg-slate-100 px-1 font-mono text-xs">taskloom schedule add</code>, or
+              here.
+            </p>
+          </div>
+          <AddScheduleButton planSlug={null} />
         </div>
         <ListTable
           label="Schedules"
@@ -44,7 +48,8 @@ export function SchedulesPage() {
             <EmptyState title="No schedules yet">
               Add <code className="font-mono text-xs">schedules: [{"{ every: 1h }"}]</code> to a plan file and
               import it, or run{" "}
-              <code className="font-mono text-xs">taskloom schedule add PLAN --cron "0 2 * * *"</code>.
+              <code className="font-mono text-xs">taskloom schedule add PLAN --cron "0 2 * * *"</code>, or use
+              Add schedule.
             </EmptyState>
           ) : (
             <ul className="divide-y divide-slate-100">

@@ -5,7 +5,7 @@ import { toast } from "../../components/ui/toaster.tsx";
 import { errorMessage } from "../../trpc/errors.ts";
 import { useTRPC } from "../../trpc/react.tsx";
 
-/** Pause, resume and trigger, each refreshing the schedule lists (and the run lists, for a trigger). */
+/** Pause, resume, trigger and remove, each refreshing the schedule lists (and the run lists, for a trigger). */
 export function useScheduleActions() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -31,5 +31,14 @@ export function useScheduleActions() {
       onError: failed("trigger"),
     }),
   );
-  return { pause, resume, trigger };
+  const remove = useMutation(
+    trpc.schedules.remove.mutationOptions({
+      onSuccess: () => {
+        refresh();
+        toast.success("Schedule removed");
+      },
+      onError: failed("remove"),
+    }),
+  );
+  return { pause, resume, trigger, remove };
 }
