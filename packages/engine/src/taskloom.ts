@@ -41,6 +41,7 @@ import { ContextService } from "./services/context-service.ts";
 import { documentReader } from "./services/document-reader.ts";
 import { EventFollower, type EventSubscription } from "./services/event-follower.ts";
 import { OperatorService } from "./services/operator-service.ts";
+import { planContextSync } from "./services/plan-context-sync.ts";
 import { PlanDrafter } from "./services/plan-drafter.ts";
 import { PlanEditor } from "./services/plan-editor.ts";
 import { QueueAdmin } from "./services/queue-admin.ts";
@@ -332,14 +333,16 @@ export class Taskloom {
    */
   async importPlan(definition: PlanDefinition, baseDir: string | null): Promise<ImportedPlan> {
     const { schedules = [], ...plan } = definition;
+    const before = await this.store.getPlanDefinition(plan.slug).then(
+      (stored) => stored.definition,
+      (error: unknown) => (error instanceof NotFoundError ? null : Promise.reject(error)),
+    );
     const result = await this.store.importPlan(plan, { baseDir, now: this.#clock.now() });
-    if (plan.documents || plan.notes) {
-      await this.database.context.syncPlanContext(
-        result.slug,
-        { documents: plan.documents ?? [], notes: plan.notes ?? {} },
-        this.#clock.now(),
-      );
-    }
+    await this.database.context.syncPlanContext(
+      result.slug,
+      planContextSync(before, plan),
+      this.#clock.now(),
+    );
     await this.schedules.reconcile(result.slug, schedules);
     return { slug: result.slug, version: result.version, changed: result.changed, definition };
   }

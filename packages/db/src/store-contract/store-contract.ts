@@ -15,6 +15,7 @@ import {
   type TaskRunStatus,
 } from "@taskloom/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describeContextContract } from "./context-contract.ts";
 import { describeOperatorContract } from "./operator-contract.ts";
 
 /**
@@ -90,6 +91,7 @@ export function describeStoreContract(name: string, open: () => Promise<StoreUnd
     }
 
     describeOperatorContract(() => store);
+    describeContextContract(() => ({ store, context }));
 
     describe("claim and complete", () => {
       it("claims ready rows by priority, then plan order, and only the ready ones", async () => {
