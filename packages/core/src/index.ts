@@ -13,6 +13,7 @@ export * from "./plan-file/index.ts";
 export * from "./ports.ts";
 export * from "./queue-capacity.ts";
 export * from "./read-model.ts";
+export * from "./replay-plan.ts";
 export * from "./rerun.ts";
 export * from "./retry-definition.ts";
 export * from "./retry-policy.ts";

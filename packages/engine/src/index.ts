@@ -15,6 +15,7 @@ export { checkHealth, type HealthReport } from "./services/health.ts";
 export {
   type ActorInput,
   OperatorService,
+  type ReplayRunResult,
   type RerunInput,
   type RerunResult,
 } from "./services/operator-service.ts";
@@ -48,6 +49,7 @@ export {
 export {
   type AttemptApproval,
   type AttemptSnapshotView,
+  type ReplayOrigin,
   type SnapshotDiffView,
   type SnapshotRef,
   SnapshotService,

@@ -209,17 +209,18 @@ export class Taskloom {
       onContextChange: (slug, change) => database.context.syncPlanContext(slug, change, this.#clock.now()),
     });
     this.queues = new QueueAdmin(database.store, this.#clock);
+    this.operator = new OperatorService({
+      store: database.store,
+      queries: database.queries,
+      clock: this.#clock,
+    });
     this.snapshots = new SnapshotService({
       context: database.context,
       clock: this.#clock,
       snapshotBody: (hash) => context.snapshotBody(hash),
       planOfRun: (runId) => database.queries.planOfRun(runId),
-      startRun: (planSlug) => this.startRun(planSlug, { trigger: "manual" }),
-    });
-    this.operator = new OperatorService({
-      store: database.store,
-      queries: database.queries,
-      clock: this.#clock,
+      startReplay: (runId, taskKey, actor, beforeCreate) =>
+        this.operator.replayTask(runId, taskKey, { actor }, beforeCreate),
     });
     this.schedules = new ScheduleService({
       schedules: database.schedules,
