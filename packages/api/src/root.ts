@@ -1,4 +1,5 @@
 import { contextRouter } from "./router/context.ts";
+import { draftsRouter } from "./router/drafts.ts";
 import { eventsRouter } from "./router/events.ts";
 import { linksRouter } from "./router/links.ts";
 import { logsRouter } from "./router/logs.ts";
@@ -25,6 +26,7 @@ export const appRouter = createTRPCRouter({
   snapshots: snapshotsRouter,
   workers: workersRouter,
   taskRuns: taskRunsRouter,
+  drafts: draftsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -2,6 +2,7 @@ export * from "./auth-token.ts";
 export * from "./backoff.ts";
 export * from "./context-store.ts";
 export * from "./context-types.ts";
+export * from "./draft-store.ts";
 export * from "./environment.ts";
 export * from "./errors.ts";
 export * from "./execution.ts";

@@ -10,6 +10,7 @@ export {
   describeDiff,
   type StoredSnapshotBody,
 } from "./services/context-service.ts";
+export { DraftService, type DraftServiceOptions } from "./services/draft-service.ts";
 export type { EventFilter, EventSubscription } from "./services/event-follower.ts";
 export { checkHealth, type HealthReport } from "./services/health.ts";
 export {

@@ -39,6 +39,7 @@ import {
 } from "@taskloom/scheduler";
 import { ContextService } from "./services/context-service.ts";
 import { documentReader } from "./services/document-reader.ts";
+import { DraftService } from "./services/draft-service.ts";
 import { EventFollower, type EventSubscription } from "./services/event-follower.ts";
 import { OperatorService } from "./services/operator-service.ts";
 import { planContextSync } from "./services/plan-context-sync.ts";
@@ -150,6 +151,8 @@ export class Taskloom {
   readonly context: ContextService;
   /** "Draft plan from goal": the model proposes a plan, validated like a plan file (needs a provider). */
   readonly drafter: PlanDrafter;
+  /** Stored drafts from a goal: created, approved, discarded; a draft never runs. */
+  readonly drafts: DraftService;
   /** The provider LLM tasks use; `llm.dryRun` is true when no server is configured. */
   readonly llm: LlmProvider;
   /** Queue admin: depth, peek in claim order, move, reschedule, cancel, pause and resume. */
@@ -186,6 +189,17 @@ export class Taskloom {
     this.drafter = new PlanDrafter({
       provider: this.llm,
       ...(options.llm?.model ? { model: options.llm.model } : {}),
+    });
+    this.drafts = new DraftService({
+      drafter: this.drafter,
+      drafts: database.drafts,
+      clock: this.#clock,
+      planExists: (slug) =>
+        this.store.getPlanDefinition(slug).then(
+          () => true,
+          (error: unknown) => (error instanceof NotFoundError ? false : Promise.reject(error)),
+        ),
+      importPlan: (definition) => this.importPlan(definition, null),
     });
     const context = this.context;
     const executor = createExecutor({
@@ -361,6 +375,7 @@ export class Taskloom {
     options: { params?: Record<string, string>; trigger?: RunTrigger } = {},
   ): Promise<CreatedRun> {
     const { definition } = await this.store.getPlanDefinition(planSlug);
+    await this.drafts.assertRunnable(planSlug);
     const params: Record<string, ParamValue> = resolveRunParams(definition, options.params ?? {});
     return this.store.createRun({
       planSlug,

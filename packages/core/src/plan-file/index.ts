@@ -1,6 +1,6 @@
 export { canonicalJson } from "./canonical-json.ts";
 export { exclusiveKey, renderConcurrency } from "./concurrency.ts";
-export { DEFAULT_QUEUE, DEFAULT_RETRY_POLICY, MAX_NESTING_DEPTH } from "./defaults.ts";
+export { DEFAULT_QUEUE, DEFAULT_RETRY_POLICY, MAX_NESTING_DEPTH, MAX_SLUG_LENGTH } from "./defaults.ts";
 export { formatDuration, parseDuration } from "./duration.ts";
 export { effectiveParams, resolveRunParams } from "./params.ts";
 export {

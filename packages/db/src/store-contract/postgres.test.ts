@@ -16,6 +16,7 @@ describePostgres("PostgreSQL", () => {
     return {
       store: database.store,
       context: database.context,
+      drafts: database.drafts,
       async connectAgain() {
         const other = await open();
         others.push(other);

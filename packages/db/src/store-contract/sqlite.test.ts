@@ -15,6 +15,7 @@ async function openSqliteUnderTest(): Promise<StoreUnderTest> {
   return {
     store: database.store,
     context: database.context,
+    drafts: database.drafts,
     async connectAgain() {
       const other = new SqliteStore(openSqliteDatabase(file));
       others.push(other);

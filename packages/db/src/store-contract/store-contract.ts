@@ -2,6 +2,7 @@ import {
   type AttemptOutcome,
   type ClaimedTaskRun,
   type ContextStore,
+  type DraftStore,
   type EventRecord,
   type EventStore,
   IllegalTransitionError,
@@ -16,6 +17,7 @@ import {
 } from "@taskloom/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { describeContextContract } from "./context-contract.ts";
+import { describeDraftContract } from "./draft-contract.ts";
 import { describeOperatorContract } from "./operator-contract.ts";
 
 /**
@@ -31,6 +33,8 @@ export interface StoreUnderTest {
   store: ContractStore;
   /** The same database's context store (documents, snapshots, the outputs context bundles read). */
   context: ContextStore;
+  /** The same database's draft marks ("Draft plan from goal"). */
+  drafts: DraftStore;
   /** A second, independent connection to the same database (another worker's). */
   connectAgain(): Promise<ContractStore>;
   close(): Promise<void>;
@@ -57,8 +61,10 @@ export function describeStoreContract(name: string, open: () => Promise<StoreUnd
     let subject: StoreUnderTest;
     let store: ContractStore;
     let context: ContextStore;
+    let drafts: DraftStore;
     beforeEach(async () => {
       subject = await open();
+      drafts = subject.drafts;
       store = subject.store;
       context = subject.context;
     });
@@ -92,6 +98,7 @@ export function describeStoreContract(name: string, open: () => Promise<StoreUnd
 
     describeOperatorContract(() => store);
     describeContextContract(() => ({ store, context }));
+    describeDraftContract(() => ({ store, context, drafts }));
 
     describe("claim and complete", () => {
       it("claims ready rows by priority, then plan order, and only the ready ones", async () => {
