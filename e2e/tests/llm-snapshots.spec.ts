@@ -197,7 +197,9 @@ tasks:
   await expect(stale).toContainText("changed");
   await expect(stale.getByTestId("diff-changed-task:collect")).toBeVisible();
 
-  // 5. Replay the first run's attempt: the new run sends exactly its stored messages, whatever the inputs now.
+  // 5. Replay the first run's attempt: the new run runs the task alone, sending exactly its stored messages
+  // whatever the inputs are now, and the monitor shows its answer beside the original one.
+  fake.reply({ type: "chat", content: "A replayed answer." });
   await page.goto(firstRunUrl);
   await taskNode(page, "summarize").click();
   await page.getByTestId("llm-attempt-1").getByRole("button", { name: "Snapshot" }).click();
@@ -207,7 +209,12 @@ tasks:
   await expectStatus(page, "summarize", "succeeded");
   await taskNode(page, "summarize").click();
   await expect(page.getByTestId("replay-of")).toContainText(firstRunUrl.split("/").at(-1) ?? "");
+  await expect(page.getByTestId("replay-of")).toContainText("only this task ran again");
+  await expect(page.getByTestId("replay-original-output")).toContainText("word01 word02");
+  await expect(page.getByTestId("replay-output")).toHaveText("A replayed answer.");
   await expect(page.getByTestId("llm-attempt-1")).toContainText(firstHash.slice(0, 12));
+  // The upstream was reused from the first run, not run again with today's facts.
+  await expectStatus(page, "collect", "succeeded");
   expect(fake.requests.at(-1)?.body?.messages).toEqual(firstSent);
   await context.close();
 });

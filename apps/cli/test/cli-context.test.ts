@@ -157,7 +157,7 @@ describe("taskloom context and snapshots (research-brief example, dry-run provid
       (await sandbox.run(["snapshots", "show", replayRun, "--task", "summarize", "--json"])).stdout,
     ) as { snapshot: { hash: string }; replayOf: unknown };
     expect(replayed.snapshot.hash).toBe(view.snapshot.hash);
-    expect(replayed.replayOf).toEqual({ runId: source, attempt: 1 });
+    expect(replayed.replayOf).toMatchObject({ runId: source, attempt: 1 });
 
     const unknown = await sandbox.run(["snapshots", "show", source, "--task", "summarize", "--attempt", "9"]);
     expect(unknown.code).toBe(2);

@@ -1,5 +1,6 @@
 import { approvalsRouter } from "./router/approvals.ts";
 import { contextRouter } from "./router/context.ts";
+import { draftsRouter } from "./router/drafts.ts";
 import { eventsRouter } from "./router/events.ts";
 import { linksRouter } from "./router/links.ts";
 import { logsRouter } from "./router/logs.ts";
@@ -27,6 +28,7 @@ export const appRouter = createTRPCRouter({
   workers: workersRouter,
   taskRuns: taskRunsRouter,
   approvals: approvalsRouter,
+  drafts: draftsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -71,3 +71,66 @@ describe("plans.draftFromGoal", () => {
     expect(server.requests).toHaveLength(0);
   });
 });
+
+describe("drafts: a proposal stored as a draft plan, edited, then approved or discarded", () => {
+  const proposal = (slug: string) =>
+    JSON.stringify({
+      plan: slug,
+      tasks: { source: { kind: "noop" }, interview: { kind: "noop", requires: ["source"] } },
+    });
+
+  it("stores the proposal as a draft that cannot run, is edited like a plan, and runs once approved", async () => {
+    const caller = await api(true);
+    server.reply({ type: "chat", content: proposal("hiring-plan") });
+    const draft = await caller.drafts.create({ goal: "Hire two engineers" });
+    expect(draft).toMatchObject({
+      planSlug: "hiring-plan",
+      goal: "Hire two engineers",
+      model: "fake-model",
+    });
+    expect((await caller.plans.get({ slug: "hiring-plan" })).tasks.map((t) => t.key)).toEqual([
+      "source",
+      "interview",
+    ]);
+    expect(await caller.drafts.get({ slug: "hiring-plan" })).toEqual(draft);
+    expect((await caller.drafts.list()).map((d) => d.planSlug)).toEqual(["hiring-plan"]);
+    const refused = await failure(caller.runs.start({ planSlug: "hiring-plan", params: {} }));
+    expect(refused.code).toBe("CONFLICT");
+    expect(refused.message).toMatch(/is a draft from a goal: approve it before running it/);
+
+    // Edited with the ordinary editor procedures.
+    const { version } = await caller.plans.get({ slug: "hiring-plan" });
+    await caller.tasks.upsert({
+      planSlug: "hiring-plan",
+      key: "offer",
+      task: { kind: "noop", requires: ["interview"] },
+      baseVersion: version,
+    });
+    await caller.drafts.approve({ slug: "hiring-plan" });
+    expect(await caller.drafts.get({ slug: "hiring-plan" })).toBeNull();
+    expect((await caller.plans.get({ slug: "hiring-plan" })).tasks.map((t) => t.key)).toContain("offer");
+    expect((await caller.runs.start({ planSlug: "hiring-plan", params: {} })).runId).toMatch(/^run_/);
+    expect((await failure(caller.drafts.approve({ slug: "hiring-plan" }))).code).toBe("CONFLICT");
+  });
+
+  it("takes a free slug beside an existing plan, and discards only drafts", async () => {
+    const caller = await api(true);
+    await caller.plans.import({ text: "plan: hiring-plan\ntasks:\n  x: { kind: noop }\n" });
+    server.reply(
+      { type: "chat", content: proposal("hiring-plan") },
+      { type: "chat", content: proposal("hiring-plan") },
+    );
+    expect((await caller.drafts.create({ goal: "Hire" })).planSlug).toBe("hiring-plan-draft");
+    expect((await caller.drafts.create({ goal: "Hire again" })).planSlug).toBe("hiring-plan-draft-2");
+    expect((await failure(caller.drafts.discard({ slug: "hiring-plan" }))).code).toBe("CONFLICT");
+    await caller.drafts.discard({ slug: "hiring-plan-draft" });
+    expect((await failure(caller.plans.get({ slug: "hiring-plan-draft" }))).code).toBe("NOT_FOUND");
+    expect((await caller.plans.list()).map((p) => p.slug).sort()).toEqual([
+      "hiring-plan",
+      "hiring-plan-draft-2",
+    ]);
+    expect((await failure((await api(false)).drafts.create({ goal: "Hire" }))).code).toBe(
+      "PRECONDITION_FAILED",
+    );
+  });
+});

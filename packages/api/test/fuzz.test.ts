@@ -43,6 +43,12 @@ function validInputs(): Record<string, Record<string, unknown> | undefined> {
     "plans.draftAvailability": undefined,
     // The dry-run provider here: a valid goal is refused with 412, never drafted.
     "plans.draftFromGoal": { goal: "Hire two engineers" },
+    "drafts.create": { goal: "Hire two engineers" },
+    "drafts.get": { slug: "demo" },
+    "drafts.list": undefined,
+    // `demo` is not a draft: approving or discarding it is a 409, and it is never deleted.
+    "drafts.approve": { slug: "demo" },
+    "drafts.discard": { slug: "demo" },
     "tasks.upsert": {
       planSlug: "demo",
       key: "c",

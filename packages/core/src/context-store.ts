@@ -123,8 +123,14 @@ export interface OutputText {
  */
 export interface ContextStore {
   /**
-   * Upserts the plan file's documents and notes, and deletes the keys in `removed` (an edit that removed
-   * them; default none). Notes the file does not name are otherwise kept.
+   * Makes the stored context follow the plan's definition, in one transaction:
+   * - `documents` is the plan's whole set: they are upserted and every other document of the plan is deleted
+   *   (documents exist only in plan definitions);
+   * - `notes` are upserted and the keys in `removed.notes` deleted (notes the definition had before and has
+   *   no longer); other notes are kept, so notes written at run time (`setNote`) survive;
+   * - `removed.documents` are deleted (already implied by `documents`; default none);
+   * - when `tasks` is given (the plan's task keys; default: not checked), the overrides and approvals of
+   *   tasks not in it are deleted: the steering of a task the plan no longer has.
    */
   syncPlanContext(
     planSlug: string,
@@ -132,6 +138,7 @@ export interface ContextStore {
       documents: PlanDocument[];
       notes: Record<string, string>;
       removed?: { documents: string[]; notes: string[] };
+      tasks?: string[];
     },
     now: number,
   ): Promise<void>;

@@ -62,6 +62,11 @@ export interface RunReuse {
   /** The task the rerun starts from, or null for a rerun from failure. */
   fromTask: string | null;
   audit: OperatorAudit;
+  /**
+   * Task keys whose task runs start `skipped`: neither reused nor run (a replay runs one task alone, and a
+   * task with no output to reuse is left out). Their dependents go on as after a skip. Default none.
+   */
+  skipTaskKeys?: string[];
 }
 
 export interface CreatedRun {

@@ -2,12 +2,14 @@ import {
   BadInputError,
   type ContextStore,
   type DatabaseUnavailableError,
+  type DraftStore,
   type ReadModel,
   type ScheduleStore,
   type TaskloomError,
   type TaskloomStore,
 } from "@taskloom/core";
 import { PrismaContextStore } from "./context/prisma-context-store.ts";
+import { PrismaDraftStore } from "./drafts/prisma-draft-store.ts";
 import { runSqliteMigrations, sqliteMigrationsDir } from "./migrations/index.ts";
 import { createSqlitePrisma, type TaskloomPrisma } from "./queries/prisma-sqlite.ts";
 import { createReadModel } from "./queries/read-model.ts";
@@ -32,6 +34,8 @@ export interface TaskloomDatabase {
   queries: ReadModel;
   /** Documents, notes, context overrides, approvals and snapshots (through the Prisma client). */
   context: ContextStore;
+  /** Which plans are drafts proposed from a goal (through the Prisma client). */
+  drafts: DraftStore;
   /** Schedules (off the hot path: through the portable query layer). */
   schedules: ScheduleStore;
   /** Migrations applied while opening (empty when the database was current). */
@@ -124,6 +128,7 @@ export function openSqliteTaskloomDatabase(options: OpenDatabaseOptions): Sqlite
     store,
     queries: createReadModel({ prisma: connect, provider: "sqlite" }),
     context: new PrismaContextStore(connect),
+    drafts: new PrismaDraftStore(connect),
     schedules: new PrismaScheduleStore(connect),
     appliedMigrations: applied,
     watchForLoss: (onLost) => watchDatabaseFile(location, onLost),

@@ -147,7 +147,12 @@ export function rerunEvents(runId: string, reuse: RunReuse, now: number): EventI
     {
       type: "operator.action",
       runId,
-      data: { ...base, sourceRunId: reuse.sourceRunId, reused: reuse.taskKeys },
+      data: {
+        ...base,
+        sourceRunId: reuse.sourceRunId,
+        reused: reuse.taskKeys,
+        ...(reuse.skipTaskKeys?.length ? { skipped: reuse.skipTaskKeys } : {}),
+      },
       at: now,
     },
     { type: "operator.action", runId: reuse.sourceRunId, data: { ...base, rerunId: runId }, at: now },
@@ -174,6 +179,11 @@ export function checkReuseSources(reuse: RunReuse, rows: ReuseSourceRow[]): Reus
 export const reuseMoveFields = (reuse: RunReuse, row: ReuseSourceRow): MoveFields => ({
   exitCode: row.exit_code,
   data: { operator: "rerun", reusedFrom: { runId: reuse.sourceRunId, taskRunId: row.source_id } },
+});
+
+/** The move of a task run a rerun leaves out (`RunReuse.skipTaskKeys`) to `skipped`. */
+export const rerunSkipFields = (reuse: RunReuse): MoveFields => ({
+  data: { operator: "rerun", skippedFor: reuse.fromTask },
 });
 
 /** The `operator.action` event of an audited retry (`failed → ready`). */

@@ -11,11 +11,13 @@ export {
   describeDiff,
   type StoredSnapshotBody,
 } from "./services/context-service.ts";
+export { DraftService, type DraftServiceOptions } from "./services/draft-service.ts";
 export type { EventFilter, EventSubscription } from "./services/event-follower.ts";
 export { checkHealth, type HealthReport } from "./services/health.ts";
 export {
   type ActorInput,
   OperatorService,
+  type ReplayRunResult,
   type RerunInput,
   type RerunResult,
 } from "./services/operator-service.ts";
@@ -49,6 +51,7 @@ export {
 export {
   type AttemptApproval,
   type AttemptSnapshotView,
+  type ReplayOrigin,
   type SnapshotDiffView,
   type SnapshotRef,
   SnapshotService,

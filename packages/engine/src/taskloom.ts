@@ -52,8 +52,10 @@ import {
 import { ApprovalService } from "./services/approval-service.ts";
 import { ContextService } from "./services/context-service.ts";
 import { documentReader } from "./services/document-reader.ts";
+import { DraftService } from "./services/draft-service.ts";
 import { EventFollower, type EventSubscription } from "./services/event-follower.ts";
 import { OperatorService } from "./services/operator-service.ts";
+import { planContextSync } from "./services/plan-context-sync.ts";
 import { PlanDrafter } from "./services/plan-drafter.ts";
 import { PlanEditor } from "./services/plan-editor.ts";
 import { QueueAdmin } from "./services/queue-admin.ts";
@@ -174,6 +176,8 @@ export class Taskloom {
   readonly context: ContextService;
   /** "Draft plan from goal": the model proposes a plan, validated like a plan file (needs a provider). */
   readonly drafter: PlanDrafter;
+  /** Stored drafts from a goal: created, approved, discarded; a draft never runs. */
+  readonly drafts: DraftService;
   /** The provider LLM tasks use; `llm.dryRun` is true when no server is configured. */
   readonly llm: LlmProvider;
   /** Queue admin: depth, peek in claim order, move, reschedule, cancel, pause and resume. */
@@ -215,6 +219,17 @@ export class Taskloom {
       provider: this.llm,
       ...(options.llm?.model ? { model: options.llm.model } : {}),
     });
+    this.drafts = new DraftService({
+      drafter: this.drafter,
+      drafts: database.drafts,
+      clock: this.#clock,
+      planExists: (slug) =>
+        this.store.getPlanDefinition(slug).then(
+          () => true,
+          (error: unknown) => (error instanceof NotFoundError ? false : Promise.reject(error)),
+        ),
+      importPlan: (definition) => this.importPlan(definition, null),
+    });
     const context = this.context;
     this.#executors = {
       llm: createLlmExecutor({
@@ -235,17 +250,18 @@ export class Taskloom {
       onContextChange: (slug, change) => database.context.syncPlanContext(slug, change, this.#clock.now()),
     });
     this.queues = new QueueAdmin(database.store, this.#clock);
+    this.operator = new OperatorService({
+      store: database.store,
+      queries: database.queries,
+      clock: this.#clock,
+    });
     this.snapshots = new SnapshotService({
       context: database.context,
       clock: this.#clock,
       snapshotBody: (hash) => context.snapshotBody(hash),
       planOfRun: (runId) => database.queries.planOfRun(runId),
-      startRun: (planSlug) => this.startRun(planSlug, { trigger: "manual" }),
-    });
-    this.operator = new OperatorService({
-      store: database.store,
-      queries: database.queries,
-      clock: this.#clock,
+      startReplay: (runId, taskKey, actor, beforeCreate) =>
+        this.operator.replayTask(runId, taskKey, { actor }, beforeCreate),
     });
     this.approvals = new ApprovalService({
       store: database.store,
@@ -389,14 +405,16 @@ export class Taskloom {
    */
   async importPlan(definition: PlanDefinition, baseDir: string | null): Promise<ImportedPlan> {
     const { schedules = [], ...plan } = definition;
+    const before = await this.store.getPlanDefinition(plan.slug).then(
+      (stored) => stored.definition,
+      (error: unknown) => (error instanceof NotFoundError ? null : Promise.reject(error)),
+    );
     const result = await this.store.importPlan(plan, { baseDir, now: this.#clock.now() });
-    if (plan.documents || plan.notes) {
-      await this.database.context.syncPlanContext(
-        result.slug,
-        { documents: plan.documents ?? [], notes: plan.notes ?? {} },
-        this.#clock.now(),
-      );
-    }
+    await this.database.context.syncPlanContext(
+      result.slug,
+      planContextSync(before, plan),
+      this.#clock.now(),
+    );
     await this.schedules.reconcile(result.slug, schedules);
     return { slug: result.slug, version: result.version, changed: result.changed, definition };
   }
@@ -414,6 +432,7 @@ export class Taskloom {
     options: { params?: Record<string, string>; trigger?: RunTrigger } = {},
   ): Promise<CreatedRun> {
     const { definition } = await this.store.getPlanDefinition(planSlug);
+    await this.drafts.assertRunnable(planSlug);
     const params: Record<string, ParamValue> = resolveRunParams(definition, options.params ?? {});
     return this.store.createRun({
       planSlug,

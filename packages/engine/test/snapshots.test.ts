@@ -128,24 +128,42 @@ function snapshotSuite(
       expect(view.approval?.changes?.changed.map((item) => item.ref)).toContain("task:collect");
     });
 
-    it("replays an attempt with exactly its stored bundle, though the inputs changed since", async () => {
+    it("replays an attempt alone with exactly its stored bundle, though the inputs changed since", async () => {
+      server.reply(
+        { type: "chat", content: "original answer" },
+        { type: "chat", content: "replayed answer" },
+      );
       const source = await taskloom.run("brief");
       const sourceView = await taskloom.snapshots.attempt(source.runId, "summarize");
       const sentFirst = chats().at(-1)?.body?.messages;
+      const chatsBefore = chats().length;
       setFacts("Competitor A now charges 70 euros per seat.");
-      const replay = await taskloom.snapshots.replay(source.runId, "summarize", 1);
+      const replay = await taskloom.snapshots.replay(source.runId, "summarize", 1, "cli:ana");
       expect(replay.hash).toBe(sourceView.snapshot.hash);
       const worker = taskloom.createWorker({ runId: replay.runId, pollMs: 20 });
       await worker.start();
       expect(await taskloom.waitForRun(replay.runId)).toBe("succeeded");
       await worker.stop();
-      // The upstream ran again with the new facts, but the model got the stored messages, byte for byte.
+      // Only the task ran: the upstream's output is the source run's (reused, not run with the new facts),
+      // and the model got the stored messages, byte for byte, in exactly one request.
       const detail = await taskloom.queries.getRun(replay.runId);
-      expect(detail.tasks.find((t) => t.key === "collect")?.outputText).toContain("70 euros");
+      const collect = detail.tasks.find((t) => t.key === "collect");
+      expect(collect).toMatchObject({ status: "succeeded", outputFrom: "reuse" });
+      expect(collect?.outputText).toContain("50 euros");
+      expect(detail.tasks.find((t) => t.key === "summarize")?.outputText).toBe("replayed answer");
+      expect(chats()).toHaveLength(chatsBefore + 1);
       expect(chats().at(-1)?.body?.messages).toEqual(sentFirst);
       const view = await taskloom.snapshots.attempt(replay.runId, "summarize");
       expect(view.snapshot.hash).toBe(sourceView.snapshot.hash);
-      expect(view.replayOf).toEqual({ runId: source.runId, attempt: 1 });
+      // Both answers, for the monitor to show side by side.
+      expect(view.replayOf).toEqual({
+        runId: source.runId,
+        attempt: 1,
+        originalOutput: "original answer",
+        replayOutput: "replayed answer",
+      });
+      const audit = await taskloom.queries.auditTrail(replay.runId);
+      expect(audit.map((entry) => entry.actor)).toContain("cli:ana");
       const log = await taskloom.queries.readLogs({ runId: replay.runId, taskKey: "summarize", limit: 100 });
       expect(log.chunks.map((c) => c.text).join("")).toContain(
         `replaying context ${sourceView.snapshot.hash.slice(0, 12)} of run ${source.runId} attempt 1`,
@@ -155,6 +173,47 @@ function snapshotSuite(
       const next = await taskloom.snapshots.attempt(after.runId, "summarize");
       expect(next.replayOf).toBeNull();
       expect(next.snapshot.hash).not.toBe(sourceView.snapshot.hash);
+    });
+
+    it("a replay leaves out what has no output to reuse and what is downstream, and refuses a removed task", async () => {
+      await taskloom.importPlanSource(`plan: wide
+tasks:
+  collect: { run: echo facts }
+  flaky: { run: exit 3 }
+  summarize:
+    kind: llm
+    prompt: Sum up.
+    requires: [collect]
+  publish: { run: echo published, requires: [summarize] }
+`);
+      const source = await taskloom.run("wide");
+      expect(source.status).toBe("failed");
+      const chatsBefore = chats().length;
+      const replay = await taskloom.snapshots.replay(source.runId, "summarize", 1);
+      const worker = taskloom.createWorker({ runId: replay.runId, pollMs: 20 });
+      await worker.start();
+      expect(await taskloom.waitForRun(replay.runId)).toBe("succeeded");
+      await worker.stop();
+      const tasks = (await taskloom.queries.getRun(replay.runId)).tasks;
+      const byKey = Object.fromEntries(tasks.map((t) => [t.key, [t.status, t.outputFrom]]));
+      expect(byKey).toEqual({
+        collect: ["succeeded", "reuse"],
+        flaky: ["skipped", null],
+        summarize: ["succeeded", null],
+        publish: ["succeeded", "reuse"],
+      });
+      expect(chats()).toHaveLength(chatsBefore + 1);
+
+      await taskloom.importPlanSource("plan: wide\ntasks:\n  collect: { run: echo facts }\n");
+      await expect(taskloom.snapshots.replay(source.runId, "summarize", 1)).rejects.toMatchObject({
+        code: "NOT_FOUND",
+      });
+      // The refused replay left no request behind: the next run builds its bundle as usual.
+      await taskloom.importPlanSource(
+        "plan: wide\ntasks:\n  collect: { run: echo facts }\n  summarize: { kind: llm, prompt: Sum up., requires: [collect] }\n",
+      );
+      const next = await taskloom.run("wide");
+      expect((await taskloom.snapshots.attempt(next.runId, "summarize")).replayOf).toBeNull();
     });
   });
 }

@@ -2,6 +2,7 @@ import type { AttemptSnapshotView, Taskloom } from "@taskloom/engine";
 import type { Command } from "commander";
 import type { CliContext } from "../cli-context.ts";
 import { withEngine } from "./context.ts";
+import { cliActor } from "./operator-input.ts";
 import { parsePositiveInt } from "./option-parsers.ts";
 
 /** A run id or a unique prefix of one, as the other run commands take it. */
@@ -54,7 +55,9 @@ export function registerSnapshotsCommand(program: Command, context: CliContext):
     );
   command
     .command("replay")
-    .description("start a run of the plan in which the task sends exactly this attempt's stored snapshot")
+    .description(
+      "start a run in which the task alone runs again (the rest reused), sending exactly this attempt's stored snapshot",
+    )
     .argument("<run>", "run id or unique prefix")
     .requiredOption("--task <key>", "the llm task")
     .option("--attempt <n>", "the attempt (default: the last that stored a snapshot)", parsePositiveInt)
@@ -62,7 +65,7 @@ export function registerSnapshotsCommand(program: Command, context: CliContext):
       withEngine(context, async (taskloom) => {
         const runId = await runIdOf(taskloom, run);
         const source = await taskloom.snapshots.attempt(runId, flags.task, flags.attempt);
-        const replay = await taskloom.snapshots.replay(runId, flags.task, source.attempt);
+        const replay = await taskloom.snapshots.replay(runId, flags.task, source.attempt, cliActor());
         context.stdout.write(
           `${replay.runId}\nqueued: ${flags.task} sends snapshot ${replay.hash.slice(0, 12)}; a worker (taskloom start or worker) runs it, or: taskloom run --resume ${replay.runId}\n`,
         );

@@ -33,8 +33,10 @@ export const snapshotsRouter = createTRPCRouter({
   diff: protectedProcedure
     .input(z.object({ a: snapshotRef, b: snapshotRef }))
     .query(({ ctx, input }) => ctx.taskloom.snapshots.diff(input.a, input.b)),
-  /** Runs the plan again; the task's attempt sends exactly this attempt's stored snapshot. */
+  /** Runs the task alone in a new run (the rest reused); its attempt sends exactly this stored snapshot. */
   replay: protectedProcedure
     .input(z.object({ runId, taskKey, attempt }))
-    .mutation(({ ctx, input }) => ctx.taskloom.snapshots.replay(input.runId, input.taskKey, input.attempt)),
+    .mutation(({ ctx, input }) =>
+      ctx.taskloom.snapshots.replay(input.runId, input.taskKey, input.attempt, ctx.actor),
+    ),
 });

@@ -1,7 +1,7 @@
 export { APPROVAL_TASK_FIELDS, approvalSpecFile } from "./approval-task.ts";
 export { canonicalJson } from "./canonical-json.ts";
 export { exclusiveKey, renderConcurrency } from "./concurrency.ts";
-export { DEFAULT_QUEUE, DEFAULT_RETRY_POLICY, MAX_NESTING_DEPTH } from "./defaults.ts";
+export { DEFAULT_QUEUE, DEFAULT_RETRY_POLICY, MAX_NESTING_DEPTH, MAX_SLUG_LENGTH } from "./defaults.ts";
 export { formatDuration, parseDuration } from "./duration.ts";
 export { effectiveParams, resolveRunParams } from "./params.ts";
 export {

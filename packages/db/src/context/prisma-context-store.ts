@@ -48,6 +48,7 @@ export class PrismaContextStore implements ContextStore {
       documents: PlanDocument[];
       notes: Record<string, string>;
       removed?: { documents: string[]; notes: string[] };
+      tasks?: string[];
     },
     now: number,
   ): Promise<void> {
@@ -55,9 +56,21 @@ export class PrismaContextStore implements ContextStore {
     const at = new Date(now);
     const prisma = this.#prisma();
     const removed = input.removed ?? { documents: [], notes: [] };
+    // Stale keys are found by reading the (few) stored ones: a `NOT IN` over a large plan's whole key list
+    // would pass the bound-parameter limits.
+    const kept = new Set(input.documents.map((doc) => doc.key));
+    const storedDocuments = await prisma.document.findMany({ where: { planId }, select: { key: true } });
+    const documents = [
+      ...removed.documents,
+      ...storedDocuments.map((row) => row.key).filter((k) => !kept.has(k)),
+    ];
+    const goneTasks = input.tasks === undefined ? [] : await this.#tasksGoneFrom(planId, input.tasks);
+    const whereGone = { planId, taskKey: { in: goneTasks } };
     await prisma.$transaction([
-      prisma.document.deleteMany({ where: { planId, key: { in: removed.documents } } }),
+      prisma.document.deleteMany({ where: { planId, key: { in: documents } } }),
       prisma.note.deleteMany({ where: { planId, key: { in: removed.notes } } }),
+      prisma.contextOverride.deleteMany({ where: whereGone }),
+      prisma.contextApproval.deleteMany({ where: whereGone }),
       ...input.documents.map((doc) =>
         prisma.document.upsert({
           where: { planId_key: { planId, key: doc.key } },
@@ -73,6 +86,22 @@ export class PrismaContextStore implements ContextStore {
         }),
       ),
     ]);
+  }
+
+  /** The task keys with overrides or an approval stored that `tasks` (the plan's keys) no longer has. */
+  async #tasksGoneFrom(planId: string, tasks: string[]): Promise<string[]> {
+    const prisma = this.#prisma();
+    const [overrides, approvals] = await Promise.all([
+      prisma.contextOverride.findMany({
+        where: { planId },
+        select: { taskKey: true },
+        distinct: ["taskKey"],
+      }),
+      prisma.contextApproval.findMany({ where: { planId }, select: { taskKey: true } }),
+    ]);
+    const present = new Set(tasks);
+    const steered = new Set([...overrides, ...approvals].map((row) => row.taskKey));
+    return [...steered].filter((key) => !present.has(key)).sort();
   }
 
   async listDocuments(planSlug: string): Promise<PlanDocument[]> {

@@ -11,6 +11,7 @@ export const EXPECTED_TABLES = [
   "log_chunks",
   "notes",
   "output_cache",
+  "plan_drafts",
   "plans",
   "queues",
   "runs",

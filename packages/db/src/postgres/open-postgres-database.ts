@@ -1,5 +1,6 @@
 import pg from "pg";
 import { PrismaContextStore } from "../context/prisma-context-store.ts";
+import { PrismaDraftStore } from "../drafts/prisma-draft-store.ts";
 import { postgresMigrationsDir, runPostgresMigrations } from "../migrations/run-postgres-migrations.ts";
 import type { TaskloomDatabase } from "../open-database.ts";
 import { createPostgresPrisma } from "../queries/prisma-postgres.ts";
@@ -82,6 +83,7 @@ export async function openPostgresDatabase(options: OpenPostgresOptions): Promis
     store,
     queries: createReadModel({ prisma: connect, provider: "postgresql" }),
     context: new PrismaContextStore(connect),
+    drafts: new PrismaDraftStore(connect),
     schedules: new PrismaScheduleStore(connect),
     appliedMigrations: applied,
     // A dropped (or dropped and re-created) database is a loss; a lost connection is the pool's business: the

@@ -1,6 +1,12 @@
-import type { RunReuse } from "@taskloom/core";
+import type { RunReuse, TaskRunStatus } from "@taskloom/core";
 import type { ReuseSourceRow } from "../task-action.ts";
-import { checkReuseSources, movableRow, rerunEvents, reuseMoveFields } from "../task-run-move.ts";
+import {
+  checkReuseSources,
+  movableRow,
+  rerunEvents,
+  rerunSkipFields,
+  reuseMoveFields,
+} from "../task-run-move.ts";
 import { writeEvents } from "./event-writer.ts";
 import { reuseSweepPoints } from "./sweep-groups.ts";
 import { moveTaskRuns, releaseDependents } from "./task-run-transitions.ts";
@@ -51,10 +57,26 @@ export async function reuseOutputs(
     now,
     (row, to, at, fields) => moveTaskRuns(client, [row], to, at, fields),
   );
+  const { rows: skipped } = await client.query<{
+    id: number;
+    task_key: string;
+    status: TaskRunStatus;
+    attempt: number;
+  }>(
+    `SELECT id, task_key, status, attempt FROM task_runs WHERE run_id = $1 AND task_key = ANY($2::text[]) ORDER BY id`,
+    [runId, reuse.skipTaskKeys ?? []],
+  );
+  await moveTaskRuns(
+    client,
+    skipped.map((row) => movableRow({ ...row, run_id: runId }, row.status)),
+    "skipped",
+    now,
+    rerunSkipFields(reuse),
+  );
   await releaseDependents(
     client,
     runId,
-    reused.map((row) => row.id),
+    [...reused, ...skipped].map((row) => row.id),
     now,
   );
   await writeEvents(client, rerunEvents(runId, reuse, now));

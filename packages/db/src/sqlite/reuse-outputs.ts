@@ -1,6 +1,12 @@
-import type { RunReuse } from "@taskloom/core";
+import type { RunReuse, TaskRunStatus } from "@taskloom/core";
 import type { ReuseSourceRow } from "../task-action.ts";
-import { checkReuseSources, movableRow, rerunEvents, reuseMoveFields } from "../task-run-move.ts";
+import {
+  checkReuseSources,
+  movableRow,
+  rerunEvents,
+  rerunSkipFields,
+  reuseMoveFields,
+} from "../task-run-move.ts";
 import { prepareEventWriter } from "./event-writer.ts";
 import type { SqliteDatabase } from "./open-sqlite-database.ts";
 import type { TaskRunTransitions } from "./task-run-transitions.ts";
@@ -34,6 +40,13 @@ export function prepareReuseOutputs(
             output_from_run_id = ?
       WHERE id = ?`,
   );
+  const skippable = db.prepare<
+    [string, string],
+    { id: number; task_key: string; status: TaskRunStatus; attempt: number }
+  >(
+    `SELECT id, task_key, status, attempt FROM task_runs
+      WHERE run_id = ? AND task_key IN (SELECT value FROM json_each(?)) ORDER BY id`,
+  );
   return (runId, reuse, now) => {
     const rows = checkReuseSources(
       reuse,
@@ -59,9 +72,18 @@ export function prepareReuseOutputs(
       copyOutput.run(point.output_text, point.output_json, point.exit_code, reuse.sourceRunId, point.id);
       transitions.move(movable, "succeeded", now, reuseMoveFields(reuse, point));
     }
+    const skipped = skippable.all(runId, JSON.stringify(reuse.skipTaskKeys ?? []));
+    for (const row of skipped) {
+      transitions.move(
+        movableRow({ ...row, run_id: runId }, row.status),
+        "skipped",
+        now,
+        rerunSkipFields(reuse),
+      );
+    }
     transitions.releaseDependents(
       runId,
-      rows.map((row) => row.id),
+      [...rows, ...skipped].map((row) => row.id),
       now,
     );
     for (const event of rerunEvents(runId, reuse, now)) writeEvent(event);

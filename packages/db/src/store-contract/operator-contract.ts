@@ -231,6 +231,44 @@ export function describeOperatorContract(current: () => ContractStore): void {
       ).length;
       expect(runsAfter).toBe(runsBefore);
     });
+
+    it("starts the left-out task runs skipped: one task runs alone, its dependents are not held back", async () => {
+      const source = await startRun({
+        a: { kind: "noop" },
+        x: { kind: "noop" },
+        s: { kind: "noop", requires: ["a", "x"] },
+        d: { kind: "noop", requires: ["s"] },
+      });
+      const [a, x] = await claim(1);
+      await complete(a, 2, { ...ok, outputText: "from a" });
+      await complete(x, 2, failure);
+      const replay = await current().createRun({
+        planSlug: "ops",
+        trigger: "cli",
+        params: {},
+        now: 5,
+        reuse: { sourceRunId: source, taskKeys: ["a"], fromTask: "s", audit, skipTaskKeys: ["x", "d"] },
+      });
+      const claimed = await claim(6);
+      expect(claimed.map((t) => t.taskKey)).toEqual(["s"]);
+      expect(claimed[0]?.upstream).toEqual({
+        a: { output: "from a", json: null },
+        x: { output: null, json: null },
+      });
+      await complete(claimed[0], 7);
+      expect(await statuses(replay.runId)).toEqual({
+        a: "succeeded",
+        x: "skipped",
+        s: "succeeded",
+        d: "skipped",
+      });
+      expect(await current().getRunStatus(replay.runId)).toBe("succeeded");
+      const skip = (await events(replay.runId)).find(
+        (e) => e.type === "task_run.status" && e.taskKey === "x",
+      );
+      expect(skip?.data).toMatchObject({ operator: "rerun", skippedFor: "s" });
+      expect((await actions(replay.runId))[0]).toMatchObject({ reused: ["a"], skipped: ["x", "d"] });
+    });
   });
 
   describe("output cache", () => {

@@ -20,6 +20,7 @@ describePostgres("PostgreSQL", () => {
       store: database.store,
       context: database.context,
       schedules: database.schedules,
+      drafts: database.drafts,
       async connectAgain() {
         const other = await open();
         others.push(other);

@@ -20,6 +20,7 @@ async function openSqliteUnderTest(): Promise<StoreUnderTest> {
     store: database.store,
     context: database.context,
     schedules: database.schedules,
+    drafts: database.drafts,
     async connectAgain() {
       const other = new SqliteStore(openSqliteDatabase(file));
       others.push(other);

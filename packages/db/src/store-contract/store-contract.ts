@@ -3,6 +3,7 @@ import {
   type AttemptOutcome,
   type ClaimedTaskRun,
   type ContextStore,
+  type DraftStore,
   type EventRecord,
   type EventStore,
   IllegalTransitionError,
@@ -18,6 +19,8 @@ import {
 } from "@taskloom/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { describeApprovalContract } from "./approval-contract.ts";
+import { describeContextContract } from "./context-contract.ts";
+import { describeDraftContract } from "./draft-contract.ts";
 import { describeOperatorContract } from "./operator-contract.ts";
 
 /**
@@ -38,6 +41,8 @@ export interface StoreUnderTest {
   store: ContractStore;
   /** The same database's context store (documents, snapshots, the outputs context bundles read). */
   context: ContextStore;
+  /** The same database's draft marks ("Draft plan from goal"). */
+  drafts: DraftStore;
   /** A second, independent connection to the same database (another worker's). */
   connectAgain(): Promise<ContractStore>;
   /** The same database's schedule store. */
@@ -68,8 +73,10 @@ export function describeStoreContract(name: string, open: () => Promise<StoreUnd
     let subject: StoreUnderTest;
     let store: ContractStore;
     let context: ContextStore;
+    let drafts: DraftStore;
     beforeEach(async () => {
       subject = await open();
+      drafts = subject.drafts;
       store = subject.store;
       context = subject.context;
     });
@@ -106,6 +113,8 @@ export function describeStoreContract(name: string, open: () => Promise<StoreUnd
       () => store,
       () => subject.connectAgain(),
     );
+    describeContextContract(() => ({ store, context }));
+    describeDraftContract(() => ({ store, context, drafts }));
 
     describe("claim and complete", () => {
       it("claims ready rows by priority, then plan order, and only the ready ones", async () => {

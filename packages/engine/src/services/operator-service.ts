@@ -3,6 +3,7 @@ import {
   type CreatedRun,
   checkAudit,
   type ParamValue,
+  planReplay,
   planRerun,
   type ReadModel,
   type RerunFrom,
@@ -11,6 +12,7 @@ import {
   type RunTrigger,
   type TaskAction,
   type TaskloomStore,
+  type TaskRunStatus,
 } from "@taskloom/core";
 
 /** Who acts and why, as a client gives them (checked by core's `checkAudit`). */
@@ -108,6 +110,47 @@ export class OperatorService {
     });
     return { ...created, reused: plan.reuse, rerun: plan.run };
   }
+
+  /**
+   * A new run of the plan's current version that runs `taskKey` alone (core's `planReplay`): every other task
+   * reuses its output from the source run, or is skipped when it has none. With the source run's params.
+   * `beforeCreate` (default none) runs once the replay is known to be possible, just before the run is
+   * created: what the run's task must find when it is claimed is stored there.
+   */
+  async replayTask(
+    runId: string,
+    taskKey: string,
+    who: ActorInput,
+    beforeCreate?: () => Promise<void>,
+  ): Promise<ReplayRunResult> {
+    const audit = checkAudit("rerun", who);
+    const source = await this.#queries.getRun(runId);
+    const { definition } = await this.#store.getPlanDefinition(source.planSlug);
+    const statuses = new Map<string, TaskRunStatus>(source.tasks.map((task) => [task.key, task.status]));
+    const plan = planReplay({ taskKey, tasks: definition.tasks, source: statuses });
+    await beforeCreate?.();
+    const created = await this.#store.createRun({
+      planSlug: source.planSlug,
+      trigger: "manual",
+      params: rerunParams(definition.params, source.params),
+      now: this.#clock.now(),
+      reuse: {
+        sourceRunId: source.id,
+        taskKeys: plan.reuse,
+        fromTask: taskKey,
+        audit,
+        skipTaskKeys: plan.skip,
+      },
+    });
+    return { ...created, reused: plan.reuse, skipped: plan.skip };
+  }
+}
+
+export interface ReplayRunResult extends CreatedRun {
+  /** Tasks whose output was taken from the source run. */
+  reused: string[];
+  /** Tasks left out (skipped): no output to reuse. */
+  skipped: string[];
 }
 
 /** The source run's params that the plan still declares (a param removed since is dropped). */

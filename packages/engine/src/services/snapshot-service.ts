@@ -35,6 +35,16 @@ export interface AttemptApproval {
   changes: SnapshotDiff | null;
 }
 
+/** The attempt a replay sent the snapshot of, and both answers, for the monitor to show side by side. */
+export interface ReplayOrigin {
+  runId: string;
+  attempt: number;
+  /** The task's output in the source run (null when it did not succeed there). */
+  originalOutput: string | null;
+  /** The task's output in the replay's run (null until it succeeded). */
+  replayOutput: string | null;
+}
+
 /** One LLM attempt and the snapshot it sent. */
 export interface AttemptSnapshotView {
   runId: string;
@@ -49,7 +59,7 @@ export interface AttemptSnapshotView {
   dryRun: boolean;
   approval: AttemptApproval | null;
   /** Set when this attempt replayed another attempt's stored snapshot. */
-  replayOf: { runId: string; attempt: number } | null;
+  replayOf: ReplayOrigin | null;
 }
 
 /** One side of a diff: an attempt (default: the task's last attempt with a snapshot in that run), or a hash. */
@@ -67,8 +77,16 @@ export interface SnapshotServiceOptions {
   snapshotBody: (hash: string) => Promise<StoredSnapshotBody | null>;
   /** The plan a run belongs to, null when the run is unknown. */
   planOfRun: (runId: string) => Promise<string | null>;
-  /** Creates a run of the plan (it starts `queued`; the workers execute it). */
-  startRun: (planSlug: string) => Promise<{ runId: string }>;
+  /**
+   * Creates the run of a replay: `taskKey` alone runs, everything else of `runId` is reused or skipped
+   * (`OperatorService.replayTask`; it starts `queued`, the workers execute it).
+   */
+  startReplay: (
+    runId: string,
+    taskKey: string,
+    actor: string,
+    beforeCreate: () => Promise<void>,
+  ) => Promise<{ runId: string }>;
 }
 
 /** Most runs offered as the other side of a run-to-run diff. */
@@ -83,14 +101,14 @@ export class SnapshotService {
   readonly #clock: Clock;
   readonly #snapshotBody: SnapshotServiceOptions["snapshotBody"];
   readonly #planOfRun: SnapshotServiceOptions["planOfRun"];
-  readonly #startRun: SnapshotServiceOptions["startRun"];
+  readonly #startReplay: SnapshotServiceOptions["startReplay"];
 
   constructor(options: SnapshotServiceOptions) {
     this.#context = options.context;
     this.#clock = options.clock;
     this.#snapshotBody = options.snapshotBody;
     this.#planOfRun = options.planOfRun;
-    this.#startRun = options.startRun;
+    this.#startReplay = options.startReplay;
   }
 
   /** The stored snapshot with this hash. */
@@ -136,23 +154,34 @@ export class SnapshotService {
   }
 
   /**
-   * Runs the plan again with `taskKey`'s next attempt sending exactly the stored snapshot of `attempt` (its
-   * messages, its model), whatever the inputs are now. The request is stored before the run is created and
-   * bound to it right after, so the run's attempt finds it however fast a worker claims it.
+   * Runs `taskKey` again, alone, in a new run whose attempt sends exactly the stored snapshot of `attempt` (its
+   * messages, its model), whatever the inputs are now; every other task of the run is reused (or skipped,
+   * with nothing to reuse), so nothing else runs. The request is stored before the run is created and bound
+   * to it right after, so the run's attempt finds it however fast a worker claims it.
+   * @param actor who asked, for the audit trail (default `api`).
    */
-  async replay(runId: string, taskKey: string, attempt: number): Promise<{ runId: string; hash: string }> {
+  async replay(
+    runId: string,
+    taskKey: string,
+    attempt: number,
+    actor = "api",
+  ): Promise<{ runId: string; hash: string }> {
     const planSlug = await this.#planOf(runId);
     const source = (await this.#context.llmAttempts(runId, taskKey)).find((a) => a.attempt === attempt);
     if (!source) {
       throw new NotFoundError("context snapshot", `run ${runId}, task ${taskKey}, attempt ${attempt}`);
     }
     await this.#body(source.snapshotHash);
-    const requestId = await this.#context.requestReplay(
-      { planSlug, taskKey, snapshotHash: source.snapshotHash, sourceRunId: runId, sourceAttempt: attempt },
-      this.#clock.now(),
-    );
-    const created = await this.#startRun(planSlug);
-    await this.#context.bindReplay(requestId, created.runId);
+    // Requested only once the replay run can be created (the task is still in the plan): an unbound
+    // request left behind would be taken by the task's next ordinary run.
+    let requestId: number | null = null;
+    const created = await this.#startReplay(runId, taskKey, actor, async () => {
+      requestId = await this.#context.requestReplay(
+        { planSlug, taskKey, snapshotHash: source.snapshotHash, sourceRunId: runId, sourceAttempt: attempt },
+        this.#clock.now(),
+      );
+    });
+    if (requestId !== null) await this.#context.bindReplay(requestId, created.runId);
     return { runId: created.runId, hash: source.snapshotHash };
   }
 
@@ -192,6 +221,14 @@ export class SnapshotService {
         ? { promptTokens: attempt.promptTokens, completionTokens: attempt.completionTokens }
         : null;
     const replayed = replay !== null && replay.snapshotHash === attempt.snapshotHash;
+    const replayOf: ReplayOrigin | null = replayed
+      ? {
+          runId: replay.sourceRunId,
+          attempt: replay.sourceAttempt,
+          originalOutput: await this.#outputOf(replay.sourceRunId, taskKey),
+          replayOutput: await this.#outputOf(runId, taskKey),
+        }
+      : null;
     return {
       runId,
       taskKey,
@@ -201,8 +238,16 @@ export class SnapshotService {
       answeredBy: attempt.model,
       dryRun: attempt.model === DRY_RUN_MODEL,
       approval: await this.#approval(attempt, body),
-      replayOf: replayed ? { runId: replay.sourceRunId, attempt: replay.sourceAttempt } : null,
+      replayOf,
     };
+  }
+
+  /** The task's successful output in a run, null when it has none (yet). */
+  async #outputOf(runId: string, taskKey: string): Promise<string | null> {
+    const version = (await this.#context.successfulOutputVersions(runId)).find((v) => v.taskKey === taskKey);
+    if (!version) return null;
+    const [text] = await this.#context.outputTexts([version.taskRunId]);
+    return text?.outputText ?? null;
   }
 
   async #approval(attempt: LlmAttemptSnapshot, sent: StoredSnapshotBody): Promise<AttemptApproval | null> {

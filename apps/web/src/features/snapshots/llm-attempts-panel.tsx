@@ -7,6 +7,7 @@ import { Callout } from "../../components/ui/states.tsx";
 import { shortHash } from "../../snapshots/snapshot-labels.ts";
 import { errorMessage } from "../../trpc/errors.ts";
 import { useTRPC } from "../../trpc/react.tsx";
+import { ReplayComparison } from "./replay-comparison.tsx";
 import { SnapshotDialog } from "./snapshot-dialog.tsx";
 import { SnapshotChangesView } from "./snapshot-diff-view.tsx";
 import type { AttemptSnapshot } from "./snapshot-types.ts";
@@ -29,15 +30,7 @@ function ContextNotices({ last }: { last: AttemptSnapshot }) {
           </span>
         </Callout>
       )}
-      {last.replayOf && (
-        <p className="text-xs text-slate-600" data-testid="replay-of">
-          Replay: sent the stored snapshot of run{" "}
-          <a className="font-mono text-indigo-700 hover:underline" href={`/runs/${last.replayOf.runId}`}>
-            {last.replayOf.runId}
-          </a>{" "}
-          attempt {last.replayOf.attempt}, exactly.
-        </p>
-      )}
+      {last.replayOf && <ReplayComparison origin={last.replayOf} />}
       {approval?.used && (
         <p className="text-xs text-emerald-800" data-testid="approval-used">
           Sent the approved context <code className="font-mono">{shortHash(approval.hash)}</code>.

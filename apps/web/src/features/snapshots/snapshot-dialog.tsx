@@ -23,7 +23,7 @@ const TABS = [
 
 /**
  * One attempt's context snapshot: the bundle and prompt as the model saw them, a diff against another
- * attempt or run, and a replay that runs the plan again with the task sending exactly this snapshot.
+ * attempt or run, and a replay that runs the task alone again (the rest reused), sending exactly this snapshot.
  */
 export function SnapshotDialog({
   runId,
@@ -48,7 +48,10 @@ export function SnapshotDialog({
   const replay = useMutation(
     trpc.snapshots.replay.mutationOptions({
       onSuccess: (started) => {
-        toast.success(`Replaying ${taskKey}`, `A new run sends snapshot ${shortHash(started.hash)} exactly.`);
+        toast.success(
+          `Replaying ${taskKey}`,
+          `A new run runs ${taskKey} alone, with snapshot ${shortHash(started.hash)} exactly.`,
+        );
         onClose();
         router.push(`/runs/${started.runId}`);
       },

@@ -1,0 +1,12 @@
+-- CreateTable
+CREATE TABLE "plan_drafts" (
+    "plan_id" TEXT NOT NULL,
+    "goal" TEXT NOT NULL,
+    "model" TEXT NOT NULL,
+    "created_at" TIMESTAMPTZ(3) NOT NULL,
+
+    CONSTRAINT "plan_drafts_pkey" PRIMARY KEY ("plan_id")
+);
+
+-- AddForeignKey
+ALTER TABLE "plan_drafts" ADD CONSTRAINT "plan_drafts_plan_id_fkey" FOREIGN KEY ("plan_id") REFERENCES "plans"("id") ON DELETE CASCADE ON UPDATE CASCADE;
