@@ -1,6 +1,7 @@
 import {
   type Clock,
   DEFAULT_MAX_LOST_LEASES,
+  DEFAULT_WORKER_RETENTION_MS,
   type ExecutionRequest,
   type ExecutionResult,
   type Logger,
@@ -41,6 +42,12 @@ export interface WorkerOptions {
   queues?: string[];
   /** Log chunks are written at least this often, in ms. Default 100. */
   logFlushMs?: number;
+  /**
+   * How long the worker registry keeps a worker after it was last seen (stopped, or lost: killed without a
+   * word), in ms; the worker's housekeeping forgets older ones, on start and then at least hourly. At least
+   * `leaseMs`. Default 24 hours (`DEFAULT_WORKER_RETENTION_MS`).
+   */
+  workerRetentionMs?: number;
 }
 
 /** Everything the worker's systems share; time, randomness and identity are injected. */
@@ -81,6 +88,7 @@ export interface ResolvedWorkerOptions {
   runId: string | undefined;
   queues: string[] | undefined;
   logFlushMs: number;
+  workerRetentionMs: number;
 }
 
 export function resolveWorkerOptions(options: WorkerOptions): ResolvedWorkerOptions {
@@ -99,7 +107,20 @@ export function resolveWorkerOptions(options: WorkerOptions): ResolvedWorkerOpti
     runId: options.runId,
     queues: options.queues,
     logFlushMs: options.logFlushMs ?? 100,
+    workerRetentionMs: atLeast(
+      "workerRetentionMs",
+      options.workerRetentionMs ?? DEFAULT_WORKER_RETENTION_MS,
+      leaseMs,
+    ),
   };
+}
+
+/** A retention shorter than a lease would forget workers that are merely between heartbeats. */
+function atLeast(name: string, value: number, min: number): number {
+  if (!Number.isFinite(value) || value < min) {
+    throw new RangeError(`${name} must be at least the lease (${min} ms), got ${value}`);
+  }
+  return value;
 }
 
 function positiveInteger(name: string, value: number): number {

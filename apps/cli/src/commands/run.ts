@@ -10,6 +10,7 @@ import {
   ttyRenderer,
 } from "../progress/progress-renderer.ts";
 import { RunProgress } from "../progress/run-progress.ts";
+import { workerOptionsFromEnv } from "../worker-env-options.ts";
 import { collectParam, parsePositiveInt } from "./option-parsers.ts";
 
 interface RunFlags {
@@ -125,10 +126,7 @@ async function run(context: CliContext, file: string | undefined, flags: RunFlag
     try {
       outcome = await taskloom.executeRun(runId, {
         concurrency,
-        ...(context.env.TASKLOOM_LEASE_MS ? { leaseMs: context.env.TASKLOOM_LEASE_MS } : {}),
-        ...(context.env.TASKLOOM_MAX_LOST_LEASES
-          ? { maxLostLeases: context.env.TASKLOOM_MAX_LOST_LEASES }
-          : {}),
+        ...workerOptionsFromEnv(context.env),
         signal: cancel.signal,
         onEvent: (event) => renderer.event(event),
       });

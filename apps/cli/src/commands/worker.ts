@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { type CliContext, runCommand } from "../cli-context.ts";
+import { workerOptionsFromEnv } from "../worker-env-options.ts";
 import { parsePositiveInt } from "./option-parsers.ts";
 
 export function registerWorkerCommand(program: Command, context: CliContext): void {
@@ -20,10 +21,7 @@ export function registerWorkerCommand(program: Command, context: CliContext): vo
         const worker = taskloom.createWorker({
           concurrency,
           ...(flags.queue ? { queues: flags.queue } : {}),
-          ...(context.env.TASKLOOM_LEASE_MS ? { leaseMs: context.env.TASKLOOM_LEASE_MS } : {}),
-          ...(context.env.TASKLOOM_MAX_LOST_LEASES
-            ? { maxLostLeases: context.env.TASKLOOM_MAX_LOST_LEASES }
-            : {}),
+          ...workerOptionsFromEnv(context.env),
         });
         await worker.start();
         // Every worker fires due schedules; a compare-and-set per fire keeps it to one run per fire.

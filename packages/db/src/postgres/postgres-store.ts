@@ -47,6 +47,7 @@ import { heartbeatLeases } from "./heartbeat-leases.ts";
 import { importPlan, placeTasks } from "./import-plan.ts";
 import type { LeaseClock } from "./lease-clock.ts";
 import { peekQueue } from "./peek-queue.ts";
+import { pruneWorkers } from "./prune-workers.ts";
 import { configureQueue, listQueues } from "./queue-settings.ts";
 import { lastEventId, readEvents } from "./read-events.ts";
 import { reclaimExpiredLeases } from "./reclaim-expired-leases.ts";
@@ -244,6 +245,10 @@ export class PostgresStore implements SchedulerStore, RunStore, EventStore, Queu
     isPidAlive(pid: number, since: number): boolean;
   }): Promise<string[]> {
     return findDeadWorkers(this.pool, this.leaseClock, input);
+  }
+
+  async pruneWorkers(seenBefore: number): Promise<string[]> {
+    return pruneWorkers(this.pool, seenBefore);
   }
 
   async importPlan(definition: PlanDefinition, opts: ImportPlanOptions): Promise<ImportPlanResult> {

@@ -41,6 +41,7 @@ import { prepareHeartbeatLeases } from "./heartbeat-leases.ts";
 import { prepareImportPlan } from "./import-plan.ts";
 import type { SqliteDatabase } from "./open-sqlite-database.ts";
 import { preparePeekQueue } from "./peek-queue.ts";
+import { preparePruneWorkers } from "./prune-workers.ts";
 import { prepareQueueSettings } from "./queue-settings.ts";
 import { prepareReadEvents } from "./read-events.ts";
 import { prepareReclaimExpiredLeases } from "./reclaim-expired-leases.ts";
@@ -68,6 +69,7 @@ export class SqliteStore implements SchedulerStore, RunStore, EventStore, QueueS
   readonly #release: ReturnType<typeof prepareReleaseTaskRuns>;
   readonly #appendLogs: ReturnType<typeof prepareAppendLogChunks>;
   readonly #workers: ReturnType<typeof prepareWorkerRegistry>;
+  readonly #pruneWorkers: ReturnType<typeof preparePruneWorkers>;
   readonly #importPlan: ReturnType<typeof prepareImportPlan>;
   readonly #createRun: ReturnType<typeof prepareCreateRun>;
   readonly #requestCancel: ReturnType<typeof prepareRequestCancel>;
@@ -99,6 +101,7 @@ export class SqliteStore implements SchedulerStore, RunStore, EventStore, QueueS
     this.#release = prepareReleaseTaskRuns(db, transitions);
     this.#appendLogs = prepareAppendLogChunks(db);
     this.#workers = prepareWorkerRegistry(db);
+    this.#pruneWorkers = preparePruneWorkers(db);
     this.#importPlan = prepareImportPlan(db, newId);
     this.#createRun = prepareCreateRun(db, newId, transitions);
     this.#requestCancel = prepareRequestCancel(db, transitions);
@@ -222,6 +225,10 @@ export class SqliteStore implements SchedulerStore, RunStore, EventStore, QueueS
     isPidAlive(pid: number, since: number): boolean;
   }): Promise<string[]> {
     return this.#workers.findDead(input);
+  }
+
+  async pruneWorkers(seenBefore: number): Promise<string[]> {
+    return this.#pruneWorkers(seenBefore);
   }
 
   async importPlan(definition: PlanDefinition, opts: ImportPlanOptions): Promise<ImportPlanResult> {

@@ -16,6 +16,7 @@ import {
 } from "@taskloom/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { describeOperatorContract } from "./operator-contract.ts";
+import { describeWorkerRetentionContract } from "./worker-retention-contract.ts";
 
 /**
  * The store contract: what every implementation of the storage ports must do, run against each of them
@@ -90,6 +91,7 @@ export function describeStoreContract(name: string, open: () => Promise<StoreUnd
     }
 
     describeOperatorContract(() => store);
+    describeWorkerRetentionContract(() => store);
 
     describe("claim and complete", () => {
       it("claims ready rows by priority, then plan order, and only the ready ones", async () => {
