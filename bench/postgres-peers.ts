@@ -20,7 +20,7 @@ import { formatNumber, formatTable, percentile, type Row } from "./report.ts";
  * repetitions (the chain's hops pooled), and each peer's is divided into Taskloom's at the same prefetch.
  */
 
-const FLAT_JOBS = 20_000;
+const FLAT_JOBS = 10_000;
 const FLAT_PROCESSES = 2;
 const FLAT_REPEATS = 2;
 const CHAIN_LENGTH = 40;
