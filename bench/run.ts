@@ -9,6 +9,7 @@ import { browserGraphRows, measureBrowserGraph } from "./browser-graph.ts";
 import { buildCli, type CliEndToEnd, measureCliEndToEnd } from "./cli-end-to-end.ts";
 import { contextBenchRows } from "./context-quality/index.ts";
 import { measureEventLatency } from "./event-latency.ts";
+import { measurePostgresPeers } from "./postgres-peers.ts";
 import { measureReference, type ReferenceResult } from "./reference.ts";
 import { formatNumber, formatOps, formatTable, percentile, type Row } from "./report.ts";
 import { measureRunsPage } from "./runs-page.ts";
@@ -140,6 +141,9 @@ async function main(): Promise<void> {
   log("plan editor in headless Chromium: 10-, 1,000- and 5,000-task plans…");
   const browser = await measureBrowserGraph();
 
+  log("PostgreSQL: Taskloom beside graphile-worker, pg-boss and BullMQ…");
+  const postgres = await measurePostgresPeers();
+
   log("reference (after)…");
   const refAfter = measureReference();
   const loadAfter = load();
@@ -258,6 +262,7 @@ async function main(): Promise<void> {
     },
     ...context.rows,
     ...browserGraphRows(browser),
+    ...postgres,
   ];
 
   console.log(`\n${formatTable(rows)}\n`);

@@ -15,6 +15,11 @@ const schema = z.object({
   TASKLOOM_LEASE_MS: z.coerce.number().int().min(100).optional(),
   /** Lost leases in a row (dead workers) after which a task fails with reason `lost`. Default 3. */
   TASKLOOM_MAX_LOST_LEASES: z.coerce.number().int().positive().optional(),
+  /**
+   * How long the worker registry keeps a stopped or lost worker after it was last seen, in ms (at least the
+   * lease). Default 86400000 (24 hours).
+   */
+  TASKLOOM_WORKER_RETENTION_MS: z.coerce.number().int().min(100).optional(),
   /** Log level of the engine's own logs on stderr (`silent` unless --verbose). */
   TASKLOOM_LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "silent"]).optional(),
   /** Where `taskloom start` binds the dashboard. Default 127.0.0.1. */

@@ -228,6 +228,12 @@ export interface SchedulerStore {
     isPidAlive(pid: number, since: number): boolean;
   }): Promise<string[]>;
   /**
+   * Forgets the workers last seen (heartbeat, or stop) before `seenBefore` that hold no lease: stopped ones and
+   * ones killed without a word (kill -9, a lost host), which would otherwise stay listed as lost forever. A
+   * worker holding a lease stays until its lease is taken back. Returns the ids forgotten, sorted.
+   */
+  pruneWorkers(seenBefore: number): Promise<string[]>;
+  /**
    * Calls `listener` after this process committed something that may make work claimable (a run created,
    * a task released, a cancel). A store may call it synchronously inside the operation or later; listeners
    * must only schedule work (the worker coalesces wake-ups). Other processes' commits are found by polling, and

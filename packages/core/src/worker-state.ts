@@ -6,6 +6,12 @@ import type { WorkerView } from "./read-model.ts";
  */
 export const WORKER_LOST_AFTER_MS = 30_000;
 
+/**
+ * How long the worker registry keeps a worker after it was last seen (stopped, or lost), in ms: 24 hours, long
+ * enough to see on the Workers page what was running overnight. Workers prune it as part of their housekeeping.
+ */
+export const DEFAULT_WORKER_RETENTION_MS = 24 * 60 * 60 * 1000;
+
 /** `alive` while its heartbeat is recent, `lost` once it is older than `lostAfterMs`. */
 export type WorkerState = "alive" | "lost";
 

@@ -1,6 +1,7 @@
 import {
   type Clock,
   DEFAULT_MAX_LOST_LEASES,
+  DEFAULT_WORKER_RETENTION_MS,
   type ExecutionRequest,
   type ExecutionResult,
   type Logger,
@@ -46,6 +47,12 @@ export interface WorkerOptions {
    * claims function task runs only for them. Default none (no function task runs).
    */
   handlers?: string[];
+  /**
+   * How long the worker registry keeps a worker after it was last seen (stopped, or lost: killed without a
+   * word), in ms; the worker's housekeeping forgets older ones, on start and then at least hourly. At least
+   * `leaseMs`. Default 24 hours (`DEFAULT_WORKER_RETENTION_MS`).
+   */
+  workerRetentionMs?: number;
 }
 
 /** Everything the worker's systems share; time, randomness and identity are injected. */
@@ -87,6 +94,7 @@ export interface ResolvedWorkerOptions {
   queues: string[] | undefined;
   logFlushMs: number;
   handlers: string[];
+  workerRetentionMs: number;
 }
 
 export function resolveWorkerOptions(options: WorkerOptions): ResolvedWorkerOptions {
@@ -106,7 +114,20 @@ export function resolveWorkerOptions(options: WorkerOptions): ResolvedWorkerOpti
     queues: options.queues,
     logFlushMs: options.logFlushMs ?? 100,
     handlers: [...new Set(options.handlers ?? [])].sort(),
+    workerRetentionMs: atLeast(
+      "workerRetentionMs",
+      options.workerRetentionMs ?? DEFAULT_WORKER_RETENTION_MS,
+      leaseMs,
+    ),
   };
+}
+
+/** A retention shorter than a lease would forget workers that are merely between heartbeats. */
+function atLeast(name: string, value: number, min: number): number {
+  if (!Number.isFinite(value) || value < min) {
+    throw new RangeError(`${name} must be at least the lease (${min} ms), got ${value}`);
+  }
+  return value;
 }
 
 function positiveInteger(name: string, value: number): number {

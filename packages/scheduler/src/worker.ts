@@ -18,6 +18,9 @@ import {
 
 type StopCause = "cancelled" | "lease_lost" | "shutdown";
 
+/** How often the worker registry is pruned at most (see `workerRetentionMs`). */
+const PRUNE_EVERY_MS = 3_600_000;
+
 interface ActiveAttempt {
   claimed: ClaimedTaskRun;
   controller: AbortController;
@@ -38,6 +41,7 @@ interface ActiveAttempt {
  * - **recovery**: every `deadWorkerCheckMs`, workers on this host whose process is gone are dead: what is left
  *   of their attempts is ended and their leases are taken back at once; every `reclaimMs`, expired leases
  *   (workers on other hosts, hung ones) are taken back. A lost lease requeues the task without using a retry.
+ *   On start and then hourly, workers last seen longer than `workerRetentionMs` ago are forgotten.
  * Stopping is graceful: no new claims, running attempts may finish for `shutdownGraceMs`, the rest are
  * stopped and released back to `ready` without counting the attempt.
  */
@@ -62,6 +66,7 @@ export class Worker {
   #claimsStarted = 0;
   #wakeScheduled = false;
   #lastExpiryReclaimAt = Number.NEGATIVE_INFINITY;
+  #lastPruneAt = Number.NEGATIVE_INFINITY;
   #pumpAgain = false;
   #state: "new" | "running" | "stopping" | "stopped" = "new";
   #timers: NodeJS.Timeout[] = [];
@@ -429,6 +434,7 @@ export class Worker {
   async #recover(): Promise<void> {
     const { store, clock } = this.#r;
     const now = clock.now();
+    await this.#pruneWorkers(now);
     const deadWorkerIds = (
       await store.findDeadWorkers({
         staleBefore: now - this.#o.leaseMs,
@@ -447,6 +453,24 @@ export class Worker {
     if (reclaimed > 0) {
       this.#r.logger.info({ reclaimed, deadWorkerIds }, "took back lost leases");
       this.#pump();
+    }
+  }
+
+  /**
+   * Retention: the registry forgets workers last seen more than `workerRetentionMs` ago (stopped ones, and ones
+   * killed with kill -9, which would stay "lost" forever), at most once per hour or per retention if shorter.
+   * Any worker may do it: the delete is one statement and forgetting twice is harmless.
+   */
+  async #pruneWorkers(now: number): Promise<void> {
+    const retention = this.#o.workerRetentionMs;
+    if (now - this.#lastPruneAt < Math.min(PRUNE_EVERY_MS, retention)) return;
+    this.#lastPruneAt = now;
+    const forgotten = await this.#r.store.pruneWorkers(now - retention);
+    if (forgotten.length > 0) {
+      this.#r.logger.info(
+        { workerIds: forgotten, retentionMs: retention },
+        "forgot workers not seen within the retention",
+      );
     }
   }
 }

@@ -12,6 +12,7 @@ import {
 import { RunProgress } from "../progress/run-progress.ts";
 import { importPlanPath, loadHandlers } from "../user-modules.ts";
 import { HandlerWaitNotes } from "./handler-wait-notes.ts";
+import { workerOptionsFromEnv } from "../worker-env-options.ts";
 import { collectParam, parsePositiveInt } from "./option-parsers.ts";
 
 interface RunFlags {
@@ -137,10 +138,7 @@ async function run(context: CliContext, file: string | undefined, flags: RunFlag
     try {
       outcome = await taskloom.executeRun(runId, {
         concurrency,
-        ...(context.env.TASKLOOM_LEASE_MS ? { leaseMs: context.env.TASKLOOM_LEASE_MS } : {}),
-        ...(context.env.TASKLOOM_MAX_LOST_LEASES
-          ? { maxLostLeases: context.env.TASKLOOM_MAX_LOST_LEASES }
-          : {}),
+        ...workerOptionsFromEnv(context.env),
         signal: cancel.signal,
         onEvent: (event) => renderer.event(event),
         handlers,

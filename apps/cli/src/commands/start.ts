@@ -5,6 +5,7 @@ import type { Taskloom } from "@taskloom/engine";
 import type { Command } from "commander";
 import { type CliContext, runCommand } from "../cli-context.ts";
 import { startWebServer, WEB_APP_DIR, waitUntilServing, webBuildExists } from "../web-server.ts";
+import { workerOptionsFromEnv } from "../worker-env-options.ts";
 import { parsePositiveInt } from "./option-parsers.ts";
 
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "::1", "[::1]"]);
@@ -56,10 +57,7 @@ async function start(
         concurrency: flags.concurrency ?? context.env.TASKLOOM_WORKER_CONCURRENCY ?? 4,
         // The dashboard runs in another process: poll often so a Run click starts within ~0.1 s.
         pollMs: 100,
-        ...(context.env.TASKLOOM_LEASE_MS ? { leaseMs: context.env.TASKLOOM_LEASE_MS } : {}),
-        ...(context.env.TASKLOOM_MAX_LOST_LEASES
-          ? { maxLostLeases: context.env.TASKLOOM_MAX_LOST_LEASES }
-          : {}),
+        ...workerOptionsFromEnv(context.env),
       })
     : null;
   await worker?.start();

@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { type CliContext, runCommand } from "../cli-context.ts";
 import { loadHandlers } from "../user-modules.ts";
+import { workerOptionsFromEnv } from "../worker-env-options.ts";
 import { parsePositiveInt } from "./option-parsers.ts";
 
 export function registerWorkerCommand(program: Command, context: CliContext): void {
@@ -28,10 +29,7 @@ export function registerWorkerCommand(program: Command, context: CliContext): vo
           concurrency,
           handlers,
           ...(flags.queue ? { queues: flags.queue } : {}),
-          ...(context.env.TASKLOOM_LEASE_MS ? { leaseMs: context.env.TASKLOOM_LEASE_MS } : {}),
-          ...(context.env.TASKLOOM_MAX_LOST_LEASES
-            ? { maxLostLeases: context.env.TASKLOOM_MAX_LOST_LEASES }
-            : {}),
+          ...workerOptionsFromEnv(context.env),
         });
         await worker.start();
         // Every worker fires due schedules; a compare-and-set per fire keeps it to one run per fire.

@@ -53,6 +53,7 @@ import { importPlan, placeTasks } from "./import-plan.ts";
 import type { LeaseClock } from "./lease-clock.ts";
 import { listWaitingApprovals } from "./list-waiting-approvals.ts";
 import { peekQueue } from "./peek-queue.ts";
+import { pruneWorkers } from "./prune-workers.ts";
 import { configureQueue, listQueues } from "./queue-settings.ts";
 import { lastEventId, readEvents } from "./read-events.ts";
 import { reclaimExpiredLeases } from "./reclaim-expired-leases.ts";
@@ -252,6 +253,10 @@ export class PostgresStore
     isPidAlive(pid: number, since: number): boolean;
   }): Promise<string[]> {
     return findDeadWorkers(this.pool, this.leaseClock, input);
+  }
+
+  async pruneWorkers(seenBefore: number): Promise<string[]> {
+    return pruneWorkers(this.pool, seenBefore);
   }
 
   async importPlan(definition: PlanDefinition, opts: ImportPlanOptions): Promise<ImportPlanResult> {

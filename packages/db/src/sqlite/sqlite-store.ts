@@ -47,6 +47,7 @@ import { prepareImportPlan } from "./import-plan.ts";
 import { prepareListWaitingApprovals } from "./list-waiting-approvals.ts";
 import type { SqliteDatabase } from "./open-sqlite-database.ts";
 import { preparePeekQueue } from "./peek-queue.ts";
+import { preparePruneWorkers } from "./prune-workers.ts";
 import { prepareQueueSettings } from "./queue-settings.ts";
 import { prepareReadEvents } from "./read-events.ts";
 import { prepareReclaimExpiredLeases } from "./reclaim-expired-leases.ts";
@@ -76,6 +77,7 @@ export class SqliteStore
   readonly #release: ReturnType<typeof prepareReleaseTaskRuns>;
   readonly #appendLogs: ReturnType<typeof prepareAppendLogChunks>;
   readonly #workers: ReturnType<typeof prepareWorkerRegistry>;
+  readonly #pruneWorkers: ReturnType<typeof preparePruneWorkers>;
   readonly #importPlan: ReturnType<typeof prepareImportPlan>;
   readonly #createRun: ReturnType<typeof prepareCreateRun>;
   readonly #requestCancel: ReturnType<typeof prepareRequestCancel>;
@@ -109,6 +111,7 @@ export class SqliteStore
     this.#release = prepareReleaseTaskRuns(db, transitions);
     this.#appendLogs = prepareAppendLogChunks(db);
     this.#workers = prepareWorkerRegistry(db);
+    this.#pruneWorkers = preparePruneWorkers(db);
     this.#importPlan = prepareImportPlan(db, newId);
     this.#createRun = prepareCreateRun(db, newId, transitions);
     this.#requestCancel = prepareRequestCancel(db, transitions);
@@ -234,6 +237,10 @@ export class SqliteStore
     isPidAlive(pid: number, since: number): boolean;
   }): Promise<string[]> {
     return this.#workers.findDead(input);
+  }
+
+  async pruneWorkers(seenBefore: number): Promise<string[]> {
+    return this.#pruneWorkers(seenBefore);
   }
 
   async importPlan(definition: PlanDefinition, opts: ImportPlanOptions): Promise<ImportPlanResult> {

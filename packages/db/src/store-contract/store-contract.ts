@@ -22,6 +22,7 @@ import { describeApprovalContract } from "./approval-contract.ts";
 import { describeContextContract } from "./context-contract.ts";
 import { describeDraftContract } from "./draft-contract.ts";
 import { describeOperatorContract } from "./operator-contract.ts";
+import { describeWorkerRetentionContract } from "./worker-retention-contract.ts";
 
 /**
  * The store contract: what every implementation of the storage ports must do, run against each of them
@@ -115,6 +116,7 @@ export function describeStoreContract(name: string, open: () => Promise<StoreUnd
     );
     describeContextContract(() => ({ store, context }));
     describeDraftContract(() => ({ store, context, drafts }));
+    describeWorkerRetentionContract(() => store);
 
     describe("claim and complete", () => {
       it("claims ready rows by priority, then plan order, and only the ready ones", async () => {

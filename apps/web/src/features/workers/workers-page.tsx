@@ -15,7 +15,7 @@ const REFRESH_MS = 2000;
 
 /**
  * Every registered worker, on any host: where it runs, what it takes (queues, concurrency), what it runs now,
- * when it last beat its heart, and whether it is alive or lost (silent for longer than a lease).
+ * when it was last seen (its last heartbeat), and whether it is alive or lost (silent for longer than a lease).
  */
 export function WorkersPage() {
   const trpc = useTRPC();
@@ -28,13 +28,16 @@ export function WorkersPage() {
           <p className="mt-1 text-sm text-slate-500">
             Processes that claim and run tasks, on this host or any other using the same database. Start one
             with <code className="rounded bg-slate-100 px-1 font-mono text-xs">taskloom worker</code>; a lost
-            worker's tasks are taken back by the others once its leases expire.
+            worker's tasks are taken back by the others once its leases expire. A lost worker stays listed
+            with when it was last seen until it has been silent for 24 hours (
+            <code className="rounded bg-slate-100 px-1 font-mono text-xs">TASKLOOM_WORKER_RETENTION_MS</code>
+            ), then the others forget it.
           </p>
         </div>
         <ListTable
           label="Workers"
           columns={COLUMNS}
-          headings={["Host", "PID", "Queues", "Running", "Started", "Last heartbeat", "State"]}
+          headings={["Host", "PID", "Queues", "Running", "Started", "Last seen", "State"]}
         >
           {workers.isPending ? (
             <LoadingState label="Loading workers…" />
@@ -81,7 +84,9 @@ function WorkerRow({ worker }: { worker: WorkerStatus }) {
         {worker.running} / {worker.concurrency}
       </span>
       <RelativeTime at={worker.startedAt} className="text-xs text-slate-500" />
-      <RelativeTime at={worker.heartbeatAt} className="text-xs text-slate-500" />
+      <span data-testid="worker-last-seen" className="text-xs text-slate-500">
+        <RelativeTime at={worker.heartbeatAt} />
+      </span>
       <span
         className={cx(
           "w-fit rounded-full px-2 py-0.5 text-xs font-medium",
