@@ -38,9 +38,14 @@ export async function expectEdgeDrawn(page: Page, from: string, to: string): Pro
     .toBe(true);
 }
 
-export async function openPlan(page: Page, slug: string): Promise<void> {
+/** Opens a plan's editor and waits for its canvas (`timeout`: default the expect timeout, 10 s). */
+export async function openPlan(
+  page: Page,
+  slug: string,
+  { timeout }: { timeout?: number } = {},
+): Promise<void> {
   await page.goto(`/plans/${encodeURIComponent(slug)}`);
-  await expect(page.getByTestId("plan-canvas").locator(".react-flow__renderer")).toBeVisible();
+  await expect(page.getByTestId("plan-canvas").locator(".react-flow__renderer")).toBeVisible({ timeout });
 }
 
 /**

@@ -191,8 +191,8 @@ export function usePlanGraph(plan: PlanView, onDeleteTasks: (keys: string[]) => 
         }
         setNodes((current) => withPositions(current, chosen));
         savePositions(chosen);
-        // Fit once React Flow has the new positions (a re-layout after new links keeps the view).
-        if (!keep) requestAnimationFrame(() => fitToStart(FIT_DURATION));
+        // Fitted to the new positions themselves (a re-layout after new links keeps the view).
+        if (!keep) fitToStart(withPositions(nodesRef.current, chosen), FIT_DURATION);
       } catch (error) {
         toast.error("Auto-layout failed", errorMessage(error));
       } finally {

@@ -124,7 +124,7 @@ export function GraphCanvas({
         <Controls showInteractive={false} showFitView={false} position="bottom-left">
           <FitButton nodes={nodes} />
         </Controls>
-        <OpenAtStart />
+        <OpenAtStart nodes={nodes} />
         {overview && <OverviewLayer nodes={nodes} edges={edges} />}
         {large ? (
           <CanvasMinimap nodes={nodes} />

@@ -87,8 +87,9 @@ function useRunGraph(run: RunDetail) {
     setEdges(toLinkEdges(links));
     const complete = graphTasks.every((task) => stored[task.key] !== undefined);
     if (complete) {
-      setNodes(toTaskNodes(graphTasks, stored));
-      requestAnimationFrame(() => fitToStart());
+      const placed = toTaskNodes(graphTasks, stored);
+      setNodes(placed);
+      fitToStart(placed);
       return;
     }
     // The run's frozen graph differs from the plan's layout (or the plan has none): lay it out, unsaved.
@@ -96,8 +97,9 @@ function useRunGraph(run: RunDetail) {
     layoutInWorker({ keys: graphTasks.map((task) => task.key), links })
       .then((positions) => {
         if (cancelled) return;
-        setNodes(toTaskNodes(graphTasks, { ...positions, ...stored }));
-        requestAnimationFrame(() => fitToStart());
+        const laidOut = toTaskNodes(graphTasks, { ...positions, ...stored });
+        setNodes(laidOut);
+        fitToStart(laidOut);
       })
       .catch((error: unknown) => {
         if (!cancelled) {
