@@ -423,6 +423,7 @@ function readTask(key: string, value: unknown, issues: IssueCollector): TaskDraf
       break;
     case "function":
       draft.function = readFunctionSpec(value, path, issues);
+      break;
     case "approval":
       draft.approval = readApprovalSpec(value, path, draft.timeout, issues);
       break;
