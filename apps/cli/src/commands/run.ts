@@ -11,8 +11,8 @@ import {
 } from "../progress/progress-renderer.ts";
 import { RunProgress } from "../progress/run-progress.ts";
 import { importPlanPath, loadHandlers } from "../user-modules.ts";
-import { HandlerWaitNotes } from "./handler-wait-notes.ts";
 import { workerOptionsFromEnv } from "../worker-env-options.ts";
+import { HandlerWaitNotes } from "./handler-wait-notes.ts";
 import { collectParam, parsePositiveInt } from "./option-parsers.ts";
 
 interface RunFlags {
