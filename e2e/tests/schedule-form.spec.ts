@@ -52,6 +52,7 @@ tasks:
     expect(fire).toMatch(/^(Mon|Tue|Wed|Thu|Fri), .* 09:30:00 \(Europe\/Paris\)/);
   }
   await dialog.getByLabel("Name").fill("weekdays");
+  await expect(dialog.getByText("Declared: target (default dev)")).toBeVisible();
   await dialog.getByRole("button", { name: "Add run param" }).click();
   await dialog.getByLabel("Run params name 1").fill("target");
   await dialog.getByLabel("Run params value 1").fill("prod");

@@ -29,22 +29,23 @@ export function KeyValueEditor({
     <fieldset className="flex flex-col gap-1.5" aria-describedby={describedBy}>
       <legend className="mb-1 text-xs font-medium text-slate-700">{label}</legend>
       {rows.map((row, index) => (
+        // A grid sizes the columns: the controls are `w-full`, which a width class on them would not beat.
         // Rows have no identity of their own; the index is the identity while editing.
         // biome-ignore lint/suspicious/noArrayIndexKey: rows are edited in place and never reordered
-        <div key={index} className="flex items-center gap-1.5">
+        <div key={index} className="grid grid-cols-[2fr_3fr_auto] items-center gap-1.5">
           <input
             aria-label={`${label} name ${index + 1}`}
             value={row.name}
             onChange={(event) => update(index, { name: event.target.value })}
             placeholder={namePlaceholder}
-            className={controlClass(invalid, "w-2/5 font-mono text-xs")}
+            className={controlClass(invalid, "font-mono text-xs")}
           />
           <input
             aria-label={`${label} value ${index + 1}`}
             value={row.value}
             onChange={(event) => update(index, { value: event.target.value })}
             placeholder={valuePlaceholder}
-            className={controlClass(invalid, "min-w-0 flex-1 font-mono text-xs")}
+            className={controlClass(invalid, "min-w-0 font-mono text-xs")}
           />
           <IconButton
             label={`Remove ${row.name || `row ${index + 1}`}`}

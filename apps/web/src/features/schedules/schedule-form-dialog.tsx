@@ -82,10 +82,8 @@ export function ScheduleFormDialog({
   const [serverIssues, setServerIssues] = useState<ScheduleFieldIssues>({});
   const targetPlan = schedule?.planSlug ?? planSlug ?? chosenPlan;
 
-  const plans = useQuery({
-    ...trpc.plans.list.queryOptions(),
-    enabled: open && planSlug === null && !editing,
-  });
+  // The plan list names the plans to choose from, and the params each declares (shown as a hint).
+  const plans = useQuery({ ...trpc.plans.list.queryOptions(), enabled: open });
   const planParams = plans.data?.find((plan) => plan.slug === targetPlan)?.params;
 
   const document = useMemo(() => scheduleDocument(draft), [draft]);
