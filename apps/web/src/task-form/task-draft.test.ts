@@ -83,6 +83,14 @@ describe("draftFromDefinition", () => {
         keyed: { kind: "noop", concurrencyKey: "deploy:{{run.id}}", concurrencyLimit: 3 },
         single: { kind: "noop", concurrencyKey: "one" },
         solo: { kind: "noop", exclusive: true },
+        gate: {
+          kind: "approval",
+          prompt: "Ship?",
+          description: "Read the notes",
+          timeout: "2h",
+          onTimeout: "approve",
+          form: { properties: { n: { type: "integer", minimum: 1, default: 2 } }, required: ["n"] },
+        },
       },
     });
     for (const task of plan.tasks) {
