@@ -70,6 +70,9 @@ describe("taskloom approve and approvals", () => {
     expect(approved.stderr).toBe("");
     expect(approved.stdout).toBe('approved: task gate is succeeded with {"env":"prod","replicas":3}\n');
     expect(await exited(run)).toBe(0);
+    expect(run.output.stderr).toContain(
+      `gate waits for a decision: taskloom approve ${runId} gate [--reject]`,
+    );
     const summary = JSON.parse(run.output.stdout) as { tasks: { key: string; output: unknown }[] };
     expect(summary.tasks.find((task) => task.key === "deploy")?.output).toBe(
       'deploy {"env":"prod","replicas":3}',

@@ -37,10 +37,9 @@ export interface WaitingApprovalRow {
 export function waitingApprovalOf(row: WaitingApprovalRow): WaitingApproval {
   const definition = JSON.parse(row.spec_json) as TaskDefinition;
   const waitingSince = typeof row.available_at === "number" ? row.available_at : row.available_at.getTime();
-  const spec =
-    definition.spec.kind === "approval"
-      ? definition.spec
-      : { prompt: null, description: null, form: null, timeoutMs: null, onTimeout: "reject" as const };
+  const spec = approvalSpecOf(definition);
+  // Only readiness parks a task run, and only an approval's: anything else waiting is a corrupt row.
+  if (spec === null) throw new Error(`task run ${row.id} is waiting but is a ${definition.kind} task`);
   return {
     taskRunId: row.id,
     runId: row.run_id,
@@ -52,7 +51,7 @@ export function waitingApprovalOf(row: WaitingApprovalRow): WaitingApproval {
     description: spec.description,
     form: spec.form,
     waitingSince,
-    deadline: definition.spec.kind === "approval" ? approvalDeadline(definition.spec, waitingSince) : null,
+    deadline: approvalDeadline(spec, waitingSince),
     onTimeout: spec.onTimeout,
   };
 }

@@ -5,6 +5,7 @@ import {
   type Logger,
   logRetriedFailure,
 } from "@taskloom/core";
+import { PeriodicTick } from "./periodic-tick.ts";
 
 /** What the approval timeout system shares with its process; time is injected. */
 export interface ApprovalTimeoutResources {
@@ -39,46 +40,30 @@ export const TIMEOUT_ACTOR = "timeout";
  */
 export class ApprovalTimeoutSystem {
   readonly #resources: ApprovalTimeoutResources;
-  readonly #tickMs: number;
-  #timer: NodeJS.Timeout | null = null;
-  #ticking: Promise<ApprovalTimeoutTick> | null = null;
+  readonly #loop: PeriodicTick<ApprovalTimeoutTick>;
 
   constructor(resources: ApprovalTimeoutResources, options: ApprovalTimeoutOptions = {}) {
     this.#resources = resources;
-    this.#tickMs = options.tickMs ?? 1000;
+    this.#loop = new PeriodicTick(
+      () => this.#tick(),
+      options.tickMs ?? 1000,
+      (error) => logRetriedFailure(resources.logger, error, "approval timeout tick failed"),
+    );
   }
 
   /** Ticks now and then every `tickMs` until `stop()`. The timer does not hold the process open. */
   start(): void {
-    if (this.#timer !== null) return;
-    this.#timer = setInterval(() => void this.#safeTick(), this.#tickMs);
-    this.#timer.unref();
-    void this.#safeTick();
+    this.#loop.start();
   }
 
   /** Stops ticking and waits for a tick in progress. */
-  async stop(): Promise<void> {
-    if (this.#timer !== null) clearInterval(this.#timer);
-    this.#timer = null;
-    await this.#ticking?.catch(() => undefined);
-  }
-
-  async #safeTick(): Promise<void> {
-    if (this.#ticking !== null) return;
-    try {
-      await this.tick();
-    } catch (error) {
-      logRetriedFailure(this.#resources.logger, error, "approval timeout tick failed");
-    }
+  stop(): Promise<void> {
+    return this.#loop.stop();
   }
 
   /** One pass at the clock's `now` (after any pass in progress). Tests call it directly with an injected clock. */
-  async tick(): Promise<ApprovalTimeoutTick> {
-    while (this.#ticking !== null) await this.#ticking.catch(() => undefined);
-    this.#ticking = this.#tick().finally(() => {
-      this.#ticking = null;
-    });
-    return this.#ticking;
+  tick(): Promise<ApprovalTimeoutTick> {
+    return this.#loop.tick();
   }
 
   async #tick(): Promise<ApprovalTimeoutTick> {

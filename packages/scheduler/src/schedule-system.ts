@@ -9,6 +9,7 @@ import {
   type ScheduleStore,
   type StoredSchedule,
 } from "@taskloom/core";
+import { PeriodicTick } from "./periodic-tick.ts";
 
 /** What the schedule system shares with its process; time is injected. */
 export interface ScheduleSystemResources {
@@ -95,52 +96,35 @@ function planFires(schedule: StoredSchedule, now: number, previousOpen: boolean)
  */
 export class ScheduleSystem {
   readonly #resources: ScheduleSystemResources;
-  readonly #tickMs: number;
   readonly #batch: number;
-  #timer: NodeJS.Timeout | null = null;
-  #ticking: Promise<TickResult> | null = null;
+  readonly #loop: PeriodicTick<TickResult>;
 
   constructor(resources: ScheduleSystemResources, options: ScheduleSystemOptions = {}) {
     this.#resources = resources;
-    this.#tickMs = options.tickMs ?? 1000;
     this.#batch = options.batch ?? 100;
+    this.#loop = new PeriodicTick(
+      () => this.#tick(),
+      options.tickMs ?? 1000,
+      (error) => resources.logger.warn({ err: error }, "schedule tick failed"),
+    );
   }
 
   /** Ticks now and then every `tickMs` until `stop()`. The timer does not hold the process open. */
   start(): void {
-    if (this.#timer !== null) return;
-    this.#timer = setInterval(() => void this.#safeTick(), this.#tickMs);
-    this.#timer.unref();
-    void this.#safeTick();
+    this.#loop.start();
   }
 
   /** Stops ticking and waits for a tick in progress. */
-  async stop(): Promise<void> {
-    if (this.#timer !== null) clearInterval(this.#timer);
-    this.#timer = null;
-    await this.#ticking?.catch(() => undefined);
-  }
-
-  async #safeTick(): Promise<void> {
-    // A slow tick (a busy database) is not stacked on: the next interval finds it still going and passes.
-    if (this.#ticking !== null) return;
-    try {
-      await this.tick();
-    } catch (error) {
-      this.#resources.logger.warn({ err: error }, "schedule tick failed");
-    }
+  stop(): Promise<void> {
+    return this.#loop.stop();
   }
 
   /**
    * One pass over the due schedules at the clock's `now` (after any pass in progress). Tests call it directly
    * with an injected clock.
    */
-  async tick(): Promise<TickResult> {
-    while (this.#ticking !== null) await this.#ticking.catch(() => undefined);
-    this.#ticking = this.#tick().finally(() => {
-      this.#ticking = null;
-    });
-    return this.#ticking;
+  tick(): Promise<TickResult> {
+    return this.#loop.tick();
   }
 
   async #tick(): Promise<TickResult> {

@@ -99,13 +99,13 @@ async function run(context: CliContext, file: string | undefined, flags: RunFlag
         return 0;
       }
       // A new run's task runs are known without reading them back (20,000 rows through Prisma took ~0.5 s):
-      // those with no `requires` start ready, the others pending.
+      // those with no `requires` start ready (an approval waiting), the others pending.
       planSlug = plan.slug;
       hasLlmTasks = plan.definition.tasks.some((task) => task.kind === "llm");
       initial = plan.definition.tasks.map((task) => ({
         key: task.key,
         kind: task.kind,
-        status: task.requires.length === 0 ? "ready" : "pending",
+        status: task.requires.length > 0 ? "pending" : task.kind === "approval" ? "waiting" : "ready",
         attempts: 0,
       }));
     }
@@ -116,6 +116,12 @@ async function run(context: CliContext, file: string | undefined, flags: RunFlag
       flags.note ??
         `${flags.resume ? "resuming" : "started"} run ${runId} of ${planSlug} (${initial.length} tasks)`,
     );
+    // Approvals that wait from the start have no status change to show: say so once, with how to decide.
+    for (const task of initial) {
+      if (task.status === "waiting") {
+        renderer.note(`${task.key} waits for a decision: taskloom approve ${runId} ${task.key} [--reject]`);
+      }
+    }
 
     const cancel = new AbortController();
     let interrupts = 0;

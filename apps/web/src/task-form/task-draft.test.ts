@@ -109,6 +109,14 @@ describe("draftFromDefinition", () => {
           params: { day: "mon" },
           cache: { key: "day:{{params.day}}", ttl: "1d" },
         },
+        gate: {
+          kind: "approval",
+          prompt: "Ship?",
+          description: "Read the notes",
+          timeout: "2h",
+          onTimeout: "approve",
+          form: { properties: { n: { type: "integer", minimum: 1, default: 2 } }, required: ["n"] },
+        },
       },
     });
     for (const task of plan.tasks) {

@@ -386,6 +386,25 @@ export function TaskForm({
         bind={bind}
       />
 
+      {draft.kind === "approval" && (
+        <Field
+          label="Prompt"
+          errors={issuesOf("prompt")}
+          hint="The question put to the approver. The form, description and onTimeout are edited in the plan file (YAML); Timeout is how long it waits."
+        >
+          {(control) => (
+            <Textarea
+              {...control}
+              {...bind("prompt")}
+              rows={2}
+              value={draft.prompt}
+              placeholder="Ship this build to production?"
+              onChange={(event) => change("prompt", event.target.value)}
+            />
+          )}
+        </Field>
+      )}
+
       <details
         className="group rounded-md border border-slate-200 bg-slate-50/60 open:bg-white"
         open={advancedOpen}
