@@ -142,6 +142,7 @@ export function runJson(request: Request, run: RunDetail) {
       attempts: task.attempts,
       exitCode: task.exitCode,
       error: task.error,
+      ...(task.waitingFor ? { waitingFor: task.waitingFor } : {}),
     })),
   };
 }
@@ -153,6 +154,6 @@ export function runStatusResponse(request: Request, runId: string, deps: RunsApi
     if (denied) return denied;
     if (runId.length === 0 || runId.length > 128) return refuse(404, `run not found: ${runId}`);
     const taskloom = await deps.taskloom();
-    return Response.json(runJson(request, await taskloom.queries.getRun(runId)));
+    return Response.json(runJson(request, await taskloom.getRun(runId)));
   });
 }
