@@ -143,6 +143,7 @@ export function runJson(request: Request, run: RunDetail) {
       exitCode: task.exitCode,
       error: task.error,
       ...(points ? { points: pointsJson(points) } : {}),
+      ...(task.waitingFor ? { waitingFor: task.waitingFor } : {}),
     })),
   };
 }
@@ -154,6 +155,6 @@ export function runStatusResponse(request: Request, runId: string, deps: RunsApi
     if (denied) return denied;
     if (runId.length === 0 || runId.length > 128) return refuse(404, `run not found: ${runId}`);
     const taskloom = await deps.taskloom();
-    return Response.json(runJson(request, await taskloom.queries.getRun(runId)));
+    return Response.json(runJson(request, await taskloom.getRun(runId)));
   });
 }

@@ -79,6 +79,11 @@ function WorkerRow({ worker }: { worker: WorkerStatus }) {
       <span className="font-mono text-xs text-slate-700">{worker.pid}</span>
       <span className="min-w-0 truncate font-mono text-xs text-slate-700">
         {worker.queues.length === 0 ? "every queue" : worker.queues.join(", ")}
+        {worker.handlers.length > 0 && (
+          <span className="block truncate text-slate-500" title="function handlers it runs">
+            handlers: {worker.handlers.join(", ")}
+          </span>
+        )}
       </span>
       <span className="text-sm text-slate-700" title="attempts running / concurrency">
         {worker.running} / {worker.concurrency}

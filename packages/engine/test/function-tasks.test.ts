@@ -1,0 +1,140 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import type { FunctionTaskDefinition } from "@taskloom/core";
+import { createTestDatabase, postgresDescribe, type TestDatabase } from "@taskloom/db/postgres-test-database";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { Taskloom } from "../src/index.ts";
+
+const describePostgres = await postgresDescribe();
+
+const PLAN = `plan: images
+params: { width: 320 }
+tasks:
+  fetch:
+    kind: noop
+    result: { path: photo.jpg }
+  resize:
+    kind: function
+    handler: resize
+    input: { width: "{{params.width}}" }
+    requires: [fetch]
+  slow:
+    kind: function
+    handler: slow
+    timeout: 50ms
+    retries: { max: 1, delay: 10ms }
+`;
+
+const resize: FunctionTaskDefinition = {
+  name: "resize",
+  run: async (input, ctx) => {
+    ctx.log.info("resizing", (ctx.outputs.fetch as { path: string }).path);
+    await ctx.heartbeat();
+    return { width: Number((input as { width: string }).width), path: "photo-320.jpg" };
+  },
+};
+/** Waits for its signal: every attempt times out. */
+const slow: FunctionTaskDefinition = {
+  name: "slow",
+  run: (_input, ctx) => new Promise((resolve) => ctx.signal.addEventListener("abort", () => resolve(null))),
+};
+
+/** Function tasks through the library API on both stores: handlers, the visible wait, timeouts and retries. */
+function functionTaskSuite(
+  name: string,
+  databaseUrl: (dir: string) => Promise<{ url: string; drop(): Promise<void> }>,
+) {
+  let dir: string;
+  let taskloom: Taskloom;
+  let database: { url: string; drop(): Promise<void> };
+
+  beforeEach(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "taskloom-function-"));
+    database = await databaseUrl(dir);
+    taskloom = await Taskloom.open({ databaseUrl: database.url, cwd: dir, pollMs: 50 });
+    await taskloom.importPlanSource(PLAN);
+  });
+  afterEach(async () => {
+    await taskloom.close();
+    await database.drop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  describe(name, () => {
+    it("runs the handlers a worker has, records their JSON output and log, and retries a timeout", async () => {
+      const { runId, status } = await taskloom.run("images", { handlers: [resize, slow], pollMs: 50 });
+      expect(status).toBe("failed");
+      const run = await taskloom.getRun(runId);
+      const byKey = new Map(run.tasks.map((task) => [task.key, task]));
+      expect(byKey.get("resize")).toMatchObject({
+        status: "succeeded",
+        outputJson: { width: 320, path: "photo-320.jpg" },
+      });
+      expect(byKey.get("slow")).toMatchObject({
+        status: "failed",
+        attempts: 2,
+        reason: "timeout",
+        error: "timed out after 50ms",
+      });
+      const logs = await taskloom.queries.readLogs({ runId, taskKey: "resize" });
+      expect(logs.chunks.map((chunk) => [chunk.stream, chunk.text])).toEqual([
+        ["stdout", "resizing photo.jpg\n"],
+      ]);
+    });
+
+    it("says a ready function task waits for a worker with its handler, until one starts", async () => {
+      const { runId } = await taskloom.startRun("images");
+      const plain = taskloom.createWorker({ pollMs: 50 });
+      await plain.start();
+      const fetched = new Promise<void>((resolve) => {
+        const off = taskloom.subscribe(
+          (event) => {
+            if (event.taskKey === "resize" && event.toStatus === "ready") {
+              off();
+              resolve();
+            }
+          },
+          { runId, afterId: 0 },
+        );
+      });
+      await fetched;
+      const waiting = await taskloom.getRun(runId);
+      expect(waiting.tasks.map((task) => [task.key, task.status, task.waitingFor])).toEqual([
+        ["fetch", "succeeded", undefined],
+        ["resize", "ready", "waiting for a worker with handler `resize`"],
+        ["slow", "ready", "waiting for a worker with handler `slow`"],
+      ]);
+
+      const able = taskloom.createWorker({ handlers: [resize, slow], pollMs: 50 });
+      await able.start();
+      const workers = await taskloom.listWorkers();
+      expect(workers.map((worker) => worker.handlers).sort()).toEqual([[], ["resize", "slow"]]);
+      expect(await taskloom.waitForRun(runId)).toBe("failed");
+      const done = await taskloom.getRun(runId);
+      expect(done.tasks.find((task) => task.key === "resize")?.status).toBe("succeeded");
+      expect(done.tasks.every((task) => task.waitingFor === undefined)).toBe(true);
+      await able.stop();
+      await plain.stop();
+    });
+
+    it("refuses two handlers with one name", () => {
+      expect(() => taskloom.createWorker({ handlers: [resize, { ...slow, name: "resize" }] })).toThrow(
+        "two handlers are named `resize`: handler names must be unique",
+      );
+    });
+  });
+}
+
+functionTaskSuite("function tasks on SQLite", async (dir) => ({
+  url: `file:${path.join(dir, "t.db")}`,
+  drop: async () => {},
+}));
+
+describePostgres("PostgreSQL", () => {
+  let database: TestDatabase | null = null;
+  functionTaskSuite("function tasks on PostgreSQL", async () => {
+    database = await createTestDatabase();
+    return { url: database.url, drop: () => database?.drop() ?? Promise.resolve() };
+  });
+});
