@@ -6,6 +6,7 @@ import {
   MAX_AUDIT_ENTRIES,
   NotFoundError,
   type PlanDefinition,
+  planLinks,
   type RunDetail,
   type RunFilter,
   type RunGrid,
@@ -71,10 +72,7 @@ function toRunSummary(run: RunRow, counts: Partial<Record<TaskRunStatus, number>
 function frozenGraph(plan: PlanDefinition): RunDetail["graph"] {
   return {
     tasks: plan.tasks,
-    links: plan.tasks.flatMap((task) => [
-      ...task.requires.map((from) => ({ from, to: task.key, kind: "requires" as const })),
-      ...task.refers.map((from) => ({ from, to: task.key, kind: "refers" as const })),
-    ]),
+    links: planLinks(plan.tasks),
   };
 }
 
