@@ -25,6 +25,7 @@ import {
   type TaskNode,
   toLinkEdges,
 } from "../../graph/flow-elements.ts";
+import { OVERVIEW_FROM } from "../../graph/graph-overview.ts";
 import { type LayoutPositions, missingPositions, type Position } from "../../graph/layout.ts";
 import { layoutInWorker } from "../../graph/layout-client.ts";
 import { keepPinned, newRequiresLinks } from "../../graph/pinned-layout.ts";
@@ -193,8 +194,12 @@ export function usePlanGraph(plan: PlanView, onDeleteTasks: (keys: string[]) => 
         }
         setNodes((current) => withPositions(current, chosen));
         savePositions(chosen);
-        // Fitted to the new positions themselves (a re-layout after new links keeps the view).
-        if (!keep) fitToStart(withPositions(nodesRef.current, chosen), FIT_DURATION);
+        // Fitted to the new positions themselves (a re-layout after new links keeps the view). A big plan jumps
+        // there: an animated move would pass over (and mount) a different window of nodes in every frame.
+        if (!keep) {
+          const laidOut = withPositions(nodesRef.current, chosen);
+          fitToStart(laidOut, laidOut.length >= OVERVIEW_FROM ? undefined : FIT_DURATION);
+        }
       } catch (error) {
         toast.error("Auto-layout failed", errorMessage(error));
       } finally {

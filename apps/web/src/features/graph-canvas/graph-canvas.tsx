@@ -50,9 +50,11 @@ function FitButton({ nodes }: { nodes: readonly TaskNode[] }) {
   const fit = () => {
     const { width, height } = store.getState();
     const { padding, minZoom, maxZoom } = FIT_VIEW_OPTIONS;
-    void flow.setViewport(getViewportForBounds(boundsOf(nodes), width, height, minZoom, maxZoom, padding), {
-      duration: 200,
-    });
+    // A big plan jumps to the fit: an animated zoom-out would mount a different window of nodes every frame.
+    void flow.setViewport(
+      getViewportForBounds(boundsOf(nodes), width, height, minZoom, maxZoom, padding),
+      nodes.length >= OVERVIEW_FROM ? undefined : { duration: 200 },
+    );
   };
   return (
     <ControlButton
