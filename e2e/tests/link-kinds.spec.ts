@@ -12,8 +12,11 @@ const strokeOf = (page: Page, from: string, to: string) =>
 
 /** The plan as the CLI exports it: the links are saved in the tasks' fields. */
 const exported = (slug: string) => taskloom("plan", "export", slug);
+/** Each poll starts the CLI, which takes seconds on a loaded machine. */
+const SAVED = { timeout: 45_000 };
 
 test("each link kind is drawn in its own style, with a legend", async ({ page }) => {
+  test.setTimeout(120_000);
   const slug = uniqueSlug("link-kinds");
   await importPlan(`plan: ${slug}
 name: Link kinds
@@ -61,6 +64,8 @@ tasks:
 test("a link of a chosen kind is drawn, switched to another kind and deleted, and saved each time", async ({
   page,
 }) => {
+  // Three reloads and three CLI exports: minutes on a loaded machine.
+  test.setTimeout(180_000);
   const slug = uniqueSlug("link-edit");
   await importPlan(`plan: ${slug}
 name: Link editing
@@ -76,7 +81,7 @@ tasks:
   await dragLink(page, "draft", "review");
   await expectEdgeDrawn(page, "draft", "review");
   await expect(edge(page, "draft", "review")).toHaveAttribute("data-kind", "duplicates");
-  await expect.poll(() => exported(slug)).toMatch(/review:[\s\S]*duplicates:\s*\n?\s*-?\s*\[?draft/);
+  await expect.poll(() => exported(slug), SAVED).toMatch(/review:[\s\S]*duplicates:\s*\n?\s*-?\s*\[?draft/);
   await page.reload();
   await expect(edge(page, "draft", "review")).toHaveAttribute("data-kind", "duplicates");
 
@@ -87,7 +92,7 @@ tasks:
   await expect(menu.getByRole("button", { name: "duplicates" })).toHaveAttribute("aria-pressed", "true");
   await menu.getByRole("button", { name: "relates to" }).click();
   await expect(edge(page, "draft", "review")).toHaveAttribute("data-kind", "relates_to");
-  await expect.poll(() => exported(slug)).toMatch(/relatesTo:[\s\S]*draft/);
+  await expect.poll(() => exported(slug), SAVED).toMatch(/relatesTo:[\s\S]*draft/);
   expect(await exported(slug)).not.toMatch(/duplicates:/);
   await page.reload();
   await expect(edge(page, "draft", "review")).toHaveAttribute("data-kind", "relates_to");
@@ -96,7 +101,7 @@ tasks:
   await edge(page, "draft", "review").click({ force: true });
   await page.getByTestId("edge-menu-draft->review").getByRole("button", { name: "Delete link" }).click();
   await expect(edge(page, "draft", "review")).toHaveCount(0);
-  await expect.poll(() => exported(slug)).not.toMatch(/relatesTo:/);
+  await expect.poll(() => exported(slug), SAVED).not.toMatch(/relatesTo:/);
   await page.reload();
   await expect(taskNode(page, "review")).toBeVisible();
   await expect(edge(page, "draft", "review")).toHaveCount(0);
