@@ -60,7 +60,7 @@ function validInputs(): Record<string, Record<string, unknown> | undefined> {
     "tasks.setPositions": { planSlug: "demo", positions: [{ key: "a", x: 0, y: 0 }] },
     "links.create": link,
     "links.delete": link,
-    "links.setKind": { ...link, kind: "refers" },
+    "links.setKind": { ...link, kind: "relates_to", previousKind: "requires" },
     "runs.start": { planSlug: "demo", params: {} },
     "runs.cancel": { runId },
     "runs.retryTask": { runId, taskKey: "a" },

@@ -221,6 +221,51 @@ describe("tasks and links routers", () => {
     ).toBe("NOT_FOUND");
   });
 
+  it("creates, switches and deletes duplicates and relates_to links, kept in the task fields", async () => {
+    const { api } = test;
+    const edit = async () => ({ planSlug: "demo", baseVersion: await version() });
+    await api.links.create({ ...(await edit()), from: "a", to: "c", kind: "duplicates" });
+    await api.links.create({ ...(await edit()), from: "c", to: "a", kind: "relates_to" });
+    let plan = await api.plans.get({ slug: "demo" });
+    expect(plan.links).toEqual(
+      expect.arrayContaining([
+        { from: "a", to: "c", kind: "duplicates" },
+        { from: "c", to: "a", kind: "relates_to" },
+      ]),
+    );
+    expect(plan.tasks.find((task) => task.key === "c")?.duplicates).toEqual(["a"]);
+    expect(plan.tasks.find((task) => task.key === "a")?.relatesTo).toEqual(["c"]);
+    // a → b is a requires link: switched to relates_to, named or found as its only other kind.
+    await api.links.setKind({
+      ...(await edit()),
+      from: "a",
+      to: "b",
+      kind: "relates_to",
+      previousKind: "requires",
+    });
+    await api.links.setKind({ ...(await edit()), from: "a", to: "c", kind: "refers" });
+    plan = await api.plans.get({ slug: "demo" });
+    expect(plan.links).toEqual(
+      expect.arrayContaining([
+        { from: "a", to: "b", kind: "relates_to" },
+        { from: "a", to: "c", kind: "refers" },
+      ]),
+    );
+    expect(plan.links.some((l) => l.from === "a" && l.to === "b" && l.kind === "requires")).toBe(false);
+    // Two links between the same tasks: which one to switch must be said.
+    await api.links.create({ ...(await edit()), from: "a", to: "c", kind: "duplicates" });
+    const ambiguous = await failure(
+      api.links.setKind({ ...(await edit()), from: "a", to: "c", kind: "requires" }),
+    );
+    expect(ambiguous.code).toBe("CONFLICT");
+    expect(ambiguous.message).toContain("refers and duplicates");
+    await api.links.delete({ ...(await edit()), from: "a", to: "c", kind: "duplicates" });
+    plan = await api.plans.get({ slug: "demo" });
+    expect(plan.links.filter((l) => l.from === "a" && l.to === "c")).toEqual([
+      { from: "a", to: "c", kind: "refers" },
+    ]);
+  });
+
   it("saves a new task and its position in one change, and a renamed task keeps its position", async () => {
     const { api } = test;
     await api.tasks.upsert({

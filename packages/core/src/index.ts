@@ -11,6 +11,7 @@ export * from "./execution.ts";
 export * from "./function-task.ts";
 export * from "./graph/index.ts";
 export * from "./lease-loss.ts";
+export * from "./link-kinds.ts";
 export * from "./operator-actions.ts";
 export * from "./output-cache.ts";
 export * from "./plan-file/index.ts";

@@ -1,4 +1,4 @@
-import type { ParamValue, RunStatus, TaskDefinition, TaskRunStatus } from "./types.ts";
+import type { LinkKind, ParamValue, RunStatus, TaskDefinition, TaskRunStatus } from "./types.ts";
 
 /**
  * The read side: what the CLI and the dashboard list and show. `core` declares it; each store implements it
@@ -168,7 +168,7 @@ export interface DefinitionChange {
 export interface RunDetail extends RunSummary {
   params: Record<string, unknown>;
   /** The plan as it was frozen when the run started. */
-  graph: { tasks: TaskDefinition[]; links: { from: string; to: string; kind: "requires" | "refers" }[] };
+  graph: { tasks: TaskDefinition[]; links: { from: string; to: string; kind: LinkKind }[] };
   tasks: TaskRunDetail[];
 }
 

@@ -27,7 +27,8 @@ import type { ScheduleDefinition } from "./schedules.ts";
 export const TASK_KINDS = ["shell", "http", "noop", "llm", "function", "approval"] as const;
 export type TaskKind = (typeof TASK_KINDS)[number];
 
-export const LINK_KINDS = ["requires", "refers"] as const;
+/** Only `requires` orders execution; the other kinds feed context (see `LINK_FIELDS` for their task fields). */
+export const LINK_KINDS = ["requires", "refers", "duplicates", "relates_to"] as const;
 export type LinkKind = (typeof LINK_KINDS)[number];
 
 export const TASK_RUN_STATUSES = [

@@ -1,6 +1,6 @@
-import { wouldCreateCycle } from "@taskloom/core";
+import { type LinkKind, wouldCreateCycle } from "@taskloom/core";
 
-export type LinkKind = "requires" | "refers";
+export type { LinkKind };
 
 export interface GraphLink {
   /** The upstream task. */
@@ -23,7 +23,7 @@ export function formatCycle(cycle: readonly string[]): string {
 /**
  * Whether a new link may be added, checked on the client for instant feedback while dragging; the server
  * checks again (another tab may have changed the plan meanwhile). Only `requires` links can close a cycle:
- * `refers` links feed context and may loop.
+ * the other kinds feed context and may loop.
  */
 export function checkNewLink(
   taskKeys: readonly string[],
@@ -73,6 +73,13 @@ export function requiresEdges(links: readonly GraphLink[]): [string, string][] {
   return edges;
 }
 
+const KIND_VERBS: Readonly<Record<LinkKind, string>> = {
+  requires: "require",
+  refers: "refer to",
+  duplicates: "duplicate",
+  relates_to: "relate to",
+};
+
 function kindVerb(kind: LinkKind): string {
-  return kind === "requires" ? "require" : "refer to";
+  return KIND_VERBS[kind];
 }

@@ -3,6 +3,7 @@ import { type Edge, MarkerType, type Node, type NodeHandle, Position as Side } f
 import type { GraphLink, LinkKind } from "./cycle-feedback.ts";
 import type { GroupInfo } from "./group-view.ts";
 import { type LayoutPositions, NODE_HEIGHT, NODE_WIDTH, type Position } from "./layout.ts";
+import { LINK_KIND_STYLES } from "./link-styles.ts";
 
 export interface TaskNodeData extends Record<string, unknown> {
   key: string;
@@ -79,10 +80,17 @@ export function toLinkEdges(links: readonly GraphLink[]): LinkEdge[] {
     type: "link",
     source: link.from,
     target: link.to,
-    ariaLabel: `${link.to} ${link.kind} ${link.from}`,
-    // Arrowheads show the direction of execution; `refers` links are context only and get none.
-    ...(link.kind === "requires"
-      ? { markerEnd: { type: MarkerType.ArrowClosed, width: 18, height: 18, color: "#64748b" } }
+    ariaLabel: `${link.to} ${LINK_KIND_STYLES[link.kind].label} ${link.from}`,
+    // Arrowheads show the direction of execution; the other kinds are context only and get none.
+    ...(LINK_KIND_STYLES[link.kind].arrow
+      ? {
+          markerEnd: {
+            type: MarkerType.ArrowClosed,
+            width: 18,
+            height: 18,
+            color: LINK_KIND_STYLES[link.kind].stroke,
+          },
+        }
       : {}),
     data: { kind: link.kind },
   }));

@@ -24,28 +24,6 @@ export interface OverviewEdge {
 /** A React Flow transform: [x, y, zoom]. */
 export type Transform = readonly [number, number, number];
 
-/** How many nodes are at least partly inside the viewport, counting up to `limit` (then it stops). */
-export function countInView(
-  nodes: readonly OverviewNode[],
-  [x, y, zoom]: Transform,
-  width: number,
-  height: number,
-  limit: number,
-): number {
-  const left = -x / zoom - NODE_WIDTH;
-  const top = -y / zoom - NODE_HEIGHT;
-  const right = (width - x) / zoom;
-  const bottom = (height - y) / zoom;
-  let count = 0;
-  for (const { position } of nodes) {
-    if (position.x > left && position.x < right && position.y > top && position.y < bottom) {
-      count++;
-      if (count >= limit) return count;
-    }
-  }
-  return count;
-}
-
 /** The bounding box of the nodes, in flow coordinates. */
 export function boundsOf(nodes: readonly OverviewNode[]): {
   x: number;

@@ -1,3 +1,4 @@
+import { LINK_KINDS } from "@taskloom/core";
 import { z } from "zod";
 import { createTRPCRouter, protectedProcedure } from "../trpc.ts";
 import { baseVersion, planSlug, taskKey } from "./inputs.ts";
@@ -8,12 +9,15 @@ const link = z.object({
   from: taskKey,
   /** The dependent task. */
   to: taskKey,
-  kind: z.enum(["requires", "refers"]),
+  kind: z.enum(LINK_KINDS),
   baseVersion,
 });
 
 export const linksRouter = createTRPCRouter({
   create: protectedProcedure.input(link).mutation(({ ctx, input }) => ctx.editor.createLink(input)),
   delete: protectedProcedure.input(link).mutation(({ ctx, input }) => ctx.editor.deleteLink(input)),
-  setKind: protectedProcedure.input(link).mutation(({ ctx, input }) => ctx.editor.setLinkKind(input)),
+  /** `kind` is the new kind; `previousKind` the link's kind now (default: its only other kind). */
+  setKind: protectedProcedure
+    .input(link.extend({ previousKind: z.enum(LINK_KINDS).optional() }))
+    .mutation(({ ctx, input }) => ctx.editor.setLinkKind(input)),
 });

@@ -7,6 +7,7 @@ import {
   NotFoundError,
   type ParamValue,
   type PlanDefinition,
+  planLinks,
   type RunDetail,
   type RunFilter,
   type RunGrid,
@@ -96,10 +97,7 @@ function sweepFields(
 function frozenGraph(plan: PlanDefinition): RunDetail["graph"] {
   return {
     tasks: plan.tasks,
-    links: plan.tasks.flatMap((task) => [
-      ...task.requires.map((from) => ({ from, to: task.key, kind: "requires" as const })),
-      ...task.refers.map((from) => ({ from, to: task.key, kind: "refers" as const })),
-    ]),
+    links: planLinks(plan.tasks),
   };
 }
 

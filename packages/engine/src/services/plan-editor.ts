@@ -3,12 +3,16 @@ import {
   type Clock,
   ConflictError,
   CycleError,
+  LINK_FIELDS,
+  LINK_KINDS,
+  type LinkField,
   type LinkKind,
   NotFoundError,
   type ParamValue,
   type PlanDefinition,
   type PlanDocument,
   PlanValidationError,
+  planLinks,
   planToDocument,
   type RunStore,
   StalePlanVersionError,
@@ -42,11 +46,11 @@ interface PlanFileDocument {
   [field: string]: unknown;
 }
 
-const linkField = (kind: LinkKind) => (kind === "requires" ? "requires" : "refers");
+const linkField = (kind: LinkKind) => LINK_FIELDS[kind];
 
 /** Every task field that names other tasks: renames and deletes carry them along. */
-const TASK_REF_FIELDS = ["requires", "refers", "duplicates", "relatesTo"] as const;
-type TaskRefField = (typeof TASK_REF_FIELDS)[number];
+const TASK_REF_FIELDS = Object.values(LINK_FIELDS);
+type TaskRefField = LinkField;
 
 /** What an edit changed of the plan's documents and notes, for the context store that mirrors them. */
 export interface PlanContextChange {
@@ -174,10 +178,7 @@ export class PlanEditor {
       documents: definition.documents ?? [],
       notes: definition.notes ?? {},
       tasks: definition.tasks.map((task) => ({ ...task, position: positions[task.key] ?? null })),
-      links: definition.tasks.flatMap((task) => [
-        ...task.requires.map((from) => ({ from, to: task.key, kind: "requires" as const })),
-        ...task.refers.map((from) => ({ from, to: task.key, kind: "refers" as const })),
-      ]),
+      links: planLinks(definition.tasks),
     };
   }
 
@@ -352,7 +353,7 @@ export class PlanEditor {
       const target = this.#linkEnds(doc, input);
       const field = linkField(input.kind);
       if (listOf(target, field).includes(input.from)) {
-        throw new ConflictError(`\`${input.to}\` already ${field} \`${input.from}\``);
+        throw new ConflictError(`\`${input.to}\` already lists \`${input.from}\` in ${field}`);
       }
       if (input.kind === "requires") this.#refuseCycle(definition, input.from, input.to);
       target[field] = [...listOf(target, field), input.from];
@@ -370,11 +371,17 @@ export class PlanEditor {
     });
   }
 
-  /** Switches a link between `requires` and `refers` (becoming `requires` is checked for cycles). */
-  async setLinkKind(input: LinkInput): Promise<EditResult> {
-    const other: LinkKind = input.kind === "requires" ? "refers" : "requires";
+  /**
+   * Switches a link to `kind` from `previousKind` (default: the link's other kind, when the two tasks have
+   * exactly one link of another kind). Becoming `requires` is checked for cycles.
+   */
+  async setLinkKind(input: LinkInput & { previousKind?: LinkKind | undefined }): Promise<EditResult> {
     return this.#edit(input.planSlug, input.baseVersion, {}, (doc, definition) => {
       const target = this.#linkEnds(doc, input);
+      const other = input.previousKind ?? this.#onlyOtherKind(target, input);
+      if (other === input.kind) {
+        throw new ConflictError(`the link \`${input.from}\` → \`${input.to}\` is already ${other}`);
+      }
       const oldField = linkField(other);
       const newField = linkField(input.kind);
       if (!listOf(target, oldField).includes(input.from)) {
@@ -385,6 +392,24 @@ export class PlanEditor {
       if (!listOf(target, newField).includes(input.from))
         target[newField] = [...listOf(target, newField), input.from];
     });
+  }
+
+  /** The kind of the one link from `from` to `to` other than `kind`; refused when there are none or several. */
+  #onlyOtherKind(
+    target: Record<string, unknown>,
+    input: { from: string; to: string; kind: LinkKind },
+  ): LinkKind {
+    const others = LINK_KINDS.filter(
+      (kind) => kind !== input.kind && listOf(target, linkField(kind)).includes(input.from),
+    );
+    const [only] = others;
+    if (only === undefined) throw new NotFoundError("link", `${input.from} -> ${input.to}`);
+    if (others.length > 1) {
+      throw new ConflictError(
+        `\`${input.from}\` → \`${input.to}\` has ${others.join(" and ")} links: say which one to change (previousKind)`,
+      );
+    }
+    return only;
   }
 
   #linkEnds(

@@ -1,7 +1,7 @@
 "use client";
 
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import type { EventRecord } from "@taskloom/core";
+import { type EventRecord, LINK_KINDS } from "@taskloom/core";
 import {
   Panel as FlowPanel,
   type OnSelectionChangeParams,
@@ -42,6 +42,7 @@ import { PlanNotesEditor } from "../context/plan-notes-editor.tsx";
 import { useInvalidateContext } from "../context/use-context-preview.ts";
 import { GraphCanvas } from "../graph-canvas/graph-canvas.tsx";
 import { EdgeActionsContext } from "../graph-canvas/link-edge.tsx";
+import { LinkLegend } from "../graph-canvas/link-legend.tsx";
 import { TaskStatusProvider } from "../graph-canvas/task-status-context.tsx";
 import { useEventStream } from "../live/use-event-stream.ts";
 import { DeleteTasksDialog } from "./delete-tasks-dialog.tsx";
@@ -326,6 +327,7 @@ function PlanEditor({ plan }: { plan: PlanView }) {
                 onSelectionChange={onSelectionChange}
                 aria-label={`Task graph of ${plan.name}`}
               >
+                <LinkLegend kinds={LINK_KINDS} chosen={graph.linkKind} onChoose={graph.setLinkKind} />
                 <FlowPanel position="top-center" className="max-w-xl">
                   {graph.linkError !== null && (
                     <div data-testid="link-error">

@@ -5,8 +5,11 @@ import { KindChip } from "../../components/status/kind-icon.tsx";
 import { Input } from "../../components/ui/field.tsx";
 import type { PlanTask } from "../../trpc/types.ts";
 
-/** How many matches the list shows: a 1,000-task plan is searched, not scrolled. */
-const SHOWN = 200;
+/**
+ * How many matches the list shows: a 1,000-task plan is searched, not scrolled. Kept small: the rows mount
+ * with the editor, and 200 of them were most of the DOM (and of the first commit) of a big plan's page.
+ */
+const SHOWN = 40;
 
 /** The plan's tasks as a searchable list: the keyboard way to find and open a task on a big canvas. */
 export function TaskList({ tasks, onOpen }: { tasks: readonly PlanTask[]; onOpen: (key: string) => void }) {

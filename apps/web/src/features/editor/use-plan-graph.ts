@@ -25,6 +25,7 @@ import {
   type TaskNode,
   toLinkEdges,
 } from "../../graph/flow-elements.ts";
+import { OVERVIEW_FROM } from "../../graph/graph-overview.ts";
 import { type LayoutPositions, missingPositions, type Position } from "../../graph/layout.ts";
 import { layoutInWorker } from "../../graph/layout-client.ts";
 import { keepPinned, newRequiresLinks } from "../../graph/pinned-layout.ts";
@@ -69,6 +70,8 @@ export function usePlanGraph(plan: PlanView, onDeleteTasks: (keys: string[]) => 
   nodesRef.current = nodes;
   const [layingOut, setLayingOut] = useState(false);
   const [linkError, setLinkError] = useState<string | null>(null);
+  /** The kind of link a drag between two tasks creates (chosen in the canvas's legend). */
+  const [linkKind, setLinkKind] = useState<LinkKind>("requires");
 
   const planSlug = plan.slug;
   const version = usePlanVersion(planSlug);
@@ -191,8 +194,12 @@ export function usePlanGraph(plan: PlanView, onDeleteTasks: (keys: string[]) => 
         }
         setNodes((current) => withPositions(current, chosen));
         savePositions(chosen);
-        // Fitted to the new positions themselves (a re-layout after new links keeps the view).
-        if (!keep) fitToStart(withPositions(nodesRef.current, chosen), FIT_DURATION);
+        // Fitted to the new positions themselves (a re-layout after new links keeps the view). A big plan jumps
+        // there: an animated move would pass over (and mount) a different window of nodes in every frame.
+        if (!keep) {
+          const laidOut = withPositions(nodesRef.current, chosen);
+          fitToStart(laidOut, laidOut.length >= OVERVIEW_FROM ? undefined : FIT_DURATION);
+        }
       } catch (error) {
         toast.error("Auto-layout failed", errorMessage(error));
       } finally {
@@ -224,7 +231,7 @@ export function usePlanGraph(plan: PlanView, onDeleteTasks: (keys: string[]) => 
   const createLink = useMutation(trpc.links.create.mutationOptions());
   const connect = useCallback(
     (from: string, to: string) => {
-      const link: GraphLink = { from, to, kind: "requires" };
+      const link: GraphLink = { from, to, kind: linkKind };
       const check = checkNewLink(taskKeys, links, link);
       if (!check.ok) {
         refuse(check.message);
@@ -241,13 +248,13 @@ export function usePlanGraph(plan: PlanView, onDeleteTasks: (keys: string[]) => 
         })
         .finally(() => void invalidatePlan());
     },
-    [taskKeys, links, refuse, setEdges, createLink, planSlug, invalidatePlan, version],
+    [taskKeys, links, linkKind, refuse, setEdges, createLink, planSlug, invalidatePlan, version],
   );
 
   const isValidConnection = useCallback(
     (connection: { source: string; target: string }) =>
-      checkNewLink(taskKeys, links, { from: connection.source, to: connection.target, kind: "requires" }).ok,
-    [taskKeys, links],
+      checkNewLink(taskKeys, links, { from: connection.source, to: connection.target, kind: linkKind }).ok,
+    [taskKeys, links, linkKind],
   );
 
   /**
@@ -266,13 +273,13 @@ export function usePlanGraph(plan: PlanView, onDeleteTasks: (keys: string[]) => 
       const from = fromUpstream ? state.fromNode.id : other;
       const to = fromUpstream ? other : state.fromNode.id;
       if (state.isValid === false) {
-        const check = checkNewLink(taskKeys, links, { from, to, kind: "requires" });
+        const check = checkNewLink(taskKeys, links, { from, to, kind: linkKind });
         if (!check.ok) refuse(check.message);
         return;
       }
       connect(from, to);
     },
-    [taskKeys, links, refuse, connect],
+    [taskKeys, links, linkKind, refuse, connect],
   );
 
   const deleteLink = useMutation(trpc.links.delete.mutationOptions());
@@ -315,7 +322,9 @@ export function usePlanGraph(plan: PlanView, onDeleteTasks: (keys: string[]) => 
         ),
       );
       version
-        .edit((baseVersion) => setKindMutation.mutateAsync({ planSlug, ...switched, baseVersion }))
+        .edit((baseVersion) =>
+          setKindMutation.mutateAsync({ planSlug, ...switched, previousKind: link.kind, baseVersion }),
+        )
         .catch((error: unknown) => {
           const cycle = cycleOf(error);
           refuse(cycle ? cycleMessage(cycle) : `The link was not changed: ${errorMessage(error)}`);
@@ -355,6 +364,8 @@ export function usePlanGraph(plan: PlanView, onDeleteTasks: (keys: string[]) => 
     dismissRelayoutOffer,
     linkError,
     dismissLinkError: () => setLinkError(null),
+    linkKind,
+    setLinkKind,
     connect,
     isValidConnection,
     onConnectEnd,

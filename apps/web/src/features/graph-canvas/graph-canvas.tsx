@@ -11,16 +11,14 @@ import {
   type NodeTypes,
   ReactFlow,
   type ReactFlowProps,
-  type ReactFlowState,
   useReactFlow,
-  useStore,
   useStoreApi,
 } from "@xyflow/react";
 import { Maximize } from "lucide-react";
-import { useCallback, useMemo } from "react";
+import { useMemo } from "react";
 import { kindStyle } from "../../components/status/status-style.ts";
 import type { LinkEdge, TaskNode } from "../../graph/flow-elements.ts";
-import { boundsOf, countInView, MAX_DOM_NODES, OVERVIEW_FROM } from "../../graph/graph-overview.ts";
+import { boundsOf, OVERVIEW_FROM } from "../../graph/graph-overview.ts";
 import { groupGraph } from "../../graph/group-view.ts";
 import { CanvasMinimap } from "./canvas-minimap.tsx";
 import { LinkEdgeComponent } from "./link-edge.tsx";
@@ -28,6 +26,7 @@ import { OverviewLayer } from "./overview-layer.tsx";
 import { TaskNodeComponent } from "./task-node.tsx";
 import { MINIMAP_FROM, OpenAtStart } from "./use-fit-to-start.ts";
 import { type GroupExpansion, GroupToggleContext } from "./use-group-expansion.ts";
+import { useViewportWindow } from "./use-viewport-window.ts";
 
 // Module constants: React Flow warns (and re-mounts every node) when these objects change identity.
 const NODE_TYPES: NodeTypes = { task: TaskNodeComponent };
@@ -51,9 +50,11 @@ function FitButton({ nodes }: { nodes: readonly TaskNode[] }) {
   const fit = () => {
     const { width, height } = store.getState();
     const { padding, minZoom, maxZoom } = FIT_VIEW_OPTIONS;
-    void flow.setViewport(getViewportForBounds(boundsOf(nodes), width, height, minZoom, maxZoom, padding), {
-      duration: 200,
-    });
+    // A big plan jumps to the fit: an animated zoom-out would mount a different window of nodes every frame.
+    void flow.setViewport(
+      getViewportForBounds(boundsOf(nodes), width, height, minZoom, maxZoom, padding),
+      nodes.length >= OVERVIEW_FROM ? undefined : { duration: 200 },
+    );
   };
   return (
     <ControlButton
@@ -70,8 +71,9 @@ function FitButton({ nodes }: { nodes: readonly TaskNode[] }) {
 /**
  * The plan graph on a React Flow canvas, shared by the editor and the run monitor. Settings chosen for big
  * plans: only visible elements render, nodes are memoized, live statuses come from a store rather than node
- * data (see TaskStatusProvider), a plan of `OVERVIEW_FROM` tasks or more gets a canvas minimap, and when more
- * than `MAX_DOM_NODES` would be in view the graph is drawn on a canvas instead (the overview). With `groups`,
+ * data (see TaskStatusProvider), and a plan of `OVERVIEW_FROM` tasks or more gets a canvas minimap, hands
+ * React Flow only the nodes and edges around the view (useViewportWindow) and, when more than
+ * `MAX_DOM_NODES` would be in view, is drawn on a canvas instead (the overview). With `groups`,
  * tasks that have tasks under them (`parent`) are group nodes that collapse (the default) and expand.
  */
 export function GraphCanvas({
@@ -89,22 +91,15 @@ export function GraphCanvas({
   const nodes = grouped?.nodes ?? allNodes;
   const edges = grouped?.edges ?? allEdges;
   const large = nodes.length >= OVERVIEW_FROM;
-  // A boolean selector: the canvas re-renders when the mode flips, not on every pan or zoom step.
-  const overview = useStore(
-    useCallback(
-      (state: ReactFlowState) =>
-        large &&
-        countInView(nodes, state.transform, state.width, state.height, MAX_DOM_NODES + 1) > MAX_DOM_NODES,
-      [large, nodes],
-    ),
-  );
+  const shown = useViewportWindow(nodes, edges);
+  const overview = shown.overview;
   return (
     <GroupToggleContext.Provider value={groups?.toggle ?? null}>
       <ReactFlow<TaskNode, LinkEdge>
         nodeTypes={NODE_TYPES}
         edgeTypes={EDGE_TYPES}
-        nodes={overview ? NO_NODES : nodes}
-        edges={overview ? NO_EDGES : edges}
+        nodes={shown.nodes}
+        edges={shown.edges}
         onlyRenderVisibleElements
         minZoom={MIN_ZOOM}
         maxZoom={2}

@@ -1,11 +1,13 @@
 "use client";
 
+import { LINK_KINDS } from "@taskloom/core";
 import { BaseEdge, EdgeLabelRenderer, type EdgeProps, getBezierPath } from "@xyflow/react";
 import { createContext, memo, useContext } from "react";
 import { cx } from "../../components/ui/class-names.ts";
 import { TrashIcon } from "../../components/ui/icons.tsx";
 import type { LinkKind } from "../../graph/cycle-feedback.ts";
 import type { LinkEdge } from "../../graph/flow-elements.ts";
+import { LINK_KIND_STYLES } from "../../graph/link-styles.ts";
 
 export interface EdgeActions {
   setKind(edge: { from: string; to: string; kind: LinkKind }, next: LinkKind): void;
@@ -31,6 +33,7 @@ function LinkEdgeView({
 }: EdgeProps<LinkEdge>) {
   const actions = useContext(EdgeActionsContext);
   const kind = data?.kind ?? "requires";
+  const look = LINK_KIND_STYLES[kind];
   const [path, labelX, labelY] = getBezierPath({
     sourceX,
     sourceY,
@@ -53,9 +56,10 @@ function LinkEdgeView({
         data-target={target}
         data-kind={kind}
         style={{
-          stroke: kind === "requires" ? "#64748b" : "#94a3b8",
+          stroke: look.stroke,
           strokeWidth: 1.75,
-          strokeDasharray: kind === "refers" ? "6 5" : undefined,
+          strokeDasharray: look.dash,
+          strokeLinecap: look.dash === undefined ? undefined : "round",
         }}
       />
       {selected && actions !== null && (
@@ -68,18 +72,18 @@ function LinkEdgeView({
             style={{ transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY}px)`, zIndex: 2000 }}
             className="nodrag nopan pointer-events-auto absolute flex items-center gap-1 rounded-lg border border-slate-200 bg-white p-1 text-xs shadow-lg"
           >
-            {(["requires", "refers"] as const).map((option) => (
+            {LINK_KINDS.map((option) => (
               <button
                 key={option}
                 type="button"
                 aria-pressed={kind === option}
                 onClick={() => option !== kind && actions.setKind(link, option)}
                 className={cx(
-                  "rounded px-2 py-1 font-medium",
+                  "rounded px-2 py-1 font-medium whitespace-nowrap",
                   kind === option ? "bg-indigo-600 text-white" : "text-slate-600 hover:bg-slate-100",
                 )}
               >
-                {option}
+                {LINK_KIND_STYLES[option].label}
               </button>
             ))}
             <span className="mx-0.5 h-4 w-px bg-slate-200" aria-hidden="true" />

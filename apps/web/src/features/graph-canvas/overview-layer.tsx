@@ -19,7 +19,8 @@ export function OverviewLayer({ nodes, edges }: { nodes: readonly TaskNode[]; ed
     const canvas = canvasRef.current;
     const context = canvas?.getContext("2d");
     if (!canvas || !context) return;
-    const requires = edges.filter((edge) => edge.data?.kind !== "refers");
+    // Execution order only: the context links would make the picture a hairball.
+    const requires = edges.filter((edge) => (edge.data?.kind ?? "requires") === "requires");
     let frame: number | null = null;
     const draw = () => {
       frame = null;

@@ -1,6 +1,6 @@
 "use client";
 
-import { useNodesInitialized, useReactFlow, useStoreApi } from "@xyflow/react";
+import { type ReactFlowState, useReactFlow, useStore, useStoreApi } from "@xyflow/react";
 import { useCallback, useEffect, useRef } from "react";
 import type { LinkEdge, TaskNode } from "../../graph/flow-elements.ts";
 import { NODE_HEIGHT, NODE_WIDTH } from "../../graph/layout.ts";
@@ -43,15 +43,21 @@ export function useFitToStart(): (
   );
 }
 
-/** Inside a canvas: opens it at the start viewport of `nodes` (those it shows) once they are first measured. */
+const paneMeasured = (state: ReactFlowState) => state.width > 0 && state.height > 0;
+
+/**
+ * Inside a canvas: opens it at the start viewport of `nodes` (those it shows) once the pane is measured and
+ * there are nodes. Not once React Flow has measured them: it may hold none of them (a big plan's window, the
+ * overview), and their sizes are known beforehand (toTaskNode).
+ */
 export function OpenAtStart({ nodes }: { nodes: readonly TaskNode[] }) {
-  const initialized = useNodesInitialized();
+  const measured = useStore(paneMeasured);
   const fitToStart = useFitToStart();
   const done = useRef(false);
   useEffect(() => {
-    if (!initialized || done.current) return;
+    if (!measured || nodes.length === 0 || done.current) return;
     done.current = true;
     fitToStart(nodes);
-  }, [initialized, fitToStart, nodes]);
+  }, [measured, fitToStart, nodes]);
   return null;
 }

@@ -24,6 +24,7 @@ import { toast } from "../../components/ui/toaster.tsx";
 import { type LinkEdge, type TaskNode, toLinkEdges, toTaskNodes } from "../../graph/flow-elements.ts";
 import { type LayoutPositions, NODE_HEIGHT, NODE_WIDTH } from "../../graph/layout.ts";
 import { layoutInWorker } from "../../graph/layout-client.ts";
+import { kindsIn } from "../../graph/link-styles.ts";
 import { isFinishedRunStatus } from "../../graph/run-progress.ts";
 import { createTaskStatusStore } from "../../graph/task-status-store.ts";
 import { shortRunId } from "../../runs/run-id.ts";
@@ -33,6 +34,7 @@ import { useTRPC } from "../../trpc/react.tsx";
 import type { RunDetail } from "../../trpc/types.ts";
 import { WaitingApprovalsBanner } from "../approvals/waiting-approvals-banner.tsx";
 import { GraphCanvas } from "../graph-canvas/graph-canvas.tsx";
+import { LinkLegend } from "../graph-canvas/link-legend.tsx";
 import { createSweepProgressStore, SweepProgressProvider } from "../graph-canvas/sweep-progress-context.tsx";
 import { TaskStatusProvider } from "../graph-canvas/task-status-context.tsx";
 import { useFitToStart } from "../graph-canvas/use-fit-to-start.ts";
@@ -246,6 +248,7 @@ function RunMonitor({
   const graph = useRunGraph(run);
   const { setNodes } = graph;
   const groups = useGroupExpansion(useMemo(() => parentsOf(run.graph.tasks), [run.graph.tasks]));
+  const runLinkKinds = useMemo(() => kindsIn(run.graph.links), [run.graph.links]);
   const { reveal } = groups;
   const { setCenter } = useReactFlow<TaskNode, LinkEdge>();
   const finished = isFinishedRunStatus(run.status);
@@ -348,6 +351,8 @@ function RunMonitor({
                   onSelectionChange={onSelectionChange}
                   aria-label="Task graph of the run"
                 >
+                  {/* Only when the run has context links: a key to one solid arrow kind is noise. */}
+                  {runLinkKinds.some((kind) => kind !== "requires") && <LinkLegend kinds={runLinkKinds} />}
                   {graph.layingOut && (
                     <FlowPanel position="top-left">
                       <span
