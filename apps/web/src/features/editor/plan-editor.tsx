@@ -40,6 +40,7 @@ import { ContextPanel } from "../context/context-panel.tsx";
 import { PlanDocumentsEditor } from "../context/plan-documents-editor.tsx";
 import { PlanNotesEditor } from "../context/plan-notes-editor.tsx";
 import { useInvalidateContext } from "../context/use-context-preview.ts";
+import { DraftBanner, useDraftOf } from "../draft/draft-banner.tsx";
 import { GraphCanvas } from "../graph-canvas/graph-canvas.tsx";
 import { EdgeActionsContext } from "../graph-canvas/link-edge.tsx";
 import { TaskStatusProvider } from "../graph-canvas/task-status-context.tsx";
@@ -82,6 +83,7 @@ function PlanEditor({ plan }: { plan: PlanView }) {
   const selectAfterSync = useRef<string | null>(null);
 
   const graph = usePlanGraph(plan, setDeleting);
+  const draft = useDraftOf(plan.slug);
   const invalidateContext = useInvalidateContext();
   const { setNodes } = graph;
 
@@ -232,6 +234,7 @@ function PlanEditor({ plan }: { plan: PlanView }) {
     <TaskStatusProvider store={statusStore}>
       <div className="flex min-h-0 flex-1 flex-col">
         <StaleEditBanner />
+        <DraftBanner planSlug={plan.slug} />
         <div className="flex h-12 shrink-0 items-center gap-3 border-b border-slate-200 bg-white px-4">
           <Link href="/plans" className="flex items-center gap-1 text-sm text-slate-500 hover:text-slate-800">
             <ChevronLeftIcon size={14} />
@@ -283,20 +286,24 @@ function PlanEditor({ plan }: { plan: PlanView }) {
             <Link href={`/plans/${plan.slug}/history`} className={buttonClass("secondary", "sm")}>
               <ListIcon size={12} /> History
             </Link>
-            <RunPlanControl
-              planSlug={plan.slug}
-              planName={plan.name}
-              params={plan.params}
-              disabled={plan.tasks.length === 0}
-            />
+            {/* A draft runs only once approved (the server refuses it too). */}
+            {draft === null && (
+              <RunPlanControl
+                planSlug={plan.slug}
+                planName={plan.name}
+                params={plan.params}
+                disabled={plan.tasks.length === 0}
+              />
+            )}
           </div>
         </div>
 
         <div className="flex min-h-0 flex-1">
           <div
             ref={canvasRef}
-            className="relative min-w-0 flex-1"
+            className={`relative min-w-0 flex-1${draft ? " taskloom-draft-canvas" : ""}`}
             data-testid="plan-canvas"
+            data-draft={draft ? "true" : undefined}
             // A "Link refused" banner is about the last drop: the next thing done on the canvas clears it.
             onPointerDownCapture={clearLinkErrorUnlessOn}
             onKeyDownCapture={clearLinkErrorUnlessOn}
