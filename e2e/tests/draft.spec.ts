@@ -139,4 +139,28 @@ test("a goal becomes a dashed draft in the graph editor, edited with its tools, 
   await expect(page).toHaveURL(/\/plans$/);
   await expect(page.getByTestId("plan-row-competitor-brief-draft")).toHaveCount(0);
   await expect(page.getByTestId("plan-row-competitor-brief")).toBeVisible();
+
+  // Draft tasks from goal, into the approved plan: approving adds them to it.
+  fake.reply({
+    type: "chat",
+    content: JSON.stringify({
+      plan: "more",
+      tasks: { "check-sources": { kind: "shell", name: "Check sources", run: "echo ok" } },
+    }),
+  });
+  await page.goto(`${ownURL}/plans/competitor-brief`);
+  await page.getByRole("button", { name: "Draft tasks from goal" }).click();
+  const into = page.getByRole("dialog", { name: "Draft tasks from goal" });
+  await into.getByLabel("Goal").fill("Check the sources first");
+  await into.getByRole("button", { name: "Draft plan" }).click();
+  await expect(page).toHaveURL(/\/plans\/competitor-brief-draft$/);
+  await expect(page.getByTestId("draft-banner")).toContainText(
+    "approving adds its tasks to competitor-brief",
+  );
+  await expect(taskNode(page, "check-sources")).toContainText("Check sources");
+  await page.getByTestId("draft-banner").getByRole("button", { name: "Approve" }).click();
+  await expect(page).toHaveURL(/\/plans\/competitor-brief$/);
+  await expect(taskNode(page, "check-sources")).toContainText("Check sources");
+  await expect(taskNode(page, "write-brief")).toContainText("Write the CFO brief");
+  await expect(page.getByTestId("draft-banner")).toHaveCount(0);
 });

@@ -29,9 +29,14 @@ export function DraftBanner({ planSlug }: { planSlug: string }) {
     ]);
   const approve = useMutation(
     trpc.drafts.approve.mutationOptions({
-      onSuccess: async () => {
+      onSuccess: async (approved) => {
         await refresh();
-        toast.success(`Approved ${planSlug}`, "The draft is now a plan: it can run.");
+        if (approved.slug === planSlug) {
+          toast.success(`Approved ${planSlug}`, "The draft is now a plan: it can run.");
+        } else {
+          toast.success(`Added to ${approved.slug}`, "The draft's tasks are now part of the plan.");
+          router.push(`/plans/${approved.slug}`);
+        }
       },
       onError: (error) => toast.error("Could not approve the draft", errorMessage(error)),
     }),
@@ -55,7 +60,8 @@ export function DraftBanner({ planSlug }: { planSlug: string }) {
     >
       <span className="font-semibold">Draft from goal</span>
       <span className="min-w-0 flex-1 truncate" title={draft.goal}>
-        “{draft.goal}” — proposed by {draft.model}. Edit it with the editor's tools; it runs once approved.
+        “{draft.goal}” — proposed by {draft.model}. Edit it with the editor's tools;{" "}
+        {draft.into === null ? "it runs once approved." : `approving adds its tasks to ${draft.into}.`}
       </span>
       <Button size="sm" busy={discard.isPending} onClick={() => discard.mutate({ slug: planSlug })}>
         Discard

@@ -13,9 +13,19 @@ import { useTRPC } from "../../trpc/react.tsx";
 /**
  * "Draft plan from goal": the person writes a goal, the model proposes a plan (validated on the server),
  * which is stored as a draft and opened in the graph editor, distinctly styled, to be edited with the
- * editor's tools and then approved or discarded there. With the dry-run provider the dialog says what to set.
+ * editor's tools and then approved or discarded there; with `into`, approving adds its tasks to that plan.
+ * With the dry-run provider the dialog says what to set.
  */
-export function DraftPlanDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
+export function DraftPlanDialog({
+  open,
+  onClose,
+  into,
+}: {
+  open: boolean;
+  onClose: () => void;
+  /** A plan to add the drafted tasks to on approval. Default none: the draft is a plan of its own. */
+  into?: string;
+}) {
   const trpc = useTRPC();
   const router = useRouter();
   const queryClient = useQueryClient();
@@ -49,8 +59,12 @@ export function DraftPlanDialog({ open, onClose }: { open: boolean; onClose: () 
       open={open}
       onClose={close}
       size="lg"
-      title="Draft plan from goal"
-      description="The model proposes tasks and their requires links; the draft opens in the graph editor, where you edit it and approve or discard it."
+      title={into === undefined ? "Draft plan from goal" : "Draft tasks from goal"}
+      description={
+        into === undefined
+          ? "The model proposes tasks and their requires links; the draft opens in the graph editor, where you edit it and approve or discard it."
+          : `The model proposes tasks for ${into}; the draft opens in the graph editor, and approving it adds its tasks to ${into}.`
+      }
       footer={
         <>
           <Button onClick={close}>Cancel</Button>
@@ -58,7 +72,7 @@ export function DraftPlanDialog({ open, onClose }: { open: boolean; onClose: () 
             variant="primary"
             disabled={unavailable || goal.trim() === ""}
             busy={create.isPending}
-            onClick={() => create.mutate({ goal })}
+            onClick={() => create.mutate(into === undefined ? { goal } : { goal, into })}
           >
             Draft plan
           </Button>

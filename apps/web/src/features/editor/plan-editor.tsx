@@ -41,6 +41,7 @@ import { PlanDocumentsEditor } from "../context/plan-documents-editor.tsx";
 import { PlanNotesEditor } from "../context/plan-notes-editor.tsx";
 import { useInvalidateContext } from "../context/use-context-preview.ts";
 import { DraftBanner, useDraftOf } from "../draft/draft-banner.tsx";
+import { DraftPlanDialog } from "../draft/draft-plan-dialog.tsx";
 import { GraphCanvas } from "../graph-canvas/graph-canvas.tsx";
 import { EdgeActionsContext } from "../graph-canvas/link-edge.tsx";
 import { TaskStatusProvider } from "../graph-canvas/task-status-context.tsx";
@@ -78,6 +79,7 @@ function PlanEditor({ plan }: { plan: PlanView }) {
   const [panel, setPanel] = useState<TaskPanel>({ type: "none" });
   const [deleting, setDeleting] = useState<string[]>([]);
   const [exporting, setExporting] = useState(false);
+  const [drafting, setDrafting] = useState(false);
   const [overlayRunId, setOverlayRunId] = useState<string | null>(null);
   const canvasRef = useRef<HTMLDivElement>(null);
   const selectAfterSync = useRef<string | null>(null);
@@ -283,6 +285,11 @@ function PlanEditor({ plan }: { plan: PlanView }) {
             <Button size="sm" icon={<DownloadIcon size={12} />} onClick={() => setExporting(true)}>
               Export
             </Button>
+            {draft === null && (
+              <Button size="sm" icon={<GraphIcon size={12} />} onClick={() => setDrafting(true)}>
+                Draft tasks from goal
+              </Button>
+            )}
             <Link href={`/plans/${plan.slug}/history`} className={buttonClass("secondary", "sm")}>
               <ListIcon size={12} /> History
             </Link>
@@ -499,6 +506,7 @@ function PlanEditor({ plan }: { plan: PlanView }) {
         }}
       />
       <ExportDialog planSlug={plan.slug} open={exporting} onClose={() => setExporting(false)} />
+      <DraftPlanDialog open={drafting} onClose={() => setDrafting(false)} into={plan.slug} />
     </TaskStatusProvider>
   );
 }
