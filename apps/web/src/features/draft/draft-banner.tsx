@@ -25,7 +25,8 @@ export function DraftBanner({ planSlug }: { planSlug: string }) {
   const refresh = () =>
     Promise.all([
       queryClient.invalidateQueries({ queryKey: trpc.drafts.pathKey() }),
-      queryClient.invalidateQueries({ queryKey: trpc.plans.list.queryKey() }),
+      // Every plan query: approving into a plan changed that plan, which this tab may hold from before.
+      queryClient.invalidateQueries({ queryKey: trpc.plans.pathKey() }),
     ]);
   const approve = useMutation(
     trpc.drafts.approve.mutationOptions({
