@@ -34,6 +34,7 @@ export function describeDraftContract(
         planSlug: "one",
         goal: "goal of one",
         model: "m",
+        into: null,
         createdAt: 10,
       });
       expect((await drafts.listDrafts()).map((d) => d.planSlug)).toEqual(["two", "one"]);
