@@ -4,6 +4,7 @@ import type { Page } from "@playwright/test";
 import { type FakeOpenAIServer, startFakeOpenAIServer } from "@taskloom/llm/testing";
 import { e2eDir } from "./support/app.ts";
 import { expect, test } from "./support/test.ts";
+import { taskNode } from "./support/ui.ts";
 
 /**
  * "Draft plan from goal". The suite's server runs with the dry-run provider, so the dialog there explains
@@ -80,29 +81,86 @@ test("with the dry-run provider the dialog says a provider is needed", async ({ 
   await expect(dialog.getByRole("button", { name: "Draft plan" })).toBeDisabled();
 });
 
-test("a goal becomes a dashed draft that can be edited, discarded, drafted again and approved", async ({
+test("a goal becomes a dashed draft in the graph editor, edited with its tools, then approved or discarded", async ({
   page,
 }) => {
   const dialog = await openDialog(page, ownURL);
   await dialog.getByLabel("Goal").fill("Brief the CFO on competitor pricing");
   await dialog.getByRole("button", { name: "Draft plan" }).click();
 
-  await expect(dialog.getByTestId("draft-banner")).toContainText("Draft — not saved");
-  const graph = dialog.getByTestId("draft-graph");
-  await expect(graph.getByText("Fetch prices · shell")).toBeVisible();
-  await expect(graph.getByText("Write brief · llm")).toBeVisible();
-  expect(JSON.stringify(fake.requests.at(-1)?.body)).toContain("Brief the CFO on competitor pricing");
-
-  await dialog.getByRole("button", { name: "Discard draft" }).click();
-  await expect(dialog.getByTestId("draft-banner")).toHaveCount(0);
-  await dialog.getByRole("button", { name: "Draft plan" }).click();
-
-  // The person edits the draft: the graph follows the plan file.
-  const file = dialog.getByLabel("Plan file (draft)");
-  await file.fill((await file.inputValue()).replace("name: Write brief", "name: Write the CFO brief"));
-  await expect(graph.getByText("Write the CFO brief · llm")).toBeVisible();
-
-  await dialog.getByRole("button", { name: "Approve and create plan" }).click();
+  // The proposal opens in the plan's graph editor, as a draft.
   await expect(page).toHaveURL(/\/plans\/competitor-brief$/);
-  await expect(page.getByText("Write the CFO brief").first()).toBeVisible();
+  expect(JSON.stringify(fake.requests.at(-1)?.body)).toContain("Brief the CFO on competitor pricing");
+  const banner = page.getByTestId("draft-banner");
+  await expect(banner).toContainText("Draft from goal");
+  await expect(banner).toContainText("Brief the CFO on competitor pricing");
+  const canvas = page.getByTestId("plan-canvas");
+  await expect(canvas).toHaveAttribute("data-draft", "true");
+  await expect(taskNode(page, "fetch-prices")).toContainText("Fetch prices");
+  await expect(taskNode(page, "write-brief")).toContainText("Write brief");
+  // Distinctly styled: every node outlined in dashes, every link dashed.
+  const outline = await canvas
+    .locator(".react-flow__node")
+    .first()
+    .evaluate((node) => getComputedStyle(node).outlineStyle);
+  expect(outline).toBe("dashed");
+  const dash = await canvas
+    .locator(".react-flow__edge-path")
+    .first()
+    .evaluate((path) => getComputedStyle(path).strokeDasharray);
+  expect(dash).not.toBe("none");
+  // A draft does not run.
+  await expect(page.getByRole("button", { name: "Run", exact: true })).toHaveCount(0);
+
+  // Edited with the editor's ordinary tools: the task form.
+  await taskNode(page, "write-brief").click();
+  const form = page.getByRole("form", { name: "Task write-brief" });
+  await form.getByLabel("Name").fill("Write the CFO brief");
+  await form.getByRole("button", { name: "Save" }).click();
+  await expect(taskNode(page, "write-brief")).toContainText("Write the CFO brief");
+
+  // Approve: an ordinary plan, as edited, that can run.
+  await banner.getByRole("button", { name: "Approve" }).click();
+  await expect(page.getByTestId("draft-banner")).toHaveCount(0);
+  await expect(canvas).not.toHaveAttribute("data-draft", "true");
+  await expect(page.getByRole("button", { name: "Run", exact: true })).toBeVisible();
+  await expect(taskNode(page, "write-brief")).toContainText("Write the CFO brief");
+
+  // Drafting the same goal again: the slug is taken, so the draft gets its own; Discard deletes it.
+  const again = await openDialog(page, ownURL);
+  await again.getByLabel("Goal").fill("Brief the CFO on competitor pricing, again");
+  await again.getByRole("button", { name: "Draft plan" }).click();
+  await expect(page).toHaveURL(/\/plans\/competitor-brief-draft$/);
+  await page.goto(`${ownURL}/plans`);
+  await expect(page.getByTestId("plan-row-competitor-brief-draft").getByTestId("draft-badge")).toBeVisible();
+  await expect(page.getByTestId("plan-row-competitor-brief").getByTestId("draft-badge")).toHaveCount(0);
+  await page.getByTestId("plan-row-competitor-brief-draft").getByRole("link", { name: "Review" }).click();
+  await page.getByTestId("draft-banner").getByRole("button", { name: "Discard" }).click();
+  await expect(page).toHaveURL(/\/plans$/);
+  await expect(page.getByTestId("plan-row-competitor-brief-draft")).toHaveCount(0);
+  await expect(page.getByTestId("plan-row-competitor-brief")).toBeVisible();
+
+  // Draft tasks from goal, into the approved plan: approving adds them to it.
+  fake.reply({
+    type: "chat",
+    content: JSON.stringify({
+      plan: "more",
+      tasks: { "check-sources": { kind: "shell", name: "Check sources", run: "echo ok" } },
+    }),
+  });
+  await page.goto(`${ownURL}/plans/competitor-brief`);
+  await page.getByRole("button", { name: "Draft tasks from goal" }).click();
+  const into = page.getByRole("dialog", { name: "Draft tasks from goal" });
+  await into.getByLabel("Goal").fill("Check the sources first");
+  await into.getByRole("button", { name: "Draft plan" }).click();
+  await expect(page).toHaveURL(/\/plans\/competitor-brief-draft$/);
+  await expect(page.getByTestId("draft-banner")).toContainText(
+    "approving adds its tasks to competitor-brief",
+  );
+  await expect(taskNode(page, "check-sources")).toContainText("Check sources");
+  await page.getByTestId("draft-banner").getByRole("button", { name: "Approve" }).click();
+  await expect(page).toHaveURL(/\/plans\/competitor-brief$/);
+  await expect(taskNode(page, "check-sources")).toContainText("Check sources");
+  await expect(taskNode(page, "write-brief")).toContainText("Write the CFO brief");
+  await expect(page.getByTestId("draft-banner")).toHaveCount(0);
 });

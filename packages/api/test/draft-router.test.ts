@@ -134,3 +134,41 @@ describe("drafts: a proposal stored as a draft plan, edited, then approved or di
     );
   });
 });
+
+describe("drafts into an existing plan", () => {
+  it("adds the approved draft's tasks to the plan, and refuses task keys the plan has", async () => {
+    const caller = await api(true);
+    await caller.plans.import({ text: "plan: team\nname: Team\ntasks:\n  source: { kind: noop }\n" });
+    server.reply(
+      {
+        type: "chat",
+        content: JSON.stringify({ plan: "x", tasks: { source: { kind: "noop" }, offer: { kind: "noop" } } }),
+      },
+      {
+        type: "chat",
+        content: JSON.stringify({
+          plan: "x",
+          notes: { budget: "two hires" },
+          tasks: { screen: { kind: "noop" }, offer: { kind: "noop", requires: ["screen"] } },
+        }),
+      },
+    );
+    const clashing = await caller.drafts.create({ goal: "Hire", into: "team" });
+    expect(clashing).toMatchObject({ planSlug: "team-draft", into: "team" });
+    const refused = await failure(caller.drafts.approve({ slug: "team-draft" }));
+    expect(refused.code).toBe("CONFLICT");
+    expect(refused.message).toMatch(
+      /plan `team` already has the tasks `source`: rename them in the draft first/,
+    );
+    await caller.drafts.discard({ slug: "team-draft" });
+
+    const draft = await caller.drafts.create({ goal: "Hire two", into: "team" });
+    expect(await caller.drafts.approve({ slug: draft.planSlug })).toEqual({ slug: "team" });
+    const team = await caller.plans.get({ slug: "team" });
+    expect(team.tasks.map((t) => t.key)).toEqual(["source", "screen", "offer"]);
+    expect(team.name).toBe("Team");
+    expect(team.notes).toEqual({ budget: "two hires" });
+    expect((await failure(caller.plans.get({ slug: draft.planSlug }))).code).toBe("NOT_FOUND");
+    expect((await failure(caller.drafts.create({ goal: "Hire", into: "nope" }))).code).toBe("NOT_FOUND");
+  });
+});

@@ -9,6 +9,8 @@ export interface PlanDraftRecord {
   goal: string;
   /** The model that proposed it. */
   model: string;
+  /** The plan the draft's tasks are added to on approval; null: the draft becomes a plan of its own. */
+  into: string | null;
   /** Epoch ms. */
   createdAt: number;
 }

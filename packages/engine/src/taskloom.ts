@@ -229,6 +229,17 @@ export class Taskloom {
           (error: unknown) => (error instanceof NotFoundError ? false : Promise.reject(error)),
         ),
       importPlan: (definition) => this.importPlan(definition, null),
+      getPlan: (slug) => this.store.getPlanDefinition(slug),
+      saveEdit: async (definition, baseDir, expectedVersion) => {
+        const { definition: before } = await this.store.getPlanDefinition(definition.slug);
+        const now = this.#clock.now();
+        await this.store.importPlan(definition, { baseDir, now, reason: "edit", expectedVersion });
+        await this.database.context.syncPlanContext(
+          definition.slug,
+          planContextSync(before, definition),
+          now,
+        );
+      },
     });
     const context = this.context;
     this.#executors = {

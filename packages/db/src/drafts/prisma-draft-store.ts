@@ -1,12 +1,19 @@
 import { type DraftStore, NotFoundError, type PlanDraftRecord } from "@taskloom/core";
 import type { TaskloomPrisma } from "../queries/prisma-sqlite.ts";
 
-type DraftRow = { goal: string; model: string; createdAt: Date; plan: { slug: string } };
+type DraftRow = {
+  goal: string;
+  model: string;
+  intoSlug: string | null;
+  createdAt: Date;
+  plan: { slug: string };
+};
 
 const record = (row: DraftRow): PlanDraftRecord => ({
   planSlug: row.plan.slug,
   goal: row.goal,
   model: row.model,
+  into: row.intoSlug,
   createdAt: row.createdAt.getTime(),
 });
 
@@ -28,7 +35,12 @@ export class PrismaDraftStore implements DraftStore {
 
   async markDraft(input: PlanDraftRecord): Promise<void> {
     const planId = await this.#planId(input.planSlug);
-    const fields = { goal: input.goal, model: input.model, createdAt: new Date(input.createdAt) };
+    const fields = {
+      goal: input.goal,
+      model: input.model,
+      intoSlug: input.into,
+      createdAt: new Date(input.createdAt),
+    };
     await this.#prisma().planDraft.upsert({
       where: { planId },
       create: { planId, ...fields },

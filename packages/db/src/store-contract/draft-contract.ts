@@ -19,7 +19,7 @@ export function describeDraftContract(
     await current().context.syncPlanContext(slug, { documents: plan.documents ?? [], notes: {} }, 0);
   }
   const mark = (planSlug: string, createdAt: number) =>
-    current().drafts.markDraft({ planSlug, goal: `goal of ${planSlug}`, model: "m", createdAt });
+    current().drafts.markDraft({ planSlug, goal: `goal of ${planSlug}`, model: "m", into: null, createdAt });
 
   describe("drafts", () => {
     it("marks plans as drafts, reads and lists them newest first, and approves one by clearing its mark", async () => {
@@ -34,12 +34,24 @@ export function describeDraftContract(
         planSlug: "one",
         goal: "goal of one",
         model: "m",
+        into: null,
         createdAt: 10,
       });
       expect((await drafts.listDrafts()).map((d) => d.planSlug)).toEqual(["two", "one"]);
       // Marking again replaces the mark.
-      await drafts.markDraft({ planSlug: "one", goal: "better goal", model: "m2", createdAt: 30 });
-      expect(await drafts.getDraft("one")).toMatchObject({ goal: "better goal", model: "m2", createdAt: 30 });
+      await drafts.markDraft({
+        planSlug: "one",
+        goal: "better goal",
+        model: "m2",
+        into: "plain",
+        createdAt: 30,
+      });
+      expect(await drafts.getDraft("one")).toMatchObject({
+        goal: "better goal",
+        model: "m2",
+        into: "plain",
+        createdAt: 30,
+      });
       expect(await drafts.clearDraft("one")).toBe(true);
       expect(await drafts.clearDraft("one")).toBe(false);
       expect(await drafts.getDraft("one")).toBeNull();

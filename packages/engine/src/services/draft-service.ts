@@ -7,6 +7,7 @@ import {
   type PlanDefinition,
   type PlanDraftRecord,
 } from "@taskloom/core";
+import { mergeDraftInto } from "./draft-merge.ts";
 import type { PlanDrafter } from "./plan-drafter.ts";
 
 export interface DraftServiceOptions {
@@ -17,6 +18,13 @@ export interface DraftServiceOptions {
   planExists: (slug: string) => Promise<boolean>;
   /** Imports a plan definition (`Taskloom.importPlan`: the plan and its documents and notes). */
   importPlan: (definition: PlanDefinition) => Promise<{ slug: string }>;
+  /** A stored plan's definition, folder and version. */
+  getPlan: (slug: string) => Promise<{ definition: PlanDefinition; baseDir: string | null; version: number }>;
+  /**
+   * Saves a new version of a stored plan as an edit, refused (`StalePlanVersionError`) when the plan is no
+   * longer at `expectedVersion`; its schedules are left as they are.
+   */
+  saveEdit: (definition: PlanDefinition, baseDir: string | null, expectedVersion: number) => Promise<void>;
 }
 
 /** Most `-draft-N` suffixes tried for a free slug before giving up. */
@@ -34,6 +42,8 @@ export class DraftService {
   readonly #clock: Clock;
   readonly #planExists: DraftServiceOptions["planExists"];
   readonly #importPlan: DraftServiceOptions["importPlan"];
+  readonly #getPlan: DraftServiceOptions["getPlan"];
+  readonly #saveEdit: DraftServiceOptions["saveEdit"];
 
   constructor(options: DraftServiceOptions) {
     this.#drafter = options.drafter;
@@ -41,22 +51,31 @@ export class DraftService {
     this.#clock = options.clock;
     this.#planExists = options.planExists;
     this.#importPlan = options.importPlan;
+    this.#getPlan = options.getPlan;
+    this.#saveEdit = options.saveEdit;
   }
 
   /**
    * Asks the model for a plan for `goal` and stores it as a draft, under the proposed slug or, when a plan
-   * has it already, the first free `<slug>-draft`, `<slug>-draft-2`, …
-   * @throws ProviderRequiredError with the dry-run provider; BadInputError when the proposal stays invalid.
+   * has it already, the first free `<slug>-draft`, `<slug>-draft-2`, … With `into` (default none), the draft
+   * is of tasks to add to that plan on approval, stored as `<into>-draft…`.
+   * @throws ProviderRequiredError with the dry-run provider; BadInputError when the proposal stays invalid;
+   *   NotFoundError when `into` is not a plan.
    */
-  async create(goal: string, options: { signal?: AbortSignal } = {}): Promise<PlanDraftRecord> {
-    const proposal = await this.#drafter.draft(goal, options);
+  async create(
+    goal: string,
+    options: { signal?: AbortSignal; into?: string } = {},
+  ): Promise<PlanDraftRecord> {
+    if (options.into !== undefined) await this.#getPlan(options.into);
+    const proposal = await this.#drafter.draft(goal, options.signal ? { signal: options.signal } : {});
     const { schedules: _dropped, ...definition } = proposal.definition;
-    const slug = await this.#freeSlug(definition.slug);
+    const slug = await this.#freeSlug(options.into ?? definition.slug);
     await this.#importPlan({ ...definition, slug });
     const record: PlanDraftRecord = {
       planSlug: slug,
       goal,
       model: proposal.model,
+      into: options.into ?? null,
       createdAt: this.#clock.now(),
     };
     await this.#drafts.markDraft(record);
@@ -72,9 +91,25 @@ export class DraftService {
     return this.#drafts.listDrafts();
   }
 
-  /** The draft becomes an ordinary plan, as edited. @throws ConflictError when it is not a draft. */
-  async approve(planSlug: string): Promise<void> {
-    if (!(await this.#drafts.clearDraft(planSlug))) throw notADraft(planSlug);
+  /**
+   * A draft of its own becomes an ordinary plan, as edited. A draft `into` a plan has its tasks (and
+   * documents, notes, params) added to that plan as one edit, then is deleted. Returns the plan approved
+   * into: the draft's own slug, or `into`.
+   * @throws ConflictError when it is not a draft, or when the target has a task key of the draft (or a
+   *   document, note or param of the same key with another value) or changed meanwhile.
+   */
+  async approve(planSlug: string): Promise<{ slug: string }> {
+    const draft = await this.#drafts.getDraft(planSlug);
+    if (!draft) throw notADraft(planSlug);
+    if (draft.into === null) {
+      if (!(await this.#drafts.clearDraft(planSlug))) throw notADraft(planSlug);
+      return { slug: planSlug };
+    }
+    const [target, proposal] = await Promise.all([this.#getPlan(draft.into), this.#getPlan(planSlug)]);
+    const merged = mergeDraftInto(target.definition, proposal.definition);
+    await this.#saveEdit(merged, target.baseDir, target.version);
+    await this.#drafts.discardDraft(planSlug);
+    return { slug: draft.into };
   }
 
   /** Deletes the draft plan. @throws ConflictError when it is not a draft (ordinary plans are kept). */

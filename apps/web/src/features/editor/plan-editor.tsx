@@ -40,6 +40,8 @@ import { ContextPanel } from "../context/context-panel.tsx";
 import { PlanDocumentsEditor } from "../context/plan-documents-editor.tsx";
 import { PlanNotesEditor } from "../context/plan-notes-editor.tsx";
 import { useInvalidateContext } from "../context/use-context-preview.ts";
+import { DraftBanner, useDraftOf } from "../draft/draft-banner.tsx";
+import { DraftPlanDialog } from "../draft/draft-plan-dialog.tsx";
 import { GraphCanvas } from "../graph-canvas/graph-canvas.tsx";
 import { EdgeActionsContext } from "../graph-canvas/link-edge.tsx";
 import { LinkLegend } from "../graph-canvas/link-legend.tsx";
@@ -78,11 +80,13 @@ function PlanEditor({ plan }: { plan: PlanView }) {
   const [panel, setPanel] = useState<TaskPanel>({ type: "none" });
   const [deleting, setDeleting] = useState<string[]>([]);
   const [exporting, setExporting] = useState(false);
+  const [drafting, setDrafting] = useState(false);
   const [overlayRunId, setOverlayRunId] = useState<string | null>(null);
   const canvasRef = useRef<HTMLDivElement>(null);
   const selectAfterSync = useRef<string | null>(null);
 
   const graph = usePlanGraph(plan, setDeleting);
+  const draft = useDraftOf(plan.slug);
   const invalidateContext = useInvalidateContext();
   const { setNodes } = graph;
 
@@ -240,6 +244,7 @@ function PlanEditor({ plan }: { plan: PlanView }) {
     <TaskStatusProvider store={statusStore}>
       <div className="flex min-h-0 flex-1 flex-col">
         <StaleEditBanner />
+        <DraftBanner planSlug={plan.slug} />
         <div className="flex h-12 shrink-0 items-center gap-3 border-b border-slate-200 bg-white px-4">
           <Link href="/plans" className="flex items-center gap-1 text-sm text-slate-500 hover:text-slate-800">
             <ChevronLeftIcon size={14} />
@@ -288,26 +293,35 @@ function PlanEditor({ plan }: { plan: PlanView }) {
             <Button size="sm" icon={<DownloadIcon size={12} />} onClick={() => setExporting(true)}>
               Export
             </Button>
+            {draft === null && (
+              <Button size="sm" icon={<GraphIcon size={12} />} onClick={() => setDrafting(true)}>
+                Draft tasks from goal
+              </Button>
+            )}
             <Link href={`/plans/${plan.slug}/history`} className={buttonClass("secondary", "sm")}>
               <ListIcon size={12} /> History
             </Link>
             <Link href={`/schedules?plan=${plan.slug}`} className={buttonClass("secondary", "sm")}>
               Schedules
             </Link>
-            <RunPlanControl
-              planSlug={plan.slug}
-              planName={plan.name}
-              params={plan.params}
-              disabled={plan.tasks.length === 0}
-            />
+            {/* A draft runs only once approved (the server refuses it too). */}
+            {draft === null && (
+              <RunPlanControl
+                planSlug={plan.slug}
+                planName={plan.name}
+                params={plan.params}
+                disabled={plan.tasks.length === 0}
+              />
+            )}
           </div>
         </div>
 
         <div className="flex min-h-0 flex-1">
           <div
             ref={canvasRef}
-            className="relative min-w-0 flex-1"
+            className={`relative min-w-0 flex-1${draft ? " taskloom-draft-canvas" : ""}`}
             data-testid="plan-canvas"
+            data-draft={draft ? "true" : undefined}
             // A "Link refused" banner is about the last drop: the next thing done on the canvas clears it.
             onPointerDownCapture={clearLinkErrorUnlessOn}
             onKeyDownCapture={clearLinkErrorUnlessOn}
@@ -506,6 +520,7 @@ function PlanEditor({ plan }: { plan: PlanView }) {
         }}
       />
       <ExportDialog planSlug={plan.slug} open={exporting} onClose={() => setExporting(false)} />
+      <DraftPlanDialog open={drafting} onClose={() => setDrafting(false)} into={plan.slug} />
     </TaskStatusProvider>
   );
 }

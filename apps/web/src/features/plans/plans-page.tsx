@@ -17,7 +17,8 @@ import { useLiveLists } from "../live/use-live-lists.ts";
 import { CreatePlanDialog } from "./create-plan-dialog.tsx";
 import { ImportPlanDialog } from "./import-plan-dialog.tsx";
 
-function PlanRow({ plan }: { plan: PlanListItem }) {
+/** A draft from a goal: labelled, and not offered a run until it is approved. */
+function PlanRow({ plan, draft }: { plan: PlanListItem; draft: boolean }) {
   return (
     <li
       data-testid={`plan-row-${plan.slug}`}
@@ -30,6 +31,14 @@ function PlanRow({ plan }: { plan: PlanListItem }) {
         >
           {plan.name}
         </Link>
+        {draft && (
+          <span
+            className="mr-1 inline-block rounded border border-dashed border-amber-500 bg-amber-50 px-1 text-[10px] font-semibold text-amber-800 uppercase"
+            data-testid="draft-badge"
+          >
+            Draft
+          </span>
+        )}
         <p className="truncate font-mono text-xs text-slate-500">
           {plan.slug} · v{plan.version} · edited <RelativeTime at={plan.updatedAt} />
         </p>
@@ -55,14 +64,20 @@ function PlanRow({ plan }: { plan: PlanListItem }) {
         )}
       </div>
       <div className="flex justify-end">
-        <RunPlanControl
-          planSlug={plan.slug}
-          planName={plan.name}
-          params={plan.params}
-          disabled={plan.taskCount === 0}
-          variant="secondary"
-          label={`Run ${plan.name}`}
-        />
+        {draft ? (
+          <Link href={`/plans/${plan.slug}`} className="text-xs font-medium text-amber-800 hover:underline">
+            Review
+          </Link>
+        ) : (
+          <RunPlanControl
+            planSlug={plan.slug}
+            planName={plan.name}
+            params={plan.params}
+            disabled={plan.taskCount === 0}
+            variant="secondary"
+            label={`Run ${plan.name}`}
+          />
+        )}
       </div>
     </li>
   );
@@ -90,6 +105,8 @@ export function PlansPage() {
   useLiveLists();
   const trpc = useTRPC();
   const plans = useQuery(trpc.plans.list.queryOptions());
+  const drafts = useQuery(trpc.drafts.list.queryOptions());
+  const draftSlugs = new Set((drafts.data ?? []).map((draft) => draft.planSlug));
   const [dialog, setDialog] = useState<"create" | "import" | "draft" | null>(null);
 
   return (
@@ -150,7 +167,7 @@ export function PlansPage() {
           ) : (
             <ul className="divide-y divide-slate-100">
               {plans.data.map((plan) => (
-                <PlanRow key={plan.slug} plan={plan} />
+                <PlanRow key={plan.slug} plan={plan} draft={draftSlugs.has(plan.slug)} />
               ))}
             </ul>
           )}

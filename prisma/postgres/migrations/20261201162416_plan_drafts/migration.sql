@@ -3,6 +3,7 @@ CREATE TABLE "plan_drafts" (
     "plan_id" TEXT NOT NULL,
     "goal" TEXT NOT NULL,
     "model" TEXT NOT NULL,
+    "into_slug" TEXT,
     "created_at" TIMESTAMPTZ(3) NOT NULL,
 
     CONSTRAINT "plan_drafts_pkey" PRIMARY KEY ("plan_id")
