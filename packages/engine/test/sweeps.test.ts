@@ -66,6 +66,10 @@ describe("parameter sweeps", () => {
       index: 3,
       params: { lr: 2, opt: "adam" },
     });
+    // The history grid shows the sweep as one task, not a row per point.
+    const grid = await taskloom.queries.runGrid("grid");
+    expect(grid.tasks).toEqual(["train", "report"]);
+    expect(grid.cells.train?.[runId]?.status).toBe("succeeded");
   });
 
   it("retries only the failed points, and a rerun expands the sweep again", async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { PlanValidationError } from "../errors.ts";
 import { serializePlan } from "./serialize.ts";
+import { issueLines } from "./test-issues.ts";
 import { parsePlanText } from "./validate.ts";
 
 const plan = (cache: string) => `plan: cached
@@ -11,16 +11,7 @@ tasks:
     cache: ${cache}
 `;
 
-function issuesOf(source: string): string[] {
-  try {
-    parsePlanText(source);
-  } catch (error) {
-    if (error instanceof PlanValidationError)
-      return error.issues.map((issue) => `${issue.path}: ${issue.message}`);
-    throw error;
-  }
-  return [];
-}
+const issuesOf = issueLines;
 
 describe("cache field", () => {
   it("parses the key template and the ttl, and exports them back", () => {

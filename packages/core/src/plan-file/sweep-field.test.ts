@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { PlanValidationError } from "../errors.ts";
 import { serializePlan } from "./serialize.ts";
+import { issueLines } from "./test-issues.ts";
 import { parsePlanText } from "./validate.ts";
 
 const plan = (sweep: string, extra = "") => `plan: swept
@@ -12,16 +12,7 @@ tasks:
     sweep: ${sweep}
 ${extra}`;
 
-function issuesOf(source: string): string[] {
-  try {
-    parsePlanText(source);
-  } catch (error) {
-    if (error instanceof PlanValidationError)
-      return error.issues.map((issue) => `${issue.path}: ${issue.message}`);
-    throw error;
-  }
-  return [];
-}
+const issuesOf = issueLines;
 
 describe("sweep field", () => {
   it("reads a matrix in file order with its defaults, and round-trips through YAML and JSON", () => {

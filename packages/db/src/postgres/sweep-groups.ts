@@ -9,10 +9,16 @@ import {
   staticPoints,
   sweepOutputs,
   type TaskDefinition,
-  type TaskRunStatus,
 } from "@taskloom/core";
+import {
+  type SweepGroupRow as GroupRow,
+  type SweepMove as Move,
+  movableGroup as movable,
+  SWEEP_GROUP_COLUMNS,
+  SWEEP_GROUP_FROM,
+} from "../sweep-group-row.ts";
 import type { ReuseSourceRow } from "../task-action.ts";
-import { type MovableRow, type MoveFields, reuseMoveFields } from "../task-run-move.ts";
+import { type MovableRow, reuseMoveFields } from "../task-run-move.ts";
 import { writeEvents } from "./event-writer.ts";
 import { at, type Queryable } from "./transaction.ts";
 
@@ -22,25 +28,6 @@ import { at, type Queryable } from "./transaction.ts";
  * counter to 0, which holds the group row locked (`releaseDependents` locks dependents in id order), so two
  * completing points cannot both settle it.
  */
-
-interface GroupRow {
-  id: number;
-  run_id: string;
-  task_key: string;
-  attempt: number;
-  spec_json: string;
-  params_json: string;
-  pending_deps: number;
-  point_count: number | null;
-  status: TaskRunStatus;
-  plan_slug: string;
-}
-
-type Move = (row: MovableRow, to: TaskRunStatus, now: number, fields?: MoveFields) => Promise<unknown>;
-
-const GROUP_COLUMNS = `t.id, t.run_id, t.task_key, t.attempt, t.spec_json, t.params_json, t.pending_deps,
-  t.point_count, t.status, p.slug AS plan_slug`;
-const GROUP_FROM = "task_runs t JOIN runs r ON r.id = t.run_id JOIN plans p ON p.id = r.plan_id";
 
 /** Inserts the points with the group's upstreams (`pending_deps` still missing), then points the group at them. */
 async function expand(
@@ -101,7 +88,7 @@ async function expand(
  */
 export async function expandSweepsAtCreation(client: Queryable, runId: string, now: number): Promise<void> {
   const { rows } = await client.query<GroupRow>(
-    `SELECT ${GROUP_COLUMNS} FROM ${GROUP_FROM}
+    `SELECT ${SWEEP_GROUP_COLUMNS} FROM ${SWEEP_GROUP_FROM}
       WHERE t.run_id = $1 AND (t.spec_json::jsonb) ? 'sweep' ORDER BY t.id`,
     [runId],
   );
@@ -115,14 +102,6 @@ export async function expandSweepsAtCreation(client: Queryable, runId: string, n
     if (!("itemsFrom" in sweep)) await expand(client, group, staticPoints(sweep), now);
   }
 }
-
-const movable = (group: GroupRow): MovableRow => ({
-  id: group.id,
-  runId: group.run_id,
-  taskKey: group.task_key,
-  status: group.status,
-  attempt: group.attempt,
-});
 
 async function succeed(client: Queryable, move: Move, group: GroupRow, outputs: unknown[], now: number) {
   const text = JSON.stringify(outputs);
@@ -148,7 +127,7 @@ export async function settleSweepGroups(
   const failed: { id: number; task_key: string }[] = [];
   if (groupIds.length === 0) return { succeeded, failed };
   const { rows: groups } = await client.query<GroupRow>(
-    `SELECT ${GROUP_COLUMNS} FROM ${GROUP_FROM} WHERE t.id = ANY($1::int[]) ORDER BY t.id`,
+    `SELECT ${SWEEP_GROUP_COLUMNS} FROM ${SWEEP_GROUP_FROM} WHERE t.id = ANY($1::int[]) ORDER BY t.id`,
     [groupIds],
   );
   for (const group of groups) {

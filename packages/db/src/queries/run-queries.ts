@@ -249,7 +249,8 @@ export class RunQueries implements RunReads {
       })
     ).reverse();
     const taskRuns = await this.#prisma.taskRun.findMany({
-      where: { runId: { in: runs.map((run) => run.id) } },
+      // A sweep's points are not tasks of the plan: its row shows the sweep as a whole.
+      where: { runId: { in: runs.map((run) => run.id) }, sweepGroupId: null },
       orderBy: { id: "asc" },
       select: { runId: true, taskKey: true, status: true, attempt: true, startedAt: true, finishedAt: true },
     });

@@ -1,4 +1,3 @@
-import type { TaskRunStatus } from "@taskloom/core";
 import {
   type ParamValue,
   pointConcurrency,
@@ -10,25 +9,15 @@ import {
   sweepOutputs,
   type TaskDefinition,
 } from "@taskloom/core";
-import type { MovableRow, MoveFields } from "../task-run-move.ts";
+import {
+  type SweepGroupRow as GroupRow,
+  type SweepMove as Move,
+  movableGroup as movable,
+  SWEEP_GROUP_COLUMNS,
+  SWEEP_GROUP_FROM,
+} from "../sweep-group-row.ts";
 import { prepareEventWriter } from "./event-writer.ts";
 import type { SqliteDatabase } from "./open-sqlite-database.ts";
-
-/** A sweep group's columns, as expansion and settling read them. */
-interface GroupRow {
-  id: number;
-  run_id: string;
-  task_key: string;
-  attempt: number;
-  spec_json: string;
-  params_json: string;
-  pending_deps: number;
-  point_count: number | null;
-  status: TaskRunStatus;
-  plan_slug: string;
-}
-
-type Move = (row: MovableRow, to: TaskRunStatus, now: number, fields?: MoveFields) => boolean;
 
 export interface SweepGroups {
   /**
@@ -60,17 +49,14 @@ export interface SweepGroups {
  */
 export function prepareSweepGroups(db: SqliteDatabase, move: Move): SweepGroups {
   const writeEvent = prepareEventWriter(db);
-  const groupColumns = `t.id, t.run_id, t.task_key, t.attempt, t.spec_json, t.params_json, t.pending_deps,
-    t.point_count, t.status, p.slug AS plan_slug`;
   const sweptTasks = db.prepare<[string, string], GroupRow>(
-    `SELECT ${groupColumns} FROM task_runs t JOIN runs r ON r.id = t.run_id JOIN plans p ON p.id = r.plan_id
+    `SELECT ${SWEEP_GROUP_COLUMNS} FROM ${SWEEP_GROUP_FROM}
       WHERE t.run_id = ? AND t.task_key IN (SELECT key FROM tasks
                                               WHERE plan_id = ? AND json_extract(spec_json, '$.sweep') IS NOT NULL)
       ORDER BY t.id`,
   );
   const groupById = db.prepare<[number], GroupRow>(
-    `SELECT ${groupColumns} FROM task_runs t JOIN runs r ON r.id = t.run_id JOIN plans p ON p.id = r.plan_id
-      WHERE t.id = ?`,
+    `SELECT ${SWEEP_GROUP_COLUMNS} FROM ${SWEEP_GROUP_FROM} WHERE t.id = ?`,
   );
   const markGroup = db.prepare<[string, number]>(
     "UPDATE task_runs SET status = 'pending', sweep_need = ? WHERE id = ?",
@@ -153,14 +139,6 @@ export function prepareSweepGroups(db: SqliteDatabase, move: Move): SweepGroups 
       group.id,
     );
   }
-
-  const movable = (group: GroupRow): MovableRow => ({
-    id: group.id,
-    runId: group.run_id,
-    taskKey: group.task_key,
-    status: group.status,
-    attempt: group.attempt,
-  });
 
   function succeed(group: GroupRow, outputs: unknown[], now: number): void {
     const text = JSON.stringify(outputs);

@@ -9,9 +9,9 @@ import {
   type OperatorAudit,
   parsePlanObject,
   type TaskActionInput,
-  type TaskRunStatus,
 } from "@taskloom/core";
 import { describe, expect, it } from "vitest";
+import { latestStatuses } from "./event-statuses.ts";
 import type { ContractStore } from "./store-contract.ts";
 
 /**
@@ -46,13 +46,7 @@ export function describeOperatorContract(current: () => ContractStore): void {
     current().applyTaskAction({ audit, ...input });
   const events = (runId: string): Promise<EventRecord[]> =>
     current().readEvents({ afterId: 0, runId, limit: 100_000 });
-  async function statuses(runId: string): Promise<Record<string, TaskRunStatus>> {
-    const seen: Record<string, TaskRunStatus> = {};
-    for (const e of await events(runId)) {
-      if (e.type === "task_run.status" && e.taskKey) seen[e.taskKey] = e.toStatus as TaskRunStatus;
-    }
-    return seen;
-  }
+  const statuses = async (runId: string) => latestStatuses(await events(runId));
   const actions = async (runId: string) =>
     (await events(runId))
       .filter((e) => e.type === "operator.action")

@@ -1,11 +1,6 @@
-import {
-  type AttemptOutcome,
-  type ClaimedTaskRun,
-  type EventRecord,
-  parsePlanObject,
-  type TaskRunStatus,
-} from "@taskloom/core";
+import { type AttemptOutcome, type ClaimedTaskRun, type EventRecord, parsePlanObject } from "@taskloom/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { latestStatuses } from "./event-statuses.ts";
 import type { ContractStore, StoreUnderTest } from "./store-contract.ts";
 
 /**
@@ -58,13 +53,7 @@ export function describeSweepContract(name: string, open: () => Promise<StoreUnd
       );
     const events = (runId: string): Promise<EventRecord[]> =>
       store.readEvents({ afterId: 0, runId, limit: 100_000 });
-    async function statuses(runId: string): Promise<Record<string, TaskRunStatus>> {
-      const seen: Record<string, TaskRunStatus> = {};
-      for (const e of await events(runId)) {
-        if (e.type === "task_run.status" && e.taskKey) seen[e.taskKey] = e.toStatus as TaskRunStatus;
-      }
-      return seen;
-    }
+    const statuses = async (runId: string) => latestStatuses(await events(runId));
     const runStatus = async (runId: string) =>
       (await events(runId)).filter((e) => e.type === "run.status").at(-1)?.toStatus ?? "queued";
     const keys = (claimed: ClaimedTaskRun[]) => claimed.map((task) => task.taskKey).sort();

@@ -50,6 +50,37 @@ function SortHeader({
   );
 }
 
+/** A choice among names (an output field, a param). */
+function NameSelect({
+  label,
+  testId,
+  names,
+  value,
+  onChange,
+}: {
+  label: string;
+  testId: string;
+  names: readonly string[];
+  value: string;
+  onChange: (name: string) => void;
+}) {
+  return (
+    <select
+      className={selectClass}
+      value={value}
+      onChange={(event) => onChange(event.target.value)}
+      aria-label={label}
+      data-testid={testId}
+    >
+      {names.map((name) => (
+        <option key={name} value={name}>
+          {name}
+        </option>
+      ))}
+    </select>
+  );
+}
+
 const CHART_WIDTH = 360;
 const CHART_HEIGHT = 180;
 const PAD = { left: 44, right: 10, top: 10, bottom: 30 };
@@ -190,33 +221,21 @@ export function SweepResultsGrid({ rows }: { rows: SweepRow[] }) {
         <div className="flex flex-col gap-1.5">
           <div className="flex flex-wrap items-center gap-2 text-xs text-slate-600">
             Chart
-            <select
-              className={selectClass}
+            <NameSelect
+              label="Output field to chart"
+              testId="sweep-chart-field"
+              names={numeric}
               value={yField}
-              onChange={(event) => setChartField(event.target.value)}
-              aria-label="Output field to chart"
-              data-testid="sweep-chart-field"
-            >
-              {numeric.map((name) => (
-                <option key={name} value={name}>
-                  {name}
-                </option>
-              ))}
-            </select>
+              onChange={setChartField}
+            />
             against
-            <select
-              className={selectClass}
+            <NameSelect
+              label="Param on the x axis"
+              testId="sweep-chart-param"
+              names={params}
               value={xParam}
-              onChange={(event) => setChartParam(event.target.value)}
-              aria-label="Param on the x axis"
-              data-testid="sweep-chart-param"
-            >
-              {params.map((name) => (
-                <option key={name} value={name}>
-                  {name}
-                </option>
-              ))}
-            </select>
+              onChange={setChartParam}
+            />
           </div>
           <SweepChart series={chartSeries(rows, xParam, yField)} param={xParam} field={yField} />
         </div>
