@@ -104,4 +104,11 @@ describe("sweep field", () => {
       "tasks.report.run: {{tasks.gen.outputs}}: `gen` has no `sweep`; use {{tasks.gen.output}}",
     ]);
   });
+
+  it("refuses a sweep on an approval task, which a person decides once", () => {
+    const text = "plan: gated\ntasks:\n  gate:\n    kind: approval\n    sweep: { matrix: { n: [1, 2] } }\n";
+    expect(issuesOf(text)).toEqual([
+      expect.stringMatching(/^tasks\.gate\.sweep: an approval task cannot be swept/),
+    ]);
+  });
 });

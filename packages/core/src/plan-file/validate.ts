@@ -436,9 +436,17 @@ function readTask(key: string, value: unknown, issues: IssueCollector): TaskDraf
 /**
  * A swept task's templates may use the sweep's params like declared ones (unknown names with `itemsFrom`, so
  * those are not checked), and `maxParallel` is a concurrency key of its own: it cannot be combined with one.
+ * An approval cannot be swept: approvals are parked when they become runnable, which points never go through.
  */
 function addSweepParams(draft: TaskDraft, path: DocPath, issues: IssueCollector): void {
   if (draft.sweep === undefined) return;
+  if (draft.kind === "approval") {
+    issues.add(
+      [...path, "sweep"],
+      "an approval task cannot be swept: a person decides it once (sweep the tasks that require it instead)",
+      "invalid_value",
+    );
+  }
   const names = sweepParamNames(draft.sweep);
   draft.paramNames =
     names === undefined || draft.paramNames === undefined
