@@ -45,10 +45,10 @@ async function expand(
   await client.query(
     `INSERT INTO task_runs (run_id, task_key, kind, spec_json, spec_version, params_json, status, pending_deps,
                             priority, queue, attempt, max_attempts, available_at, concurrency_key,
-                            concurrency_limit, sweep_group_id, point_index, point_params_json)
+                            concurrency_limit, sweep_group_id, point_index, point_params_json, handler)
      SELECT g.run_id, p.key, g.kind, g.spec_json, g.spec_version, p.params,
             CASE WHEN g.pending_deps = 0 THEN 'ready' ELSE 'pending' END, g.pending_deps, g.priority, g.queue, 0,
-            g.max_attempts, $2, p.concurrency_key, p.concurrency_limit, g.id, p.ord - 1, p.point
+            g.max_attempts, $2, p.concurrency_key, p.concurrency_limit, g.id, p.ord - 1, p.point, g.handler
        FROM task_runs g,
             unnest($3::text[], $4::text[], $5::text[], $6::int[], $7::text[])
               WITH ORDINALITY AS p(key, params, concurrency_key, concurrency_limit, point, ord)

@@ -75,9 +75,9 @@ export function prepareSweepGroups(db: SqliteDatabase, move: Move): SweepGroups 
   }>(
     `INSERT INTO task_runs (run_id, task_key, kind, spec_json, spec_version, params_json, status, pending_deps,
                             priority, queue, attempt, max_attempts, available_at, concurrency_key,
-                            concurrency_limit, sweep_group_id, point_index, point_params_json)
+                            concurrency_limit, sweep_group_id, point_index, point_params_json, handler)
      SELECT run_id, @key, kind, spec_json, spec_version, @params, @status, @deps, priority, queue, 0,
-            max_attempts, @now, @concurrencyKey, @concurrencyLimit, id, @index, @point
+            max_attempts, @now, @concurrencyKey, @concurrencyLimit, id, @index, @point, handler
        FROM task_runs WHERE id = @group`,
   );
   // Run before the point → group edges exist, so that only the group's upstreams are copied.

@@ -57,6 +57,14 @@ export function describeFunctionContract(name: string, open: () => Promise<Store
       expect(keys(await claim("report-worker", 4, ["images/report"]))).toEqual(["report"]);
     });
 
+    it("gives the points of a swept function task only to a worker that registered its handler", async () => {
+      await startRun({
+        resize: { kind: "function", handler: "resize", sweep: { items: [{ w: 1 }, { w: 2 }] } },
+      });
+      expect(await claim("plain-worker", 1)).toEqual([]);
+      expect(keys(await claim("resize-worker", 2, ["resize"]))).toEqual(["resize[0]", "resize[1]"]);
+    });
+
     it("does not let waiting function task runs hide other work from a worker without their handler", async () => {
       const tasks: Record<string, unknown> = {};
       for (let i = 0; i < 60; i++) tasks[`f${i}`] = { kind: "function", handler: "missing", priority: 5 };
