@@ -7,6 +7,7 @@ import {
   type SystemDriver,
   type Target,
   type Variant,
+  WORKLOAD_TIMEOUT_MS,
   withTimeout,
 } from "./system.ts";
 
@@ -75,7 +76,7 @@ export const graphileDriver: SystemDriver = {
       const utils = await makeWorkerUtils({ connectionString: target.url, logger: quiet });
       await utils.addJob("step", { i: 1 });
       await utils.release();
-      await withTimeout(done.promise, 120_000, "the graphile-worker chain");
+      await withTimeout(done.promise, WORKLOAD_TIMEOUT_MS, "the graphile-worker chain");
     } finally {
       await runner.stop();
     }
@@ -109,7 +110,9 @@ export const graphileDriver: SystemDriver = {
       const utils = await makeWorkerUtils({ connectionString: target.url, logger: quiet });
       await utils.addJob("root", {});
       await utils.release();
-      return (await withTimeout(sinkEnd.promise, 180_000, "the graphile-worker fan-out")) - rootStart;
+      return (
+        (await withTimeout(sinkEnd.promise, WORKLOAD_TIMEOUT_MS, "the graphile-worker fan-out")) - rootStart
+      );
     } finally {
       await runner.stop();
     }
