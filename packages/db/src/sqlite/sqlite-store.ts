@@ -168,10 +168,15 @@ export class SqliteStore implements SchedulerStore, RunStore, EventStore, QueueS
     return this.#claim(input);
   }
 
-  async completeTaskRuns(results: AttemptResult[], now: number): Promise<CompletionBatchResult> {
+  async completeTaskRuns(
+    results: AttemptResult[],
+    now: number,
+    claim?: ClaimInput,
+  ): Promise<CompletionBatchResult> {
     const outcome = this.#complete(results, now);
     if (outcome.recorded.length > 0) this.#changed();
-    return outcome;
+    // SQLite commits synchronously: the claim right after costs no round trip, so it is its own transaction.
+    return claim ? { ...outcome, claimed: this.#claim(claim) } : outcome;
   }
 
   async heartbeat(workerId: string, taskRunIds: number[], leaseMs: number, now: number): Promise<number[]> {
