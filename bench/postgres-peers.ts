@@ -145,13 +145,7 @@ async function measureFlat(variant: Variant): Promise<number> {
  * Measures `variants` (default all; `--only taskloom,graphile-worker` on the command line picks systems, for
  * profiling a change against one peer).
  */
-export async function measurePeers(
-  variants = VARIANTS,
-  maxRepeats = Number.POSITIVE_INFINITY,
-): Promise<VariantResult[]> {
-  const flatRepeats = Math.min(FLAT_REPEATS, maxRepeats);
-  const chainRepeats = Math.min(CHAIN_REPEATS, maxRepeats);
-  const fanRepeats = Math.min(FAN_REPEATS, maxRepeats);
+export async function measurePeers(variants = VARIANTS): Promise<VariantResult[]> {
   log("postgres peers: migrating a template database per system…");
   await migrateTemplates(variants);
   const results: VariantResult[] = variants.map((variant) => ({
@@ -162,23 +156,23 @@ export async function measurePeers(
     fans: [],
   }));
   // Repetitions interleave the systems, so that a burst of load from elsewhere does not fall on one system only.
-  for (let repeat = 1; repeat <= Math.max(flatRepeats, chainRepeats, fanRepeats); repeat++) {
+  for (let repeat = 1; repeat <= Math.max(FLAT_REPEATS, CHAIN_REPEATS, FAN_REPEATS); repeat++) {
     for (const result of results) {
       const { variant } = result;
       const driver = DRIVERS[variant.system];
-      if (repeat <= flatRepeats) {
+      if (repeat <= FLAT_REPEATS) {
         log(
           `postgres peers: ${variant.label}: flat ${formatNumber(FLAT_JOBS)} × ${FLAT_PROCESSES} processes (${repeat})…`,
         );
         result.flat.push(await measureFlat(variant));
       }
-      if (repeat <= chainRepeats) {
+      if (repeat <= CHAIN_REPEATS) {
         log(`postgres peers: ${variant.label}: chain of ${CHAIN_LENGTH} (${repeat})…`);
         const hops = await withTarget(variant, (target) => driver.chain(target, variant, CHAIN_LENGTH));
         result.hops.push(...hops);
         result.hopP50s.push(percentile(hops, 50));
       }
-      if (repeat <= fanRepeats) {
+      if (repeat <= FAN_REPEATS) {
         log(`postgres peers: ${variant.label}: fan-out 1 → ${formatNumber(FAN_WIDTH)} → 1 (${repeat})…`);
         result.fans.push(await withTarget(variant, (target) => driver.fanOut(target, variant, FAN_WIDTH)));
       }
@@ -286,17 +280,8 @@ export function peerRows(results: VariantResult[]): Row[] {
   return rows;
 }
 
-export async function measurePostgresPeers(variants = VARIANTS, maxRepeats?: number): Promise<Row[]> {
-  return peerRows(await measurePeers(variants, maxRepeats));
-}
-
-/** `--repeats N` caps every workload's repetitions (a quicker, noisier run). */
-function repeatsFromArgs(args: string[]): number | undefined {
-  const at = args.indexOf("--repeats");
-  if (at < 0) return undefined;
-  const n = Number(args[at + 1]);
-  if (!Number.isInteger(n) || n < 1) throw new Error("--repeats takes a positive integer");
-  return n;
+export async function measurePostgresPeers(variants = VARIANTS): Promise<Row[]> {
+  return peerRows(await measurePeers(variants));
 }
 
 function variantsFromArgs(args: string[]): Variant[] {
@@ -319,8 +304,7 @@ async function main(): Promise<void> {
   log(
     `postgres peers — node ${process.version}, PostgreSQL ${await serverVersion()}, ${os.cpus().length} CPUs`,
   );
-  const args = process.argv.slice(2);
-  const rows = await measurePostgresPeers(variantsFromArgs(args), repeatsFromArgs(args));
+  const rows = await measurePostgresPeers(variantsFromArgs(process.argv.slice(2)));
   const loadAfter = os.loadavg()[0] ?? 0;
   console.log(`\n${formatTable(rows)}\n`);
   console.log(

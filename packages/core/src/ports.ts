@@ -140,11 +140,6 @@ export interface CompletionBatchResult {
   stale: number[];
   /** Runs that reached a terminal status in this batch. */
   finishedRuns: { runId: string; status: RunStatus }[];
-  /**
-   * With a `claim` input: what that claim took right after the results were recorded (the dependents they
-   * released, or any other ready work), as `claimTaskRuns` would return it. Absent or empty otherwise.
-   */
-  claimed?: ClaimedTaskRun[];
 }
 
 export interface LogChunkInput {
@@ -176,12 +171,8 @@ export interface ReclaimOptions {
 /** What the scheduler needs from storage. The hot path: claim, complete, heartbeat. */
 export interface SchedulerStore {
   claimTaskRuns(input: ClaimInput): Promise<ClaimedTaskRun[]>;
-  /**
-   * Records a batch of attempt results in one transaction, including readiness and failure propagation. With
-   * `claim`, also claims as `claimTaskRuns(claim)` would, after the results (PostgreSQL: in the same transaction,
-   * so a chain's next step is leased in the commit that releases it, without a round trip of its own).
-   */
-  completeTaskRuns(results: AttemptResult[], now: number, claim?: ClaimInput): Promise<CompletionBatchResult>;
+  /** Records a batch of attempt results in one transaction, including readiness and failure propagation. */
+  completeTaskRuns(results: AttemptResult[], now: number): Promise<CompletionBatchResult>;
   /** Extends the leases of these task runs; returns the ids the worker no longer holds. */
   heartbeat(workerId: string, taskRunIds: number[], leaseMs: number, now: number): Promise<number[]>;
   /**

@@ -2,7 +2,6 @@ import {
   type AttemptCacheUse,
   type AttemptResult,
   type ClaimedTaskRun,
-  type ClaimInput,
   DatabaseUnavailableError,
   type ExecutionResult,
   logRetriedFailure,
@@ -198,29 +197,25 @@ export class Worker {
   }
 
   async #claimUntilFull(): Promise<void> {
-    const { store } = this.#r;
+    const { store, clock } = this.#r;
     do {
       this.#pumpAgain = false;
       if (this.#claimsUncertain) await this.#releaseUnknownClaims();
       const free = this.#o.concurrency - this.#active.size;
       if (free <= 0 || this.#state !== "running") return;
       this.#claimsStarted++;
-      const claimed = await store.claimTaskRuns(this.#claimInput(free));
+      const claimed = await store.claimTaskRuns({
+        workerId: this.id,
+        limit: free,
+        leaseMs: this.#o.leaseMs,
+        now: clock.now(),
+        ...(this.#o.runId ? { runId: this.#o.runId } : {}),
+        ...(this.#o.queues ? { queues: this.#o.queues } : {}),
+      });
       for (const task of claimed) this.#execute(task);
       if (claimed.length === free) this.#pumpAgain = true;
       else await this.#armRetryTimer();
     } while (this.#pumpAgain);
-  }
-
-  #claimInput(limit: number): ClaimInput {
-    return {
-      workerId: this.id,
-      limit,
-      leaseMs: this.#o.leaseMs,
-      now: this.#r.clock.now(),
-      ...(this.#o.runId ? { runId: this.#o.runId } : {}),
-      ...(this.#o.queues ? { queues: this.#o.queues } : {}),
-    };
   }
 
   /** Gives back leases this worker holds but does not run (claims whose answer was lost), uncounted. */
@@ -336,11 +331,7 @@ export class Worker {
     }
   }
 
-  /**
-   * Complete system: everything finished in this tick is recorded in one transaction. When no claim loop is
-   * running, the slots the batch frees are claimed in the same store call (`completeTaskRuns`' `claim`: on
-   * PostgreSQL the same transaction), so the next step of a chain starts as soon as its upstream commits.
-   */
+  /** Complete system: everything finished in this tick is recorded in one transaction. */
   async #flushCompletions(): Promise<void> {
     this.#flushScheduled = false;
     const batch = this.#completions;
@@ -348,22 +339,11 @@ export class Worker {
     this.#completions = [];
     this.#releases = [];
     const { store, clock, logger } = this.#r;
-    const free = this.#o.concurrency - this.#active.size + batch.length;
-    const claim =
-      batch.length > 0 && free > 0 && this.#state === "running" && !this.#pumping && !this.#claimsUncertain
-        ? this.#claimInput(free)
-        : undefined;
-    let claimed: ClaimedTaskRun[] = [];
-    const recording = (async () => {
+    try {
       // Logs first, so a finished task's output is complete when its status says so.
       await this.#logs.flush();
       if (batch.length > 0) {
-        const result = await store.completeTaskRuns(batch, clock.now(), claim);
-        // The claim read the store after this completion: the wake-up the completion itself asked for (the
-        // store's onChange, during the call) is covered. Counted after the call for that reason; a commit of
-        // this process whose wake-up fell in the same call is found by the poll at worst.
-        if (claim) this.#claimsStarted++;
-        claimed = result.claimed ?? [];
+        const result = await store.completeTaskRuns(batch, clock.now());
         for (const id of result.stale) {
           // A retried recording whose first try may have committed finds its own result: nothing was lost.
           if (this.#completionsUncertain.has(id))
@@ -373,38 +353,19 @@ export class Worker {
         for (const { taskRunId } of batch) this.#completionsUncertain.delete(taskRunId);
       }
       if (releases.length > 0) await store.releaseTaskRuns(this.id, releases, clock.now());
-      for (const result of batch) this.#settle(result.taskRunId);
-      for (const id of releases) this.#settle(id);
-      for (const task of claimed) this.#execute(task);
-    })();
-    if (claim) {
-      // The claim holds the claim system's turn (no second claim counts the same free slots), and stop()
-      // waits for it like for any claim on its way.
-      this.#pumping = true;
-      this.#pumpDone = recording.then(
-        () => {},
-        () => {},
-      );
-    }
-    try {
-      await recording;
     } catch (error) {
       if (error instanceof DatabaseUnavailableError) {
         for (const { taskRunId } of batch) this.#completionsUncertain.add(taskRunId);
-        // The claim in the same call may have committed with the answer lost: give back what it leased.
-        if (claim) this.#claimsUncertain = true;
       }
       logRetriedFailure(logger, error, "recording results failed; retrying in 1s");
       this.#completions.push(...batch);
       this.#releases.push(...releases);
       setTimeout(() => void this.#flushCompletions(), 1000).unref();
       return;
-    } finally {
-      if (claim) this.#pumping = false;
     }
-    if (!claim || claimed.length === claim.limit || this.#pumpAgain) this.#pump();
-    else
-      await this.#armRetryTimer().catch((error: unknown) => logRetriedFailure(logger, error, "claim failed"));
+    for (const result of batch) this.#settle(result.taskRunId);
+    for (const id of releases) this.#settle(id);
+    this.#pump();
   }
 
   #settle(taskRunId: number): void {

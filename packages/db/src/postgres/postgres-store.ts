@@ -158,44 +158,24 @@ export class PostgresStore implements SchedulerStore, RunStore, EventStore, Queu
   async claimTaskRuns(input: ClaimInput): Promise<ClaimedTaskRun[]> {
     // A claim makes nothing claimable: no notification.
     const { claimed, startedRuns } = await this.#write(
-      (client) => this.#claimIn(client, input),
+      (client) =>
+        claimTaskRuns(client, input, { leaseClock: this.leaseClock, startedRuns: this.#startedRuns }),
       () => false,
     );
-    this.#rememberStarted(startedRuns);
-    return claimed;
-  }
-
-  #claimIn(client: Queryable, input: ClaimInput) {
-    return claimTaskRuns(client, input, { leaseClock: this.leaseClock, startedRuns: this.#startedRuns });
-  }
-
-  /** Only after the commit: a rolled-back claim did not start anything. */
-  #rememberStarted(startedRuns: string[]): void {
+    // Only after the commit: a rolled-back claim did not start anything.
     for (const runId of startedRuns) {
       if (this.#startedRuns.size >= 1024) this.#startedRuns.clear();
       this.#startedRuns.add(runId);
     }
+    return claimed;
   }
 
-  async completeTaskRuns(
-    results: AttemptResult[],
-    now: number,
-    claim?: ClaimInput,
-  ): Promise<CompletionBatchResult> {
+  async completeTaskRuns(results: AttemptResult[], now: number): Promise<CompletionBatchResult> {
     if (results.length === 0) return { recorded: [], stale: [], finishedRuns: [] };
-    // The claim runs in the completion's transaction, after it: the rows the completion released are ready in
-    // it, and leased in the same COMMIT (no second transaction, no round trips of its own for BEGIN and COMMIT).
-    const { startedRuns, ...outcome } = await this.#write(
-      async (client) => {
-        const completed = await completeTaskRuns(client, results, now);
-        if (!claim || claim.limit <= 0) return { ...completed, startedRuns: [] as string[] };
-        const { claimed, startedRuns } = await this.#claimIn(client, claim);
-        return { ...completed, claimed, startedRuns };
-      },
+    return this.#write(
+      (client) => completeTaskRuns(client, results, now),
       (outcome) => outcome.recorded.length > 0,
     );
-    this.#rememberStarted(startedRuns);
-    return outcome;
   }
 
   async heartbeat(workerId: string, taskRunIds: number[], leaseMs: number, now: number): Promise<number[]> {

@@ -168,15 +168,10 @@ export class SqliteStore implements SchedulerStore, RunStore, EventStore, QueueS
     return this.#claim(input);
   }
 
-  async completeTaskRuns(
-    results: AttemptResult[],
-    now: number,
-    claim?: ClaimInput,
-  ): Promise<CompletionBatchResult> {
+  async completeTaskRuns(results: AttemptResult[], now: number): Promise<CompletionBatchResult> {
     const outcome = this.#complete(results, now);
     if (outcome.recorded.length > 0) this.#changed();
-    // SQLite commits synchronously: the claim right after costs no round trip, so it is its own transaction.
-    return claim ? { ...outcome, claimed: this.#claim(claim) } : outcome;
+    return outcome;
   }
 
   async heartbeat(workerId: string, taskRunIds: number[], leaseMs: number, now: number): Promise<number[]> {

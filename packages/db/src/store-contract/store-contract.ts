@@ -15,7 +15,6 @@ import {
   type TaskRunStatus,
 } from "@taskloom/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { describeCompleteAndClaimContract } from "./complete-and-claim-contract.ts";
 import { describeOperatorContract } from "./operator-contract.ts";
 import { describeWorkerRetentionContract } from "./worker-retention-contract.ts";
 
@@ -93,7 +92,6 @@ export function describeStoreContract(name: string, open: () => Promise<StoreUnd
 
     describeOperatorContract(() => store);
     describeWorkerRetentionContract(() => store);
-    describeCompleteAndClaimContract(() => store);
 
     describe("claim and complete", () => {
       it("claims ready rows by priority, then plan order, and only the ready ones", async () => {
