@@ -9,6 +9,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { Worker, type WorkerOptions } from "../src/index.ts";
 
 const HOUR = 3_600_000;
+/** Opening a PostgreSQL test database on a loaded machine can take seconds. */
+const TIMEOUT_MS = 60_000;
 const describePostgres = await postgresDescribe();
 
 /** The retention as a user sees it: the Workers page's list (the read model), before and after a worker starts. */
@@ -61,7 +63,7 @@ function retentionCases(open: () => Promise<TaskloomDatabase>) {
     // The stopped one is gone from the registry too: a restart under its id registers afresh.
     expect(await database.store.pruneWorkers(now)).toEqual(["killed-recently"]);
     expect(DEFAULT_WORKER_RETENTION_MS).toBe(24 * HOUR);
-  });
+  }, TIMEOUT_MS);
 
   it("takes its retention as an option, and refuses one shorter than a lease", async () => {
     database = await open();
@@ -72,7 +74,7 @@ function retentionCases(open: () => Promise<TaskloomDatabase>) {
     expect(() =>
       worker("too-short", { now: () => now }, { workerRetentionMs: 1_000, leaseMs: 30_000 }),
     ).toThrow(/workerRetentionMs must be at least the lease/);
-  });
+  }, TIMEOUT_MS);
 }
 
 describe("worker retention on SQLite", () => {
