@@ -27,8 +27,7 @@ export interface ClaimContext {
 
 /**
  * Claim, the PostgreSQL twin of sqlite/claim-task-runs.ts, in the caller's transaction:
- * 1. retries whose backoff has elapsed go `retrying → ready` (rows another claim holds are skipped), found by
- *    the statement of step 2 (which then runs again, only when there were any);
+ * 1. retries whose backoff has elapsed go `retrying → ready` (rows another claim holds are skipped);
  * 2. the limits (`claimLimits`): one statement reads the queue settings and which queues and concurrency keys
  *    the first ready rows in claim order belong to. The claim then takes the advisory lock of each limited
  *    queue and each key among them (in one statement, in lock order), and only after that counts their running
@@ -51,17 +50,20 @@ export async function claimTaskRuns(
 ): Promise<{ claimed: ClaimedTaskRun[]; startedRuns: string[] }> {
   const { now, workerId, limit } = input;
   const runId = input.runId ?? null;
-  let limits = await claimLimits(client, input);
-  if (limits.due.length > 0) {
-    await moveTaskRuns(
-      client,
-      limits.due.map((row) => movableRow(row, "retrying")),
-      "ready",
-      now,
-    );
-    // The window changed (the retries are ready now): read the limits again. Rare: only when a backoff ended.
-    limits = await claimLimits(client, input);
-  }
+  const { rows: due } = await client.query<{ id: number; run_id: string; task_key: string; attempt: number }>(
+    `SELECT id, run_id, task_key, attempt FROM task_runs
+      WHERE status = 'retrying' AND available_at <= $1 AND ($2::text IS NULL OR run_id = $2)
+      ORDER BY id FOR UPDATE SKIP LOCKED`,
+    [at(now), runId],
+  );
+  await moveTaskRuns(
+    client,
+    due.map((row) => movableRow(row, "retrying")),
+    "ready",
+    now,
+  );
+
+  const limits = await claimLimits(client, input);
   const room = [...limits.queueRoom];
   const full = [...room.filter(([, left]) => left <= 0).map(([name]) => name), ...limits.unlocked];
   const quotas = room.filter(([, left]) => left > 0);
@@ -152,11 +154,6 @@ export async function claimTaskRuns(
 }
 
 interface ClaimLimits {
-  /**
-   * Retries whose backoff has elapsed, locked (rows another claim holds are skipped): read in the same
-   * statement as the limits, so that a claim costs no round trip for them when there are none.
-   */
-  due: { id: number; run_id: string; task_key: string; attempt: number }[];
   /** Room per paused or limited queue that this claim may start (`queueRoom`), counted under their locks. */
   queueRoom: Map<string, number>;
   /** Limited queues this claim holds no lock for (none of the first rows was theirs): left out of it. */
@@ -174,17 +171,11 @@ interface ClaimLimits {
  */
 async function claimLimits(client: Queryable, input: ClaimInput): Promise<ClaimLimits> {
   const { rows } = await client.query<{
-    due: ClaimLimits["due"];
     settings: { name: string; concurrency: number | null; paused: boolean }[];
     queues: string[];
     keys: string[];
   }>(
-    `WITH due AS (
-            SELECT id, run_id, task_key, attempt FROM task_runs
-             WHERE status = 'retrying' AND available_at <= $3 AND ($1::text IS NULL OR run_id = $1)
-             ORDER BY id FOR UPDATE SKIP LOCKED
-          ),
-          settings AS (SELECT name, concurrency, paused FROM queues WHERE paused OR concurrency IS NOT NULL),
+    `WITH settings AS (SELECT name, concurrency, paused FROM queues WHERE paused OR concurrency IS NOT NULL),
           win AS (
             SELECT t.queue, t.concurrency_key FROM task_runs t
              WHERE t.status = 'ready' AND ($1::text IS NULL OR t.run_id = $1)
@@ -194,13 +185,11 @@ async function claimLimits(client: Queryable, input: ClaimInput): Promise<ClaimL
              ORDER BY ${claimOrder("t")}
              LIMIT $4
           )
-     SELECT (SELECT coalesce(json_agg(d ORDER BY d.id), '[]'::json) FROM due d) AS due,
-            (SELECT coalesce(json_agg(s), '[]'::json) FROM settings s) AS settings,
+     SELECT (SELECT coalesce(json_agg(s), '[]'::json) FROM settings s) AS settings,
             ARRAY(SELECT DISTINCT queue FROM win) AS queues,
             ARRAY(SELECT DISTINCT concurrency_key FROM win WHERE concurrency_key IS NOT NULL) AS keys`,
     [input.runId ?? null, input.queues ?? null, at(input.now), input.limit * 4 + 16],
   );
-  const due = rows[0]?.due ?? [];
   const settings = rows[0]?.settings ?? [];
   const inWindow = new Set(rows[0]?.queues ?? []);
   const keys = rows[0]?.keys ?? [];
@@ -235,7 +224,6 @@ async function claimLimits(client: Queryable, input: ClaimInput): Promise<ClaimL
   }
   const considered = settings.filter((queue) => queue.paused || locked.includes(queue.name));
   return {
-    due,
     queueRoom: queueRoom(considered, (name) => running.get(name) ?? 0),
     unlocked,
     keys,

@@ -41,7 +41,7 @@ import { completeTaskRuns } from "./complete-task-runs.ts";
 import type { ConnectionMonitor } from "./connection-monitor.ts";
 import { createRun } from "./create-run.ts";
 import { EventHorizon } from "./event-horizon.ts";
-import { bufferEvents, type EventBuffer, eventsAndNotifySql } from "./event-writer.ts";
+import { bufferEvents, flushEvents } from "./event-writer.ts";
 import { findCachedOutput } from "./find-cached-output.ts";
 import { heartbeatLeases } from "./heartbeat-leases.ts";
 import { importPlan, placeTasks } from "./import-plan.ts";
@@ -117,23 +117,15 @@ export class PostgresStore implements SchedulerStore, RunStore, EventStore, Queu
 
   /**
    * Runs `work` in a transaction whose events are inserted in one statement at its end, with a notification of
-   * other processes when `claimable(result)`, both sent with the COMMIT; this process's listeners hear it
-   * after the commit.
+   * other processes when `claimable(result)`; this process's listeners hear it after the commit.
    */
   async #write<T>(work: (client: Queryable) => Promise<T>, claimable: (result: T) => boolean = () => true) {
-    let buffer: EventBuffer | null = null;
-    const result = await withTransaction(
-      this.pool,
-      (client) => {
-        buffer = bufferEvents(client);
-        return work(buffer);
-      },
-      {
-        // The events and the NOTIFY travel with the COMMIT: one round trip for the three.
-        commitWith: (value) =>
-          buffer && eventsAndNotifySql(buffer, claimable(value) ? changeNotification(this.#source) : null),
-      },
-    );
+    const result = await withTransaction(this.pool, async (client) => {
+      const buffer = bufferEvents(client);
+      const value = await work(buffer);
+      await flushEvents(buffer, claimable(value) ? changeNotification(this.#source) : null);
+      return value;
+    });
     if (claimable(result)) this.#changed();
     return result;
   }

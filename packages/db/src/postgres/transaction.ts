@@ -14,19 +14,7 @@ const MAX_TRIES = 5;
  * A deadlock (two transactions locking the same rows in different orders, which PostgreSQL breaks by aborting
  * one) is not an error of the operation: the aborted one rolled back completely, so it runs again.
  */
-export interface TransactionOptions<T> {
-  /**
-   * Parameter-free SQL to run last, sent in one round trip with the COMMIT (a multi-statement simple query),
-   * or null for none. Called once `work` has returned, with its value. Default none.
-   */
-  commitWith?: (value: T) => string | null;
-}
-
-export async function withTransaction<T>(
-  pool: pg.Pool,
-  work: (client: Queryable) => Promise<T>,
-  options: TransactionOptions<T> = {},
-): Promise<T> {
+export async function withTransaction<T>(pool: pg.Pool, work: (client: Queryable) => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     const client = await pool.connect();
     // A connection that cannot even roll back is broken: destroy it rather than hand it to the next caller.
@@ -41,9 +29,7 @@ export async function withTransaction<T>(
     try {
       await client.query("BEGIN");
       const result = await work(client);
-      const last = options.commitWith?.(result) ?? null;
-      // A statement that fails skips the COMMIT after it: the transaction is rolled back below, as for any error.
-      await client.query(last === null ? "COMMIT" : `${last};\nCOMMIT`);
+      await client.query("COMMIT");
       return result;
     } catch (error) {
       await client.query("ROLLBACK").catch(() => {
