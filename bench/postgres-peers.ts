@@ -145,7 +145,13 @@ async function measureFlat(variant: Variant): Promise<number> {
  * Measures `variants` (default all; `--only taskloom,graphile-worker` on the command line picks systems, for
  * profiling a change against one peer).
  */
-export async function measurePeers(variants = VARIANTS): Promise<VariantResult[]> {
+export async function measurePeers(
+  variants = VARIANTS,
+  maxRepeats = Number.POSITIVE_INFINITY,
+): Promise<VariantResult[]> {
+  const flatRepeats = Math.min(FLAT_REPEATS, maxRepeats);
+  const chainRepeats = Math.min(CHAIN_REPEATS, maxRepeats);
+  const fanRepeats = Math.min(FAN_REPEATS, maxRepeats);
   log("postgres peers: migrating a template database per system…");
   await migrateTemplates(variants);
   const results: VariantResult[] = variants.map((variant) => ({
@@ -156,25 +162,28 @@ export async function measurePeers(variants = VARIANTS): Promise<VariantResult[]
     fans: [],
   }));
   // Repetitions interleave the systems, so that a burst of load from elsewhere does not fall on one system only.
-  for (let repeat = 1; repeat <= Math.max(FLAT_REPEATS, CHAIN_REPEATS, FAN_REPEATS); repeat++) {
+  for (let repeat = 1; repeat <= Math.max(flatRepeats, chainRepeats, fanRepeats); repeat++) {
     for (const result of results) {
       const { variant } = result;
       const driver = DRIVERS[variant.system];
-      if (repeat <= FLAT_REPEATS) {
+      if (repeat <= flatRepeats) {
         log(
           `postgres peers: ${variant.label}: flat ${formatNumber(FLAT_JOBS)} × ${FLAT_PROCESSES} processes (${repeat})…`,
         );
         result.flat.push(await measureFlat(variant));
+        log(`  → ${formatNumber(result.flat.at(-1) ?? 0)} jobs/s`);
       }
-      if (repeat <= CHAIN_REPEATS) {
+      if (repeat <= chainRepeats) {
         log(`postgres peers: ${variant.label}: chain of ${CHAIN_LENGTH} (${repeat})…`);
         const hops = await withTarget(variant, (target) => driver.chain(target, variant, CHAIN_LENGTH));
         result.hops.push(...hops);
         result.hopP50s.push(percentile(hops, 50));
+        log(`  → hop p50 ${formatNumber(percentile(hops, 50), 2)} ms`);
       }
-      if (repeat <= FAN_REPEATS) {
+      if (repeat <= fanRepeats) {
         log(`postgres peers: ${variant.label}: fan-out 1 → ${formatNumber(FAN_WIDTH)} → 1 (${repeat})…`);
         result.fans.push(await withTarget(variant, (target) => driver.fanOut(target, variant, FAN_WIDTH)));
+        log(`  → makespan ${formatNumber(result.fans.at(-1) ?? 0)} ms`);
       }
     }
   }
@@ -280,8 +289,17 @@ export function peerRows(results: VariantResult[]): Row[] {
   return rows;
 }
 
-export async function measurePostgresPeers(variants = VARIANTS): Promise<Row[]> {
-  return peerRows(await measurePeers(variants));
+export async function measurePostgresPeers(variants = VARIANTS, maxRepeats?: number): Promise<Row[]> {
+  return peerRows(await measurePeers(variants, maxRepeats));
+}
+
+/** `--repeats N` caps every workload's repetitions (a quicker, noisier run). */
+function repeatsFromArgs(args: string[]): number | undefined {
+  const at = args.indexOf("--repeats");
+  if (at < 0) return undefined;
+  const n = Number(args[at + 1]);
+  if (!Number.isInteger(n) || n < 1) throw new Error("--repeats takes a positive integer");
+  return n;
 }
 
 function variantsFromArgs(args: string[]): Variant[] {
@@ -304,7 +322,8 @@ async function main(): Promise<void> {
   log(
     `postgres peers — node ${process.version}, PostgreSQL ${await serverVersion()}, ${os.cpus().length} CPUs`,
   );
-  const rows = await measurePostgresPeers(variantsFromArgs(process.argv.slice(2)));
+  const args = process.argv.slice(2);
+  const rows = await measurePostgresPeers(variantsFromArgs(args), repeatsFromArgs(args));
   const loadAfter = os.loadavg()[0] ?? 0;
   console.log(`\n${formatTable(rows)}\n`);
   console.log(

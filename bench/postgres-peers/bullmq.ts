@@ -7,6 +7,7 @@ import {
   type SystemDriver,
   type Target,
   type Variant,
+  WORKLOAD_TIMEOUT_MS,
   withTimeout,
 } from "./system.ts";
 
@@ -66,7 +67,7 @@ export const bullmqDriver: SystemDriver = {
       for (let i = 2; i <= length; i++)
         tree = { name: "step", queueName: "step", data: { i }, children: [tree] };
       await flow.add(tree);
-      await withTimeout(done.promise, 120_000, "the BullMQ chain");
+      await withTimeout(done.promise, WORKLOAD_TIMEOUT_MS, "the BullMQ chain");
     } finally {
       await worker.close(true);
       await flow.close();
@@ -91,7 +92,7 @@ export const bullmqDriver: SystemDriver = {
     const queue = new Queue("fan", { connection: connection(target), prefix: target.name });
     try {
       await queue.add("root", {});
-      return (await withTimeout(sinkEnd.promise, 180_000, "the BullMQ fan-out")) - rootStart;
+      return (await withTimeout(sinkEnd.promise, WORKLOAD_TIMEOUT_MS, "the BullMQ fan-out")) - rootStart;
     } finally {
       await worker.close(true);
       await flow.close();

@@ -7,6 +7,7 @@ import {
   type SystemDriver,
   type Target,
   type Variant,
+  WORKLOAD_TIMEOUT_MS,
   withTimeout,
 } from "./system.ts";
 
@@ -40,7 +41,7 @@ export const graphileDriver: SystemDriver = {
   },
 
   async flatWorker(target, variant, _token, tracker) {
-    let runner: Runner | null = null;
+    let runner: Pick<Runner, "stop"> | null = null;
     return {
       async go() {
         runner = await start(target, variant, {
@@ -75,7 +76,7 @@ export const graphileDriver: SystemDriver = {
       const utils = await makeWorkerUtils({ connectionString: target.url, logger: quiet });
       await utils.addJob("step", { i: 1 });
       await utils.release();
-      await withTimeout(done.promise, 120_000, "the graphile-worker chain");
+      await withTimeout(done.promise, WORKLOAD_TIMEOUT_MS, "the graphile-worker chain");
     } finally {
       await runner.stop();
     }
@@ -109,23 +110,37 @@ export const graphileDriver: SystemDriver = {
       const utils = await makeWorkerUtils({ connectionString: target.url, logger: quiet });
       await utils.addJob("root", {});
       await utils.release();
-      return (await withTimeout(sinkEnd.promise, 180_000, "the graphile-worker fan-out")) - rootStart;
+      return (
+        (await withTimeout(sinkEnd.promise, WORKLOAD_TIMEOUT_MS, "the graphile-worker fan-out")) - rootStart
+      );
     } finally {
       await runner.stop();
     }
   },
 };
 
-function start(target: Target, variant: Variant, taskList: TaskList): Promise<Runner> {
+/**
+ * `run()` on a pool of our own (its default size, 10), ended with the runner: a pool the runner leaves open would
+ * be terminated by the next measurement's DROP DATABASE … WITH (FORCE), an unhandled error.
+ */
+async function start(target: Target, variant: Variant, taskList: TaskList): Promise<Pick<Runner, "stop">> {
   const batching = variant.batch
     ? { localQueue: { size: variant.batch }, completeJobBatchDelay: 0, failJobBatchDelay: 0 }
     : {};
-  return run({
-    connectionString: target.url,
+  const pgPool = new pg.Pool({ connectionString: target.url, max: 10 });
+  pgPool.on("error", () => {});
+  const runner = await run({
+    pgPool,
     concurrency: variant.concurrency,
     noHandleSignals: true,
     logger: quiet,
     taskList,
     preset: { worker: batching },
   });
+  return {
+    async stop() {
+      await runner.stop();
+      await pgPool.end();
+    },
+  };
 }

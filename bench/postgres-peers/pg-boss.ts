@@ -7,6 +7,7 @@ import {
   type SystemDriver,
   type Target,
   type Variant,
+  WORKLOAD_TIMEOUT_MS,
   withTimeout,
 } from "./system.ts";
 
@@ -75,7 +76,7 @@ export const pgBossDriver: SystemDriver = {
         }
       });
       await boss.send("step", { i: 1 });
-      await withTimeout(done.promise, 120_000, "the pg-boss chain");
+      await withTimeout(done.promise, WORKLOAD_TIMEOUT_MS, "the pg-boss chain");
     } finally {
       await boss.stop({ graceful: false });
     }
@@ -107,7 +108,7 @@ export const pgBossDriver: SystemDriver = {
         sinkEnd.resolve(epochNow());
       });
       await boss.send("root", {});
-      return (await withTimeout(sinkEnd.promise, 180_000, "the pg-boss fan-out")) - rootStart;
+      return (await withTimeout(sinkEnd.promise, WORKLOAD_TIMEOUT_MS, "the pg-boss fan-out")) - rootStart;
     } finally {
       await boss.stop({ graceful: false });
       await pool.end();

@@ -1,3 +1,9 @@
+/**
+ * How long one chain or fan-out may take before the bench gives up on it: generous, since on a loaded 2-core
+ * machine the slowest settings take minutes for 10,000 tasks.
+ */
+export const WORKLOAD_TIMEOUT_MS = 600_000;
+
 /** Epoch ms with sub-ms precision, comparable across the bench's processes on one machine. */
 export const epochNow = (): number => performance.timeOrigin + performance.now();
 

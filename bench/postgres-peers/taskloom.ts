@@ -10,7 +10,15 @@ import {
 import { openPostgresDatabase, type PostgresTaskloomDatabase } from "@taskloom/db/postgres";
 import { executeTask } from "@taskloom/executor";
 import { type ExecuteAttempt, Worker } from "@taskloom/scheduler";
-import { chainHops, deferred, epochNow, type SystemDriver, type Variant, withTimeout } from "./system.ts";
+import {
+  chainHops,
+  deferred,
+  epochNow,
+  type SystemDriver,
+  type Variant,
+  WORKLOAD_TIMEOUT_MS,
+  withTimeout,
+} from "./system.ts";
 
 type NoopTask = { kind: "noop"; requires?: string[] };
 
@@ -165,7 +173,7 @@ async function runTimed(url: string, variant: Variant, plan: unknown) {
     });
     await worker.start();
     try {
-      await withTimeout(finished.promise, 120_000, `run ${runId} to end`);
+      await withTimeout(finished.promise, WORKLOAD_TIMEOUT_MS, `run ${runId} to end`);
     } finally {
       await worker.stop({ graceMs: 0 });
     }

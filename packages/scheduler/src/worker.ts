@@ -55,6 +55,8 @@ export class Worker {
   #releases: number[] = [];
   #flushScheduled = false;
   #pumping = false;
+  /** The claim loop in progress (never rejects), so that `stop()` waits for a claim already sent. */
+  #pumpDone: Promise<void> = Promise.resolve();
   /**
    * Set when a claim failed with the database unreachable: its COMMIT may have reached the server with the
    * answer lost, leaving leases this worker holds without knowing. The next claim first gives those back.
@@ -140,6 +142,9 @@ export class Worker {
     }
     this.#state = "stopping";
     this.#unsubscribe?.();
+    // A claim that is on its way may still lease task runs: they must be run (or released) by this stop, not
+    // left leased to a worker that has gone (until their leases expire), nor claimed on a closed store.
+    await this.#pumpDone;
     const graceMs = options.graceMs ?? this.#o.shutdownGraceMs;
     if (this.#active.size > 0) {
       const grace = new Promise<void>((resolve) => {
@@ -180,7 +185,7 @@ export class Worker {
       return;
     }
     this.#pumping = true;
-    void this.#claimUntilFull()
+    this.#pumpDone = this.#claimUntilFull()
       .catch((error: unknown) => {
         if (error instanceof DatabaseUnavailableError) this.#claimsUncertain = true;
         logRetriedFailure(this.#r.logger, error, "claim failed");
