@@ -1,6 +1,8 @@
 import type {
   AttemptResult,
   ClaimedTaskRun,
+  CachedOutput,
+  CacheLookup,
   ClaimInput,
   CompletionBatchResult,
   LogChunkInput,
@@ -157,6 +159,26 @@ export class TimedStore implements SchedulerStore {
     isPidAlive(pid: number): boolean;
   }): Promise<string[]> {
     return this.#inner.findDeadWorkers(input);
+  }
+
+  leasedTaskRuns(workerId: string): Promise<number[]> {
+    return this.#time(
+      "leasedTaskRuns",
+      () => this.#inner.leasedTaskRuns(workerId),
+      (ids) => ids.length,
+    );
+  }
+
+  findCachedOutput(lookup: CacheLookup): Promise<CachedOutput | null> {
+    return this.#time(
+      "findCachedOutput",
+      () => this.#inner.findCachedOutput(lookup),
+      (hit) => (hit === null ? 0 : 1),
+    );
+  }
+
+  pruneWorkers(seenBefore: number): Promise<string[]> {
+    return this.#inner.pruneWorkers(seenBefore);
   }
 
   onChange(listener: () => void): () => void {
