@@ -1,8 +1,8 @@
 import type {
   AttemptResult,
-  ClaimedTaskRun,
   CachedOutput,
   CacheLookup,
+  ClaimedTaskRun,
   ClaimInput,
   CompletionBatchResult,
   LogChunkInput,
