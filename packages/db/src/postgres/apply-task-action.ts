@@ -61,11 +61,26 @@ export async function applyTaskAction(client: Queryable, input: TaskActionInput)
       details.output = output.outputText;
       break;
     }
-    case "skip":
+    case "skip": {
       to = "skipped";
       await moveTaskRuns(client, movable, to, now, { data: { operator: action } });
+      // A skipped sweep's points that have not started never run either (running ones finish).
+      const { rows: points } = await client.query<Omit<TaskActionRow, "spec_json" | "run_status">>(
+        `SELECT id, run_id, task_key, status, attempt FROM task_runs
+          WHERE sweep_group_id = $1 AND status IN ('pending', 'ready') ORDER BY point_index FOR NO KEY UPDATE`,
+        [row.id],
+      );
+      await moveTaskRuns(
+        client,
+        points.map((point) => movableRow(point, point.status)),
+        "skipped",
+        now,
+        { data: { operator: action } },
+      );
+      if (points.length > 0) details.points = points.length;
       await releaseDependents(client, runId, [row.id], now);
       break;
+    }
     case "reset-attempts": {
       const maxAttempts = renewedMaxAttempts(row.attempt, definition.retry);
       await client.query("UPDATE task_runs SET max_attempts = $2 WHERE id = $1", [row.id, maxAttempts]);

@@ -33,6 +33,10 @@ export function prepareApplyTaskAction(
     "UPDATE task_runs SET output_text = ?, output_json = ?, exit_code = NULL, output_from = 'operator' WHERE id = ?",
   );
   const setMaxAttempts = db.prepare<[number, number]>("UPDATE task_runs SET max_attempts = ? WHERE id = ?");
+  const unstartedPoints = db.prepare<[number], Omit<TaskActionRow, "spec_json" | "run_status">>(
+    `SELECT id, run_id, task_key, status, attempt FROM task_runs
+      WHERE sweep_group_id = ? AND status IN ('pending', 'ready') ORDER BY point_index`,
+  );
   const endRunningAttempt = db.prepare(
     `UPDATE task_attempts SET status = 'cancelled', finished_at = ?, error = ?, reason = 'cancelled'
       WHERE task_run_id = ? AND attempt = ? AND finished_at IS NULL`,
@@ -64,11 +68,18 @@ export function prepareApplyTaskAction(
         details.output = output.outputText;
         break;
       }
-      case "skip":
+      case "skip": {
         to = "skipped";
         transitions.move(movable, to, now, { data: { operator: action } });
+        // A skipped sweep's points that have not started never run either (running ones finish).
+        const points = unstartedPoints.all(row.id);
+        for (const point of points) {
+          transitions.move(movableRow(point, point.status), "skipped", now, { data: { operator: action } });
+        }
+        if (points.length > 0) details.points = points.length;
         transitions.releaseDependents(runId, [row.id], now);
         break;
+      }
       case "reset-attempts": {
         const maxAttempts = renewedMaxAttempts(row.attempt, definition.retry);
         setMaxAttempts.run(maxAttempts, row.id);

@@ -121,6 +121,32 @@ export function describeSweepContract(name: string, open: () => Promise<StoreUnd
       expect(await runStatus(runId)).toBe("succeeded");
     });
 
+    it("skipping a swept task skips its points that have not started, and its dependents go on", async () => {
+      const runId = await startRun({
+        prep: { kind: "noop" },
+        train: { kind: "noop", requires: ["prep"], sweep: { items: [{ n: 1 }, { n: 2 }] } },
+        report: { kind: "noop", requires: ["train"] },
+      });
+      await store.applyTaskAction({
+        action: "skip",
+        runId,
+        taskKey: "train",
+        audit: { actor: "ops", reason: "not needed today" },
+        now: 1,
+      });
+      expect(await statuses(runId)).toMatchObject({
+        train: "skipped",
+        "train[0]": "skipped",
+        "train[1]": "skipped",
+      });
+      // `report` needs only the skipped sweep: it is ready at once, and no point is ever claimed.
+      const left = await claim(2);
+      expect(keys(left)).toEqual(["prep", "report"]);
+      await complete(left, 3, () => json(null));
+      expect(await claim(4)).toEqual([]);
+      expect(await runStatus(runId)).toBe("succeeded");
+    });
+
     it("with need: any, the first point that succeeds releases the dependents and failed points do not fail the run", async () => {
       const runId = await startRun({
         probe: { kind: "noop", sweep: { items: [{ host: "a" }, { host: "b" }, { host: "c" }], need: "any" } },
