@@ -39,4 +39,13 @@ describe("starting the CLI", () => {
     expect(result.code).toBe(0);
     expect((JSON.parse(result.stdout) as { run: { status: string } }).run.status).toBe("succeeded");
   });
+
+  it("start --register refuses a tasks file that does not load, or a worker it will not start, with exit 2", async () => {
+    const missing = await sandbox.run(["start", "--register", "./no-such-tasks.ts"]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("no-such-tasks.ts");
+    const noWorker = await sandbox.run(["start", "--no-worker", "--register", "./tasks.ts"]);
+    expect(noWorker.code).toBe(2);
+    expect(noWorker.stderr).toContain("--register needs the worker");
+  });
 });

@@ -4,6 +4,7 @@ import { BadInputError } from "@taskloom/core";
 import type { Taskloom } from "@taskloom/engine";
 import type { Command } from "commander";
 import { type CliContext, runCommand } from "../cli-context.ts";
+import { loadHandlers } from "../user-modules.ts";
 import { startWebServer, WEB_APP_DIR, waitUntilServing, webBuildExists } from "../web-server.ts";
 import { workerOptionsFromEnv } from "../worker-env-options.ts";
 import { parsePositiveInt } from "./option-parsers.ts";
@@ -28,15 +29,29 @@ export function registerStartCommand(program: Command, context: CliContext): voi
       parsePositiveInt,
     )
     .option("--no-worker", "serve the dashboard only (workers run elsewhere)")
-    .action((flags: { host?: string; port?: number; concurrency?: number; worker: boolean }) =>
-      runCommand(context, () => start(context, flags)),
-    );
+    .option(
+      "--register <file...>",
+      "the worker runs the function task handlers these .ts/.js files export (defineTask); default none",
+    )
+    .action((flags: StartFlags) => runCommand(context, () => start(context, flags)));
 }
 
-async function start(
-  context: CliContext,
-  flags: { host?: string; port?: number; concurrency?: number; worker: boolean },
-): Promise<number> {
+interface StartFlags {
+  host?: string;
+  port?: number;
+  concurrency?: number;
+  worker: boolean;
+  register?: string[];
+}
+
+async function start(context: CliContext, flags: StartFlags): Promise<number> {
+  if (flags.register && !flags.worker) {
+    throw new BadInputError(
+      "--register needs the worker: drop --no-worker, or register them in `taskloom worker`",
+    );
+  }
+  // Before anything starts: a tasks file that does not load is bad input.
+  const handlers = await loadHandlers(flags.register ?? [], process.cwd());
   const host = flags.host ?? context.env.TASKLOOM_HOST ?? "127.0.0.1";
   const port = flags.port ?? context.env.TASKLOOM_PORT ?? 3000;
   if (!LOOPBACK.has(host) && !context.env.authToken) {
@@ -57,6 +72,7 @@ async function start(
         concurrency: flags.concurrency ?? context.env.TASKLOOM_WORKER_CONCURRENCY ?? 4,
         // The dashboard runs in another process: poll often so a Run click starts within ~0.1 s.
         pollMs: 100,
+        handlers,
         ...workerOptionsFromEnv(context.env),
       })
     : null;
