@@ -61,7 +61,11 @@ export function readConcurrency(
   }
   if (key !== undefined) {
     for (const reference of templateReferences(key)) {
-      if (reference.type === "task-output" || reference.type === "task-outputs") {
+      if (
+        reference.type === "task-output" ||
+        reference.type === "task-output-field" ||
+        reference.type === "task-outputs"
+      ) {
         issues.add(
           [...path, "concurrencyKey"],
           `{{${reference.raw}}}: a concurrency key is rendered when the run starts, before any upstream has an output; use {{params.NAME}}, {{run.id}} or {{plan.slug}}`,

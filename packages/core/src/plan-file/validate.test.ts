@@ -382,7 +382,7 @@ tasks:
   a: { run: echo }
   b:
     run: [echo, "{{params.day}}", "{{params.region}}", "{{tasks.a.output}}", "{{ run.id }}", "{{plan.slug}}", "{{env.HOME}}"]
-    env: { X: "{{tasks.b.output}}" }
+    env: { X: "{{tasks.b.output}}", Y: "{{tasks.a.output.who}}" }
     cwd: "{{params.dir}}"
     params: { dir: /tmp }
 `);
@@ -394,6 +394,7 @@ tasks:
       ["tasks.b.run[3]", "{{tasks.a.output}} refers to `a`, which this task does not require"],
       ["tasks.b.run[6]", "unknown template reference {{env.HOME}}"],
       ["tasks.b.env.X", "{{tasks.b.output}} refers to `b`, which this task does not require"],
+      ["tasks.b.env.Y", "{{tasks.a.output.who}} refers to `a`, which this task does not require"],
     ]);
   });
 

@@ -577,6 +577,7 @@ function checkTemplates(
           }
           break;
         case "task-output":
+        case "task-output-field":
           if (!task.requiresValid || required.has(reference.key)) break;
           report(`{{${reference.raw}}} refers to \`${reference.key}\`, which this task does not require`);
           break;
