@@ -1,30 +1,10 @@
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { ApprovalInputError, ApprovalNotWaitingError, type EventRecord } from "@taskloom/core";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { Taskloom } from "../src/index.ts";
+import { describe, expect, it } from "vitest";
+import { useEngineOnSqlite } from "./engine-on-sqlite.ts";
 
 // Approval tasks end to end: a real SQLite file, the engine's own worker, real shell steps downstream.
 
-let dir: string;
-let taskloom: Taskloom;
-/** Added to the real time: moves the engine's clock past an approval's timeout without waiting. */
-let offsetMs = 0;
-beforeEach(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), "taskloom-approvals-"));
-  offsetMs = 0;
-  taskloom = await Taskloom.open({
-    databaseUrl: `file:${path.join(dir, "t.db")}`,
-    cwd: dir,
-    pollMs: 50,
-    clock: { now: () => Date.now() + offsetMs },
-  });
-});
-afterEach(async () => {
-  await taskloom.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+const engine = useEngineOnSqlite("taskloom-approvals-");
 
 const release = `
 plan: release
@@ -48,7 +28,7 @@ tasks:
 /** Resolves with the first event of the run that `match` accepts (the event log, not a sleep). */
 function nextEvent(runId: string, match: (event: EventRecord) => boolean): Promise<EventRecord> {
   return new Promise((resolve) => {
-    const unsubscribe = taskloom.subscribe(
+    const unsubscribe = engine.taskloom.subscribe(
       (event) => {
         if (!match(event)) return;
         unsubscribe();
@@ -64,15 +44,15 @@ const isStatus = (key: string, status: string) => (event: EventRecord) =>
 
 describe("approval tasks", () => {
   it("wait without a worker slot, then pass the approved values downstream", async () => {
-    await taskloom.importPlanSource(release, dir);
-    const { runId } = await taskloom.startRun("release");
-    const running = taskloom.executeRun(runId, { concurrency: 1 });
+    await engine.taskloom.importPlanSource(release, engine.dir);
+    const { runId } = await engine.taskloom.startRun("release");
+    const running = engine.taskloom.executeRun(runId, { concurrency: 1 });
     // With one slot, `side` still runs and succeeds while `gate` waits: the approval holds no slot.
     await nextEvent(runId, isStatus("side", "succeeded"));
-    const [waiting] = await taskloom.approvals.list();
+    const [waiting] = await engine.taskloom.approvals.list();
     expect(waiting).toMatchObject({ runId, taskKey: "gate", prompt: "Deploy?", onTimeout: "reject" });
     await expect(
-      taskloom.approvals.decide({
+      engine.taskloom.approvals.decide({
         runId: runId.slice(0, 12),
         taskKey: "gate",
         decision: "approve",
@@ -80,7 +60,7 @@ describe("approval tasks", () => {
         texts: { env: "dev" },
       }),
     ).rejects.toThrow(ApprovalInputError);
-    const decided = await taskloom.approvals.decide({
+    const decided = await engine.taskloom.approvals.decide({
       runId: runId.slice(0, 12),
       taskKey: "gate",
       decision: "approve",
@@ -90,29 +70,29 @@ describe("approval tasks", () => {
     });
     expect(decided.values).toEqual({ env: "prod", replicas: 3 });
     expect((await running).status).toBe("succeeded");
-    const run = await taskloom.queries.getRun(runId);
+    const run = await engine.taskloom.queries.getRun(runId);
     const deploy = run.tasks.find((task) => task.key === "deploy");
     expect(deploy?.outputText).toBe('deploying {"env":"prod","replicas":3}');
-    const audit = await taskloom.queries.auditTrail(runId);
+    const audit = await engine.taskloom.queries.auditTrail(runId);
     expect(audit.map((entry) => [entry.action, entry.actor, entry.reason])).toEqual([
       ["approve", "cli:ana", "looks good"],
     ]);
     await expect(
-      taskloom.approvals.decide({ runId, taskKey: "gate", decision: "reject", actor: "cli:bo" }),
+      engine.taskloom.approvals.decide({ runId, taskKey: "gate", decision: "reject", actor: "cli:bo" }),
     ).rejects.toThrow(ApprovalNotWaitingError);
   });
 
   it("applies the timeout's default outcome (reject) by the engine's clock, blocking the dependents", async () => {
-    await taskloom.importPlanSource(release, dir);
-    const { runId } = await taskloom.startRun("release");
-    const running = taskloom.executeRun(runId, { concurrency: 2 });
+    await engine.taskloom.importPlanSource(release, engine.dir);
+    const { runId } = await engine.taskloom.startRun("release");
+    const running = engine.taskloom.executeRun(runId, { concurrency: 2 });
     await nextEvent(runId, isStatus("side", "succeeded"));
-    const timeouts = taskloom.startApprovalTimeouts();
+    const timeouts = engine.taskloom.startApprovalTimeouts();
     expect((await timeouts.tick()).decided).toEqual([]);
-    offsetMs = 2 * 3600_000;
+    engine.offsetMs = 2 * 3600_000;
     expect((await timeouts.tick()).decided).toHaveLength(1);
     expect((await running).status).toBe("failed");
-    const run = await taskloom.queries.getRun(runId);
+    const run = await engine.taskloom.queries.getRun(runId);
     expect(run.tasks.find((task) => task.key === "gate")).toMatchObject({
       status: "failed",
       reason: "rejected",

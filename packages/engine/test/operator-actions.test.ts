@@ -1,34 +1,16 @@
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import type { EventRecord } from "@taskloom/core";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { Taskloom } from "../src/index.ts";
+import { describe, expect, it } from "vitest";
+import { useEngineOnSqlite } from "./engine-on-sqlite.ts";
 
 // Operator actions and the output cache end to end: real shell tasks, a real SQLite file, the engine's own
 // worker. Each task appends its key to `ran.log`, so what actually ran is read from the disk.
 
-let dir: string;
-let taskloom: Taskloom;
-/** Added to the real time: lets a test move the engine's clock past a cache TTL without waiting. */
-let offsetMs = 0;
-beforeEach(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), "taskloom-operator-"));
-  offsetMs = 0;
-  taskloom = await Taskloom.open({
-    databaseUrl: `file:${path.join(dir, "t.db")}`,
-    cwd: dir,
-    pollMs: 50,
-    clock: { now: () => Date.now() + offsetMs },
-  });
-});
-afterEach(async () => {
-  await taskloom.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+const engine = useEngineOnSqlite("taskloom-operator-");
 
 const ran = (): string[] => {
-  const file = path.join(dir, "ran.log");
+  const file = path.join(engine.dir, "ran.log");
   return fs.existsSync(file) ? fs.readFileSync(file, "utf8").trim().split("\n") : [];
 };
 
@@ -49,22 +31,22 @@ const who = { actor: "cli:tester" };
 
 describe("rerun", () => {
   it("from a task: reuses the upstream outputs, marked with the source run, and runs the task and its downstream", async () => {
-    fs.writeFileSync(path.join(dir, "fixed"), "");
-    await taskloom.importPlanSource(chain, dir);
-    const first = await taskloom.run("chain");
+    fs.writeFileSync(path.join(engine.dir, "fixed"), "");
+    await engine.taskloom.importPlanSource(chain, engine.dir);
+    const first = await engine.taskloom.run("chain");
     expect(first.status).toBe("succeeded");
     expect(ran()).toEqual(["a", "b", "c"]);
 
-    const rerun = await taskloom.operator.rerun(first.runId, {
+    const rerun = await engine.taskloom.operator.rerun(first.runId, {
       ...who,
       from: { task: "b" },
       reason: "new data",
     });
     expect(rerun).toMatchObject({ reused: ["a"], rerun: ["b", "c"] });
-    expect((await taskloom.executeRun(rerun.runId)).status).toBe("succeeded");
+    expect((await engine.taskloom.executeRun(rerun.runId)).status).toBe("succeeded");
 
     expect(ran()).toEqual(["a", "b", "c", "b", "c"]);
-    const detail = await taskloom.queries.getRun(rerun.runId);
+    const detail = await engine.taskloom.queries.getRun(rerun.runId);
     expect(detail.tasks.map((t) => [t.key, t.status, t.outputFrom, t.outputFromRunId, t.outputText])).toEqual(
       [
         ["a", "succeeded", "reuse", first.runId, "out-a"],
@@ -72,9 +54,9 @@ describe("rerun", () => {
         ["c", "succeeded", null, null, "c saw b saw out-a"],
       ],
     );
-    const audit = (await taskloom.store.readEvents({ afterId: 0, runId: rerun.runId, limit: 1000 })).find(
-      (e) => e.type === "operator.action",
-    );
+    const audit = (
+      await engine.taskloom.store.readEvents({ afterId: 0, runId: rerun.runId, limit: 1000 })
+    ).find((e) => e.type === "operator.action");
     expect(audit?.data).toMatchObject({
       action: "rerun",
       actor: "cli:tester",
@@ -84,23 +66,23 @@ describe("rerun", () => {
   });
 
   it("from failure: reruns what failed and what it blocked, reusing what succeeded", async () => {
-    await taskloom.importPlanSource(chain, dir);
-    const first = await taskloom.run("chain");
+    await engine.taskloom.importPlanSource(chain, engine.dir);
+    const first = await engine.taskloom.run("chain");
     expect(first.status).toBe("failed");
-    fs.writeFileSync(path.join(dir, "fixed"), "");
-    const rerun = await taskloom.operator.rerun(first.runId.slice(0, 12), { ...who, from: "failure" });
+    fs.writeFileSync(path.join(engine.dir, "fixed"), "");
+    const rerun = await engine.taskloom.operator.rerun(first.runId.slice(0, 12), { ...who, from: "failure" });
     expect(rerun).toMatchObject({ reused: ["a"], rerun: ["b", "c"] });
-    expect((await taskloom.executeRun(rerun.runId)).status).toBe("succeeded");
+    expect((await engine.taskloom.executeRun(rerun.runId)).status).toBe("succeeded");
     expect(ran()).toEqual(["a", "b", "b", "c"]);
   });
 });
 
 describe("task actions in a live run", () => {
   it("resolve: a failed task gets an output by hand and its dependents run with it", async () => {
-    await taskloom.importPlanSource(chain, dir);
-    const first = await taskloom.run("chain");
+    await engine.taskloom.importPlanSource(chain, engine.dir);
+    const first = await engine.taskloom.run("chain");
     expect(first.status).toBe("failed");
-    await taskloom.operator.applyTaskAction({
+    await engine.taskloom.operator.applyTaskAction({
       runId: first.runId,
       taskKey: "b",
       action: "resolve",
@@ -108,14 +90,14 @@ describe("task actions in a live run", () => {
       ...who,
       reason: "the file is fine",
     });
-    expect((await taskloom.executeRun(first.runId)).status).toBe("succeeded");
-    const detail = await taskloom.queries.getRun(first.runId);
+    expect((await engine.taskloom.executeRun(first.runId)).status).toBe("succeeded");
+    const detail = await engine.taskloom.queries.getRun(first.runId);
     expect(detail.tasks.find((t) => t.key === "c")?.outputText).toBe("c saw by hand");
     expect(detail.tasks.find((t) => t.key === "b")?.outputFrom).toBe("operator");
   });
 
   it("cancel: stops one running task's process without cancelling the run's other work", async () => {
-    await taskloom.importPlanSource(
+    await engine.taskloom.importPlanSource(
       `
 plan: slow
 tasks:
@@ -127,24 +109,24 @@ tasks:
     run: echo after
     requires: [slow]
 `,
-      dir,
+      engine.dir,
     );
-    const { runId } = await taskloom.startRun("slow");
+    const { runId } = await engine.taskloom.startRun("slow");
     const running = new Promise<void>((resolve) => {
-      const off = taskloom.subscribe((event: EventRecord) => {
+      const off = engine.taskloom.subscribe((event: EventRecord) => {
         if (event.taskKey === "slow" && event.toStatus === "running") {
           off();
           resolve();
         }
       });
     });
-    const execution = taskloom.executeRun(runId);
+    const execution = engine.taskloom.executeRun(runId);
     await running;
     const started = Date.now();
-    await taskloom.operator.applyTaskAction({ runId, taskKey: "slow", action: "cancel", ...who });
+    await engine.taskloom.operator.applyTaskAction({ runId, taskKey: "slow", action: "cancel", ...who });
     expect((await execution).status).toBe("failed");
     expect(Date.now() - started).toBeLessThan(10_000);
-    const detail = await taskloom.queries.getRun(runId);
+    const detail = await engine.taskloom.queries.getRun(runId);
     expect(detail.tasks.map((t) => [t.key, t.status])).toEqual([
       ["slow", "cancelled"],
       ["quick", "succeeded"],
@@ -168,14 +150,14 @@ tasks:
 `;
 
   it("completes a task from a cached output of the same key within the TTL, without running it", async () => {
-    await taskloom.importPlanSource(cached, dir);
-    const first = await taskloom.run("cached");
+    await engine.taskloom.importPlanSource(cached, engine.dir);
+    const first = await engine.taskloom.run("cached");
     expect(first.status).toBe("succeeded");
-    const second = await taskloom.run("cached");
+    const second = await engine.taskloom.run("cached");
     expect(second.status).toBe("succeeded");
     expect(ran()).toEqual(["fetch"]);
 
-    const detail = await taskloom.queries.getRun(second.runId);
+    const detail = await engine.taskloom.queries.getRun(second.runId);
     const fetch = detail.tasks.find((t) => t.key === "fetch");
     expect(fetch).toMatchObject({
       outputFrom: "cache",
@@ -184,16 +166,16 @@ tasks:
       outputText: "data for 2026-12-01",
     });
     expect(detail.tasks.find((t) => t.key === "use")?.outputText).toBe("used data for 2026-12-01");
-    const log = await taskloom.queries.readLogs({ runId: second.runId, taskKey: "fetch" });
+    const log = await engine.taskloom.queries.readLogs({ runId: second.runId, taskKey: "fetch" });
     expect(log.chunks.map((c) => c.text).join("")).toContain(
       `completed from the output cache (key "fetch-2026-12-01"`,
     );
 
     // Another key runs; so does the same key once the TTL has passed.
-    await taskloom.run("cached", { params: { day: "2026-12-02" } });
+    await engine.taskloom.run("cached", { params: { day: "2026-12-02" } });
     expect(ran()).toEqual(["fetch", "fetch"]);
-    offsetMs = 3_600_000;
-    await taskloom.run("cached");
+    engine.offsetMs = 3_600_000;
+    await engine.taskloom.run("cached");
     expect(ran()).toEqual(["fetch", "fetch", "fetch"]);
   });
 });
