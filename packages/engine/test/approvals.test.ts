@@ -1,10 +1,10 @@
 import { ApprovalInputError, ApprovalNotWaitingError, type EventRecord } from "@taskloom/core";
 import { describe, expect, it } from "vitest";
-import { useEngineOnSqlite } from "./engine-on-sqlite.ts";
+import { useEngine } from "./engine-fixture.ts";
 
 // Approval tasks end to end: a real SQLite file, the engine's own worker, real shell steps downstream.
 
-const engine = useEngineOnSqlite("taskloom-approvals-");
+const engine = useEngine("taskloom-approvals-");
 
 const release = `
 plan: release

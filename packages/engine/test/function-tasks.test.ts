@@ -1,10 +1,7 @@
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import type { FunctionTaskDefinition } from "@taskloom/core";
-import { createTestDatabase, postgresDescribe, type TestDatabase } from "@taskloom/db/postgres-test-database";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { Taskloom } from "../src/index.ts";
+import { createTestDatabase, postgresDescribe } from "@taskloom/db/postgres-test-database";
+import { beforeEach, describe, expect, it } from "vitest";
+import { type TestDatabaseFactory, useEngine } from "./engine-fixture.ts";
 
 const describePostgres = await postgresDescribe();
 
@@ -41,31 +38,17 @@ const slow: FunctionTaskDefinition = {
 };
 
 /** Function tasks through the library API on both stores: handlers, the visible wait, timeouts and retries. */
-function functionTaskSuite(
-  name: string,
-  databaseUrl: (dir: string) => Promise<{ url: string; drop(): Promise<void> }>,
-) {
-  let dir: string;
-  let taskloom: Taskloom;
-  let database: { url: string; drop(): Promise<void> };
-
+function functionTaskSuite(name: string, database?: TestDatabaseFactory) {
+  const engine = useEngine("taskloom-function-", database);
   beforeEach(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "taskloom-function-"));
-    database = await databaseUrl(dir);
-    taskloom = await Taskloom.open({ databaseUrl: database.url, cwd: dir, pollMs: 50 });
-    await taskloom.importPlanSource(PLAN);
-  });
-  afterEach(async () => {
-    await taskloom.close();
-    await database.drop();
-    fs.rmSync(dir, { recursive: true, force: true });
+    await engine.taskloom.importPlanSource(PLAN);
   });
 
   describe(name, () => {
     it("runs the handlers a worker has, records their JSON output and log, and retries a timeout", async () => {
-      const { runId, status } = await taskloom.run("images", { handlers: [resize, slow], pollMs: 50 });
+      const { runId, status } = await engine.taskloom.run("images", { handlers: [resize, slow], pollMs: 50 });
       expect(status).toBe("failed");
-      const run = await taskloom.getRun(runId);
+      const run = await engine.taskloom.getRun(runId);
       const byKey = new Map(run.tasks.map((task) => [task.key, task]));
       expect(byKey.get("resize")).toMatchObject({
         status: "succeeded",
@@ -77,18 +60,18 @@ function functionTaskSuite(
         reason: "timeout",
         error: "timed out after 50ms",
       });
-      const logs = await taskloom.queries.readLogs({ runId, taskKey: "resize" });
+      const logs = await engine.taskloom.queries.readLogs({ runId, taskKey: "resize" });
       expect(logs.chunks.map((chunk) => [chunk.stream, chunk.text])).toEqual([
         ["stdout", "resizing photo.jpg\n"],
       ]);
     });
 
     it("says a ready function task waits for a worker with its handler, until one starts", async () => {
-      const { runId } = await taskloom.startRun("images");
-      const plain = taskloom.createWorker({ pollMs: 50 });
+      const { runId } = await engine.taskloom.startRun("images");
+      const plain = engine.taskloom.createWorker({ pollMs: 50 });
       await plain.start();
       const fetched = new Promise<void>((resolve) => {
-        const off = taskloom.subscribe(
+        const off = engine.taskloom.subscribe(
           (event) => {
             if (event.taskKey === "resize" && event.toStatus === "ready") {
               off();
@@ -99,19 +82,19 @@ function functionTaskSuite(
         );
       });
       await fetched;
-      const waiting = await taskloom.getRun(runId);
+      const waiting = await engine.taskloom.getRun(runId);
       expect(waiting.tasks.map((task) => [task.key, task.status, task.waitingFor])).toEqual([
         ["fetch", "succeeded", undefined],
         ["resize", "ready", "waiting for a worker with handler `resize`"],
         ["slow", "ready", "waiting for a worker with handler `slow`"],
       ]);
 
-      const able = taskloom.createWorker({ handlers: [resize, slow], pollMs: 50 });
+      const able = engine.taskloom.createWorker({ handlers: [resize, slow], pollMs: 50 });
       await able.start();
-      const workers = await taskloom.listWorkers();
+      const workers = await engine.taskloom.listWorkers();
       expect(workers.map((worker) => worker.handlers).sort()).toEqual([[], ["resize", "slow"]]);
-      expect(await taskloom.waitForRun(runId)).toBe("failed");
-      const done = await taskloom.getRun(runId);
+      expect(await engine.taskloom.waitForRun(runId)).toBe("failed");
+      const done = await engine.taskloom.getRun(runId);
       expect(done.tasks.find((task) => task.key === "resize")?.status).toBe("succeeded");
       expect(done.tasks.every((task) => task.waitingFor === undefined)).toBe(true);
       await able.stop();
@@ -119,22 +102,15 @@ function functionTaskSuite(
     });
 
     it("refuses two handlers with one name", () => {
-      expect(() => taskloom.createWorker({ handlers: [resize, { ...slow, name: "resize" }] })).toThrow(
+      expect(() => engine.taskloom.createWorker({ handlers: [resize, { ...slow, name: "resize" }] })).toThrow(
         "two handlers are named `resize`: handler names must be unique",
       );
     });
   });
 }
 
-functionTaskSuite("function tasks on SQLite", async (dir) => ({
-  url: `file:${path.join(dir, "t.db")}`,
-  drop: async () => {},
-}));
+functionTaskSuite("function tasks on SQLite");
 
 describePostgres("PostgreSQL", () => {
-  let database: TestDatabase | null = null;
-  functionTaskSuite("function tasks on PostgreSQL", async () => {
-    database = await createTestDatabase();
-    return { url: database.url, drop: () => database?.drop() ?? Promise.resolve() };
-  });
+  functionTaskSuite("function tasks on PostgreSQL", () => createTestDatabase());
 });

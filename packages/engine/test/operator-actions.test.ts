@@ -2,12 +2,12 @@ import fs from "node:fs";
 import path from "node:path";
 import type { EventRecord } from "@taskloom/core";
 import { describe, expect, it } from "vitest";
-import { useEngineOnSqlite } from "./engine-on-sqlite.ts";
+import { useEngine } from "./engine-fixture.ts";
 
 // Operator actions and the output cache end to end: real shell tasks, a real SQLite file, the engine's own
 // worker. Each task appends its key to `ran.log`, so what actually ran is read from the disk.
 
-const engine = useEngineOnSqlite("taskloom-operator-");
+const engine = useEngine("taskloom-operator-");
 
 const ran = (): string[] => {
   const file = path.join(engine.dir, "ran.log");

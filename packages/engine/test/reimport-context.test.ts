@@ -1,9 +1,8 @@
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { createTestDatabase, postgresDescribe } from "@taskloom/db/postgres-test-database";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { Taskloom } from "../src/index.ts";
+import { describe, expect, it } from "vitest";
+import { type TestDatabaseFactory, useEngine } from "./engine-fixture.ts";
 
 const describePostgres = await postgresDescribe();
 
@@ -12,24 +11,8 @@ const describePostgres = await postgresDescribe();
  * plan has afterwards; what people and runs added outside the file (overrides, approvals, run-time notes) is
  * kept while its task exists. On both stores.
  */
-function reimportSuite(
-  name: string,
-  databaseUrl: (dir: string) => Promise<{ url: string; drop(): Promise<void> }>,
-) {
-  let dir: string;
-  let taskloom: Taskloom;
-  let database: { url: string; drop(): Promise<void> };
-
-  beforeEach(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "taskloom-reimport-"));
-    database = await databaseUrl(dir);
-    taskloom = await Taskloom.open({ databaseUrl: database.url, cwd: dir, pollMs: 50 });
-  });
-  afterEach(async () => {
-    await taskloom.close();
-    await database.drop();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+function reimportSuite(name: string, database?: TestDatabaseFactory) {
+  const engine = useEngine("taskloom-reimport-", database);
 
   function writePlan(parts: {
     documents?: string;
@@ -37,7 +20,7 @@ function reimportSuite(
     pins?: string;
     extraTask?: string;
   }): string {
-    const file = path.join(dir, "brief.yaml");
+    const file = path.join(engine.dir, "brief.yaml");
     fs.writeFileSync(
       file,
       [
@@ -58,12 +41,12 @@ function reimportSuite(
     return file;
   }
 
-  const refs = async () => (await taskloom.context.previewDocument("brief", "summarize")).items;
-  const context = () => taskloom.database.context;
+  const refs = async () => (await engine.taskloom.context.previewDocument("brief", "summarize")).items;
+  const context = () => engine.taskloom.database.context;
 
   describe(name, () => {
     it("removes the documents, notes, pins and excludes the file no longer lists", async () => {
-      await taskloom.importPlanFile(
+      await engine.taskloom.importPlanFile(
         writePlan({
           documents:
             'documents:\n  spec: { title: Spec, text: "Price 42." }\n  old: { title: Old, text: "Price 30." }',
@@ -76,7 +59,7 @@ function reimportSuite(
       expect(first.find((item) => item.ref === "doc:spec")).toMatchObject({ tier: "pinned" });
       expect(first.find((item) => item.ref === "doc:old")).toMatchObject({ decision: "excluded" });
 
-      await taskloom.importPlanFile(
+      await engine.taskloom.importPlanFile(
         writePlan({
           documents: 'documents:\n  spec: { title: Spec, text: "Price 42." }',
           notes: "notes: { audience: CFO }",
@@ -93,18 +76,20 @@ function reimportSuite(
       expect(second.find((item) => item.ref === "doc:spec")?.tier).not.toBe("pinned");
 
       // A file with no documents or notes at all removes every one it had.
-      await taskloom.importPlanFile(writePlan({}));
+      await engine.taskloom.importPlanFile(writePlan({}));
       expect(await context().listDocuments("brief")).toEqual([]);
       expect(await context().listNotes("brief")).toEqual([{ key: "learned", value: "written by a run" }]);
       expect((await refs()).map((item) => item.ref)).not.toContain("doc:spec");
     });
 
     it("keeps a person's overrides and approval while their task exists, and drops them with it", async () => {
-      await taskloom.importPlanFile(writePlan({ extraTask: "  draft:\n    kind: llm\n    prompt: Draft." }));
-      await taskloom.context.setOverride("brief", "summarize", "task:collect", "exclude");
-      await taskloom.context.setOverride("brief", "draft", "task:collect", "pin");
-      await taskloom.context.approve("brief", "draft");
-      await taskloom.importPlanFile(writePlan({}));
+      await engine.taskloom.importPlanFile(
+        writePlan({ extraTask: "  draft:\n    kind: llm\n    prompt: Draft." }),
+      );
+      await engine.taskloom.context.setOverride("brief", "summarize", "task:collect", "exclude");
+      await engine.taskloom.context.setOverride("brief", "draft", "task:collect", "pin");
+      await engine.taskloom.context.approve("brief", "draft");
+      await engine.taskloom.importPlanFile(writePlan({}));
       expect((await context().listOverrides("brief", "summarize")).map((o) => o.ref)).toEqual([
         "task:collect",
       ]);
@@ -114,16 +99,15 @@ function reimportSuite(
         decision: "excluded",
       });
       // Added again, the task starts with no steering.
-      await taskloom.importPlanFile(writePlan({ extraTask: "  draft:\n    kind: llm\n    prompt: Draft." }));
+      await engine.taskloom.importPlanFile(
+        writePlan({ extraTask: "  draft:\n    kind: llm\n    prompt: Draft." }),
+      );
       expect(await context().listOverrides("brief", "draft")).toEqual([]);
     });
   });
 }
 
-reimportSuite("re-import on SQLite", async (dir) => ({
-  url: `file:${path.join(dir, "t.db")}`,
-  drop: async () => {},
-}));
+reimportSuite("re-import on SQLite");
 
 describePostgres("PostgreSQL", () => {
   reimportSuite("re-import on PostgreSQL", async () => createTestDatabase());

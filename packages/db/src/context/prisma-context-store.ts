@@ -15,6 +15,7 @@ import {
   type StoredContextSnapshot,
   type SuccessfulOutput,
 } from "@taskloom/core";
+import { planIdBySlug } from "../plan-id-by-slug.ts";
 import type { TaskloomPrisma } from "../queries/prisma-sqlite.ts";
 
 const OUTPUT_VERSION = { id: true, taskKey: true, finishedAt: true } as const;
@@ -36,10 +37,8 @@ export class PrismaContextStore implements ContextStore {
     this.#prisma = prisma;
   }
 
-  async #planId(planSlug: string): Promise<string> {
-    const plan = await this.#prisma().plan.findUnique({ where: { slug: planSlug }, select: { id: true } });
-    if (!plan) throw new NotFoundError("plan", planSlug);
-    return plan.id;
+  #planId(planSlug: string): Promise<string> {
+    return planIdBySlug(this.#prisma(), planSlug);
   }
 
   async syncPlanContext(

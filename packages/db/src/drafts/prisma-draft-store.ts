@@ -1,4 +1,5 @@
-import { type DraftStore, NotFoundError, type PlanDraftRecord } from "@taskloom/core";
+import type { DraftStore, PlanDraftRecord } from "@taskloom/core";
+import { planIdBySlug } from "../plan-id-by-slug.ts";
 import type { TaskloomPrisma } from "../queries/prisma-sqlite.ts";
 
 type DraftRow = {
@@ -27,10 +28,8 @@ export class PrismaDraftStore implements DraftStore {
     this.#prisma = prisma;
   }
 
-  async #planId(planSlug: string): Promise<string> {
-    const plan = await this.#prisma().plan.findUnique({ where: { slug: planSlug }, select: { id: true } });
-    if (!plan) throw new NotFoundError("plan", planSlug);
-    return plan.id;
+  #planId(planSlug: string): Promise<string> {
+    return planIdBySlug(this.#prisma(), planSlug);
   }
 
   async markDraft(input: PlanDraftRecord): Promise<void> {

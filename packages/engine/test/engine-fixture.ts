@@ -4,22 +4,33 @@ import path from "node:path";
 import { afterEach, beforeEach } from "vitest";
 import { Taskloom } from "../src/index.ts";
 
-/** What a test gets from `useEngineOnSqlite`: fresh for every test. */
-export interface EngineOnSqlite {
-  /** The test's own folder: the database file and whatever its tasks write. */
+/** What a test gets from `useEngine`: fresh for every test. */
+export interface EngineFixture {
+  /** The test's own folder: the plan's base folder and whatever its tasks write (and the SQLite file). */
   readonly dir: string;
   readonly taskloom: Taskloom;
   /** Added to the real time of the engine's clock: moves it past a timeout or a TTL without waiting. */
   offsetMs: number;
 }
 
+/** A database for one test: its URL, and how to drop it after. */
+export type TestDatabaseFactory = (dir: string) => Promise<{ url: string; drop(): Promise<void> }>;
+
+/** The default: a real SQLite file in the test's folder (deleted with the folder). */
+const sqliteFile: TestDatabaseFactory = async (dir) => ({
+  url: `file:${path.join(dir, "t.db")}`,
+  drop: async () => {},
+});
+
 /**
- * Opens an engine on a real SQLite file in a new temp folder before each test (polling every 50 ms), and closes
- * and deletes it after.
+ * Opens an engine (polling every 50 ms) on a fresh database in a new temp folder before each test, and closes
+ * it, drops the database and deletes the folder after. Register it before the suite's own `beforeEach`, which
+ * then sees the engine open.
  */
-export function useEngineOnSqlite(prefix: string): EngineOnSqlite {
+export function useEngine(prefix: string, database: TestDatabaseFactory = sqliteFile): EngineFixture {
   let dir: string | undefined;
   let taskloom: Taskloom | undefined;
+  let drop: (() => Promise<void>) | undefined;
   const fixture = {
     offsetMs: 0,
     get dir(): string {
@@ -34,8 +45,10 @@ export function useEngineOnSqlite(prefix: string): EngineOnSqlite {
   beforeEach(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
     fixture.offsetMs = 0;
+    const opened = await database(dir);
+    drop = opened.drop;
     taskloom = await Taskloom.open({
-      databaseUrl: `file:${path.join(dir, "t.db")}`,
+      databaseUrl: opened.url,
       cwd: dir,
       pollMs: 50,
       clock: { now: () => Date.now() + fixture.offsetMs },
@@ -43,8 +56,10 @@ export function useEngineOnSqlite(prefix: string): EngineOnSqlite {
   });
   afterEach(async () => {
     await taskloom?.close();
+    await drop?.();
     if (dir !== undefined) fs.rmSync(dir, { recursive: true, force: true });
     taskloom = undefined;
+    drop = undefined;
     dir = undefined;
   });
   return fixture;
