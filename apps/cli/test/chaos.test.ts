@@ -2,7 +2,13 @@ import type { ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { assertTaskRunTransition, type EventRecord, seededRandom, type TaskRunStatus } from "@taskloom/core";
+import {
+  assertTaskRunTransition,
+  DatabaseUnavailableError,
+  type EventRecord,
+  seededRandom,
+  type TaskRunStatus,
+} from "@taskloom/core";
 import { openSqliteDatabase, sqlitePathFromUrl } from "@taskloom/db";
 import { createTestDatabase, postgresDescribe } from "@taskloom/db/postgres-test-database";
 import { Taskloom } from "@taskloom/engine";
@@ -230,6 +236,17 @@ async function chaos(
   expect(enqueued.code).toBe(0);
   const runId = enqueued.stdout.trim();
   const taskloom = await Taskloom.open({ databaseUrl: sandbox.db, cwd: sandbox.dir });
+  // The test's own connections are cut with the workers' ones: like a worker, it waits for the database to return.
+  const runStatus = async () => {
+    for (;;) {
+      try {
+        return await taskloom.store.getRunStatus(runId);
+      } catch (error) {
+        if (!(error instanceof DatabaseUnavailableError)) throw error;
+        await sleep(200);
+      }
+    }
+  };
   const startedAt = Date.now();
   let kills = 0;
   /** Per kill: the attempt groups the worker had, when the kill was sent and when the worker was gone. */
@@ -237,7 +254,7 @@ async function chaos(
   const orphans: number[] = [];
   try {
     while (Date.now() - startedAt < shape.chaosMs) {
-      const status = await taskloom.store.getRunStatus(runId);
+      const status = await runStatus();
       if (status !== "running" && status !== "queued") break;
       await sleep(300 + Math.floor(random() * 300));
       const busy = workers.filter(
@@ -262,10 +279,10 @@ async function chaos(
       orphans.push(...groups.filter(groupAlive));
     }
     const deadline = Date.now() + shape.drainMs;
-    let status = await taskloom.store.getRunStatus(runId);
+    let status = await runStatus();
     while ((status === "running" || status === "queued") && Date.now() < deadline) {
       await sleep(100);
-      status = await taskloom.store.getRunStatus(runId);
+      status = await runStatus();
     }
     const seconds = (Date.now() - startedAt) / 1000;
     const events: EventRecord[] = await taskloom.store.readEvents({ afterId: 0, runId, limit: 100_000 });
