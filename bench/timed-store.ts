@@ -76,12 +76,12 @@ export class TimedStore implements SchedulerStore {
     );
   }
 
-  completeTaskRuns(results: AttemptResult[], now: number): Promise<CompletionBatchResult> {
+  completeTaskRuns(results: AttemptResult[], now: number, next?: ClaimInput): Promise<CompletionBatchResult> {
     let committedAt = 0;
     const promise = this.#time(
       "completeTaskRuns",
       () => {
-        const inner = this.#inner.completeTaskRuns(results, now);
+        const inner = this.#inner.completeTaskRuns(results, now, next);
         committedAt = performance.now();
         return inner;
       },

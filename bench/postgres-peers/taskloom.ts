@@ -201,8 +201,9 @@ function observedStore(
         };
       }
       if (property === "completeTaskRuns") {
-        return async (results: AttemptResult[], now: number) => {
-          const outcome = await target.completeTaskRuns(results, now);
+        return async (results: AttemptResult[], now: number, next?: ClaimInput) => {
+          const outcome = await target.completeTaskRuns(results, now, next);
+          observe.claimed(outcome.claimed);
           const recorded = new Set(outcome.recorded);
           observe.committed(
             results.filter((result) => recorded.has(result.taskRunId)),

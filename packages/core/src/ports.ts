@@ -154,7 +154,12 @@ export interface CompletionBatchResult {
   stale: number[];
   /** Runs that reached a terminal status in this batch. */
   finishedRuns: { runId: string; status: RunStatus }[];
+  /** What the claim given with the batch (`next`) leased, after the batch was recorded; else empty. */
+  claimed: ClaimedTaskRun[];
 }
+
+/** What recording a batch wrote, before any claim that follows it. */
+export type RecordedBatch = Omit<CompletionBatchResult, "claimed">;
 
 export interface LogChunkInput {
   taskRunId: number;
@@ -187,8 +192,12 @@ export interface ReclaimOptions {
 /** What the scheduler needs from storage. The hot path: claim, complete, heartbeat. */
 export interface SchedulerStore {
   claimTaskRuns(input: ClaimInput): Promise<ClaimedTaskRun[]>;
-  /** Records a batch of attempt results in one transaction, including readiness and failure propagation. */
-  completeTaskRuns(results: AttemptResult[], now: number): Promise<CompletionBatchResult>;
+  /**
+   * Records a batch of attempt results in one transaction, including readiness and failure propagation. With
+   * `next`, the worker's next claim follows in the same transaction, so that what the batch made ready (a
+   * chain's next step) starts without another round of the database, and the claim commits only with it.
+   */
+  completeTaskRuns(results: AttemptResult[], now: number, next?: ClaimInput): Promise<CompletionBatchResult>;
   /** Extends the leases of these task runs; returns the ids the worker no longer holds. */
   heartbeat(workerId: string, taskRunIds: number[], leaseMs: number, now: number): Promise<number[]>;
   /**

@@ -2,6 +2,7 @@ import {
   type AttemptCacheUse,
   type AttemptResult,
   type ClaimedTaskRun,
+  type ClaimInput,
   DatabaseUnavailableError,
   type ExecutionResult,
   logRetriedFailure,
@@ -31,12 +32,13 @@ interface ActiveAttempt {
 /**
  * A worker executes ready task runs until it is stopped. It is assembled from small systems that share one
  * resources object:
- * - **claim** (`#pump`): fills free slots. Wake-ups are explicit: this worker's own completions pump once
- *   their slots are free; `wake()` (called for the store's `onChange`, or by a composition root) schedules
- *   one pump on the next turn of the event loop unless a claim has started since; a poll timer finds other
- *   processes' commits, and a timer fires at the next retry's time;
+ * - **claim** (`#pump`): fills free slots. Wake-ups are explicit: this worker's own completions claim the
+ *   slots they free (see complete); `wake()` (called for the store's `onChange`, or by a composition root)
+ *   schedules one pump on the next turn of the event loop unless a claim has started since; a poll timer finds
+ *   other processes' commits, and a timer fires at the next retry's time;
  * - **execute**: one executor call per attempt, with its own AbortController;
- * - **complete** (`#flushCompletions`): results gathered in one tick are recorded in one transaction;
+ * - **complete** (`#flushCompletions`): results gathered in one tick are recorded in one transaction, and the
+ *   claim of the slots they free rides in it, so a dependent they made ready starts once it commits;
  * - **heartbeat**: extends leases, drops attempts whose lease was lost, stops attempts of cancelled runs;
  * - **recovery**: every `deadWorkerCheckMs`, workers on this host whose process is gone are dead: what is left
  *   of their attempts is ended and their leases are taken back at once; every `reclaimMs`, expired leases
@@ -73,6 +75,9 @@ export class Worker {
   #state: "new" | "running" | "stopping" | "stopped" = "new";
   #timers: NodeJS.Timeout[] = [];
   #retryTimer: NodeJS.Timeout | null = null;
+  /** Reads of the next retry time so far, and the newest one (never rejects; `stop()` waits for it). */
+  #retryLooks = 0;
+  #retryLook: Promise<void> = Promise.resolve();
   #unsubscribe: (() => void) | null = null;
   #idleWaiters: (() => void)[] = [];
 
@@ -145,6 +150,7 @@ export class Worker {
     // A claim that is on its way may still lease task runs: they must be run (or released) by this stop, not
     // left leased to a worker that has gone (until their leases expire), nor claimed on a closed store.
     await this.#pumpDone;
+    await this.#retryLook;
     const graceMs = options.graceMs ?? this.#o.shutdownGraceMs;
     if (this.#active.size > 0) {
       const grace = new Promise<void>((resolve) => {
@@ -198,26 +204,40 @@ export class Worker {
   }
 
   async #claimUntilFull(): Promise<void> {
-    const { store, clock } = this.#r;
+    const { store } = this.#r;
     do {
       this.#pumpAgain = false;
       if (this.#claimsUncertain) await this.#releaseUnknownClaims();
-      const free = this.#o.concurrency - this.#active.size;
-      if (free <= 0 || this.#state !== "running") return;
+      const next = this.#nextClaim(0);
+      if (!next) return;
       this.#claimsStarted++;
-      const claimed = await store.claimTaskRuns({
-        workerId: this.id,
-        limit: free,
-        leaseMs: this.#o.leaseMs,
-        now: clock.now(),
-        ...(this.#o.runId ? { runId: this.#o.runId } : {}),
-        ...(this.#o.queues ? { queues: this.#o.queues } : {}),
-        ...(this.#o.handlers.length > 0 ? { handlers: this.#o.handlers } : {}),
-      });
-      for (const task of claimed) this.#execute(task);
-      if (claimed.length === free) this.#pumpAgain = true;
-      else await this.#armRetryTimer();
+      if (this.#claimed(await store.claimTaskRuns(next), next)) this.#pumpAgain = true;
+      else this.#armRetryTimer();
     } while (this.#pumpAgain);
+  }
+
+  /**
+   * The claim that would fill the free slots, or null when there are none (or the worker is stopping).
+   * `freeing`: attempts whose results are recorded before this claim, in its transaction.
+   */
+  #nextClaim(freeing: number): ClaimInput | null {
+    const free = this.#o.concurrency - (this.#active.size - freeing);
+    if (free <= 0 || this.#state !== "running") return null;
+    return {
+      workerId: this.id,
+      limit: free,
+      leaseMs: this.#o.leaseMs,
+      now: this.#r.clock.now(),
+      ...(this.#o.runId ? { runId: this.#o.runId } : {}),
+      ...(this.#o.queues ? { queues: this.#o.queues } : {}),
+      ...(this.#o.handlers.length > 0 ? { handlers: this.#o.handlers } : {}),
+    };
+  }
+
+  /** Starts what a claim leased; returns whether it filled every slot it asked for (more may be ready). */
+  #claimed(claimed: ClaimedTaskRun[], claim: ClaimInput): boolean {
+    for (const task of claimed) this.#execute(task);
+    return claimed.length === claim.limit;
   }
 
   /** Gives back leases this worker holds but does not run (claims whose answer was lost), uncounted. */
@@ -231,10 +251,23 @@ export class Worker {
     this.#claimsUncertain = false;
   }
 
-  /** Wakes the claim system when the earliest backoff ends, so retries do not wait for the poll. */
-  async #armRetryTimer(): Promise<void> {
+  /**
+   * Wakes the claim system when the earliest backoff ends, so retries do not wait for the poll. Not awaited by
+   * the claim system, which is free for the next claim meanwhile (a completion's, above all); only the newest
+   * look sets the timer.
+   */
+  #armRetryTimer(): void {
+    const look = ++this.#retryLooks;
     const now = this.#r.clock.now();
-    const at = await this.#r.store.nextAvailableAt(now, this.#o.runId);
+    this.#retryLook = this.#r.store.nextAvailableAt(now, this.#o.runId).then(
+      (at) => {
+        if (look === this.#retryLooks) this.#setRetryTimer(at, now);
+      },
+      (error: unknown) => logRetriedFailure(this.#r.logger, error, "reading the next retry time failed"),
+    );
+  }
+
+  #setRetryTimer(at: number | null, now: number): void {
     if (this.#retryTimer) clearTimeout(this.#retryTimer);
     this.#retryTimer = null;
     if (at === null) return;
@@ -335,7 +368,11 @@ export class Worker {
     }
   }
 
-  /** Complete system: everything finished in this tick is recorded in one transaction. */
+  /**
+   * Complete system: everything finished in this tick is recorded in one transaction. Unless a claim is on its
+   * way already, the claim of the slots that frees rides in that transaction (`completeTaskRuns`'s `next`): a
+   * dependent the batch made ready is leased with it and starts as soon as it commits.
+   */
   async #flushCompletions(): Promise<void> {
     this.#flushScheduled = false;
     const batch = this.#completions;
@@ -343,11 +380,32 @@ export class Worker {
     this.#completions = [];
     this.#releases = [];
     const { store, clock, logger } = this.#r;
+    // The claim system is held while the claim rides here, as if it were one of its own (`stop()` waits too).
+    const next =
+      batch.length > 0 && !this.#pumping && !this.#claimsUncertain ? this.#nextClaim(batch.length) : null;
+    let claimDone = () => {};
+    if (next) {
+      this.#pumping = true;
+      this.#pumpDone = new Promise((resolve) => {
+        claimDone = resolve;
+      });
+    }
+    const endClaim = () => {
+      this.#pumping = false;
+      claimDone();
+    };
+    let claimed: ClaimedTaskRun[] = [];
     try {
       // Logs first, so a finished task's output is complete when its status says so.
       await this.#logs.flush();
       if (batch.length > 0) {
-        const result = await store.completeTaskRuns(batch, clock.now());
+        // One instant for both: what the claim starts does not start before what the batch ended.
+        const now = clock.now();
+        const result = await store.completeTaskRuns(batch, now, next ? { ...next, now } : undefined);
+        // Counted once it is done, so that the wake-up the batch's own commit sent meanwhile is void: the claim
+        // read the store after that commit's changes, in the same transaction.
+        if (next) this.#claimsStarted++;
+        claimed = result.claimed;
         for (const id of result.stale) {
           // A retried recording whose first try may have committed finds its own result: nothing was lost.
           if (this.#completionsUncertain.has(id))
@@ -360,16 +418,29 @@ export class Worker {
     } catch (error) {
       if (error instanceof DatabaseUnavailableError) {
         for (const { taskRunId } of batch) this.#completionsUncertain.add(taskRunId);
+        // The claim's COMMIT may have reached the server with the answer lost (see `#claimsUncertain`).
+        if (next) this.#claimsUncertain = true;
       }
       logRetriedFailure(logger, error, "recording results failed; retrying in 1s");
       this.#completions.push(...batch);
       this.#releases.push(...releases);
       setTimeout(() => void this.#flushCompletions(), 1000).unref();
+      if (next) {
+        endClaim();
+        if (this.#pumpAgain) this.#pump();
+      }
       return;
     }
     for (const result of batch) this.#settle(result.taskRunId);
     for (const id of releases) this.#settle(id);
-    this.#pump();
+    if (!next) {
+      this.#pump();
+      return;
+    }
+    endClaim();
+    // Anything that woke the claim system meanwhile, or a claim that filled every slot, asks for another round.
+    if (this.#claimed(claimed, next) || this.#pumpAgain) this.#pump();
+    else this.#armRetryTimer();
   }
 
   #settle(taskRunId: number): void {

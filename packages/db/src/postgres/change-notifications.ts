@@ -8,7 +8,7 @@ export const CHANGE_CHANNEL = "taskloom";
  * tasks released, a lease taken back, a queue resumed): delivered to every listening process when the
  * transaction commits and not at all when it rolls back, once per transaction (PostgreSQL folds identical
  * notifications of one transaction into one). The payload names the sending store, so that the sender, which
- * already told its own listeners, ignores its echo. `flushEvents` sends it with the transaction's events.
+ * already told its own listeners, ignores its echo. `commitWithEvents` sends it with the transaction's events.
  */
 export function changeNotification(source: string): [string, string] {
   return [CHANGE_CHANNEL, source];

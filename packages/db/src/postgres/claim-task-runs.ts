@@ -27,7 +27,8 @@ export interface ClaimContext {
 
 /**
  * Claim, the PostgreSQL twin of sqlite/claim-task-runs.ts, in the caller's transaction:
- * 1. retries whose backoff has elapsed go `retrying → ready` (rows another claim holds are skipped);
+ * 1. retries whose backoff has elapsed go `retrying → ready` (rows another claim holds are skipped), when the
+ *    window's statement (step 2) says there are any;
  * 2. the limits (`claimLimits`): one statement reads the queue settings and which queues and concurrency keys
  *    the first ready rows in claim order belong to. The claim then takes the advisory lock of each limited
  *    queue and each key among them (in one statement, in lock order), and only after that counts their running
@@ -50,20 +51,31 @@ export async function claimTaskRuns(
 ): Promise<{ claimed: ClaimedTaskRun[]; startedRuns: string[] }> {
   const { now, workerId, limit } = input;
   const runId = input.runId ?? null;
-  const { rows: due } = await client.query<{ id: number; run_id: string; task_key: string; attempt: number }>(
-    `SELECT id, run_id, task_key, attempt FROM task_runs
-      WHERE status = 'retrying' AND available_at <= $1 AND ($2::text IS NULL OR run_id = $2)
-      ORDER BY id FOR UPDATE SKIP LOCKED`,
-    [at(now), runId],
-  );
-  await moveTaskRuns(
-    client,
-    due.map((row) => movableRow(row, "retrying")),
-    "ready",
-    now,
-  );
+  // The window tells whether retries are due: rarely. Only then are they moved to ready (rows another claim
+  // holds are skipped) and the window read again, so that it counts them.
+  let window = await readClaimWindow(client, input);
+  if (window?.retries_due) {
+    const { rows: due } = await client.query<{
+      id: number;
+      run_id: string;
+      task_key: string;
+      attempt: number;
+    }>(
+      `SELECT id, run_id, task_key, attempt FROM task_runs
+        WHERE status = 'retrying' AND available_at <= $1 AND ($2::text IS NULL OR run_id = $2)
+        ORDER BY id FOR UPDATE SKIP LOCKED`,
+      [at(now), runId],
+    );
+    await moveTaskRuns(
+      client,
+      due.map((row) => movableRow(row, "retrying")),
+      "ready",
+      now,
+    );
+    window = await readClaimWindow(client, input);
+  }
 
-  const limits = await claimLimits(client, input);
+  const limits = await claimLimits(client, window);
   const room = [...limits.queueRoom];
   const full = [...room.filter(([, left]) => left <= 0).map(([name]) => name), ...limits.unlocked];
   const quotas = room.filter(([, left]) => left > 0);
@@ -165,17 +177,21 @@ interface ClaimLimits {
   keyRunning: Map<string, number>;
 }
 
+/** The queue settings, and the queues and keys of the first ready rows in claim order (`readClaimWindow`). */
+interface ClaimWindow {
+  settings: { name: string; concurrency: number | null; paused: boolean }[];
+  queues: string[];
+  keys: string[];
+  /** Some retry's backoff has ended: it is to move to ready before the claim. */
+  retries_due: boolean;
+}
+
 /**
  * The queue settings, and the queues and keys of the first ready rows in claim order (the claim's window, as
- * wide as the claim's widest fetch), in one statement; then the locks of the limited queues and keys among
- * them, and their running counts. Without limited queues or keys in the window it takes no lock at all.
+ * wide as the claim's widest fetch), in one statement.
  */
-async function claimLimits(client: Queryable, input: ClaimInput): Promise<ClaimLimits> {
-  const { rows } = await client.query<{
-    settings: { name: string; concurrency: number | null; paused: boolean }[];
-    queues: string[];
-    keys: string[];
-  }>(
+async function readClaimWindow(client: Queryable, input: ClaimInput): Promise<ClaimWindow | undefined> {
+  const { rows } = await client.query<ClaimWindow>(
     `WITH settings AS (SELECT name, concurrency, paused FROM queues WHERE paused OR concurrency IS NOT NULL),
           win AS (
             SELECT t.queue, t.concurrency_key FROM task_runs t
@@ -188,12 +204,23 @@ async function claimLimits(client: Queryable, input: ClaimInput): Promise<ClaimL
           )
      SELECT (SELECT coalesce(json_agg(s), '[]'::json) FROM settings s) AS settings,
             ARRAY(SELECT DISTINCT queue FROM win) AS queues,
-            ARRAY(SELECT DISTINCT concurrency_key FROM win WHERE concurrency_key IS NOT NULL) AS keys`,
+            ARRAY(SELECT DISTINCT concurrency_key FROM win WHERE concurrency_key IS NOT NULL) AS keys,
+            EXISTS (SELECT 1 FROM task_runs r
+                     WHERE r.status = 'retrying' AND r.available_at <= $3
+                       AND ($1::text IS NULL OR r.run_id = $1)) AS retries_due`,
     [input.runId ?? null, input.queues ?? null, at(input.now), input.limit * 4 + 16, input.handlers ?? []],
   );
-  const settings = rows[0]?.settings ?? [];
-  const inWindow = new Set(rows[0]?.queues ?? []);
-  const keys = rows[0]?.keys ?? [];
+  return rows[0];
+}
+
+/**
+ * The limits of the claim's window: the locks of the limited queues and keys in it, and their running counts.
+ * Without limited queues or keys in the window it takes no lock at all.
+ */
+async function claimLimits(client: Queryable, window: ClaimWindow | undefined): Promise<ClaimLimits> {
+  const settings = window?.settings ?? [];
+  const inWindow = new Set(window?.queues ?? []);
+  const keys = window?.keys ?? [];
   const limited = settings.filter((queue) => !queue.paused && queue.concurrency !== null);
   const locked = limited.filter((queue) => inWindow.has(queue.name)).map((queue) => queue.name);
   const unlocked = limited.filter((queue) => !inWindow.has(queue.name)).map((queue) => queue.name);

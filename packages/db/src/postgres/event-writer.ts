@@ -5,7 +5,7 @@ export type { EventInput };
 
 /**
  * A transaction's connection that keeps the events its operation writes, to insert them all in one statement
- * at the end (`flushEvents`), together with the transaction's NOTIFY: a chain hop's completion writes events in
+ * at the end (`commitWithEvents`), together with the transaction's NOTIFY: a chain hop's completion writes events in
  * three places (its own move, the released dependent, perhaps the run) and pays for one round trip.
  */
 export interface EventBuffer extends Queryable {
@@ -25,7 +25,7 @@ const isBuffer = (client: Queryable): client is EventBuffer =>
 
 /**
  * Writes events in the order given, inside the transaction of the change they describe: kept for the
- * transaction's `flushEvents` when `client` is an `EventBuffer`, inserted at once otherwise.
+ * transaction's `commitWithEvents` when `client` is an `EventBuffer`, inserted at once otherwise.
  */
 export async function writeEvents(client: Queryable, events: EventInput[]): Promise<void> {
   if (events.length === 0) return;
@@ -34,13 +34,19 @@ export async function writeEvents(client: Queryable, events: EventInput[]): Prom
 }
 
 /**
- * Inserts the buffered events and sends the notification (`[channel, payload]`), if any, in one statement. Call
- * it last in the transaction.
+ * Inserts the buffered events and sends the notification (`[channel, payload]`), if any, in one statement, and
+ * the COMMIT behind it in the same round trip (the connection pipelines): `withTransaction`'s `commit`. If the
+ * insert fails, the COMMIT ends the aborted transaction as a rollback and the insert's error is thrown.
  */
-export async function flushEvents(buffer: EventBuffer, notify: [string, string] | null): Promise<void> {
+export async function commitWithEvents(buffer: EventBuffer, notify: [string, string] | null): Promise<void> {
   const events = buffer.bufferedEvents.splice(0);
-  if (events.length > 0) await insertEvents(buffer, events, notify);
-  else if (notify) await buffer.query("SELECT pg_notify($1, $2)", notify);
+  const last =
+    events.length > 0
+      ? insertEvents(buffer, events, notify)
+      : notify
+        ? buffer.query("SELECT pg_notify($1, $2)", notify)
+        : Promise.resolve();
+  await Promise.all([last, buffer.query("COMMIT")]);
 }
 
 /**

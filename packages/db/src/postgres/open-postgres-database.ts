@@ -53,6 +53,9 @@ export async function openPostgresDatabase(options: OpenPostgresOptions): Promis
   const pool = new pg.Pool({
     ...settings.config,
     max: settings.poolSize,
+    // Statements go out without waiting for the previous one's answer (in order; the server still runs them
+    // one after another): a transaction's BEGIN, its independent statements and its COMMIT share round trips.
+    pipeline: true,
     Client: monitoredClientClass(connections),
   });
   // An idle connection the server drops (restart, pg_terminate_backend) must not crash the process: the pool

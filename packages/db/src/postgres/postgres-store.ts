@@ -41,12 +41,12 @@ import { cancelQueuedTaskRuns } from "./cancel-queued-task-runs.ts";
 import { ChangeListener, changeNotification } from "./change-notifications.ts";
 import { moveQueuedTaskRuns, rescheduleQueuedTaskRuns } from "./change-queued-task-runs.ts";
 import { claimTaskRuns } from "./claim-task-runs.ts";
-import { completeTaskRuns } from "./complete-task-runs.ts";
+import { finalizeRuns, recordTaskRunResults } from "./complete-task-runs.ts";
 import type { ConnectionMonitor } from "./connection-monitor.ts";
 import { createRun } from "./create-run.ts";
 import { decideApproval } from "./decide-approval.ts";
 import { EventHorizon } from "./event-horizon.ts";
-import { bufferEvents, flushEvents } from "./event-writer.ts";
+import { bufferEvents, commitWithEvents, type EventBuffer } from "./event-writer.ts";
 import { findCachedOutput } from "./find-cached-output.ts";
 import { heartbeatLeases } from "./heartbeat-leases.ts";
 import { importPlan, placeTasks } from "./import-plan.ts";
@@ -128,12 +128,19 @@ export class PostgresStore
    * other processes when `claimable(result)`; this process's listeners hear it after the commit.
    */
   async #write<T>(work: (client: Queryable) => Promise<T>, claimable: (result: T) => boolean = () => true) {
-    const result = await withTransaction(this.pool, async (client) => {
-      const buffer = bufferEvents(client);
-      const value = await work(buffer);
-      await flushEvents(buffer, claimable(value) ? changeNotification(this.#source) : null);
-      return value;
-    });
+    let buffer: EventBuffer | null = null;
+    const result = await withTransaction(
+      this.pool,
+      (client) => {
+        buffer = bufferEvents(client);
+        return work(buffer);
+      },
+      (client, value) =>
+        commitWithEvents(
+          buffer ?? bufferEvents(client),
+          claimable(value) ? changeNotification(this.#source) : null,
+        ),
+    );
     if (claimable(result)) this.#changed();
     return result;
   }
@@ -158,24 +165,44 @@ export class PostgresStore
   async claimTaskRuns(input: ClaimInput): Promise<ClaimedTaskRun[]> {
     // A claim makes nothing claimable: no notification.
     const { claimed, startedRuns } = await this.#write(
-      (client) =>
-        claimTaskRuns(client, input, { leaseClock: this.leaseClock, startedRuns: this.#startedRuns }),
+      (client) => this.#claimIn(client, input),
       () => false,
     );
-    // Only after the commit: a rolled-back claim did not start anything.
+    this.#sawStarted(startedRuns);
+    return claimed;
+  }
+
+  async completeTaskRuns(
+    results: AttemptResult[],
+    now: number,
+    next?: ClaimInput,
+  ): Promise<CompletionBatchResult> {
+    if (results.length === 0 && !next) return { recorded: [], stale: [], finishedRuns: [], claimed: [] };
+    const { batch, claim } = await this.#write(
+      async (client) => {
+        const recorded = results.length > 0 ? await recordTaskRunResults(client, results, now) : null;
+        const claim = next ? await this.#claimIn(client, next) : null;
+        // A run of which the claim took a task run has not ended (see `finalizeRuns`).
+        const claimedRuns = new Set(claim?.claimed.map((run) => run.runId));
+        const batch = recorded ? await finalizeRuns(client, recorded, now, claimedRuns) : null;
+        return { batch, claim };
+      },
+      ({ batch }) => (batch?.recorded.length ?? 0) > 0,
+    );
+    this.#sawStarted(claim?.startedRuns ?? []);
+    return { ...(batch ?? { recorded: [], stale: [], finishedRuns: [] }), claimed: claim?.claimed ?? [] };
+  }
+
+  #claimIn(client: Queryable, input: ClaimInput) {
+    return claimTaskRuns(client, input, { leaseClock: this.leaseClock, startedRuns: this.#startedRuns });
+  }
+
+  /** Only after the commit: a rolled-back claim did not start anything. */
+  #sawStarted(startedRuns: string[]): void {
     for (const runId of startedRuns) {
       if (this.#startedRuns.size >= 1024) this.#startedRuns.clear();
       this.#startedRuns.add(runId);
     }
-    return claimed;
-  }
-
-  async completeTaskRuns(results: AttemptResult[], now: number): Promise<CompletionBatchResult> {
-    if (results.length === 0) return { recorded: [], stale: [], finishedRuns: [] };
-    return this.#write(
-      (client) => completeTaskRuns(client, results, now),
-      (outcome) => outcome.recorded.length > 0,
-    );
   }
 
   async heartbeat(workerId: string, taskRunIds: number[], leaseMs: number, now: number): Promise<number[]> {

@@ -329,15 +329,17 @@ const sqlList = (statuses: readonly string[]) => `(${statuses.map((s) => `'${s}'
  * Ends the run when none of its task runs can do anything more (`finalRunStatus` in core decides how).
  * Returns the final status, if it ended. Locks the run row before looking, so that two processes finishing
  * the last task runs of one run end it once: the second one waits for the first one's commit, then sees it.
+ * One round trip.
  */
 export async function finalizeRunIfDone(
   client: Queryable,
   runId: string,
   now: number,
 ): Promise<RunStatus | null> {
-  const run = await lockRun(client, runId);
-  if (!run || isTerminalRunStatus(run.status)) return null;
-  const { rows } = await client.query<{ open: boolean; failing: boolean }>(
+  // Both statements go out together (the connection pipelines); the server starts the second, with its own
+  // snapshot, only once the first holds the lock, so it still sees what the lock's previous holder committed.
+  const locked = lockRun(client, runId);
+  const looked = client.query<{ open: boolean; failing: boolean }>(
     `SELECT EXISTS (SELECT 1 FROM task_runs WHERE run_id = $1 AND status IN ${sqlList(OPEN_TASK_RUN_STATUSES)}) AS open,
             EXISTS (SELECT 1 FROM task_runs t WHERE run_id = $1 AND status IN ${sqlList(FAILING_TASK_RUN_STATUSES)}
                        AND (sweep_group_id IS NULL OR NOT EXISTS (
@@ -345,6 +347,8 @@ export async function finalizeRunIfDone(
                    ) AS failing`,
     [runId],
   );
+  const [run, { rows }] = await Promise.all([locked, looked]);
+  if (!run || isTerminalRunStatus(run.status)) return null;
   const to = finalRunStatus({
     status: run.status,
     anyOpen: rows[0]?.open ?? false,

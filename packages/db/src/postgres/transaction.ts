@@ -13,8 +13,18 @@ const MAX_TRIES = 5;
  * so with row locks (`FOR NO KEY UPDATE`, or `FOR UPDATE SKIP LOCKED` in claims) or transaction-level advisory locks, as each operation's file explains.
  * A deadlock (two transactions locking the same rows in different orders, which PostgreSQL breaks by aborting
  * one) is not an error of the operation: the aborted one rolled back completely, so it runs again.
+ *
+ * The pool's connections pipeline (`pipeline: true`, see open-postgres-database.ts): BEGIN goes out with the
+ * first statement of `work` instead of costing a round trip of its own, and `commit` (default: a plain COMMIT)
+ * may send its last statements and the COMMIT together. A statement that fails aborts the transaction, so
+ * everything pipelined behind it fails too and the COMMIT ends it as a rollback; every promise is awaited, so
+ * the first error is the one thrown.
  */
-export async function withTransaction<T>(pool: pg.Pool, work: (client: Queryable) => Promise<T>): Promise<T> {
+export async function withTransaction<T>(
+  pool: pg.Pool,
+  work: (client: Queryable) => Promise<T>,
+  commit: (client: Queryable, result: T) => Promise<unknown> = commitOnly,
+): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     const client = await pool.connect();
     // A connection that cannot even roll back is broken: destroy it rather than hand it to the next caller.
@@ -27,9 +37,12 @@ export async function withTransaction<T>(pool: pg.Pool, work: (client: Queryable
     };
     client.on("error", onError);
     try {
-      await client.query("BEGIN");
+      const begun = client.query("BEGIN");
+      // Its failure fails the statements behind it, which report it; it must not be an unhandled rejection.
+      begun.catch(() => {});
       const result = await work(client);
-      await client.query("COMMIT");
+      await begun;
+      await commit(client, result);
       return result;
     } catch (error) {
       await client.query("ROLLBACK").catch(() => {
@@ -43,6 +56,8 @@ export async function withTransaction<T>(pool: pg.Pool, work: (client: Queryable
     }
   }
 }
+
+const commitOnly = (client: Queryable) => client.query("COMMIT");
 
 /** A timestamptz parameter from the epoch ms the ports pass (`pg` sends a Date with its ms exactly). */
 export const at = (epochMs: number): Date => new Date(epochMs);

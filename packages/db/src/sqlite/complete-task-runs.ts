@@ -1,9 +1,4 @@
-import {
-  type AttemptResult,
-  type CompletionBatchResult,
-  type RunStatus,
-  statusAfterFailure,
-} from "@taskloom/core";
+import { type AttemptResult, type RecordedBatch, type RunStatus, statusAfterFailure } from "@taskloom/core";
 import { holdsLease, type TaskRunStateRow } from "../task-run-move.ts";
 import type { SqliteDatabase } from "./open-sqlite-database.ts";
 import { prepareRecordCacheUse } from "./record-cache-use.ts";
@@ -23,7 +18,7 @@ type CurrentRow = TaskRunStateRow;
 export function prepareCompleteTaskRuns(
   db: SqliteDatabase,
   transitions: TaskRunTransitions,
-): (results: AttemptResult[], now: number) => CompletionBatchResult {
+): (results: AttemptResult[], now: number) => RecordedBatch {
   const current = db.prepare<[number], CurrentRow>(
     "SELECT id, run_id, task_key, status, attempt, max_attempts, lease_owner FROM task_runs WHERE id = ?",
   );
@@ -37,7 +32,7 @@ export function prepareCompleteTaskRuns(
       WHERE task_run_id = ? AND attempt = ?`,
   );
 
-  const complete = db.transaction((results: AttemptResult[], now: number): CompletionBatchResult => {
+  const complete = db.transaction((results: AttemptResult[], now: number): RecordedBatch => {
     const recorded: number[] = [];
     const stale: number[] = [];
     const touchedRuns = new Set<string>();

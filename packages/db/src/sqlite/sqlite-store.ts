@@ -24,6 +24,7 @@ import {
   type QueueSettings,
   type QueueStore,
   type ReclaimOptions,
+  type RecordedBatch,
   type RetryDefinition,
   type RunStatus,
   type RunStore,
@@ -71,7 +72,7 @@ export class SqliteStore
   readonly db: SqliteDatabase;
   readonly #listeners = new Set<() => void>();
   readonly #claim: (input: ClaimInput) => ClaimedTaskRun[];
-  readonly #complete: (results: AttemptResult[], now: number) => CompletionBatchResult;
+  readonly #complete: (results: AttemptResult[], now: number) => RecordedBatch;
   readonly #heartbeat: ReturnType<typeof prepareHeartbeatLeases>;
   readonly #reclaim: ReturnType<typeof prepareReclaimExpiredLeases>;
   readonly #release: ReturnType<typeof prepareReleaseTaskRuns>;
@@ -180,10 +181,16 @@ export class SqliteStore
     return this.#claim(input);
   }
 
-  async completeTaskRuns(results: AttemptResult[], now: number): Promise<CompletionBatchResult> {
+  async completeTaskRuns(
+    results: AttemptResult[],
+    now: number,
+    next?: ClaimInput,
+  ): Promise<CompletionBatchResult> {
     const outcome = this.#complete(results, now);
+    // One writer: the claim's own transaction follows at once, with nothing to gain from sharing one.
+    const claimed = next ? this.#claim(next) : [];
     if (outcome.recorded.length > 0) this.#changed();
-    return outcome;
+    return { ...outcome, claimed };
   }
 
   async heartbeat(workerId: string, taskRunIds: number[], leaseMs: number, now: number): Promise<number[]> {

@@ -147,6 +147,49 @@ export function describeStoreContract(name: string, open: () => Promise<StoreUnd
         expect(c?.upstream).toEqual({ a: { output: "done", json: null }, b: { output: "done", json: null } });
       });
 
+      it("claims with a completion what the batch made ready, as a claim right after it would", async () => {
+        const runId = await startRun({
+          a: { kind: "noop" },
+          b: { kind: "noop", requires: ["a"] },
+          c: { kind: "noop", requires: ["a"], priority: 1 },
+          d: { kind: "noop", requires: ["b"] },
+        });
+        const [a] = await claim("w", 1);
+        const next = { workerId: "w", limit: 1, leaseMs: LEASE, now: 2 };
+        const outcome = await store.completeTaskRuns(
+          [{ taskRunId: a?.id ?? -1, attempt: a?.attempt ?? -1, workerId: "w", outcome: ok }],
+          2,
+          next,
+        );
+        expect(outcome.recorded).toEqual([a?.id]);
+        // Claim order still holds: c's priority puts it first; the slot left over is b's.
+        expect(outcome.claimed.map((t) => [t.taskKey, t.attempt, t.leaseExpiresAt])).toEqual([
+          ["c", 1, 2 + LEASE],
+        ]);
+        expect(outcome.claimed[0]?.upstream).toEqual({ a: { output: "done", json: null } });
+        const [b] = await claim("w2", 3);
+        expect(b?.taskKey).toBe("b");
+        // A batch whose lease was lost records nothing, and its claim still takes what is ready.
+        const late = await store.completeTaskRuns(
+          [{ taskRunId: a?.id ?? -1, attempt: a?.attempt ?? -1, workerId: "w", outcome: ok }],
+          4,
+          { ...next, now: 4 },
+        );
+        expect(late).toMatchObject({ recorded: [], stale: [a?.id], claimed: [] });
+        expect(
+          (await events(runId))
+            .filter((e) => e.type === "task_run.status")
+            .map((e) => `${e.taskKey}:${e.fromStatus}>${e.toStatus}:${String(e.data?.workerId ?? "")}`),
+        ).toEqual([
+          "a:ready>running:w",
+          "a:running>succeeded:",
+          "b:pending>ready:",
+          "c:pending>ready:",
+          "c:ready>running:w",
+          "b:ready>running:w2",
+        ]);
+      });
+
       it("fails for good without retries, blocking every transitive dependent, and fails the run", async () => {
         const runId = await startRun({
           a: { kind: "noop" },
