@@ -27,7 +27,10 @@ export const TASK_RUN_MOVES = {
    * without using a retry. A worker that shuts down gives its claims back the same way.
    */
   requeue: { from: ["running"], to: "ready" },
-  /** The run was cancelled: idle task runs at once, running ones when their worker has stopped them. */
+  /**
+   * The run was cancelled: idle task runs at once, running ones when their worker has stopped them. Also an
+   * operator's cancel of one task run, and a started point that a `need: any` sweep no longer needs.
+   */
   cancel: { from: ["pending", "ready", "retrying", "running", "waiting"], to: "cancelled" },
   /** Operator retry of a failed task run. */
   operatorRetry: { from: ["failed"], to: "ready" },
@@ -35,7 +38,10 @@ export const TASK_RUN_MOVES = {
   unblock: { from: ["blocked"], to: "pending" },
   /** Operator: mark a failed or blocked task run done with a given output; its dependents then proceed. */
   resolve: { from: ["failed", "blocked"], to: "succeeded" },
-  /** Operator: skip a task run that has not started; its dependents treat it as done with no output. */
+  /**
+   * Operator: skip a task run that has not started; its dependents treat it as done with no output. Also a
+   * point that a `need: any` sweep no longer needs once another point succeeded.
+   */
   skip: { from: ["pending", "ready"], to: "skipped" },
   /** A sweep group's points succeeded (all, or one with `need: any`), or `itemsFrom` gave no item. */
   sweepSettle: { from: ["pending"], to: "succeeded" },

@@ -144,6 +144,34 @@ tasks:
     expect(total?.outputJson).toEqual(['a.csv{"item":"a.csv"}', 'b.csv{"name":"b.csv","rows":3}']);
   });
 
+  it("with need: any, stops the other points once one succeeded: a running one is cancelled, an unstarted one skipped", async () => {
+    await taskloom.importPlanSource(
+      `
+plan: race
+tasks:
+  probe:
+    # The slow point would hold the run for a minute if it were not stopped.
+    run: >-
+      if [ "{{params.host}}" = fast ]; then echo "{{params.host}} up"; else sleep 60; fi
+    sweep:
+      items: [{ host: slow }, { host: fast }, { host: later }]
+      maxParallel: 2
+      need: any
+  use: { run: "echo '{{tasks.probe.outputs}}'", output: json, requires: [probe] }
+`,
+      dir,
+    );
+    const { runId, status } = await taskloom.run("race");
+    expect(status).toBe("succeeded");
+    const tasks = (await taskloom.queries.getRun(runId)).tasks;
+    const byKey = (key: string) => tasks.find((task) => task.key === key);
+    expect(byKey("probe[0]")).toMatchObject({ status: "cancelled", reason: "cancelled" });
+    expect(byKey("probe[0]")?.error).toContain("another point of `probe` succeeded");
+    expect(byKey("probe[1]")?.status).toBe("succeeded");
+    expect(byKey("probe[2]")?.status).toBe("skipped");
+    expect(byKey("use")?.outputJson).toEqual([null, "fast up", null]);
+  });
+
   it("fails a sweep whose itemsFrom upstream is not an array, saying why", async () => {
     await taskloom.importPlanSource(
       `

@@ -162,12 +162,60 @@ export function describeSweepContract(name: string, open: () => Promise<StoreUnd
       const [use] = await claim(4);
       expect(use?.taskKey).toBe("use");
       expect(use?.upstream.probe?.json).toEqual([null, "b-up", null]);
-      await complete([c, use], 5, (task) => (task === c ? failure : json(null)));
+      // `c` was stopped when `b` satisfied the sweep: its late result is stale.
+      expect((await complete([c, use], 5, (task) => (task === c ? failure : json(null)))).stale).toEqual([
+        c?.id,
+      ]);
       expect(await statuses(runId)).toMatchObject({
         probe: "succeeded",
         "probe[0]": "failed",
+        "probe[2]": "cancelled",
         use: "succeeded",
       });
+      expect(await runStatus(runId)).toBe("succeeded");
+    });
+
+    it("with need: any, the first success stops the other points: unstarted ones are skipped, running and retrying ones cancelled", async () => {
+      const runId = await startRun({
+        probe: {
+          kind: "noop",
+          retries: { max: 2 },
+          sweep: { items: [{ host: "a" }, { host: "b" }, { host: "c" }, { host: "d" }], need: "any" },
+        },
+        use: { kind: "noop", requires: ["probe"] },
+      });
+      const started = await claim(1, 3);
+      const [a, b, c] = [...started].sort((x, y) => (x.point?.index ?? 0) - (y.point?.index ?? 0));
+      if (!a || !b || !c) throw new Error("expected three points claimed");
+      await complete([a], 2, () => ({ ...failure, retryAt: 3_600_000 }));
+      expect((await statuses(runId))["probe[0]"]).toBe("retrying");
+
+      await complete([b], 3, () => json("b-up"));
+      expect(await statuses(runId)).toMatchObject({
+        probe: "succeeded",
+        "probe[0]": "cancelled",
+        "probe[1]": "succeeded",
+        "probe[2]": "cancelled",
+        "probe[3]": "skipped",
+      });
+      const stopped = (await events(runId)).find(
+        (e) => e.taskKey === "probe[2]" && e.toStatus === "cancelled",
+      );
+      expect(stopped?.data).toMatchObject({
+        reason: "cancelled",
+        error: expect.stringContaining("another point of `probe` succeeded"),
+        notNeeded: "probe",
+      });
+      // The worker running `c` is told to stop it, as after a cancel, and its result is not recorded.
+      expect(await store.cancelRequested([c.id])).toEqual([c.id]);
+      expect((await complete([c], 4, () => json("c-up"))).stale).toEqual([c.id]);
+
+      // Nothing of the sweep is claimed again, not even the retry that was due later.
+      const [use, ...more] = await claim(3_600_001);
+      expect(more).toEqual([]);
+      expect(use?.taskKey).toBe("use");
+      expect(use?.upstream.probe?.json).toEqual([null, "b-up", null, null]);
+      await complete([use], 3_600_002, () => json(null));
       expect(await runStatus(runId)).toBe("succeeded");
     });
 
