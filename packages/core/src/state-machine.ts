@@ -47,6 +47,16 @@ export const TASK_RUN_MOVES = {
   sweepSettle: { from: ["pending"], to: "succeeded" },
   /** A sweep group's `itemsFrom` upstream did not output a JSON array (reason `sweep_items`). */
   sweepInvalid: { from: ["pending"], to: "failed" },
+  /**
+   * Operator retry of a sweep that failed with `sweep_items`: the group waits again for its `itemsFrom`
+   * upstream, which runs again (`sweepSourceRetry`), and expands from that upstream's new output.
+   */
+  sweepRetry: { from: ["failed"], to: "pending" },
+  /**
+   * The `itemsFrom` upstream of such a sweep runs again, with a renewed retry budget: the one way a task run
+   * that succeeded (or was skipped) runs again in the same run, and only by an operator's retry of the sweep.
+   */
+  sweepSourceRetry: { from: ["succeeded", "skipped"], to: "ready" },
   /** A rerun starts with the task runs it reuses already done, with the source run's outputs. */
   reuse: { from: ["pending", "ready", "waiting"], to: "succeeded" },
   /**

@@ -172,20 +172,30 @@ tasks:
     expect(byKey("use")?.outputJson).toEqual([null, "fast up", null]);
   });
 
-  it("fails a sweep whose itemsFrom upstream is not an array, saying why", async () => {
-    await taskloom.importPlanSource(
-      `
+  it("fails a sweep whose itemsFrom upstream is not an array, saying why; retrying it after the fix expands it", async () => {
+    const notList = (listRun: string) => `
 plan: notlist
 tasks:
-  list: { run: "echo 42", output: json }
+  list: { run: "${listRun}", output: json }
   work: { run: "echo hi", requires: [list], sweep: { itemsFrom: list } }
-`,
-      dir,
-    );
+`;
+    await taskloom.importPlanSource(notList("echo 42"), dir);
     const { runId, status } = await taskloom.run("notlist");
     expect(status).toBe("failed");
     const work = (await taskloom.queries.getRun(runId)).tasks.find((t) => t.key === "work");
     expect(work).toMatchObject({ status: "failed", reason: "sweep_items" });
     expect(work?.error).toContain("needs a JSON array output");
+
+    // The fix: `list` outputs a list in the plan's current version; retrying the sweep runs `list` again
+    // with it and expands from its new output, in the same run.
+    await taskloom.importPlanSource(notList("echo '[1, 2]'"), dir);
+    await taskloom.operator.retry(runId, "work", "current", { actor: "cli:tester" });
+    expect((await taskloom.executeRun(runId)).status).toBe("succeeded");
+    const fixed = (await taskloom.queries.getRun(runId)).tasks;
+    expect(fixed.find((t) => t.key === "list")).toMatchObject({ status: "succeeded", attempts: 2 });
+    expect(fixed.find((t) => t.key === "work")).toMatchObject({
+      status: "succeeded",
+      outputJson: ["hi", "hi"],
+    });
   });
 });

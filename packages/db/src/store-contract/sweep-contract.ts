@@ -241,6 +241,55 @@ export function describeSweepContract(name: string, open: () => Promise<StoreUnd
       expect(await runStatus(runId)).toBe("failed");
     });
 
+    it("retrying a sweep whose itemsFrom output was not a list runs that upstream again and expands from its new output", async () => {
+      const runId = await startRun({
+        gen: { kind: "noop", output: "json" },
+        slow: { kind: "noop" },
+        work: { kind: "noop", requires: ["gen"], sweep: { itemsFrom: "gen" } },
+        both: { kind: "noop", requires: ["gen", "slow"] },
+        sum: { kind: "noop", requires: ["work"] },
+      });
+      const first = await claim(1);
+      const gen = first.find((task) => task.taskKey === "gen");
+      const slow = first.find((task) => task.taskKey === "slow");
+      await complete([gen], 2, () => json({ files: ["a", "b"] }));
+      expect(await statuses(runId)).toMatchObject({ gen: "succeeded", work: "failed", sum: "blocked" });
+      expect(await runStatus(runId)).toBe("running");
+
+      await store.retryTaskRun(runId, "work", 3, "frozen", { actor: "ops", reason: "gen fixed" });
+      expect(await statuses(runId)).toMatchObject({ gen: "ready", work: "pending", sum: "pending" });
+      const retried = (await events(runId)).filter((e) => e.type === "operator.action");
+      expect(retried.map((e) => [e.taskKey, e.toStatus, e.data?.source])).toEqual([
+        ["work", "pending", "gen"],
+      ]);
+      // `both` had counted `gen` as done: it waits for the new run of `gen` too, not only for `slow`.
+      await complete([slow], 4, () => json(null));
+      const [again, ...rest] = await claim(5);
+      expect(rest).toEqual([]);
+      expect(again).toMatchObject({ taskKey: "gen", attempt: 2 });
+
+      await complete([again], 6, () => json(["a", "b"]));
+      const next = await claim(7);
+      expect(keys(next)).toEqual(["both", "work[0]", "work[1]"]);
+      expect(next.find((task) => task.taskKey === "both")?.upstream.gen?.json).toEqual(["a", "b"]);
+      await complete(next, 8, (task) => json(task.point?.params.item ?? null));
+      const [sum] = await claim(9);
+      expect(sum?.upstream.work?.json).toEqual(["a", "b"]);
+      await complete([sum], 10, () => json(null));
+      expect(await runStatus(runId)).toBe("succeeded");
+    });
+
+    it("refuses to retry a sweep that did not fail on its itemsFrom, pointing at its points", async () => {
+      const runId = await startRun({
+        train: { kind: "noop", sweep: { items: [{ n: 1 }, { n: 2 }] } },
+      });
+      await complete(await claim(1), 2, () => failure);
+      expect((await statuses(runId)).train).toBe("blocked");
+      await expect(store.retryTaskRun(runId, "train", 3, "frozen")).rejects.toThrow(
+        "retry its failed points (`train[N]`)",
+      );
+    });
+
     it("runs at most maxParallel points of a sweep at once", async () => {
       await startRun({
         train: { kind: "noop", sweep: { matrix: { n: [1, 2, 3, 4, 5] }, maxParallel: 2 } },
