@@ -27,6 +27,7 @@ import { KeyValueEditor } from "./key-value-editor.tsx";
 import { LlmFields } from "./llm-fields.tsx";
 import { ParentCacheFields } from "./parent-cache-fields.tsx";
 import { usePlanVersion } from "./plan-version.ts";
+import { SweepFields } from "./sweep-fields.tsx";
 import { TaskLinksField } from "./task-links-field.tsx";
 import { useEditBase } from "./use-edit-base.ts";
 
@@ -385,6 +386,11 @@ export function TaskForm({
         issuesOf={issuesOf}
         bind={bind}
       />
+
+      {/* An approval cannot be swept; one that is (from YAML) shows its sweep, so the plan rules can say why. */}
+      {(draft.kind !== "approval" || draft.sweep.source !== "none") && (
+        <SweepFields draft={draft} change={change} issuesOf={issuesOf} bind={bind} touch={touch} />
+      )}
 
       {draft.kind === "approval" && (
         <Field
