@@ -22,6 +22,7 @@ import {
 } from "../../task-form/task-draft.ts";
 import { errorMessage, planIssuesOf } from "../../trpc/errors.ts";
 import { useTRPC } from "../../trpc/react.tsx";
+import { ApprovalFields } from "./approval-fields.tsx";
 import { FunctionFields } from "./function-fields.tsx";
 import { KeyValueEditor } from "./key-value-editor.tsx";
 import { LlmFields } from "./llm-fields.tsx";
@@ -393,22 +394,7 @@ export function TaskForm({
       )}
 
       {draft.kind === "approval" && (
-        <Field
-          label="Prompt"
-          errors={issuesOf("prompt")}
-          hint="The question put to the approver. The form, description and onTimeout are edited in the plan file (YAML); Timeout is how long it waits."
-        >
-          {(control) => (
-            <Textarea
-              {...control}
-              {...bind("prompt")}
-              rows={2}
-              value={draft.prompt}
-              placeholder="Ship this build to production?"
-              onChange={(event) => change("prompt", event.target.value)}
-            />
-          )}
-        </Field>
+        <ApprovalFields draft={draft} change={change} issuesOf={issuesOf} bind={bind} />
       )}
 
       <details
