@@ -117,6 +117,37 @@ tasks:
     });
   }, 120_000);
 
+  it("runs the handlers of a rerun in its own process with `rerun --register`", async () => {
+    const tasks = sandbox.write("tasks.ts", TASKS);
+    const plan = sandbox.write(
+      "plan.yaml",
+      PLAN.replace("run: echo photo.jpg", "run: test -f ready && echo photo.jpg"),
+    );
+    const first = await sandbox.run(["run", plan, "--register", tasks, "--json"]);
+    expect(first.code).toBe(1);
+    const runId = (JSON.parse(first.stdout) as RunJson & { run: { id: string } }).run.id;
+
+    const enqueued = await sandbox.run(["rerun", runId, "--failed", "--register", tasks, "--enqueue"]);
+    expect([enqueued.code, enqueued.stderr]).toEqual([
+      2,
+      expect.stringContaining("--register runs handlers in this process"),
+    ]);
+    const missing = await sandbox.run(["rerun", runId, "--failed", "--register", "nope.ts"]);
+    expect(missing.code).toBe(2);
+
+    sandbox.write("ready", "");
+    const rerun = await sandbox.run(["rerun", runId, "--failed", "--register", tasks, "--json"]);
+    expect(rerun.code).toBe(0);
+    const summary = JSON.parse(rerun.stdout) as RunJson;
+    expect(summary.tasks.find((task) => task.key === "resize")).toMatchObject({
+      status: "succeeded",
+      output: { path: "photo-320.jpg", upstream: "photo.jpg" },
+    });
+    // Neither refused rerun left a run behind: the source run and the one that ran.
+    const runs = await sandbox.run(["runs", "--json"]);
+    expect((JSON.parse(runs.stdout) as unknown[]).length).toBe(2);
+  }, 180_000);
+
   it("imports and validates a plan defined in code, with the plan file's errors", async () => {
     const good = sandbox.write(
       "plan.ts",

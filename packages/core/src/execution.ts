@@ -30,7 +30,10 @@ export interface ExecutionRequest {
    * back a dead worker's leases on the same host can end what is left of its attempts first. Default none.
    */
   ownerId?: string;
-  /** How long a stopped shell step's process group has between SIGTERM and SIGKILL, in ms. Default 5000. */
+  /**
+   * How long a stopped attempt has to end, in ms: a shell step's process group between SIGTERM and SIGKILL, a
+   * function handler between its aborted `ctx.signal` and the attempt's end without it. Default 5000.
+   */
   killGraceMs?: number;
   /**
    * Receives output as it arrives, in order per stream; the caller batches it. It must not throw: an

@@ -30,7 +30,13 @@ function reachable(from: TaskRunStatus): Set<TaskRunStatus> {
 
 const moveNames = Object.keys(TASK_RUN_MOVES) as TaskRunMove[];
 /** The moves an operator makes; every other move is the engine's own. */
-const OPERATOR_MOVES: readonly TaskRunMove[] = ["operatorRetry", "unblock", "resolve"];
+const OPERATOR_MOVES: readonly TaskRunMove[] = [
+  "operatorRetry",
+  "unblock",
+  "resolve",
+  "sweepRetry",
+  "sweepSourceRetry",
+];
 
 describe("task run state machine", () => {
   it("walks any sequence of engine moves from pending to an end, never leaving a terminal status", () => {
@@ -67,8 +73,13 @@ describe("task run state machine", () => {
   });
 
   it("keeps succeeded and cancelled final, and lets a lost lease requeue a running task", () => {
-    expect(reachable("succeeded")).toEqual(new Set(["succeeded"]));
     expect(reachable("cancelled")).toEqual(new Set(["cancelled"]));
+    // A success is undone only by an operator's retry of a sweep that could not expand from its output.
+    expect(TASK_RUN_TRANSITIONS.succeeded).toEqual(["ready"]);
+    const withSuccess = Object.entries(TASK_RUN_MOVES).filter(([, move]) =>
+      (move.from as readonly TaskRunStatus[]).includes("succeeded"),
+    );
+    expect(withSuccess.map(([name]) => name)).toEqual(["sweepSourceRetry"]);
     expect(canTransitionTaskRun("running", "ready")).toBe(true);
     // A task never runs without being claimed from ready.
     for (const from of TASK_RUN_STATUSES) {

@@ -27,7 +27,10 @@ export const TASK_RUN_MOVES = {
    * without using a retry. A worker that shuts down gives its claims back the same way.
    */
   requeue: { from: ["running"], to: "ready" },
-  /** The run was cancelled: idle task runs at once, running ones when their worker has stopped them. */
+  /**
+   * The run was cancelled: idle task runs at once, running ones when their worker has stopped them. Also an
+   * operator's cancel of one task run, and a started point that a `need: any` sweep no longer needs.
+   */
   cancel: { from: ["pending", "ready", "retrying", "running", "waiting"], to: "cancelled" },
   /** Operator retry of a failed task run. */
   operatorRetry: { from: ["failed"], to: "ready" },
@@ -35,12 +38,25 @@ export const TASK_RUN_MOVES = {
   unblock: { from: ["blocked"], to: "pending" },
   /** Operator: mark a failed or blocked task run done with a given output; its dependents then proceed. */
   resolve: { from: ["failed", "blocked"], to: "succeeded" },
-  /** Operator: skip a task run that has not started; its dependents treat it as done with no output. */
+  /**
+   * Operator: skip a task run that has not started; its dependents treat it as done with no output. Also a
+   * point that a `need: any` sweep no longer needs once another point succeeded.
+   */
   skip: { from: ["pending", "ready"], to: "skipped" },
   /** A sweep group's points succeeded (all, or one with `need: any`), or `itemsFrom` gave no item. */
   sweepSettle: { from: ["pending"], to: "succeeded" },
   /** A sweep group's `itemsFrom` upstream did not output a JSON array (reason `sweep_items`). */
   sweepInvalid: { from: ["pending"], to: "failed" },
+  /**
+   * Operator retry of a sweep that failed with `sweep_items`: the group waits again for its `itemsFrom`
+   * upstream, which runs again (`sweepSourceRetry`), and expands from that upstream's new output.
+   */
+  sweepRetry: { from: ["failed"], to: "pending" },
+  /**
+   * The `itemsFrom` upstream of such a sweep runs again, with a renewed retry budget: the one way a task run
+   * that succeeded (or was skipped) runs again in the same run, and only by an operator's retry of the sweep.
+   */
+  sweepSourceRetry: { from: ["succeeded", "skipped"], to: "ready" },
   /** A rerun starts with the task runs it reuses already done, with the source run's outputs. */
   reuse: { from: ["pending", "ready", "waiting"], to: "succeeded" },
   /**

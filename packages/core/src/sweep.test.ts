@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { canTransitionTaskRun } from "./state-machine.ts";
 import {
   MAX_SWEEP_POINTS,
   pointConcurrency,
@@ -8,8 +9,11 @@ import {
   staticPointCount,
   staticPoints,
   sweepOutputs,
+  UNNEEDED_POINT_STATUSES,
+  unneededPointStatus,
 } from "./sweep.ts";
 import { renderTemplate } from "./template.ts";
+import { TASK_RUN_STATUSES } from "./types.ts";
 
 describe("sweep points", () => {
   it("expands a matrix with the last list varying fastest, and items in order", () => {
@@ -98,5 +102,25 @@ describe("sweep points", () => {
     expect(() =>
       renderTemplate("{{tasks.t.outputs}}", { ...context, tasks: { t: { output: "x", json: 1 } } }),
     ).toThrow(/is not swept/);
+  });
+});
+
+describe("points a satisfied need: any sweep no longer needs", () => {
+  it("skips the points that have not started, cancels those that started, and leaves finished ones alone", () => {
+    const moves = Object.fromEntries(
+      TASK_RUN_STATUSES.map((status) => [status, unneededPointStatus(status)]),
+    );
+    expect(moves).toMatchObject({
+      pending: "skipped",
+      ready: "skipped",
+      running: "cancelled",
+      retrying: "cancelled",
+    });
+    for (const status of TASK_RUN_STATUSES) {
+      const to = unneededPointStatus(status);
+      expect(to !== null).toBe(UNNEEDED_POINT_STATUSES.includes(status));
+      // Each stop is a move the transition table allows.
+      if (to !== null) expect(canTransitionTaskRun(status, to)).toBe(true);
+    }
   });
 });

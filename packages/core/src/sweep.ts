@@ -1,5 +1,5 @@
 import { renderConcurrency } from "./plan-file/concurrency.ts";
-import type { ParamValue, SweepPolicy, TaskDefinition } from "./types.ts";
+import type { ParamValue, SweepPolicy, TaskDefinition, TaskRunStatus } from "./types.ts";
 
 /**
  * Parameter sweeps: a swept task's task run is a **sweep group** that never runs itself; it has one **point**
@@ -127,4 +127,23 @@ export function pointParams(
   point: Record<string, ParamValue>,
 ): Record<string, ParamValue> {
   return { ...effective, ...point };
+}
+
+/**
+ * What becomes of a point still open when its `need: any` group succeeded without it: one that has not started
+ * is `skipped`; one that runs, or waits to retry, is `cancelled` (a running attempt is stopped like a cancel).
+ * Null for a point that is done already.
+ */
+export function unneededPointStatus(status: TaskRunStatus): "skipped" | "cancelled" | null {
+  if (status === "pending" || status === "ready") return "skipped";
+  if (status === "running" || status === "retrying") return "cancelled";
+  return null;
+}
+
+/** The open statuses `unneededPointStatus` stops, for the stores' selects. */
+export const UNNEEDED_POINT_STATUSES: readonly TaskRunStatus[] = ["pending", "ready", "running", "retrying"];
+
+/** The error recorded on a point (and its running attempt) that `unneededPointStatus` cancelled. */
+export function unneededPointError(groupKey: string): string {
+  return `not needed: another point of \`${groupKey}\` succeeded (sweep need: any)`;
 }

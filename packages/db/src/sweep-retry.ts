@@ -4,6 +4,7 @@ import {
   pointConcurrency,
   pointParams,
   type TaskDefinition,
+  type TaskRunStatus,
 } from "@taskloom/core";
 import { renderedConcurrency } from "./concurrency-columns.ts";
 
@@ -15,11 +16,35 @@ export interface SweepRetryRow {
 }
 
 /**
- * How an operator retry treats sweeps, shared by both stores. A group never runs, so it cannot be retried
- * (its failed points can, one at a time). A point (`train[3]`) takes its task's definition (looked up by the
- * task's key, not the point's) and keeps its own params over the definition's, with its concurrency key
- * rendered as at expansion.
- * @throws IllegalActionError for a sweep group.
+ * What an operator retry of a sweep group re-runs: a group never runs itself, so only one whose `itemsFrom`
+ * upstream's output could not be expanded (failed, reason `sweep_items`) can be retried, and that retry runs
+ * the upstream again (the key returned) and expands from its new output. Shared by both stores.
+ * @throws IllegalActionError for any other group: its failed points are retried one at a time.
+ */
+export function sweepSourceOf(row: SweepRetryRow & { status: TaskRunStatus }, taskKey: string): string {
+  const sweep = (JSON.parse(row.spec_json) as TaskDefinition).sweep;
+  if (row.status === "failed" && sweep && "itemsFrom" in sweep) return sweep.itemsFrom;
+  throw new IllegalActionError(
+    "retry",
+    `\`${taskKey}\` is a sweep: retry its failed points (\`${taskKey}[N]\`), or rerun the run`,
+  );
+}
+
+/**
+ * The event data of the moves of a sweep retry (`sweepRetry` of the group, `sweepSourceRetry` of its
+ * upstream), so the audit trail says which sweep brought a succeeded task back.
+ */
+export const sweepRetryData = (sweepKey: string, sourceKey: string) => ({
+  operator: "retry",
+  sweep: sweepKey,
+  source: sourceKey,
+});
+
+/**
+ * How an operator retry treats sweep points, shared by both stores. A point (`train[3]`) takes its task's
+ * definition (looked up by the task's key, not the point's) and keeps its own params over the definition's,
+ * with its concurrency key rendered as at expansion.
+ * @throws IllegalActionError for a sweep group (see `sweepSourceOf`).
  */
 export function sweepRetryOf(
   row: SweepRetryRow,

@@ -194,6 +194,7 @@ export function retryAuditEvent(
   audit: OperatorAudit,
   definition: string,
   now: number,
+  sweepSource: string | null = null,
 ): EventInput {
   return {
     type: "operator.action",
@@ -201,8 +202,13 @@ export function retryAuditEvent(
     taskRunId: row.id,
     taskKey,
     from: "failed",
-    to: "ready",
-    data: operatorActionData("retry", audit, { definition }),
+    // A sweep retried for its `itemsFrom` waits for that upstream again instead of being claimed.
+    to: sweepSource === null ? "ready" : "pending",
+    data: operatorActionData(
+      "retry",
+      audit,
+      sweepSource === null ? { definition } : { definition, source: sweepSource },
+    ),
     at: now,
   };
 }

@@ -66,6 +66,34 @@ function functionTaskSuite(name: string, database?: TestDatabaseFactory) {
       ]);
     });
 
+    it("ends an attempt whose handler ignores its abort signal after the kill grace, frees its slot and says so", async () => {
+      await engine.taskloom.importPlanSource(`plan: stuck
+tasks:
+  stuck: { kind: function, handler: stuck, timeout: 50ms }
+  next: { kind: function, handler: quick }
+`);
+      const stuck: FunctionTaskDefinition = { name: "stuck", run: () => new Promise(() => {}) };
+      const quick: FunctionTaskDefinition = { name: "quick", run: () => "done" };
+      // One slot: \`next\` runs only once \`stuck\`'s attempt has ended.
+      const { runId, status } = await engine.taskloom.run("stuck", {
+        handlers: [stuck, quick],
+        concurrency: 1,
+        killGraceMs: 20,
+        pollMs: 50,
+      });
+      expect(status).toBe("failed");
+      const byKey = new Map((await engine.taskloom.getRun(runId)).tasks.map((task) => [task.key, task]));
+      expect(byKey.get("stuck")).toMatchObject({ status: "failed", reason: "timeout" });
+      expect(byKey.get("next")?.status).toBe("succeeded");
+      const logs = await engine.taskloom.queries.readLogs({ runId, taskKey: "stuck" });
+      expect(logs.chunks.map((chunk) => [chunk.stream, chunk.text])).toEqual([
+        [
+          "system",
+          "handler `stuck` did not stop within 20ms of its abort signal (ctx.signal); it may still be running in the worker's process, and nothing it does from now on is recorded\n",
+        ],
+      ]);
+    });
+
     it("says a ready function task waits for a worker with its handler, until one starts", async () => {
       const { runId } = await engine.taskloom.startRun("images");
       const plain = engine.taskloom.createWorker({ pollMs: 50 });

@@ -144,20 +144,58 @@ tasks:
     expect(total?.outputJson).toEqual(['a.csv{"item":"a.csv"}', 'b.csv{"name":"b.csv","rows":3}']);
   });
 
-  it("fails a sweep whose itemsFrom upstream is not an array, saying why", async () => {
+  it("with need: any, stops the other points once one succeeded: a running one is cancelled, an unstarted one skipped", async () => {
     await taskloom.importPlanSource(
       `
-plan: notlist
+plan: race
 tasks:
-  list: { run: "echo 42", output: json }
-  work: { run: "echo hi", requires: [list], sweep: { itemsFrom: list } }
+  probe:
+    # The slow point would hold the run for a minute if it were not stopped.
+    run: >-
+      if [ "{{params.host}}" = fast ]; then echo "{{params.host}} up"; else sleep 60; fi
+    sweep:
+      items: [{ host: slow }, { host: fast }, { host: later }]
+      maxParallel: 2
+      need: any
+  use: { run: "echo '{{tasks.probe.outputs}}'", output: json, requires: [probe] }
 `,
       dir,
     );
+    const { runId, status } = await taskloom.run("race");
+    expect(status).toBe("succeeded");
+    const tasks = (await taskloom.queries.getRun(runId)).tasks;
+    const byKey = (key: string) => tasks.find((task) => task.key === key);
+    expect(byKey("probe[0]")).toMatchObject({ status: "cancelled", reason: "cancelled" });
+    expect(byKey("probe[0]")?.error).toContain("another point of `probe` succeeded");
+    expect(byKey("probe[1]")?.status).toBe("succeeded");
+    expect(byKey("probe[2]")?.status).toBe("skipped");
+    expect(byKey("use")?.outputJson).toEqual([null, "fast up", null]);
+  });
+
+  it("fails a sweep whose itemsFrom upstream is not an array, saying why; retrying it after the fix expands it", async () => {
+    const notList = (listRun: string) => `
+plan: notlist
+tasks:
+  list: { run: "${listRun}", output: json }
+  work: { run: "echo hi", requires: [list], sweep: { itemsFrom: list } }
+`;
+    await taskloom.importPlanSource(notList("echo 42"), dir);
     const { runId, status } = await taskloom.run("notlist");
     expect(status).toBe("failed");
     const work = (await taskloom.queries.getRun(runId)).tasks.find((t) => t.key === "work");
     expect(work).toMatchObject({ status: "failed", reason: "sweep_items" });
     expect(work?.error).toContain("needs a JSON array output");
+
+    // The fix: `list` outputs a list in the plan's current version; retrying the sweep runs `list` again
+    // with it and expands from its new output, in the same run.
+    await taskloom.importPlanSource(notList("echo '[1, 2]'"), dir);
+    await taskloom.operator.retry(runId, "work", "current", { actor: "cli:tester" });
+    expect((await taskloom.executeRun(runId)).status).toBe("succeeded");
+    const fixed = (await taskloom.queries.getRun(runId)).tasks;
+    expect(fixed.find((t) => t.key === "list")).toMatchObject({ status: "succeeded", attempts: 2 });
+    expect(fixed.find((t) => t.key === "work")).toMatchObject({
+      status: "succeeded",
+      outputJson: ["hi", "hi"],
+    });
   });
 });

@@ -129,7 +129,32 @@ describe("function executor", () => {
     expect(aborted).toBeInstanceOf(DOMException);
   });
 
-  it("ends at once when cancelled, even if the handler ignores its signal, and drops its later log lines", async () => {
+  it("gives a cancelled handler the kill grace to stop, keeping what it logs while it stops", async () => {
+    const controller = new AbortController();
+    const logs = logRecorder();
+    const pending = run(
+      {
+        tidy: (_input, ctx) =>
+          new Promise((_resolve, reject) => {
+            const stop = () => {
+              ctx.log.info("removing the temporary files");
+              setTimeout(() => reject(ctx.signal.reason), 5);
+            };
+            // The cancel below may come before the handler is even called.
+            if (ctx.signal.aborted) stop();
+            else ctx.signal.addEventListener("abort", stop);
+          }),
+      },
+      functionSpec("tidy"),
+      { signal: controller.signal, onLog: logs.onLog, killGraceMs: 10_000 },
+    );
+    controller.abort();
+    expect(await pending).toMatchObject({ status: "cancelled", reason: "cancelled" });
+    expect(logs.text("stdout")).toBe("removing the temporary files\n");
+    expect(logs.text("system")).toBe("");
+  });
+
+  it("ends the attempt after the kill grace when the handler ignores its signal, says so, and drops its later log lines", async () => {
     const controller = new AbortController();
     const logs = logRecorder();
     let later: (() => void) | undefined;
@@ -144,12 +169,27 @@ describe("function executor", () => {
           }),
       },
       functionSpec("stubborn"),
-      { signal: controller.signal, onLog: logs.onLog },
+      { signal: controller.signal, onLog: logs.onLog, killGraceMs: 20 },
     );
     controller.abort();
     expect(await pending).toMatchObject({ status: "cancelled", reason: "cancelled" });
+    expect(logs.text("system")).toBe(
+      "handler `stubborn` did not stop within 20ms of its abort signal (ctx.signal); it may still be running in the worker's process, and nothing it does from now on is recorded\n",
+    );
     later?.();
     expect(logs.text("stdout")).toBe("");
+  });
+
+  it("ends a timed-out handler that ignores its signal as a timeout, after the grace", async () => {
+    const logs = logRecorder();
+    const result = await run(
+      { forever: () => new Promise(() => {}) },
+      functionSpec("forever"),
+      { onLog: logs.onLog, killGraceMs: 20 },
+      { timeoutMs: 30 },
+    );
+    expect(result).toMatchObject({ status: "failed", reason: "timeout", error: "timed out after 30ms" });
+    expect(logs.text("system")).toContain("handler `forever` did not stop within 20ms");
   });
 
   it("passes the worker's heartbeat through", async () => {

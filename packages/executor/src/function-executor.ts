@@ -10,8 +10,13 @@ import {
 } from "@taskloom/core";
 import { preflight } from "./attempt-preflight.ts";
 import { cancelledResult, errorMessage, failedResult, succeededResult } from "./attempt-result.ts";
-import { createAttemptSignal, stoppedResult } from "./attempt-signal.ts";
-import type { ExecutionRequest, ExecutionResult, TaskExecutor } from "./execution.ts";
+import { createAttemptSignal, formatDuration, stoppedResult } from "./attempt-signal.ts";
+import {
+  DEFAULT_KILL_GRACE_MS,
+  type ExecutionRequest,
+  type ExecutionResult,
+  type TaskExecutor,
+} from "./execution.ts";
 import { type LogSink, logSinkOf, systemLine } from "./log-sink.ts";
 import { OUTPUT_LIMIT_BYTES } from "./output-capture.ts";
 import { renderField, templateContextOf } from "./template-context.ts";
@@ -22,9 +27,12 @@ export type FunctionHandlers = ReadonlyMap<string, FunctionHandler>;
 /**
  * Runs `kind: function` attempts in this process with the worker's handlers. The handler gets its input
  * (the task's templated `input`, or its params) and a `FunctionContext`; its return value, which must be
- * JSON, is the output. A throw fails the attempt with the error's message (retries apply); a timeout or a
- * cancel aborts `ctx.signal` and ends the attempt at once: a handler that ignores the signal runs on in the
- * background, but its result is no longer recorded, nor its log lines.
+ * JSON, is the output. A throw fails the attempt with the error's message (retries apply). A timeout or a
+ * cancel aborts `ctx.signal` and gives the handler the kill grace (`killGraceMs`, as a shell step gets between
+ * SIGTERM and SIGKILL) to stop: the attempt then ends as timed out or cancelled, whatever the handler returns.
+ * A handler still going after the grace cannot be killed (it shares the worker's process): the attempt ends
+ * anyway, freeing its slot, and its log says the handler did not stop; what the handler does afterwards, its
+ * result and log lines included, is not recorded.
  */
 export function createFunctionExecutor(handlers: FunctionHandlers): TaskExecutor {
   return async (req) => {
@@ -72,8 +80,18 @@ export function createFunctionExecutor(handlers: FunctionHandlers): TaskExecutor
     try {
       const returned = Promise.resolve().then(() => handler(input, ctx));
       const outcome = await Promise.race([returned.then((value) => ({ value })), stopped]);
-      // The signal aborts only through the attempt's timeout or cancel, which set its stop reason first.
-      if (outcome === "stopped") return stoppedResult(req, attempt, startedAt) ?? cancelledResult(startedAt);
+      if (outcome === "stopped") {
+        const graceMs = req.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
+        if (!(await settlesWithin(returned, graceMs))) {
+          systemLine(
+            log,
+            `handler \`${spec.handler}\` did not stop within ${formatDuration(graceMs)} of its abort signal (ctx.signal); ` +
+              "it may still be running in the worker's process, and nothing it does from now on is recorded",
+          );
+        }
+        // The signal aborts only through the attempt's timeout or cancel, which set its stop reason first.
+        return stoppedResult(req, attempt, startedAt) ?? cancelledResult(startedAt);
+      }
       return outputResult(spec.handler, outcome.value, startedAt);
     } catch (error) {
       const stop = stoppedResult(req, attempt, startedAt);
@@ -86,6 +104,18 @@ export function createFunctionExecutor(handlers: FunctionHandlers): TaskExecutor
       attempt.dispose();
     }
   };
+}
+
+/** Whether `work` settles (returns or throws) within `ms`; the timer does not outlive the answer. */
+function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), ms);
+    const settled = () => {
+      clearTimeout(timer);
+      resolve(true);
+    };
+    work.then(settled, settled);
+  });
 }
 
 /**

@@ -32,7 +32,10 @@ export interface WorkerOptions {
    * (a task that keeps killing its workers). Default 3 (`DEFAULT_MAX_LOST_LEASES`).
    */
   maxLostLeases?: number;
-  /** SIGTERM → SIGKILL grace for stopped attempts, in ms. Default 5000. */
+  /**
+   * Grace for stopped attempts, in ms: SIGTERM → SIGKILL of a shell step, abort → end of a function handler's
+   * attempt. Default 5000.
+   */
   killGraceMs?: number;
   /** On `stop()`, how long running attempts may finish before they are stopped and released, in ms. Default 10000. */
   shutdownGraceMs?: number;

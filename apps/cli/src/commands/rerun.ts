@@ -1,6 +1,7 @@
 import { BadInputError } from "@taskloom/core";
 import type { Command } from "commander";
 import { type CliContext, runCommand } from "../cli-context.ts";
+import { loadHandlers } from "../user-modules.ts";
 import { asInvalidInput, cliActor } from "./operator-input.ts";
 import { parsePositiveInt } from "./option-parsers.ts";
 import { executeRunHere } from "./run.ts";
@@ -12,6 +13,7 @@ interface RerunFlags {
   enqueue?: boolean;
   json?: boolean;
   concurrency?: number;
+  register?: string[];
 }
 
 export function registerRerunCommand(program: Command, context: CliContext): void {
@@ -31,11 +33,22 @@ export function registerRerunCommand(program: Command, context: CliContext): voi
       "tasks run at once (default 4, or TASKLOOM_WORKER_CONCURRENCY)",
       parsePositiveInt,
     )
+    .option(
+      "--register <file...>",
+      "run the function task handlers these .ts/.js files export (defineTask) in this process; default none",
+    )
     .action((sourceRunId: string, flags: RerunFlags) =>
       runCommand(context, async () => {
         if ((flags.from === undefined) === (flags.failed !== true)) {
           throw new BadInputError("give exactly one of --from TASK or --failed");
         }
+        if (flags.register && flags.enqueue) {
+          throw new BadInputError(
+            "--register runs handlers in this process, which --enqueue leaves at once: register them in `taskloom worker`",
+          );
+        }
+        // Loaded before the run is created: a tasks file that does not load leaves no run behind.
+        const handlers = await loadHandlers(flags.register ?? [], process.cwd());
         const taskloom = await context.open();
         let created: Awaited<ReturnType<typeof taskloom.operator.rerun>>;
         try {
@@ -65,6 +78,7 @@ export function registerRerunCommand(program: Command, context: CliContext): voi
           note: `rerun ${created.runId} of run ${sourceRunId}: ${what}`,
           ...(flags.json ? { json: true } : {}),
           ...(flags.concurrency ? { concurrency: flags.concurrency } : {}),
+          handlers,
         });
       }),
     );

@@ -1,4 +1,4 @@
-import type { RunDetail } from "@taskloom/core";
+import type { FunctionTaskDefinition, RunDetail } from "@taskloom/core";
 import { BadInputError, groupSweepPoints, pointsJson } from "@taskloom/core";
 import type { Command } from "commander";
 import { type CliContext, runCommand } from "../cli-context.ts";
@@ -25,6 +25,8 @@ interface RunFlags {
   note?: string;
   /** Tasks files whose function handlers this process runs. */
   register?: string[];
+  /** Handlers loaded already (by `taskloom rerun`), instead of `register`. */
+  handlers?: FunctionTaskDefinition[];
 }
 
 /** Exit codes of `taskloom run`: the run's final status. */
@@ -62,12 +64,19 @@ export function registerRunCommand(program: Command, context: CliContext): void 
  */
 export function executeRunHere(
   context: CliContext,
-  options: { runId: string; note: string; json?: boolean; concurrency?: number },
+  options: {
+    runId: string;
+    note: string;
+    json?: boolean;
+    concurrency?: number;
+    handlers?: FunctionTaskDefinition[];
+  },
 ): Promise<number> {
   return run(context, undefined, {
     resume: options.runId,
     note: options.note,
     param: {},
+    ...(options.handlers ? { handlers: options.handlers } : {}),
     ...(options.json ? { json: true } : {}),
     ...(options.concurrency ? { concurrency: options.concurrency } : {}),
   });
@@ -76,7 +85,7 @@ export function executeRunHere(
 async function run(context: CliContext, file: string | undefined, flags: RunFlags): Promise<number> {
   if (!file && !flags.resume) throw new BadInputError("give a plan file, or --resume RUN_ID");
   if (file && flags.resume) throw new BadInputError("give either a plan file or --resume, not both");
-  const handlers = await loadHandlers(flags.register ?? [], process.cwd());
+  const handlers = flags.handlers ?? (await loadHandlers(flags.register ?? [], process.cwd()));
   const taskloom = await context.open();
   try {
     let runId: string;

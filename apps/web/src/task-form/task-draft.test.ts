@@ -263,3 +263,50 @@ describe("llm tasks in the form", () => {
     expect(tooWarm.issues.temperature?.length).toBe(1);
   });
 });
+
+describe("approval tasks in the form", () => {
+  const gate = (fields: Partial<ReturnType<typeof emptyDraft>>) => ({
+    ...emptyDraft("approval", "gate"),
+    ...fields,
+  });
+
+  it("writes the description, the form and onTimeout as the plan file does", () => {
+    const { task, ok } = validateDraft(
+      gate({
+        prompt: "Ship?",
+        description: "Read the notes",
+        approvalForm: '{"properties": {"n": {"type": "integer", "default": 2}}, "required": ["n"]}',
+        onTimeout: "approve",
+        timeout: "2h",
+      }),
+      context,
+    );
+    expect(ok).toBe(true);
+    expect(task).toEqual({
+      kind: "approval",
+      prompt: "Ship?",
+      description: "Read the notes",
+      form: { properties: { n: { type: "integer", default: 2 } }, required: ["n"] },
+      onTimeout: "approve",
+      timeout: "2h",
+    });
+  });
+
+  it("puts the form's problems on its field, saying where in the form they are", () => {
+    const notJson = validateDraft(gate({ approvalForm: "{properties" }), context).issues;
+    expect(notJson.approvalForm?.[0]).toContain("must be JSON");
+    const badField = validateDraft(
+      gate({ approvalForm: '{"properties": {"n": {"type": "integer", "minLength": 1}}}' }),
+      context,
+    ).issues;
+    expect(badField.approvalForm).toEqual([expect.stringMatching(/^properties\.n\.minLength: /)]);
+    const noDefault = validateDraft(
+      gate({
+        approvalForm: '{"properties": {"v": {"type": "string"}}, "required": ["v"]}',
+        onTimeout: "approve",
+      }),
+      context,
+    ).issues;
+    expect(noDefault.onTimeout?.[0]).toContain("required field `v` needs a `default`");
+  });
+});

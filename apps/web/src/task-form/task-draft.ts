@@ -10,11 +10,17 @@ import {
   type LlmSpec,
   type ParamValue,
   type ShellSpec,
-  sweepFile,
   type TaskDefinition,
   type TaskKind,
   validatePlanObject,
 } from "@taskloom/core";
+import {
+  emptySweepDraft,
+  type SweepDraft,
+  type SweepField,
+  sweepDraftFrom,
+  sweepToPlan,
+} from "./sweep-draft.ts";
 
 export const HTTP_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"] as const;
 export type HttpMethod = (typeof HTTP_METHODS)[number];
@@ -89,15 +95,17 @@ export interface TaskDraft {
   /** `cache.key` as typed (a template) and `cache.ttl` (a duration); both empty means no cache. */
   cacheKey: string;
   cacheTtl: string;
+  /** approval: the longer text for the approver, the form (a JSON-schema subset) as JSON text, the timeout's decision. */
+  description: string;
+  approvalForm: string;
+  onTimeout: "approve" | "reject";
+  /** `sweep:` as typed (`source: none` for a task that is not swept). */
+  sweep: SweepDraft;
   /** Kept as they are: the form does not edit them, but saving must not drop them. */
   preserved: {
     params: Record<string, ParamValue>;
     maxDelay?: string;
     jitter?: number;
-    /** The task's `sweep:` in plan-file form (the form does not edit sweeps yet). */
-    sweep?: unknown;
-    /** approval: `description`, `form` and `onTimeout` in plan-file form (the form edits the prompt and timeout). */
-    approval?: Record<string, unknown>;
   };
 }
 
@@ -136,6 +144,10 @@ export type TaskField =
   | "parent"
   | "cacheKey"
   | "cacheTtl"
+  | "description"
+  | "approvalForm"
+  | "onTimeout"
+  | SweepField
   | "general";
 
 export type FieldIssues = Partial<Record<TaskField, string[]>>;
@@ -184,6 +196,10 @@ export function emptyDraft(kind: TaskKind, key = ""): TaskDraft {
     parent: "",
     cacheKey: "",
     cacheTtl: "",
+    description: "",
+    approvalForm: "",
+    onTimeout: "reject",
+    sweep: emptySweepDraft(),
     preserved: { params: {} },
   };
 }
@@ -232,8 +248,8 @@ export function draftFromDefinition(task: StoredTask): TaskDraft {
       ? { maxDelay: formatDuration(task.retry.maxDelayMs) }
       : {}),
     ...(task.retry.jitter !== DEFAULT_RETRY_POLICY.jitter ? { jitter: task.retry.jitter } : {}),
-    ...(task.sweep !== undefined ? { sweep: sweepFile(task.sweep) } : {}),
   };
+  draft.sweep = sweepDraftFrom(task.sweep);
   draft.parent = task.parent ?? "";
   if (task.cache) {
     draft.cacheKey = task.cache.key;
@@ -278,8 +294,10 @@ export function draftFromDefinition(task: StoredTask): TaskDraft {
     case "approval": {
       draft.prompt = spec.prompt ?? "";
       draft.timeout = spec.timeoutMs === null ? "" : formatDuration(spec.timeoutMs);
-      const { kind: _kind, prompt: _prompt, timeout: _timeout, ...rest } = approvalFields(spec);
-      draft.preserved.approval = rest;
+      draft.description = spec.description ?? "";
+      const { form } = approvalFields(spec);
+      draft.approvalForm = form === undefined ? "" : JSON.stringify(form, null, 2);
+      draft.onTimeout = spec.onTimeout;
       break;
     }
   }
@@ -354,7 +372,15 @@ export function draftToPlanTask(draft: TaskDraft): { task: Record<string, unknow
       break;
     case "approval":
       if (draft.prompt.trim() !== "") task.prompt = draft.prompt;
-      Object.assign(task, draft.preserved.approval);
+      if (draft.description.trim() !== "") task.description = draft.description;
+      if (draft.approvalForm.trim() !== "") {
+        try {
+          task.form = JSON.parse(draft.approvalForm) as unknown;
+        } catch {
+          addIssue(issues, "approvalForm", 'must be JSON: {"properties": {"version": {"type": "string"}}}');
+        }
+      }
+      if (draft.onTimeout !== "reject") task.onTimeout = draft.onTimeout;
       break;
     case "noop":
       if (draft.result.trim() !== "") {
@@ -373,7 +399,11 @@ export function draftToPlanTask(draft: TaskDraft): { task: Record<string, unknow
   if (draft.duplicates.length > 0) task.duplicates = [...draft.duplicates];
   if (draft.relatesTo.length > 0) task.relatesTo = [...draft.relatesTo];
   if (Object.keys(preserved.params).length > 0) task.params = { ...preserved.params };
-  if (preserved.sweep !== undefined) task.sweep = preserved.sweep;
+  const sweep = sweepToPlan(draft.sweep);
+  if (sweep.sweep !== undefined) task.sweep = sweep.sweep;
+  for (const [field, messages] of Object.entries(sweep.issues)) {
+    for (const message of messages) addIssue(issues, field as SweepField, message);
+  }
   if (draft.parent !== "") task.parent = draft.parent;
   // Either half given writes the mapping: the plan rules then name the half that is missing.
   const cacheKey = draft.cacheKey.trim();
@@ -513,7 +543,18 @@ const FIELD_OF_SEGMENT: Readonly<Record<string, TaskField>> = {
   duplicates: "links",
   relatesTo: "links",
   parent: "parent",
+  description: "description",
+  form: "approvalForm",
+  onTimeout: "onTimeout",
   params: "general",
+};
+
+const SWEEP_FIELD_OF_SEGMENT: Readonly<Record<string, SweepField>> = {
+  matrix: "sweepMatrix",
+  items: "sweepItems",
+  itemsFrom: "sweepItemsFrom",
+  maxParallel: "sweepMaxParallel",
+  need: "sweepNeed",
 };
 
 /** What the form needs of a plan issue to place it: its machine-readable code and path segments. */
@@ -533,6 +574,7 @@ export function fieldOfIssue(issue: Omit<RoutableIssue, "message">, key: string)
   if (field === undefined)
     return issue.code === "invalid_key" || issue.code === "reserved" ? "key" : "general";
   if (field === "cache") return detail === "ttl" ? "cacheTtl" : "cacheKey";
+  if (field === "sweep") return SWEEP_FIELD_OF_SEGMENT[String(detail)] ?? "sweep";
   if (field === "retries") {
     if (detail === "delay") return "retriesDelay";
     if (detail === "backoff") return "backoff";
@@ -574,8 +616,14 @@ export function validateDraft(
     ...(Object.keys(documents).length > 0 ? { documents } : {}),
     tasks,
   });
+  // A sweep list that is not JSON was left out: core's complaint about the hole would only repeat it.
+  const sweepUnread = issues.sweepMatrix !== undefined || issues.sweepItems !== undefined;
   if (!outcome.ok) {
-    for (const issue of outcome.issues) addIssue(issues, fieldOfIssue(issue, checkedKey), issue.message);
+    for (const issue of outcome.issues) {
+      const field = fieldOfIssue(issue, checkedKey);
+      if (sweepUnread && field.startsWith("sweep")) continue;
+      addIssue(issues, field, placedMessage(issue, field));
+    }
   }
   return { task, issues, ok: Object.keys(issues).length === 0 };
 }
@@ -583,8 +631,21 @@ export function validateDraft(
 /** Server-side plan issues (`error.data.planIssues`) mapped onto the form the same way. */
 export function issuesFromServer(planIssues: readonly RoutableIssue[], key: string): FieldIssues {
   const issues: FieldIssues = {};
-  for (const issue of planIssues) addIssue(issues, fieldOfIssue(issue, key), issue.message);
+  for (const issue of planIssues) {
+    const field = fieldOfIssue(issue, key);
+    addIssue(issues, field, placedMessage(issue, field));
+  }
   return issues;
+}
+
+/**
+ * An issue's message as its field shows it: inside the approval form's JSON, prefixed with where
+ * (`properties.n.minimum: …`), since one text box holds the whole form.
+ */
+function placedMessage(issue: RoutableIssue, field: TaskField): string {
+  const inner = issue.fieldPath.slice(3);
+  if (field !== "approvalForm" || inner.length === 0) return issue.message;
+  return `${inner.join(".")}: ${issue.message}`;
 }
 
 /** An approval spec's plan-file fields (`kind`, `prompt`, `form`, `timeout`, …), as the plan file writes them. */

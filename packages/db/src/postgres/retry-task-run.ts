@@ -11,7 +11,7 @@ import {
   type TaskRunStatus,
 } from "@taskloom/core";
 import { runnableStatus } from "../approval-parking.ts";
-import { type SweepRetryRow, sweepRetryOf } from "../sweep-retry.ts";
+import { type SweepRetryRow, sweepRetryData, sweepRetryOf, sweepSourceOf } from "../sweep-retry.ts";
 import { retryAuditEvent } from "../task-run-move.ts";
 import { writeEvents } from "./event-writer.ts";
 import { lockRun, moveRun, moveTaskRuns, unblockDownstream } from "./task-run-transitions.ts";
@@ -22,7 +22,8 @@ import type { Queryable } from "./transaction.ts";
  * `ready` with a fresh retry budget, the dependents it had blocked go back to `pending`, and a failed run
  * re-opens. Dependents still cut off by another failed task are blocked again by that task, so the run can
  * always finish. The run row is locked for the whole change. Which definition it runs next is decided by
- * core's `decideRetryDefinition`, as on SQLite: the plan's current one by default, else the frozen copy.
+ * core's `decideRetryDefinition`, as on SQLite: the plan's current one by default, else the frozen copy. A
+ * sweep that failed on its `itemsFrom` output is retried through that upstream, as on SQLite.
  */
 export async function retryTaskRun(
   client: Queryable,
@@ -34,22 +35,84 @@ export async function retryTaskRun(
 ): Promise<void> {
   const run = await lockRun(client, runId);
   if (!run) throw new NotFoundError("run", runId);
-  const { rows } = await client.query<
-    SweepRetryRow & { id: number; status: TaskRunStatus; attempt: number; spec_version: number | null }
-  >(
-    `SELECT id, status, attempt, spec_json, spec_version, sweep_need, point_params_json
-       FROM task_runs WHERE run_id = $1 AND task_key = $2`,
-    [runId, taskKey],
-  );
-  const row = rows[0];
+  const row = await findTaskRun(client, runId, taskKey);
   if (!row) throw new NotFoundError("task", `${runId}/${taskKey}`);
-  const sweepRetry = sweepRetryOf(row, taskKey);
+  const sourceKey = row.sweep_need === null ? null : sweepSourceOf(row, taskKey);
   if (row.status !== "failed") {
     throw new IllegalTransitionError("task_run", row.status, "ready", "only a failed task can be retried");
   }
   if (run.status === "cancelled") {
     throw new IllegalTransitionError("run", run.status, "running", "a cancelled run cannot be resumed");
   }
+  let used: string;
+  if (sourceKey === null) {
+    used = await renew(client, runId, taskKey, row, choice, now, { operator: "retry" });
+  } else {
+    // A sweep whose `itemsFrom` output could not be expanded: that upstream runs again, and the sweep waits
+    // for it as at the start, to expand from its new output.
+    const source = await findTaskRun(client, runId, sourceKey);
+    if (!source) throw new NotFoundError("task", `${runId}/${sourceKey}`);
+    const data = sweepRetryData(taskKey, sourceKey);
+    used = await renew(client, runId, sourceKey, source, choice, now, data);
+    await client.query("UPDATE task_runs SET output_from = NULL, output_from_run_id = NULL WHERE id = $1", [
+      source.id,
+    ]);
+    await moveTaskRuns(
+      client,
+      [{ id: row.id, runId, taskKey, status: "failed", attempt: row.attempt }],
+      "pending",
+      now,
+      { reason: null, error: null, data },
+    );
+    // The dependents the upstream's success had counted down wait for it again (in id order, as lockers do).
+    await client.query(
+      `UPDATE task_runs SET pending_deps = pending_deps + 1
+        WHERE id IN (SELECT t.id FROM task_runs t JOIN task_run_dependencies d ON d.to_id = t.id
+                      WHERE d.from_id = $1 AND t.status IN ('pending', 'blocked') ORDER BY t.id FOR NO KEY UPDATE)`,
+      [source.id],
+    );
+  }
+  await unblockDownstream(client, runId, row.id, now);
+  if (run.status === "failed") await moveRun(client, runId, "failed", "running", now, { operator: "retry" });
+  if (audit) {
+    await writeEvents(client, [retryAuditEvent(row, runId, taskKey, audit, used, now, sourceKey)]);
+  }
+}
+
+type TaskRunRow = SweepRetryRow & {
+  id: number;
+  status: TaskRunStatus;
+  attempt: number;
+  spec_version: number | null;
+};
+
+async function findTaskRun(
+  client: Queryable,
+  runId: string,
+  taskKey: string,
+): Promise<TaskRunRow | undefined> {
+  const { rows } = await client.query<TaskRunRow>(
+    `SELECT id, status, attempt, spec_json, spec_version, sweep_need, point_params_json
+       FROM task_runs WHERE run_id = $1 AND task_key = $2`,
+    [runId, taskKey],
+  );
+  return rows[0];
+}
+
+/**
+ * Puts one task run back on its way (`ready`, or `waiting` for an approval) with a renewed budget and the
+ * chosen definition. Returns which definition it took.
+ */
+async function renew(
+  client: Queryable,
+  runId: string,
+  taskKey: string,
+  row: TaskRunRow,
+  choice: RetryDefinition,
+  now: number,
+  data: Record<string, unknown>,
+): Promise<string> {
+  const sweepRetry = sweepRetryOf(row, taskKey);
   const { rows: plans } = await client.query<{
     plan_id: string;
     plan_slug: string;
@@ -121,7 +184,7 @@ export async function retryTaskRun(
   }
   await moveTaskRuns(
     client,
-    [{ id: row.id, runId, taskKey, status: "failed", attempt: row.attempt }],
+    [{ id: row.id, runId, taskKey, status: row.status, attempt: row.attempt }],
     "ready",
     now,
     {
@@ -129,7 +192,7 @@ export async function retryTaskRun(
       error: null,
       maxAttempts: renewedMaxAttempts(row.attempt, definition.retry),
       data: {
-        operator: "retry",
+        ...data,
         definition: decision.used,
         fromVersion: decision.fromVersion,
         toVersion: decision.toVersion,
@@ -145,7 +208,5 @@ export async function retryTaskRun(
       now,
     );
   }
-  await unblockDownstream(client, runId, row.id, now);
-  if (run.status === "failed") await moveRun(client, runId, "failed", "running", now, { operator: "retry" });
-  if (audit) await writeEvents(client, [retryAuditEvent(row, runId, taskKey, audit, decision.used, now)]);
+  return decision.used;
 }

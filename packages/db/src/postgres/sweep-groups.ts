@@ -9,6 +9,10 @@ import {
   staticPoints,
   sweepOutputs,
   type TaskDefinition,
+  type TaskRunStatus,
+  UNNEEDED_POINT_STATUSES,
+  unneededPointError,
+  unneededPointStatus,
 } from "@taskloom/core";
 import {
   type SweepGroupRow as GroupRow,
@@ -18,7 +22,7 @@ import {
   SWEEP_GROUP_FROM,
 } from "../sweep-group-row.ts";
 import type { ReuseSourceRow } from "../task-action.ts";
-import { type MovableRow, reuseMoveFields } from "../task-run-move.ts";
+import { type MovableRow, movableRow, reuseMoveFields } from "../task-run-move.ts";
 import { writeEvents } from "./event-writer.ts";
 import { at, type Queryable } from "./transaction.ts";
 
@@ -110,6 +114,43 @@ async function succeed(client: Queryable, move: Move, group: GroupRow, outputs: 
     [group.id, text],
   );
   await move(movable(group), "succeeded", now, { data: { points: outputs.length } });
+  if (group.sweep_need === "any") await stopUnneededPoints(client, move, group, now);
+}
+
+/**
+ * A `need: any` group succeeded: its other points are not needed any more. Running ones are cancelled like an
+ * operator cancel (their worker sees it on its next poll and stops the attempt, whose late result is stale),
+ * the others are skipped or cancelled (core's `unneededPointStatus`). A point completing at the same time
+ * holds its row and waits for the group this transaction holds: PostgreSQL breaks that cycle and
+ * `withTransaction` runs the loser again.
+ */
+async function stopUnneededPoints(client: Queryable, move: Move, group: GroupRow, now: number) {
+  const { rows: points } = await client.query<{
+    id: number;
+    run_id: string;
+    task_key: string;
+    status: TaskRunStatus;
+    attempt: number;
+  }>(
+    `SELECT id, run_id, task_key, status, attempt FROM task_runs
+      WHERE sweep_group_id = $1 AND status = ANY($2::text[]) ORDER BY id FOR NO KEY UPDATE`,
+    [group.id, UNNEEDED_POINT_STATUSES],
+  );
+  const error = unneededPointError(group.task_key);
+  for (const point of points) {
+    const to = unneededPointStatus(point.status);
+    if (to === null) continue;
+    const data = { notNeeded: group.task_key };
+    const fields = to === "cancelled" ? { reason: "cancelled" as const, error, data } : { data };
+    await move(movableRow(point, point.status), to, now, fields);
+    if (point.status !== "running") continue;
+    // Guarded by `finished_at IS NULL`: an attempt that ended before the lock was taken keeps its result.
+    await client.query(
+      `UPDATE task_attempts SET status = 'cancelled', finished_at = $3, error = $4, reason = 'cancelled'
+        WHERE task_run_id = $1 AND attempt = $2 AND finished_at IS NULL`,
+      [point.id, point.attempt, at(now), error],
+    );
+  }
 }
 
 /**

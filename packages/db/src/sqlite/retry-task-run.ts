@@ -12,11 +12,29 @@ import {
   type TaskRunStatus,
 } from "@taskloom/core";
 import { runnableStatus } from "../approval-parking.ts";
-import { type SweepRetryRow, sweepRetryOf } from "../sweep-retry.ts";
+import { type SweepRetryRow, sweepRetryData, sweepRetryOf, sweepSourceOf } from "../sweep-retry.ts";
 import { retryAuditEvent } from "../task-run-move.ts";
 import { prepareEventWriter } from "./event-writer.ts";
 import type { SqliteDatabase } from "./open-sqlite-database.ts";
 import type { TaskRunTransitions } from "./task-run-transitions.ts";
+
+/** The run a retry re-opens, with its plan's slug and latest version. */
+interface RunRow {
+  status: RunStatus;
+  plan_id: string;
+  plan_slug: string;
+  plan_version: number;
+  params_json: string;
+  latest_version: number;
+}
+
+/** A task run as a retry reads it. */
+type TaskRunRow = SweepRetryRow & {
+  id: number;
+  status: TaskRunStatus;
+  attempt: number;
+  spec_version: number | null;
+};
 
 /** A task's definition as a retry may take it, with the plan-level params it combines with. */
 interface DefinitionRow {
@@ -34,30 +52,21 @@ interface DefinitionRow {
  * after the failure is what runs; the fallback when the task is gone from the plan is the frozen copy), or the
  * copy frozen in the run's graph. The graph (its `requires` edges) stays frozen. When the definition changes,
  * the attempts that ran the old one are stamped with it first, so each attempt keeps the definition it ran.
+ *
+ * A sweep that failed on its `itemsFrom` output (`sweepSourceOf`) is retried through that upstream: the
+ * upstream runs again (with the definition chosen as above), the sweep waits for it again, and so does every
+ * dependent of it still waiting; the sweep then expands from the new output.
  */
 export function prepareRetryTaskRun(
   db: SqliteDatabase,
   transitions: TaskRunTransitions,
 ): (runId: string, taskKey: string, now: number, definition: RetryDefinition, audit?: OperatorAudit) => void {
   const writeEvent = prepareEventWriter(db);
-  const findRun = db.prepare<
-    [string],
-    {
-      status: RunStatus;
-      plan_id: string;
-      plan_slug: string;
-      plan_version: number;
-      params_json: string;
-      latest_version: number;
-    }
-  >(
+  const findRun = db.prepare<[string], RunRow>(
     `SELECT r.status, r.plan_id, p.slug AS plan_slug, r.plan_version, r.params_json, p.version AS latest_version
        FROM runs r JOIN plans p ON p.id = r.plan_id WHERE r.id = ?`,
   );
-  const findTaskRun = db.prepare<
-    [string, string],
-    SweepRetryRow & { id: number; status: TaskRunStatus; attempt: number; spec_version: number | null }
-  >(
+  const findTaskRun = db.prepare<[string, string], TaskRunRow>(
     `SELECT id, status, attempt, spec_json, spec_version, sweep_need, point_params_json
        FROM task_runs WHERE run_id = ? AND task_key = ?`,
   );
@@ -91,13 +100,91 @@ export function prepareRetryTaskRun(
       WHERE id = @id`,
   );
 
+  // A sweep retry runs its upstream again: the dependents its success had counted down wait for it again.
+  const countAgain = db.prepare<[number]>(
+    `UPDATE task_runs SET pending_deps = pending_deps + 1
+      WHERE id IN (SELECT to_id FROM task_run_dependencies WHERE from_id = ?) AND status IN ('pending', 'blocked')`,
+  );
+  const clearOutputSource = db.prepare<[number]>(
+    "UPDATE task_runs SET output_from = NULL, output_from_run_id = NULL WHERE id = ?",
+  );
+
+  /**
+   * Puts one task run back on its way (`ready`, or `waiting` for an approval) with a renewed budget and the
+   * chosen definition. Returns which definition it took.
+   */
+  function renew(
+    run: RunRow,
+    runId: string,
+    taskKey: string,
+    row: TaskRunRow,
+    choice: RetryDefinition,
+    now: number,
+    data: Record<string, unknown>,
+  ): string {
+    const sweepRetry = sweepRetryOf(row, taskKey);
+    const current =
+      choice === "current" ? currentDefinition.get(run.plan_id, sweepRetry.definitionKey) : undefined;
+    const frozen = frozenDefinition.get(runId, sweepRetry.definitionKey);
+    // A run's graph always holds its own tasks; a row without one would be a corrupt run.
+    if (!frozen) throw new NotFoundError("task definition", `${runId}/${taskKey}`);
+    const decision = decideRetryDefinition({
+      choice,
+      current: current && {
+        task: JSON.parse(current.spec_json) as TaskDefinition,
+        planParams: JSON.parse(current.plan_params) as Record<string, ParamValue>,
+        planVersion: run.latest_version,
+      },
+      frozen: {
+        task: JSON.parse(frozen.spec_json) as TaskDefinition,
+        planParams: JSON.parse(frozen.plan_params) as Record<string, ParamValue>,
+      },
+      held: {
+        task: JSON.parse(row.spec_json) as TaskDefinition,
+        version: row.spec_version ?? run.plan_version,
+      },
+      runPlanVersion: run.plan_version,
+      runParams: JSON.parse(run.params_json) as Record<string, ParamValue>,
+    });
+    const { definition, change } = decision;
+    if (change) {
+      stampAttempts.run(row.spec_json, change.stampVersion, row.id);
+      setDefinition.run({
+        id: row.id,
+        kind: definition.kind,
+        spec: JSON.stringify(definition),
+        version: change.specVersion,
+        ...sweepRetry.columns(definition, change.params, runId, run.plan_slug),
+        priority: definition.priority,
+        queue: definition.queue,
+        handler: handlerOf(definition),
+      });
+    }
+    transitions.move({ id: row.id, runId, taskKey, status: row.status, attempt: row.attempt }, "ready", now, {
+      reason: null,
+      error: null,
+      maxAttempts: renewedMaxAttempts(row.attempt, definition.retry),
+      data: {
+        ...data,
+        definition: decision.used,
+        fromVersion: decision.fromVersion,
+        toVersion: decision.toVersion,
+      },
+    });
+    // A rejected approval asks again: it waits for a new decision instead of being claimed.
+    if (runnableStatus(definition) === "waiting") {
+      transitions.move({ id: row.id, runId, taskKey, status: "ready", attempt: row.attempt }, "waiting", now);
+    }
+    return decision.used;
+  }
+
   const retry = db.transaction(
     (runId: string, taskKey: string, now: number, choice: RetryDefinition, audit?: OperatorAudit) => {
       const run = findRun.get(runId);
       if (!run) throw new NotFoundError("run", runId);
       const row = findTaskRun.get(runId, taskKey);
       if (!row) throw new NotFoundError("task", `${runId}/${taskKey}`);
-      const sweepRetry = sweepRetryOf(row, taskKey);
+      const sourceKey = row.sweep_need === null ? null : sweepSourceOf(row, taskKey);
       if (row.status !== "failed") {
         throw new IllegalTransitionError(
           "task_run",
@@ -109,66 +196,33 @@ export function prepareRetryTaskRun(
       if (run.status === "cancelled") {
         throw new IllegalTransitionError("run", run.status, "running", "a cancelled run cannot be resumed");
       }
-      const current =
-        choice === "current" ? currentDefinition.get(run.plan_id, sweepRetry.definitionKey) : undefined;
-      const frozen = frozenDefinition.get(runId, sweepRetry.definitionKey);
-      // A run's graph always holds its own tasks; a row without one would be a corrupt run.
-      if (!frozen) throw new NotFoundError("task definition", `${runId}/${taskKey}`);
-      const decision = decideRetryDefinition({
-        choice,
-        current: current && {
-          task: JSON.parse(current.spec_json) as TaskDefinition,
-          planParams: JSON.parse(current.plan_params) as Record<string, ParamValue>,
-          planVersion: run.latest_version,
-        },
-        frozen: {
-          task: JSON.parse(frozen.spec_json) as TaskDefinition,
-          planParams: JSON.parse(frozen.plan_params) as Record<string, ParamValue>,
-        },
-        held: {
-          task: JSON.parse(row.spec_json) as TaskDefinition,
-          version: row.spec_version ?? run.plan_version,
-        },
-        runPlanVersion: run.plan_version,
-        runParams: JSON.parse(run.params_json) as Record<string, ParamValue>,
-      });
-      const { definition, change } = decision;
-      if (change) {
-        stampAttempts.run(row.spec_json, change.stampVersion, row.id);
-        setDefinition.run({
-          id: row.id,
-          kind: definition.kind,
-          spec: JSON.stringify(definition),
-          version: change.specVersion,
-          ...sweepRetry.columns(definition, change.params, runId, run.plan_slug),
-          priority: definition.priority,
-          queue: definition.queue,
-          handler: handlerOf(definition),
-        });
-      }
-      transitions.move({ id: row.id, runId, taskKey, status: "failed", attempt: row.attempt }, "ready", now, {
-        reason: null,
-        error: null,
-        maxAttempts: renewedMaxAttempts(row.attempt, definition.retry),
-        data: {
-          operator: "retry",
-          definition: decision.used,
-          fromVersion: decision.fromVersion,
-          toVersion: decision.toVersion,
-        },
-      });
-      // A rejected approval asks again: it waits for a new decision instead of being claimed.
-      if (runnableStatus(definition) === "waiting") {
+      let used: string;
+      if (sourceKey === null) {
+        used = renew(run, runId, taskKey, row, choice, now, { operator: "retry" });
+      } else {
+        // A sweep whose `itemsFrom` output could not be expanded: that upstream runs again, and the sweep
+        // waits for it as at the start, to expand from its new output.
+        const source = findTaskRun.get(runId, sourceKey);
+        if (!source) throw new NotFoundError("task", `${runId}/${sourceKey}`);
+        const data = sweepRetryData(taskKey, sourceKey);
+        used = renew(run, runId, sourceKey, source, choice, now, data);
+        clearOutputSource.run(source.id);
         transitions.move(
-          { id: row.id, runId, taskKey, status: "ready", attempt: row.attempt },
-          "waiting",
+          { id: row.id, runId, taskKey, status: "failed", attempt: row.attempt },
+          "pending",
           now,
+          {
+            reason: null,
+            error: null,
+            data,
+          },
         );
+        countAgain.run(source.id);
       }
       transitions.unblockDownstream(runId, row.id, now);
       if (run.status === "failed")
         transitions.moveRun(runId, "failed", "running", now, { operator: "retry" });
-      if (audit) writeEvent(retryAuditEvent(row, runId, taskKey, audit, decision.used, now));
+      if (audit) writeEvent(retryAuditEvent(row, runId, taskKey, audit, used, now, sourceKey));
     },
   );
 

@@ -8,6 +8,10 @@ import {
   staticPoints,
   sweepOutputs,
   type TaskDefinition,
+  type TaskRunStatus,
+  UNNEEDED_POINT_STATUSES,
+  unneededPointError,
+  unneededPointStatus,
 } from "@taskloom/core";
 import {
   type SweepGroupRow as GroupRow,
@@ -16,6 +20,7 @@ import {
   SWEEP_GROUP_COLUMNS,
   SWEEP_GROUP_FROM,
 } from "../sweep-group-row.ts";
+import { movableRow } from "../task-run-move.ts";
 import { prepareEventWriter } from "./event-writer.ts";
 import type { SqliteDatabase } from "./open-sqlite-database.ts";
 
@@ -109,6 +114,18 @@ export function prepareSweepGroups(db: SqliteDatabase, move: Move): SweepGroups 
        JOIN task_runs s ON s.sweep_group_id = g.id AND s.id <> p.id
       WHERE p.id = ? AND s.status NOT IN ('failed', 'cancelled', 'blocked', 'skipped') LIMIT 1`,
   );
+  const openPoints = db.prepare<
+    [number],
+    { id: number; run_id: string; task_key: string; status: TaskRunStatus; attempt: number }
+  >(
+    `SELECT id, run_id, task_key, status, attempt FROM task_runs
+      WHERE sweep_group_id = ? AND status IN (${UNNEEDED_POINT_STATUSES.map((status) => `'${status}'`).join(",")})
+      ORDER BY point_index`,
+  );
+  const endRunningAttempt = db.prepare<[number, string, number, number]>(
+    `UPDATE task_attempts SET status = 'cancelled', finished_at = ?, error = ?, reason = 'cancelled'
+      WHERE task_run_id = ? AND attempt = ? AND finished_at IS NULL`,
+  );
 
   /** Inserts the points with the group's upstreams (`deps` still missing), then points the group at them. */
   function expand(group: GroupRow, points: Record<string, ParamValue>[], now: number): void {
@@ -144,6 +161,24 @@ export function prepareSweepGroups(db: SqliteDatabase, move: Move): SweepGroups 
     const text = JSON.stringify(outputs);
     storeOutputs.run(text, text, group.id);
     move(movable(group), "succeeded", now, { data: { points: outputs.length } });
+    if (group.sweep_need === "any") stopUnneededPoints(group, now);
+  }
+
+  /**
+   * A `need: any` group succeeded: its other points are not needed any more. Running ones are cancelled like
+   * an operator cancel (their worker sees it on its next poll and stops the attempt, whose late result is
+   * stale), the others are skipped or cancelled (core's `unneededPointStatus`).
+   */
+  function stopUnneededPoints(group: GroupRow, now: number): void {
+    const error = unneededPointError(group.task_key);
+    for (const point of openPoints.all(group.id)) {
+      const to = unneededPointStatus(point.status);
+      if (to === null) continue;
+      const data = { notNeeded: group.task_key };
+      const fields = to === "cancelled" ? { reason: "cancelled" as const, error, data } : { data };
+      move(movableRow(point, point.status), to, now, fields);
+      if (point.status === "running") endRunningAttempt.run(now, error, point.id, point.attempt);
+    }
   }
 
   return {

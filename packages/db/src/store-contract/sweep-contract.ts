@@ -162,12 +162,60 @@ export function describeSweepContract(name: string, open: () => Promise<StoreUnd
       const [use] = await claim(4);
       expect(use?.taskKey).toBe("use");
       expect(use?.upstream.probe?.json).toEqual([null, "b-up", null]);
-      await complete([c, use], 5, (task) => (task === c ? failure : json(null)));
+      // `c` was stopped when `b` satisfied the sweep: its late result is stale.
+      expect((await complete([c, use], 5, (task) => (task === c ? failure : json(null)))).stale).toEqual([
+        c?.id,
+      ]);
       expect(await statuses(runId)).toMatchObject({
         probe: "succeeded",
         "probe[0]": "failed",
+        "probe[2]": "cancelled",
         use: "succeeded",
       });
+      expect(await runStatus(runId)).toBe("succeeded");
+    });
+
+    it("with need: any, the first success stops the other points: unstarted ones are skipped, running and retrying ones cancelled", async () => {
+      const runId = await startRun({
+        probe: {
+          kind: "noop",
+          retries: { max: 2 },
+          sweep: { items: [{ host: "a" }, { host: "b" }, { host: "c" }, { host: "d" }], need: "any" },
+        },
+        use: { kind: "noop", requires: ["probe"] },
+      });
+      const started = await claim(1, 3);
+      const [a, b, c] = [...started].sort((x, y) => (x.point?.index ?? 0) - (y.point?.index ?? 0));
+      if (!a || !b || !c) throw new Error("expected three points claimed");
+      await complete([a], 2, () => ({ ...failure, retryAt: 3_600_000 }));
+      expect((await statuses(runId))["probe[0]"]).toBe("retrying");
+
+      await complete([b], 3, () => json("b-up"));
+      expect(await statuses(runId)).toMatchObject({
+        probe: "succeeded",
+        "probe[0]": "cancelled",
+        "probe[1]": "succeeded",
+        "probe[2]": "cancelled",
+        "probe[3]": "skipped",
+      });
+      const stopped = (await events(runId)).find(
+        (e) => e.taskKey === "probe[2]" && e.toStatus === "cancelled",
+      );
+      expect(stopped?.data).toMatchObject({
+        reason: "cancelled",
+        error: expect.stringContaining("another point of `probe` succeeded"),
+        notNeeded: "probe",
+      });
+      // The worker running `c` is told to stop it, as after a cancel, and its result is not recorded.
+      expect(await store.cancelRequested([c.id])).toEqual([c.id]);
+      expect((await complete([c], 4, () => json("c-up"))).stale).toEqual([c.id]);
+
+      // Nothing of the sweep is claimed again, not even the retry that was due later.
+      const [use, ...more] = await claim(3_600_001);
+      expect(more).toEqual([]);
+      expect(use?.taskKey).toBe("use");
+      expect(use?.upstream.probe?.json).toEqual([null, "b-up", null, null]);
+      await complete([use], 3_600_002, () => json(null));
       expect(await runStatus(runId)).toBe("succeeded");
     });
 
@@ -191,6 +239,55 @@ export function describeSweepContract(name: string, open: () => Promise<StoreUnd
       await complete(await claim(1), 2, () => failure);
       expect(await statuses(runId)).toMatchObject({ probe: "blocked", use: "blocked" });
       expect(await runStatus(runId)).toBe("failed");
+    });
+
+    it("retrying a sweep whose itemsFrom output was not a list runs that upstream again and expands from its new output", async () => {
+      const runId = await startRun({
+        gen: { kind: "noop", output: "json" },
+        slow: { kind: "noop" },
+        work: { kind: "noop", requires: ["gen"], sweep: { itemsFrom: "gen" } },
+        both: { kind: "noop", requires: ["gen", "slow"] },
+        sum: { kind: "noop", requires: ["work"] },
+      });
+      const first = await claim(1);
+      const gen = first.find((task) => task.taskKey === "gen");
+      const slow = first.find((task) => task.taskKey === "slow");
+      await complete([gen], 2, () => json({ files: ["a", "b"] }));
+      expect(await statuses(runId)).toMatchObject({ gen: "succeeded", work: "failed", sum: "blocked" });
+      expect(await runStatus(runId)).toBe("running");
+
+      await store.retryTaskRun(runId, "work", 3, "frozen", { actor: "ops", reason: "gen fixed" });
+      expect(await statuses(runId)).toMatchObject({ gen: "ready", work: "pending", sum: "pending" });
+      const retried = (await events(runId)).filter((e) => e.type === "operator.action");
+      expect(retried.map((e) => [e.taskKey, e.toStatus, e.data?.source])).toEqual([
+        ["work", "pending", "gen"],
+      ]);
+      // `both` had counted `gen` as done: it waits for the new run of `gen` too, not only for `slow`.
+      await complete([slow], 4, () => json(null));
+      const [again, ...rest] = await claim(5);
+      expect(rest).toEqual([]);
+      expect(again).toMatchObject({ taskKey: "gen", attempt: 2 });
+
+      await complete([again], 6, () => json(["a", "b"]));
+      const next = await claim(7);
+      expect(keys(next)).toEqual(["both", "work[0]", "work[1]"]);
+      expect(next.find((task) => task.taskKey === "both")?.upstream.gen?.json).toEqual(["a", "b"]);
+      await complete(next, 8, (task) => json(task.point?.params.item ?? null));
+      const [sum] = await claim(9);
+      expect(sum?.upstream.work?.json).toEqual(["a", "b"]);
+      await complete([sum], 10, () => json(null));
+      expect(await runStatus(runId)).toBe("succeeded");
+    });
+
+    it("refuses to retry a sweep that did not fail on its itemsFrom, pointing at its points", async () => {
+      const runId = await startRun({
+        train: { kind: "noop", sweep: { items: [{ n: 1 }, { n: 2 }] } },
+      });
+      await complete(await claim(1), 2, () => failure);
+      expect((await statuses(runId)).train).toBe("blocked");
+      await expect(store.retryTaskRun(runId, "train", 3, "frozen")).rejects.toThrow(
+        "retry its failed points (`train[N]`)",
+      );
     });
 
     it("runs at most maxParallel points of a sweep at once", async () => {

@@ -22,11 +22,13 @@ import {
 } from "../../task-form/task-draft.ts";
 import { errorMessage, planIssuesOf } from "../../trpc/errors.ts";
 import { useTRPC } from "../../trpc/react.tsx";
+import { ApprovalFields } from "./approval-fields.tsx";
 import { FunctionFields } from "./function-fields.tsx";
 import { KeyValueEditor } from "./key-value-editor.tsx";
 import { LlmFields } from "./llm-fields.tsx";
 import { ParentCacheFields } from "./parent-cache-fields.tsx";
 import { usePlanVersion } from "./plan-version.ts";
+import { SweepFields } from "./sweep-fields.tsx";
 import { TaskLinksField } from "./task-links-field.tsx";
 import { useEditBase } from "./use-edit-base.ts";
 
@@ -386,23 +388,13 @@ export function TaskForm({
         bind={bind}
       />
 
+      {/* An approval cannot be swept; one that is (from YAML) shows its sweep, so the plan rules can say why. */}
+      {(draft.kind !== "approval" || draft.sweep.source !== "none") && (
+        <SweepFields draft={draft} change={change} issuesOf={issuesOf} bind={bind} touch={touch} />
+      )}
+
       {draft.kind === "approval" && (
-        <Field
-          label="Prompt"
-          errors={issuesOf("prompt")}
-          hint="The question put to the approver. The form, description and onTimeout are edited in the plan file (YAML); Timeout is how long it waits."
-        >
-          {(control) => (
-            <Textarea
-              {...control}
-              {...bind("prompt")}
-              rows={2}
-              value={draft.prompt}
-              placeholder="Ship this build to production?"
-              onChange={(event) => change("prompt", event.target.value)}
-            />
-          )}
-        </Field>
+        <ApprovalFields draft={draft} change={change} issuesOf={issuesOf} bind={bind} />
       )}
 
       <details
