@@ -1,4 +1,3 @@
-import v8 from "node:v8";
 import { formatPlanIssue, llmOptionsOf, PlanValidationError, TaskloomError } from "@taskloom/core";
 import type { Taskloom } from "@taskloom/engine";
 import { type CliEnv, taskEnvironment, webEnvironment } from "./env.ts";
@@ -28,7 +27,6 @@ export function createCliContext(env: CliEnv, globals: () => GlobalOptions): Cli
     globals,
     webEnvironment,
     async open() {
-      keepPrismaQueryCompilerUnoptimized();
       // Loaded here, not at the top: the engine, Prisma and SQLite cost ~0.1 s to load.
       const [{ Taskloom }, { default: pino }] = await Promise.all([
         import("@taskloom/engine"),
@@ -46,20 +44,6 @@ export function createCliContext(env: CliEnv, globals: () => GlobalOptions): Cli
       });
     },
   };
-}
-
-/**
- * V8 tiers a WebAssembly function up to TurboFan once it has executed about 1.8 MB worth of code. Prisma's query
- * compiler (a multi-megabyte wasm module) crosses that while it loads the schema and plans its first queries,
- * and optimizing it cost 60–80 MB of resident memory (code and compiler zones; `taskloom run` of one task
- * peaked at ~200 MB with it, ~120 MB without) and CPU on start. In the CLI, Prisma serves only the few queries
- * off the hot path (plan context, schedules, drafts, listings: the claim/complete loop is raw SQL), so the
- * optimized code never pays for itself; a budget about 55× larger leaves the baseline code to them and still lets a
- * truly hot function tier up in a long-lived worker. Set before the engine (and so Prisma) loads: the flag is
- * read when a module compiles. The web server is its own process and keeps V8's default.
- */
-function keepPrismaQueryCompilerUnoptimized(): void {
-  v8.setFlagsFromString("--wasm-tiering-budget=100000000");
 }
 
 /** Exit codes: 0 ok, 1 failure, 2 invalid input (a plan that does not validate, bad arguments). */
