@@ -14,15 +14,15 @@ export function applyCliMemorySettings(): void {
   // peaked at ~200 MB with it, ~120 MB without) plus CPU at start. The CLI sends Prisma only a few queries,
   // all off the hot path (plan context, schedules, drafts, listings; claim and complete are raw SQL), so the
   // optimized code never pays for itself. A budget about 55× larger leaves them on the baseline tier and still
-  // lets a truly hot function tier up in a long-lived worker. The flag is read when a module compiles, which
+  // lets a truly hot function tier up in a long-lived worker. V8 reads the flag when a module is compiled, which
   // is after this (Prisma loads when a command opens the engine). The web server is its own process and keeps
   // V8's default.
   v8.setFlagsFromString("--wasm-tiering-budget=100000000");
   // Between two full collections V8 lets a small heap grow up to 4× what the last one kept, a trade for
   // throughput made for long-lived pages and servers. Here the growth was garbage: heapUsed reached 113 MB
   // while 45 MB were live, and the YAML parse of a 20,000-task plan took the heap to 145 MB for ~50 MB live,
-  // so `taskloom run` peaked 30–50 MB above what the same run needs with a 25 % growth factor. The extra full
-  // collections cost about 5 % of the process's CPU time (measured on that run), most of it on V8's
-  // concurrent-marking thread.
+  // so `taskloom run` peaked 25–50 MB higher than with a 25 % growth factor. The extra full collections cost
+  // about 5 % of the process's CPU time on that run (much of it on V8's concurrent-marking thread), with no
+  // change in its run time beyond the noise.
   v8.setFlagsFromString("--heap-growing-percent=25");
 }
