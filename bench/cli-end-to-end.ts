@@ -3,6 +3,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { openSqliteDatabase } from "@taskloom/db";
+import { formatNumber, type Row } from "./report.ts";
 
 const REPO = path.resolve(import.meta.dirname, "..");
 const BUNDLE = path.join(REPO, "apps/cli/dist/taskloom.js");
@@ -26,6 +27,11 @@ export interface CliEndToEnd {
   concurrency: number;
   run: CliProcessResult;
   worker: CliProcessResult;
+  /**
+   * Peak RSS of `taskloom run` of a one-task plan, MB: what any process that opens the engine pays before it
+   * does work (modules, the database, Prisma), so a regression there shows apart from one in per-task costs.
+   */
+  oneTaskRunPeakRssMb: number;
 }
 
 /** Builds the CLI bundle, as `pnpm install` and `pnpm build` do, so the processes start from it. */
@@ -35,6 +41,9 @@ export function buildCli(): void {
     stdio: "inherit",
   });
 }
+
+/** Peak RSS every CLI process must stay under, MB (issue #6; `pnpm bench` and `pnpm bench:cli-memory`). */
+export const CLI_PEAK_RSS_TARGET_MB = 256;
 
 function flatPlanYaml(tasks: number): string {
   const lines = ["plan: cli-flat", "tasks:"];
@@ -120,6 +129,14 @@ export async function measureCliEndToEnd(tasks: number, concurrency: number): Pr
     const planFile = path.join(dir, "flat.yaml");
     fs.writeFileSync(planFile, flatPlanYaml(tasks));
 
+    const onePlanFile = path.join(dir, "one.yaml");
+    fs.writeFileSync(onePlanFile, flatPlanYaml(1));
+    const oneTask = watch(startCli(["--db", `file:${path.join(dir, "one.db")}`, "run", onePlanFile], dir));
+    const oneTaskCode = await oneTask.exited;
+    if (oneTaskCode !== 0)
+      throw new Error(`taskloom run (1 task) exited ${oneTaskCode}: ${oneTask.output().stderr}`);
+    const oneTaskRunPeakRssMb = oneTask.peak().mb;
+
     const runDb = path.join(dir, "run.db");
     const runStart = performance.now();
     const running = watch(
@@ -170,8 +187,39 @@ export async function measureCliEndToEnd(tasks: number, concurrency: number): Pr
         rssSource: workerPeak.source,
         stdoutLines: lines(worker.output().stdout),
       },
+      oneTaskRunPeakRssMb,
     };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Peak RSS of `taskloom run` and `taskloom worker` against the target. The highest repetition counts: unlike
+ * time, a process's peak RSS depends little on what else loads the machine, so the worst repetition is its own.
+ * Beside them, for reading only, the one-task run's peak (the fixed cost of a process that opens the engine).
+ */
+export function cliMemoryRows(clis: CliEndToEnd[]): Row[] {
+  const rows: Row[] = [];
+  const tasks = clis[0]?.tasks ?? 0;
+  for (const mode of ["run", "worker"] as const) {
+    const peaks = clis.map((c) => c[mode].peakRssMb);
+    const peak = Math.max(...peaks);
+    rows.push({
+      scenario: "cli",
+      metric: `taskloom ${mode}, flat ${formatNumber(tasks)}: peak RSS`,
+      value: `${formatNumber(peak)} MB`,
+      target: `≤ ${CLI_PEAK_RSS_TARGET_MB} MB`,
+      pass: peak <= CLI_PEAK_RSS_TARGET_MB,
+      note: `${peaks.map((mb) => formatNumber(mb)).join(", ")} MB (${clis[0]?.[mode].rssSource ?? ""})`,
+    });
+  }
+  const oneTask = clis.map((c) => c.oneTaskRunPeakRssMb);
+  rows.push({
+    scenario: "cli",
+    metric: "taskloom run, 1 task: peak RSS (what opening the engine costs)",
+    value: `${formatNumber(Math.max(...oneTask))} MB`,
+    note: `${oneTask.map((mb) => formatNumber(mb)).join(", ")} MB`,
+  });
+  return rows;
 }

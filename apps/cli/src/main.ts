@@ -20,6 +20,9 @@ import { registerTaskCommand } from "./commands/task.ts";
 import { registerValidateCommand } from "./commands/validate.ts";
 import { registerWorkerCommand } from "./commands/worker.ts";
 import { readEnv } from "./env.ts";
+import { applyCliMemorySettings } from "./v8-memory-settings.ts";
+
+applyCliMemorySettings();
 
 const program = new Command("taskloom")
   .description("Taskloom: run graphs of tasks that know their dependencies and their context")

@@ -1,6 +1,6 @@
+import { createRequire } from "node:module";
 import { TextMemo, type Tokenizer } from "@taskloom/core";
-import * as cl100k from "gpt-tokenizer/encoding/cl100k_base";
-import * as o200k from "gpt-tokenizer/encoding/o200k_base";
+import type * as EncodingApi from "gpt-tokenizer/encoding/cl100k_base";
 
 export type EncodingName = "o200k_base" | "cl100k_base";
 
@@ -27,7 +27,22 @@ function baseModelName(model: string): string {
 /** Special-token strings in user text are ordinary text: counting must never throw on them. */
 const PLAIN_TEXT = { disallowedSpecial: new Set<string>() };
 
-const ENCODINGS = { o200k_base: o200k, cl100k_base: cl100k } as const;
+/**
+ * An encoding's module is loaded on its first use, not imported: evaluating the rank tables of both costs about
+ * 75 MB resident (o200k's source alone is 3.4 MB of string literals), and most processes that open the engine
+ * (`taskloom run` of shell tasks, a worker) never count a token. `require` is synchronous, so counting stays
+ * synchronous; both bundlers the project uses (esbuild for the CLI, Next's for the web server) leave it lazy.
+ */
+const requireFromHere = createRequire(import.meta.url);
+const ENCODING_MODULES: Record<EncodingName, string> = {
+  o200k_base: "gpt-tokenizer/encoding/o200k_base",
+  cl100k_base: "gpt-tokenizer/encoding/cl100k_base",
+};
+
+function loadEncoding(encoding: EncodingName): typeof EncodingApi {
+  return requireFromHere(ENCODING_MODULES[encoding]) as typeof EncodingApi;
+}
+
 const cache = new Map<EncodingName, Tokenizer>();
 
 /**
@@ -41,7 +56,7 @@ const COUNT_MEMO = { minLength: 48, maxChars: 32_000_000 };
 export function tokenizerForEncoding(encoding: EncodingName): Tokenizer {
   const cached = cache.get(encoding);
   if (cached) return cached;
-  const api = ENCODINGS[encoding];
+  const api = loadEncoding(encoding);
   const counts = new TextMemo((text) => (text === "" ? 0 : api.countTokens(text, PLAIN_TEXT)), COUNT_MEMO);
   const count = (text: string) => counts.get(text);
   const tokenizer: Tokenizer = {

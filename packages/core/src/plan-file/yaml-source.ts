@@ -140,9 +140,10 @@ export function readSource(text: string): SourceDocument {
     const { line, col } = lineCounter.linePos(offset);
     return { line, column: col };
   };
+  const options = { uniqueKeys: false, prettyErrors: true, logLevel: "error" } as const;
   let doc: Document;
   try {
-    doc = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: true, logLevel: "error" });
+    doc = parseDocument(text, { ...options, lineCounter });
   } catch (error) {
     return {
       value: undefined,
@@ -153,8 +154,14 @@ export function readSource(text: string): SourceDocument {
     };
   }
 
+  // Issues are placed after this returns, while the plan is validated: the tree is parsed again for the first
+  // one rather than kept, since most plans have none and a 20,000-task plan's tree is ~20 MB held through
+  // validation (the text it comes from is 0.5 MB).
+  let located: Document | undefined;
   const locate: Locate = (path) => {
-    const offset = offsetOf(doc, path);
+    // Without the line counter, which the first parse filled: positions come from it.
+    located ??= parseDocument(text, options);
+    const offset = offsetOf(located, path);
     return offset === undefined ? undefined : positionOf(offset);
   };
 
