@@ -42,6 +42,15 @@ export interface ImportPlanOptions {
    * another process saved between its read and its write. Default: unset, no check.
    */
   expectedVersion?: number;
+  /**
+   * Tasks this version renames (old key → new key), so that their context steering follows them: their
+   * overrides and approval move to the new key, and other tasks' overrides of `task:<old>` become
+   * `task:<new>`. Default none.
+   *
+   * Whatever this says, the import deletes the overrides and approvals of every task the plan no longer
+   * has, in the same transaction as the new version.
+   */
+  renamedTasks?: Record<string, string>;
 }
 
 export interface CreateRunInput {

@@ -13,7 +13,8 @@ import { at, type Queryable } from "./transaction.ts";
 /**
  * Import: upserts a plan, its tasks and links by slug and key (the PostgreSQL twin of sqlite/import-plan.ts).
  * The version bumps only when the canonical definition (or its base directory) changed, so re-importing the
- * same file is a no-op. Editor positions of tasks that still exist are kept.
+ * same file is a no-op. Editor positions of tasks that still exist are kept. Context steering (overrides,
+ * approvals) follows renamed tasks and is deleted with the tasks the plan no longer has.
  *
  * Two processes importing the same slug at once take turns on a transaction-level advisory lock keyed by the
  * slug (a plan that does not exist yet has no row to lock): the second one sees the first one's plan.
@@ -77,10 +78,9 @@ export async function importPlan(
   const tasks = definition.tasks;
   // A task that already exists keeps its id (the upsert does not touch it).
   const taskId = taskIdsOf(newId);
-  await client.query("DELETE FROM tasks WHERE plan_id = $1 AND key <> ALL($2::text[])", [
-    planId,
-    tasks.map((task) => task.key),
-  ]);
+  const keys = tasks.map((task) => task.key);
+  await client.query("DELETE FROM tasks WHERE plan_id = $1 AND key <> ALL($2::text[])", [planId, keys]);
+  await moveSteering(client, planId, keys, opts.renamedTasks ?? {});
   await client.query(
     `INSERT INTO tasks (id, plan_id, key, name, kind, position, spec_json, priority, queue, retry_json, timeout_ms)
      SELECT t.id, $1, t.key, t.name, t.kind, t.position, t.spec, t.priority, t.queue, t.retry, t.timeout_ms
@@ -134,6 +134,48 @@ export async function importPlan(
     },
   ]);
   return { planId, slug: definition.slug, version, changed: true };
+}
+
+/**
+ * Context overrides and approvals of renamed tasks move to the new key (rows a new key may hold from before,
+ * a task of that key deleted long ago, give way), other tasks' refs to a renamed task follow it, and the
+ * steering of tasks the plan no longer has is deleted.
+ */
+async function moveSteering(
+  client: Queryable,
+  planId: string,
+  keys: string[],
+  renamedTasks: Record<string, string>,
+): Promise<void> {
+  const tables = ["context_overrides", "context_approvals"];
+  for (const [from, to] of Object.entries(renamedTasks)) {
+    for (const table of tables) {
+      await client.query(`DELETE FROM ${table} WHERE plan_id = $1 AND task_key = $2`, [planId, to]);
+      await client.query(`UPDATE ${table} SET task_key = $3 WHERE plan_id = $1 AND task_key = $2`, [
+        planId,
+        from,
+        to,
+      ]);
+    }
+    // A task that steers both the renamed task's ref and its new one keeps the renamed task's (refs are
+    // unique per task; the other named no task).
+    await client.query(
+      `DELETE FROM context_overrides WHERE plan_id = $1 AND ref = $2
+          AND task_key IN (SELECT task_key FROM context_overrides WHERE plan_id = $1 AND ref = $3)`,
+      [planId, `task:${to}`, `task:${from}`],
+    );
+    await client.query("UPDATE context_overrides SET ref = $3 WHERE plan_id = $1 AND ref = $2", [
+      planId,
+      `task:${from}`,
+      `task:${to}`,
+    ]);
+  }
+  for (const table of tables) {
+    await client.query(`DELETE FROM ${table} WHERE plan_id = $1 AND task_key <> ALL($2::text[])`, [
+      planId,
+      keys,
+    ]);
+  }
 }
 
 /** Stores editor positions of a plan's tasks (unknown keys are ignored; the last position of a key wins). */

@@ -16,7 +16,8 @@ export type { NewId };
 /**
  * Import: upserts a plan, its tasks and links by slug and key. The version bumps only when the canonical
  * definition (or its base directory) changed, so re-importing the same file is a no-op. Editor positions of
- * tasks that still exist are kept.
+ * tasks that still exist are kept. Context steering (overrides, approvals) follows renamed tasks and is
+ * deleted with the tasks the plan no longer has, in the same transaction.
  */
 export function prepareImportPlan(
   db: SqliteDatabase,
@@ -53,6 +54,21 @@ export function prepareImportPlan(
     into: "INSERT INTO task_links (plan_id, from_key, to_key, kind)",
     row: "(?, ?, ?, ?)",
   });
+  const steering = ["context_overrides", "context_approvals"].map((table) => ({
+    // Rows a new key may hold from before (a task of that key deleted long ago) give way to the moved ones.
+    clear: db.prepare(`DELETE FROM ${table} WHERE plan_id = ? AND task_key = ?`),
+    move: db.prepare(`UPDATE ${table} SET task_key = ? WHERE plan_id = ? AND task_key = ?`),
+    prune: db.prepare(
+      `DELETE FROM ${table} WHERE plan_id = ? AND task_key NOT IN (SELECT value FROM json_each(?))`,
+    ),
+  }));
+  // A task that steers both the renamed task's ref and its new one keeps the renamed task's (refs are unique
+  // per task; the other named no task).
+  const dropShadowedRefs = db.prepare(
+    `DELETE FROM context_overrides WHERE plan_id = ? AND ref = ?
+        AND task_key IN (SELECT task_key FROM context_overrides WHERE plan_id = ? AND ref = ?)`,
+  );
+  const moveRefs = db.prepare("UPDATE context_overrides SET ref = ? WHERE plan_id = ? AND ref = ?");
 
   const importPlan = db.transaction(
     (
@@ -62,6 +78,7 @@ export function prepareImportPlan(
       reason: "import" | "edit",
       positions: Record<string, { x: number; y: number }>,
       expectedVersion: number | undefined,
+      renamedTasks: Record<string, string>,
     ): ImportPlanResult => {
       const definitionJson = canonicalJson(definition);
       const hash = createHash("sha256")
@@ -92,7 +109,17 @@ export function prepareImportPlan(
       if (existing) updatePlan.run(row);
       else insertPlan.run(row);
 
-      deleteTasks.run(planId, JSON.stringify(definition.tasks.map((task) => task.key)));
+      const keys = JSON.stringify(definition.tasks.map((task) => task.key));
+      deleteTasks.run(planId, keys);
+      for (const [from, to] of Object.entries(renamedTasks)) {
+        for (const table of steering) {
+          table.clear.run(planId, to);
+          table.move.run(to, planId, from);
+        }
+        dropShadowedRefs.run(planId, `task:${to}`, planId, `task:${from}`);
+        moveRefs.run(`task:${to}`, planId, `task:${from}`);
+      }
+      for (const table of steering) table.prune.run(planId, keys);
       // A task that already exists keeps its id (the upsert does not touch it).
       const taskId = taskIdsOf(newId);
       upsertTasks.run(definition.tasks, (task, position) => [
@@ -135,5 +162,6 @@ export function prepareImportPlan(
       opts.reason ?? "import",
       opts.positions ?? {},
       opts.expectedVersion,
+      opts.renamedTasks ?? {},
     );
 }
