@@ -51,6 +51,14 @@ export interface ImportPlanOptions {
    * has, in the same transaction as the new version.
    */
   renamedTasks?: Record<string, string>;
+  /**
+   * The slug of a draft into this plan (`PlanDraftRecord.into`) that this version approves; the version is
+   * then the plan merged with the draft. In the same transaction the draft's documents and notes join the
+   * plan (those of a key the plan has already are dropped: the merge refused any that differ) and the draft
+   * is deleted. Refused with `ConflictError`, nothing changed, when that plan is not (or no longer) a draft
+   * into this one. Default none.
+   */
+  approvingDraft?: string;
 }
 
 export interface CreateRunInput {

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import {
+  ConflictError,
   canonicalJson,
   type ImportPlanOptions,
   type ImportPlanResult,
@@ -14,7 +15,8 @@ import { at, type Queryable } from "./transaction.ts";
  * Import: upserts a plan, its tasks and links by slug and key (the PostgreSQL twin of sqlite/import-plan.ts).
  * The version bumps only when the canonical definition (or its base directory) changed, so re-importing the
  * same file is a no-op. Editor positions of tasks that still exist are kept. Context steering (overrides,
- * approvals) follows renamed tasks and is deleted with the tasks the plan no longer has.
+ * approvals) follows renamed tasks and is deleted with the tasks the plan no longer has; an approved draft
+ * (`approvingDraft`) joins the plan and is deleted.
  *
  * Two processes importing the same slug at once take turns on a transaction-level advisory lock keyed by the
  * slug (a plan that does not exist yet has no row to lock): the second one sees the first one's plan.
@@ -45,7 +47,15 @@ export async function importPlan(
   if (opts.expectedVersion !== undefined && opts.expectedVersion !== storedVersion) {
     throw new StalePlanVersionError(opts.expectedVersion, storedVersion);
   }
+  const draftId =
+    opts.approvingDraft === undefined
+      ? undefined
+      : await findDraft(client, opts.approvingDraft, definition.slug);
+  if (opts.approvingDraft !== undefined && (draftId === undefined || !existing)) {
+    throw new ConflictError(`plan \`${opts.approvingDraft}\` is not a draft into \`${definition.slug}\``);
+  }
   if (existing && existing.definition_hash === hash) {
+    if (draftId !== undefined) await absorbDraft(client, draftId, existing.id);
     return { planId: existing.id, slug: definition.slug, version: existing.version, changed: false };
   }
   const planId = existing?.id ?? newId("plan");
@@ -124,6 +134,7 @@ export async function importPlan(
     planId,
     Object.entries(opts.positions ?? {}).map(([key, p]) => ({ key, ...p })),
   );
+  if (draftId !== undefined) await absorbDraft(client, draftId, planId);
   const version = existing ? existing.version + 1 : 1;
   await writeEvents(client, [
     {
@@ -134,6 +145,31 @@ export async function importPlan(
     },
   ]);
   return { planId, slug: definition.slug, version, changed: true };
+}
+
+/** The id of the draft plan `draftSlug` when it is a draft into `into`; the row is locked until the commit. */
+async function findDraft(client: Queryable, draftSlug: string, into: string): Promise<string | undefined> {
+  const { rows } = await client.query<{ id: string }>(
+    `SELECT p.id FROM plans p JOIN plan_drafts d ON d.plan_id = p.id
+      WHERE p.slug = $1 AND d.into_slug = $2 FOR UPDATE OF p`,
+    [draftSlug, into],
+  );
+  return rows[0]?.id;
+}
+
+/**
+ * An approved draft's documents and notes join the plan (those of a key the plan has are dropped: the merge
+ * refused any that differ), then the draft goes, its tasks, links and mark by ON DELETE CASCADE.
+ */
+async function absorbDraft(client: Queryable, draftId: string, planId: string): Promise<void> {
+  for (const table of ["documents", "notes"]) {
+    await client.query(
+      `DELETE FROM ${table} WHERE plan_id = $1 AND key IN (SELECT key FROM ${table} WHERE plan_id = $2)`,
+      [draftId, planId],
+    );
+    await client.query(`UPDATE ${table} SET plan_id = $2 WHERE plan_id = $1`, [draftId, planId]);
+  }
+  await client.query("DELETE FROM plans WHERE id = $1", [draftId]);
 }
 
 /**

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import {
+  ConflictError,
   canonicalJson,
   type ImportPlanOptions,
   type ImportPlanResult,
@@ -17,7 +18,8 @@ export type { NewId };
  * Import: upserts a plan, its tasks and links by slug and key. The version bumps only when the canonical
  * definition (or its base directory) changed, so re-importing the same file is a no-op. Editor positions of
  * tasks that still exist are kept. Context steering (overrides, approvals) follows renamed tasks and is
- * deleted with the tasks the plan no longer has, in the same transaction.
+ * deleted with the tasks the plan no longer has, in the same transaction; so is an approved draft
+ * (`approvingDraft`).
  */
 export function prepareImportPlan(
   db: SqliteDatabase,
@@ -69,6 +71,24 @@ export function prepareImportPlan(
         AND task_key IN (SELECT task_key FROM context_overrides WHERE plan_id = ? AND ref = ?)`,
   );
   const moveRefs = db.prepare("UPDATE context_overrides SET ref = ? WHERE plan_id = ? AND ref = ?");
+  const findDraft = db.prepare<[string, string], { id: string }>(
+    "SELECT p.id FROM plans p JOIN plan_drafts d ON d.plan_id = p.id WHERE p.slug = ? AND d.into_slug = ?",
+  );
+  const draftEntries = ["documents", "notes"].map((table) => ({
+    dropTaken: db.prepare(
+      `DELETE FROM ${table} WHERE plan_id = @draft AND key IN (SELECT key FROM ${table} WHERE plan_id = @plan)`,
+    ),
+    join: db.prepare(`UPDATE ${table} SET plan_id = @plan WHERE plan_id = @draft`),
+  }));
+  // Its tasks, links and mark go by the foreign keys' ON DELETE CASCADE.
+  const deleteDraft = db.prepare("DELETE FROM plans WHERE id = ?");
+  const absorbDraft = (draft: string, plan: string) => {
+    for (const table of draftEntries) {
+      table.dropTaken.run({ draft, plan });
+      table.join.run({ draft, plan });
+    }
+    deleteDraft.run(draft);
+  };
 
   const importPlan = db.transaction(
     (
@@ -79,6 +99,7 @@ export function prepareImportPlan(
       positions: Record<string, { x: number; y: number }>,
       expectedVersion: number | undefined,
       renamedTasks: Record<string, string>,
+      approvingDraft: string | undefined,
     ): ImportPlanResult => {
       const definitionJson = canonicalJson(definition);
       const hash = createHash("sha256")
@@ -90,7 +111,12 @@ export function prepareImportPlan(
       if (expectedVersion !== undefined && expectedVersion !== storedVersion) {
         throw new StalePlanVersionError(expectedVersion, storedVersion);
       }
+      const draft = approvingDraft === undefined ? undefined : findDraft.get(approvingDraft, definition.slug);
+      if (approvingDraft !== undefined && (!draft || !existing)) {
+        throw new ConflictError(`plan \`${approvingDraft}\` is not a draft into \`${definition.slug}\``);
+      }
       if (existing && existing.definition_hash === hash) {
+        if (draft) absorbDraft(draft.id, existing.id);
         return { planId: existing.id, slug: definition.slug, version: existing.version, changed: false };
       }
       const planId = existing?.id ?? newId("plan");
@@ -143,6 +169,7 @@ export function prepareImportPlan(
       }
       insertLinks.run(links, (link) => link);
       for (const [key, at] of Object.entries(positions)) place.run(at.x, at.y, planId, key);
+      if (draft) absorbDraft(draft.id, planId);
       const version = existing ? existing.version + 1 : 1;
       writeEvent({
         type: reason === "edit" ? "plan.updated" : "plan.imported",
@@ -163,5 +190,6 @@ export function prepareImportPlan(
       opts.positions ?? {},
       opts.expectedVersion,
       opts.renamedTasks ?? {},
+      opts.approvingDraft,
     );
 }
