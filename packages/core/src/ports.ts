@@ -84,6 +84,11 @@ export interface RunReuse {
    * task with no output to reuse is left out). Their dependents go on as after a skip. Default none.
    */
   skipTaskKeys?: string[];
+  /**
+   * What the audit trail records: a `rerun` (default), or a `replay` of `fromTask` alone (its own action,
+   * naming the replayed task and the source run).
+   */
+  action?: "rerun" | "replay";
 }
 
 export interface CreatedRun {
