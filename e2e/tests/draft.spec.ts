@@ -98,17 +98,24 @@ test("a goal becomes a dashed draft in the graph editor, edited with its tools, 
   await expect(canvas).toHaveAttribute("data-draft", "true");
   await expect(taskNode(page, "fetch-prices")).toContainText("Fetch prices");
   await expect(taskNode(page, "write-brief")).toContainText("Write brief");
-  // Distinctly styled: every node outlined in dashes, every link dashed.
+  // Distinctly styled: every node outlined in amber dashes, every link dashed in the same amber.
   const outline = await canvas
     .locator(".react-flow__node")
     .first()
-    .evaluate((node) => getComputedStyle(node).outlineStyle);
-  expect(outline).toBe("dashed");
-  const dash = await canvas
+    .evaluate((node) => ({
+      style: getComputedStyle(node).outlineStyle,
+      color: getComputedStyle(node).outlineColor,
+    }));
+  expect(outline.style).toBe("dashed");
+  const link = await canvas
     .locator(".react-flow__edge-path")
     .first()
-    .evaluate((path) => getComputedStyle(path).strokeDasharray);
-  expect(dash).not.toBe("none");
+    .evaluate((path) => ({
+      dash: getComputedStyle(path).strokeDasharray,
+      color: getComputedStyle(path).stroke,
+    }));
+  expect(link.dash).not.toBe("none");
+  expect(link.color).toBe(outline.color);
   // A draft does not run.
   await expect(page.getByRole("button", { name: "Run", exact: true })).toHaveCount(0);
 

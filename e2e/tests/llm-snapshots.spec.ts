@@ -213,6 +213,10 @@ tasks:
   await expect(page.getByTestId("replay-original-output")).toContainText("word01 word02");
   await expect(page.getByTestId("replay-output")).toHaveText("A replayed answer.");
   await expect(page.getByTestId("llm-attempt-1")).toContainText(firstHash.slice(0, 12));
+  // Audited as a replay of the task, naming the run it replays (not as a rerun).
+  await expect(page.getByTestId("audit-trail")).toContainText(
+    `replayed summarize from run ${firstRunUrl.split("/").at(-1) ?? ""}`,
+  );
   // The upstream was reused from the first run, not run again with today's facts.
   await expectStatus(page, "collect", "succeeded");
   expect(fake.requests.at(-1)?.body?.messages).toEqual(firstSent);

@@ -124,6 +124,45 @@ describe("context router", () => {
     expect(state.approval?.changes).toContain("doc:spec");
     expect(item(state, "doc:spec")?.text).toContain("59 euros");
   });
+
+  it("moves a task's pins, excludes and approval when the editor renames it, and deletes them with it", async () => {
+    const { api } = test;
+    await api.context.pin({ ...write, ref: "doc:old" });
+    await api.context.exclude({ ...write, ref: "note:audience" });
+    const { hash } = await api.context.approve(write);
+    const task = {
+      kind: "llm",
+      prompt: "Write a brief on the Team price against Competitor A.",
+      requires: ["facts"],
+      context: { budget: 1000 },
+    };
+    const steering = [
+      { ref: "doc:old", action: "pin" },
+      { ref: "note:audience", action: "exclude" },
+    ];
+    const opened = (await api.plans.get({ slug: "brief" })).version;
+    const renamed = await api.tasks.upsert({
+      planSlug: "brief",
+      key: "brief-writer",
+      originalKey: "write",
+      task,
+      baseVersion: opened,
+    });
+    const moved = await api.context.preview({ planSlug: "brief", taskKey: "brief-writer" });
+    expect(moved.overrides).toEqual(steering);
+    expect(item(moved, "doc:old")?.tier).toBe("pinned");
+    expect(moved.approval?.hash).toBe(hash);
+
+    await api.tasks.delete({ planSlug: "brief", key: "brief-writer", baseVersion: renamed.version });
+    // A task of the old or the renamed key added again starts with no steering.
+    for (const key of ["write", "brief-writer"]) {
+      const { version } = await api.plans.get({ slug: "brief" });
+      await api.tasks.upsert({ planSlug: "brief", key, task, baseVersion: version });
+      const fresh = await api.context.preview({ planSlug: "brief", taskKey: key });
+      expect(fresh.overrides).toEqual([]);
+      expect(fresh.approval).toBeNull();
+    }
+  });
 });
 
 describe("documents and notes editors", () => {

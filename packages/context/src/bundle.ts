@@ -92,12 +92,12 @@ export async function buildContextBundle(
   const cache = deps.cache ?? memoryCache();
   // A kept index is only a cache: aligned to these candidates, it ranks exactly as a fresh one would.
   const index = deps.retrievalIndex ?? new RetrievalIndex();
-  const hidden = index.align(retrievalDocs(input));
+  index.align(retrievalDocs(input));
   const { candidates, excluded } = await gatherCandidates(
     input,
     target,
     deps,
-    { index, hidden },
+    index,
     deps.embeddings ?? memoryEmbeddingCache(),
   );
 

@@ -48,10 +48,9 @@ export async function gatherCandidates(
   input: ContextCandidates,
   target: ContextTarget,
   deps: BuildDependencies,
-  retrieval: { index: RetrievalIndex; hidden: ReadonlySet<string> },
+  index: RetrievalIndex,
   embeddings: EmbeddingCache,
 ): Promise<Gathered> {
-  const { index, hidden } = retrieval;
   const tasks = new Map(input.tasks.map((task) => [task.key, task]));
   const documents = new Map((input.documents ?? []).map((doc) => [doc.key, doc]));
   const notes = new Map((input.notes ?? []).map((note) => [note.key, note]));
@@ -122,7 +121,7 @@ export async function gatherCandidates(
   const wantsRetrieval = target.policy.include.retrieval && target.policy.k > 0;
   const lexical =
     wantsRetrieval || target.policy.include.siblings
-      ? index.bm25(query, (ref) => ref !== selfRef && !excludes.has(ref), hidden)
+      ? index.bm25(query, (ref) => ref !== selfRef && !excludes.has(ref))
       : [];
   if (wantsRetrieval) {
     const hits = await index.search(query, {
@@ -131,7 +130,6 @@ export async function gatherCandidates(
       embedder: deps.embedder,
       embeddings,
       lexical,
-      hidden,
     });
     const how = deps.embedder ? "BM25 + embeddings" : "BM25";
     for (const hit of hits) {

@@ -1,18 +1,26 @@
+import MiniSearch from "minisearch";
 import { sha256 } from "./hash.ts";
-import { termOf, words } from "./terms.ts";
+import { termOf, termsOf, words } from "./terms.ts";
 import type { ContextCandidates, Embedder, EmbeddingCache } from "./types.ts";
 
 /**
- * Tier 5: BM25 over the plan's task outputs and documents (title and text, the title weighing double),
- * queried with the task's prompt. With an embedder, hybrid: the BM25 ranking and the cosine ranking of
- * embeddings are fused by reciprocal rank (RRF, k = 60), which needs no score normalisation and is stable
- * when one ranking is noisy.
+ * Tier 5: BM25 (minisearch's BM25+) over the plan's task outputs and documents (title and text, the title
+ * weighing double), queried with the task's prompt. With an embedder, hybrid: the BM25 ranking and the
+ * cosine ranking of embeddings are fused by reciprocal rank (RRF, k = 60), which needs no score
+ * normalisation and is stable when one ranking is noisy.
  *
- * The index is our own rather than a search library's because it is kept per plan state and updated in
- * place as outputs change, and the bundle's determinism rests on its scores: every statistic it scores
- * with is an integer (document count, document frequencies, summed field lengths) and a document's score
- * is summed in query-term order, so a ranking depends only on the documents held, never on the order in
- * which they were added, replaced or removed.
+ * One index is kept per plan state and updated in place as outputs change. The bundle's determinism rests
+ * on its rankings, which must depend only on the documents held, never on the order in which they were
+ * added, replaced or removed. Three things make that so:
+ * - a document leaves with `discard` (cheap: a bundle of a big plan leaves out its task's descendants,
+ *   often hundreds), whose postings minisearch drops lazily, when a search meets them, and a search counts
+ *   a term's document frequency before dropping them, so the documents it scores before meeting one get
+ *   another weight. So the query's terms that a discarded document held are first swept by a search
+ *   that scores nothing (`boostDocument` 0), and only then searched;
+ * - minisearch keeps each field's average length as a running floating-point average, which after adds
+ *   and removes can differ from a fresh index's in the last bits: scores are compared rounded to
+ *   `SCORE_STEP`;
+ * - equal scores are ordered by ref.
  */
 
 export interface RetrievalDoc {
@@ -31,7 +39,7 @@ export interface RetrievalHit {
 /**
  * In a corpus of at least this many documents, query terms found in more than `COMMON_SHARE` of them are
  * left out of the search: their BM25 weight is near zero, and scanning their postings is what a search
- * over a big plan spends its time on.
+ * over a big plan spends its time on (every task's title holds the words of every other's name).
  */
 const COMMON_MIN_DOCS = 200;
 const COMMON_SHARE = 0.5;
@@ -40,34 +48,35 @@ const COMMON_SHARE = 0.5;
 const FUSION_DEPTH = 50;
 const RRF_K = 60;
 
-/** BM25+ parameters (those of minisearch, which this index replaced, so rankings stayed as they were). */
-const BM25_K = 1.2;
-const BM25_B = 0.7;
-const BM25_D = 0.5;
-const NONE: ReadonlySet<string> = new Set();
-const FIELDS = [
-  { name: "title", boost: 2 },
-  { name: "text", boost: 1 },
-] as const;
+/** Far coarser than the drift of a running average, far finer than any real difference of relevance. */
+const SCORE_STEP = 1e-9;
 
-interface IndexedDoc {
-  doc: RetrievalDoc;
-  /** Per field: term frequencies. */
-  frequencies: Map<string, number>[];
-  /** Per field: distinct words (stop words included), the length BM25 normalises by. */
-  lengths: number[];
-  /** Distinct terms over all fields. */
-  terms: string[];
-}
+const FIELDS = ["title", "text"];
 
 export class RetrievalIndex {
-  readonly #docs = new Map<string, IndexedDoc>();
-  /** Per field: term → ref → frequency. */
-  readonly #postings: Map<string, Map<string, number>>[] = FIELDS.map(() => new Map());
-  /** Per field: the sum of the documents' lengths. */
-  readonly #lengthSums: number[] = FIELDS.map(() => 0);
-  /** Document frequency of each term over all fields. */
-  readonly #df = new Map<string, number>();
+  /** The documents held, with their terms. */
+  readonly #docs = new Map<string, { doc: RetrievalDoc; terms: string[] }>();
+  /** How many documents hold each term (in any field), to leave common terms out of a query. */
+  readonly #documentFrequency = new Map<string, number>();
+  /** Terms whose postings may still hold a discarded document (see above). */
+  readonly #unswept = new Set<string>();
+  /** The terms of the document being added, collected as minisearch processes its words. */
+  #adding: Set<string> | null = null;
+  readonly #search = new MiniSearch<RetrievalDoc>({
+    idField: "ref",
+    fields: FIELDS,
+    storeFields: [],
+    // Words and terms as the extractive summarizer sees them (stems, no stop words); a field's length is
+    // its number of distinct words.
+    tokenize: words,
+    processTerm: (word) => {
+      const term = termOf(word);
+      if (term !== null) this.#adding?.add(term);
+      return term ?? false;
+    },
+    searchOptions: { boost: { title: 2 }, combineWith: "OR", prefix: false, fuzzy: false },
+    // The default vacuuming (in the background, after many discards) keeps the postings from growing.
+  });
 
   constructor(docs: Iterable<RetrievalDoc> = []) {
     for (const doc of docs) this.set(doc);
@@ -83,54 +92,29 @@ export class RetrievalIndex {
     const held = this.#docs.get(doc.ref);
     if (held && held.doc.title === doc.title && held.doc.text === doc.text) return;
     if (held) this.delete(doc.ref);
-    const frequencies: Map<string, number>[] = [];
-    const lengths: number[] = [];
+    // A copy: what is held must stay what was indexed, whatever the caller does with its object later.
+    const copy = { ref: doc.ref, title: doc.title, text: doc.text };
     const terms = new Set<string>();
-    for (const [field, value] of [doc.title, doc.text].entries()) {
-      const tokens = words(value);
-      const counts = new Map<string, number>();
-      for (const word of tokens) {
-        const term = termOf(word);
-        if (term === null) continue;
-        counts.set(term, (counts.get(term) ?? 0) + 1);
-        terms.add(term);
-      }
-      frequencies.push(counts);
-      const length = new Set(tokens).size;
-      lengths.push(length);
-      this.#lengthSums[field] = (this.#lengthSums[field] ?? 0) + length;
-      const postings = this.#postings[field];
-      if (!postings) continue;
-      for (const [term, count] of counts) {
-        let posting = postings.get(term);
-        if (!posting) {
-          posting = new Map();
-          postings.set(term, posting);
-        }
-        posting.set(doc.ref, count);
-      }
+    this.#adding = terms;
+    try {
+      this.#search.add(copy);
+    } finally {
+      this.#adding = null;
     }
-    for (const term of terms) this.#df.set(term, (this.#df.get(term) ?? 0) + 1);
-    this.#docs.set(doc.ref, { doc, frequencies, lengths, terms: [...terms] });
+    for (const term of terms) this.#documentFrequency.set(term, (this.#documentFrequency.get(term) ?? 0) + 1);
+    this.#docs.set(doc.ref, { doc: copy, terms: [...terms] });
   }
 
   delete(ref: string): void {
     const held = this.#docs.get(ref);
     if (!held) return;
+    this.#search.discard(ref);
     this.#docs.delete(ref);
-    for (const [field, counts] of held.frequencies.entries()) {
-      this.#lengthSums[field] = (this.#lengthSums[field] ?? 0) - (held.lengths[field] ?? 0);
-      const postings = this.#postings[field];
-      for (const term of counts.keys()) {
-        const posting = postings?.get(term);
-        posting?.delete(ref);
-        if (posting?.size === 0) postings?.delete(term);
-      }
-    }
     for (const term of held.terms) {
-      const left = (this.#df.get(term) ?? 1) - 1;
-      if (left > 0) this.#df.set(term, left);
-      else this.#df.delete(term);
+      this.#unswept.add(term);
+      const left = (this.#documentFrequency.get(term) ?? 1) - 1;
+      if (left > 0) this.#documentFrequency.set(term, left);
+      else this.#documentFrequency.delete(term);
     }
   }
 
@@ -139,76 +123,41 @@ export class RetrievalIndex {
   }
 
   /**
-   * Brings the index up to `docs` for one bundle: documents missing or changed are set, and the refs of
-   * held documents that are not among `docs` are returned, to be passed as `hidden`. Searching with them
-   * hidden scores exactly as an index of `docs` alone would (every statistic is an integer), so an index
-   * kept per plan can serve bundles whose candidates differ (a task never sees its downstream's outputs).
+   * Brings the index to exactly `docs` for one bundle: documents missing or changed are set, held ones
+   * not among `docs` are removed. A kept index then ranks as a fresh index of `docs` would, so one index
+   * per plan can serve bundles whose candidates differ (a task never sees its downstream's outputs); the
+   * work is what differs from the previous bundle's candidates.
    */
-  align(docs: Iterable<RetrievalDoc>): Set<string> {
+  align(docs: Iterable<RetrievalDoc>): void {
     const wanted = new Set<string>();
     for (const doc of docs) {
       wanted.add(doc.ref);
       this.set(doc);
     }
-    const hidden = new Set<string>();
-    for (const ref of this.#docs.keys()) if (!wanted.has(ref)) hidden.add(ref);
-    return hidden;
+    for (const ref of [...this.#docs.keys()]) if (!wanted.has(ref)) this.delete(ref);
   }
 
-  /**
-   * Documents matching the query, best first; ties broken by ref so the order never depends on insertion.
-   * `hidden` documents are scored as if they were not in the index (see `align`). Default none.
-   */
-  bm25(query: string, accept: (ref: string) => boolean, hidden: ReadonlySet<string> = NONE): string[] {
-    const hiddenDocs = [...hidden].flatMap((ref) => this.#docs.get(ref) ?? []);
-    const size = this.#docs.size - hiddenDocs.length;
-    if (size <= 0) return [];
-    const terms = [
-      ...new Set(
-        words(query)
-          .map(termOf)
-          .filter((t): t is string => t !== null),
-      ),
-    ];
-    const df = (term: string) =>
-      (this.#df.get(term) ?? 0) -
-      hiddenDocs.filter((held) => held.frequencies.some((counts) => counts.has(term))).length;
-    const common = (term: string) => size >= COMMON_MIN_DOCS && df(term) > size * COMMON_SHARE;
+  /** Documents matching the query, best first; ties broken by ref so the order never depends on insertion. */
+  bm25(query: string, accept: (ref: string) => boolean): string[] {
+    // Each distinct term once: a repeated word (or two words of one stem) must not count twice.
+    const terms = [...new Set(termsOf(query))];
+    const size = this.#docs.size;
+    const common = (term: string) =>
+      size >= COMMON_MIN_DOCS && (this.#documentFrequency.get(term) ?? 0) > size * COMMON_SHARE;
     const selective = terms.filter((term) => !common(term));
-    const scores = new Map<string, { score: number; terms: number; last: number }>();
-    for (const [t, term] of (selective.length > 0 ? selective : terms).entries()) {
-      for (const [field, { boost }] of FIELDS.entries()) {
-        const posting = this.#postings[field]?.get(term);
-        if (!posting) continue;
-        const matching = posting.size - hiddenDocs.filter((held) => posting.has(held.doc.ref)).length;
-        if (matching <= 0) continue;
-        const idf = Math.log(1 + (size - matching + 0.5) / (matching + 0.5));
-        const lengthSum = hiddenDocs.reduce(
-          (sum, held) => sum - (held.lengths[field] ?? 0),
-          this.#lengthSums[field] ?? 0,
-        );
-        const average = lengthSum / size;
-        for (const [ref, frequency] of posting) {
-          if (hidden.has(ref)) continue;
-          const length = this.#docs.get(ref)?.lengths[field] ?? 0;
-          const norm = 1 - BM25_B + (BM25_B * length) / average;
-          const score = boost * idf * (BM25_D + (frequency * (BM25_K + 1)) / (frequency + BM25_K * norm));
-          const entry = scores.get(ref);
-          if (entry === undefined) scores.set(ref, { score, terms: 1, last: t });
-          else {
-            entry.score += score;
-            if (entry.last !== t) {
-              entry.terms++;
-              entry.last = t;
-            }
-          }
-        }
-      }
+    const searched = selective.length > 0 ? selective : terms;
+    if (searched.length === 0 || size === 0) return [];
+    const asTerms = { tokenize: (text: string) => text.split(" "), processTerm: (term: string) => term };
+    const unswept = searched.filter((term) => this.#unswept.has(term));
+    if (unswept.length > 0) {
+      this.#search.search(unswept.join(" "), { ...asTerms, boostDocument: () => 0 });
+      for (const term of unswept) this.#unswept.delete(term);
     }
-    // Documents matching more query terms rank higher: the sum is multiplied by how many matched.
+    const results = this.#search.search(searched.join(" "), asTerms);
     const ranked: Array<{ ref: string; score: number }> = [];
-    for (const [ref, entry] of scores) {
-      if (accept(ref)) ranked.push({ ref, score: entry.score * entry.terms });
+    for (const result of results) {
+      const ref = String(result.id);
+      if (accept(ref)) ranked.push({ ref, score: Math.round(result.score / SCORE_STEP) });
     }
     return ranked.sort((a, b) => b.score - a.score || compare(a.ref, b.ref)).map((entry) => entry.ref);
   }
@@ -227,16 +176,13 @@ export class RetrievalIndex {
       embeddings: EmbeddingCache;
       /** A BM25 ranking of the same query already computed; it is filtered with `accept`. */
       lexical?: string[];
-      /** Documents searched as if absent (see `align`). Default none. */
-      hidden?: ReadonlySet<string>;
     },
   ): Promise<RetrievalHit[]> {
-    const hidden = options.hidden ?? NONE;
     const lexical = options.lexical
       ? options.lexical.filter(options.accept)
-      : this.bm25(query, options.accept, hidden);
+      : this.bm25(query, options.accept);
     if (!options.embedder) return lexical.slice(0, options.limit).map((ref, i) => ({ ref, rank: i + 1 }));
-    const docs = this.docs().filter((doc) => !hidden.has(doc.ref) && options.accept(doc.ref));
+    const docs = this.docs().filter((doc) => options.accept(doc.ref));
     const semantic = await rankByEmbedding(query, docs, options.embedder, options.embeddings);
     const fused = new Map<string, number>();
     const add = (refs: string[]) => {

@@ -135,7 +135,7 @@ export interface BuildDependencies {
   embeddings?: EmbeddingCache;
   /**
    * A retrieval index kept across bundles of one plan (one per plan, from `new RetrievalIndex()`): each
-   * bundle brings it up to its candidates (setting only what changed) and hides what they lack, so the
+   * bundle brings it to exactly its candidates (setting what changed, removing what they lack), so the
    * result is the same as with a fresh index. Default: built for this call.
    */
   retrievalIndex?: RetrievalIndex;

@@ -128,9 +128,10 @@ export interface ContextStore {
    *   (documents exist only in plan definitions);
    * - `notes` are upserted and the keys in `removed.notes` deleted (notes the definition had before and has
    *   no longer); other notes are kept, so notes written at run time (`setNote`) survive;
-   * - `removed.documents` are deleted (already implied by `documents`; default none);
-   * - when `tasks` is given (the plan's task keys; default: not checked), the overrides and approvals of
-   *   tasks not in it are deleted: the steering of a task the plan no longer has.
+   * - `removed.documents` are deleted (already implied by `documents`; default none).
+   *
+   * The steering (overrides, approvals) of tasks the plan no longer has is not this: the plan's import
+   * deletes it in its own transaction (`ImportPlanOptions.renamedTasks`).
    */
   syncPlanContext(
     planSlug: string,
@@ -138,7 +139,6 @@ export interface ContextStore {
       documents: PlanDocument[];
       notes: Record<string, string>;
       removed?: { documents: string[]; notes: string[] };
-      tasks?: string[];
     },
     now: number,
   ): Promise<void>;

@@ -11,7 +11,7 @@ export const TASK_ACTIONS = ["resolve", "skip", "reset-attempts", "cancel"] as c
 export type TaskAction = (typeof TASK_ACTIONS)[number];
 
 /** Every action that is audited: the task actions, a retry of a failed task, and a rerun. */
-export type OperatorActionName = TaskAction | "retry" | "rerun" | "approve" | "reject";
+export type OperatorActionName = TaskAction | "retry" | "rerun" | "replay" | "approve" | "reject";
 
 /** Who did it and why, as written in the action's `operator.action` event. */
 export interface OperatorAudit {

@@ -42,6 +42,23 @@ export interface ImportPlanOptions {
    * another process saved between its read and its write. Default: unset, no check.
    */
   expectedVersion?: number;
+  /**
+   * Tasks this version renames (old key → new key), so that their context steering follows them: their
+   * overrides and approval move to the new key, and other tasks' overrides of `task:<old>` become
+   * `task:<new>`. Default none.
+   *
+   * Whatever this says, the import deletes the overrides and approvals of every task the plan no longer
+   * has, in the same transaction as the new version.
+   */
+  renamedTasks?: Record<string, string>;
+  /**
+   * The slug of a draft into this plan (`PlanDraftRecord.into`) that this version approves; the version is
+   * then the plan merged with the draft. In the same transaction the draft's documents and notes join the
+   * plan (those of a key the plan has already are dropped: the merge refused any that differ) and the draft
+   * is deleted. Refused with `ConflictError`, nothing changed, when that plan is not (or no longer) a draft
+   * into this one. Default none.
+   */
+  approvingDraft?: string;
 }
 
 export interface CreateRunInput {
@@ -67,6 +84,11 @@ export interface RunReuse {
    * task with no output to reuse is left out). Their dependents go on as after a skip. Default none.
    */
   skipTaskKeys?: string[];
+  /**
+   * What the audit trail records: a `rerun` (default), or a `replay` of `fromTask` alone (its own action,
+   * naming the replayed task and the source run).
+   */
+  action?: "rerun" | "replay";
 }
 
 export interface CreatedRun {

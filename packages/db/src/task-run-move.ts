@@ -135,14 +135,33 @@ export function runCreatedEvent(
   };
 }
 
-/** The `operator.action` events of a rerun: one in the new run (what it reused), one in the source run. */
+/**
+ * The `operator.action` events of a rerun: one in the new run (what it reused), one in the source run. A
+ * replay's name the replayed task (as the event's task) and the other run, and nothing else: what it reused
+ * or skipped follows from "that task alone".
+ */
 export function rerunEvents(runId: string, reuse: RunReuse, now: number): EventInput[] {
-  const base = {
-    action: "rerun",
-    actor: reuse.audit.actor,
-    reason: reuse.audit.reason,
-    fromTask: reuse.fromTask,
-  };
+  const { actor, reason } = reuse.audit;
+  if (reuse.action === "replay") {
+    const base = { action: "replay", actor, reason };
+    return [
+      {
+        type: "operator.action",
+        runId,
+        taskKey: reuse.fromTask,
+        data: { ...base, sourceRunId: reuse.sourceRunId },
+        at: now,
+      },
+      {
+        type: "operator.action",
+        runId: reuse.sourceRunId,
+        taskKey: reuse.fromTask,
+        data: { ...base, replayId: runId },
+        at: now,
+      },
+    ];
+  }
+  const base = { action: "rerun", actor, reason, fromTask: reuse.fromTask };
   return [
     {
       type: "operator.action",
@@ -178,12 +197,15 @@ export function checkReuseSources(reuse: RunReuse, rows: ReuseSourceRow[]): Reus
 /** The move of a reused task run to `succeeded`, pointing at its source. */
 export const reuseMoveFields = (reuse: RunReuse, row: ReuseSourceRow): MoveFields => ({
   exitCode: row.exit_code,
-  data: { operator: "rerun", reusedFrom: { runId: reuse.sourceRunId, taskRunId: row.source_id } },
+  data: {
+    operator: reuse.action ?? "rerun",
+    reusedFrom: { runId: reuse.sourceRunId, taskRunId: row.source_id },
+  },
 });
 
 /** The move of a task run a rerun leaves out (`RunReuse.skipTaskKeys`) to `skipped`. */
 export const rerunSkipFields = (reuse: RunReuse): MoveFields => ({
-  data: { operator: "rerun", skippedFor: reuse.fromTask },
+  data: { operator: reuse.action ?? "rerun", skippedFor: reuse.fromTask },
 });
 
 /** The `operator.action` event of an audited retry (`failed → ready`). */

@@ -230,15 +230,15 @@ export class Taskloom {
         ),
       importPlan: (definition) => this.importPlan(definition, null),
       getPlan: (slug) => this.store.getPlanDefinition(slug),
-      saveEdit: async (definition, baseDir, expectedVersion) => {
-        const { definition: before } = await this.store.getPlanDefinition(definition.slug);
-        const now = this.#clock.now();
-        await this.store.importPlan(definition, { baseDir, now, reason: "edit", expectedVersion });
-        await this.database.context.syncPlanContext(
-          definition.slug,
-          planContextSync(before, definition),
-          now,
-        );
+      approveInto: async (draftSlug, definition, baseDir, expectedVersion) => {
+        // The draft's documents and notes join the plan's in the import's transaction: no sync after it.
+        await this.store.importPlan(definition, {
+          baseDir,
+          now: this.#clock.now(),
+          reason: "edit",
+          expectedVersion,
+          approvingDraft: draftSlug,
+        });
       },
     });
     const context = this.context;

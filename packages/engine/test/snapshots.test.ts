@@ -163,7 +163,16 @@ function snapshotSuite(
         replayOutput: "replayed answer",
       });
       const audit = await taskloom.queries.auditTrail(replay.runId);
-      expect(audit.map((entry) => entry.actor)).toContain("cli:ana");
+      expect(audit).toEqual([
+        expect.objectContaining({
+          action: "replay",
+          actor: "cli:ana",
+          taskKey: "summarize",
+          details: { sourceRunId: source.runId },
+        }),
+      ]);
+      const sourceAudit = await taskloom.queries.auditTrail(source.runId);
+      expect(sourceAudit.at(-1)).toMatchObject({ action: "replay", details: { replayId: replay.runId } });
       const log = await taskloom.queries.readLogs({ runId: replay.runId, taskKey: "summarize", limit: 100 });
       expect(log.chunks.map((c) => c.text).join("")).toContain(
         `replaying context ${sourceView.snapshot.hash.slice(0, 12)} of run ${source.runId} attempt 1`,

@@ -47,7 +47,6 @@ export class PrismaContextStore implements ContextStore {
       documents: PlanDocument[];
       notes: Record<string, string>;
       removed?: { documents: string[]; notes: string[] };
-      tasks?: string[];
     },
     now: number,
   ): Promise<void> {
@@ -63,13 +62,9 @@ export class PrismaContextStore implements ContextStore {
       ...removed.documents,
       ...storedDocuments.map((row) => row.key).filter((k) => !kept.has(k)),
     ];
-    const goneTasks = input.tasks === undefined ? [] : await this.#tasksGoneFrom(planId, input.tasks);
-    const whereGone = { planId, taskKey: { in: goneTasks } };
     await prisma.$transaction([
       prisma.document.deleteMany({ where: { planId, key: { in: documents } } }),
       prisma.note.deleteMany({ where: { planId, key: { in: removed.notes } } }),
-      prisma.contextOverride.deleteMany({ where: whereGone }),
-      prisma.contextApproval.deleteMany({ where: whereGone }),
       ...input.documents.map((doc) =>
         prisma.document.upsert({
           where: { planId_key: { planId, key: doc.key } },
@@ -85,22 +80,6 @@ export class PrismaContextStore implements ContextStore {
         }),
       ),
     ]);
-  }
-
-  /** The task keys with overrides or an approval stored that `tasks` (the plan's keys) no longer has. */
-  async #tasksGoneFrom(planId: string, tasks: string[]): Promise<string[]> {
-    const prisma = this.#prisma();
-    const [overrides, approvals] = await Promise.all([
-      prisma.contextOverride.findMany({
-        where: { planId },
-        select: { taskKey: true },
-        distinct: ["taskKey"],
-      }),
-      prisma.contextApproval.findMany({ where: { planId }, select: { taskKey: true } }),
-    ]);
-    const present = new Set(tasks);
-    const steered = new Set([...overrides, ...approvals].map((row) => row.taskKey));
-    return [...steered].filter((key) => !present.has(key)).sort();
   }
 
   async listDocuments(planSlug: string): Promise<PlanDocument[]> {

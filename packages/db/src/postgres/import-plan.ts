@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import {
+  ConflictError,
   canonicalJson,
   type ImportPlanOptions,
   type ImportPlanResult,
@@ -13,7 +14,9 @@ import { at, type Queryable } from "./transaction.ts";
 /**
  * Import: upserts a plan, its tasks and links by slug and key (the PostgreSQL twin of sqlite/import-plan.ts).
  * The version bumps only when the canonical definition (or its base directory) changed, so re-importing the
- * same file is a no-op. Editor positions of tasks that still exist are kept.
+ * same file is a no-op. Editor positions of tasks that still exist are kept. Context steering (overrides,
+ * approvals) follows renamed tasks and is deleted with the tasks the plan no longer has; an approved draft
+ * (`approvingDraft`) joins the plan and is deleted.
  *
  * Two processes importing the same slug at once take turns on a transaction-level advisory lock keyed by the
  * slug (a plan that does not exist yet has no row to lock): the second one sees the first one's plan.
@@ -44,7 +47,15 @@ export async function importPlan(
   if (opts.expectedVersion !== undefined && opts.expectedVersion !== storedVersion) {
     throw new StalePlanVersionError(opts.expectedVersion, storedVersion);
   }
+  const draftId =
+    opts.approvingDraft === undefined
+      ? undefined
+      : await findDraft(client, opts.approvingDraft, definition.slug);
+  if (opts.approvingDraft !== undefined && (draftId === undefined || !existing)) {
+    throw new ConflictError(`plan \`${opts.approvingDraft}\` is not a draft into \`${definition.slug}\``);
+  }
   if (existing && existing.definition_hash === hash) {
+    if (draftId !== undefined) await absorbDraft(client, draftId, existing.id);
     return { planId: existing.id, slug: definition.slug, version: existing.version, changed: false };
   }
   const planId = existing?.id ?? newId("plan");
@@ -77,10 +88,9 @@ export async function importPlan(
   const tasks = definition.tasks;
   // A task that already exists keeps its id (the upsert does not touch it).
   const taskId = taskIdsOf(newId);
-  await client.query("DELETE FROM tasks WHERE plan_id = $1 AND key <> ALL($2::text[])", [
-    planId,
-    tasks.map((task) => task.key),
-  ]);
+  const keys = tasks.map((task) => task.key);
+  await client.query("DELETE FROM tasks WHERE plan_id = $1 AND key <> ALL($2::text[])", [planId, keys]);
+  await moveSteering(client, planId, keys, opts.renamedTasks ?? {});
   await client.query(
     `INSERT INTO tasks (id, plan_id, key, name, kind, position, spec_json, priority, queue, retry_json, timeout_ms)
      SELECT t.id, $1, t.key, t.name, t.kind, t.position, t.spec, t.priority, t.queue, t.retry, t.timeout_ms
@@ -124,6 +134,7 @@ export async function importPlan(
     planId,
     Object.entries(opts.positions ?? {}).map(([key, p]) => ({ key, ...p })),
   );
+  if (draftId !== undefined) await absorbDraft(client, draftId, planId);
   const version = existing ? existing.version + 1 : 1;
   await writeEvents(client, [
     {
@@ -134,6 +145,73 @@ export async function importPlan(
     },
   ]);
   return { planId, slug: definition.slug, version, changed: true };
+}
+
+/** The id of the draft plan `draftSlug` when it is a draft into `into`; the row is locked until the commit. */
+async function findDraft(client: Queryable, draftSlug: string, into: string): Promise<string | undefined> {
+  const { rows } = await client.query<{ id: string }>(
+    `SELECT p.id FROM plans p JOIN plan_drafts d ON d.plan_id = p.id
+      WHERE p.slug = $1 AND d.into_slug = $2 FOR UPDATE OF p`,
+    [draftSlug, into],
+  );
+  return rows[0]?.id;
+}
+
+/**
+ * An approved draft's documents and notes join the plan (those of a key the plan has are dropped: the merge
+ * refused any that differ), then the draft goes, its tasks, links and mark by ON DELETE CASCADE.
+ */
+async function absorbDraft(client: Queryable, draftId: string, planId: string): Promise<void> {
+  for (const table of ["documents", "notes"]) {
+    await client.query(
+      `DELETE FROM ${table} WHERE plan_id = $1 AND key IN (SELECT key FROM ${table} WHERE plan_id = $2)`,
+      [draftId, planId],
+    );
+    await client.query(`UPDATE ${table} SET plan_id = $2 WHERE plan_id = $1`, [draftId, planId]);
+  }
+  await client.query("DELETE FROM plans WHERE id = $1", [draftId]);
+}
+
+/**
+ * Context overrides and approvals of renamed tasks move to the new key (rows a new key may hold from before,
+ * a task of that key deleted long ago, give way), other tasks' refs to a renamed task follow it, and the
+ * steering of tasks the plan no longer has is deleted.
+ */
+async function moveSteering(
+  client: Queryable,
+  planId: string,
+  keys: string[],
+  renamedTasks: Record<string, string>,
+): Promise<void> {
+  const tables = ["context_overrides", "context_approvals"];
+  for (const [from, to] of Object.entries(renamedTasks)) {
+    for (const table of tables) {
+      await client.query(`DELETE FROM ${table} WHERE plan_id = $1 AND task_key = $2`, [planId, to]);
+      await client.query(`UPDATE ${table} SET task_key = $3 WHERE plan_id = $1 AND task_key = $2`, [
+        planId,
+        from,
+        to,
+      ]);
+    }
+    // A task that steers both the renamed task's ref and its new one keeps the renamed task's (refs are
+    // unique per task; the other named no task).
+    await client.query(
+      `DELETE FROM context_overrides WHERE plan_id = $1 AND ref = $2
+          AND task_key IN (SELECT task_key FROM context_overrides WHERE plan_id = $1 AND ref = $3)`,
+      [planId, `task:${to}`, `task:${from}`],
+    );
+    await client.query("UPDATE context_overrides SET ref = $3 WHERE plan_id = $1 AND ref = $2", [
+      planId,
+      `task:${from}`,
+      `task:${to}`,
+    ]);
+  }
+  for (const table of tables) {
+    await client.query(`DELETE FROM ${table} WHERE plan_id = $1 AND task_key <> ALL($2::text[])`, [
+      planId,
+      keys,
+    ]);
+  }
 }
 
 /** Stores editor positions of a plan's tasks (unknown keys are ignored; the last position of a key wins). */

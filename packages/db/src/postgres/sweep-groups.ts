@@ -259,7 +259,7 @@ export async function reuseSweepPoints(
       attempt: point.attempt,
     };
     if (point.source_status !== "succeeded") {
-      await move(row, "skipped", now, { data: { operator: "rerun" } });
+      await move(row, "skipped", now, { data: { operator: reuse.action ?? "rerun" } });
       continue;
     }
     await client.query(

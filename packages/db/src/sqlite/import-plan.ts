@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import {
+  ConflictError,
   canonicalJson,
   type ImportPlanOptions,
   type ImportPlanResult,
@@ -16,7 +17,9 @@ export type { NewId };
 /**
  * Import: upserts a plan, its tasks and links by slug and key. The version bumps only when the canonical
  * definition (or its base directory) changed, so re-importing the same file is a no-op. Editor positions of
- * tasks that still exist are kept.
+ * tasks that still exist are kept. Context steering (overrides, approvals) follows renamed tasks and is
+ * deleted with the tasks the plan no longer has, in the same transaction; so is an approved draft
+ * (`approvingDraft`).
  */
 export function prepareImportPlan(
   db: SqliteDatabase,
@@ -53,6 +56,39 @@ export function prepareImportPlan(
     into: "INSERT INTO task_links (plan_id, from_key, to_key, kind)",
     row: "(?, ?, ?, ?)",
   });
+  const steering = ["context_overrides", "context_approvals"].map((table) => ({
+    // Rows a new key may hold from before (a task of that key deleted long ago) give way to the moved ones.
+    clear: db.prepare(`DELETE FROM ${table} WHERE plan_id = ? AND task_key = ?`),
+    move: db.prepare(`UPDATE ${table} SET task_key = ? WHERE plan_id = ? AND task_key = ?`),
+    prune: db.prepare(
+      `DELETE FROM ${table} WHERE plan_id = ? AND task_key NOT IN (SELECT value FROM json_each(?))`,
+    ),
+  }));
+  // A task that steers both the renamed task's ref and its new one keeps the renamed task's (refs are unique
+  // per task; the other named no task).
+  const dropShadowedRefs = db.prepare(
+    `DELETE FROM context_overrides WHERE plan_id = ? AND ref = ?
+        AND task_key IN (SELECT task_key FROM context_overrides WHERE plan_id = ? AND ref = ?)`,
+  );
+  const moveRefs = db.prepare("UPDATE context_overrides SET ref = ? WHERE plan_id = ? AND ref = ?");
+  const findDraft = db.prepare<[string, string], { id: string }>(
+    "SELECT p.id FROM plans p JOIN plan_drafts d ON d.plan_id = p.id WHERE p.slug = ? AND d.into_slug = ?",
+  );
+  const draftEntries = ["documents", "notes"].map((table) => ({
+    dropTaken: db.prepare(
+      `DELETE FROM ${table} WHERE plan_id = @draft AND key IN (SELECT key FROM ${table} WHERE plan_id = @plan)`,
+    ),
+    join: db.prepare(`UPDATE ${table} SET plan_id = @plan WHERE plan_id = @draft`),
+  }));
+  // Its tasks, links and mark go by the foreign keys' ON DELETE CASCADE.
+  const deleteDraft = db.prepare("DELETE FROM plans WHERE id = ?");
+  const absorbDraft = (draft: string, plan: string) => {
+    for (const table of draftEntries) {
+      table.dropTaken.run({ draft, plan });
+      table.join.run({ draft, plan });
+    }
+    deleteDraft.run(draft);
+  };
 
   const importPlan = db.transaction(
     (
@@ -62,6 +98,8 @@ export function prepareImportPlan(
       reason: "import" | "edit",
       positions: Record<string, { x: number; y: number }>,
       expectedVersion: number | undefined,
+      renamedTasks: Record<string, string>,
+      approvingDraft: string | undefined,
     ): ImportPlanResult => {
       const definitionJson = canonicalJson(definition);
       const hash = createHash("sha256")
@@ -73,7 +111,12 @@ export function prepareImportPlan(
       if (expectedVersion !== undefined && expectedVersion !== storedVersion) {
         throw new StalePlanVersionError(expectedVersion, storedVersion);
       }
+      const draft = approvingDraft === undefined ? undefined : findDraft.get(approvingDraft, definition.slug);
+      if (approvingDraft !== undefined && (!draft || !existing)) {
+        throw new ConflictError(`plan \`${approvingDraft}\` is not a draft into \`${definition.slug}\``);
+      }
       if (existing && existing.definition_hash === hash) {
+        if (draft) absorbDraft(draft.id, existing.id);
         return { planId: existing.id, slug: definition.slug, version: existing.version, changed: false };
       }
       const planId = existing?.id ?? newId("plan");
@@ -92,7 +135,17 @@ export function prepareImportPlan(
       if (existing) updatePlan.run(row);
       else insertPlan.run(row);
 
-      deleteTasks.run(planId, JSON.stringify(definition.tasks.map((task) => task.key)));
+      const keys = JSON.stringify(definition.tasks.map((task) => task.key));
+      deleteTasks.run(planId, keys);
+      for (const [from, to] of Object.entries(renamedTasks)) {
+        for (const table of steering) {
+          table.clear.run(planId, to);
+          table.move.run(to, planId, from);
+        }
+        dropShadowedRefs.run(planId, `task:${to}`, planId, `task:${from}`);
+        moveRefs.run(`task:${to}`, planId, `task:${from}`);
+      }
+      for (const table of steering) table.prune.run(planId, keys);
       // A task that already exists keeps its id (the upsert does not touch it).
       const taskId = taskIdsOf(newId);
       upsertTasks.run(definition.tasks, (task, position) => [
@@ -116,6 +169,7 @@ export function prepareImportPlan(
       }
       insertLinks.run(links, (link) => link);
       for (const [key, at] of Object.entries(positions)) place.run(at.x, at.y, planId, key);
+      if (draft) absorbDraft(draft.id, planId);
       const version = existing ? existing.version + 1 : 1;
       writeEvent({
         type: reason === "edit" ? "plan.updated" : "plan.imported",
@@ -135,5 +189,7 @@ export function prepareImportPlan(
       opts.reason ?? "import",
       opts.positions ?? {},
       opts.expectedVersion,
+      opts.renamedTasks ?? {},
+      opts.approvingDraft,
     );
 }

@@ -66,7 +66,7 @@ export function prepareReuseOutputs(
     for (const point of pointSources.all(reuse.sourceRunId, groups)) {
       const movable = movableRow({ ...point, run_id: runId }, point.status);
       if (point.source_status !== "succeeded") {
-        transitions.move(movable, "skipped", now, { data: { operator: "rerun" } });
+        transitions.move(movable, "skipped", now, { data: { operator: reuse.action ?? "rerun" } });
         continue;
       }
       copyOutput.run(point.output_text, point.output_json, point.exit_code, reuse.sourceRunId, point.id);

@@ -4,6 +4,7 @@ import {
   type ContextStore,
   NotFoundError,
   parsePlanObject,
+  StalePlanVersionError,
   type StoredContextSnapshot,
 } from "@taskloom/core";
 import { describe, expect, it } from "vitest";
@@ -114,7 +115,7 @@ export function describeContextContract(
       );
       await context.setNote("one", "n", "1", 1);
       await context.setOverride("one", "a", "doc:d", "pin", 1);
-      await context.syncPlanContext("two", { documents: [], notes: {}, tasks: [] }, 2);
+      await context.syncPlanContext("two", { documents: [], notes: {} }, 2);
       expect(await context.listDocuments("one")).toEqual([{ key: "d", title: "D1", text: "1" }]);
       expect(await context.listDocuments("two")).toEqual([]);
       expect(await context.listNotes("two")).toEqual([]);
@@ -179,24 +180,58 @@ export function describeContextContract(
       expect(await context.listOverrides("ctx", "b")).toHaveLength(1);
     });
 
-    it("a sync with the plan's tasks deletes the overrides and approvals of tasks it no longer has", async () => {
-      const { context } = current();
-      await importPlan({ a: { kind: "noop" }, gone: { kind: "noop" } });
-      await context.setOverride("ctx", "a", "task:gone", "exclude", 1);
-      await context.setOverride("ctx", "gone", "index", "pin", 1);
-      await context.approve("ctx", "gone", snapshot("c"), 2);
-      await context.approve("ctx", "a", snapshot("d"), 2);
-      await context.syncPlanContext("ctx", { documents: [], notes: {}, tasks: ["a"] }, 3);
+    it("an import deletes the steering of tasks the plan no longer has, and moves that of renamed ones", async () => {
+      const { store, context } = current();
+      await importPlan({ a: { kind: "noop" }, b: { kind: "noop" }, gone: { kind: "noop" } });
+      await context.setOverride("ctx", "a", "doc:spec", "pin", 1);
+      await context.setOverride("ctx", "a", "task:gone", "exclude", 2);
+      await context.approve("ctx", "a", snapshot("a"), 3);
+      await context.setOverride("ctx", "b", "task:a", "pin", 4);
+      await context.setOverride("ctx", "gone", "index", "pin", 5);
+      await context.approve("ctx", "gone", snapshot("c"), 6);
+      // `a` becomes `a2` and `gone` goes, in one import.
+      const renamed = parsePlanObject({ plan: "ctx", tasks: { a2: { kind: "noop" }, b: { kind: "noop" } } });
+      await store.importPlan(renamed, { baseDir: null, now: 7, reason: "edit", renamedTasks: { a: "a2" } });
+      expect(await context.listOverrides("ctx", "a")).toEqual([]);
+      expect(await context.getApproval("ctx", "a")).toBeNull();
+      expect(await context.listOverrides("ctx", "a2")).toEqual([
+        { ref: "doc:spec", action: "pin", createdAt: 1 },
+        // A ref to a deleted task stays: the bundle shows it as dropped.
+        { ref: "task:gone", action: "exclude", createdAt: 2 },
+      ]);
+      expect(await context.getApproval("ctx", "a2")).toEqual({ snapshotHash: hashOf("a"), approvedAt: 3 });
+      expect(await context.listOverrides("ctx", "b")).toEqual([
+        { ref: "task:a2", action: "pin", createdAt: 4 },
+      ]);
       expect(await context.listOverrides("ctx", "gone")).toEqual([]);
       expect(await context.getApproval("ctx", "gone")).toBeNull();
-      expect(await context.listOverrides("ctx", "a")).toEqual([
-        { ref: "task:gone", action: "exclude", createdAt: 1 },
+    });
+
+    it("a renamed task's steering replaces rows its new key held, and a refused import changes none", async () => {
+      const { store, context } = current();
+      await importPlan({ a: { kind: "noop" }, b: { kind: "noop" } });
+      // Rows a key may hold from before (written when a task of that key existed): they give way.
+      await context.setOverride("ctx", "new", "index", "exclude", 1);
+      await context.approve("ctx", "new", snapshot("n"), 1);
+      await context.setOverride("ctx", "a", "index", "pin", 2);
+      await context.approve("ctx", "a", snapshot("a"), 2);
+      // `b` steers both refs: it keeps the one to the renamed task (the other named no task).
+      await context.setOverride("ctx", "b", "task:a", "pin", 3);
+      await context.setOverride("ctx", "b", "task:new", "exclude", 4);
+      const plan = parsePlanObject({ plan: "ctx", tasks: { new: { kind: "noop" }, b: { kind: "noop" } } });
+      const stale = { baseDir: null, now: 5, renamedTasks: { a: "new" }, expectedVersion: 7 };
+      await expect(store.importPlan(plan, stale)).rejects.toBeInstanceOf(StalePlanVersionError);
+      expect(await context.listOverrides("ctx", "a")).toHaveLength(1);
+      expect(await context.listOverrides("ctx", "b")).toHaveLength(2);
+
+      await store.importPlan(plan, { baseDir: null, now: 5, renamedTasks: { a: "new" } });
+      expect(await context.listOverrides("ctx", "new")).toEqual([
+        { ref: "index", action: "pin", createdAt: 2 },
       ]);
-      expect(await context.getApproval("ctx", "a")).toEqual({ snapshotHash: hashOf("d"), approvedAt: 2 });
-      // Without `tasks`, nobody's steering is touched.
-      await context.setOverride("ctx", "gone", "index", "pin", 4);
-      await context.syncPlanContext("ctx", { documents: [], notes: {} }, 5);
-      expect(await context.listOverrides("ctx", "gone")).toHaveLength(1);
+      expect(await context.getApproval("ctx", "new")).toEqual({ snapshotHash: hashOf("a"), approvedAt: 2 });
+      expect(await context.listOverrides("ctx", "b")).toEqual([
+        { ref: "task:new", action: "pin", createdAt: 3 },
+      ]);
     });
   });
 

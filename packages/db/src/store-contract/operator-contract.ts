@@ -241,7 +241,14 @@ export function describeOperatorContract(current: () => ContractStore): void {
         trigger: "cli",
         params: {},
         now: 5,
-        reuse: { sourceRunId: source, taskKeys: ["a"], fromTask: "s", audit, skipTaskKeys: ["x", "d"] },
+        reuse: {
+          sourceRunId: source,
+          taskKeys: ["a"],
+          fromTask: "s",
+          audit,
+          skipTaskKeys: ["x", "d"],
+          action: "replay",
+        },
       });
       const claimed = await claim(6);
       expect(claimed.map((t) => t.taskKey)).toEqual(["s"]);
@@ -260,8 +267,18 @@ export function describeOperatorContract(current: () => ContractStore): void {
       const skip = (await events(replay.runId)).find(
         (e) => e.type === "task_run.status" && e.taskKey === "x",
       );
-      expect(skip?.data).toMatchObject({ operator: "rerun", skippedFor: "s" });
-      expect((await actions(replay.runId))[0]).toMatchObject({ reused: ["a"], skipped: ["x", "d"] });
+      expect(skip?.data).toMatchObject({ operator: "replay", skippedFor: "s" });
+      // Audited as a replay of `s`, in both runs, naming the other run: not as a rerun.
+      expect(await actions(replay.runId)).toEqual([
+        { task: "s", action: "replay", actor: audit.actor, reason: audit.reason, sourceRunId: source },
+      ]);
+      expect((await actions(source)).at(-1)).toEqual({
+        task: "s",
+        action: "replay",
+        actor: audit.actor,
+        reason: audit.reason,
+        replayId: replay.runId,
+      });
     });
   });
 

@@ -21,10 +21,17 @@ export interface DraftServiceOptions {
   /** A stored plan's definition, folder and version. */
   getPlan: (slug: string) => Promise<{ definition: PlanDefinition; baseDir: string | null; version: number }>;
   /**
-   * Saves a new version of a stored plan as an edit, refused (`StalePlanVersionError`) when the plan is no
-   * longer at `expectedVersion`; its schedules are left as they are.
+   * Saves `definition` (a plan merged with its draft `draftSlug`) as an edit of that plan and deletes the
+   * draft, in one transaction (`ImportPlanOptions.approvingDraft`): refused, nothing changed, when the plan
+   * is no longer at `expectedVersion` (`StalePlanVersionError`) or the draft no longer one (`ConflictError`).
+   * The plan's schedules are left as they are.
    */
-  saveEdit: (definition: PlanDefinition, baseDir: string | null, expectedVersion: number) => Promise<void>;
+  approveInto: (
+    draftSlug: string,
+    definition: PlanDefinition,
+    baseDir: string | null,
+    expectedVersion: number,
+  ) => Promise<void>;
 }
 
 /** Most `-draft-N` suffixes tried for a free slug before giving up. */
@@ -43,7 +50,7 @@ export class DraftService {
   readonly #planExists: DraftServiceOptions["planExists"];
   readonly #importPlan: DraftServiceOptions["importPlan"];
   readonly #getPlan: DraftServiceOptions["getPlan"];
-  readonly #saveEdit: DraftServiceOptions["saveEdit"];
+  readonly #approveInto: DraftServiceOptions["approveInto"];
 
   constructor(options: DraftServiceOptions) {
     this.#drafter = options.drafter;
@@ -52,7 +59,7 @@ export class DraftService {
     this.#planExists = options.planExists;
     this.#importPlan = options.importPlan;
     this.#getPlan = options.getPlan;
-    this.#saveEdit = options.saveEdit;
+    this.#approveInto = options.approveInto;
   }
 
   /**
@@ -93,8 +100,8 @@ export class DraftService {
 
   /**
    * A draft of its own becomes an ordinary plan, as edited. A draft `into` a plan has its tasks (and
-   * documents, notes, params) added to that plan as one edit, then is deleted. Returns the plan approved
-   * into: the draft's own slug, or `into`.
+   * documents, notes, params) added to that plan as one edit that also deletes the draft: if it fails,
+   * neither the plan nor the draft changed. Returns the plan approved into: the draft's own slug, or `into`.
    * @throws ConflictError when it is not a draft, or when the target has a task key of the draft (or a
    *   document, note or param of the same key with another value) or changed meanwhile.
    */
@@ -107,8 +114,7 @@ export class DraftService {
     }
     const [target, proposal] = await Promise.all([this.#getPlan(draft.into), this.#getPlan(planSlug)]);
     const merged = mergeDraftInto(target.definition, proposal.definition);
-    await this.#saveEdit(merged, target.baseDir, target.version);
-    await this.#drafts.discardDraft(planSlug);
+    await this.#approveInto(planSlug, merged, target.baseDir, target.version);
     return { slug: draft.into };
   }
 

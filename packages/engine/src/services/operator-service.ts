@@ -123,7 +123,7 @@ export class OperatorService {
     who: ActorInput,
     beforeCreate?: () => Promise<void>,
   ): Promise<ReplayRunResult> {
-    const audit = checkAudit("rerun", who);
+    const audit = checkAudit("replay", who);
     const source = await this.#queries.getRun(runId);
     const { definition } = await this.#store.getPlanDefinition(source.planSlug);
     const statuses = new Map<string, TaskRunStatus>(source.tasks.map((task) => [task.key, task.status]));
@@ -140,6 +140,7 @@ export class OperatorService {
         fromTask: taskKey,
         audit,
         skipTaskKeys: plan.skip,
+        action: "replay",
       },
     });
     return { ...created, reused: plan.reuse, skipped: plan.skip };

@@ -5,7 +5,6 @@ export interface PlanContextSync {
   documents: NonNullable<PlanDefinition["documents"]>;
   notes: Record<string, string>;
   removed: { documents: string[]; notes: string[] };
-  tasks: string[];
 }
 
 /**
@@ -16,7 +15,7 @@ export interface PlanContextSync {
  *   deleted; a note that no definition ever had (written at run time) is kept;
  * - pins and excludes written in the file live in the task's spec, so the import replaces them;
  * - a person's overrides and approval (Context tab, `taskloom context`) are kept while their task exists,
- *   and deleted with it.
+ *   and deleted with it (by the import itself, in its transaction: not part of this).
  */
 export function planContextSync(before: PlanDefinition | null, after: PlanDefinition): PlanContextSync {
   const documents = after.documents ?? [];
@@ -29,6 +28,5 @@ export function planContextSync(before: PlanDefinition | null, after: PlanDefini
       documents: (before?.documents ?? []).map((doc) => doc.key).filter((key) => !keptDocuments.has(key)),
       notes: Object.keys(before?.notes ?? {}).filter((key) => !Object.hasOwn(notes, key)),
     },
-    tasks: after.tasks.map((task) => task.key),
   };
 }

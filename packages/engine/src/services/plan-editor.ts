@@ -3,6 +3,7 @@ import {
   type Clock,
   ConflictError,
   CycleError,
+  type ImportPlanOptions,
   LINK_FIELDS,
   LINK_KINDS,
   type LinkField,
@@ -110,6 +111,9 @@ export interface EditResult {
 
 /** How often an edit without `baseVersion` is re-applied when other writers keep moving the plan on. */
 const MAX_UNBASED_EDIT_ATTEMPTS = 5;
+
+/** What an edit saves besides the plan: editor positions, and the renames its context steering follows. */
+type SaveOptions = Pick<ImportPlanOptions, "positions" | "renamedTasks">;
 
 type LinkInput = EditBase & { planSlug: string; from: string; to: string; kind: LinkKind };
 
@@ -230,8 +234,13 @@ export class PlanEditor {
     const positions = await this.#store.getTaskPositions(input.planSlug);
     const carried = input.originalKey !== undefined ? positions[input.originalKey] : undefined;
     const position = input.position ?? carried;
-    const moved = position ? { [input.key]: position } : {};
-    return this.#edit(input.planSlug, input.baseVersion, moved, (doc) => {
+    const from = input.originalKey;
+    const save: SaveOptions = {
+      positions: position ? { [input.key]: position } : {},
+      // The task's context steering moves with it, in the transaction that saves the renamed plan.
+      ...(from !== undefined && from !== input.key ? { renamedTasks: { [from]: input.key } } : {}),
+    };
+    return this.#edit(input.planSlug, input.baseVersion, save, (doc) => {
       const original = input.originalKey;
       if (original === undefined) {
         if (doc.tasks[input.key]) throw new ConflictError(`task \`${input.key}\` already exists`);
@@ -265,7 +274,8 @@ export class PlanEditor {
 
   /**
    * Removes a task and every link to or from it; the tasks under it move up to its own parent (or to none).
-   * A task whose templates read its output must change first.
+   * A task whose templates read its output must change first. Its context overrides and approval are
+   * deleted with it (by the import that saves the plan).
    */
   async deleteTask(input: EditBase & { planSlug: string; key: string }): Promise<EditResult> {
     return this.#edit(input.planSlug, input.baseVersion, {}, (doc) => {
@@ -438,19 +448,19 @@ export class PlanEditor {
 
   /**
    * Load, check the base version, change the plan-file document, re-validate, save as a new version (with
-   * `positions`, atomically). Edits of one plan are serialised in this process, so two tabs' edits cannot both
+   * `save`'s positions and renames, atomically). Edits of one plan are serialised in this process, so two tabs' edits cannot both
    * pass the version check and then both be written.
    */
   async #edit(
     slug: string,
     baseVersion: number | undefined,
-    positions: Record<string, { x: number; y: number }>,
+    save: SaveOptions,
     mutate: (doc: PlanFileDocument, definition: PlanDefinition) => void,
   ): Promise<EditResult> {
     const previous = this.#editing.get(slug) ?? Promise.resolve();
     const edit = previous.then(
-      () => this.#apply(slug, baseVersion, positions, mutate),
-      () => this.#apply(slug, baseVersion, positions, mutate),
+      () => this.#apply(slug, baseVersion, save, mutate),
+      () => this.#apply(slug, baseVersion, save, mutate),
     );
     this.#editing.set(slug, edit);
     try {
@@ -463,7 +473,7 @@ export class PlanEditor {
   async #apply(
     slug: string,
     baseVersion: number | undefined,
-    positions: Record<string, { x: number; y: number }>,
+    save: SaveOptions,
     mutate: (doc: PlanFileDocument, definition: PlanDefinition) => void,
   ): Promise<EditResult> {
     for (let attempt = 1; ; attempt++) {
@@ -482,7 +492,7 @@ export class PlanEditor {
           baseDir,
           now: this.#clock.now(),
           reason: "edit",
-          positions,
+          ...save,
           expectedVersion: version,
         });
       } catch (error) {

@@ -56,7 +56,8 @@ function LinkEdgeView({
         data-target={target}
         data-kind={kind}
         style={{
-          stroke: look.stroke,
+          // A draft canvas sets the variable: its links are amber like its nodes.
+          stroke: `var(--taskloom-link-stroke, ${look.stroke})`,
           strokeWidth: 1.75,
           strokeDasharray: look.dash,
           strokeLinecap: look.dash === undefined ? undefined : "round",

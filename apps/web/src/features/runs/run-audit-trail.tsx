@@ -11,6 +11,7 @@ const VERBS: Record<string, string> = {
   cancel: "cancelled",
   retry: "retried",
   rerun: "reran",
+  replay: "replayed",
   approve: "approved",
   reject: "rejected",
 };
@@ -34,31 +35,35 @@ export function RunAuditTrail({ runId }: { runId: string }) {
             <span className="text-slate-500">{formatAbsolute(entry.at)}</span>{" "}
             <span className="font-medium">{entry.actor}</span> {VERBS[entry.action] ?? entry.action}{" "}
             {entry.taskKey ? <code className="font-mono">{entry.taskKey}</code> : null}
-            {entry.action === "rerun" && typeof entry.details.rerunId === "string" && (
-              <>
-                {" "}
-                as{" "}
-                <a className="underline" href={`/runs/${entry.details.rerunId}`}>
-                  {entry.details.rerunId}
-                </a>
-              </>
-            )}
+            {entry.action === "rerun" && <RunLink prefix="as" runId={entry.details.rerunId} />}
             {entry.action === "rerun" && typeof entry.details.sourceRunId === "string" && (
               <>
-                {" "}
-                run{" "}
-                <a className="underline" href={`/runs/${entry.details.sourceRunId}`}>
-                  {entry.details.sourceRunId}
-                </a>
+                <RunLink prefix="run" runId={entry.details.sourceRunId} />
                 {typeof entry.details.fromTask === "string"
                   ? ` from ${entry.details.fromTask}`
                   : " from failure"}
               </>
             )}
+            {entry.action === "replay" && <RunLink prefix="alone, as" runId={entry.details.replayId} />}
+            {entry.action === "replay" && <RunLink prefix="from run" runId={entry.details.sourceRunId} />}
             {entry.reason && <span className="text-slate-500"> — “{entry.reason}”</span>}
           </li>
         ))}
       </ol>
     </section>
+  );
+}
+
+/** " <prefix> <link to the run>", or nothing when the entry names no run there. */
+function RunLink({ prefix, runId }: { prefix: string; runId: unknown }) {
+  if (typeof runId !== "string") return null;
+  return (
+    <>
+      {" "}
+      {prefix}{" "}
+      <a className="underline" href={`/runs/${runId}`}>
+        {runId}
+      </a>
+    </>
   );
 }
