@@ -8,7 +8,7 @@ tasks:
   train:
     run: echo '{{params.n}}' 
     output: json
-    sweep: { items: [{ n: 1 }, { n: 2 }], need: any }
+    sweep: { items: [{ n: 1 }, { n: 2 }], need: any, maxParallel: 1 }
 `;
 
 describe("runs router and sweeps", () => {
@@ -21,9 +21,10 @@ describe("runs router and sweeps", () => {
     expect(run.tasks.map((task) => [task.key, task.status, task.sweep ?? task.point])).toEqual([
       ["train", "succeeded", { need: "any", pointCount: 2 }],
       ["train[0]", "succeeded", { taskKey: "train", index: 0, params: { n: 1 } }],
-      ["train[1]", "succeeded", { taskKey: "train", index: 1, params: { n: 2 } }],
+      // One point at a time: the first success satisfies `need: any`, so the second never starts.
+      ["train[1]", "skipped", { taskKey: "train", index: 1, params: { n: 2 } }],
     ]);
-    expect(run.tasks.find((task) => task.key === "train[1]")?.outputJson).toBe(2);
+    expect(run.tasks.find((task) => task.key === "train[0]")?.outputJson).toBe(1);
     // A group never runs: retrying it is refused with a 4xx that says what to retry instead.
     expect(await failure(api.runs.retryTask({ runId, taskKey: "train" }))).toMatchObject({
       code: "CONFLICT",
