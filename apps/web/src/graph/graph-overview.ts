@@ -5,9 +5,11 @@ import { NODE_HEIGHT, NODE_WIDTH, type Position } from "./layout.ts";
  * A big plan seen whole is drawn on one <canvas> instead of as DOM nodes: React Flow renders the nodes in
  * view, and at the zoom that shows a 5,000-task plan whole that is all 5,000 of them (seconds of main-thread
  * work per zoom step). Past `MAX_DOM_NODES` in view, the canvas takes over; zooming back in hands over to
- * React Flow again, with at most that many nodes to mount.
+ * React Flow again, with at most that many nodes to mount (in steps, see MOUNT_STEP). At 100 the switch comes
+ * about where nodes turn into plain blocks anyway (zoom 0.4 at 1280×800); at 160, unmounting the nodes when
+ * entering the overview was itself a task of 50–60 ms of CPU.
  */
-export const MAX_DOM_NODES = 160;
+export const MAX_DOM_NODES = 100;
 /** Plans with at least this many nodes can switch to the canvas (and get the canvas minimap). */
 export const OVERVIEW_FROM = 400;
 

@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { NODE_HEIGHT, NODE_WIDTH } from "./layout.ts";
-import { createNodeIndex, grow, viewRect, windowIsStale, windowOf } from "./viewport-window.ts";
+import {
+  createNodeIndex,
+  firstOfWindow,
+  grow,
+  viewRect,
+  windowIsStale,
+  windowOf,
+} from "./viewport-window.ts";
 
 const grid = Array.from({ length: 400 }, (_, i) => ({
   id: `t${i}`,
@@ -68,5 +75,29 @@ describe("the window React Flow is given", () => {
     expect(windowIsStale(current, viewRect([-400, 0, 1], 1000, 500))).toBe(false);
     expect(windowIsStale(current, viewRect([-800, 0, 1], 1000, 500))).toBe(true);
     expect(windowIsStale(current, viewRect([0, 0, 4], 1000, 500))).toBe(true);
+  });
+});
+
+describe("a window mounted in steps", () => {
+  const edges = [
+    { source: "t0", target: "t1" },
+    { source: "t1", target: "t250" },
+  ];
+  const view = viewRect([0, 0, 1], 600, 200);
+  const whole = windowOf(graphOf(edges), grow(view, 2), () => false);
+
+  it("mounts the nodes in view first, then those of the margin, with only the edges between mounted nodes", () => {
+    const inView = whole.nodes.filter((node) => node.position.x < 600 && node.position.y < 200);
+    expect(whole.nodes.length).toBeGreaterThan(inView.length + 10);
+    const first = firstOfWindow(whole, view, inView.length);
+    expect(new Set(first.nodes)).toEqual(new Set(inView));
+    expect(first.edges).toEqual([{ source: "t0", target: "t1" }]);
+    const more = firstOfWindow(whole, view, inView.length + 10);
+    expect(more.nodes).toHaveLength(inView.length + 10);
+    expect(more.nodes).toEqual(whole.nodes.filter((node) => more.nodes.includes(node)));
+  });
+
+  it("is the whole window once the limit reaches its size", () => {
+    expect(firstOfWindow(whole, view, whole.nodes.length)).toBe(whole);
   });
 });

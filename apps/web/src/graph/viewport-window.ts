@@ -160,3 +160,33 @@ export function windowOf<N extends OverviewNode, E extends OverviewEdge>(
   // In plan order (the keyboard's order through the nodes), whatever order the index found them in.
   return { nodes: graph.nodes.filter((node) => nodes.has(node) || keep(node)), edges: shownEdges };
 }
+
+/**
+ * How many nodes a window mounts per step when it starts from none (the plan opens, the view leaves the
+ * overview): mounting up to `MAX_DOM_NODES` task nodes, their handles and edges at once is one long task;
+ * a few dozen per frame keep each task short.
+ */
+export const MOUNT_STEP = 40;
+
+/**
+ * The first `limit` nodes of a window, those in `view` before those in its margin (so that the screen fills
+ * first), kept in plan order, with the edges whose two ends are among them.
+ */
+export function firstOfWindow<N extends OverviewNode, E extends OverviewEdge>(
+  shown: { nodes: N[]; edges: E[] },
+  view: Rect,
+  limit: number,
+): { nodes: N[]; edges: E[] } {
+  if (shown.nodes.length <= limit) return shown;
+  const inView = shown.nodes.filter((node) => overlaps(node.position, view));
+  const taken = new Set(inView.slice(0, limit));
+  for (const node of shown.nodes) {
+    if (taken.size >= limit) break;
+    taken.add(node);
+  }
+  const ids = new Set([...taken].map((node) => node.id));
+  return {
+    nodes: shown.nodes.filter((node) => taken.has(node)),
+    edges: shown.edges.filter((edge) => ids.has(edge.source) && ids.has(edge.target)),
+  };
+}

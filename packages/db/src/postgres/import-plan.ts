@@ -5,6 +5,7 @@ import {
   type ImportPlanOptions,
   type ImportPlanResult,
   type PlanDefinition,
+  planLinks,
   StalePlanVersionError,
 } from "@taskloom/core";
 import { type NewId, taskIdsOf } from "../new-id.ts";
@@ -116,10 +117,8 @@ export async function importPlan(
   );
 
   await client.query("DELETE FROM task_links WHERE plan_id = $1", [planId]);
-  const links = tasks.flatMap((task) => [
-    ...task.requires.map((from) => ({ from, to: task.key, kind: "requires" })),
-    ...task.refers.map((from) => ({ from, to: task.key, kind: "refers" })),
-  ]);
+  // Every kind, `duplicates` and `relates_to` too: the table is the plan's whole link graph.
+  const links = planLinks(tasks);
   if (links.length > 0) {
     await client.query(
       `INSERT INTO task_links (plan_id, from_key, to_key, kind)

@@ -5,6 +5,7 @@ import {
   type ImportPlanOptions,
   type ImportPlanResult,
   type PlanDefinition,
+  planLinks,
   StalePlanVersionError,
 } from "@taskloom/core";
 import { type NewId, taskIdsOf } from "../new-id.ts";
@@ -162,12 +163,8 @@ export function prepareImportPlan(
         task.timeoutMs,
       ]);
       deleteLinks.run(planId);
-      const links: [string, string, string, string][] = [];
-      for (const task of definition.tasks) {
-        for (const from of task.requires) links.push([planId, from, task.key, "requires"]);
-        for (const from of task.refers) links.push([planId, from, task.key, "refers"]);
-      }
-      insertLinks.run(links, (link) => link);
+      // Every kind, `duplicates` and `relates_to` too: the table is the plan's whole link graph.
+      insertLinks.run(planLinks(definition.tasks), (link) => [planId, link.from, link.to, link.kind]);
       for (const [key, at] of Object.entries(positions)) place.run(at.x, at.y, planId, key);
       if (draft) absorbDraft(draft.id, planId);
       const version = existing ? existing.version + 1 : 1;

@@ -3,7 +3,7 @@ import { createTestDatabase, postgresDescribe } from "../postgres/test-database.
 import { describeFunctionContract } from "./function-contract.ts";
 import { describeQueueContract } from "./queue-contract.ts";
 import { describeScheduleContract } from "./schedule-contract.ts";
-import { describeStoreContract, type StoreUnderTest } from "./store-contract.ts";
+import { describeStoreContract, STORED_LINKS_SQL, type StoreUnderTest } from "./store-contract.ts";
 import { describeSweepContract } from "./sweep-contract.ts";
 
 const describePostgres = await postgresDescribe();
@@ -30,6 +30,13 @@ describePostgres("PostgreSQL", () => {
         const other = await open();
         others.push(other);
         return other.schedules;
+      },
+      async storedLinks(planSlug) {
+        const { rows } = await database.store.pool.query<{ from: string; to: string; kind: string }>(
+          STORED_LINKS_SQL,
+          [planSlug],
+        );
+        return rows;
       },
       async close() {
         for (const other of others) await other.close();

@@ -7,7 +7,7 @@ import { SqliteStore } from "../sqlite/sqlite-store.ts";
 import { describeFunctionContract } from "./function-contract.ts";
 import { describeQueueContract } from "./queue-contract.ts";
 import { describeScheduleContract } from "./schedule-contract.ts";
-import { describeStoreContract, type StoreUnderTest } from "./store-contract.ts";
+import { describeStoreContract, STORED_LINKS_SQL, type StoreUnderTest } from "./store-contract.ts";
 import { describeSweepContract } from "./sweep-contract.ts";
 
 async function openSqliteUnderTest(): Promise<StoreUnderTest> {
@@ -30,6 +30,16 @@ async function openSqliteUnderTest(): Promise<StoreUnderTest> {
       const other = openSqliteTaskloomDatabase({ url: `file:${file}`, cwd: dir });
       otherDatabases.push(other);
       return other.schedules;
+    },
+    async storedLinks(planSlug) {
+      const reader = openSqliteDatabase(file, { readonly: true });
+      try {
+        return reader
+          .prepare<[string], { from: string; to: string; kind: string }>(STORED_LINKS_SQL.replace("$1", "?"))
+          .all(planSlug);
+      } finally {
+        reader.close();
+      }
     },
     async close() {
       for (const other of others) other.close();

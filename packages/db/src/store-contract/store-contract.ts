@@ -50,8 +50,18 @@ export interface StoreUnderTest {
   schedules: ScheduleStore;
   /** A second, independent schedule store on the same database (another worker's or server's). */
   connectSchedulesAgain(): Promise<ScheduleStore>;
+  /**
+   * The `task_links` rows of a plan, in insertion order, read with SQL: no port reads the table back (views
+   * read the task definitions; runs take their `requires` edges from it), so the suite looks at it directly.
+   */
+  storedLinks(planSlug: string): Promise<{ from: string; to: string; kind: string }[]>;
   close(): Promise<void>;
 }
+
+/** What `storedLinks` reads, on either database (`$1`: the plan's slug). */
+export const STORED_LINKS_SQL = `SELECT l.from_key AS "from", l.to_key AS "to", l.kind
+  FROM task_links l JOIN plans p ON p.id = l.plan_id
+ WHERE p.slug = $1 ORDER BY l.id`;
 
 const LEASE = 1_000;
 const ok: AttemptOutcome = { status: "succeeded", exitCode: 0, outputText: "done", outputJson: null };
@@ -541,6 +551,35 @@ export function describeStoreContract(name: string, open: () => Promise<StoreUnd
     });
 
     describe("plans and runs", () => {
+      it("records every kind of link of the plan, and the links of an edit replace the old ones", async () => {
+        const plan = (c: Record<string, unknown>) =>
+          parsePlanObject({ plan: "links", tasks: { a: { kind: "noop" }, b: { kind: "noop" }, c } });
+        await store.importPlan(
+          plan({ kind: "noop", requires: ["a"], refers: ["b"], duplicates: ["b"], relatesTo: ["a"] }),
+          { baseDir: null, now: 0 },
+        );
+        expect(await subject.storedLinks("links")).toEqual([
+          { from: "a", to: "c", kind: "requires" },
+          { from: "b", to: "c", kind: "refers" },
+          { from: "b", to: "c", kind: "duplicates" },
+          { from: "a", to: "c", kind: "relates_to" },
+        ]);
+        // An editor edit saves the plan the same way: a link switched from `duplicates` to `relates_to`.
+        await store.importPlan(plan({ kind: "noop", requires: ["a"], relatesTo: ["a", "b"] }), {
+          baseDir: null,
+          now: 1,
+          reason: "edit",
+        });
+        expect(await subject.storedLinks("links")).toEqual([
+          { from: "a", to: "c", kind: "requires" },
+          { from: "a", to: "c", kind: "relates_to" },
+          { from: "b", to: "c", kind: "relates_to" },
+        ]);
+        // Only `requires` gates the run: c waits for a alone.
+        await store.createRun({ planSlug: "links", trigger: "api", params: {}, now: 2 });
+        expect((await claim("w", 3)).map((t) => t.taskKey)).toEqual(["a", "b"]);
+      });
+
       it("versions a plan only when its definition changes, and keeps positions apart", async () => {
         const definition = parsePlanObject({ plan: "v", tasks: { a: { kind: "noop" } } });
         expect(await store.importPlan(definition, { baseDir: "/x", now: 0 })).toMatchObject({

@@ -9,7 +9,7 @@ import {
   useReactFlow,
 } from "@xyflow/react";
 import Link from "next/link";
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from "react";
 import { StatusPill } from "../../components/status/status-pill.tsx";
 import { Button, buttonClass } from "../../components/ui/button.tsx";
 import {
@@ -528,8 +528,14 @@ function PlanEditor({ plan }: { plan: PlanView }) {
 export function PlanEditorPage({ slug }: { slug: string }) {
   const trpc = useTRPC();
   const plan = useQuery(trpc.plans.get.queryOptions({ slug }));
-  if (plan.isPending)
-    return <PageSkeleton label="Loading the plan…" header={["h-4 w-40", "ml-auto h-7 w-64"]} sidePanel />;
+  // The editor first mounts from a deferred render: React renders it in slices between frames, and its
+  // effects (React Flow measuring its pane, the canvas) run in tasks of their own, so a big plan's first
+  // render is not one long task. Later versions of the plan render at once.
+  const mounted = useDeferredValue(plan.data) !== undefined;
+  const skeleton = (
+    <PageSkeleton label="Loading the plan…" header={["h-4 w-40", "ml-auto h-7 w-64"]} sidePanel />
+  );
+  if (plan.isPending) return skeleton;
   if (plan.isError) {
     if (errorCodeOf(plan.error) === "NOT_FOUND") {
       return (
@@ -550,6 +556,7 @@ export function PlanEditorPage({ slug }: { slug: string }) {
       <ErrorState title="Could not load the plan" error={plan.error} onRetry={() => void plan.refetch()} />
     );
   }
+  if (!mounted) return skeleton;
   return (
     <ReactFlowProvider>
       <PlanEditor plan={plan.data} />

@@ -1,12 +1,12 @@
 "use client";
 
-import { useCallback, useMemo, useState } from "react";
+import { useCallback, useMemo, useRef } from "react";
 
 export interface PinnedTasks {
   has(key: string): boolean;
   add(keys: readonly string[]): void;
   clear(): void;
-  count: number;
+  count(): number;
 }
 
 const storageKey = (planSlug: string) => `taskloom:pinned:${planSlug}`;
@@ -33,31 +33,32 @@ function write(planSlug: string, keys: ReadonlySet<string>): void {
 
 /**
  * The tasks of a plan that the person placed by hand (dragged or nudged), remembered in this browser
- * (localStorage), so that a re-layout after new links leaves them where they were put.
+ * (localStorage), so that a re-layout after new links leaves them where they were put. Read from storage on
+ * first use, not while the editor mounts: a page's first localStorage access loads the origin's storage,
+ * which took tens of milliseconds inside the editor's first render.
  */
 export function usePinnedTasks(planSlug: string): PinnedTasks {
-  const [state, setState] = useState(() => ({
-    planSlug,
-    keys: typeof window === "undefined" ? new Set<string>() : read(planSlug),
-  }));
-  const keys = state.planSlug === planSlug ? state.keys : read(planSlug);
+  const cache = useRef<{ planSlug: string; keys: ReadonlySet<string> } | null>(null);
+  const keys = useCallback((): ReadonlySet<string> => {
+    if (cache.current?.planSlug !== planSlug) cache.current = { planSlug, keys: read(planSlug) };
+    return cache.current.keys;
+  }, [planSlug]);
   const add = useCallback(
-    (added: readonly string[]) =>
-      setState((current) => {
-        const base = current.planSlug === planSlug ? current.keys : read(planSlug);
-        if (added.every((key) => base.has(key))) return current;
-        const next = new Set([...base, ...added]);
-        write(planSlug, next);
-        return { planSlug, keys: next };
-      }),
-    [planSlug],
+    (added: readonly string[]) => {
+      const base = keys();
+      if (added.every((key) => base.has(key))) return;
+      const next = new Set([...base, ...added]);
+      write(planSlug, next);
+      cache.current = { planSlug, keys: next };
+    },
+    [planSlug, keys],
   );
   const clear = useCallback(() => {
     write(planSlug, new Set());
-    setState({ planSlug, keys: new Set() });
+    cache.current = { planSlug, keys: new Set() };
   }, [planSlug]);
   return useMemo(
-    () => ({ has: (key: string) => keys.has(key), add, clear, count: keys.size }),
+    () => ({ has: (key: string) => keys().has(key), add, clear, count: () => keys().size }),
     [keys, add, clear],
   );
 }

@@ -8,7 +8,7 @@ import {
   useEdgesState,
   useNodesState,
 } from "@xyflow/react";
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { startTransition, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { toast } from "../../components/ui/toaster.tsx";
 import {
   checkKindChange,
@@ -93,8 +93,14 @@ export function usePlanGraph(plan: PlanView, onDeleteTasks: (keys: string[]) => 
 
   // The stored plan changed (a save here, another tab, the CLI): bring the canvas in step.
   useEffect(() => {
-    setNodes((current) => reconcileNodes(current, plan.tasks, gridPosition));
-    setEdges((current) => reconcileEdges(current, plan.links));
+    const update = () => {
+      setNodes((current) => reconcileNodes(current, plan.tasks, gridPosition));
+      setEdges((current) => reconcileEdges(current, plan.links));
+    };
+    // A big plan's canvas renders as a transition: React renders it in slices between frames, and the
+    // canvas's own effects run in tasks of their own, instead of one long task behind the side panel's.
+    if (plan.tasks.length >= OVERVIEW_FROM) startTransition(update);
+    else update();
     const seen = seenLinks.current;
     if (seen !== null && seen.slug === planSlug && newRequiresLinks(seen.links, plan.links).length > 0) {
       setRelayoutOffer(true);
@@ -192,7 +198,11 @@ export function usePlanGraph(plan: PlanView, onDeleteTasks: (keys: string[]) => 
         } else if (only === undefined) {
           pinned.clear();
         }
-        setNodes((current) => withPositions(current, chosen));
+        if (plan.tasks.length >= OVERVIEW_FROM) {
+          startTransition(() => setNodes((current) => withPositions(current, chosen)));
+        } else {
+          setNodes((current) => withPositions(current, chosen));
+        }
         savePositions(chosen);
         // Fitted to the new positions themselves (a re-layout after new links keeps the view). A big plan jumps
         // there: an animated move would pass over (and mount) a different window of nodes in every frame.
@@ -359,7 +369,8 @@ export function usePlanGraph(plan: PlanView, onDeleteTasks: (keys: string[]) => 
     savePositions,
     groups,
     relayoutOffer,
-    pinnedCount: pinned.count,
+    // Counted only when the offer shows: reading the pins is not to weigh on every render.
+    pinnedCount: relayoutOffer ? pinned.count() : 0,
     relayoutKeepingPinned,
     dismissRelayoutOffer,
     linkError,

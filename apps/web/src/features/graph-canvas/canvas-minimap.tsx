@@ -1,7 +1,7 @@
 "use client";
 
 import { Panel, useReactFlow, useStoreApi } from "@xyflow/react";
-import { type PointerEvent, useEffect, useRef } from "react";
+import { type PointerEvent, useEffect, useMemo, useRef } from "react";
 import type { LinkEdge, TaskNode } from "../../graph/flow-elements.ts";
 import { boundsOf, drawGraph } from "../../graph/graph-overview.ts";
 import { useTaskStatusStore } from "./task-status-context.tsx";
@@ -20,7 +20,7 @@ export function CanvasMinimap({ nodes }: { nodes: readonly TaskNode[] }) {
   const flow = useStoreApi<TaskNode, LinkEdge>();
   const { setCenter } = useReactFlow<TaskNode, LinkEdge>();
   const statuses = useTaskStatusStore();
-  const bounds = boundsOf(nodes);
+  const bounds = useMemo(() => boundsOf(nodes), [nodes]);
   const scale = Math.min((WIDTH - 2 * PAD) / bounds.width, (HEIGHT - 2 * PAD) / bounds.height);
   const offsetX = PAD + (WIDTH - 2 * PAD - bounds.width * scale) / 2 - bounds.x * scale;
   const offsetY = PAD + (HEIGHT - 2 * PAD - bounds.height * scale) / 2 - bounds.y * scale;
@@ -66,8 +66,11 @@ export function CanvasMinimap({ nodes }: { nodes: readonly TaskNode[] }) {
     const schedule = () => {
       if (frame === null) frame = requestAnimationFrame(draw);
     };
-    paint();
-    draw();
+    // The first picture in a task of its own: drawing every node is not to lengthen the canvas's mount.
+    const first = setTimeout(() => {
+      paint();
+      draw();
+    });
     const stopFlow = flow.subscribe((state, previous) => {
       if (state.transform !== previous.transform) schedule();
     });
@@ -76,6 +79,7 @@ export function CanvasMinimap({ nodes }: { nodes: readonly TaskNode[] }) {
       schedule();
     });
     return () => {
+      clearTimeout(first);
       stopFlow();
       stopStatuses();
       if (frame !== null) cancelAnimationFrame(frame);
