@@ -53,7 +53,16 @@ export async function claimTaskRuns(
   const runId = input.runId ?? null;
   // The window tells whether retries are due: rarely. Only then are they moved to ready (rows another claim
   // holds are skipped) and the window read again, so that it counts them.
-  let window = await readClaimWindow(client, input);
+  // The claim must read ready rows in claim order from `task_runs_status_priority_id_idx` and stop at the limit.
+  // With statistics taken before a big run's rows moved (a fresh run is all `pending`), the planner takes
+  // `ready` for a handful of rows and picks a bitmap scan that sorts every ready row instead, once per claim:
+  // 3.4 ms per claim of 10 among 5,000 ready, against 0.07 ms in order. No bitmap scans in this transaction
+  // (the statements that follow go by key as well); the setting goes out with the window's read.
+  const [, firstWindow] = await Promise.all([
+    client.query("SET LOCAL enable_bitmapscan = off"),
+    readClaimWindow(client, input),
+  ]);
+  let window = firstWindow;
   if (window?.retries_due) {
     const { rows: due } = await client.query<{
       id: number;
