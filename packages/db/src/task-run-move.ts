@@ -5,7 +5,9 @@ import {
   type FailureReason,
   type OperatorAudit,
   operatorActionData,
+  type RetryDefinitionDecision,
   type RunReuse,
+  renewedMaxAttempts,
   type TaskRunStatus,
 } from "@taskloom/core";
 import type { EventInput } from "./sqlite/event-writer.ts";
@@ -207,6 +209,28 @@ export const reuseMoveFields = (reuse: RunReuse, row: ReuseSourceRow): MoveField
 export const rerunSkipFields = (reuse: RunReuse): MoveFields => ({
   data: { operator: reuse.action ?? "rerun", skippedFor: reuse.fromTask },
 });
+
+/**
+ * The fields of a retry's `→ ready` move, on both stores: a clean slate, the retry budget renewed from the
+ * definition the retry runs, and which definition (and versions) that is.
+ */
+export function retryMoveFields(
+  attemptsMade: number,
+  decision: RetryDefinitionDecision,
+  data: Record<string, unknown>,
+): MoveFields {
+  return {
+    reason: null,
+    error: null,
+    maxAttempts: renewedMaxAttempts(attemptsMade, decision.definition.retry),
+    data: {
+      ...data,
+      definition: decision.used,
+      fromVersion: decision.fromVersion,
+      toVersion: decision.toVersion,
+    },
+  };
+}
 
 /** The `operator.action` event of an audited retry (`failed → ready`). */
 export function retryAuditEvent(

@@ -381,8 +381,9 @@ export class Worker {
     this.#releases = [];
     const { store, clock, logger } = this.#r;
     // The claim system is held while the claim rides here, as if it were one of its own (`stop()` waits too).
-    const next =
-      batch.length > 0 && !this.#pumping && !this.#claimsUncertain ? this.#nextClaim(batch.length) : null;
+    // Not with releases (a shutdown's): nothing may fail between the claim's answer and starting what it leased.
+    const rides = batch.length > 0 && releases.length === 0 && !this.#pumping && !this.#claimsUncertain;
+    const next = rides ? this.#nextClaim(batch.length) : null;
     let claimDone = () => {};
     if (next) {
       this.#pumping = true;

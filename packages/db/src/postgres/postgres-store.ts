@@ -46,7 +46,7 @@ import type { ConnectionMonitor } from "./connection-monitor.ts";
 import { createRun } from "./create-run.ts";
 import { decideApproval } from "./decide-approval.ts";
 import { EventHorizon } from "./event-horizon.ts";
-import { bufferEvents, commitWithEvents, type EventBuffer } from "./event-writer.ts";
+import { bufferEvents, commitWithEvents } from "./event-writer.ts";
 import { findCachedOutput } from "./find-cached-output.ts";
 import { heartbeatLeases } from "./heartbeat-leases.ts";
 import { importPlan, placeTasks } from "./import-plan.ts";
@@ -128,18 +128,14 @@ export class PostgresStore
    * other processes when `claimable(result)`; this process's listeners hear it after the commit.
    */
   async #write<T>(work: (client: Queryable) => Promise<T>, claimable: (result: T) => boolean = () => true) {
-    let buffer: EventBuffer | null = null;
-    const result = await withTransaction(
+    const { result } = await withTransaction(
       this.pool,
-      (client) => {
-        buffer = bufferEvents(client);
-        return work(buffer);
+      async (client) => {
+        const buffer = bufferEvents(client);
+        return { result: await work(buffer), buffer };
       },
-      (client, value) =>
-        commitWithEvents(
-          buffer ?? bufferEvents(client),
-          claimable(value) ? changeNotification(this.#source) : null,
-        ),
+      (_client, { result, buffer }) =>
+        commitWithEvents(buffer, claimable(result) ? changeNotification(this.#source) : null),
     );
     if (claimable(result)) this.#changed();
     return result;

@@ -6,13 +6,12 @@ import {
   type OperatorAudit,
   type ParamValue,
   type RetryDefinition,
-  renewedMaxAttempts,
   type TaskDefinition,
   type TaskRunStatus,
 } from "@taskloom/core";
 import { runnableStatus } from "../approval-parking.ts";
 import { type SweepRetryRow, sweepRetryData, sweepRetryOf, sweepSourceOf } from "../sweep-retry.ts";
-import { retryAuditEvent } from "../task-run-move.ts";
+import { retryAuditEvent, retryMoveFields } from "../task-run-move.ts";
 import { writeEvents } from "./event-writer.ts";
 import { lockRun, moveRun, moveTaskRuns, unblockDownstream } from "./task-run-transitions.ts";
 import type { Queryable } from "./transaction.ts";
@@ -187,17 +186,7 @@ async function renew(
     [{ id: row.id, runId, taskKey, status: row.status, attempt: row.attempt }],
     "ready",
     now,
-    {
-      reason: null,
-      error: null,
-      maxAttempts: renewedMaxAttempts(row.attempt, definition.retry),
-      data: {
-        ...data,
-        definition: decision.used,
-        fromVersion: decision.fromVersion,
-        toVersion: decision.toVersion,
-      },
-    },
+    retryMoveFields(row.attempt, decision, data),
   );
   // A rejected approval asks again: it waits for a new decision instead of being claimed.
   if (runnableStatus(definition) === "waiting") {

@@ -7,13 +7,12 @@ import {
   type ParamValue,
   type RetryDefinition,
   type RunStatus,
-  renewedMaxAttempts,
   type TaskDefinition,
   type TaskRunStatus,
 } from "@taskloom/core";
 import { runnableStatus } from "../approval-parking.ts";
 import { type SweepRetryRow, sweepRetryData, sweepRetryOf, sweepSourceOf } from "../sweep-retry.ts";
-import { retryAuditEvent } from "../task-run-move.ts";
+import { retryAuditEvent, retryMoveFields } from "../task-run-move.ts";
 import { prepareEventWriter } from "./event-writer.ts";
 import type { SqliteDatabase } from "./open-sqlite-database.ts";
 import type { TaskRunTransitions } from "./task-run-transitions.ts";
@@ -160,17 +159,12 @@ export function prepareRetryTaskRun(
         handler: handlerOf(definition),
       });
     }
-    transitions.move({ id: row.id, runId, taskKey, status: row.status, attempt: row.attempt }, "ready", now, {
-      reason: null,
-      error: null,
-      maxAttempts: renewedMaxAttempts(row.attempt, definition.retry),
-      data: {
-        ...data,
-        definition: decision.used,
-        fromVersion: decision.fromVersion,
-        toVersion: decision.toVersion,
-      },
-    });
+    transitions.move(
+      { id: row.id, runId, taskKey, status: row.status, attempt: row.attempt },
+      "ready",
+      now,
+      retryMoveFields(row.attempt, decision, data),
+    );
     // A rejected approval asks again: it waits for a new decision instead of being claimed.
     if (runnableStatus(definition) === "waiting") {
       transitions.move({ id: row.id, runId, taskKey, status: "ready", attempt: row.attempt }, "waiting", now);
