@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import { e2ePath, importPlan, runFileWithCli, uniqueSlug } from "./support/app.ts";
 import { expect, test } from "./support/test.ts";
-import { openPlan, taskNode } from "./support/ui.ts";
+import { openPlan, taskNode, waitForStableNodes } from "./support/ui.ts";
 
 function planWithContext(slug: string): string {
   return `plan: ${slug}
@@ -46,6 +46,8 @@ test("steer an llm task's context: pin, exclude, add from search, approve, then 
   fs.writeFileSync(file, planWithContext(slug));
   expect((await runFileWithCli(file)).status).toBe("succeeded");
   await openPlan(page, slug);
+  // A new plan is laid out on its first open: a click while its nodes move can land on the pane instead.
+  await waitForStableNodes(page, ["facts", "brief"]);
 
   // A non-llm task says where context applies.
   await taskNode(page, "facts").click();
@@ -120,6 +122,7 @@ test("documents and notes editors: add a document and a note, the context sees t
   const slug = uniqueSlug("docs");
   await importPlan(planWithContext(slug));
   await openPlan(page, slug);
+  await waitForStableNodes(page, ["brief"]);
   await page.getByRole("tab", { name: "Docs" }).click();
 
   await page.getByRole("button", { name: "Add document" }).click();
